@@ -1,0 +1,5 @@
+package dev.assetgrid.node;
+
+public final class NodeMain {
+  public static void main(String[] args) {}
+}

@@ -1,0 +1,95 @@
+package dev.assetgrid.shared.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.function.Consumer;
+
+/**
+ * Builds a clustered Vert.x from {@link ClusterOptions}. The one place where Hazelcast is configured:
+ * TCP-IP join only, explicit interfaces, phone-home off, our cluster name.
+ */
+public final class ClusterBootstrap {
+  private ClusterBootstrap() {}
+
+  /** The attribute on each Hazelcast member that names its Vert.x node id. */
+  public static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
+  public static Future<Vertx> start(ClusterOptions o, VertxOptions base) {
+    Config cfg = ConfigUtil.loadConfig();
+    cfg.setClusterName(o.clusterName());
+    cfg.setLiteMember(o.liteMember());
+    cfg.setProperty("hazelcast.logging.type", "slf4j");
+    cfg.setProperty("hazelcast.phone.home.enabled", "false");
+    cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // members that vanish without a goodbye are noticed within a few seconds, not a minute
+    cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
+    NetworkConfig net = cfg.getNetworkConfig();
+    if (o.hazelcastPort() == 0) {
+      net.setPort(ClusterOptions.DEFAULT_HAZELCAST_PORT).setPortAutoIncrement(true).setPortCount(200);
+    } else {
+      net.setPort(o.hazelcastPort()).setPortAutoIncrement(false);
+    }
+    net.setPublicAddress(o.publicHost());
+    net.getInterfaces().setEnabled(true).addInterface(o.bindHost());
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(o.members().isEmpty() ? java.util.List.of(o.publicHost()) : o.members());
+    HazelcastClusterManager mgr = new HazelcastClusterManager(cfg);
+    VertxOptions vo = new VertxOptions(base).setEventBusOptions(
+        new EventBusOptions(base.getEventBusOptions()).setHost(o.bindHost()).setPort(o.eventBusPort())
+            .setClusterPublicHost(o.publicHost()));
+    return Vertx.builder().with(vo).withClusterManager(mgr).buildClustered();
+  }
+
+  /**
+   * Calls {@code onLeft} with the Vert.x node id of every member that leaves the cluster (gracefully
+   * or not). Uses a Hazelcast membership listener so Vert.x's own HA node listener stays in place.
+   */
+  public static void onMemberLeft(Vertx vertx, Consumer<String> onLeft) {
+    HazelcastClusterManager mgr = clusterManager(vertx);
+    mgr.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent e) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent e) {
+        String id = e.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        if (id != null) {
+          onLeft.accept(id);
+        }
+      }
+    });
+  }
+
+  /** The Vert.x node id of this process. */
+  public static String nodeId(Vertx vertx) {
+    return clusterManager(vertx).getNodeId();
+  }
+
+  /** Vert.x node ids of the current members. */
+  public static java.util.List<String> members(Vertx vertx) {
+    return clusterManager(vertx).getNodes();
+  }
+
+  /** Hazelcast address ({@code host:port}) of this member, for {@code --join}. */
+  public static String joinAddress(Vertx vertx) {
+    var a = clusterManager(vertx).getHazelcastInstance().getCluster().getLocalMember().getAddress();
+    return a.getHost() + ":" + a.getPort();
+  }
+
+  private static HazelcastClusterManager clusterManager(Vertx vertx) {
+    return (HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.assetgrid.shared.cluster;
+
+import java.util.List;
+
+/**
+ * How a process joins the assetgrid cluster (Hazelcast TCP-IP join; multicast and auto-detection off).
+ *
+ * @param clusterName Hazelcast cluster name; processes with different names never meet
+ * @param bindHost interface Hazelcast and the event bus bind to
+ * @param publicHost address other members use to reach this one (defaults to {@code bindHost})
+ * @param hazelcastPort Hazelcast member port; 0 = first free port from {@link #DEFAULT_HAZELCAST_PORT}
+ * @param eventBusPort event-bus TCP port; 0 = random
+ * @param members {@code host[:port]} of members to join; empty = start a new cluster
+ * @param liteMember lite members hold no cluster data (nodes are lite; coordinators are not)
+ */
+public record ClusterOptions(String clusterName, String bindHost, String publicHost, int hazelcastPort,
+    int eventBusPort, List<String> members, boolean liteMember) {
+
+  public static final String DEFAULT_CLUSTER_NAME = "assetgrid";
+  public static final int DEFAULT_HAZELCAST_PORT = 5701;
+
+  public ClusterOptions {
+    if (clusterName == null || clusterName.isBlank()) {
+      throw new IllegalArgumentException("clusterName must not be blank");
+    }
+    bindHost = bindHost == null || bindHost.isBlank() ? "127.0.0.1" : bindHost;
+    publicHost = publicHost == null || publicHost.isBlank() ? bindHost : publicHost;
+    if (hazelcastPort < 0 || hazelcastPort > 65535 || eventBusPort < 0 || eventBusPort > 65535) {
+      throw new IllegalArgumentException("ports must be in 0..65535");
+    }
+    members = List.copyOf(members);
+  }
+
+  /** A fresh single-machine cluster on loopback. */
+  public static ClusterOptions loopback(String clusterName, boolean liteMember, List<String> members) {
+    return new ClusterOptions(clusterName, "127.0.0.1", "127.0.0.1", 0, 0, members, liteMember);
+  }
+}

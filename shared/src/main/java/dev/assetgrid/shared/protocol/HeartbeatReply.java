@@ -1,0 +1,27 @@
+package dev.assetgrid.shared.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * @param extended task ids whose lease was extended
+ * @param cancelled task ids the node must stop (cancelled job, or lease no longer theirs)
+ * @param leaseExpiresAt new expiry (epoch ms) of the extended leases
+ */
+public record HeartbeatReply(List<String> extended, List<String> cancelled, long leaseExpiresAt) {
+  public HeartbeatReply {
+    extended = List.copyOf(extended);
+    cancelled = List.copyOf(cancelled);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("extended", new JsonArray(extended)).put("cancelled", new JsonArray(cancelled))
+        .put("leaseExpiresAt", leaseExpiresAt);
+  }
+
+  public static HeartbeatReply fromJson(JsonObject j) {
+    return new HeartbeatReply(Json.strings(j.getJsonArray("extended")), Json.strings(j.getJsonArray("cancelled")),
+        j.getLong("leaseExpiresAt", 0L));
+  }
+}

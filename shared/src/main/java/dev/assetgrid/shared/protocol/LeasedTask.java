@@ -1,0 +1,36 @@
+package dev.assetgrid.shared.protocol;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One task handed to a node.
+ *
+ * @param taskId task id
+ * @param attempt attempt number, starting at 1; completion must quote it (fencing)
+ * @param leaseToken secret of this attempt; authorises blob transfers, heartbeats and completion
+ * @param leaseExpiresAt epoch milliseconds at which the lease lapses unless extended by a heartbeat
+ * @param type task type (wire name)
+ * @param params stage options (JSON form of the options record)
+ * @param inputs blobs to fetch
+ * @param outputUploadUrl base URL for outputs: {@code PUT outputUploadUrl + "/" + name}
+ */
+public record LeasedTask(String taskId, int attempt, String leaseToken, long leaseExpiresAt, String type,
+    JsonObject params, List<TaskInput> inputs, String outputUploadUrl) {
+  public LeasedTask {
+    inputs = List.copyOf(inputs);
+    params = params == null ? new JsonObject() : params;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("taskId", taskId).put("attempt", attempt).put("leaseToken", leaseToken)
+        .put("leaseExpiresAt", leaseExpiresAt).put("type", type).put("params", params)
+        .put("inputs", Json.array(inputs, TaskInput::toJson)).put("outputUploadUrl", outputUploadUrl);
+  }
+
+  public static LeasedTask fromJson(JsonObject j) {
+    return new LeasedTask(j.getString("taskId"), j.getInteger("attempt"), j.getString("leaseToken"),
+        j.getLong("leaseExpiresAt"), j.getString("type"), j.getJsonObject("params"),
+        Json.objects(j.getJsonArray("inputs"), TaskInput::fromJson), j.getString("outputUploadUrl"));
+  }
+}
