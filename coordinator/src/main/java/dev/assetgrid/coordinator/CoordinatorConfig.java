@@ -1,0 +1,111 @@
+package dev.assetgrid.coordinator;
+
+import dev.assetgrid.shared.cluster.ClusterOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a coordinator process needs, validated once. Defaults live here ({@code DEFAULT_*});
+ * {@link CoordinatorMain} maps CLI flags and environment variables onto it.
+ *
+ * @param httpHost interface the HTTP API binds to
+ * @param httpPort HTTP port; 0 = any free port (tests)
+ * @param publicUrl base URL nodes use to reach this coordinator's blob endpoints; null = derived from host and port
+ * @param dataDir where the embedded database ({@code pg/}) and the local blob store ({@code blobs/}) live
+ * @param dbUrl external PostgreSQL ({@code postgresql://user:pass@host:port/db}); null = embedded PostgreSQL under dataDir
+ * @param workers in-process worker slots; 0 = none (nodes only), negative = one per core
+ * @param maxUploadBytes largest accepted upload, bytes
+ * @param lease how long a lease lasts without a heartbeat
+ * @param maxRuntime how long one attempt may run in total, heartbeats or not
+ * @param maxAttempts attempts before a retryable failure makes a task dead
+ * @param retryBase first retry delay (doubled each attempt, with jitter)
+ * @param retryMax cap of the retry delay
+ * @param cluster how this coordinator joins the Hazelcast cluster
+ */
+public record CoordinatorConfig(String httpHost, int httpPort, String publicUrl, Path dataDir, String dbUrl,
+    int workers, long maxUploadBytes, Duration lease, Duration maxRuntime, int maxAttempts, Duration retryBase,
+    Duration retryMax, ClusterOptions cluster) {
+
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+  public static final Path DEFAULT_DATA_DIR = Path.of("data");
+  public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L << 20;
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_MAX_RUNTIME = Duration.ofHours(1);
+  public static final int DEFAULT_MAX_ATTEMPTS = 4;
+  public static final Duration DEFAULT_RETRY_BASE = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(2);
+
+  public CoordinatorConfig {
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("httpPort must be in 0..65535");
+    }
+    if (maxUploadBytes <= 0) {
+      throw new IllegalArgumentException("maxUploadBytes must be positive");
+    }
+    if (lease.toMillis() < 500) {
+      throw new IllegalArgumentException("lease must be at least 500 ms");
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1");
+    }
+    if (maxRuntime.compareTo(lease) < 0) {
+      throw new IllegalArgumentException("maxRuntime must not be shorter than the lease");
+    }
+    dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
+  }
+
+  /** The embedded single-machine defaults. */
+  public static CoordinatorConfig defaults() {
+    return new CoordinatorConfig(DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, null, DEFAULT_DATA_DIR, null, -1,
+        DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_LEASE, DEFAULT_MAX_RUNTIME, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE,
+        DEFAULT_RETRY_MAX, new ClusterOptions(ClusterOptions.DEFAULT_CLUSTER_NAME, "127.0.0.1", null, 0, 0,
+            List.of(), false));
+  }
+
+  public CoordinatorConfig withHttpPort(int port) {
+    return new CoordinatorConfig(httpHost, port, publicUrl, dataDir, dbUrl, workers, maxUploadBytes, lease,
+        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+  }
+
+  public CoordinatorConfig withDataDir(Path dir) {
+    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dir, dbUrl, workers, maxUploadBytes, lease,
+        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+  }
+
+  public CoordinatorConfig withWorkers(int n) {
+    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, n, maxUploadBytes, lease,
+        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+  }
+
+  public CoordinatorConfig withLease(Duration l) {
+    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, workers, maxUploadBytes, l,
+        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+  }
+
+  public CoordinatorConfig withRetry(int attempts, Duration base, Duration max) {
+    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, workers, maxUploadBytes, lease,
+        maxRuntime, attempts, base, max, cluster);
+  }
+
+  public CoordinatorConfig withMaxUploadBytes(long n) {
+    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, workers, n, lease,
+        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+  }
+
+  public CoordinatorConfig withCluster(ClusterOptions c) {
+    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, workers, maxUploadBytes, lease,
+        maxRuntime, maxAttempts, retryBase, retryMax, c);
+  }
+
+  public CoordinatorConfig withDbUrl(String url) {
+    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, url, workers, maxUploadBytes, lease,
+        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+  }
+
+  public CoordinatorConfig withPublicUrl(String url) {
+    return new CoordinatorConfig(httpHost, httpPort, url, dataDir, dbUrl, workers, maxUploadBytes, lease,
+        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.assetgrid.coordinator.events;
+
+import dev.assetgrid.shared.cluster.ClusterBootstrap;
+import dev.assetgrid.shared.protocol.Addresses;
+import dev.assetgrid.shared.protocol.NodeAnnouncement;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What the coordinator knows about nodes: their last announcement, pruned to current cluster members. */
+public final class NodeRegistry {
+  private record Seen(NodeAnnouncement announcement, long at) {}
+
+  private final Vertx vertx;
+  private final boolean clustered;
+  private final Map<String, Seen> nodes = new ConcurrentHashMap<>();
+
+  public NodeRegistry(Vertx vertx, boolean clustered) {
+    this.vertx = vertx;
+    this.clustered = clustered;
+    vertx.eventBus().<JsonObject>consumer(Addresses.NODES, m -> {
+      try {
+        NodeAnnouncement a = NodeAnnouncement.fromJson(m.body());
+        nodes.put(a.nodeId(), new Seen(a, System.currentTimeMillis()));
+      } catch (RuntimeException ignored) {
+        // a malformed announcement is dropped; the node announces again in a few seconds
+      }
+    });
+    if (clustered) {
+      ClusterBootstrap.onMemberLeft(vertx, nodes::remove);
+    }
+  }
+
+  /** Current nodes, with the tasks the database says each one is running ({@code leaseOwner → task ids}). */
+  public JsonArray snapshot(JsonObject runningByNode) {
+    Set<String> members = clustered ? new HashSet<>(ClusterBootstrap.members(vertx)) : null;
+    JsonArray out = new JsonArray();
+    long now = System.currentTimeMillis();
+    nodes.forEach((id, seen) -> {
+      if (members != null && !members.contains(id)) {
+        return;
+      }
+      JsonObject j = seen.announcement().toJson();
+      j.put("lastSeenMsAgo", now - seen.at());
+      j.put("runningTasks", runningByNode.getJsonArray(id, new JsonArray()));
+      out.add(j);
+    });
+    return out;
+  }
+
+  public int size() {
+    return nodes.size();
+  }
+}

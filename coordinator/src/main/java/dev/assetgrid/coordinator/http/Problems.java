@@ -1,0 +1,57 @@
+package dev.assetgrid.coordinator.http;
+
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** RFC 9457 problem details with our stable {@code code}. */
+public final class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  private Problems() {}
+
+  public static JsonObject body(ErrorCode code, String detail, String instance) {
+    return new JsonObject()
+        .put("type", "https://assetgrid.dev/errors/" + code.name())
+        .put("title", code.name().replace('_', ' ').toLowerCase())
+        .put("status", code.httpStatus())
+        .put("code", code.name())
+        .put("retryable", code.retryable())
+        .put("detail", detail)
+        .put("instance", instance);
+  }
+
+  public static void send(RoutingContext ctx, ErrorCode code, String detail) {
+    HttpServerResponse r = ctx.response();
+    if (r.ended() || r.closed()) {
+      return;
+    }
+    if (r.headWritten()) {
+      r.reset();
+      return;
+    }
+    r.setStatusCode(code.httpStatus()).putHeader("Content-Type", CONTENT_TYPE);
+    if (code.httpStatus() == 413 || code.httpStatus() == 415 || code.httpStatus() == 422) {
+      // the request body may be partly unread: don't let the client keep streaming into a dead end
+      r.putHeader("Connection", "close");
+    }
+    r.end(body(code, detail, ctx.request().path()).encode());
+  }
+
+  /** Maps any failure to a problem; unexpected ones are logged with their stack. */
+  public static void send(RoutingContext ctx, Throwable t) {
+    ErrorCode code = AssetGridException.codeOf(t);
+    if (code == ErrorCode.INTERNAL_ERROR && t instanceof io.vertx.pgclient.PgException) {
+      code = ErrorCode.STORE_UNAVAILABLE;
+    }
+    if (code == ErrorCode.INTERNAL_ERROR) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
+    }
+    send(ctx, code, t.getMessage() == null ? code.format() : t.getMessage());
+  }
+}

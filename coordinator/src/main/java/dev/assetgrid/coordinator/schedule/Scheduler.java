@@ -1,0 +1,554 @@
+package dev.assetgrid.coordinator.schedule;
+
+import dev.assetgrid.coordinator.events.JobEvents;
+import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.protocol.CompleteReply;
+import dev.assetgrid.shared.protocol.CompleteRequest;
+import dev.assetgrid.shared.protocol.Heartbeat;
+import dev.assetgrid.shared.protocol.HeartbeatReply;
+import dev.assetgrid.shared.protocol.LeaseRequest;
+import dev.assetgrid.shared.protocol.LeasedTask;
+import dev.assetgrid.shared.protocol.TaskError;
+import dev.assetgrid.shared.protocol.TaskInput;
+import dev.assetgrid.shared.protocol.TaskOutput;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The durable task queue: leasing, heartbeats, fenced completion, retries, requeue of lost leases
+ * and cancellation, all as PostgreSQL transactions (River/SQS style at-least-once).
+ *
+ * <p>Design note. A lease is one {@code UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED)}
+ * that bumps {@code attempt} and sets a fresh random token; concurrent coordinators and nodes never
+ * get the same row. Every later write about the attempt (heartbeat, completion) repeats
+ * {@code id, attempt, lease_token, state='leased'} in its WHERE clause, so a node that lost its lease
+ * (expired, its node declared dead, the job cancelled) can no longer change anything: its completion
+ * is refused and its outputs are not recorded. Attempts are rows in {@code task_attempts}.
+ */
+public final class Scheduler {
+
+  /** Tunables of the queue; see {@code CoordinatorConfig} for defaults. */
+  public record Settings(Duration lease, Duration maxRuntime, RetryPolicy retry) {}
+
+  /** Where nodes fetch inputs and put outputs; built from the coordinator's public URL. */
+  public interface Urls {
+    String input(UUID taskId, String sha256);
+
+    String outputs(UUID taskId);
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Settings settings;
+  private final Urls urls;
+  private final Runnable onQueued;
+
+  /**
+   * @param onQueued called after a transaction made tasks ready (wakes idle nodes)
+   */
+  public Scheduler(Vertx vertx, Pool pool, Settings settings, Urls urls, Runnable onQueued) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.settings = settings;
+    this.urls = urls;
+    this.onQueued = onQueued;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  // ---------------------------------------------------------------- lease
+
+  private static final String LEASE_SQL = """
+      UPDATE tasks t
+         SET state = 'leased', attempt = t.attempt + 1, lease_owner = $1,
+             lease_token = gen_random_uuid()::text,
+             lease_expires_at = now() + ($4::bigint * interval '1 millisecond'),
+             leased_at = now(), started_at = coalesce(t.started_at, now()), progress = 0, updated_at = now()
+        FROM (SELECT id FROM tasks
+               WHERE state = 'queued' AND run_at <= now() AND type = ANY($2)
+               ORDER BY run_at, created_at
+               LIMIT $3
+               FOR UPDATE SKIP LOCKED) c
+       WHERE t.id = c.id
+      RETURNING t.id, t.job_id, t.name, t.type, t.params, t.attempt, t.lease_token, t.lease_expires_at, t.depends_on
+      """;
+
+  private static final String INPUTS_SQL = """
+      SELECT t.id AS task_id, f.name, f.sha256, f.size_bytes
+        FROM tasks t JOIN jobs j ON j.id = t.job_id
+        JOIN asset_files f ON f.asset_id = j.asset_id AND f.role IN ('original', 'side')
+       WHERE t.id = ANY($1)
+      UNION ALL
+      SELECT t.id, o.name, o.sha256, o.size_bytes
+        FROM tasks t JOIN task_outputs o ON o.task_id = ANY(t.depends_on)
+       WHERE t.id = ANY($1)
+      """;
+
+  /** Leases up to {@code freeSlots} ready tasks of the node's types; empty when none is ready. */
+  public Future<List<LeasedTask>> lease(LeaseRequest r) {
+    if (r.freeSlots() <= 0 || r.capabilities().isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    JobEvents.Batch events = new JobEvents.Batch();
+    return pool.withTransaction(conn -> conn.preparedQuery(LEASE_SQL)
+        .execute(Tuple.of(r.nodeId(), r.capabilities().toArray(new String[0]), Math.min(r.freeSlots(), 64),
+            settings.lease().toMillis()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(List.<LeasedTask>of());
+          }
+          List<Row> leased = new ArrayList<>();
+          rows.forEach(leased::add);
+          UUID[] ids = leased.stream().map(x -> x.getUUID("id")).toArray(UUID[]::new);
+          List<Tuple> attempts = new ArrayList<>();
+          for (Row x : leased) {
+            attempts.add(Tuple.of(x.getUUID("id"), x.getInteger("attempt"), r.nodeId(), x.getString("lease_token")));
+          }
+          return conn.preparedQuery("INSERT INTO task_attempts (task_id, attempt, node_id, lease_token) VALUES ($1, $2, $3, $4)")
+              .executeBatch(attempts)
+              .compose(v -> conn.preparedQuery("""
+                  UPDATE jobs SET state = 'running', started_at = coalesce(started_at, now()), updated_at = now()
+                   WHERE id IN (SELECT job_id FROM tasks WHERE id = ANY($1)) AND state = 'queued'
+                  RETURNING id""").execute(Tuple.of((Object) ids)))
+              .compose(started -> {
+                List<Future<Void>> evs = new ArrayList<>();
+                for (Row j : started) {
+                  evs.add(events.record(conn, j.getUUID("id"), "job.started", new JsonObject()));
+                }
+                for (Row x : leased) {
+                  evs.add(events.record(conn, x.getUUID("job_id"), "task.leased", new JsonObject()
+                      .put("task", x.getString("name")).put("attempt", x.getInteger("attempt")).put("node", r.nodeId())));
+                }
+                return Future.all(evs);
+              })
+              .compose(v -> conn.preparedQuery(INPUTS_SQL).execute(Tuple.of((Object) ids)))
+              .map(inputRows -> {
+                Map<UUID, List<TaskInput>> inputs = new HashMap<>();
+                for (Row in : inputRows) {
+                  UUID tid = in.getUUID("task_id");
+                  String sha = in.getString("sha256");
+                  inputs.computeIfAbsent(tid, k -> new ArrayList<>()).add(new TaskInput(in.getString("name"), sha,
+                      in.getLong("size_bytes"), urls.input(tid, sha)));
+                }
+                List<LeasedTask> out = new ArrayList<>();
+                for (Row x : leased) {
+                  UUID tid = x.getUUID("id");
+                  out.add(new LeasedTask(tid.toString(), x.getInteger("attempt"), x.getString("lease_token"),
+                      x.getOffsetDateTime("lease_expires_at").toInstant().toEpochMilli(), x.getString("type"),
+                      x.getJsonObject("params"), inputs.getOrDefault(tid, List.of()), urls.outputs(tid)));
+                }
+                return out;
+              });
+        }))
+        .onSuccess(x -> events.publish(vertx));
+  }
+
+  // ---------------------------------------------------------------- heartbeat
+
+  private static final String EXTEND_SQL = """
+      UPDATE tasks t
+         SET lease_expires_at = now() + ($4::bigint * interval '1 millisecond'),
+             progress = CASE WHEN v.progress >= 0 THEN least(v.progress, 1) ELSE t.progress END, updated_at = now()
+        FROM unnest($1::uuid[], $2::text[], $3::float8[]) AS v(id, token, progress)
+       WHERE t.id = v.id AND t.lease_token = v.token AND t.state = 'leased' AND NOT t.cancel_requested
+         AND t.leased_at > now() - ($5::bigint * interval '1 millisecond')
+      RETURNING t.id, t.lease_expires_at
+      """;
+
+  /** Extends the leases still held; everything else in the heartbeat is answered as cancelled. */
+  public Future<HeartbeatReply> heartbeat(Heartbeat hb) {
+    if (hb.leases().isEmpty()) {
+      return Future.succeededFuture(new HeartbeatReply(List.of(), List.of(), 0));
+    }
+    List<UUID> ids = new ArrayList<>();
+    List<String> tokens = new ArrayList<>();
+    List<Double> progress = new ArrayList<>();
+    List<String> malformed = new ArrayList<>();
+    for (Heartbeat.Lease l : hb.leases()) {
+      UUID id = dev.assetgrid.shared.util.Ids.parse(l.taskId());
+      if (id == null || l.leaseToken() == null) {
+        malformed.add(l.taskId());
+        continue;
+      }
+      ids.add(id);
+      tokens.add(l.leaseToken());
+      progress.add(l.progress());
+    }
+    return pool.preparedQuery(EXTEND_SQL)
+        .execute(Tuple.of(ids.toArray(new UUID[0]), tokens.toArray(new String[0]), progress.toArray(new Double[0]),
+            settings.lease().toMillis(), settings.maxRuntime().toMillis()))
+        .compose(rows -> {
+          Set<String> extended = new java.util.HashSet<>();
+          long expires = 0;
+          for (Row r : rows) {
+            extended.add(r.getUUID("id").toString());
+            expires = Math.max(expires, r.getOffsetDateTime("lease_expires_at").toInstant().toEpochMilli());
+          }
+          List<String> cancelled = new ArrayList<>(malformed);
+          List<Heartbeat.Lease> overdue = new ArrayList<>();
+          for (Heartbeat.Lease l : hb.leases()) {
+            if (!extended.contains(l.taskId()) && !malformed.contains(l.taskId())) {
+              cancelled.add(l.taskId());
+              overdue.add(l);
+            }
+          }
+          long exp = expires;
+          // leases refused because the attempt ran past its max runtime end here, as a timed-out attempt
+          return timeOut(overdue).map(v -> new HeartbeatReply(List.copyOf(extended), cancelled, exp));
+        });
+  }
+
+  private Future<Void> timeOut(List<Heartbeat.Lease> leases) {
+    Future<Void> f = Future.succeededFuture();
+    for (Heartbeat.Lease l : leases) {
+      f = f.compose(v -> endAttempt(UUID.fromString(l.taskId()), l.leaseToken(),
+          "AND leased_at <= now() - ($3::bigint * interval '1 millisecond')", settings.maxRuntime().toMillis(),
+          TaskError.of(ErrorCode.TASK_TIMED_OUT, ErrorCode.TASK_TIMED_OUT.format(settings.maxRuntime())),
+          "timed_out", false).mapEmpty());
+    }
+    return f;
+  }
+
+  // ---------------------------------------------------------------- complete
+
+  /** Records the end of an attempt, if — and only if — the attempt still holds the lease. */
+  public Future<CompleteReply> complete(CompleteRequest c) {
+    UUID taskId = dev.assetgrid.shared.util.Ids.parse(c.taskId());
+    if (taskId == null || c.leaseToken() == null) {
+      return Future.succeededFuture(new CompleteReply(false, "malformed task id or lease token"));
+    }
+    if (c.outcome() == CompleteRequest.Outcome.FAILED) {
+      TaskError err = c.error() != null ? c.error() : TaskError.of(ErrorCode.INTERNAL_ERROR, "no error given");
+      // trust the coordinator's catalogue over the node's claim about retryability
+      ErrorCode code = ErrorCode.of(err.code());
+      TaskError normalized = new TaskError(code.name(), err.message(), code.retryable());
+      return pool.withTransaction(conn -> conn.preparedQuery(
+              "SELECT id FROM tasks WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased' FOR UPDATE")
+          .execute(Tuple.of(taskId, c.attempt(), c.leaseToken()))
+          .map(rs -> rs.size() > 0))
+          .compose(held -> held
+              ? endAttempt(taskId, c.leaseToken(), "", null, normalized, "failed", false)
+                  .map(ok -> new CompleteReply(ok, ok ? null : "lease no longer held"))
+              : Future.succeededFuture(new CompleteReply(false, "lease no longer held")));
+    }
+    JobEvents.Batch events = new JobEvents.Batch();
+    boolean[] queued = {false};
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            UPDATE tasks SET state = 'succeeded', result = $4, finished_at = now(), progress = 1, updated_at = now(),
+                   lease_expires_at = NULL, error_code = NULL, error_message = NULL
+             WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased'
+            RETURNING job_id, name, type, cancel_requested""")
+        .execute(Tuple.of(taskId, c.attempt(), c.leaseToken(), c.result()))
+        .compose(rs -> {
+          if (rs.size() == 0) {
+            return Future.succeededFuture(new CompleteReply(false, "lease no longer held"));
+          }
+          Row t = rs.iterator().next();
+          UUID jobId = t.getUUID("job_id");
+          String name = t.getString("name");
+          return conn.preparedQuery("""
+                  UPDATE task_attempts SET finished_at = now(), outcome = 'succeeded'
+                   WHERE task_id = $1 AND attempt = $2""").execute(Tuple.of(taskId, c.attempt()))
+              .compose(v -> recordOutputs(conn, taskId, jobId, c.outputs()))
+              .compose(v -> "inspect".equals(t.getString("type"))
+                  ? conn.preparedQuery("UPDATE assets SET metadata = $2, updated_at = now() WHERE id = (SELECT asset_id FROM jobs WHERE id = $1)")
+                      .execute(Tuple.of(jobId, c.result())).mapEmpty()
+                  : Future.<Void>succeededFuture())
+              .compose(v -> events.record(conn, jobId, "task.succeeded", new JsonObject().put("task", name)
+                  .put("attempt", c.attempt())))
+              .compose(v -> conn.preparedQuery("""
+                  UPDATE tasks SET pending_deps = pending_deps - 1,
+                         state = CASE WHEN pending_deps - 1 <= 0 THEN 'queued' ELSE state END,
+                         run_at = now(), updated_at = now()
+                   WHERE job_id = $1 AND state = 'pending' AND $2 = ANY(depends_on)
+                  RETURNING state""").execute(Tuple.of(jobId, taskId)))
+              .compose(unlocked -> {
+                unlocked.forEach(r -> queued[0] |= "queued".equals(r.getString("state")));
+                return conn.preparedQuery("""
+                    UPDATE jobs SET tasks_done = tasks_done + 1, updated_at = now() WHERE id = $1
+                    RETURNING tasks_done, tasks_total, state, asset_id""").execute(Tuple.of(jobId));
+              })
+              .compose(jr -> {
+                Row j = jr.iterator().next();
+                int done = j.getInteger("tasks_done");
+                int total = j.getInteger("tasks_total");
+                Future<Void> f = events.record(conn, jobId, "job.progress", new JsonObject()
+                    .put("progress", total == 0 ? 1.0 : (double) done / total).put("tasksDone", done).put("tasksTotal", total));
+                if (done >= total && "running".equals(j.getString("state"))) {
+                  f = f.compose(v -> conn.preparedQuery("""
+                          UPDATE jobs SET state = 'succeeded', finished_at = now(), updated_at = now() WHERE id = $1""")
+                      .execute(Tuple.of(jobId)))
+                      .compose(v -> conn.preparedQuery("UPDATE assets SET status = 'ready', updated_at = now() WHERE id = $1")
+                          .execute(Tuple.of(j.getUUID("asset_id"))))
+                      .compose(v -> events.record(conn, jobId, "job.succeeded", new JsonObject()));
+                }
+                return f.map(v -> new CompleteReply(true, null));
+              });
+        }))
+        .onSuccess(x -> {
+          events.publish(vertx);
+          if (queued[0]) {
+            onQueued.run();
+          }
+        });
+  }
+
+  private Future<Void> recordOutputs(SqlConnection conn, UUID taskId, UUID jobId, List<TaskOutput> outputs) {
+    if (outputs.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>();
+    for (TaskOutput o : outputs) {
+      rows.add(Tuple.of(taskId, o.name(), o.sha256(), o.size(), o.contentType(), jobId));
+    }
+    return conn.preparedQuery("""
+            INSERT INTO task_outputs (task_id, name, sha256, size_bytes, content_type) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (task_id, name) DO NOTHING""")
+        .executeBatch(rows.stream().map(t -> Tuple.of(t.getValue(0), t.getValue(1), t.getValue(2), t.getValue(3),
+            t.getValue(4))).toList())
+        .compose(v -> conn.preparedQuery("""
+            INSERT INTO asset_files (asset_id, name, role, sha256, size_bytes, content_type, task_id)
+            SELECT asset_id, $2, 'derived', $3, $4, $5, $1 FROM jobs WHERE id = $6
+            ON CONFLICT (asset_id, name) DO UPDATE SET sha256 = excluded.sha256, size_bytes = excluded.size_bytes,
+                   content_type = excluded.content_type, task_id = excluded.task_id, created_at = now()""")
+            .executeBatch(rows))
+        .mapEmpty();
+  }
+
+  // ---------------------------------------------------------------- failure, requeue, cancel
+
+  /**
+   * Ends the current attempt of a leased task with an error and applies the retry policy.
+   *
+   * @param extraWhere additional condition on the task row ($1 = id, $2 = token, $3 = extraArg)
+   * @param immediate requeue without backoff (lease lost through no fault of the task)
+   * @return whether an attempt was ended
+   */
+  private Future<Boolean> endAttempt(UUID taskId, String token, String extraWhere, Object extraArg, TaskError error,
+      String outcome, boolean immediate) {
+    JobEvents.Batch events = new JobEvents.Batch();
+    boolean[] requeued = {false};
+    Tuple args = extraArg == null ? Tuple.of(taskId, token) : Tuple.of(taskId, token, extraArg);
+    return pool.withTransaction(conn -> conn.preparedQuery(
+            "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks"
+                + " WHERE id = $1 AND lease_token = $2 AND state = 'leased' " + extraWhere + " FOR UPDATE")
+        .execute(args)
+        .compose(rs -> {
+          if (rs.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          Row t = rs.iterator().next();
+          return failLocked(conn, t, error, outcome, immediate, events).map(q -> {
+            requeued[0] = q;
+            return true;
+          });
+        }))
+        .onSuccess(x -> {
+          events.publish(vertx);
+          if (requeued[0]) {
+            onQueued.run();
+          }
+        });
+  }
+
+  /** With the task row locked: closes the attempt, then retries, fails or kills the task. Returns true when requeued. */
+  private Future<Boolean> failLocked(SqlConnection conn, Row t, TaskError error, String outcome, boolean immediate,
+      JobEvents.Batch events) {
+    UUID taskId = t.getUUID("id");
+    UUID jobId = t.getUUID("job_id");
+    int attempt = t.getInteger("attempt");
+    String name = t.getString("name");
+    Future<Void> closeAttempt = conn.preparedQuery("""
+            UPDATE task_attempts SET finished_at = now(), outcome = $3, error_code = $4, error_message = $5
+             WHERE task_id = $1 AND attempt = $2""")
+        .execute(Tuple.of(taskId, attempt, outcome, error.code(), truncate(error.message())))
+        .mapEmpty();
+    if (t.getBoolean("cancel_requested")) {
+      return closeAttempt.compose(v -> conn.preparedQuery("""
+              UPDATE tasks SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL, updated_at = now()
+               WHERE id = $1""").execute(Tuple.of(taskId)))
+          .compose(v -> events.record(conn, jobId, "task.cancelled", new JsonObject().put("task", name)))
+          .map(false);
+    }
+    // a lease lost through no fault of the task (expiry, node gone or draining) is requeued without delay
+    boolean lostLease = ErrorCode.NODE_LOST.name().equals(error.code()) || ErrorCode.LEASE_EXPIRED.name().equals(error.code());
+    RetryPolicy.Decision d = settings.retry().decide(attempt, t.getInteger("max_attempts"), error, immediate || lostLease);
+    JsonObject evt = new JsonObject().put("task", name).put("attempt", attempt).put("code", error.code())
+        .put("message", error.message());
+    if (d.verdict() == RetryPolicy.Verdict.RETRY) {
+      return closeAttempt.compose(v -> conn.preparedQuery("""
+              UPDATE tasks SET state = 'queued', run_at = now() + ($2::bigint * interval '1 millisecond'),
+                     lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, progress = 0,
+                     error_code = $3, error_message = $4, updated_at = now()
+               WHERE id = $1""").execute(Tuple.of(taskId, d.delayMs(), error.code(), truncate(error.message()))))
+          .compose(v -> events.record(conn, jobId, "task.retrying", evt.put("delayMs", d.delayMs())))
+          .map(true);
+    }
+    String state = d.verdict() == RetryPolicy.Verdict.DEAD ? "dead" : "failed";
+    return closeAttempt.compose(v -> conn.preparedQuery("""
+            UPDATE tasks SET state = $2, finished_at = now(), lease_expires_at = NULL,
+                   error_code = $3, error_message = $4, updated_at = now()
+             WHERE id = $1""").execute(Tuple.of(taskId, state, error.code(), truncate(error.message()))))
+        .compose(v -> events.record(conn, jobId, "task." + state, evt))
+        .compose(v -> failJob(conn, jobId, error, name, events))
+        .map(false);
+  }
+
+  private Future<Void> failJob(SqlConnection conn, UUID jobId, TaskError error, String taskName, JobEvents.Batch events) {
+    String message = "task " + taskName + " failed: " + error.message();
+    return conn.preparedQuery("""
+            UPDATE jobs SET state = 'failed', error_code = $2, error_message = $3, finished_at = now(), updated_at = now()
+             WHERE id = $1 AND state IN ('queued', 'running') RETURNING asset_id""")
+        .execute(Tuple.of(jobId, error.code(), truncate(message)))
+        .compose(rs -> {
+          if (rs.size() == 0) {
+            return Future.succeededFuture();
+          }
+          UUID assetId = rs.iterator().next().getUUID("asset_id");
+          return stopOtherTasks(conn, jobId)
+              .compose(v -> conn.preparedQuery("UPDATE assets SET status = 'failed', updated_at = now() WHERE id = $1")
+                  .execute(Tuple.of(assetId)))
+              .compose(v -> events.record(conn, jobId, "job.failed", new JsonObject().put("code", error.code())
+                  .put("message", message).put("task", taskName)));
+        });
+  }
+
+  private Future<Void> stopOtherTasks(SqlConnection conn, UUID jobId) {
+    return conn.preparedQuery("""
+            UPDATE tasks SET state = 'cancelled', finished_at = now(), updated_at = now()
+             WHERE job_id = $1 AND state IN ('pending', 'queued')""").execute(Tuple.of(jobId))
+        .compose(v -> conn.preparedQuery("""
+            UPDATE tasks SET cancel_requested = true, updated_at = now()
+             WHERE job_id = $1 AND state = 'leased'""").execute(Tuple.of(jobId)))
+        .mapEmpty();
+  }
+
+  /** Requeues (or ends) every lease whose expiry passed. Returns how many attempts were ended. */
+  public Future<Integer> reclaimExpired() {
+    return endLeases("lease_expires_at < now()", Tuple.tuple(),
+        TaskError.of(ErrorCode.LEASE_EXPIRED, ErrorCode.LEASE_EXPIRED.format()), "lease_expired");
+  }
+
+  /** Requeues at once every lease held by a node that left the cluster. */
+  public Future<Integer> requeueNode(String nodeId) {
+    return endLeases("lease_owner = $1", Tuple.of(nodeId),
+        TaskError.of(ErrorCode.NODE_LOST, "node " + nodeId + " left the cluster"), "node_lost");
+  }
+
+  /** Requeues leases held by nodes that are not cluster members any more (missed events, restarts). */
+  public Future<Integer> requeueOrphans(Set<String> liveNodes) {
+    return endLeases("NOT (lease_owner = ANY($1))", Tuple.of((Object) liveNodes.toArray(new String[0])),
+        TaskError.of(ErrorCode.NODE_LOST, "lease owner is no longer a cluster member"), "node_lost");
+  }
+
+  private Future<Integer> endLeases(String condition, Tuple args, TaskError error, String outcome) {
+    JobEvents.Batch events = new JobEvents.Batch();
+    int[] requeued = {0};
+    return pool.withTransaction(conn -> conn.preparedQuery(
+            "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks WHERE state = 'leased' AND "
+                + condition + " ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED")
+        .execute(args)
+        .compose(rs -> {
+          Future<Integer> f = Future.succeededFuture(0);
+          for (Row t : rs) {
+            f = f.compose(n -> failLocked(conn, t, error, outcome, true, events).map(q -> {
+              if (q) {
+                requeued[0]++;
+              }
+              return n + 1;
+            }));
+          }
+          return f;
+        }))
+        .onSuccess(n -> {
+          events.publish(vertx);
+          if (requeued[0] > 0) {
+            onQueued.run();
+          }
+        });
+  }
+
+  /**
+   * Cancels a job: tasks not started are cancelled, running ones are told to stop in their next
+   * heartbeat reply. Returns false when the job is unknown or already finished.
+   */
+  public Future<Boolean> cancelJob(UUID jobId) {
+    JobEvents.Batch events = new JobEvents.Batch();
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            UPDATE jobs SET state = 'cancelled', finished_at = now(), updated_at = now(),
+                   error_code = 'TASK_CANCELLED', error_message = 'cancelled on request'
+             WHERE id = $1 AND state IN ('queued', 'running') RETURNING asset_id""").execute(Tuple.of(jobId))
+        .compose(rs -> {
+          if (rs.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          return stopOtherTasks(conn, jobId)
+              .compose(v -> conn.preparedQuery("""
+                  UPDATE assets SET status = 'failed', updated_at = now()
+                   WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM jobs WHERE asset_id = $1 AND state = 'succeeded')""")
+                  .execute(Tuple.of(rs.iterator().next().getUUID("asset_id"))))
+              .compose(v -> events.record(conn, jobId, "job.cancelled", new JsonObject()))
+              .map(true);
+        }))
+        .onSuccess(x -> events.publish(vertx));
+  }
+
+  /**
+   * Re-drives a failed or cancelled job: its failed, dead and cancelled tasks get a fresh budget of
+   * attempts and go back to the queue (or wait for their dependencies). Earlier attempts stay recorded.
+   */
+  public Future<Boolean> retryJob(UUID jobId) {
+    JobEvents.Batch events = new JobEvents.Batch();
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            UPDATE jobs SET state = 'queued', finished_at = NULL, error_code = NULL, error_message = NULL, updated_at = now()
+             WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING asset_id""").execute(Tuple.of(jobId))
+        .compose(rs -> {
+          if (rs.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          UUID assetId = rs.iterator().next().getUUID("asset_id");
+          return conn.preparedQuery("""
+                  UPDATE tasks t SET max_attempts = t.attempt + $2, cancel_requested = false, error_code = NULL,
+                         error_message = NULL, finished_at = NULL, run_at = now(), updated_at = now(),
+                         pending_deps = (SELECT count(*) FROM tasks d WHERE d.id = ANY(t.depends_on) AND d.state <> 'succeeded'),
+                         state = CASE WHEN EXISTS (SELECT 1 FROM tasks d WHERE d.id = ANY(t.depends_on) AND d.state <> 'succeeded')
+                                      THEN 'pending' ELSE 'queued' END
+                   WHERE t.job_id = $1 AND t.state IN ('failed', 'dead', 'cancelled')""")
+              .execute(Tuple.of(jobId, settings.retry().maxAttempts()))
+              .compose(v -> conn.preparedQuery("""
+                  UPDATE jobs SET tasks_done = (SELECT count(*) FROM tasks WHERE job_id = $1 AND state = 'succeeded')
+                   WHERE id = $1""").execute(Tuple.of(jobId)))
+              .compose(v -> conn.preparedQuery("UPDATE assets SET status = 'processing', updated_at = now() WHERE id = $1")
+                  .execute(Tuple.of(assetId)))
+              .compose(v -> events.record(conn, jobId, "job.retried", new JsonObject()))
+              .map(true);
+        }))
+        .onSuccess(ok -> {
+          events.publish(vertx);
+          if (ok) {
+            onQueued.run();
+          }
+        });
+  }
+
+  private static String truncate(String s) {
+    if (s == null) {
+      return null;
+    }
+    return s.length() <= 2000 ? s : s.substring(0, 2000) + "…";
+  }
+}

@@ -1,0 +1,111 @@
+package dev.assetgrid.coordinator.store;
+
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL the coordinator uses: an external server ({@code --db-url}) or an embedded real
+ * PostgreSQL 17 (zonky) whose data directory survives restarts. Migrations run with Flyway (JDBC)
+ * before the reactive pool is built. All methods here block; call them off the event loop.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final EmbeddedPostgres embedded;
+  private final PgConnectOptions connect;
+  private final String jdbcUrl;
+
+  private Database(EmbeddedPostgres embedded, PgConnectOptions connect) {
+    this.embedded = embedded;
+    this.connect = connect;
+    this.jdbcUrl = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
+  }
+
+  /** Starts the embedded server with its data in {@code dataDir} (created when missing, kept on close). */
+  public static Database embedded(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      long t0 = System.nanoTime();
+      EmbeddedPostgres pg = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir)
+          .setCleanDataDirectory(false)
+          .setServerConfig("max_connections", "200")
+          .start();
+      LOG.info("embedded PostgreSQL on port {} (data {}) started in {} ms", pg.getPort(), dataDir,
+          (System.nanoTime() - t0) / 1_000_000);
+      PgConnectOptions o = new PgConnectOptions().setHost("127.0.0.1").setPort(pg.getPort())
+          .setDatabase("postgres").setUser("postgres").setPassword("postgres");
+      return new Database(pg, o);
+    } catch (IOException e) {
+      throw new AssetGridException(ErrorCode.STORE_UNAVAILABLE, "embedded PostgreSQL failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  /** An external server, e.g. {@code postgresql://user:secret@db:5432/assetgrid}. */
+  public static Database external(String url) {
+    PgConnectOptions o = PgConnectOptions.fromUri(url.startsWith("jdbc:") ? url.substring(5) : url);
+    return new Database(null, o);
+  }
+
+  /** Applies pending migrations. */
+  public void migrate() {
+    Flyway.configure()
+        .dataSource(jdbcUrl, connect.getUser(), connect.getPassword())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+
+  /** Drops and recreates the schema (tests). */
+  public void reset() {
+    Flyway f = Flyway.configure().cleanDisabled(false)
+        .dataSource(jdbcUrl, connect.getUser(), connect.getPassword())
+        .locations("classpath:db/migration").load();
+    f.clean();
+    f.migrate();
+  }
+
+  public Pool pool(Vertx vertx, int maxSize) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(maxSize))
+        .connectingTo(new PgConnectOptions(connect).setPipeliningLimit(256).setCachePreparedStatements(true))
+        .using(vertx)
+        .build();
+  }
+
+  public PgConnectOptions connectOptions() {
+    return connect;
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public URI describe() {
+    return URI.create("postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase());
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        LOG.warn("embedded PostgreSQL did not stop cleanly", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.assetgrid.node.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The task handlers this build offers, filtered by the natives that loaded. */
+public final class Handlers {
+  private Handlers() {}
+
+  public static List<TaskHandler> available(Map<String, String> natives) {
+    List<TaskHandler> out = new ArrayList<>();
+    out.add(new NoopHandler());
+    out.add(new InspectHandler());
+    return out;
+  }
+
+  /** {@code native:<name>=<version>} entries for the announcement. */
+  public static List<String> nativeCapabilities(Map<String, String> natives) {
+    List<String> out = new ArrayList<>();
+    natives.forEach((k, v) -> out.add("native:" + k + "=" + v));
+    return out;
+  }
+}

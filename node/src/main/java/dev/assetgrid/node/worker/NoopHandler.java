@@ -1,0 +1,46 @@
+package dev.assetgrid.node.worker;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.state.TaskType;
+import java.util.List;
+
+/**
+ * Does nothing, on purpose: the queue micro-benchmark measures the coordinator with it, and protocol
+ * tests use its params to hold a lease ({@code sleepMs}) or to fail ({@code failWith} an ErrorCode name,
+ * for the first {@code failTimes} attempts; all attempts when absent).
+ */
+public final class NoopHandler implements TaskHandler {
+  /** Longest sleep a noop task may ask for. */
+  public static final long MAX_SLEEP_MS = 600_000;
+
+  @Override
+  public TaskType type() {
+    return TaskType.NOOP;
+  }
+
+  @Override
+  public TaskResult run(TaskWork work) throws InterruptedException {
+    long sleep = Math.min(Math.max(work.params().path("sleepMs").asLong(0), 0), MAX_SLEEP_MS);
+    long end = System.currentTimeMillis() + sleep;
+    while (System.currentTimeMillis() < end && !work.cancelled().getAsBoolean()) {
+      Thread.sleep(Math.min(50, Math.max(1, end - System.currentTimeMillis())));
+      work.progress().accept(1.0 - (double) Math.max(0, end - System.currentTimeMillis()) / Math.max(sleep, 1));
+    }
+    if (work.cancelled().getAsBoolean()) {
+      throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled");
+    }
+    String failWith = work.params().path("failWith").asText(null);
+    int failTimes = work.params().path("failTimes").asInt(Integer.MAX_VALUE);
+    if (failWith != null && work.attempt() <= failTimes) {
+      ErrorCode code = ErrorCode.of(failWith);
+      throw new AssetGridException(code, "noop asked to fail with " + code.name());
+    }
+    ObjectNode r = JsonNodeFactory.instance.objectNode();
+    r.put("sleptMs", sleep);
+    r.put("attempt", work.attempt());
+    return new TaskResult(r, List.of());
+  }
+}

@@ -1,0 +1,471 @@
+package dev.assetgrid.node.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.protocol.Addresses;
+import dev.assetgrid.shared.protocol.CompleteReply;
+import dev.assetgrid.shared.protocol.CompleteRequest;
+import dev.assetgrid.shared.protocol.Heartbeat;
+import dev.assetgrid.shared.protocol.HeartbeatReply;
+import dev.assetgrid.shared.protocol.LeaseReply;
+import dev.assetgrid.shared.protocol.LeaseRequest;
+import dev.assetgrid.shared.protocol.LeasedTask;
+import dev.assetgrid.shared.protocol.NodeAnnouncement;
+import dev.assetgrid.shared.protocol.TaskError;
+import dev.assetgrid.shared.protocol.TaskInput;
+import dev.assetgrid.shared.protocol.TaskOutput;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker shell: leases tasks by free capacity (long poll), heartbeats, downloads inputs over
+ * the URLs in the lease, runs the handler on a dedicated worker pool, uploads outputs and reports a
+ * fenced completion. On stop it drains: no new leases, running tasks get {@code drainTimeoutMs} to
+ * finish, the rest are released (failed with {@code NODE_LOST}, which requeues them at once).
+ */
+public final class WorkerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long SEND_TIMEOUT_MS = 15_000;
+
+  private final String nodeId;
+  private final String host;
+  private final String version;
+  private final WorkerOptions options;
+  private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
+  private final List<String> capabilities;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  private WorkerExecutor pool;
+  private HttpClient http;
+  private boolean leasing;
+  private boolean draining;
+  private long backoffUntil;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  /** State of one running attempt, shared between the event loop and the handler thread. */
+  private static final class Running {
+    final LeasedTask task;
+    final AtomicBoolean cancelled = new AtomicBoolean();
+    volatile double progress;
+    volatile long leaseExpiresAt;
+    volatile long nextHeartbeatAt;
+    final long heartbeatEveryMs;
+
+    Running(LeasedTask task) {
+      this.task = task;
+      this.leaseExpiresAt = task.leaseExpiresAt();
+      long length = Math.max(1000, task.leaseExpiresAt() - System.currentTimeMillis());
+      this.heartbeatEveryMs = Math.max(200, (long) (length * 0.3));
+      this.nextHeartbeatAt = System.currentTimeMillis() + heartbeatEveryMs;
+    }
+  }
+
+  /**
+   * @param nodeId the Vert.x cluster node id of this process (lease owner)
+   * @param extraCapabilities advertised besides the task types, e.g. {@code native:meshoptimizer=0.22}
+   */
+  public WorkerVerticle(String nodeId, String host, String version, WorkerOptions options, List<TaskHandler> handlers,
+      List<String> extraCapabilities) {
+    this.nodeId = nodeId;
+    this.host = host;
+    this.version = version;
+    this.options = options;
+    for (TaskHandler h : handlers) {
+      this.handlers.put(h.type().wire(), h);
+    }
+    this.capabilities = List.copyOf(this.handlers.keySet());
+    List<String> all = new ArrayList<>(capabilities);
+    all.addAll(extraCapabilities);
+    this.advertised = List.copyOf(all);
+  }
+
+  private final List<String> advertised;
+
+  @Override
+  public Future<?> start() throws IOException {
+    Files.createDirectories(options.workDir());
+    pool = vertx.createSharedWorkerExecutor("assetgrid-task-" + nodeId, options.slots(), 24, TimeUnit.HOURS);
+    http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(Math.max(4, options.slots() * 2))
+        .setKeepAlive(true).setIdleTimeout(60));
+    consumers.add(vertx.eventBus().consumer(Addresses.WAKE, m -> leaseMore()));
+    vertx.setPeriodic(200, id -> heartbeatIfDue());
+    vertx.setPeriodic(10, options.announceMs(), id -> announce());
+    vertx.setTimer(1, id -> leaseMore());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  /** Capabilities advertised (task types + natives). */
+  public List<String> capabilities() {
+    return advertised;
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  // ------------------------------------------------------------------ leasing
+
+  private void leaseMore() {
+    int free = options.slots() - running.size();
+    if (leasing || draining || free <= 0 || capabilities.isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (now < backoffUntil) {
+      vertx.setTimer(backoffUntil - now, id -> leaseMore());
+      return;
+    }
+    leasing = true;
+    LeaseRequest req = new LeaseRequest(nodeId, free, capabilities, options.leaseWaitMs());
+    vertx.eventBus().<JsonObject>request(Addresses.LEASE, req.toJson(),
+            new DeliveryOptions().setSendTimeout(options.leaseWaitMs() + SEND_TIMEOUT_MS))
+        .onComplete(ar -> {
+          leasing = false;
+          if (ar.failed()) {
+            // no coordinator reachable (yet): try again shortly
+            LOG.debug("lease request failed: {}", ar.cause().toString());
+            backoffUntil = System.currentTimeMillis() + 1000;
+            vertx.setTimer(1000, id -> leaseMore());
+            return;
+          }
+          List<LeasedTask> tasks = LeaseReply.fromJson(ar.result().body()).tasks();
+          for (LeasedTask t : tasks) {
+            if (draining) {
+              // leased while we started draining: hand it straight back
+              release(t);
+            } else {
+              execute(t);
+            }
+          }
+          leaseMore();
+        });
+  }
+
+  // ------------------------------------------------------------------ one attempt
+
+  private void execute(LeasedTask task) {
+    Running r = new Running(task);
+    running.put(task.taskId(), r);
+    Path dir = options.workDir().resolve(task.taskId() + "-" + task.attempt());
+    Path inputDir = dir.resolve("in");
+    Path outDir = dir.resolve("out");
+    long t0 = System.nanoTime();
+    Future<Map<String, Path>> inputs = vertx.executeBlocking(() -> {
+      deleteTree(dir);
+      Files.createDirectories(inputDir);
+      Files.createDirectories(outDir);
+      return null;
+    }, false).compose(v -> download(task, inputDir));
+    inputs
+        .compose(files -> {
+          TaskHandler h = handlers.get(task.type());
+          if (h == null) {
+            return Future.failedFuture(AssetGridException.of(ErrorCode.TASK_TYPE_UNSUPPORTED, task.type()));
+          }
+          ObjectNode params = (ObjectNode) parse(task.params().encode());
+          TaskWork work = new TaskWork(task.taskId(), task.attempt(), params, files, inputDir, outDir,
+              p -> r.progress = p, r.cancelled::get);
+          return pool.executeBlocking(() -> h.run(work), false);
+        })
+        .compose(result -> upload(task, result).map(outputs -> CompleteRequest.succeeded(task, outputs,
+            new JsonObject(result.result().toString()).put("elapsedMs", (System.nanoTime() - t0) / 1_000_000))))
+        .recover(e -> {
+          TaskError err = r.cancelled.get() ? TaskError.of(ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
+              : TaskError.of(e);
+          if (AssetGridException.codeOf(e) == ErrorCode.INTERNAL_ERROR) {
+            LOG.warn("task {} ({}) failed unexpectedly", task.taskId(), task.type(), e);
+          }
+          return Future.succeededFuture(CompleteRequest.failed(task, err));
+        })
+        .compose(c -> report(c, 0))
+        .onComplete(ar -> {
+          running.remove(task.taskId());
+          vertx.executeBlocking(() -> {
+            deleteTree(dir);
+            return null;
+          }, false);
+          if (ar.succeeded() && !ar.result().accepted()) {
+            LOG.info("completion of task {} attempt {} was refused: {}", task.taskId(), task.attempt(),
+                ar.result().reason());
+          }
+          leaseMore();
+        });
+  }
+
+  private Future<Map<String, Path>> download(LeasedTask task, Path inputDir) {
+    Map<String, Path> files = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (TaskInput in : task.inputs()) {
+      Path target;
+      try {
+        target = safeChild(inputDir, in.name());
+      } catch (AssetGridException e) {
+        return Future.failedFuture(e);
+      }
+      files.put(in.name(), target);
+      chain = chain.compose(v -> fetch(task, in, target));
+    }
+    return chain.map(v -> files);
+  }
+
+  private Future<Void> fetch(LeasedTask task, TaskInput in, Path target) {
+    MessageDigest md = sha256();
+    return vertx.executeBlocking(() -> {
+          Files.createDirectories(target.getParent());
+          return null;
+        }, false)
+        .compose(v -> vertx.fileSystem().open(target.toString(), new OpenOptions().setWrite(true).setCreate(true)
+            .setTruncateExisting(true)))
+        .compose(file -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(in.url())
+                .putHeader("X-Lease-Token", task.leaseToken()))
+            .compose(req -> req.send())
+            .compose(resp -> {
+              if (resp.statusCode() != 200) {
+                return resp.body().compose(b -> Future.failedFuture(transferError(resp.statusCode(), b, in.url())));
+              }
+              Promise<Void> copied = Promise.promise();
+              resp.handler(buf -> {
+                md.update(buf.getBytes());
+                file.write(buf).onFailure(copied::tryFail);
+                if (file.writeQueueFull()) {
+                  resp.pause();
+                  file.drainHandler(x -> resp.resume());
+                }
+              });
+              resp.exceptionHandler(copied::tryFail);
+              resp.endHandler(x -> copied.tryComplete());
+              return copied.future();
+            })
+            .eventually(() -> file.close()))
+        .recover(e -> Future.failedFuture(e instanceof AssetGridException ? e
+            : new AssetGridException(ErrorCode.TRANSFER_FAILED, "download of " + in.name() + " failed: " + e, e)))
+        .compose(v -> {
+          String got = HexFormat.of().formatHex(md.digest());
+          return got.equals(in.sha256()) ? Future.succeededFuture()
+              : Future.failedFuture(new AssetGridException(ErrorCode.BLOB_CHECKSUM_MISMATCH,
+                  in.name() + ": expected " + in.sha256() + ", got " + got));
+        });
+  }
+
+  private Future<List<TaskOutput>> upload(LeasedTask task, TaskResult result) {
+    List<TaskOutput> outputs = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (TaskResult.Output o : result.outputs()) {
+      chain = chain.compose(v -> vertx.executeBlocking(() -> new String[] {sha256Hex(o.file()),
+              String.valueOf(Files.size(o.file()))}, false)
+          .compose(hs -> vertx.fileSystem().open(o.file().toString(), new OpenOptions().setRead(true))
+              .compose(file -> http.request(new RequestOptions().setMethod(HttpMethod.PUT)
+                      .setAbsoluteURI(task.outputUploadUrl() + "/" + o.name())
+                      .putHeader("X-Lease-Token", task.leaseToken()).putHeader("X-Content-SHA256", hs[0])
+                      .putHeader("Content-Type", o.contentType()).putHeader("Content-Length", hs[1]))
+                  .compose(req -> req.send(file))
+                  .compose(resp -> resp.body().compose(b -> resp.statusCode() == 201
+                      ? Future.succeededFuture(new JsonObject(b))
+                      : Future.failedFuture(transferError(resp.statusCode(), b, task.outputUploadUrl()))))
+                  .eventually(() -> file.close()))
+              .map(j -> {
+                outputs.add(new TaskOutput(o.name(), j.getString("sha256"), j.getLong("size"), o.contentType()));
+                return null;
+              })));
+    }
+    return chain.map(v -> outputs);
+  }
+
+  /** Reports the completion; transient failures (no coordinator right now) are retried for a while. */
+  private Future<CompleteReply> report(CompleteRequest c, int tries) {
+    return vertx.eventBus().<JsonObject>request(Addresses.COMPLETE, c.toJson(),
+            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
+        .map(m -> CompleteReply.fromJson(m.body()))
+        .recover(e -> {
+          if (tries >= 40) {
+            LOG.warn("giving up reporting task {}: {}", c.taskId(), e.toString());
+            return Future.succeededFuture(new CompleteReply(false, "unreported: " + e.getMessage()));
+          }
+          Promise<CompleteReply> p = Promise.promise();
+          vertx.setTimer(Math.min(5000, 250L << Math.min(tries, 4)), id -> report(c, tries + 1).onComplete(p));
+          return p.future();
+        });
+  }
+
+  private void release(LeasedTask t) {
+    report(CompleteRequest.failed(t, TaskError.of(ErrorCode.NODE_LOST, "node " + nodeId + " is shutting down")), 30);
+  }
+
+  // ------------------------------------------------------------------ heartbeats, announcements
+
+  private boolean heartbeating;
+
+  private void heartbeatIfDue() {
+    if (heartbeating || running.isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (running.values().stream().noneMatch(r -> r.nextHeartbeatAt <= now)) {
+      return;
+    }
+    List<Heartbeat.Lease> leases = new ArrayList<>();
+    running.values().forEach(r -> leases.add(new Heartbeat.Lease(r.task.taskId(), r.task.leaseToken(), r.progress)));
+    heartbeating = true;
+    vertx.eventBus().<JsonObject>request(Addresses.HEARTBEAT, new Heartbeat(nodeId, leases).toJson(),
+            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
+        .onComplete(ar -> {
+          heartbeating = false;
+          long at = System.currentTimeMillis();
+          if (ar.failed()) {
+            LOG.debug("heartbeat failed: {}", ar.cause().toString());
+            running.values().forEach(r -> r.nextHeartbeatAt = at + 500);
+            return;
+          }
+          HeartbeatReply reply = HeartbeatReply.fromJson(ar.result().body());
+          for (String id : reply.extended()) {
+            Running r = running.get(id);
+            if (r != null) {
+              r.leaseExpiresAt = reply.leaseExpiresAt();
+              r.nextHeartbeatAt = at + r.heartbeatEveryMs;
+            }
+          }
+          for (String id : reply.cancelled()) {
+            Running r = running.get(id);
+            if (r != null && r.cancelled.compareAndSet(false, true)) {
+              LOG.info("task {} cancelled by the coordinator", id);
+            }
+          }
+        });
+  }
+
+  private void announce() {
+    List<String> ids = new ArrayList<>(running.keySet());
+    vertx.eventBus().publish(Addresses.NODES, new NodeAnnouncement(nodeId, host, options.slots(), advertised, version,
+        (double) running.size() / options.slots(), ids).toJson());
+  }
+
+  // ------------------------------------------------------------------ drain
+
+  @Override
+  public Future<?> stop() {
+    draining = true;
+    long deadline = System.currentTimeMillis() + options.drainTimeoutMs();
+    Promise<Void> done = Promise.promise();
+    waitDrained(deadline, done);
+    return done.future().eventually(() -> {
+      consumers.forEach(MessageConsumer::unregister);
+      return http.close().eventually(() -> pool.close());
+    });
+  }
+
+  private void waitDrained(long deadline, Promise<Void> done) {
+    if (running.isEmpty()) {
+      done.complete();
+      return;
+    }
+    if (System.currentTimeMillis() >= deadline) {
+      LOG.warn("drain timeout: releasing {} task(s)", running.size());
+      List<Future<CompleteReply>> all = new ArrayList<>();
+      for (Running r : running.values()) {
+        r.cancelled.set(true);
+        all.add(report(CompleteRequest.failed(r.task, TaskError.of(ErrorCode.NODE_LOST,
+            "node " + nodeId + " is shutting down")), 36));
+      }
+      Future.join(all).onComplete(x -> done.complete());
+      return;
+    }
+    vertx.setTimer(100, id -> waitDrained(deadline, done));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Resolves an input name (possibly a relative path of a side file) inside {@code dir}, refusing escapes. */
+  static Path safeChild(Path dir, String name) {
+    if (name == null || name.isBlank() || name.indexOf('\0') >= 0 || name.length() > 1024) {
+      throw new AssetGridException(ErrorCode.DATA_ERROR, "bad input name");
+    }
+    Path p = dir.resolve(name.replace('\\', '/')).normalize();
+    if (!p.startsWith(dir) || p.equals(dir)) {
+      throw new AssetGridException(ErrorCode.DATA_ERROR, "input name escapes the work directory: " + name);
+    }
+    return p;
+  }
+
+  private static AssetGridException transferError(int status, Buffer body, String url) {
+    String code = null;
+    try {
+      code = new JsonObject(body).getString("code");
+    } catch (RuntimeException ignored) {
+      // not a problem document
+    }
+    ErrorCode c = code != null ? ErrorCode.of(code) : ErrorCode.TRANSFER_FAILED;
+    if (c == ErrorCode.INTERNAL_ERROR) {
+      c = ErrorCode.TRANSFER_FAILED;
+    }
+    return new AssetGridException(c, "HTTP " + status + " from " + url);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String sha256Hex(Path file) throws IOException {
+    MessageDigest md = sha256();
+    byte[] buf = new byte[1 << 16];
+    try (var in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        md.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode parse(String s) {
+    try {
+      return JSON.readTree(s);
+    } catch (IOException e) {
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "task params are not JSON");
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
