@@ -1,5 +1,130 @@
 package dev.assetgrid.node;
 
-public final class NodeMain {
-  public static void main(String[] args) {}
+import dev.assetgrid.node.worker.WorkerOptions;
+import dev.assetgrid.shared.cluster.ClusterOptions;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar assetgrid-node.jar --join HOST[:PORT]}: a worker node that joins the grid. */
+@Command(name = "assetgrid-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = {
+        "Runs an assetgrid worker node: joins the cluster of a coordinator over Hazelcast (TCP/IP, no multicast),",
+        "leases tasks it can run, fetches inputs and uploads outputs over HTTP, and reports results.",
+        "Stop it with Ctrl-C / SIGTERM: it stops leasing, lets running tasks finish (--drain-timeout), releases the rest."},
+    footer = {"", "Example: java -jar node/target/assetgrid-node.jar --join 10.0.0.5:5701 --slots 8"})
+public final class NodeMain implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
+
+  @Option(names = "--join", split = ",", paramLabel = "HOST[:PORT]",
+      description = "Cluster member(s) to join: a coordinator's cluster address (default port 5701). Repeatable or comma-separated. "
+          + "Env: ASSETGRID_JOIN.", defaultValue = "${env:ASSETGRID_JOIN:-127.0.0.1}")
+  List<String> join = new ArrayList<>();
+
+  @Option(names = "--slots", paramLabel = "N",
+      description = "Tasks run at once. Default: one per core (${DEFAULT-VALUE}). Env: ASSETGRID_SLOTS.",
+      defaultValue = "${env:ASSETGRID_SLOTS:-0}")
+  int slots;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name; must equal the coordinator's. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_NAME:-" + ClusterOptions.DEFAULT_CLUSTER_NAME + "}")
+  String clusterName;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS",
+      description = "Local address for cluster traffic. Default: the address that routes to the first --join host.",
+      defaultValue = "${env:ASSETGRID_BIND}")
+  String bind;
+
+  @Option(names = "--public-host", paramLabel = "HOST",
+      description = "Address other members use to reach this node (behind NAT/containers). Default: --bind.",
+      defaultValue = "${env:ASSETGRID_PUBLIC_HOST}")
+  String publicHost;
+
+  @Option(names = "--cluster-port", paramLabel = "PORT",
+      description = "Hazelcast member port; 0 = first free from 5701. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+  int clusterPort;
+
+  @Option(names = "--eventbus-port", paramLabel = "PORT", description = "Event-bus port; 0 = random. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "0")
+  int eventBusPort;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Scratch space for task inputs and outputs. Default: <tmp>/assetgrid-work.",
+      defaultValue = "${env:ASSETGRID_WORK_DIR}")
+  Path workDir;
+
+  @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+      description = "On shutdown, how long running tasks may finish before they are released. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "30")
+  long drainTimeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    int n = slots > 0 ? slots : WorkerOptions.defaultSlots();
+    List<String> members = join.stream().map(NodeMain::withDefaultPort).toList();
+    String bindHost = bind != null && !bind.isBlank() ? bind : routeTo(members.get(0));
+    ClusterOptions cluster = new ClusterOptions(clusterName, bindHost, publicHost, clusterPort, eventBusPort, members, true);
+    WorkerOptions wo = new WorkerOptions(n, workDir, WorkerOptions.DEFAULT_LEASE_WAIT_MS, drainTimeoutSeconds * 1000,
+        WorkerOptions.DEFAULT_ANNOUNCE_MS);
+    Node node = Node.start(cluster, wo).toCompletionStage().toCompletableFuture().get();
+    LOG.info("node {} joined {} via {} with {} slot(s); capabilities {}", node.nodeId(), clusterName, members, n,
+        node.worker().capabilities());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("draining node {}", node.nodeId());
+      try {
+        node.stop().toCompletionStage().toCompletableFuture().get();
+      } catch (Exception e) {
+        LOG.warn("node stop failed: {}", e.toString());
+      }
+      stopped.countDown();
+    }, "assetgrid-node-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  static String withDefaultPort(String hostPort) {
+    String h = hostPort.trim();
+    if (h.startsWith("[") || h.chars().filter(c -> c == ':').count() > 1) {
+      return h; // IPv6 literal: leave as given
+    }
+    return h.contains(":") ? h : h + ":" + ClusterOptions.DEFAULT_HAZELCAST_PORT;
+  }
+
+  /** The local address the OS would use to reach {@code hostPort} (no packet is sent). */
+  static String routeTo(String hostPort) {
+    String host = hostPort.contains(":") && !hostPort.startsWith("[") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
+    try (DatagramSocket s = new DatagramSocket()) {
+      InetAddress target = InetAddress.getByName(host);
+      if (target.isLoopbackAddress()) {
+        return "127.0.0.1";
+      }
+      s.connect(new InetSocketAddress(target, 9));
+      return s.getLocalAddress().getHostAddress();
+    } catch (Exception e) {
+      return "127.0.0.1";
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"assetgrid-node " + Node.version()};
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new NodeMain()).execute(args));
+  }
 }

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Does nothing, on purpose: the queue micro-benchmark measures the coordinator with it, and protocol
- * tests use its params to hold a lease ({@code sleepMs}) or to fail ({@code failWith} an ErrorCode name,
- * for the first {@code failTimes} attempts; all attempts when absent).
+ * tests use its params to hold a lease ({@code sleepMs}, for the first {@code sleepAttempts} attempts;
+ * all when absent), to fail ({@code failWith} an ErrorCode name, for the first {@code failTimes}
+ * attempts; all when absent) or to produce an output file ({@code output: true} → {@code noop.json}).
  */
 public final class NoopHandler implements TaskHandler {
   /** Longest sleep a noop task may ask for. */
@@ -22,8 +23,9 @@ public final class NoopHandler implements TaskHandler {
   }
 
   @Override
-  public TaskResult run(TaskWork work) throws InterruptedException {
-    long sleep = Math.min(Math.max(work.params().path("sleepMs").asLong(0), 0), MAX_SLEEP_MS);
+  public TaskResult run(TaskWork work) throws InterruptedException, java.io.IOException {
+    boolean sleeps = work.attempt() <= work.params().path("sleepAttempts").asInt(Integer.MAX_VALUE);
+    long sleep = sleeps ? Math.min(Math.max(work.params().path("sleepMs").asLong(0), 0), MAX_SLEEP_MS) : 0;
     long end = System.currentTimeMillis() + sleep;
     while (System.currentTimeMillis() < end && !work.cancelled().getAsBoolean()) {
       Thread.sleep(Math.min(50, Math.max(1, end - System.currentTimeMillis())));
@@ -41,6 +43,11 @@ public final class NoopHandler implements TaskHandler {
     ObjectNode r = JsonNodeFactory.instance.objectNode();
     r.put("sleptMs", sleep);
     r.put("attempt", work.attempt());
+    if (work.params().path("output").asBoolean(false)) {
+      java.nio.file.Path out = work.workDir().resolve("noop.json");
+      java.nio.file.Files.writeString(out, "{\"task\":\"" + work.taskId() + "\"}");
+      return new TaskResult(r, List.of(new TaskResult.Output("noop.json", out, "application/json")));
+    }
     return new TaskResult(r, List.of());
   }
 }

@@ -115,8 +115,8 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() throws IOException {
     Files.createDirectories(options.workDir());
     pool = vertx.createSharedWorkerExecutor("assetgrid-task-" + nodeId, options.slots(), 24, TimeUnit.HOURS);
-    http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(Math.max(4, options.slots() * 2))
-        .setKeepAlive(true).setIdleTimeout(60));
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(60),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(4, options.slots() * 2)));
     consumers.add(vertx.eventBus().consumer(Addresses.WAKE, m -> leaseMore()));
     vertx.setPeriodic(200, id -> heartbeatIfDue());
     vertx.setPeriodic(10, options.announceMs(), id -> announce());

@@ -34,6 +34,9 @@ public final class ClusterBootstrap {
     cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // a node cut off from its coordinator (restart, network split) finds it again within seconds
+    cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     NetworkConfig net = cfg.getNetworkConfig();
     if (o.hazelcastPort() == 0) {
       net.setPort(ClusterOptions.DEFAULT_HAZELCAST_PORT).setPortAutoIncrement(true).setPortCount(200);

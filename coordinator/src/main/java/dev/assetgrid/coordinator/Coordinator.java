@@ -1,0 +1,179 @@
+package dev.assetgrid.coordinator;
+
+import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.coordinator.events.NodeRegistry;
+import dev.assetgrid.coordinator.http.ApiVerticle;
+import dev.assetgrid.coordinator.ingest.UploadLimits;
+import dev.assetgrid.coordinator.schedule.LeaseBroker;
+import dev.assetgrid.coordinator.schedule.RetryPolicy;
+import dev.assetgrid.coordinator.schedule.Scheduler;
+import dev.assetgrid.coordinator.store.AssetStore;
+import dev.assetgrid.coordinator.store.Database;
+import dev.assetgrid.node.Node;
+import dev.assetgrid.node.natives.NativeProbe;
+import dev.assetgrid.node.worker.WorkerOptions;
+import dev.assetgrid.node.worker.WorkerVerticle;
+import dev.assetgrid.shared.cluster.ClusterBootstrap;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running coordinator: database (embedded or external), clustered Vert.x, blob store, scheduler,
+ * lease broker, HTTP API and, unless {@code workers == 0}, in-process worker slots.
+ */
+public final class Coordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+
+  private final CoordinatorConfig config;
+  private final Database db;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final ApiVerticle api;
+  private final WorkerVerticle worker;
+  private final String workerDeployment;
+
+  private Coordinator(CoordinatorConfig config, Database db, Vertx vertx, Pool pool, ApiVerticle api,
+      WorkerVerticle worker, String workerDeployment) {
+    this.config = config;
+    this.db = db;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.api = api;
+    this.worker = worker;
+    this.workerDeployment = workerDeployment;
+  }
+
+  /** Starts everything; blocks the calling thread (never call it on an event loop). */
+  public static Coordinator start(CoordinatorConfig config) throws Exception {
+    long t0 = System.nanoTime();
+    Database db = config.dbUrl() == null ? Database.embedded(config.dataDir().resolve("pg"))
+        : Database.external(config.dbUrl());
+    Vertx vertx = null;
+    try {
+      db.migrate();
+      vertx = await(ClusterBootstrap.start(config.cluster(), new VertxOptions()));
+      Pool pool = db.pool(vertx, 16);
+      LocalBlobStore blobs = new LocalBlobStore(vertx, config.dataDir().resolve("blobs"));
+      await(blobs.start());
+      AtomicBoolean ready = new AtomicBoolean();
+      String[] publicUrl = new String[1];
+      Scheduler.Urls urls = new Scheduler.Urls() {
+        @Override
+        public String input(UUID taskId, String sha256) {
+          return publicUrl[0] + "/internal/tasks/" + taskId + "/inputs/" + sha256;
+        }
+
+        @Override
+        public String outputs(UUID taskId) {
+          return publicUrl[0] + "/internal/tasks/" + taskId + "/outputs";
+        }
+      };
+      LeaseBroker[] broker = new LeaseBroker[1];
+      Runnable wake = () -> {
+        if (broker[0] != null) {
+          broker[0].wake();
+        }
+      };
+      Scheduler scheduler = new Scheduler(vertx, pool, new Scheduler.Settings(config.lease(), config.maxRuntime(),
+          new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())), urls, wake);
+      AssetStore assets = new AssetStore(vertx, pool, config.maxAttempts());
+      NodeRegistry nodes = new NodeRegistry(vertx, true);
+      ApiVerticle api = new ApiVerticle(config.httpHost(), config.httpPort(), pool, assets, scheduler, blobs, nodes,
+          new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES), ready::get, wake);
+      await(vertx.deployVerticle(api));
+      publicUrl[0] = config.publicUrl() != null ? stripSlash(config.publicUrl())
+          : "http://" + (config.httpHost().equals("0.0.0.0") ? config.cluster().publicHost() : config.httpHost())
+              + ":" + api.actualPort();
+      broker[0] = new LeaseBroker(scheduler, true);
+      await(vertx.deployVerticle(broker[0]));
+      WorkerVerticle worker = null;
+      String workerDeployment = null;
+      int slots = config.workers() < 0 ? WorkerOptions.defaultSlots() : config.workers();
+      if (slots > 0) {
+        worker = Node.deployWorker(vertx, ClusterBootstrap.nodeId(vertx), config.cluster().publicHost(),
+            new WorkerOptions(slots, config.dataDir().resolve("work"), WorkerOptions.DEFAULT_LEASE_WAIT_MS,
+                WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS, WorkerOptions.DEFAULT_ANNOUNCE_MS), NativeProbe.probe());
+        workerDeployment = await(vertx.deployVerticle(worker));
+      }
+      ready.set(true);
+      LOG.info("coordinator ready in {} ms: http {} (public {}), database {}, cluster {} at {}, {} in-process slot(s)",
+          (System.nanoTime() - t0) / 1_000_000, api.actualPort(), publicUrl[0], db.describe(),
+          config.cluster().clusterName(), ClusterBootstrap.joinAddress(vertx), slots);
+      return new Coordinator(config, db, vertx, pool, api, worker, workerDeployment);
+    } catch (Exception | Error e) {
+      if (vertx != null) {
+        try {
+          await(vertx.close());
+        } catch (Exception ignored) {
+          // already failing
+        }
+      }
+      db.close();
+      throw e;
+    }
+  }
+
+  public int httpPort() {
+    return api.actualPort();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + api.actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  public CoordinatorConfig config() {
+    return config;
+  }
+
+  /** Hazelcast address nodes can {@code --join}. */
+  public String clusterAddress() {
+    return ClusterBootstrap.joinAddress(vertx);
+  }
+
+  /** Drains the in-process workers, stops serving, leaves the cluster and stops the embedded database. */
+  public void close() {
+    try {
+      if (workerDeployment != null) {
+        await(vertx.undeploy(workerDeployment));
+      }
+      await(vertx.close());
+    } catch (Exception e) {
+      LOG.warn("coordinator stop: {}", e.toString());
+    } finally {
+      db.close();
+    }
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception ex) {
+        throw ex;
+      }
+      throw e;
+    }
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

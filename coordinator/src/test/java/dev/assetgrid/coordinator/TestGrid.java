@@ -1,0 +1,183 @@
+package dev.assetgrid.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.assetgrid.node.Node;
+import dev.assetgrid.node.worker.WorkerOptions;
+import dev.assetgrid.shared.cluster.ClusterOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A real grid for tests: a coordinator (real HTTP on a free port, real PostgreSQL, real Hazelcast on
+ * 127.0.0.1 under a random cluster name) plus clustered nodes in this JVM or in child JVMs.
+ */
+public final class TestGrid implements AutoCloseable {
+  public static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
+
+  public final Coordinator coordinator;
+  public final String clusterName;
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<Process> processes = new ArrayList<>();
+
+  private TestGrid(Coordinator coordinator, String clusterName) {
+    this.coordinator = coordinator;
+    this.clusterName = clusterName;
+  }
+
+  /** Test defaults: short leases and retry delays, no in-process workers, external test database. */
+  public static CoordinatorConfig config(Path dataDir, String dbUrl) {
+    String cluster = "test-" + UUID.randomUUID();
+    return CoordinatorConfig.defaults()
+        .withHttpPort(0)
+        .withDataDir(dataDir)
+        .withDbUrl(dbUrl)
+        .withWorkers(0)
+        .withLease(Duration.ofSeconds(3))
+        .withRetry(3, Duration.ofMillis(100), Duration.ofMillis(400))
+        .withCluster(ClusterOptions.loopback(cluster, false, List.of()));
+  }
+
+  public static TestGrid start(CoordinatorConfig config) throws Exception {
+    return new TestGrid(Coordinator.start(config), config.cluster().clusterName());
+  }
+
+  public static TestGrid start(Path dataDir) throws Exception {
+    return start(config(dataDir, TestPostgres.newDatabase()));
+  }
+
+  /** A node in this JVM (its own clustered Vert.x, a Hazelcast lite member). */
+  public Node startNode(int slots) throws Exception {
+    Node n = Node.start(ClusterOptions.loopback(clusterName, true, List.of(coordinator.clusterAddress())),
+            new WorkerOptions(slots, Files.createTempDirectory("ag-node"), 5_000, 5_000, 500))
+        .toCompletionStage().toCompletableFuture().get();
+    nodes.add(n);
+    return n;
+  }
+
+  /** A node in a child JVM, so it can be killed hard. */
+  public Process spawnNode(int slots) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-Xmx256m",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.dev.assetgrid=info",
+        "-cp", System.getProperty("java.class.path"), "dev.assetgrid.node.NodeMain",
+        "--join", coordinator.clusterAddress(), "--cluster-name", clusterName, "--slots", String.valueOf(slots),
+        "--bind", "127.0.0.1", "--drain-timeout", "1"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(Files.createTempFile("ag-node", ".log").toFile()).start();
+    processes.add(p);
+    return p;
+  }
+
+  public Node node(int i) {
+    return nodes.get(i);
+  }
+
+  public void stopNode(Node n) throws Exception {
+    nodes.remove(n);
+    n.stop().toCompletionStage().toCompletableFuture().get();
+  }
+
+  // ------------------------------------------------------------------ HTTP helpers
+
+  public String url(String path) {
+    return coordinator.baseUrl() + path;
+  }
+
+  public HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> post(String path, String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Raw-body upload of a file; {@code query} e.g. {@code pipeline=noop}. */
+  public HttpResponse<String> upload(Path file, String query) throws Exception {
+    String q = "filename=" + java.net.URLEncoder.encode(file.getFileName().toString(), java.nio.charset.StandardCharsets.UTF_8)
+        + (query == null ? "" : "&" + query);
+    return http.send(HttpRequest.newBuilder(URI.create(url("/v1/assets?" + q)))
+        .header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> uploadBytes(byte[] bytes, String filename, String query) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url("/v1/assets?filename=" + filename
+            + (query == null ? "" : "&" + query))))
+        .header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Uploads and returns the job id (asserting 202). */
+  public String submit(Path file, String query) throws Exception {
+    HttpResponse<String> r = upload(file, query);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    return new JsonObject(r.body()).getJsonObject("job").getString("id");
+  }
+
+  public JsonObject job(String id) throws Exception {
+    HttpResponse<String> r = get("/v1/jobs/" + id);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  /** Polls until the job is terminal; fails the test after {@code timeout}. */
+  public JsonObject awaitJob(String id, Duration timeout) throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    JsonObject j = job(id);
+    while (!TERMINAL.contains(j.getString("state"))) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("job " + id + " not finished after " + timeout + ": " + j.encodePrettily());
+      }
+      Thread.sleep(50);
+      j = job(id);
+    }
+    return j;
+  }
+
+  /** Polls until {@code check} holds for the job, returning it. */
+  public JsonObject awaitJobWhere(String id, java.util.function.Predicate<JsonObject> check, Duration timeout)
+      throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    JsonObject j = job(id);
+    while (!check.test(j)) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("condition not met after " + timeout + ": " + j.encodePrettily());
+      }
+      Thread.sleep(20);
+      j = job(id);
+    }
+    return j;
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      p.destroyForcibly();
+    }
+    for (Node n : nodes) {
+      try {
+        n.stop().toCompletionStage().toCompletableFuture().get();
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+    coordinator.close();
+  }
+}
