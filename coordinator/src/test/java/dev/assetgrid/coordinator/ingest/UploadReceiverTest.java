@@ -1,0 +1,375 @@
+package dev.assetgrid.coordinator.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Uploads against a real HTTP server on port 0 whose only route calls {@link UploadReceiver#receive}. */
+class UploadReceiverTest {
+  private static final long SMALL_MAX = 1 << 20;
+
+  @TempDir static Path dir;
+  static Vertx vertx;
+  static HttpServer server;
+  static WebClient client;
+  static Path root;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    root = dir.resolve("blobs");
+    LocalBlobStore store = new LocalBlobStore(vertx, root);
+    await(store.start());
+    UploadReceiver standard = new UploadReceiver(vertx, store, UploadLimits.DEFAULTS);
+    UploadReceiver small = new UploadReceiver(vertx, store, new UploadLimits(SMALL_MAX, 3));
+    Router router = Router.router(vertx);
+    router.post("/upload").handler(ctx -> answer(ctx, standard));
+    router.post("/small").handler(ctx -> answer(ctx, small));
+    server = await(vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setMaxChunkSize(Integer.getInteger("assetgrid.test.chunkSize", 8192))).requestHandler(router).listen(0, "127.0.0.1"));
+    client = WebClient.create(vertx);
+  }
+
+  /** What the lead's handler does: receive first, answer JSON or a problem. */
+  private static void answer(RoutingContext ctx, UploadReceiver receiver) {
+    receiver.receive(ctx.request()).onSuccess(upload -> {
+      JsonArray files = new JsonArray();
+      upload.files().forEach(f -> files.add(new JsonObject().put("field", f.fieldName()).put("filename", f.filename())
+          .put("format", f.format() == null ? null : f.format().name()).put("sha256", f.blob().sha256())
+          .put("size", f.blob().size()).put("contentType", f.contentType())));
+      ctx.json(new JsonObject().put("primary", upload.primary().blob().sha256()).put("files", files)
+          .put("fields", new JsonObject(new java.util.HashMap<>(upload.fields()))));
+    }).onFailure(t -> {
+      ErrorCode code = AssetGridException.codeOf(t);
+      var response = ctx.response().setStatusCode(code.httpStatus()).putHeader("content-type", "application/problem+json");
+      if (code == ErrorCode.UPLOAD_TOO_LARGE) {
+        response.putHeader("connection", "close");
+      }
+      response.end(new JsonObject().put("code", code.name()).put("detail", t.getMessage()).encode());
+    });
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  @AfterEach
+  void nothingIsLeftInStaging() throws Exception {
+    assertThat(count(root.resolve("tmp"))).isZero();
+  }
+
+  // --- raw body ---
+
+  @Test
+  void rawGlbFromTheCorpus() throws Exception {
+    Path glb = Samples.corpus().resolve("gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb");
+    assumeTrue(Files.isRegularFile(glb), "corpus not found");
+    byte[] content = Files.readAllBytes(glb);
+
+    HttpResponse<Buffer> r = await(client.post(port(), "127.0.0.1", "/upload?filename=box.glb&name=Box&tags=a,b")
+        .putHeader("content-type", "model/gltf-binary").sendBuffer(Buffer.buffer(content)));
+
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    JsonObject body = r.bodyAsJsonObject();
+    JsonObject file = body.getJsonArray("files").getJsonObject(0);
+    assertThat(file.getString("format")).isEqualTo("GLB");
+    assertThat(file.getString("filename")).isEqualTo("box.glb");
+    assertThat(file.getString("field")).isNull();
+    assertThat(file.getString("contentType")).isEqualTo("model/gltf-binary");
+    assertThat(file.getString("sha256")).isEqualTo(sha256(content)).isEqualTo(body.getString("primary"));
+    assertThat(file.getLong("size")).isEqualTo(content.length);
+    assertThat(body.getJsonObject("fields").getMap()).containsEntry("name", "Box").containsEntry("tags", "a,b")
+        .doesNotContainKey("filename");
+    assertThat(stored(sha256(content))).hasBinaryContent(content);
+  }
+
+  @Test
+  void filenameFromContentDispositionOrHeader() throws Exception {
+    JsonObject a = ok(client.post(port(), "127.0.0.1", "/upload")
+        .putHeader("content-disposition", "attachment; filename=\"my model.obj\"").sendBuffer(Buffer.buffer(Samples.OBJ)));
+    JsonObject b = ok(client.post(port(), "127.0.0.1", "/upload")
+        .putHeader("content-disposition", "attachment; filename=x.obj; filename*=UTF-8''caf%C3%A9.obj")
+        .sendBuffer(Buffer.buffer(Samples.OBJ)));
+    JsonObject c = ok(client.post(port(), "127.0.0.1", "/upload").putHeader("x-filename", "h.obj")
+        .sendBuffer(Buffer.buffer(Samples.OBJ)));
+
+    assertThat(a.getJsonArray("files").getJsonObject(0).getString("filename")).isEqualTo("my model.obj");
+    assertThat(b.getJsonArray("files").getJsonObject(0).getString("filename")).isEqualTo("café.obj");
+    assertThat(c.getJsonArray("files").getJsonObject(0).getString("filename")).isEqualTo("h.obj");
+  }
+
+  @Test
+  void everyFormatIsSniffedFromContentNotName() throws Exception {
+    Object[][] cases = {
+        {Samples.OBJ, "OBJ"}, {Samples.STL_ASCII, "STL"}, {Samples.stlBinary(4), "STL"}, {Samples.PLY, "PLY"},
+        {Samples.DAE, "DAE"}, {Samples.fbxBinary(), "FBX"}, {Samples.FBX_ASCII, "FBX"}, {Samples.zip(), "ZIP"},
+        {Samples.glb(), "GLB"}, {Samples.text(Samples.GLTF_JSON), "GLTF"}};
+    for (Object[] c : cases) {
+      byte[] content = (byte[]) c[0];
+      JsonObject body = ok(client.post(port(), "127.0.0.1", "/upload?filename=misleading.png")
+          .sendBuffer(Buffer.buffer(content)));
+      JsonObject file = body.getJsonArray("files").getJsonObject(0);
+      assertThat(file.getString("format")).as((String) c[1]).isEqualTo(c[1]);
+      assertThat(stored(sha256(content))).hasBinaryContent(content);
+    }
+  }
+
+  @Test
+  void randomBytesAndPngAreUnsupported() throws Exception {
+    for (byte[] content : new byte[][] {Samples.random(10_000, 3), Samples.PNG, new byte[0]}) {
+      assertRefused("/upload", Buffer.buffer(content), 415, ErrorCode.UNSUPPORTED_FORMAT, sha256(content));
+    }
+  }
+
+  @Test
+  void truncatedGlb() throws Exception {
+    byte[] glb = Arrays.copyOf(Samples.glb(), Samples.glb().length - 8);
+    assertRefused("/upload", Buffer.buffer(glb), 422, ErrorCode.GLB_TRUNCATED, sha256(glb));
+  }
+
+  @Test
+  void glbWhoseChunkLengthLies() throws Exception {
+    byte[] glb = Samples.glb();
+    ByteBuffer.wrap(glb).order(ByteOrder.LITTLE_ENDIAN).putInt(12, 1000);
+    assertRefused("/upload", Buffer.buffer(glb), 422, ErrorCode.GLB_CHUNK_LENGTH_MISMATCH, sha256(glb));
+  }
+
+  @Test
+  void jsonThatIsNotGltf() throws Exception {
+    byte[] json = Samples.text("{\"name\":\"left-pad\",\"version\":\"1.3.0\"}");
+    assertRefused("/upload", Buffer.buffer(json), 422, ErrorCode.GLTF_NOT_GLTF, sha256(json));
+  }
+
+  @Test
+  void oversizeByContentLengthIsRefusedBeforeReading() throws Exception {
+    byte[] content = Samples.stlBinary(30_000); // 1.5 MB > 1 MiB
+    assertRefused("/small", Buffer.buffer(content), 413, ErrorCode.UPLOAD_TOO_LARGE, sha256(content));
+  }
+
+  @Test
+  void oversizeChunkedIsRefusedWhileStreaming() throws Exception {
+    byte[] content = Samples.stlBinary(60_000); // 3 MB, sent without Content-Length
+    Path f = Files.write(dir.resolve("big.stl"), content);
+    var stream = await(vertx.fileSystem().open(f.toString(), new OpenOptions().setRead(true)));
+
+    HttpResponse<Buffer> r = await(client.post(port(), "127.0.0.1", "/small").sendStream(stream));
+
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("UPLOAD_TOO_LARGE");
+    assertThat(count(root.resolve("tmp"))).isZero();
+    assertThat(stored(sha256(content))).doesNotExist();
+  }
+
+  // --- multipart ---
+
+  @Test
+  void multipartGltfWithSideFiles() throws Exception {
+    Path folder = Samples.corpus().resolve("gltf-sample/Box With Spaces/glTF");
+    assumeTrue(Files.isDirectory(folder), "corpus not found");
+    MultipartForm form = MultipartForm.create().attribute("name", "Box").attribute("pipeline", "optimize");
+    String[] names = {"Box With Spaces.gltf", "Box With Spaces.bin", "Normal Map.png"};
+    for (String n : names) {
+      form.binaryFileUpload("files", n, folder.resolve(n).toString(), "application/octet-stream");
+    }
+
+    JsonObject body = ok(client.post(port(), "127.0.0.1", "/upload?tags=box").sendMultipartForm(form));
+
+    JsonArray files = body.getJsonArray("files");
+    assertThat(files).hasSize(3);
+    for (int i = 0; i < names.length; i++) {
+      JsonObject f = files.getJsonObject(i);
+      byte[] content = Files.readAllBytes(folder.resolve(names[i]));
+      assertThat(f.getString("filename")).isEqualTo(names[i]);
+      assertThat(f.getString("field")).isEqualTo("files");
+      assertThat(f.getString("sha256")).isEqualTo(sha256(content));
+      assertThat(f.getLong("size")).isEqualTo(content.length);
+      assertThat(stored(sha256(content))).hasBinaryContent(content);
+    }
+    assertThat(files.getJsonObject(0).getString("format")).isEqualTo("GLTF");
+    assertThat(files.getJsonObject(1).getString("format")).isNull();
+    assertThat(files.getJsonObject(2).getString("format")).isNull();
+    assertThat(body.getString("primary")).isEqualTo(files.getJsonObject(0).getString("sha256"));
+    assertThat(body.getJsonObject("fields").getMap())
+        .containsEntry("name", "Box").containsEntry("pipeline", "optimize").containsEntry("tags", "box");
+  }
+
+  @Test
+  void multipartWithABrokenModelKeepsNothing() throws Exception {
+    byte[] side = Samples.random(50_000, 4);
+    byte[] broken = Arrays.copyOf(Samples.glb(), 40);
+    MultipartForm form = MultipartForm.create()
+        .binaryFileUpload("bin", "a.bin", Buffer.buffer(side), "application/octet-stream")
+        .binaryFileUpload("model", "m.glb", Buffer.buffer(broken), "model/gltf-binary")
+        .binaryFileUpload("bin2", "b.bin", Buffer.buffer(Samples.random(70_000, 5)), "application/octet-stream");
+
+    HttpResponse<Buffer> r = await(client.post(port(), "127.0.0.1", "/upload").sendMultipartForm(form));
+
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("GLB_TRUNCATED");
+    assertThat(stored(sha256(side))).doesNotExist();
+    assertThat(stored(sha256(broken))).doesNotExist();
+  }
+
+  @Test
+  void multipartNeedsExactlyOneModel() throws Exception {
+    byte[] png = Samples.PNG;
+    byte[] obj = Samples.text("# only in this test\n" + new String(Samples.OBJ, java.nio.charset.StandardCharsets.UTF_8));
+    MultipartForm none = MultipartForm.create().binaryFileUpload("f", "a.png", Buffer.buffer(png), "image/png");
+    MultipartForm two = MultipartForm.create()
+        .binaryFileUpload("f", "a.obj", Buffer.buffer(obj), "model/obj")
+        .binaryFileUpload("g", "b.stl", Buffer.buffer(Samples.STL_ASCII), "model/stl");
+    MultipartForm noFile = MultipartForm.create().attribute("name", "x");
+
+    assertProblem(await(client.post(port(), "127.0.0.1", "/upload").sendMultipartForm(none)), 415, ErrorCode.UNSUPPORTED_FORMAT);
+    assertProblem(await(client.post(port(), "127.0.0.1", "/upload").sendMultipartForm(two)), 400, ErrorCode.INVALID_REQUEST);
+    assertProblem(await(client.post(port(), "127.0.0.1", "/upload").sendMultipartForm(noFile)), 400, ErrorCode.INVALID_REQUEST);
+    assertThat(stored(sha256(png))).doesNotExist();
+    assertThat(stored(sha256(obj))).doesNotExist();
+  }
+
+  @Test
+  void multipartLimits() throws Exception {
+    MultipartForm many = MultipartForm.create();
+    for (int i = 0; i < 5; i++) {
+      many.binaryFileUpload("f" + i, i + ".bin", Buffer.buffer(Samples.random(1000, 10 + i)), "application/octet-stream");
+    }
+    byte[] part = Samples.random(600_000, 20);
+    MultipartForm big = MultipartForm.create()
+        .binaryFileUpload("a", "a.bin", Buffer.buffer(part), "application/octet-stream")
+        .binaryFileUpload("b", "b.bin", Buffer.buffer(Samples.random(600_000, 21)), "application/octet-stream")
+        .binaryFileUpload("m", "m.obj", Buffer.buffer(Samples.OBJ), "model/obj");
+
+    assertProblem(await(client.post(port(), "127.0.0.1", "/small").sendMultipartForm(many)), 422, ErrorCode.INPUT_LIMIT_EXCEEDED);
+    assertProblem(await(client.post(port(), "127.0.0.1", "/small").sendMultipartForm(big)), 413, ErrorCode.UPLOAD_TOO_LARGE);
+    assertThat(stored(sha256(part))).doesNotExist();
+  }
+
+  // --- big streamed upload ---
+
+  @Test
+  void twoHundredMegabytesStreamWithoutHeap() throws Exception {
+    int triangles = 4_000_000; // 84 + 50 * 4M = 200 MB binary STL
+    Path f = dir.resolve("huge.stl");
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (OutputStream out = Files.newOutputStream(f)) {
+      byte[] header = Arrays.copyOf(Samples.stlBinary(1), 84);
+      ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putInt(80, triangles);
+      out.write(header);
+      sha.update(header);
+      byte[] block = new byte[50 * 1000];
+      for (int i = 0; i < triangles / 1000; i++) {
+        block[0] = (byte) i;
+        block[1] = (byte) (i >> 8);
+        out.write(block);
+        sha.update(block);
+      }
+    }
+    long size = Files.size(f);
+    MemoryPoolMXBean oldGen = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP && p.getName().contains("Old")).findFirst().orElse(null);
+    System.gc();
+    if (oldGen != null) {
+      oldGen.resetPeakUsage();
+    }
+    var stream = await(vertx.fileSystem().open(f.toString(), new OpenOptions().setRead(true)));
+    stream.setReadBufferSize(Integer.getInteger("assetgrid.test.chunkSize", 8192));
+
+    long t0 = System.nanoTime();
+    JsonObject body = ok(client.post(port(), "127.0.0.1", "/upload?filename=huge.stl").sendStream(stream));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+
+    JsonObject file = body.getJsonArray("files").getJsonObject(0);
+    assertThat(file.getString("format")).isEqualTo("STL");
+    assertThat(file.getLong("size")).isEqualTo(size);
+    assertThat(file.getString("sha256")).isEqualTo(HexFormat.of().formatHex(sha.digest()));
+    assertThat(stored(file.getString("sha256"))).hasSize(size);
+    System.out.printf("[upload-throughput] %d MB chunked in %.2f s = %.0f MB/s%n",
+        size / 1_000_000, seconds, size / 1e6 / seconds);
+    if (oldGen != null) {
+      long peak = oldGen.getPeakUsage().getUsed();
+      System.out.printf("[upload-throughput] old-gen peak %d MB%n", peak >> 20);
+      assertThat(peak).as("old generation peak while streaming").isLessThan(size / 2);
+    }
+    Files.delete(stored(file.getString("sha256")));
+  }
+
+  // --- helpers ---
+
+  private void assertRefused(String path, Buffer body, int status, ErrorCode code, String sha) throws Exception {
+    HttpResponse<Buffer> r = await(client.post(port(), "127.0.0.1", path).sendBuffer(body));
+    assertProblem(r, status, code);
+    assertThat(stored(sha)).doesNotExist();
+    assertThat(count(root.resolve("tmp"))).isZero();
+  }
+
+  private static void assertProblem(HttpResponse<Buffer> r, int status, ErrorCode code) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
+    assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo(code.name());
+  }
+
+  private static JsonObject ok(Future<HttpResponse<Buffer>> request) throws Exception {
+    HttpResponse<Buffer> r = await(request);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  private static int port() {
+    return server.actualPort();
+  }
+
+  private static Path stored(String sha) {
+    return root.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
+  }
+
+  private static long count(Path d) throws Exception {
+    try (Stream<Path> s = Files.list(d)) {
+      return s.count();
+    }
+  }
+
+  private static String sha256(byte[] content) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+}
