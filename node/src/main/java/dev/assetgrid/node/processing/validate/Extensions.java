@@ -128,7 +128,7 @@ final class Extensions {
             }
             case "EXT_texture_webp", "KHR_texture_basisu" -> {
                 j.members(x, xp, Set.of("source"));
-                int src = j.index(x, xp, "source", true);
+                int src = j.index(x, xp, "source", false);
                 if (c.ref("images", src, xp + "/source") && name.equals("EXT_texture_webp")) {
                     c.webpSources.add(new Object[] {src, xp + "/source"});
                 }

@@ -791,10 +791,9 @@ final class GltfChecker {
                     Prim pr = primitive(prims.get(k), p + "/primitives/" + k);
                     m.prims.add(pr);
                     int tc = pr.targets == null ? 0 : pr.targets.size();
-                    if (pr.targets == null && prims.get(k).has("targets")) {
-                        continue;
-                    }
-                    if (m.targetCount == -1) {
+                    if (pr.targets == null) {
+                        // primitives without (valid) targets do not take part in the comparison, as in Khronos
+                    } else if (m.targetCount == -1) {
                         m.targetCount = tc;
                     } else if (m.targetCount != tc) {
                         j.add(IssueCode.MESH_PRIMITIVES_UNEQUAL_TARGETS_COUNT, p + "/primitives/" + k + "/targets",
