@@ -1,0 +1,287 @@
+package dev.assetgrid.node.processing.validate;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.processing.validate.Model.Buf;
+import dev.assetgrid.node.processing.validate.Model.Image;
+import dev.assetgrid.node.processing.validate.Model.View;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * Loads buffer and image bytes (GLB BIN chunk, data URIs, external files through the resolver) and
+ * checks what the Khronos validator checks about them: URI syntax, data URI media types, missing
+ * files, byte lengths, image headers and MIME types. Records each resource in the report info.
+ */
+final class Resources {
+    private static final Set<String> BUFFER_MIMES = Set.of("application/octet-stream", "application/gltf-buffer");
+    private static final Set<String> IMAGE_MIMES = Set.of("image/png", "image/jpeg", "image/webp", "image/ktx2");
+
+    private final GltfChecker c;
+    private final Json j;
+    private final ResourceResolver resolver;
+    private final ValidateOptions opts;
+    final ArrayNode info;
+
+    Resources(GltfChecker c, ResourceResolver resolver, ValidateOptions opts, ArrayNode info) {
+        this.c = c;
+        this.j = c.j;
+        this.resolver = resolver;
+        this.opts = opts;
+        this.info = info;
+    }
+
+    /** Parsed data URI, or null after reporting INVALID_URI. */
+    record DataUri(String mime, byte[] bytes) {
+    }
+
+    DataUri parseDataUri(String uri, String pointer) {
+        int comma = uri.indexOf(',');
+        String bad = null;
+        String mime = "text/plain";
+        boolean base64 = false;
+        if (comma < 0) {
+            bad = "Expecting ','";
+        } else {
+            String meta = uri.substring(5, comma);
+            String[] parts = meta.split(";", -1);
+            if (!parts[0].isEmpty()) {
+                if (!parts[0].matches("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+")) {
+                    bad = "Invalid MIME type";
+                }
+                mime = parts[0].toLowerCase();
+            }
+            for (int i = 1; i < parts.length && bad == null; i++) {
+                if (i == parts.length - 1 && parts[i].equals("base64")) {
+                    base64 = true;
+                } else if (!parts[i].matches("[^=;]+=[^=;]+")) {
+                    bad = "Expecting '='";
+                }
+            }
+        }
+        byte[] bytes = null;
+        if (bad == null) {
+            String payload = uri.substring(comma + 1);
+            try {
+                bytes = base64 ? Base64.getDecoder().decode(payload.replaceAll("\\s", ""))
+                        : URLDecoder.decode(payload.replace("+", "%2B"), StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1);
+            } catch (IllegalArgumentException e) {
+                bad = "Invalid data: " + e.getMessage();
+            }
+        }
+        if (bad != null) {
+            j.add(IssueCode.INVALID_URI, pointer, "Invalid URI '" + abbreviate(uri) + "'. Parser output:\n" + bad);
+            return null;
+        }
+        return new DataUri(mime, bytes);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+    }
+
+    /** Loads a relative URI through the resolver; null after reporting. */
+    byte[] external(String uri, String pointer) {
+        String encoded = uri.replace(" ", "%20");
+        StringBuilder sb = new StringBuilder();
+        for (char ch : encoded.toCharArray()) {
+            if (ch > 127) {
+                sb.append(URLEncoder.encode(String.valueOf(ch)));
+            } else {
+                sb.append(ch);
+            }
+        }
+        URI parsed;
+        try {
+            parsed = new URI(sb.toString());
+        } catch (URISyntaxException e) {
+            j.add(IssueCode.INVALID_URI, pointer, "Invalid URI '" + abbreviate(uri) + "'. Parser output:\n" + e.getMessage());
+            return null;
+        }
+        if (parsed.getScheme() != null || parsed.getRawAuthority() != null || uri.startsWith("/")) {
+            j.add(IssueCode.NON_RELATIVE_URI, pointer, "Non-relative URI found: '" + abbreviate(uri) + "'.");
+            return null;
+        }
+        String path = parsed.getPath();
+        if (path == null || path.isEmpty()) {
+            j.add(IssueCode.INVALID_URI, pointer, "Invalid URI '" + abbreviate(uri) + "'. Parser output:\nEmpty path");
+            return null;
+        }
+        try {
+            byte[] d = resolver.resolve(path);
+            if (d == null) {
+                j.add(IssueCode.IO_ERROR, pointer, "Resource not found (" + abbreviate(uri) + ").");
+            }
+            return d;
+        } catch (IOException | RuntimeException e) {
+            j.add(IssueCode.IO_ERROR, pointer, "Resource could not be read (" + abbreviate(uri) + "): " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Minimal percent-encoding of non-ASCII characters for java.net.URI. */
+    private static final class URLEncoder {
+        static String encode(String s) {
+            StringBuilder sb = new StringBuilder();
+            for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+                sb.append('%').append(String.format("%02X", b & 0xFF));
+            }
+            return sb.toString();
+        }
+    }
+
+    void loadBuffers(byte[] glbBin) {
+        for (int i = 0; i < c.buffers.length; i++) {
+            Buf b = c.buffers[i];
+            if (b.o == null) {
+                continue;
+            }
+            String p = "/buffers/" + i;
+            ObjectNode r = info.addObject();
+            r.put("pointer", p);
+            r.put("mimeType", "application/gltf-buffer");
+            byte[] data = null;
+            if (b.glb) {
+                r.put("storage", "glb");
+                if (glbBin == null) {
+                    j.add(IssueCode.BUFFER_MISSING_GLB_DATA, p, "Buffer refers to an unresolved GLB binary chunk.");
+                } else {
+                    data = glbBin;
+                    if (b.byteLength > 0 && glbBin.length - b.byteLength > 3) {
+                        j.add(IssueCode.BUFFER_GLB_CHUNK_TOO_BIG, p, "GLB-stored BIN chunk contains " + (glbBin.length - b.byteLength) + " extra padding byte(s).");
+                    }
+                }
+            } else if (b.uri != null) {
+                if (b.uri.startsWith("data:")) {
+                    r.put("storage", "data-uri");
+                    if (c.glb) {
+                        j.add(IssueCode.DATA_URI_GLB, p + "/uri", "Data URI is used in GLB container.");
+                    }
+                    DataUri du = parseDataUri(b.uri, p + "/uri");
+                    if (du != null) {
+                        if (!BUFFER_MIMES.contains(du.mime())) {
+                            j.add(IssueCode.BUFFER_DATA_URI_MIME_TYPE_INVALID, p + "/uri", "Data URI media type must be 'application/octet-stream' or 'application/gltf-buffer'. Found '" + du.mime() + "' instead.");
+                        }
+                        data = du.bytes();
+                    }
+                } else {
+                    r.put("storage", "external");
+                    r.put("uri", b.uri);
+                    data = external(b.uri, p + "/uri");
+                }
+            }
+            if (data != null) {
+                r.put("byteLength", data.length);
+                if (b.byteLength > 0 && data.length < b.byteLength) {
+                    j.add(IssueCode.BUFFER_BYTE_LENGTH_MISMATCH, p, "Actual data byte length (" + data.length
+                            + ") is less than the declared buffer byte length (" + b.byteLength + ").");
+                }
+                b.data = data;
+            }
+        }
+    }
+
+    void loadImages() {
+        for (int i = 0; i < c.images.length; i++) {
+            Image im = c.images[i];
+            if (im.o == null) {
+                continue;
+            }
+            String p = "/images/" + i;
+            ObjectNode r = info.addObject();
+            r.put("pointer", p);
+            byte[] data = null;
+            String where = p;
+            if (im.uri != null) {
+                where = p + "/uri";
+                if (im.uri.startsWith("data:")) {
+                    r.put("storage", "data-uri");
+                    im.dataUri = true;
+                    if (c.glb) {
+                        j.add(IssueCode.DATA_URI_GLB, p + "/uri", "Data URI is used in GLB container.");
+                    }
+                    DataUri du = parseDataUri(im.uri, p + "/uri");
+                    if (du != null) {
+                        if (!IMAGE_MIMES.contains(du.mime()) && !du.mime().equals("application/octet-stream")) {
+                            j.add(IssueCode.INVALID_URI, p + "/uri", "Invalid URI '" + abbreviate(im.uri) + "'. Parser output:\nThe data URI media type '" + du.mime() + "' is not an image type.");
+                        } else {
+                            data = du.bytes();
+                            if (im.mimeType == null && IMAGE_MIMES.contains(du.mime())) {
+                                im.mimeType = du.mime();
+                            }
+                        }
+                    }
+                } else {
+                    r.put("storage", "external");
+                    r.put("uri", im.uri);
+                    if (c.glb) {
+                        j.add(IssueCode.URI_GLB, p + "/uri", "URI is used in GLB container.");
+                    }
+                    data = external(im.uri, p + "/uri");
+                }
+            } else if (im.bufferView >= 0 && im.bufferView < c.views.length) {
+                r.put("storage", "buffer-view");
+                View v = c.views[im.bufferView];
+                where = p + "/bufferView";
+                if (v.fits && v.buffer >= 0 && c.buffers[v.buffer].data != null) {
+                    byte[] bd = c.buffers[v.buffer].data;
+                    if (v.byteOffset + v.byteLength <= bd.length) {
+                        data = java.util.Arrays.copyOfRange(bd, (int) v.byteOffset, (int) (v.byteOffset + v.byteLength));
+                    }
+                }
+            }
+            if (data == null || data.length > opts.maxImageBytes()) {
+                continue;
+            }
+            ImageSniffer.Result s = ImageSniffer.sniff(data);
+            if (s.mime() == null) {
+                j.add(IssueCode.IMAGE_UNRECOGNIZED_FORMAT, p, "Image format not recognized.");
+                continue;
+            }
+            if (im.mimeType != null && !im.mimeType.equals(s.mime())) {
+                j.add(IssueCode.IMAGE_MIME_TYPE_INVALID, where, "Recognized image format '" + s.mime()
+                        + "' does not match declared image format '" + im.mimeType + "'.");
+            }
+            im.mimeType = s.mime();
+            r.put("mimeType", s.mime());
+            if (s.error() != null) {
+                j.add(s.error(), p, s.detail());
+                continue;
+            }
+            ObjectNode io = r.putObject("image");
+            io.put("width", s.width());
+            io.put("height", s.height());
+            if (Integer.bitCount(s.width()) != 1 || Integer.bitCount(s.height()) != 1) {
+                j.add(IssueCode.IMAGE_NPOT_DIMENSIONS, p, "Image has non-power-of-two dimensions: " + s.width() + "x" + s.height() + ".");
+            }
+        }
+        textureMimes();
+    }
+
+    private void textureMimes() {
+        boolean basisu = c.extensionsUsed.contains("KHR_texture_basisu");
+        for (int t = 0; t < c.textures.length; t++) {
+            int src = c.textures[t][1];
+            if (src >= 0 && src < c.images.length) {
+                String m = c.images[src].mimeType;
+                if (m != null && !m.equals("image/png") && !m.equals("image/jpeg") && !(basisu && m.equals("image/ktx2"))) {
+                    j.add(IssueCode.TEXTURE_INVALID_IMAGE_MIME_TYPE, "/textures/" + t + "/source",
+                            "Invalid MIME type '" + m + "' for the texture source. Valid MIME types are ('image/jpeg', 'image/png').");
+                }
+            }
+        }
+        for (Object[] w : c.webpSources) {
+            int src = (Integer) w[0];
+            String m = src < c.images.length ? c.images[src].mimeType : null;
+            if (m != null && !m.equals("image/webp")) {
+                j.add(IssueCode.TEXTURE_INVALID_IMAGE_MIME_TYPE, (String) w[1],
+                        "Invalid MIME type '" + m + "' for the texture source. Valid MIME types are ('image/webp').");
+            }
+        }
+    }
+}
