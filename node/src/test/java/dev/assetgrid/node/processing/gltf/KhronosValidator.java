@@ -54,9 +54,14 @@ public final class KhronosValidator {
   public record Report(Path file, int numErrors, int numWarnings, List<Issue> messages, JsonNode raw) {
     /** Error count per code. */
     public Map<String, Integer> errorCodes() {
+      return codes(0);
+    }
+
+    /** Issue count per code for one severity (0 error, 1 warning, 2 info, 3 hint). */
+    public Map<String, Integer> codes(int severity) {
       Map<String, Integer> out = new TreeMap<>();
       for (Issue i : messages) {
-        if (i.severity() == 0) {
+        if (i.severity() == severity) {
           out.merge(i.code(), 1, Integer::sum);
         }
       }
