@@ -85,7 +85,7 @@ public final class Accessors {
       throw invalid(at + "/count must be an integer >= 0, is " + countNode);
     }
     long count = countNode.asLong();
-    if (count > Integer.MAX_VALUE || count * components > Integer.MAX_VALUE - 16) {
+    if (count > Integer.MAX_VALUE) {
       throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, at + "/count " + count + " is too large");
     }
     boolean normalized = a.path("normalized").asBoolean(false);
@@ -108,12 +108,14 @@ public final class Accessors {
    */
   public float[] floats(int index) {
     AccessorInfo info = info(index);
-    float[] out = new float[checkedLength(info)];
+    float[] out;
     if (info.bufferView() >= 0) {
       Layout l = layout(info, info.bufferView(), info.byteOffset(), true, "accessors/" + index);
+      out = new float[checkedLength(info)];
       readFloats(l, info, out, null);
     } else {
       refuseDraco(info);
+      out = new float[checkedLength(info)];
     }
     if (info.sparse()) {
       applySparse(info, out, null);
@@ -133,12 +135,14 @@ public final class Accessors {
     if (info.componentType() == AccessorInfo.FLOAT) {
       throw invalid("accessors/" + index + " has FLOAT components, integers were expected");
     }
-    int[] out = new int[checkedLength(info)];
+    int[] out;
     if (info.bufferView() >= 0) {
       Layout l = layout(info, info.bufferView(), info.byteOffset(), true, "accessors/" + index);
+      out = new int[checkedLength(info)];
       readInts(l, info, out, null);
     } else {
       refuseDraco(info);
+      out = new int[checkedLength(info)];
     }
     if (info.sparse()) {
       applySparse(info, null, out);
@@ -175,6 +179,10 @@ public final class Accessors {
 
   private static int checkedLength(AccessorInfo info) {
     long n = (long) info.count() * info.components();
+    if (n > Integer.MAX_VALUE - 16) {
+      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "accessors/" + info.index() + " has " + n
+          + " components, more than a Java array holds");
+    }
     if (info.bufferView() < 0 && n > MAX_UNBACKED_ELEMENTS) {
       throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "accessors/" + info.index() + " has no bufferView and "
           + n + " components, limit " + MAX_UNBACKED_ELEMENTS);

@@ -128,6 +128,8 @@ public final class GlbWriter {
       image.put("mimeType", data.mimeType());
     }
 
+    moveNonCoreTextureSources(json);
+
     boolean hasBin = binLength[0] > 0;
     if (hasBin || !keptBuffers.isEmpty()) {
       ArrayNode newBuffers = json.arrayNode();
@@ -160,6 +162,39 @@ public final class GlbWriter {
       json.remove("bufferViews");
     }
     return assemble(json, pieces, binLength[0]);
+  }
+
+  /**
+   * A texture whose core {@code source} is a KTX2 / WebP / AVIF image is only valid through the
+   * matching extension; with external files the validator cannot tell, but once the image is
+   * embedded with its mimeType it reports TEXTURE_INVALID_IMAGE_MIME_TYPE. Such sources move into
+   * the extension (which is added to extensionsUsed when missing).
+   */
+  static void moveNonCoreTextureSources(ObjectNode json) {
+    JsonNode textures = json.path("textures");
+    for (JsonNode t : textures) {
+      if (!(t instanceof ObjectNode texture) || !texture.path("source").canConvertToInt()) {
+        continue;
+      }
+      String mime = json.path("images").path(texture.path("source").asInt()).path("mimeType").asText("");
+      String ext = switch (mime) {
+        case "image/ktx2" -> "KHR_texture_basisu";
+        case "image/webp" -> "EXT_texture_webp";
+        case "image/avif" -> "EXT_texture_avif";
+        default -> null;
+      };
+      if (ext == null || texture.path("extensions").has(ext)) {
+        continue;
+      }
+      texture.with("extensions").putObject(ext).set("source", texture.remove("source"));
+      boolean listed = false;
+      for (JsonNode used : json.path("extensionsUsed")) {
+        listed |= ext.equals(used.asText());
+      }
+      if (!listed) {
+        json.withArray("extensionsUsed").add(ext);
+      }
+    }
   }
 
   private static long append(List<ByteBuffer> pieces, long[] binLength, ByteBuffer bytes) {
