@@ -173,7 +173,7 @@ public final class TestGrid implements AutoCloseable {
     }
     for (Node n : nodes) {
       try {
-        n.stop().toCompletionStage().toCompletableFuture().get();
+        n.stop().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // best effort
       }

@@ -1,0 +1,326 @@
+package dev.assetgrid.coordinator.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.assetgrid.coordinator.TestPostgres;
+import dev.assetgrid.coordinator.store.AssetStore;
+import dev.assetgrid.coordinator.store.Database;
+import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.pipeline.ModelFormat;
+import dev.assetgrid.shared.pipeline.PipelineSpec;
+import dev.assetgrid.shared.protocol.CompleteReply;
+import dev.assetgrid.shared.protocol.CompleteRequest;
+import dev.assetgrid.shared.protocol.Heartbeat;
+import dev.assetgrid.shared.protocol.HeartbeatReply;
+import dev.assetgrid.shared.protocol.LeaseRequest;
+import dev.assetgrid.shared.protocol.LeasedTask;
+import dev.assetgrid.shared.protocol.TaskError;
+import dev.assetgrid.shared.protocol.TaskOutput;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The durable queue against a real PostgreSQL: leasing, fencing, retries, requeue, cancellation. */
+class SchedulerTest {
+  static Vertx vertx;
+  static Database db;
+  static Pool pool;
+  static Scheduler scheduler;
+  static AssetStore assets;
+  static final AtomicInteger wakes = new AtomicInteger();
+  static final List<String> NOOP = List.of("noop");
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    db = Database.external(TestPostgres.newDatabase());
+    db.migrate();
+    pool = db.pool(vertx, 8);
+    Scheduler.Urls urls = new Scheduler.Urls() {
+      @Override
+      public String input(UUID taskId, String sha256) {
+        return "http://test/in/" + taskId + "/" + sha256;
+      }
+
+      @Override
+      public String outputs(UUID taskId) {
+        return "http://test/out/" + taskId;
+      }
+    };
+    scheduler = new Scheduler(vertx, pool, new Scheduler.Settings(Duration.ofSeconds(30), Duration.ofMinutes(5),
+        new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(800))), urls, wakes::incrementAndGet);
+    assets = new AssetStore(vertx, pool, 3);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    await(vertx.close());
+    db.close();
+  }
+
+  @BeforeEach
+  void clean() throws Exception {
+    await(pool.query("TRUNCATE assets, jobs, tasks, task_attempts, task_outputs, job_events, asset_files CASCADE").execute());
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  static String newJob(String pipeline) throws Exception {
+    String sha = "a".repeat(64);
+    JsonObject created = await(assets.createAssetWithJob(new AssetStore.NewAsset("t.glb", ModelFormat.GLB, sha, 10,
+        List.of(), List.of(new AssetStore.NewFile("original", "original", sha, 10, "model/gltf-binary"))),
+        PipelineSpec.parse(pipeline)));
+    return created.getJsonObject("job").getString("id");
+  }
+
+  static List<LeasedTask> lease(String node, int slots) throws Exception {
+    return await(scheduler.lease(new LeaseRequest(node, slots, NOOP, 0)));
+  }
+
+  static CompleteReply succeed(LeasedTask t, String outputSha) throws Exception {
+    List<TaskOutput> outs = outputSha == null ? List.of() : List.of(new TaskOutput("noop.json", outputSha, 3, "application/json"));
+    return await(scheduler.complete(CompleteRequest.succeeded(t, outs, new JsonObject().put("ok", true))));
+  }
+
+  static String jobState(String jobId) throws Exception {
+    return await(assets.getJob(UUID.fromString(jobId))).orElseThrow().getString("state");
+  }
+
+  static void expireLeases() throws Exception {
+    await(pool.query("UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE state = 'leased'").execute());
+  }
+
+  @Test
+  void leaseCarriesInputsAndCompletionFinishesTheJob() throws Exception {
+    String job = newJob("noop");
+    List<LeasedTask> got = lease("n1", 4);
+    assertThat(got).hasSize(1);
+    LeasedTask t = got.get(0);
+    assertThat(t.attempt()).isEqualTo(1);
+    assertThat(t.type()).isEqualTo("noop");
+    assertThat(t.inputs()).singleElement().satisfies(in -> {
+      assertThat(in.name()).isEqualTo("original");
+      assertThat(in.url()).isEqualTo("http://test/in/" + t.taskId() + "/" + "a".repeat(64));
+    });
+    assertThat(t.leaseExpiresAt()).isGreaterThan(System.currentTimeMillis() + 20_000);
+    assertThat(lease("n2", 4)).isEmpty();
+    assertThat(jobState(job)).isEqualTo("running");
+    assertThat(succeed(t, "b".repeat(64)).accepted()).isTrue();
+    JsonObject j = await(assets.getJob(UUID.fromString(job))).orElseThrow();
+    assertThat(j.getString("state")).isEqualTo("succeeded");
+    assertThat(j.getDouble("progress")).isEqualTo(1.0);
+    List<JsonObject> events = await(assets.events(UUID.fromString(job), 0));
+    assertThat(events).extracting(e -> e.getString("type"))
+        .containsExactly("job.created", "job.started", "task.leased", "task.succeeded", "job.progress", "job.succeeded");
+  }
+
+  @Test
+  void staleLeaseHolderIsFencedOffAndOnlyTheWinnerRecordsOutputs() throws Exception {
+    String job = newJob("noop");
+    LeasedTask a = lease("node-a", 1).get(0);
+    expireLeases();
+    assertThat(await(scheduler.reclaimExpired())).isEqualTo(1);
+    LeasedTask b = lease("node-b", 1).get(0);
+    assertThat(b.taskId()).isEqualTo(a.taskId());
+    assertThat(b.attempt()).isEqualTo(2);
+    assertThat(b.leaseToken()).isNotEqualTo(a.leaseToken());
+
+    // A wakes up late: its heartbeat is answered "cancelled", its completion refused
+    HeartbeatReply hb = await(scheduler.heartbeat(new Heartbeat("node-a", List.of(new Heartbeat.Lease(a.taskId(), a.leaseToken(), 0.5)))));
+    assertThat(hb.extended()).isEmpty();
+    assertThat(hb.cancelled()).containsExactly(a.taskId());
+    assertThat(succeed(a, "c".repeat(64)).accepted()).isFalse();
+    assertThat(await(scheduler.complete(CompleteRequest.failed(a, TaskError.of(ErrorCode.INTERNAL_ERROR, "x")))).accepted()).isFalse();
+    // a token from A with B's attempt number is refused as well
+    assertThat(await(scheduler.complete(new CompleteRequest(b.taskId(), b.attempt(), a.leaseToken(),
+        CompleteRequest.Outcome.SUCCEEDED, List.of(), null, null))).accepted()).isFalse();
+
+    assertThat(succeed(b, "d".repeat(64)).accepted()).isTrue();
+    assertThat(succeed(b, "e".repeat(64)).accepted()).as("second completion of the same lease").isFalse();
+    assertThat(jobState(job)).isEqualTo("succeeded");
+    List<String> outputs = new ArrayList<>();
+    for (Row r : await(pool.query("SELECT sha256 FROM task_outputs").execute())) {
+      outputs.add(r.getString("sha256"));
+    }
+    assertThat(outputs).containsExactly("d".repeat(64));
+    List<String> outcomes = new ArrayList<>();
+    for (Row r : await(pool.query("SELECT outcome FROM task_attempts ORDER BY attempt").execute())) {
+      outcomes.add(r.getString("outcome"));
+    }
+    assertThat(outcomes).containsExactly("lease_expired", "succeeded");
+  }
+
+  @Test
+  void racingNodesNeverLeaseOrCompleteTheSameTaskTwice() throws Exception {
+    int jobs = 120;
+    for (int i = 0; i < jobs; i++) {
+      newJob("noop");
+    }
+    // two nodes, each firing many concurrent lease requests
+    List<Future<List<LeasedTask>>> all = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      all.add(scheduler.lease(new LeaseRequest("node-a", 3, NOOP, 0)));
+      all.add(scheduler.lease(new LeaseRequest("node-b", 3, NOOP, 0)));
+    }
+    await(Future.join(all));
+    Set<String> ids = new HashSet<>();
+    List<LeasedTask> leased = new ArrayList<>();
+    for (Future<List<LeasedTask>> f : all) {
+      for (LeasedTask t : f.result()) {
+        assertThat(ids.add(t.taskId())).as("task " + t.taskId() + " leased twice").isTrue();
+        leased.add(t);
+      }
+    }
+    assertThat(ids).hasSize(jobs);
+    // both complete every task concurrently, with each lease's own token and with the other's
+    List<Future<CompleteReply>> completions = new ArrayList<>();
+    for (LeasedTask t : leased) {
+      completions.add(scheduler.complete(CompleteRequest.succeeded(t, List.of(), null)));
+      completions.add(scheduler.complete(CompleteRequest.succeeded(t, List.of(), null)));
+    }
+    await(Future.join(completions));
+    long accepted = completions.stream().filter(f -> f.result().accepted()).count();
+    assertThat(accepted).isEqualTo(jobs);
+    Row r = await(pool.query("SELECT count(*) AS n FROM jobs WHERE state = 'succeeded'").execute()).iterator().next();
+    assertThat(r.getLong("n")).isEqualTo(jobs);
+  }
+
+  @Test
+  void retryableFailuresBackOffThenDieNonRetryableFailAtOnce() throws Exception {
+    String retryJob = newJob("noop");
+    LeasedTask t1 = lease("n", 1).get(0);
+    assertThat(await(scheduler.complete(CompleteRequest.failed(t1, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk")))).accepted()).isTrue();
+    assertThat(lease("n", 1)).as("backoff keeps it from the queue for a while").isEmpty();
+    LeasedTask t2 = awaitLease();
+    assertThat(t2.attempt()).isEqualTo(2);
+    await(scheduler.complete(CompleteRequest.failed(t2, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))));
+    LeasedTask t3 = awaitLease();
+    assertThat(t3.attempt()).isEqualTo(3);
+    await(scheduler.complete(CompleteRequest.failed(t3, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))));
+    JsonObject j = await(assets.getJob(UUID.fromString(retryJob))).orElseThrow();
+    assertThat(j.getString("state")).isEqualTo("failed");
+    JsonObject task = j.getJsonArray("tasks").getJsonObject(0);
+    assertThat(task.getString("state")).isEqualTo("dead");
+    assertThat(task.getJsonArray("attempts")).hasSize(3);
+    assertThat(task.getJsonArray("attempts").getJsonObject(0).getString("errorCode")).isEqualTo("BLOB_IO_ERROR");
+    assertThat(j.getJsonObject("error").getString("code")).isEqualTo("BLOB_IO_ERROR");
+
+    // re-drive: a fresh budget, the old attempts kept
+    assertThat(await(scheduler.retryJob(UUID.fromString(retryJob)))).isTrue();
+    LeasedTask t4 = lease("n", 1).get(0);
+    assertThat(t4.attempt()).isEqualTo(4);
+    assertThat(succeed(t4, null).accepted()).isTrue();
+    assertThat(jobState(retryJob)).isEqualTo("succeeded");
+
+    String badInput = newJob("noop");
+    LeasedTask b = lease("n", 1).get(0);
+    await(scheduler.complete(CompleteRequest.failed(b, new TaskError("GLB_TRUNCATED", "short", true))));
+    JsonObject bj = await(assets.getJob(UUID.fromString(badInput))).orElseThrow();
+    assertThat(bj.getString("state")).isEqualTo("failed");
+    assertThat(bj.getJsonArray("tasks").getJsonObject(0).getString("state"))
+        .as("the catalogue, not the node, decides retryability").isEqualTo("failed");
+    assertThat(bj.getJsonArray("tasks").getJsonObject(0).getInteger("attempt")).isEqualTo(1);
+  }
+
+  private static LeasedTask awaitLease() throws Exception {
+    long end = System.currentTimeMillis() + 5000;
+    while (System.currentTimeMillis() < end) {
+      List<LeasedTask> l = lease("n", 1);
+      if (!l.isEmpty()) {
+        return l.get(0);
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no task became ready");
+  }
+
+  @Test
+  void dependentTasksWaitAndNodeLossRequeuesAtOnce() throws Exception {
+    String job = newJob("inspect,noop");
+    List<LeasedTask> first = await(scheduler.lease(new LeaseRequest("n1", 5, List.of("inspect", "noop"), 0)));
+    assertThat(first).extracting(LeasedTask::type).containsExactly("inspect");
+    int before = wakes.get();
+    assertThat(succeed(first.get(0), "f".repeat(64)).accepted()).isTrue();
+    assertThat(wakes.get()).as("unlocking a dependent wakes nodes").isGreaterThan(before);
+    LeasedTask second = await(scheduler.lease(new LeaseRequest("n1", 5, List.of("inspect", "noop"), 0))).get(0);
+    assertThat(second.type()).isEqualTo("noop");
+    // the dependent task gets its dependency's outputs as inputs
+    assertThat(second.inputs()).extracting(in -> in.name()).contains("original", "noop.json");
+
+    assertThat(await(scheduler.requeueNode("n1"))).isEqualTo(1);
+    LeasedTask again = lease("n2", 1).get(0);
+    assertThat(again.taskId()).isEqualTo(second.taskId());
+    assertThat(again.attempt()).isEqualTo(2);
+    assertThat(succeed(again, null).accepted()).isTrue();
+    assertThat(jobState(job)).isEqualTo("succeeded");
+  }
+
+  @Test
+  void orphanedLeasesOfNonMembersAreRequeued() throws Exception {
+    newJob("noop");
+    lease("gone-node", 1);
+    assertThat(await(scheduler.requeueOrphans(Set.of("live-node")))).isEqualTo(1);
+    assertThat(lease("live-node", 1)).hasSize(1);
+    assertThat(await(scheduler.requeueOrphans(Set.of("live-node")))).isZero();
+  }
+
+  @Test
+  void cancellationStopsQueuedWorkAndTellsRunningWorkInTheHeartbeat() throws Exception {
+    String job = newJob("noop");
+    LeasedTask t = lease("n", 1).get(0);
+    assertThat(await(scheduler.cancelJob(UUID.fromString(job)))).isTrue();
+    assertThat(await(scheduler.cancelJob(UUID.fromString(job)))).as("already cancelled").isFalse();
+    HeartbeatReply hb = await(scheduler.heartbeat(new Heartbeat("n", List.of(new Heartbeat.Lease(t.taskId(), t.leaseToken(), 0.1)))));
+    assertThat(hb.cancelled()).containsExactly(t.taskId());
+    await(scheduler.complete(CompleteRequest.failed(t, TaskError.of(ErrorCode.TASK_CANCELLED, "stopped"))));
+    JsonObject j = await(assets.getJob(UUID.fromString(job))).orElseThrow();
+    assertThat(j.getString("state")).isEqualTo("cancelled");
+    assertThat(j.getJsonArray("tasks").getJsonObject(0).getString("state")).isEqualTo("cancelled");
+  }
+
+  @Test
+  void heartbeatsExtendHeldLeasesAndReportProgress() throws Exception {
+    String job = newJob("noop");
+    LeasedTask t = lease("n", 1).get(0);
+    Thread.sleep(20);
+    HeartbeatReply hb = await(scheduler.heartbeat(new Heartbeat("n", List.of(new Heartbeat.Lease(t.taskId(), t.leaseToken(), 0.5),
+        new Heartbeat.Lease("not-a-uuid", "x", 0)))));
+    assertThat(hb.extended()).containsExactly(t.taskId());
+    assertThat(hb.cancelled()).containsExactly("not-a-uuid");
+    assertThat(hb.leaseExpiresAt()).isGreaterThan(t.leaseExpiresAt());
+    JsonObject j = await(assets.getJob(UUID.fromString(job))).orElseThrow();
+    assertThat(j.getDouble("progress")).isEqualTo(0.5);
+  }
+
+  @Test
+  void retryPolicyBacksOffExponentiallyWithinTheCap() {
+    RetryPolicy p = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofMillis(1000));
+    for (int i = 0; i < 100; i++) {
+      assertThat(p.delayMs(1)).isBetween(50L, 100L);
+      assertThat(p.delayMs(3)).isBetween(200L, 400L);
+      assertThat(p.delayMs(10)).isBetween(500L, 1000L);
+    }
+    TaskError retryable = TaskError.of(ErrorCode.BLOB_IO_ERROR, "x");
+    assertThat(p.decide(1, 5, retryable, false).verdict()).isEqualTo(RetryPolicy.Verdict.RETRY);
+    assertThat(p.decide(5, 5, retryable, false).verdict()).isEqualTo(RetryPolicy.Verdict.DEAD);
+    assertThat(p.decide(1, 5, TaskError.of(ErrorCode.DATA_ERROR, "x"), false).verdict()).isEqualTo(RetryPolicy.Verdict.FAIL);
+    assertThat(p.decide(1, 5, retryable, true).delayMs()).isZero();
+  }
+}
