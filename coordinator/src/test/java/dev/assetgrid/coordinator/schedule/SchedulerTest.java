@@ -207,7 +207,11 @@ class SchedulerTest {
     String retryJob = newJob("noop");
     LeasedTask t1 = lease("n", 1).get(0);
     assertThat(await(scheduler.complete(CompleteRequest.failed(t1, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk")))).accepted()).isTrue();
-    assertThat(lease("n", 1)).as("backoff keeps it from the queue for a while").isEmpty();
+    Row delay = await(pool.preparedQuery(
+        "SELECT state, extract(epoch FROM (run_at - updated_at)) * 1000 AS ms FROM tasks WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(t1.taskId())))).iterator().next();
+    assertThat(delay.getString("state")).isEqualTo("queued");
+    assertThat(delay.getDouble("ms")).as("first retry waits base/2..base").isBetween(100.0, 200.0);
     LeasedTask t2 = awaitLease();
     assertThat(t2.attempt()).isEqualTo(2);
     await(scheduler.complete(CompleteRequest.failed(t2, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))));

@@ -67,13 +67,13 @@ public record PipelineSpec(List<Stage> stages) {
     } catch (DecodeException e) {
       throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline is not valid JSON: " + e.getMessage());
     }
-    List<Stage> stages = new ArrayList<>();
+    JsonArray names = new JsonArray();
     for (String name : t.split(",")) {
       if (!name.isBlank()) {
-        stages.add(new Stage(type(name.trim()), new JsonObject()));
+        names.add(name.trim());
       }
     }
-    return new PipelineSpec(stages);
+    return fromArray(names);
   }
 
   public static PipelineSpec fromJson(JsonObject j) {
