@@ -90,7 +90,7 @@ public final class TestGrid implements AutoCloseable {
 
   public void stopNode(Node n) throws Exception {
     nodes.remove(n);
-    n.stop().toCompletionStage().toCompletableFuture().get();
+    n.stop().get();
   }
 
   // ------------------------------------------------------------------ HTTP helpers
@@ -173,7 +173,7 @@ public final class TestGrid implements AutoCloseable {
     }
     for (Node n : nodes) {
       try {
-        n.stop().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        n.stop().get(30, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // best effort
       }

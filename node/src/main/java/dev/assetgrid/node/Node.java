@@ -56,8 +56,14 @@ public final class Node {
     return ClusterBootstrap.nodeId(vertx);
   }
 
-  /** Drains the worker (running tasks finish or are released), then leaves the cluster. */
-  public Future<Void> stop() {
-    return vertx.undeploy(deploymentId).eventually(() -> vertx.close());
+  /**
+   * Drains the worker (running tasks finish or are released), then leaves the cluster. Vert.x is
+   * closed from a plain thread: a close chained on an event-loop callback would try to complete on the
+   * event loop it just terminated, and never complete.
+   */
+  public java.util.concurrent.CompletableFuture<Void> stop() {
+    java.util.concurrent.CompletableFuture<Void> undeployed = new java.util.concurrent.CompletableFuture<>();
+    vertx.undeploy(deploymentId).onComplete(ar -> undeployed.complete(null));
+    return undeployed.thenComposeAsync(v -> vertx.close().toCompletionStage().toCompletableFuture());
   }
 }

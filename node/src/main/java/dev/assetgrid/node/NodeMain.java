@@ -84,7 +84,7 @@ public final class NodeMain implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("draining node {}", node.nodeId());
       try {
-        node.stop().toCompletionStage().toCompletableFuture().get();
+        node.stop().get();
       } catch (Exception e) {
         LOG.warn("node stop failed: {}", e.toString());
       }

@@ -377,10 +377,9 @@ public final class WorkerVerticle extends VerticleBase {
     long deadline = System.currentTimeMillis() + options.drainTimeoutMs();
     Promise<Void> done = Promise.promise();
     waitDrained(deadline, done);
-    return done.future().eventually(() -> {
-      consumers.forEach(MessageConsumer::unregister);
-      return http.close().eventually(() -> pool.close());
-    });
+    // the HTTP client and the worker pool belong to this verticle's context: Vert.x closes them
+    // after stop() completes (awaiting their close here would wait on the undeploy itself)
+    return done.future().eventually(() -> Future.join(consumers.stream().map(MessageConsumer::unregister).toList()));
   }
 
   private void waitDrained(long deadline, Promise<Void> done) {
