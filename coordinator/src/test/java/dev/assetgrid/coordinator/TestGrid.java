@@ -27,7 +27,7 @@ public final class TestGrid implements AutoCloseable {
 
   public final Coordinator coordinator;
   public final String clusterName;
-  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Node> nodes = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
 
@@ -100,11 +100,11 @@ public final class TestGrid implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).uri(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> post(String path, String json) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).uri(URI.create(url(path))).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -112,13 +112,13 @@ public final class TestGrid implements AutoCloseable {
   public HttpResponse<String> upload(Path file, String query) throws Exception {
     String q = "filename=" + java.net.URLEncoder.encode(file.getFileName().toString(), java.nio.charset.StandardCharsets.UTF_8)
         + (query == null ? "" : "&" + query);
-    return http.send(HttpRequest.newBuilder(URI.create(url("/v1/assets?" + q)))
+    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).uri(URI.create(url("/v1/assets?" + q)))
         .header("Content-Type", "application/octet-stream")
         .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> uploadBytes(byte[] bytes, String filename, String query) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url("/v1/assets?filename=" + filename
+    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).uri(URI.create(url("/v1/assets?filename=" + filename
             + (query == null ? "" : "&" + query))))
         .header("Content-Type", "application/octet-stream")
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());

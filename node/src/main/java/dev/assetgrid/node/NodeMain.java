@@ -33,7 +33,7 @@ public final class NodeMain implements Callable<Integer> {
   List<String> join = new ArrayList<>();
 
   @Option(names = "--slots", paramLabel = "N",
-      description = "Tasks run at once. Default: one per core (${DEFAULT-VALUE}). Env: ASSETGRID_SLOTS.",
+      description = "Tasks run at once; 0 = one per core (the default). Env: ASSETGRID_SLOTS.",
       defaultValue = "${env:ASSETGRID_SLOTS:-0}")
   int slots;
 

@@ -40,6 +40,8 @@ public final class LeaseBroker extends VerticleBase {
   static final long RECLAIM_MS = 1000;
   /** How often leases of non-members are looked for (missed membership events, restarts). */
   static final long ORPHAN_MS = 5000;
+  /** How long after start the orphan sweep waits for nodes to rejoin. */
+  static final long ORPHAN_GRACE_MS = 20_000;
 
   private final Scheduler scheduler;
   private final boolean clustered;
@@ -82,8 +84,9 @@ public final class LeaseBroker extends VerticleBase {
             }
           })
           .onFailure(e -> LOG.warn("requeue of node {} failed: {}", nodeId, e.toString()))));
-      vertx.setPeriodic(ORPHAN_MS, ORPHAN_MS, id -> requeueOrphans());
-      vertx.setTimer(10, id -> requeueOrphans());
+      // after a coordinator restart, nodes need a few seconds to find the cluster again: don't take
+      // their leases before they had the chance (a node that never comes back is caught by expiry)
+      vertx.setPeriodic(ORPHAN_GRACE_MS, ORPHAN_MS, id -> requeueOrphans());
     }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
