@@ -6,37 +6,105 @@ import dev.assetgrid.shared.state.TaskType;
 import dev.assetgrid.shared.util.Ids;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * The one recipe that turns a pipeline spec into a task DAG for one asset.
  *
  * <pre>
- * inspect ─▶ (every other stage, in spec order, each after the previous one)
+ * convert? ─▶ inspect ─┬▶ validate
+ *                      ├▶ optimize-mesh ────────────┐
+ *                      ├▶ compress-texture × k ─────┴▶ assemble ─▶ thumbnail
+ *                      └▶ noop
  * </pre>
- * Ordering constraints: inspect runs first because later stages read its counts and because a file
- * it cannot read should fail the job before heavier work starts. Other stages run after it in the
- * order given; fan-out of textures comes with the texture stage.
+ * Ordering constraints, each for a reason:
+ * <ul>
+ *   <li>convert comes first whenever the upload is not glTF: every other stage reads glTF.</li>
+ *   <li>inspect runs before the rest (added when a later stage needs it): it rejects unreadable
+ *       files before heavier work starts, and its image list is what the texture fan-out expands.</li>
+ *   <li>compress-texture is planned as one placeholder; when inspect succeeds the scheduler replaces
+ *       it with one task per image ({@link #FAN_OUT_PARAM}), so textures of one model run on
+ *       different nodes at once.</li>
+ *   <li>assemble waits for the mesh and every texture and writes the final GLB; it is added
+ *       whenever optimize-mesh or compress-texture is asked for.</li>
+ *   <li>thumbnail renders the most processed model, so it waits for assemble when there is one.</li>
+ * </ul>
  */
 public final class JobPlanner {
   private JobPlanner() {}
+
+  /** Param marking the compress-texture placeholder that expands into one task per image. */
+  public static final String FAN_OUT_PARAM = "fanOutImages";
 
   /** A task to insert: its id, unique name within the job, type, params and the ids it waits for. */
   public record PlannedTask(UUID id, String name, TaskType type, JsonObject params, List<UUID> dependsOn) {}
 
   public static List<PlannedTask> plan(PipelineSpec spec, ModelFormat format) {
+    Map<TaskType, JsonObject> asked = new EnumMap<>(TaskType.class);
+    for (PipelineSpec.Stage s : spec.stages()) {
+      asked.put(s.type(), s.params());
+    }
+    boolean needsGltf = asked.keySet().stream().anyMatch(t -> t != TaskType.NOOP);
+    if (!format.isGltf() && needsGltf) {
+      asked.putIfAbsent(TaskType.CONVERT, new JsonObject());
+    }
+    boolean heavy = asked.containsKey(TaskType.OPTIMIZE_MESH) || asked.containsKey(TaskType.COMPRESS_TEXTURE);
+    if (heavy || asked.containsKey(TaskType.THUMBNAIL) || asked.containsKey(TaskType.VALIDATE)) {
+      asked.putIfAbsent(TaskType.INSPECT, new JsonObject());
+    }
+    if (heavy) {
+      asked.putIfAbsent(TaskType.ASSEMBLE, new JsonObject());
+    }
+
     List<PlannedTask> out = new ArrayList<>();
-    List<PipelineSpec.Stage> stages = new ArrayList<>(spec.stages());
-    // inspect first when asked for, whatever position the spec gave it
-    stages.sort((a, b) -> Boolean.compare(b.type() == TaskType.INSPECT, a.type() == TaskType.INSPECT));
-    UUID previous = null;
-    for (PipelineSpec.Stage s : stages) {
-      UUID id = Ids.newId();
-      out.add(new PlannedTask(id, s.type().wire(), s.type(), s.params(),
-          previous == null ? List.of() : List.of(previous)));
-      previous = id;
+    Map<TaskType, UUID> ids = new EnumMap<>(TaskType.class);
+    for (TaskType t : asked.keySet()) {
+      ids.put(t, Ids.newId());
+    }
+    // EnumMap iterates in declaration order: convert, inspect, validate, ... assemble, thumbnail
+    for (Map.Entry<TaskType, JsonObject> e : asked.entrySet()) {
+      TaskType t = e.getKey();
+      List<UUID> deps = new ArrayList<>();
+      switch (t) {
+        case CONVERT -> { }
+        case INSPECT -> addIf(deps, ids, TaskType.CONVERT);
+        case ASSEMBLE -> {
+          addIf(deps, ids, TaskType.OPTIMIZE_MESH);
+          addIf(deps, ids, TaskType.COMPRESS_TEXTURE);
+        }
+        case THUMBNAIL -> {
+          if (ids.containsKey(TaskType.ASSEMBLE)) {
+            deps.add(ids.get(TaskType.ASSEMBLE));
+          } else {
+            addIf(deps, ids, TaskType.INSPECT);
+          }
+        }
+        default -> {
+          if (ids.containsKey(TaskType.INSPECT)) {
+            deps.add(ids.get(TaskType.INSPECT));
+          } else {
+            addIf(deps, ids, TaskType.CONVERT);
+          }
+        }
+      }
+      JsonObject params = e.getValue().copy();
+      if (t == TaskType.CONVERT) {
+        params.put("format", format.wire());
+      }
+      if (t == TaskType.COMPRESS_TEXTURE) {
+        params.put(FAN_OUT_PARAM, true);
+      }
+      out.add(new PlannedTask(ids.get(t), t.wire(), t, params, List.copyOf(deps)));
     }
     return out;
+  }
+
+  private static void addIf(List<UUID> deps, Map<TaskType, UUID> ids, TaskType t) {
+    if (ids.containsKey(t)) {
+      deps.add(ids.get(t));
+    }
   }
 }

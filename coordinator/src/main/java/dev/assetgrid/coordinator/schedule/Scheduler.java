@@ -266,7 +266,12 @@ public final class Scheduler {
               .compose(v -> recordOutputs(conn, taskId, jobId, c.outputs()))
               .compose(v -> "inspect".equals(t.getString("type"))
                   ? conn.preparedQuery("UPDATE assets SET metadata = $2, updated_at = now() WHERE id = (SELECT asset_id FROM jobs WHERE id = $1)")
-                      .execute(Tuple.of(jobId, c.result())).mapEmpty()
+                      .execute(Tuple.of(jobId, c.result()))
+                      .compose(x -> expandTextureFanOut(conn, jobId, taskId, c.result(), events))
+                      .map(q -> {
+                        queued[0] |= q;
+                        return (Void) null;
+                      })
                   : Future.<Void>succeededFuture())
               .compose(v -> events.record(conn, jobId, "task.succeeded", new JsonObject().put("task", name)
                   .put("attempt", c.attempt())))
@@ -304,6 +309,64 @@ public final class Scheduler {
           if (queued[0]) {
             onQueued.run();
           }
+        });
+  }
+
+  /**
+   * Replaces the job's compress-texture placeholder (if any) with one task per image the inspect
+   * result lists, each depending on inspect, and points the placeholder's dependents at them.
+   * Returns whether tasks were queued.
+   */
+  private Future<Boolean> expandTextureFanOut(SqlConnection conn, UUID jobId, UUID inspectId, JsonObject inspect,
+      JobEvents.Batch events) {
+    return conn.preparedQuery("""
+            SELECT id, params, max_attempts FROM tasks
+             WHERE job_id = $1 AND type = 'compress-texture' AND state = 'pending'
+               AND (params ->> '""" + JobPlanner.FAN_OUT_PARAM + """
+            ')::boolean FOR UPDATE""").execute(Tuple.of(jobId))
+        .compose(rs -> {
+          if (rs.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          Row placeholder = rs.iterator().next();
+          UUID placeholderId = placeholder.getUUID("id");
+          java.util.TreeSet<Integer> images = new java.util.TreeSet<>();
+          io.vertx.core.json.JsonArray textures = inspect.getJsonArray("textures", new io.vertx.core.json.JsonArray());
+          for (int i = 0; i < textures.size(); i++) {
+            Integer img = textures.getJsonObject(i).getInteger("image");
+            if (img != null && img >= 0) {
+              images.add(img);
+            }
+          }
+          List<Tuple> rows = new ArrayList<>();
+          List<UUID> newIds = new ArrayList<>();
+          for (int img : images) {
+            UUID id = dev.assetgrid.shared.util.Ids.newId();
+            newIds.add(id);
+            JsonObject params = placeholder.getJsonObject("params").copy();
+            params.remove(JobPlanner.FAN_OUT_PARAM);
+            params.put("image", img);
+            rows.add(Tuple.of(id, jobId, "compress-texture", "compress-texture-" + img, params,
+                new UUID[] {inspectId}, placeholder.getInteger("max_attempts")));
+          }
+          Future<?> insert = rows.isEmpty() ? Future.succeededFuture()
+              : conn.preparedQuery("""
+                  INSERT INTO tasks (id, job_id, type, name, params, state, depends_on, pending_deps, max_attempts)
+                  VALUES ($1, $2, $3, $4, $5, 'queued', $6, 0, $7)""").executeBatch(rows);
+          UUID[] replacement = newIds.toArray(new UUID[0]);
+          return insert
+              .compose(v -> conn.preparedQuery("""
+                  UPDATE tasks SET depends_on = array_remove(depends_on, $2) || $3::uuid[],
+                         pending_deps = pending_deps - 1 + cardinality($3::uuid[]), updated_at = now()
+                   WHERE job_id = $1 AND $2 = ANY(depends_on)""").execute(Tuple.of(jobId, placeholderId, replacement)))
+              .compose(v -> conn.preparedQuery("""
+                  UPDATE tasks SET state = 'queued', run_at = now() WHERE job_id = $1 AND state = 'pending' AND pending_deps <= 0""")
+                  .execute(Tuple.of(jobId)))
+              .compose(v -> conn.preparedQuery("DELETE FROM tasks WHERE id = $1").execute(Tuple.of(placeholderId)))
+              .compose(v -> conn.preparedQuery("UPDATE jobs SET tasks_total = tasks_total - 1 + $2 WHERE id = $1")
+                  .execute(Tuple.of(jobId, newIds.size())))
+              .compose(v -> events.record(conn, jobId, "job.planned", new JsonObject().put("textures", newIds.size())))
+              .map(v -> true);
         });
   }
 

@@ -277,6 +277,58 @@ class SchedulerTest {
   }
 
   @Test
+  void textureStageFansOutPerImageAfterInspectAndAssembleWaitsForAll() throws Exception {
+    String job = newJob("compress-texture,optimize-mesh");
+    List<String> caps = List.of("inspect", "compress-texture", "optimize-mesh", "assemble");
+    JsonObject planned = await(assets.getJob(UUID.fromString(job))).orElseThrow();
+    assertThat(planned.getJsonArray("tasks")).extracting(t -> ((JsonObject) t).getString("name"))
+        .containsExactlyInAnyOrder("inspect", "optimize-mesh", "compress-texture", "assemble");
+    LeasedTask inspect = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
+    assertThat(inspect.type()).isEqualTo("inspect");
+    JsonObject result = new JsonObject().put("textures", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("index", 0).put("image", 1))
+        .add(new JsonObject().put("index", 1).put("image", 0))
+        .add(new JsonObject().put("index", 2).put("image", 1)));
+    assertThat(await(scheduler.complete(CompleteRequest.succeeded(inspect, List.of(), result))).accepted()).isTrue();
+
+    List<LeasedTask> wave = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0)));
+    assertThat(wave).extracting(LeasedTask::type)
+        .containsExactlyInAnyOrder("optimize-mesh", "compress-texture", "compress-texture");
+    assertThat(wave.stream().filter(t -> t.type().equals("compress-texture")).map(t -> t.params().getInteger("image")))
+        .containsExactlyInAnyOrder(0, 1);
+    JsonObject mid = await(assets.getJob(UUID.fromString(job))).orElseThrow();
+    assertThat(mid.getInteger("tasksTotal")).isEqualTo(5);
+    for (LeasedTask t : wave) {
+      String name = t.type().equals("compress-texture") ? "texture-" + t.params().getInteger("image") + ".ktx2" : "mesh.glb";
+      assertThat(await(scheduler.complete(CompleteRequest.succeeded(t,
+          List.of(new TaskOutput(name, "c".repeat(64), 1, "application/octet-stream")), null))).accepted()).isTrue();
+      if (t != wave.get(wave.size() - 1)) {
+        assertThat(lease("n", 1)).as("assemble waits for every texture").isEmpty();
+      }
+    }
+    LeasedTask assemble = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
+    assertThat(assemble.type()).isEqualTo("assemble");
+    assertThat(assemble.inputs()).extracting(in -> in.name())
+        .contains("original", "mesh.glb", "texture-0.ktx2", "texture-1.ktx2");
+    assertThat(succeed(assemble, null).accepted()).isTrue();
+    JsonObject done = await(assets.getJob(UUID.fromString(job))).orElseThrow();
+    assertThat(done.getString("state")).isEqualTo("succeeded");
+    assertThat(done.getDouble("progress")).isEqualTo(1.0);
+  }
+
+  @Test
+  void aModelWithoutTexturesDropsThePlaceholder() throws Exception {
+    String job = newJob("compress-texture");
+    List<String> caps = List.of("inspect", "compress-texture", "assemble");
+    LeasedTask inspect = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
+    await(scheduler.complete(CompleteRequest.succeeded(inspect, List.of(), new JsonObject())));
+    LeasedTask assemble = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
+    assertThat(assemble.type()).isEqualTo("assemble");
+    assertThat(succeed(assemble, null).accepted()).isTrue();
+    assertThat(jobState(job)).isEqualTo("succeeded");
+  }
+
+  @Test
   void orphanedLeasesOfNonMembersAreRequeued() throws Exception {
     newJob("noop");
     lease("gone-node", 1);

@@ -5,13 +5,14 @@ import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.inspect.Inspect;
 import dev.assetgrid.node.processing.inspect.InspectOptions;
 import dev.assetgrid.node.processing.inspect.InspectReport;
+import dev.assetgrid.shared.pipeline.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code inspect}: reads the original (GLB, or glTF with its side files beside it) and records counts,
+ * {@code inspect}: reads the converted model, else the original (GLB, or glTF with its side files beside it) and records counts,
  * bounds and extensions. The report is the task result and is also kept as {@code inspect.json}.
  */
 public final class InspectHandler implements TaskHandler {
@@ -22,9 +23,8 @@ public final class InspectHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) throws Exception {
-    Path original = work.input("original");
     work.progress().accept(0.1);
-    GltfAsset asset = new GltfReader().read(original);
+    GltfAsset asset = new GltfReader().read(TaskInputs.latestModel(work, OutputNames.CONVERTED_GLB));
     work.progress().accept(0.6);
     InspectReport report = Inspect.apply(asset, InspectOptions.fromJson(work.params()));
     var json = report.toJson();
