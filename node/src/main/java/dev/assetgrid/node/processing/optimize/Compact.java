@@ -22,8 +22,8 @@ import java.util.function.BiConsumer;
  * that were meshopt-compressed and survive (animations...) are stored decoded.
  *
  * <p>Garbage collection needs to know every place that refers to an accessor or a bufferView; it
- * is skipped (all accessors and views are kept) when the asset uses an extension outside
- * {@link #KNOWN_SAFE}, which might refer to them in a way this class does not know.
+ * is skipped (all accessors and views are kept) when an extension outside {@link #KNOWN_SAFE}
+ * has members that might refer to them in a way this class does not know.
  */
 final class Compact {
   /** Extensions known not to refer to accessors or bufferViews other than as handled here. */
@@ -45,14 +45,60 @@ final class Compact {
     repack(asset, ourFallbackBuffer);
   }
 
+  /** Field names through which an unknown extension could refer to binary data. */
+  private static final Set<String> SUSPECT = Set.of("accessor", "accessors", "bufferView", "bufferViews", "buffer", "attributes",
+      "indices", "input", "output", "inverseBindMatrices");
+
+  /**
+   * Whether garbage collection is safe: every extension object in the document is known, or is
+   * unknown but has no member named like a reference to binary data ({@link #SUSPECT}).
+   */
   static boolean safe(ObjectNode json) {
-    for (JsonNode e : json.path("extensionsUsed")) {
-      String n = e.asText();
-      if (!KNOWN_SAFE.contains(n) && !n.startsWith("KHR_materials_")) {
+    return safeNode(json);
+  }
+
+  private static boolean safeNode(JsonNode node) {
+    if (node.isArray()) {
+      for (JsonNode n : node) {
+        if (!safeNode(n)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (!node.isObject()) {
+      return true;
+    }
+    for (java.util.Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (f.getKey().equals("extensions") && f.getValue().isObject()) {
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> e = f.getValue().fields(); e.hasNext(); ) {
+          Map.Entry<String, JsonNode> ext = e.next();
+          boolean known = KNOWN_SAFE.contains(ext.getKey()) || ext.getKey().startsWith("KHR_materials_");
+          if (known ? !safeNode(ext.getValue()) : mentionsData(ext.getValue())) {
+            return false;
+          }
+        }
+      } else if (!f.getKey().equals("extras") && !safeNode(f.getValue())) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean mentionsData(JsonNode node) {
+    for (java.util.Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (SUSPECT.contains(f.getKey()) || mentionsData(f.getValue())) {
+        return true;
+      }
+    }
+    for (JsonNode n : node) {
+      if (n.isContainerNode() && mentionsData(n)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ references

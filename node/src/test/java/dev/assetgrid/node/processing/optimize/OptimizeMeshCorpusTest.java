@@ -86,7 +86,11 @@ class OptimizeMeshCorpusTest {
         r.simplifyError());
     assertThat(r.trianglesAfter()).isLessThanOrEqualTo(r.trianglesBefore());
     if (r.trianglesBefore() >= 2000) {
-      assertThat(r.trianglesAfter()).as("about half").isBetween((long) (r.trianglesBefore() * 0.3), (long) (r.trianglesBefore() * 0.75));
+      assertThat(r.trianglesAfter()).as("not below the target").isGreaterThanOrEqualTo((long) (r.trianglesBefore() * 0.3));
+      // either about half, or stopped by the error bound (many small separate parts, e.g. VC)
+      if (r.trianglesAfter() > r.trianglesBefore() * 0.75) {
+        assertThat(r.simplifyError()).as("stopped early only at the error bound").isGreaterThan(0.05f * 0.8f);
+      }
     }
     GltfAsset back = new GltfReader().readGlb(GlbWriter.write(copy), ResourceResolver.none());
     assertThat(MeshSet.read(back).triangles()).isEqualTo(r.trianglesAfter());
