@@ -1,5 +1,7 @@
 package dev.assetgrid.node;
 
+import dev.assetgrid.node.cli.ProcessCommand;
+import dev.assetgrid.node.cli.ValidateCommand;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import java.net.DatagramSocket;
@@ -18,12 +20,15 @@ import picocli.CommandLine.Option;
 
 /** {@code java -jar assetgrid-node.jar --join HOST[:PORT]}: a worker node that joins the grid. */
 @Command(name = "assetgrid-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
+    subcommands = {ProcessCommand.class, ValidateCommand.class},
     sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Runs an assetgrid worker node: joins the cluster of a coordinator over Hazelcast (TCP/IP, no multicast),",
         "leases tasks it can run, fetches inputs and uploads outputs over HTTP, and reports results.",
         "Stop it with Ctrl-C / SIGTERM: it stops leasing, lets running tasks finish (--drain-timeout), releases the rest."},
-    footer = {"", "Example: java -jar node/target/assetgrid-node.jar --join 10.0.0.5:5701 --slots 8"})
+    footer = {"", "Example: java -jar node/target/assetgrid-node.jar --join 10.0.0.5:5701 --slots 8",
+        "Local tools (no cluster): 'process IN OUT' optimizes meshes, 'validate PATH...' writes validation reports;",
+        "see 'process --help' and 'validate --help'."})
 public final class NodeMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
 

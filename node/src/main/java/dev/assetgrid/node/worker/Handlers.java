@@ -12,6 +12,10 @@ public final class Handlers {
     List<TaskHandler> out = new ArrayList<>();
     out.add(new NoopHandler());
     out.add(new InspectHandler());
+    out.add(new ValidateHandler());
+    if (natives.containsKey("meshoptimizer")) {
+      out.add(new OptimizeMeshHandler());
+    }
     return out;
   }
 

@@ -1,0 +1,77 @@
+package dev.assetgrid.node.processing.optimize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
+
+/**
+ * Options of the {@link OptimizeMesh} recipe: one member per stage, each with its own defaults.
+ * JSON: {@code {"dedup":{...}, "weld":{...}, "simplify":{"ratio":0.5}, "lods":{"levels":2},
+ * "vertexCache":{...}, "overdraw":{...}, "vertexFetch":{...}, "quantize":{...},
+ * "compress":{"mode":"meshopt"}}}; missing members take their defaults. The defaults give
+ * gltfpack {@code -cc}-like output: lossless except for quantization, meshopt-compressed.
+ */
+public record OptimizeMeshOptions(DedupOptions dedup, WeldOptions weld, SimplifyOptions simplify, LodOptions lods,
+    VertexCacheOptions vertexCache, OverdrawOptions overdraw, VertexFetchOptions vertexFetch, QuantizeOptions quantize,
+    CompressOptions compress) {
+
+  public static final OptimizeMeshOptions DEFAULTS = new OptimizeMeshOptions(DedupOptions.DEFAULTS, WeldOptions.DEFAULTS,
+      SimplifyOptions.DEFAULTS, LodOptions.DEFAULTS, VertexCacheOptions.DEFAULTS, OverdrawOptions.DEFAULTS,
+      VertexFetchOptions.DEFAULTS, QuantizeOptions.DEFAULTS, CompressOptions.DEFAULTS);
+
+  public OptimizeMeshOptions {
+    Objects.requireNonNull(dedup, "dedup");
+    Objects.requireNonNull(weld, "weld");
+    Objects.requireNonNull(simplify, "simplify");
+    Objects.requireNonNull(lods, "lods");
+    Objects.requireNonNull(vertexCache, "vertexCache");
+    Objects.requireNonNull(overdraw, "overdraw");
+    Objects.requireNonNull(vertexFetch, "vertexFetch");
+    Objects.requireNonNull(quantize, "quantize");
+    Objects.requireNonNull(compress, "compress");
+  }
+
+  public OptimizeMeshOptions withSimplify(SimplifyOptions s) {
+    return new OptimizeMeshOptions(dedup, weld, s, lods, vertexCache, overdraw, vertexFetch, quantize, compress);
+  }
+
+  public OptimizeMeshOptions withLods(LodOptions l) {
+    return new OptimizeMeshOptions(dedup, weld, simplify, l, vertexCache, overdraw, vertexFetch, quantize, compress);
+  }
+
+  public OptimizeMeshOptions withQuantize(QuantizeOptions q) {
+    return new OptimizeMeshOptions(dedup, weld, simplify, lods, vertexCache, overdraw, vertexFetch, q, compress);
+  }
+
+  public OptimizeMeshOptions withCompress(CompressOptions c) {
+    return new OptimizeMeshOptions(dedup, weld, simplify, lods, vertexCache, overdraw, vertexFetch, quantize, c);
+  }
+
+  /** Reads options; null, missing members and missing fields take the defaults. */
+  public static OptimizeMeshOptions fromJson(JsonNode json) {
+    return new OptimizeMeshOptions(DedupOptions.fromJson(OptionsJson.object(json, "dedup")),
+        WeldOptions.fromJson(OptionsJson.object(json, "weld")),
+        SimplifyOptions.fromJson(OptionsJson.object(json, "simplify")),
+        LodOptions.fromJson(OptionsJson.object(json, "lods")),
+        VertexCacheOptions.fromJson(OptionsJson.object(json, "vertexCache")),
+        OverdrawOptions.fromJson(OptionsJson.object(json, "overdraw")),
+        VertexFetchOptions.fromJson(OptionsJson.object(json, "vertexFetch")),
+        QuantizeOptions.fromJson(OptionsJson.object(json, "quantize")),
+        CompressOptions.fromJson(OptionsJson.object(json, "compress")));
+  }
+
+  public ObjectNode toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.set("dedup", dedup.toJson());
+    o.set("weld", weld.toJson());
+    o.set("simplify", simplify.toJson());
+    o.set("lods", lods.toJson());
+    o.set("vertexCache", vertexCache.toJson());
+    o.set("overdraw", overdraw.toJson());
+    o.set("vertexFetch", vertexFetch.toJson());
+    o.set("quantize", quantize.toJson());
+    o.set("compress", compress.toJson());
+    return o;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.assetgrid.node.processing.optimize;
+
+/**
+ * Reorders triangle clusters to reduce overdraw (meshopt_optimizeOverdraw); must run after
+ * {@link VertexCache}, whose order it keeps within {@link OverdrawOptions#threshold()}.
+ */
+public final class Overdraw {
+  private Overdraw() {}
+
+  public static void apply(MeshSet set, OverdrawOptions options) {
+    if (!options.enabled()) {
+      return;
+    }
+    for (Geometry g : set.geometries()) {
+      primitive(g, options.threshold());
+    }
+  }
+
+  public static void primitive(Geometry g, float threshold) {
+    Stream p = g.position();
+    if (g.isTriangles() && g.indices != null && g.indices.length >= 3 && p != null && p.components() == 3) {
+      Meshopt.optimizeOverdraw(g.indices, p.data, g.vertexCount, threshold);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.assetgrid.node.processing.optimize;
+
+/**
+ * Reduces the triangle count of each triangle list (meshopt_simplify, or
+ * meshopt_simplifyWithAttributes when normals are weighted) towards {@link SimplifyOptions#ratio()}
+ * without exceeding {@link SimplifyOptions#maxError()}. Only the index list changes: vertices,
+ * morph targets and skinning data stay valid, and {@link VertexFetch} drops the vertices no longer
+ * used. Vertices split by attribute seams (UV or normal discontinuities) keep the seam.
+ */
+public final class Simplify {
+  private Simplify() {}
+
+  /** @return the largest relative error over all geometries */
+  public static float apply(MeshSet set, SimplifyOptions options) {
+    if (!options.enabled()) {
+      return 0f;
+    }
+    float worst = 0f;
+    for (Geometry g : set.geometries()) {
+      worst = Math.max(worst, primitive(g, options));
+    }
+    return worst;
+  }
+
+  /** Simplifies one geometry in place; @return the relative error reached (0 when nothing changed). */
+  public static float primitive(Geometry g, SimplifyOptions options) {
+    Stream p = g.position();
+    if (!g.isTriangles() || g.indices == null || g.indices.length < 3 || p == null || p.components() != 3) {
+      return 0f;
+    }
+    int target = (int) (g.indices.length / 3 * (double) options.ratio()) * 3;
+    int flags = options.lockBorder() ? org.lwjgl.util.meshoptimizer.MeshOptimizer.meshopt_SimplifyLockBorder : 0;
+    float[] err = new float[1];
+    Stream n = g.attributes.get("NORMAL");
+    int[] out;
+    if (options.normalWeight() > 0 && n != null && n.components() == 3) {
+      float w = options.normalWeight();
+      out = Meshopt.simplify(g.indices, p.data, g.vertexCount, target, options.maxError(), flags, n.data, 3,
+          new float[] {w, w, w}, err);
+    } else {
+      out = Meshopt.simplify(g.indices, p.data, g.vertexCount, target, options.maxError(), flags, null, 0, null, err);
+    }
+    if (out.length == 0) {
+      return 0f; // keep at least the input rather than an empty primitive
+    }
+    g.indices = out;
+    g.simplifyError = err[0];
+    return err[0];
+  }
+}

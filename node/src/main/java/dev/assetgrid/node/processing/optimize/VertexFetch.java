@@ -1,0 +1,30 @@
+package dev.assetgrid.node.processing.optimize;
+
+/**
+ * Renumbers vertices in the order the indices first use them and drops unused vertices
+ * (meshopt_optimizeVertexFetchRemap); base attributes and morph targets move together. Runs last
+ * among the reordering stages because it follows the final index order.
+ */
+public final class VertexFetch {
+  private VertexFetch() {}
+
+  public static void apply(MeshSet set, VertexFetchOptions options) {
+    if (!options.enabled()) {
+      return;
+    }
+    for (Geometry g : set.geometries()) {
+      primitive(g);
+    }
+  }
+
+  public static void primitive(Geometry g) {
+    if (g.indices == null || g.vertexCount == 0) {
+      return;
+    }
+    int[] remap = new int[g.vertexCount];
+    int used = Meshopt.vertexFetchRemap(g.indices, g.vertexCount, remap);
+    if (used > 0) {
+      g.remapVertices(remap, used);
+    }
+  }
+}
