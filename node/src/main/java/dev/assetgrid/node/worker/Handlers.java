@@ -12,6 +12,7 @@ public final class Handlers {
     List<TaskHandler> out = new ArrayList<>();
     out.add(new NoopHandler());
     out.add(new InspectHandler());
+    out.add(new ThumbnailHandler());
     return out;
   }
 
