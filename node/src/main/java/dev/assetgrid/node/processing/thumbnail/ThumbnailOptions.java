@@ -13,8 +13,8 @@ import java.util.Locale;
  * @param size width and height of one view, in pixels; 16..{@value #MAX_SIZE}. Default
  *     {@value #DEFAULT_SIZE}.
  * @param supersample samples per pixel along each axis (2 = 2x2 box-filtered samples); 1..4, and
- *     {@code size * supersample <= }{@value #MAX_SAMPLES_PER_SIDE}. Default
- *     {@value #DEFAULT_SUPERSAMPLE}.
+ *     {@code size * supersample <= }{@value #MAX_SAMPLES_PER_SIDE} (the sample buffer takes 20 bytes
+ *     per sample: at most 189 MB; 21 MB for the defaults). Default {@value #DEFAULT_SUPERSAMPLE}.
  * @param yaw camera azimuth around the world up axis (+Y), in degrees: 0 looks at the model's
  *     front (from +Z), positive values move the camera to the model's right (+X). Any finite value.
  *     Default {@value #DEFAULT_YAW}.
@@ -34,7 +34,7 @@ public record ThumbnailOptions(int size, int supersample, double yaw, double pit
   public static final int DEFAULT_SIZE = 512;
   public static final int MAX_SIZE = 2048;
   public static final int DEFAULT_SUPERSAMPLE = 2;
-  public static final int MAX_SAMPLES_PER_SIDE = 4096;
+  public static final int MAX_SAMPLES_PER_SIDE = 3072;
   public static final double DEFAULT_YAW = 35;
   public static final double DEFAULT_PITCH = 25;
   public static final int TRANSPARENT = 0x00000000;

@@ -366,7 +366,7 @@ class ThumbnailTest {
     assertThat(ThumbnailOptions.fromJson(TestAssets.json("{}"))).isEqualTo(ThumbnailOptions.DEFAULTS);
     assertThat(ThumbnailOptions.fromJson(TestAssets.json("{'background':'#00ff00'}")).background()).isEqualTo(0xff00ff00);
     assertThat(ThumbnailOptions.DEFAULTS.toJson().path("background").asText()).isEqualTo("transparent");
-    List<String> bad = List.of("{'size':8}", "{'size':'big'}", "{'supersample':5}", "{'size':2048,'supersample':4}",
+    List<String> bad = List.of("{'size':8}", "{'size':'big'}", "{'supersample':5}", "{'size':1024,'supersample':4}",
         "{'pitch':90}", "{'turntableViews':1}", "{'background':'red'}", "{'maxTexturePixels':-1}", "{'yaw':'x'}");
     for (String json : bad) {
       assertThatThrownBy(() -> ThumbnailOptions.fromJson(TestAssets.json(json))).as(json)
