@@ -16,6 +16,7 @@ public final class Handlers {
     if (natives.containsKey("meshoptimizer")) {
       out.add(new OptimizeMeshHandler());
     }
+    out.add(new ThumbnailHandler());
     return out;
   }
 

@@ -1,0 +1,77 @@
+package dev.assetgrid.node.worker;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.node.processing.thumbnail.Thumbnail;
+import dev.assetgrid.node.processing.thumbnail.ThumbnailImage;
+import dev.assetgrid.node.processing.thumbnail.ThumbnailOptions;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.state.TaskType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code thumbnail}: renders the most processed model among the inputs ({@code optimized.glb},
+ * {@code mesh.glb}, {@code converted.glb}, else the original) with {@link Thumbnail}. Params are
+ * {@link ThumbnailOptions} JSON. Outputs {@code thumbnail.png}, plus {@value #TURNTABLE_PNG} (a
+ * horizontal strip of N views) when {@code turntableViews} is set. Result:
+ * {@code {size, width, height, coverage, ms, notes[], options{}, turntable?{views, width, height, coverage, ms}}}.
+ */
+public final class ThumbnailHandler implements TaskHandler {
+  /** Output name of the turntable strip. */
+  public static final String TURNTABLE_PNG = "turntable.png";
+
+  @Override
+  public TaskType type() {
+    return TaskType.THUMBNAIL;
+  }
+
+  @Override
+  public TaskResult run(TaskWork work) throws Exception {
+    ThumbnailOptions options = ThumbnailOptions.fromJson(work.params());
+    GltfAsset asset = TaskInputs.readLatest(work, OutputNames.OPTIMIZED_GLB, OutputNames.MESH_GLB,
+        OutputNames.CONVERTED_GLB);
+    work.progress().accept(0.2);
+    long t0 = System.nanoTime();
+    ThumbnailImage image = Thumbnail.render(asset, options);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    Path png = work.workDir().resolve(OutputNames.THUMBNAIL_PNG);
+    Files.write(png, image.toPng());
+    List<TaskResult.Output> outputs = new ArrayList<>();
+    outputs.add(new TaskResult.Output(OutputNames.THUMBNAIL_PNG, png, "image/png"));
+
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    result.put("size", options.size());
+    result.put("width", image.width());
+    result.put("height", image.height());
+    result.put("coverage", image.coverage());
+    result.put("ms", ms);
+    image.notes().forEach(result.putArray("notes")::add);
+    result.set("options", options.toJson());
+    if (options.turntableViews() > 0) {
+      if (work.cancelled().getAsBoolean()) {
+        throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled");
+      }
+      work.progress().accept(0.5);
+      long t1 = System.nanoTime();
+      ThumbnailImage strip = Thumbnail.turntable(asset, options);
+      long stripMs = (System.nanoTime() - t1) / 1_000_000;
+      Path stripPng = work.workDir().resolve(TURNTABLE_PNG);
+      Files.write(stripPng, strip.toPng());
+      outputs.add(new TaskResult.Output(TURNTABLE_PNG, stripPng, "image/png"));
+      ObjectNode t = result.putObject("turntable");
+      t.put("views", options.turntableViews());
+      t.put("width", strip.width());
+      t.put("height", strip.height());
+      t.put("coverage", strip.coverage());
+      t.put("ms", stripMs);
+    }
+    work.progress().accept(1.0);
+    return new TaskResult(result, outputs);
+  }
+}
