@@ -12,6 +12,8 @@ public final class Handlers {
     List<TaskHandler> out = new ArrayList<>();
     out.add(new NoopHandler());
     out.add(new InspectHandler());
+    if (natives.containsKey("ktx") && natives.containsKey("stb")) out.add(new CompressTextureHandler());
+    out.add(new AssembleHandler());
     return out;
   }
 
