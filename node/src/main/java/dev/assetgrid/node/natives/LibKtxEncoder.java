@@ -40,6 +40,12 @@ import org.lwjgl.util.ktx.ktxTextureCreateInfo;
  * {@code CompressBasisEx}, {@code DeflateZstd} (UASTC only: ETC1S is already BasisLZ),
  * {@code WriteToMemory} (result malloc'ed by libktx, freed with {@code nfree}).
  *
+ * <p>SSE is off by default: the SSE4.1 kernels of the bundled basisu (KTX-Software 4.3.2, built
+ * with assertions) abort the process ({@code perceptual_distance_rgb_4_N: Assertion
+ * early_out_err >= 0}) on ordinary inputs, e.g. the second texture of the VertexColorTest sample,
+ * because the first trial passes UINT64_MAX as a signed early-out bound. An abort would take the
+ * whole node down, so the scalar path is used; {@code TextureBench} measures what that costs.
+ *
  * <p>libktx writes BT.709 primaries for UNORM input too; KHR_texture_basisu wants
  * {@code KHR_DF_PRIMARIES_UNSPECIFIED} for non-colour data, so the DFD byte is patched in the output.
  */
@@ -49,6 +55,21 @@ public final class LibKtxEncoder implements TextureEncoder {
   private static final int VK_FORMAT_R8G8B8A8_UNORM = 37;
   private static final int VK_FORMAT_R8G8B8A8_SRGB = 43;
   private static final int MAX_LEVELS = 16;
+
+  private final boolean allowSse;
+
+  /** The safe encoder (no SSE kernels, see the class note). */
+  public LibKtxEncoder() {
+    this(false);
+  }
+
+  /**
+   * @param allowSse use basisu's SSE4.1 kernels: faster, but some inputs abort the process; for
+   *     benchmarks only
+   */
+  public LibKtxEncoder(boolean allowSse) {
+    this.allowSse = allowSse;
+  }
 
   @Override
   public byte[] encode(Request r) {
@@ -87,6 +108,7 @@ public final class LibKtxEncoder implements TextureEncoder {
         ktxBasisParams params = ktxBasisParams.calloc(stack)
             .structSize(ktxBasisParams.SIZEOF)
             .uastc(r.codec() == Codec.UASTC)
+            .noSSE(!allowSse)
             .threadCount(r.threads());
         if (r.codec() == Codec.ETC1S) {
           params.qualityLevel(r.etc1sQuality()).compressionLevel(r.etc1sCompressionLevel());
