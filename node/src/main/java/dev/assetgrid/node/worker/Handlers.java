@@ -17,6 +17,10 @@ public final class Handlers {
       out.add(new OptimizeMeshHandler());
     }
     out.add(new ThumbnailHandler());
+    if (natives.containsKey("ktx") && natives.containsKey("stb")) {
+      out.add(new CompressTextureHandler());
+    }
+    out.add(new AssembleHandler());
     return out;
   }
 

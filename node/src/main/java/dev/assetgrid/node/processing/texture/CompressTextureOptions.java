@@ -1,0 +1,161 @@
+package dev.assetgrid.node.processing.texture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import java.util.Locale;
+
+/**
+ * Options of {@link CompressTexture}. Defaults follow the KTX-Software / gltfpack defaults.
+ *
+ * @param mode {@code AUTO} (ETC1S for colour, UASTC for normal and data maps), or force one codec.
+ *     Default AUTO.
+ * @param maxPixels largest input image accepted, in pixels (width x height), read from the header
+ *     before decoding. Default {@value #DEFAULT_MAX_PIXELS} (8192 x 8192); 1..{@value #HARD_MAX_PIXELS}.
+ * @param maxSize longest side of the output in pixels, 0 = no limit (aspect ratio kept). Default 0;
+ *     otherwise 4..16384.
+ * @param powerOfTwo resize each side to the nearest power of two (not above {@code maxSize}).
+ *     Default false. Sides are always rounded to a multiple of 4, which KHR_texture_basisu requires.
+ * @param mipmaps write a full mip chain (box filter, in linear light for colour, renormalised for
+ *     normal maps). Default true: KHR_texture_basisu asks for it when samplers use mipmaps.
+ * @param etc1sQuality ETC1S quality 1..255. Default {@value #DEFAULT_ETC1S_QUALITY}.
+ * @param etc1sCompressionLevel ETC1S effort 0..5. Default {@value #DEFAULT_ETC1S_COMPRESSION_LEVEL}.
+ * @param uastcLevel UASTC pack level 0 (fastest) ..4 (slowest). Default {@value #DEFAULT_UASTC_LEVEL}.
+ * @param uastcRdo UASTC rate-distortion optimisation (smaller after zstd, a few dB lower PSNR).
+ *     Default false.
+ * @param uastcRdoQuality RDO quality scalar, 0.001..10 (lower = better, larger). Default 1.0.
+ * @param zstdLevel Zstandard level applied to UASTC, 0 = none, 1..22. Default {@value #DEFAULT_ZSTD_LEVEL}.
+ * @param threads encoder threads, 1..64. Default 1: one task occupies one worker slot.
+ * @param psnr transcode the result once and report the PSNR of level 0 against the (resized)
+ *     source. Default true (a few ms per megapixel).
+ */
+public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boolean powerOfTwo, boolean mipmaps,
+    int etc1sQuality, int etc1sCompressionLevel, int uastcLevel, boolean uastcRdo, double uastcRdoQuality,
+    int zstdLevel, int threads, boolean psnr) {
+
+  /** Codec choice. */
+  public enum Mode {
+    AUTO, ETC1S, UASTC;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Mode fromWire(String s) {
+      for (Mode m : values()) {
+        if (m.wire().equalsIgnoreCase(s)) {
+          return m;
+        }
+      }
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "mode must be auto, etc1s or uastc: " + s);
+    }
+  }
+
+  public static final long DEFAULT_MAX_PIXELS = 8192L * 8192L;
+  public static final long HARD_MAX_PIXELS = 1L << 28;
+  public static final int MAX_SIZE_LIMIT = 16384;
+  public static final int DEFAULT_ETC1S_QUALITY = 128;
+  public static final int DEFAULT_ETC1S_COMPRESSION_LEVEL = 2;
+  public static final int DEFAULT_UASTC_LEVEL = 2;
+  public static final double DEFAULT_UASTC_RDO_QUALITY = 1.0;
+  public static final int DEFAULT_ZSTD_LEVEL = 18;
+  public static final int DEFAULT_THREADS = 1;
+
+  public static final CompressTextureOptions DEFAULTS = new CompressTextureOptions(Mode.AUTO, DEFAULT_MAX_PIXELS, 0,
+      false, true, DEFAULT_ETC1S_QUALITY, DEFAULT_ETC1S_COMPRESSION_LEVEL, DEFAULT_UASTC_LEVEL, false,
+      DEFAULT_UASTC_RDO_QUALITY, DEFAULT_ZSTD_LEVEL, DEFAULT_THREADS, true);
+
+  public CompressTextureOptions {
+    if (mode == null) {
+      throw invalid("mode is null");
+    }
+    if (maxPixels < 1 || maxPixels > HARD_MAX_PIXELS) {
+      throw invalid("maxPixels must be 1.." + HARD_MAX_PIXELS + ": " + maxPixels);
+    }
+    if (maxSize != 0 && (maxSize < 4 || maxSize > MAX_SIZE_LIMIT)) {
+      throw invalid("maxSize must be 0 or 4.." + MAX_SIZE_LIMIT + ": " + maxSize);
+    }
+    if (etc1sQuality < 1 || etc1sQuality > 255) {
+      throw invalid("etc1sQuality must be 1..255: " + etc1sQuality);
+    }
+    if (etc1sCompressionLevel < 0 || etc1sCompressionLevel > 5) {
+      throw invalid("etc1sCompressionLevel must be 0..5: " + etc1sCompressionLevel);
+    }
+    if (uastcLevel < 0 || uastcLevel > 4) {
+      throw invalid("uastcLevel must be 0..4: " + uastcLevel);
+    }
+    if (!(uastcRdoQuality >= 0.001 && uastcRdoQuality <= 10)) {
+      throw invalid("uastcRdoQuality must be 0.001..10: " + uastcRdoQuality);
+    }
+    if (zstdLevel < 0 || zstdLevel > 22) {
+      throw invalid("zstdLevel must be 0..22: " + zstdLevel);
+    }
+    if (threads < 1 || threads > 64) {
+      throw invalid("threads must be 1..64: " + threads);
+    }
+  }
+
+  /** Reads options from JSON (task params); absent fields take their defaults, unknown ones are ignored. */
+  public static CompressTextureOptions fromJson(JsonNode j) {
+    if (j == null || j.isNull() || j.isMissingNode()) {
+      return DEFAULTS;
+    }
+    CompressTextureOptions d = DEFAULTS;
+    return new CompressTextureOptions(
+        j.hasNonNull("mode") ? Mode.fromWire(j.path("mode").asText()) : d.mode,
+        j.path("maxPixels").asLong(d.maxPixels),
+        j.path("maxSize").asInt(d.maxSize),
+        j.path("powerOfTwo").asBoolean(d.powerOfTwo),
+        j.path("mipmaps").asBoolean(d.mipmaps),
+        j.path("etc1sQuality").asInt(d.etc1sQuality),
+        j.path("etc1sCompressionLevel").asInt(d.etc1sCompressionLevel),
+        j.path("uastcLevel").asInt(d.uastcLevel),
+        j.path("uastcRdo").asBoolean(d.uastcRdo),
+        j.path("uastcRdoQuality").asDouble(d.uastcRdoQuality),
+        j.path("zstdLevel").asInt(d.zstdLevel),
+        j.path("threads").asInt(d.threads),
+        j.path("psnr").asBoolean(d.psnr));
+  }
+
+  public ObjectNode toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("mode", mode.wire());
+    o.put("maxPixels", maxPixels);
+    o.put("maxSize", maxSize);
+    o.put("powerOfTwo", powerOfTwo);
+    o.put("mipmaps", mipmaps);
+    o.put("etc1sQuality", etc1sQuality);
+    o.put("etc1sCompressionLevel", etc1sCompressionLevel);
+    o.put("uastcLevel", uastcLevel);
+    o.put("uastcRdo", uastcRdo);
+    o.put("uastcRdoQuality", uastcRdoQuality);
+    o.put("zstdLevel", zstdLevel);
+    o.put("threads", threads);
+    o.put("psnr", psnr);
+    return o;
+  }
+
+  /** A copy with another mode. */
+  public CompressTextureOptions withMode(Mode m) {
+    return new CompressTextureOptions(m, maxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality, etc1sCompressionLevel,
+        uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr);
+  }
+
+  /** A copy with another size policy. */
+  public CompressTextureOptions withSize(int newMaxSize, boolean newPowerOfTwo, boolean newMipmaps) {
+    return new CompressTextureOptions(mode, maxPixels, newMaxSize, newPowerOfTwo, newMipmaps, etc1sQuality,
+        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr);
+  }
+
+  /** A copy with another pixel limit. */
+  public CompressTextureOptions withMaxPixels(long newMaxPixels) {
+    return new CompressTextureOptions(mode, newMaxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality,
+        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr);
+  }
+
+  private static AssetGridException invalid(String msg) {
+    return new AssetGridException(ErrorCode.INVALID_REQUEST, msg);
+  }
+}
