@@ -1,0 +1,87 @@
+package dev.assetgrid.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.assetgrid.node.processing.gltf.KhronosValidator;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The full pipeline on a grid of two nodes: a textured model fans out into one compress-texture
+ * task per image beside optimize-mesh, assemble merges them, thumbnail renders the result; the final
+ * GLB passes the Khronos glTF-Validator.
+ */
+@Timeout(600)
+class PipelineGridTest {
+  @TempDir
+  static Path dataDir;
+  static TestGrid grid;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Corpus.root();
+    grid = TestGrid.start(dataDir);
+    grid.startNode(1);
+    grid.startNode(1);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (grid != null) {
+      grid.close();
+    }
+  }
+
+  private byte[] file(String assetId, String name) throws Exception {
+    HttpResponse<byte[]> r = grid.http.send(HttpRequest.newBuilder(URI.create(grid.url("/v1/assets/" + assetId
+        + "/files/" + name))).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).as(name).isEqualTo(200);
+    return r.body();
+  }
+
+  @Test
+  void texturedModelFansOutAcrossNodesAndAssemblesAValidGlb() throws Exception {
+    Path model = Corpus.root().resolve("gltf-sample/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb");
+    String jobId = grid.submit(model, "pipeline=validate,optimize-mesh,compress-texture,thumbnail");
+    JsonObject job = grid.awaitJob(jobId, Duration.ofMinutes(8));
+    assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
+    JsonArray tasks = job.getJsonArray("tasks");
+    List<String> names = new ArrayList<>();
+    List<String> nodes = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      names.add(tasks.getJsonObject(i).getString("name"));
+      nodes.add(tasks.getJsonObject(i).getJsonArray("attempts").getJsonObject(0).getString("node"));
+    }
+    assertThat(names).contains("inspect", "validate", "optimize-mesh", "assemble", "thumbnail")
+        .filteredOn(n -> n.startsWith("compress-texture-")).hasSize(3);
+    assertThat(nodes.stream().distinct().count()).as("work spread over both nodes").isEqualTo(2);
+
+    String assetId = job.getString("assetId");
+    Path glb = Files.write(dataDir.resolve("optimized.glb"), file(assetId, "optimized.glb"));
+    KhronosValidator.Report report = KhronosValidator.require().validate(glb);
+    assertThat(report.numErrors()).as(report.messages().toString()).isZero();
+    String json = new String(Files.readAllBytes(glb), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(json).contains("KHR_texture_basisu", "EXT_meshopt_compression");
+
+    BufferedImage thumb = ImageIO.read(new ByteArrayInputStream(file(assetId, "thumbnail.png")));
+    assertThat(thumb.getWidth()).isEqualTo(512);
+    JsonObject validation = new JsonObject(new String(file(assetId, "validation.json")));
+    assertThat(validation.getJsonObject("issues").getInteger("numErrors")).isZero();
+  }
+}
