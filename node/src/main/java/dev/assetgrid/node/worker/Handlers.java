@@ -12,6 +12,9 @@ public final class Handlers {
     List<TaskHandler> out = new ArrayList<>();
     out.add(new NoopHandler());
     out.add(new InspectHandler());
+    if (natives.containsKey("assimp")) {
+      out.add(new ConvertHandler());
+    }
     return out;
   }
 
