@@ -74,6 +74,7 @@ public final class Convert {
     if ("glb".equals(ext) || "gltf".equals(ext) || GltfReader.isGlb(bytes)) {
       return passThrough(bytes, sideFiles);
     }
+    SourceChecks.check(bytes, options);
     String name = presentedName(ext, fileName);
     long t0 = System.nanoTime();
     SourceScene scene = importer.importScene(bytes, name, sideFiles, options);

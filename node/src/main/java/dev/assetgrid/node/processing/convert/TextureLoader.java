@@ -5,6 +5,7 @@ import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.convert.SourceScene.EmbeddedTexture;
 import dev.assetgrid.shared.error.AssetGridException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,12 +80,19 @@ final class TextureLoader {
     return Optional.empty();
   }
 
+  /** The path itself when it stays inside the upload, then its last segment. */
   private static List<String> candidates(String path, String base) {
-    String p = path.replace('\\', '/');
-    if (p.startsWith("file://")) {
-      p = p.substring("file://".length());
+    String p = path.startsWith("file://") ? path.substring("file://".length()) : path;
+    List<String> out = new ArrayList<>(2);
+    try {
+      out.add(ResourceResolver.normalize(p));
+    } catch (AssetGridException leavesTheUpload) {
+      // absolute or with "..": only its last segment is looked up
     }
-    return p.equals(base) ? List.of(p) : List.of(p, base);
+    if (!base.isEmpty() && !base.equals("..") && !base.equals(".") && !out.contains(base)) {
+      out.add(base);
+    }
+    return out;
   }
 
   private Optional<Image> fromEmbedded(EmbeddedTexture t, String name) {
