@@ -94,6 +94,7 @@ class ConvertCorpusTest {
     KhronosValidator validator = KhronosValidator.require();
     List<KhronosValidator.Report> results = validator.validateAll(glbs);
     for (KhronosValidator.Report rep : results) {
+      System.out.println("validator " + rep.file().getFileName() + " warnings=" + rep.codes(1) + " infos=" + rep.codes(2));
       assertThat(rep.numErrors()).as(rep.file() + " " + rep.errorCodes() + " " + rep.messages()).isZero();
     }
   }
