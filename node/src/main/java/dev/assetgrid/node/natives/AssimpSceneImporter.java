@@ -4,6 +4,8 @@ import static org.lwjgl.assimp.Assimp.*;
 import static org.lwjgl.system.MemoryUtil.memByteBuffer;
 import static org.lwjgl.system.MemoryUtil.memFloatBuffer;
 import static org.lwjgl.system.MemoryUtil.memGetAddress;
+import static org.lwjgl.system.MemoryUtil.memGetDouble;
+import static org.lwjgl.system.MemoryUtil.memGetFloat;
 
 import dev.assetgrid.node.processing.convert.ConvertOptions;
 import dev.assetgrid.node.processing.convert.SourceScene;
@@ -33,6 +35,8 @@ import org.lwjgl.assimp.AIFace;
 import org.lwjgl.assimp.AIMaterial;
 import org.lwjgl.assimp.AIMatrix4x4;
 import org.lwjgl.assimp.AIMesh;
+import org.lwjgl.assimp.AIMetaData;
+import org.lwjgl.assimp.AIMetaDataEntry;
 import org.lwjgl.assimp.AINode;
 import org.lwjgl.assimp.AIPropertyStore;
 import org.lwjgl.assimp.AIScene;
@@ -52,7 +56,9 @@ import org.lwjgl.system.MemoryStack;
  * reject a scene with out-of-range indices before we read it. {@code FindDegenerates} is left out
  * on purpose: it turns degenerate triangles into lines and points, which changes the triangle count
  * (the corpus spider has 28 such triangles); cleaning them is optimize-mesh's job. FBX pivots are
- * not preserved, so no {@code $AssimpFbx$} helper nodes appear. Everything is copied into Java
+ * not preserved, so no {@code $AssimpFbx$} helper nodes appear. FBX files are brought to metres
+ * (glTF's unit) by scaling the root node with {@code UnitScaleFactor / 100}, as Blender does;
+ * {@code AI_CONFIG_FBX_CONVERT_TO_M} was tried and had no effect in Assimp 5.4.3. Everything is copied into Java
  * arrays before {@code aiReleaseImport}; counts are checked against the limits before any array
  * is allocated. Assimp's error string is global, so it is read right after the failure on the same
  * thread; under concurrency it may belong to another import (it is only used as a message).
@@ -156,7 +162,47 @@ final class AssimpSceneImporter implements SceneImporter {
     for (int i = 0; i < scene.mNumTextures(); i++) {
       textures.add(copyTexture(AITexture.create(texPtrs.get(i)), options));
     }
-    return new SourceScene(copyNodes(scene.mRootNode(), numMeshes), meshes, materials, textures, skipped);
+    List<Node> nodes = new ArrayList<>(copyNodes(scene.mRootNode(), numMeshes));
+    List<String> notes = new ArrayList<>();
+    double unit = unitScaleFactor(scene);
+    if (unit > 0 && unit != 100 && Double.isFinite(unit)) {
+      // FBX: UnitScaleFactor is centimetres per file unit; glTF is in metres
+      float s = (float) (unit / 100.0);
+      Node root = nodes.get(0);
+      float[] m = root.matrix().clone();
+      for (int col = 0; col < 4; col++) {
+        for (int row = 0; row < 3; row++) {
+          m[col * 4 + row] *= s;
+        }
+      }
+      nodes.set(0, new Node(root.name(), m, root.meshes(), root.children()));
+      notes.add("FBX units of " + unit + " cm converted to metres: root scaled by " + s);
+    }
+    return new SourceScene(nodes, meshes, materials, textures, skipped, notes);
+  }
+
+  /** The FBX {@code UnitScaleFactor} from the scene metadata, or 0 when absent. */
+  private static double unitScaleFactor(AIScene scene) {
+    AIMetaData md = scene.mMetaData();
+    if (md == null || md.mNumProperties() <= 0 || md.mKeys() == null || md.mValues() == null) {
+      return 0;
+    }
+    for (int i = 0; i < md.mNumProperties(); i++) {
+      if (!"UnitScaleFactor".equals(md.mKeys().get(i).dataString())) {
+        continue;
+      }
+      AIMetaDataEntry e = md.mValues().get(i);
+      long data = memGetAddress(e.address() + AIMetaDataEntry.MDATA);
+      if (data == 0) {
+        return 0;
+      }
+      return switch (e.mType()) {
+        case AI_FLOAT -> memGetFloat(data);
+        case AI_DOUBLE -> memGetDouble(data);
+        default -> 0;
+      };
+    }
+    return 0;
   }
 
   private static void count(Map<String, Integer> skipped, String what, int n) {

@@ -93,6 +93,7 @@ public final class Convert {
     for (Map.Entry<String, Integer> e : scene.skipped().entrySet()) {
       warnings.add("not converted: " + e.getValue() + " " + e.getKey());
     }
+    warnings.addAll(scene.notes());
     long srcTriangles = 0;
     long srcLines = 0;
     long srcPoints = 0;

@@ -19,9 +19,16 @@ import java.util.Objects;
  *     by their {@link EmbeddedTexture#filename()}
  * @param skipped what the importer saw but the model does not carry (e.g. {@code "animations" → 1}),
  *     reported as warnings
+ * @param notes other things the importer changed (e.g. a unit conversion), reported as warnings
  */
 public record SourceScene(List<Node> nodes, List<Mesh> meshes, List<Material> materials,
-    List<EmbeddedTexture> embeddedTextures, Map<String, Integer> skipped) {
+    List<EmbeddedTexture> embeddedTextures, Map<String, Integer> skipped, List<String> notes) {
+
+  /** A scene without notes. */
+  public SourceScene(List<Node> nodes, List<Mesh> meshes, List<Material> materials,
+      List<EmbeddedTexture> embeddedTextures, Map<String, Integer> skipped) {
+    this(nodes, meshes, materials, embeddedTextures, skipped, List.of());
+  }
 
   public SourceScene {
     nodes = List.copyOf(nodes);
@@ -29,6 +36,7 @@ public record SourceScene(List<Node> nodes, List<Mesh> meshes, List<Material> ma
     materials = List.copyOf(materials);
     embeddedTextures = List.copyOf(embeddedTextures);
     skipped = Map.copyOf(skipped);
+    notes = List.copyOf(notes);
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("a scene needs a root node");
     }
