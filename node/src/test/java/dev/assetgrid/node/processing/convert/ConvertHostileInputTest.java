@@ -124,6 +124,29 @@ class ConvertHostileInputTest {
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_LIMIT_EXCEEDED));
   }
 
+  @Test
+  void concurrentConversionsDoNotShareFileSystemsOrState() throws Exception {
+    Path dir = TestCorpus.root().resolve("obj/assimp-spider");
+    byte[] obj = Files.readAllBytes(dir.resolve("spider.obj"));
+    byte[] ply = Files.readAllBytes(TestCorpus.root().resolve("ply/Wuson.ply"));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<ConvertResult>> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        boolean odd = i % 2 == 1;
+        runs.add(pool.submit(() -> odd ? convert(ply, "ply", ResourceResolver.none())
+            : convert(obj, "obj", ResourceResolver.directory(dir))));
+      }
+      for (int i = 0; i < runs.size(); i++) {
+        ConvertResult r = runs.get(i).get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.report().triangles()).isEqualTo(i % 2 == 1 ? 3732 : 1368);
+        assertThat(r.report().textures()).isEqualTo(i % 2 == 1 ? 0 : 4);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static ConvertResult convert(byte[] bytes, String ext, ResourceResolver side) {
     return Convert.apply(bytes, ext, side, ConvertOptions.DEFAULTS);
   }
@@ -135,7 +158,6 @@ class ConvertHostileInputTest {
       assertThat(GlbWriter.write(r.asset())).isNotEmpty();
       return 0;
     } catch (AssetGridException e) {
-      System.out.println("refused: " + e.code() + " " + e.getMessage());
       assertThat(e.code()).as(e.getMessage()).isIn(DATA_CODES);
       return 1;
     }
