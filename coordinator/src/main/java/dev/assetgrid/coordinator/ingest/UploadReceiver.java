@@ -53,11 +53,13 @@ public final class UploadReceiver {
   private final Vertx vertx;
   private final BlobStore store;
   private final UploadLimits limits;
+  private final ZipUnpacker unzip;
 
   public UploadReceiver(Vertx vertx, BlobStore store, UploadLimits limits) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.store = Objects.requireNonNull(store, "store");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.unzip = new ZipUnpacker(vertx, store, limits);
   }
 
   /**
@@ -65,7 +67,9 @@ public final class UploadReceiver {
    * query parameter, else {@code Content-Disposition: ...; filename=}, else the {@code X-Filename}
    * header) or {@code multipart/form-data} (each file part streamed to the store; plain form fields
    * collected). Side files (parts whose content is not a model, e.g. .bin, .png) are stored with
-   * format {@code null}; a zip is stored as {@link ModelFormat#ZIP} without unpacking.
+   * format {@code null}. A zip (raw body or part) is unpacked by {@link ZipUnpacker}: its model and
+   * side files take its place in {@link ReceivedUpload#files()} (side files named by their path
+   * relative to the model, with the zip part's field name) and the zip itself is not stored.
    *
    * <p>Must be called before anything reads the body (first thing in the handler, no BodyHandler
    * on the route), on the request's context. Answers {@code 100 Continue} when the client expects it.
@@ -93,6 +97,8 @@ public final class UploadReceiver {
     private final List<Future<Part>> parts = new ArrayList<>();
     private final List<AbortableStream> streams = new ArrayList<>();
     private final List<HttpServerFileUpload> uploads = new ArrayList<>();
+    /** Blobs staged from zips; discarded with the rest when the request fails. */
+    private final List<StagedBlob> unpacked = new ArrayList<>();
     private boolean failed;
 
     Exchange(HttpServerRequest request) {
@@ -203,6 +209,37 @@ public final class UploadReceiver {
         fail(AssetGridException.of(ErrorCode.UPLOAD_TOO_LARGE, limits.maxBytes()));
         return;
       }
+      unpackZips(ok).onSuccess(this::publish).onFailure(this::fail);
+    }
+
+    /** Replaces every zip part by the files it holds (staged); the zip's own staging is dropped. */
+    private Future<List<Part>> unpackZips(List<Part> in) {
+      List<Part> out = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (Part p : in) {
+        if (p.format() != ModelFormat.ZIP) {
+          chain = chain.map(v -> {
+            out.add(p);
+            return null;
+          });
+          continue;
+        }
+        chain = chain.compose(v -> unzip.unpack(p.staged().path())).compose(files -> {
+          for (ZipUnpacker.Unpacked u : files) {
+            unpacked.add(u.staged());
+            out.add(new Part(p.fieldName(), u.name(), u.format(), u.staged(),
+                u.isModel() ? u.format().mediaType() : ZipUnpacker.contentTypeOf(u.name())));
+          }
+          return store.discard(p.staged());
+        });
+      }
+      return chain.map(v -> out);
+    }
+
+    private void publish(List<Part> ok) {
+      if (failed) {
+        return;
+      }
       List<ReceivedFile> files = new ArrayList<>();
       for (Part p : ok) {
         files.add(new ReceivedFile(p.fieldName(), p.filename(), p.format(), p.staged().info(), p.contentType()));
@@ -255,6 +292,9 @@ public final class UploadReceiver {
       for (Future<Part> part : parts) {
         cleanups.add(part.transform(ar -> ar.succeeded()
             ? store.discard(ar.result().staged()) : Future.succeededFuture()));
+      }
+      for (StagedBlob s : unpacked) {
+        cleanups.add(store.discard(s));
       }
       Future.join(cleanups).onComplete(ignored -> result.tryFail(error));
     }

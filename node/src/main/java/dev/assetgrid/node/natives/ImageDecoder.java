@@ -34,4 +34,9 @@ public interface ImageDecoder {
       }
     }
   }
+
+  /** The stb_image implementation (thread-safe, shared). */
+  static ImageDecoder stb() {
+    return StbImageDecoder.INSTANCE;
+  }
 }

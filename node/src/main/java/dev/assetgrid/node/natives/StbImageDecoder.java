@@ -26,6 +26,8 @@ public final class StbImageDecoder implements ImageDecoder {
   /** Larger images would not fit a Java array as RGBA8. */
   public static final long HARD_MAX_PIXELS = (Integer.MAX_VALUE - 64) / 4;
 
+  static final StbImageDecoder INSTANCE = new StbImageDecoder();
+
   @Override
   public Pixels decodeRgba(byte[] encoded, long maxPixels) {
     if (encoded.length == 0) {

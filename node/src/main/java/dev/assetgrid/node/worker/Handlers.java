@@ -21,6 +21,9 @@ public final class Handlers {
       out.add(new CompressTextureHandler());
     }
     out.add(new AssembleHandler());
+    if (natives.containsKey("assimp")) {
+      out.add(new ConvertHandler());
+    }
     return out;
   }
 

@@ -1,0 +1,157 @@
+package dev.assetgrid.node.processing.convert;
+
+import dev.assetgrid.node.natives.ImageDecoder;
+import dev.assetgrid.node.natives.SceneImporter;
+import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.node.processing.gltf.GltfReader;
+import dev.assetgrid.node.processing.gltf.ResourceResolver;
+import dev.assetgrid.node.processing.inspect.Inspect;
+import dev.assetgrid.node.processing.inspect.InspectReport;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The convert stage: a model of another format (OBJ + MTL + textures, FBX binary/ASCII, STL,
+ * PLY, COLLADA, 3DS and whatever else Assimp reads) → a {@link GltfAsset} ready for
+ * {@link dev.assetgrid.node.processing.gltf.GlbWriter}.
+ *
+ * <p>Recipe: import with a {@link SceneImporter} (triangulated, welded, Y up, top-left UVs) →
+ * {@link GltfBuilder} writes nodes, indexed primitives and PBR materials ({@link MaterialMapper}),
+ * with textures found by {@link TextureLoader} among the upload's side files or inside the model
+ * and re-encoded as PNG when glTF cannot carry them. Side files are only read through
+ * {@code sideFiles}. A glTF/GLB input is read as it is (nothing to convert).
+ *
+ * <p>Not converted (counted as warnings): skins and animations (the bind pose is kept), morph
+ * targets (the base shape is kept), cameras and lights.
+ */
+public final class Convert {
+  private static final Pattern EXTENSION = Pattern.compile("[a-z0-9]{1,12}");
+  static final String GENERATOR = "assetgrid convert (Assimp)";
+
+  private Convert() {}
+
+  /** {@link #apply(byte[], String, String, ResourceResolver, ConvertOptions)} without a file name. */
+  public static ConvertResult apply(byte[] bytes, String formatHint, ResourceResolver sideFiles, ConvertOptions options) {
+    return apply(bytes, formatHint, null, sideFiles, options);
+  }
+
+  /**
+   * Converts one model with the Assimp importer and the stb image decoder.
+   *
+   * @param bytes the model file
+   * @param formatHint the format as a file extension ({@code obj}, {@code fbx}, {@code stl},
+   *     {@code ply}, {@code dae}, {@code 3ds}, {@code glb}...), case-insensitive, leading dot
+   *     allowed; null or unusable: detected from the content
+   * @param fileName the model's original file name, or null; some readers look for files named
+   *     after the model (e.g. {@code model.mtl} beside {@code model.obj}); only its last segment
+   *     is used
+   * @param sideFiles the upload's other files, by path relative to the model
+   * @throws AssetGridException UNSUPPORTED_FORMAT, DATA_ERROR, INPUT_LIMIT_EXCEEDED,
+   *     NATIVE_UNAVAILABLE (see {@link SceneImporter#importScene})
+   */
+  public static ConvertResult apply(byte[] bytes, String formatHint, String fileName, ResourceResolver sideFiles,
+      ConvertOptions options) {
+    return apply(bytes, formatHint, fileName, sideFiles, options, SceneImporter.assimp(), ImageDecoder.stb());
+  }
+
+  /** As above with explicit natives (tests). */
+  public static ConvertResult apply(byte[] bytes, String formatHint, String fileName, ResourceResolver sideFiles,
+      ConvertOptions options, SceneImporter importer, ImageDecoder decoder) {
+    Objects.requireNonNull(bytes, "bytes");
+    Objects.requireNonNull(sideFiles, "sideFiles");
+    Objects.requireNonNull(options, "options");
+    if (bytes.length > options.maxInputBytes()) {
+      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
+          "model of " + bytes.length + " bytes exceeds " + options.maxInputBytes());
+    }
+    String ext = extension(formatHint);
+    if ("glb".equals(ext) || "gltf".equals(ext) || GltfReader.isGlb(bytes)) {
+      return passThrough(bytes, sideFiles);
+    }
+    SourceChecks.check(bytes, options);
+    String name = presentedName(ext, fileName);
+    long t0 = System.nanoTime();
+    SourceScene scene = importer.importScene(bytes, name, sideFiles, options);
+    long t1 = System.nanoTime();
+    return build(scene, ext == null ? "auto" : ext, bytes.length, sideFiles, options, decoder, (t1 - t0) / 1_000_000);
+  }
+
+  /**
+   * Builds the glTF for an already imported scene (the second half of {@link #apply}); used by
+   * tests with procedural scenes.
+   */
+  public static ConvertResult build(SourceScene scene, String format, long sourceBytes, ResourceResolver sideFiles,
+      ConvertOptions options, ImageDecoder decoder, long importMillis) {
+    long t0 = System.nanoTime();
+    List<String> warnings = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : scene.skipped().entrySet()) {
+      warnings.add("not converted: " + e.getValue() + " " + e.getKey());
+    }
+    warnings.addAll(scene.notes());
+    long srcTriangles = 0;
+    long srcLines = 0;
+    long srcPoints = 0;
+    long srcVertices = 0;
+    for (SourceScene.Mesh m : scene.meshes()) {
+      srcVertices += m.vertexCount();
+      switch (m.mode()) {
+        case TRIANGLES -> srcTriangles += m.primitiveCount();
+        case LINES -> srcLines += m.primitiveCount();
+        case POINTS -> srcPoints += m.primitiveCount();
+        default -> throw new IllegalStateException();
+      }
+    }
+    TextureLoader textures = new TextureLoader(scene.embeddedTextures(), sideFiles, decoder, options, warnings);
+    GltfBuilder builder = new GltfBuilder(scene, options, textures, warnings, GENERATOR);
+    GltfAsset asset = builder.build(sourceBytes);
+    long buildMillis = (System.nanoTime() - t0) / 1_000_000;
+    ConvertReport report = new ConvertReport(format, srcTriangles, srcLines, srcPoints, srcVertices, builder.triangles,
+        builder.lines, builder.points, builder.vertices, builder.meshCount(), builder.primitiveCount(),
+        builder.nodeCount(), builder.materialCount(), builder.imageCount(), warnings, importMillis, buildMillis);
+    return new ConvertResult(asset, report);
+  }
+
+  private static ConvertResult passThrough(byte[] bytes, ResourceResolver sideFiles) {
+    long t0 = System.nanoTime();
+    GltfAsset asset = new GltfReader().read(bytes, sideFiles);
+    InspectReport r = Inspect.apply(asset);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    ConvertReport report = new ConvertReport("gltf", r.triangles(), 0, 0, r.vertices(), r.triangles(), 0, 0,
+        r.vertices(), asset.count("meshes"), 0, asset.count("nodes"), asset.count("materials"),
+        asset.count("images"), List.of("the input is already glTF; it was read without conversion"), 0, ms);
+    return new ConvertResult(asset, report);
+  }
+
+  /** The normalized extension of a format hint, or null when it is unusable. */
+  static String extension(String formatHint) {
+    if (formatHint == null) {
+      return null;
+    }
+    String e = formatHint.strip().toLowerCase(Locale.ROOT);
+    if (e.startsWith(".")) {
+      e = e.substring(1);
+    }
+    return EXTENSION.matcher(e).matches() ? e : null;
+  }
+
+  /** The name Assimp sees: the original file name when it agrees with the format, else {@code model.<ext>}. */
+  static String presentedName(String ext, String fileName) {
+    if (fileName != null) {
+      String base = TextureLoader.lastSegment(fileName).strip();
+      int dot = base.lastIndexOf('.');
+      String own = dot > 0 ? extension(base.substring(dot + 1)) : null;
+      boolean safe = !base.isEmpty() && !base.equals(".") && !base.equals("..") && base.indexOf('\0') < 0
+          && base.length() <= 255;
+      if (safe && own != null && (ext == null || ext.equals(own))) {
+        return base;
+      }
+    }
+    return ext == null ? "model" : "model." + ext;
+  }
+}
