@@ -249,8 +249,12 @@ public final class BenchMain implements Callable<Integer> {
             new Runner(client, new Runner.Settings(conc, warmup, Duration.ZERO, pipe, tags, rs.jobTimeout(),
                 rs.pollMinMs(), rs.pollMaxMs()), new Progress(null, "warmup")).closedLoop(items);
           }
+          if (spawn) {
+            grid.memory().markCpu(); // CPU figures cover the measured run (a preloaded node's includes its start)
+          }
           Progress progress = new Progress(quiet ? null : err, label);
-          Runner runner = new Runner(client, rs, progress);
+          LocalGrid g = grid;
+          Runner runner = new Runner(client, rs, progress, spawn ? g::failure : () -> null);
           Runner.RunData data;
           if (open) {
             data = runner.openLoop(items.get(0), () -> {
@@ -270,6 +274,9 @@ public final class BenchMain implements Callable<Integer> {
             }
           } else {
             data = runner.closedLoop(items);
+          }
+          if (spawn && grid.failure() != null) {
+            throw new IOException("the spawned grid failed during the run: " + grid.failure());
           }
           slots = LocalGrid.slots(client);
           if (gridVersion == null) {

@@ -160,6 +160,19 @@ public final class LocalGrid implements AutoCloseable {
     }
   }
 
+  /** Why the grid is unusable (a process exited on its own), or null while all are running. */
+  public String failure() {
+    if (closed) {
+      return null;
+    }
+    try {
+      checkAlive();
+      return null;
+    } catch (IOException e) {
+      return e.getMessage();
+    }
+  }
+
   private void checkAlive() throws IOException {
     if (!coordinator.isAlive()) {
       throw new IOException("coordinator exited with " + coordinator.exitValue() + ": " + tail("coordinator"));

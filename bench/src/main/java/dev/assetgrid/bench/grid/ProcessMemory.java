@@ -15,13 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * A tracked process can include its descendants (the embedded PostgreSQL under the coordinator).
  */
 public final class ProcessMemory implements AutoCloseable {
-  /** Peak figures of one tracked process (bytes); -1 when never read. */
-  public record Peak(long peakRssBytes, long hwmBytes, long lastRssBytes, int samples) {}
+  /**
+   * Peak figures of one tracked process (bytes; -1 when never read) and the CPU time it used while
+   * tracked (user + system, seconds, from /proc/&lt;pid&gt;/stat; shows where a run's CPU went).
+   */
+  public record Peak(long peakRssBytes, long hwmBytes, long lastRssBytes, int samples, double cpuSeconds) {}
 
   private record Tracked(ProcessHandle handle, boolean descendants) {}
 
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
-  private final Map<String, long[]> stats = new ConcurrentHashMap<>(); // peak, hwm, last, samples
+  private final Map<String, long[]> stats = new ConcurrentHashMap<>(); // peak, hwm, last, samples, cpu first, cpu last (ticks)
+  private final Map<Long, Long> cpuByPid = new ConcurrentHashMap<>(); // last ticks seen per pid (descendants come and go)
   private final Thread thread;
 
   public ProcessMemory(long everyMs) {
@@ -48,6 +52,7 @@ public final class ProcessMemory implements AutoCloseable {
     tracked.forEach((name, t) -> {
       long rss;
       long hwm;
+      long cpu = 0;
       if (t.descendants()) {
         List<ProcessHandle> kids = t.handle().descendants().toList();
         if (kids.isEmpty()) {
@@ -58,7 +63,16 @@ public final class ProcessMemory implements AutoCloseable {
         for (ProcessHandle k : kids) {
           rss += field(k.pid(), "VmRSS").orElse(0);
           hwm += field(k.pid(), "VmHWM").orElse(0);
+          long c = cpuTicks(k.pid());
+          if (c >= 0) {
+            cpuByPid.put(k.pid(), c);
+          }
         }
+        // short-lived backends are counted with the last figure seen for them
+        for (ProcessHandle k : kids) {
+          cpu += cpuByPid.getOrDefault(k.pid(), 0L);
+        }
+        cpu = Math.max(cpu, sumKnown(name));
       } else {
         OptionalLong r = field(t.handle().pid(), "VmRSS");
         if (r.isEmpty()) {
@@ -66,13 +80,28 @@ public final class ProcessMemory implements AutoCloseable {
         }
         rss = r.getAsLong();
         hwm = field(t.handle().pid(), "VmHWM").orElse(-1);
+        cpu = Math.max(0, cpuTicks(t.handle().pid()));
       }
-      long[] s = stats.computeIfAbsent(name, k -> new long[] {-1, -1, -1, 0});
+      long[] s = stats.computeIfAbsent(name, k -> new long[] {-1, -1, -1, 0, -1, 0});
       synchronized (s) {
         s[0] = Math.max(s[0], rss);
         s[1] = Math.max(s[1], hwm);
         s[2] = rss;
         s[3]++;
+        if (s[4] < 0) {
+          s[4] = cpu;
+        }
+        s[5] = Math.max(s[5], cpu);
+      }
+    });
+  }
+
+  /** Starts the CPU accounting afresh (call when the measured part of a run begins). */
+  public void markCpu() {
+    sampleNow();
+    stats.values().forEach(s -> {
+      synchronized (s) {
+        s[4] = s[5];
       }
     });
   }
@@ -88,10 +117,29 @@ public final class ProcessMemory implements AutoCloseable {
     stats.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
       long[] s = e.getValue();
       synchronized (s) {
-        out.put(e.getKey(), new Peak(s[0], s[1], s[2], (int) s[3]));
+        out.put(e.getKey(), new Peak(s[0], s[1], s[2], (int) s[3], Math.max(0, s[5] - Math.max(0, s[4])) / TICKS));
       }
     });
     return out;
+  }
+
+  private static final double TICKS = 100.0; // USER_HZ on Linux
+
+  private long sumKnown(String name) {
+    long[] s = stats.get(name);
+    return s == null ? 0 : s[5];
+  }
+
+  /** utime + stime of a process in clock ticks, or -1. */
+  static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // fields after the command name, which is in parentheses and may contain spaces
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** A {@code kB} field of /proc/&lt;pid&gt;/status, in bytes. */

@@ -63,7 +63,13 @@ public final class UploadProbe {
     }
     long rssAfter = coordinatorPid > 0 ? ProcessMemory.field(coordinatorPid, "VmRSS").orElse(-1) : -1;
     long heapAfter = coordinatorPid > 0 ? heapUsed(coordinatorPid).orElse(-1) : -1;
-    String note = coordinatorPid > 0 ? "RSS sampled every 100 ms from /proc; heap from jcmd GC.heap_info (no GC forced)"
+    long retained = -1;
+    if (coordinatorPid > 0) {
+      jcmd(coordinatorPid, "GC.run");
+      retained = heapUsed(coordinatorPid).orElse(-1);
+    }
+    String note = coordinatorPid > 0 ? "RSS sampled every 100 ms from /proc; heap from jcmd GC.heap_info; heap retained "
+        + "after a full GC (jcmd GC.run): " + (retained < 0 ? "n/a" : retained / 1_000_000 + " MB")
         : "remote coordinator: only time and throughput are measurable from here";
     synchronized (series) {
       return new Result(length, s.status(), s.errorCode(), secs, length / 1e6 / secs, rssBefore, peak[0], rssAfter,
@@ -75,18 +81,22 @@ public final class UploadProbe {
 
   /** Heap in use (sum of the "used NK" figures of jcmd GC.heap_info's first lines), if jcmd can attach. */
   static OptionalLong heapUsed(long pid) {
+    String out = jcmd(pid, "GC.heap_info");
+    Matcher m = USED.matcher(out);
+    return m.find() ? OptionalLong.of(Long.parseLong(m.group(1)) * 1024) : OptionalLong.empty();
+  }
+
+  private static String jcmd(long pid, String command) {
     try {
-      Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+      Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
       p.waitFor();
-      // G1: " garbage-first heap   total 262144K, used 52431K [..." - the first "used" is the whole heap
-      Matcher m = USED.matcher(out);
-      return m.find() ? OptionalLong.of(Long.parseLong(m.group(1)) * 1024) : OptionalLong.empty();
+      return out;
     } catch (IOException e) {
-      return OptionalLong.empty();
+      return "";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return OptionalLong.empty();
+      return "";
     }
   }
 }

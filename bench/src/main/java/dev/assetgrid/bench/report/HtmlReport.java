@@ -115,9 +115,9 @@ public final class HtmlReport {
         List<List<String>> mr = new ArrayList<>();
         for (Map.Entry<String, ProcessMemory.Peak> e : run.memory().entrySet()) {
           mr.add(List.of(e.getKey(), mb(e.getValue().peakRssBytes()), mb(e.getValue().hwmBytes()),
-              mb(e.getValue().lastRssBytes())));
+              mb(e.getValue().lastRssBytes()), fmt(e.getValue().cpuSeconds())));
         }
-        table(h, List.of("process", "peak RSS MB (sampled)", "VmHWM MB", "last RSS MB"), mr);
+        table(h, List.of("process", "peak RSS MB (sampled)", "VmHWM MB", "last RSS MB", "CPU s"), mr);
       }
     }
 

@@ -40,11 +40,21 @@ public final class Runner {
   private final GridClient client;
   private final Settings settings;
   private final Progress progress;
+  private final java.util.function.Supplier<String> gridFailure;
 
   public Runner(GridClient client, Settings settings, Progress progress) {
+    this(client, settings, progress, () -> null);
+  }
+
+  /**
+   * @param gridFailure non-null when the grid under test is known to be dead (a spawned process
+   *     exited): followers stop waiting and the remaining jobs are recorded as timed out
+   */
+  public Runner(GridClient client, Settings settings, Progress progress, java.util.function.Supplier<String> gridFailure) {
     this.client = client;
     this.settings = settings;
     this.progress = progress;
+    this.gridFailure = gridFailure;
   }
 
   public RunData closedLoop(List<WorkItem> items) throws InterruptedException {
@@ -177,7 +187,7 @@ public final class Runner {
         Thread.currentThread().interrupt();
         return job;
       }
-      if (System.currentTimeMillis() >= deadline) {
+      if (System.currentTimeMillis() >= deadline || gridFailure.get() != null) {
         return job;
       }
       try {

@@ -24,7 +24,7 @@ class ReportsTest {
   static BenchResult result() {
     RunSummary one = RunSummary.of("corpus @1 node", Samples.run(10), Map.of("n1", 2), 1, false);
     RunSummary two = RunSummary.of("corpus @2 nodes <&>", Samples.run(5), Map.of("n1", 2), 2, false);
-    Map<String, ProcessMemory.Peak> mem = Map.of("coordinator", new ProcessMemory.Peak(300_000_000, 310_000_000, 290_000_000, 9));
+    Map<String, ProcessMemory.Peak> mem = Map.of("coordinator", new ProcessMemory.Peak(300_000_000, 310_000_000, 290_000_000, 9, 1.5));
     List<BenchResult.Run> runs = List.of(new BenchResult.Run(one, mem, Samples.run(10).samples()),
         new BenchResult.Run(two, Map.of(), Samples.run(5).samples()));
     UploadProbe.Result probe = new UploadProbe.Result(1 << 30, 202, null, 10, 107.4, 200_000_000, 260_000_000,
