@@ -1,5 +1,478 @@
 package dev.assetgrid.bench;
 
-public final class BenchMain {
-  public static void main(String[] args) {}
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.bench.client.GridClient;
+import dev.assetgrid.bench.grid.LocalGrid;
+import dev.assetgrid.bench.grid.ProcessMemory;
+import dev.assetgrid.bench.peers.PeerTools;
+import dev.assetgrid.bench.probe.UploadProbe;
+import dev.assetgrid.bench.report.BenchResult;
+import dev.assetgrid.bench.report.ConsoleReport;
+import dev.assetgrid.bench.report.HtmlReport;
+import dev.assetgrid.bench.report.JsonReports;
+import dev.assetgrid.bench.report.MachineInfo;
+import dev.assetgrid.bench.report.RunSummary;
+import dev.assetgrid.bench.run.Progress;
+import dev.assetgrid.bench.run.Runner;
+import dev.assetgrid.bench.synth.GlbWriter;
+import dev.assetgrid.bench.workload.CorpusScanner;
+import dev.assetgrid.bench.workload.SyntheticCorpus;
+import dev.assetgrid.bench.workload.WorkItem;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar bench/target/assetgrid-bench.jar}: the end-to-end throughput harness. See
+ * bench/README.md for how to run it and read its output.
+ */
+@Command(name = "assetgrid-bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = {
+        "Measures an assetgrid grid end to end over HTTP: uploads a workload with bounded concurrency, follows every "
+            + "job to its end and reports assets/s, MB/s, triangles/s, latency percentiles, time per stage, node "
+            + "utilisation, errors by code and the peak memory of the processes it started.",
+        "",
+        "Without --coordinator it starts a grid itself: a coordinator (--workers 0, embedded PostgreSQL in a temp "
+            + "dir) and --spawn-nodes node JVMs joined over Hazelcast on 127.0.0.1, torn down at the end and on Ctrl-C.",
+        ""},
+    footer = {"", "Examples:",
+        "  java -jar bench/target/assetgrid-bench.jar --corpus ../shared/corpus --html bench.html",
+        "  java -jar bench/target/assetgrid-bench.jar --workload queue --count 2000 --node-slots 16",
+        "  java -jar bench/target/assetgrid-bench.jar --workload synthetic --sweep 1,2 --json out.json",
+        "  java -jar bench/target/assetgrid-bench.jar --coordinator http://grid:8080 --duration 60s"})
+public final class BenchMain implements Callable<Integer> {
+
+  /** What is submitted. */
+  enum Workload { corpus, synthetic, queue }
+
+  @Option(names = "--coordinator", paramLabel = "URL",
+      description = "Benchmark a running coordinator (e.g. http://127.0.0.1:8080) instead of starting a grid.")
+  String coordinatorUrl;
+
+  @Option(names = "--spawn-nodes", paramLabel = "N", defaultValue = "1",
+      description = "Nodes to start when the bench starts the grid itself. Default: ${DEFAULT-VALUE}.")
+  int spawnNodes;
+
+  @Option(names = "--sweep", split = ",", paramLabel = "N[,N...]",
+      description = "Scaling sweep: run the same workload on a fresh grid of each node count (e.g. 1,2,4); "
+          + "reports efficiency = throughput(N) / (N x throughput(1)).")
+  List<Integer> sweep = new ArrayList<>();
+
+  @Option(names = "--node-slots", paramLabel = "N", defaultValue = "0",
+      description = "Task slots per spawned node; 0 = the node's default (one per core). Default: ${DEFAULT-VALUE}.")
+  int nodeSlots;
+
+  @Option(names = "--workload", paramLabel = "KIND", defaultValue = "corpus",
+      description = "corpus (files of --corpus), synthetic (generated GLBs), queue (no-op tasks: the coordinator alone). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Workload workload;
+
+  @Option(names = "--corpus", paramLabel = "DIR", description = "Directory of models. Default: ../shared/corpus or ../../shared/corpus.")
+  Path corpus;
+
+  @Option(names = "--formats", split = ",", paramLabel = "EXT", defaultValue = "glb,gltf",
+      description = "Corpus file extensions to upload (glb,gltf,obj,stl,ply,fbx,dae or 'all'). Default: ${DEFAULT-VALUE}.")
+  List<String> formats;
+
+  @Option(names = "--exclude", split = ",", paramLabel = "TEXT", defaultValue = "validator-tests",
+      description = "Skip corpus paths containing any of these. Default: ${DEFAULT-VALUE}.")
+  List<String> excludes;
+
+  @Option(names = "--synthetic-sizes", paramLabel = "LIST", defaultValue = SyntheticCorpus.DEFAULT_SIZES,
+      description = "Triangle counts of the synthetic corpus (k/m suffixes). Default: ${DEFAULT-VALUE}.")
+  String syntheticSizes;
+
+  @Option(names = "--synthetic-textures", paramLabel = "MODE", defaultValue = "BOTH",
+      description = "NONE, ONLY or BOTH (each size without and with a PNG texture). Default: ${DEFAULT-VALUE}.")
+  SyntheticCorpus.Textures syntheticTextures;
+
+  @Option(names = "--texture-size", paramLabel = "PX", defaultValue = "1024",
+      description = "Side of the synthetic PNG textures. Default: ${DEFAULT-VALUE}.")
+  int textureSize;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic corpus. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+      description = "Jobs to submit (the item list repeats). Default: one pass over the corpus; 1000 for queue.")
+  long count;
+
+  @Option(names = "--duration", paramLabel = "TIME", description = "Submit for this long instead of --count (e.g. 30s, 2m).")
+  String duration;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+      description = "Jobs run before measuring (JIT and caches), not recorded. Default: ${DEFAULT-VALUE}.")
+  int warmup;
+
+  @Option(names = "--concurrency", paramLabel = "N", defaultValue = "0",
+      description = "Jobs in flight (closed loop) or parallel uploads (queue). Default: 2 x total slots, at least 4; 8 for queue.")
+  int concurrency;
+
+  @Option(names = "--pipeline", paramLabel = "SPEC",
+      description = "Pipeline of every job: stage list (inspect,validate) or JSON. Default: inspect; noop for queue.")
+  String pipeline;
+
+  @Option(names = "--tags", split = ",", paramLabel = "TAG", description = "Tags for the uploaded assets. Default: bench.")
+  List<String> tags = new ArrayList<>(List.of("bench"));
+
+  @Option(names = "--job-timeout", paramLabel = "TIME", defaultValue = "5m",
+      description = "A job not finished this long after its upload is recorded as BENCH_TIMEOUT. Default: ${DEFAULT-VALUE}.")
+  String jobTimeout;
+
+  @Option(names = "--poll", paramLabel = "MIN_MS,MAX_MS", defaultValue = "5,200",
+      description = "Job poll interval, doubling from MIN to MAX. Default: ${DEFAULT-VALUE}.")
+  String poll;
+
+  @Option(names = "--queue-preload", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Queue workload on a spawned grid: upload every job first, then start the nodes, so the drain "
+          + "measures the queue alone. Default: ${DEFAULT-VALUE}.")
+  boolean queuePreload;
+
+  @Option(names = "--upload-probe", paramLabel = "BYTES",
+      description = "Also stream one synthetic binary STL of this size (e.g. 1g) and report the coordinator's RSS/heap growth.")
+  String uploadProbe;
+
+  @Option(names = "--peers", paramLabel = "auto|off", defaultValue = "auto",
+      description = "Run gltfpack / gltf-transform / basisu when on PATH and compare. Default: ${DEFAULT-VALUE}.")
+  String peers;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write the full result (machine, settings, summaries, raw samples) as JSON.")
+  Path jsonFile;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML report with SVG charts.")
+  Path htmlFile;
+
+  @Option(names = "--history", paramLabel = "FILE", description = "Append one JSON line per run (headline numbers, version, machine).")
+  Path historyFile;
+
+  @Option(names = "--coordinator-jar", paramLabel = "JAR", description = "Default: coordinator/target/assetgrid-coordinator.jar found from here.")
+  Path coordinatorJar;
+
+  @Option(names = "--node-jar", paramLabel = "JAR", description = "Default: node/target/assetgrid-node.jar found from here.")
+  Path nodeJar;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where spawned grids keep database, blobs and logs. Default: a temp dir, deleted at the end.")
+  Path dataDir;
+
+  @Option(names = "--keep-data", description = "Keep the data dir (logs, database) after the run.")
+  boolean keepData;
+
+  @Option(names = "--db-url", paramLabel = "URL", description = "External PostgreSQL for spawned coordinators (default: embedded).")
+  String dbUrl;
+
+  @Option(names = "--jvm-opt", paramLabel = "OPT", description = "Extra JVM option for spawned processes (repeatable), e.g. --jvm-opt=-Xmx1g.")
+  List<String> jvmOptions = new ArrayList<>();
+
+  @Option(names = "--start-timeout", paramLabel = "TIME", defaultValue = "3m",
+      description = "How long spawned processes may take to become ready. Default: ${DEFAULT-VALUE}.")
+  String startTimeout;
+
+  @Option(names = {"-q", "--quiet"}, description = "No live progress line.")
+  boolean quiet;
+
+  private final PrintStream out = System.out;
+  private final PrintStream err = System.err;
+
+  @Override
+  public Integer call() throws Exception {
+    BenchResult result = execute();
+    out.println();
+    out.print(ConsoleReport.render(result));
+    if (jsonFile != null) {
+      JsonReports.write(result, jsonFile);
+      out.println("wrote " + jsonFile);
+    }
+    if (htmlFile != null) {
+      HtmlReport.write(result, htmlFile);
+      out.println("wrote " + htmlFile);
+    }
+    if (historyFile != null) {
+      JsonReports.appendHistory(result, historyFile);
+      out.println("appended to " + historyFile);
+    }
+    return result.runs().stream().allMatch(r -> r.summary().succeeded() > 0) ? 0 : 1;
+  }
+
+  /** Runs everything the options ask for and returns the result (also used by the integration test). */
+  public BenchResult execute() throws IOException, InterruptedException {
+    String startedAt = Instant.now().toString();
+    boolean spawn = coordinatorUrl == null;
+    Path root = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("assetgrid-bench-");
+    boolean deleteRoot = dataDir == null && !keepData;
+    try {
+      String pipe = pipeline != null ? pipeline : workload == Workload.queue ? "noop" : "inspect";
+      List<WorkItem> items = items(root);
+      List<Integer> nodeCounts = !sweep.isEmpty() ? sweep : List.of(spawn ? spawnNodes : 0);
+      if (!spawn && !sweep.isEmpty()) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--sweep needs a spawned grid (no --coordinator)");
+      }
+      long[] pollMs = Arrays.stream(poll.split(",")).mapToLong(s -> Long.parseLong(s.trim())).toArray();
+      List<BenchResult.Run> runs = new ArrayList<>();
+      String gridVersion = null;
+      for (int n : nodeCounts) {
+        String label = workload + (spawn ? " @" + n + " node" + (n == 1 ? "" : "s") : " @" + coordinatorUrl);
+        err.println("== " + label + ": " + items.size() + " item(s), pipeline " + pipe);
+        LocalGrid grid = spawn ? LocalGrid.start(gridOptions(root.resolve("grid-" + n + "-" + runs.size()), 0)) : null;
+        try {
+          GridClient client = new GridClient(spawn ? grid.url() : coordinatorUrl, 16);
+          boolean open = workload == Workload.queue;
+          boolean preload = open && spawn && queuePreload;
+          if (spawn && !preload) {
+            grid.addNodes(n, true);
+          }
+          Map<String, Integer> slots = LocalGrid.slots(client);
+          int totalSlots = slots.values().stream().mapToInt(Integer::intValue).sum();
+          int conc = concurrency > 0 ? concurrency : open ? 8 : Math.max(4, 2 * Math.max(totalSlots, n * Math.max(nodeSlots, 1)));
+          long jobs = count > 0 ? count : duration != null ? 0 : open ? 1000 : items.size();
+          Runner.Settings rs = new Runner.Settings(conc, jobs, duration == null ? Duration.ZERO : Units.duration(duration),
+              pipe, tags, Units.duration(jobTimeout), pollMs[0], pollMs.length > 1 ? pollMs[1] : 200);
+          if (warmup > 0 && !preload) {
+            err.println("  warm-up: " + warmup + " job(s)");
+            new Runner(client, new Runner.Settings(conc, warmup, Duration.ZERO, pipe, tags, rs.jobTimeout(),
+                rs.pollMinMs(), rs.pollMaxMs()), new Progress(null, "warmup")).closedLoop(items);
+          }
+          if (spawn) {
+            grid.memory().markCpu(); // CPU figures cover the measured run (a preloaded node's includes its start)
+          }
+          Progress progress = new Progress(quiet ? null : err, label);
+          LocalGrid g = grid;
+          Runner runner = new Runner(client, rs, progress, spawn ? g::failure : () -> null);
+          Runner.RunData data;
+          if (open) {
+            data = runner.openLoop(items.get(0), () -> {
+              if (preload) {
+                try {
+                  err.println("\n  uploads done; starting " + n + " node(s) to drain the queue");
+                  grid.addNodes(n, false);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            });
+            if (preload) {
+              grid.awaitNodes(n);
+            }
+          } else {
+            data = runner.closedLoop(items);
+          }
+          if (spawn && grid.failure() != null) {
+            throw new IOException("the spawned grid failed during the run: " + grid.failure());
+          }
+          slots = LocalGrid.slots(client);
+          if (gridVersion == null) {
+            gridVersion = gridVersion(client);
+          }
+          RunSummary summary = RunSummary.of(label, data, slots, spawn ? n : slots.size(), open);
+          Map<String, ProcessMemory.Peak> mem = spawn ? grid.memory().peaks() : Map.of();
+          runs.add(new BenchResult.Run(summary, mem, data.samples()));
+        } finally {
+          if (grid != null) {
+            grid.close();
+          }
+        }
+      }
+      UploadProbe.Result probe = uploadProbe == null ? null : probe(root, spawn);
+      PeerTools.Result peerResult = null;
+      if (!"off".equals(peers) && workload != Workload.queue && !runs.isEmpty()) {
+        List<String> stages = stageNames(pipe);
+        int par = Math.max(1, runs.get(0).summary().slots());
+        peerResult = PeerTools.compare(items, runs.get(0).samples(), stages, par, root.resolve("peers"));
+      }
+      return new BenchResult("assetgrid-bench", version(), gridVersion, startedAt, MachineInfo.current(),
+          settings(pipe, spawn, nodeCounts), runs, BenchResult.sweep(runs, workload == Workload.queue), probe, peerResult,
+          notes(runs, probe));
+    } finally {
+      if (deleteRoot) {
+        deleteTree(root);
+      } else {
+        err.println("data kept in " + root);
+      }
+    }
+  }
+
+  private List<WorkItem> items(Path root) throws IOException {
+    return switch (workload) {
+      case queue -> {
+        Path tiny = root.resolve("tiny.glb");
+        Files.write(tiny, GlbWriter.tiny());
+        yield List.of(new WorkItem("tiny.glb", tiny, List.of(), Files.size(tiny), 12));
+      }
+      case synthetic -> {
+        err.println("generating synthetic corpus (" + syntheticSizes + ", textures " + syntheticTextures + ")");
+        yield SyntheticCorpus.generate(root.resolve("synthetic"), SyntheticCorpus.parseSizes(syntheticSizes),
+            syntheticTextures, textureSize, seed);
+      }
+      case corpus -> {
+        Path dir = corpus != null ? corpus : Stream.of(Path.of("..", "shared", "corpus"), Path.of("..", "..", "shared", "corpus"))
+            .filter(Files::isDirectory).findFirst()
+            .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this), "--corpus DIR is required"));
+        Set<String> fmts = formats.contains("all") ? CorpusScanner.MODEL_EXTENSIONS
+            : formats.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        List<WorkItem> found = CorpusScanner.scan(dir, fmts, excludes, 512L << 20);
+        if (found.isEmpty()) {
+          throw new CommandLine.ParameterException(new CommandLine(this), "no models with extensions " + fmts + " under " + dir);
+        }
+        yield found;
+      }
+    };
+  }
+
+  private LocalGrid.Options gridOptions(Path dir, long extraUpload) throws IOException {
+    Path cj = coordinatorJar != null ? coordinatorJar : GridJars.find("coordinator", "assetgrid-coordinator.jar");
+    Path nj = nodeJar != null ? nodeJar : GridJars.find("node", "assetgrid-node.jar");
+    return new LocalGrid.Options(cj, nj, dir, dbUrl, nodeSlots, jvmOptions, Math.max(512L << 20, extraUpload),
+        Units.duration(startTimeout), quiet ? null : err);
+  }
+
+  private UploadProbe.Result probe(Path root, boolean spawn) throws IOException, InterruptedException {
+    long bytes = Units.bytes(uploadProbe);
+    err.println("== upload probe: streaming " + bytes + " bytes of binary STL");
+    if (!spawn) {
+      return UploadProbe.run(new GridClient(coordinatorUrl, 2), bytes, -1);
+    }
+    try (LocalGrid grid = LocalGrid.start(gridOptions(root.resolve("probe"), bytes + (1 << 20)))) {
+      // no nodes: the job the upload creates is cancelled before anyone could fetch the input
+      return UploadProbe.run(new GridClient(grid.url(), 2), bytes, pidOf(grid));
+    }
+  }
+
+  private static long pidOf(LocalGrid grid) {
+    return grid.coordinatorPid();
+  }
+
+  private Map<String, Object> settings(String pipe, boolean spawn, List<Integer> nodeCounts) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("workload", workload.name());
+    s.put("pipeline", pipe);
+    s.put("grid", spawn ? "spawned: nodes " + nodeCounts + ", slots/node " + (nodeSlots > 0 ? nodeSlots : "default")
+        + (dbUrl != null ? ", external DB" : ", embedded PostgreSQL") : coordinatorUrl);
+    s.put("count", count);
+    s.put("duration", duration);
+    s.put("concurrency", concurrency > 0 ? concurrency : "auto");
+    s.put("warmup", warmup);
+    s.put("queuePreload", workload == Workload.queue && spawn && queuePreload);
+    if (workload == Workload.corpus) {
+      s.put("corpus", corpus == null ? "../shared/corpus" : corpus.toString());
+      s.put("formats", formats);
+      s.put("exclude", excludes);
+    }
+    if (workload == Workload.synthetic) {
+      s.put("syntheticSizes", syntheticSizes);
+      s.put("syntheticTextures", syntheticTextures);
+      s.put("textureSize", textureSize);
+      s.put("seed", seed);
+    }
+    s.put("jobTimeout", jobTimeout);
+    s.put("poll", poll);
+    s.put("jvmOptions", jvmOptions);
+    return s;
+  }
+
+  /** Findings computed from the numbers, printed and stored with them. */
+  static List<String> notes(List<BenchResult.Run> runs, UploadProbe.Result probe) {
+    List<String> notes = new ArrayList<>();
+    for (BenchResult.Run r : runs) {
+      RunSummary s = r.summary();
+      if (s.queue().tasksPerSec() > 0 && s.uploadsPerSec() > 0 && s.label().startsWith("queue")) {
+        notes.add(String.format(Locale.ROOT, "%s: uploads ran at %.0f/s (p50 %.1f ms each) vs the queue draining %.0f tasks/s; "
+                + "%s", s.label(), s.uploadsPerSec(), s.uploadMs().p50(), s.queue().tasksPerSec(),
+            s.uploadsPerSec() < s.queue().tasksPerSec()
+                ? "job creation by upload is the slower half: a bulk endpoint (many jobs per request) would be needed to feed the queue at its speed"
+                : "the queue drain, not the upload, limits throughput"));
+      }
+      if (s.succeeded() == 0) {
+        notes.add(s.label() + ": no job succeeded; errors " + s.errors());
+      }
+    }
+    if (probe != null && probe.rssPeakBytes() > 0 && probe.rssBeforeBytes() > 0) {
+      notes.add(String.format(Locale.ROOT, "upload probe: coordinator RSS grew %.0f MB while %.0f MB streamed in",
+          (probe.rssPeakBytes() - probe.rssBeforeBytes()) / 1e6, probe.bytes() / 1e6));
+    }
+    return notes;
+  }
+
+  static List<String> stageNames(String pipe) {
+    String t = pipe.trim();
+    if (t.startsWith("{") || t.startsWith("[")) {
+      List<String> names = new ArrayList<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"type\"\\s*:\\s*\"([^\"]+)\"|\"([a-z-]+)\"").matcher(t);
+      while (m.find()) {
+        names.add(m.group(1) != null ? m.group(1) : m.group(2));
+      }
+      return names;
+    }
+    return Arrays.stream(t.split(",")).map(String::trim).toList();
+  }
+
+  private static String gridVersion(GridClient c) {
+    try {
+      JsonNode j = c.nodes();
+      if (j != null) {
+        for (JsonNode n : j.path("nodes")) {
+          if (n.hasNonNull("version")) {
+            return n.get("version").asText();
+          }
+        }
+      }
+    } catch (IOException e) {
+      // unknown
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
+  }
+
+  static String version() {
+    String v = BenchMain.class.getPackage().getImplementationVersion();
+    return v != null ? v : "dev";
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // best effort
+        }
+      });
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"assetgrid-bench " + version()};
+    }
+  }
+
+  public static void main(String[] args) {
+    CommandLine cl = new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    System.exit(cl.execute(args));
+  }
 }

@@ -1,0 +1,167 @@
+package dev.assetgrid.bench.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.assetgrid.bench.workload.WorkItem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/** The coordinator's HTTP API as the bench uses it (java.net.http, HTTP/1.1, blocking calls). */
+public final class GridClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final URI base;
+  private final HttpClient http;
+
+  /** Outcome of one upload: ids when accepted, else the problem code. */
+  public record Submitted(int status, String assetId, String jobId, String errorCode, String errorMessage,
+      long startMs, long endMs) {
+    public boolean accepted() {
+      return status == 202 && jobId != null;
+    }
+  }
+
+  public GridClient(String baseUrl, int maxConnections) {
+    this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+    // the JDK client opens one connection per concurrent request to the same host; the pool size is a hint only
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .executor(java.util.concurrent.Executors.newFixedThreadPool(Math.max(2, Math.min(maxConnections, 16)), r -> {
+          Thread t = new Thread(r, "bench-http");
+          t.setDaemon(true);
+          return t;
+        }))
+        .build();
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** Uploads an item: raw body for a single file, multipart when it has side files. */
+  public Submitted submit(WorkItem item, String pipeline, List<String> tags) throws IOException, InterruptedException {
+    String query = "?filename=" + enc(item.primary().getFileName().toString())
+        + (pipeline == null ? "" : "&pipeline=" + enc(pipeline))
+        + (tags.isEmpty() ? "" : "&tags=" + enc(String.join(",", tags)));
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/v1/assets" + query)).timeout(Duration.ofMinutes(30));
+    if (item.sideFiles().isEmpty()) {
+      b.header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(item.primary()));
+    } else {
+      String boundary = "bench" + UUID.randomUUID().toString().replace("-", "");
+      List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+      addFilePart(parts, boundary, "file", item.primary().getFileName().toString(), item.primary());
+      for (WorkItem.SideFile s : item.sideFiles()) {
+        addFilePart(parts, boundary, "side", s.name(), s.path());
+      }
+      parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
+      b.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+          .POST(HttpRequest.BodyPublishers.concat(parts.toArray(new HttpRequest.BodyPublisher[0])));
+    }
+    return send(b.build());
+  }
+
+  /** Streams {@code length} bytes from the stream as a raw upload (the body is never whole in memory). */
+  public Submitted submitStream(Supplier<InputStream> body, long length, String filename, String pipeline)
+      throws IOException, InterruptedException {
+    HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/assets?filename=" + enc(filename)
+            + (pipeline == null ? "" : "&pipeline=" + enc(pipeline))))
+        .timeout(Duration.ofHours(1)).header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length))
+        .build();
+    return send(req);
+  }
+
+  private Submitted send(HttpRequest req) throws IOException, InterruptedException {
+    long t0 = System.currentTimeMillis();
+    HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    long t1 = System.currentTimeMillis();
+    JsonNode body = parse(resp.body());
+    if (resp.statusCode() == 202) {
+      return new Submitted(202, body.path("asset").path("id").asText(null), body.path("job").path("id").asText(null),
+          null, null, t0, t1);
+    }
+    return new Submitted(resp.statusCode(), null, null, body.path("code").asText("HTTP_" + resp.statusCode()),
+        body.path("detail").asText(body.path("title").asText("")), t0, t1);
+  }
+
+  private static void addFilePart(List<HttpRequest.BodyPublisher> parts, String boundary, String field,
+      String filename, Path file) throws IOException {
+    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+        + filename.replace("\"", "%22") + "\"; filename*=UTF-8''" + enc(filename).replace("+", "%20")
+        + "\r\nContent-Type: application/octet-stream\r\n\r\n";
+    parts.add(HttpRequest.BodyPublishers.ofString(head, StandardCharsets.UTF_8));
+    parts.add(HttpRequest.BodyPublishers.ofFile(file));
+    parts.add(HttpRequest.BodyPublishers.ofString("\r\n"));
+  }
+
+  /** The job record, or null when it does not exist. */
+  public JsonNode job(String jobId) throws IOException, InterruptedException {
+    return getJson("/v1/jobs/" + jobId);
+  }
+
+  public JsonNode nodes() throws IOException, InterruptedException {
+    return getJson("/v1/nodes");
+  }
+
+  /** True when {@code /ready} answers 200. */
+  public boolean ready() {
+    try {
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/ready")).timeout(Duration.ofSeconds(5))
+          .build(), HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public boolean cancel(String jobId) throws IOException, InterruptedException {
+    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/jobs/" + jobId + "/cancel"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    return r.statusCode() == 202;
+  }
+
+  /** Downloads a file of an asset to {@code target}; returns its size, or -1 when absent. */
+  public long download(String assetId, String name, Path target) throws IOException, InterruptedException {
+    HttpResponse<Path> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/assets/" + assetId + "/files/"
+        + enc(name).replace("+", "%20"))).build(), HttpResponse.BodyHandlers.ofFile(target));
+    return r.statusCode() == 200 ? java.nio.file.Files.size(target) : -1;
+  }
+
+  private JsonNode getJson(String path) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() == 404) {
+      return null;
+    }
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + path + " answered " + r.statusCode());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  private static JsonNode parse(byte[] body) {
+    try {
+      return body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

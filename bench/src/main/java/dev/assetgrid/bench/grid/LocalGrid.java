@@ -1,0 +1,261 @@
+package dev.assetgrid.bench.grid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.bench.client.GridClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A grid on this machine made of separate processes: a coordinator with {@code --workers 0}
+ * (embedded PostgreSQL under the data dir unless a DB URL is given) and N node JVMs joined over
+ * Hazelcast on 127.0.0.1 with a random cluster name. {@link #close()} stops the nodes, then the
+ * coordinator (SIGTERM, then SIGKILL after a grace period); a JVM shutdown hook calls it on Ctrl-C.
+ */
+public final class LocalGrid implements AutoCloseable {
+  /**
+   * @param nodeSlots task slots per node; 0 = the node's default (one per core)
+   * @param jvmOptions extra JVM options for every spawned process (e.g. -Xmx1g)
+   * @param maxUpload the coordinator's --max-upload
+   */
+  public record Options(Path coordinatorJar, Path nodeJar, Path dataDir, String dbUrl, int nodeSlots,
+      List<String> jvmOptions, long maxUpload, Duration startTimeout, PrintStream log) {}
+
+  private final Options options;
+  private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+  private final int httpPort;
+  private final int clusterPort;
+  private final Process coordinator;
+  private final List<Process> nodes = new ArrayList<>();
+  private final ProcessMemory memory = new ProcessMemory(250);
+  private final GridClient client;
+  private final Thread hook;
+  private volatile boolean closed;
+
+  private LocalGrid(Options options) throws IOException {
+    this.options = options;
+    Files.createDirectories(options.dataDir().resolve("logs"));
+    this.httpPort = freePort();
+    this.clusterPort = freePort();
+    List<String> cmd = java(options.coordinatorJar());
+    cmd.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(httpPort),
+        "--data-dir", options.dataDir().resolve("coordinator").toString(), "--workers", "0",
+        "--cluster-name", clusterName, "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
+        "--max-upload", Long.toString(options.maxUpload())));
+    if (options.dbUrl() != null) {
+      cmd.addAll(List.of("--db-url", options.dbUrl()));
+    }
+    this.hook = new Thread(this::close, "bench-grid-teardown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    this.coordinator = start(cmd, "coordinator");
+    memory.track("coordinator", coordinator.toHandle(), false);
+    memory.track("database", coordinator.toHandle(), true);
+    this.client = new GridClient(url(), 4);
+  }
+
+  /** Starts the coordinator and waits until {@code /ready}. */
+  public static LocalGrid start(Options options) throws IOException, InterruptedException {
+    LocalGrid g = new LocalGrid(options);
+    try {
+      g.awaitReady();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      g.close();
+      throw e;
+    }
+    return g;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public long coordinatorPid() {
+    return coordinator.pid();
+  }
+
+  public ProcessMemory memory() {
+    return memory;
+  }
+
+  public int nodeCount() {
+    return nodes.size();
+  }
+
+  /** Starts {@code n} more nodes; with {@code await}, waits until /v1/nodes lists all of them. */
+  public void addNodes(int n, boolean await) throws IOException, InterruptedException {
+    for (int i = 0; i < n; i++) {
+      int k = nodes.size() + 1;
+      List<String> cmd = java(options.nodeJar());
+      cmd.addAll(List.of("--join", "127.0.0.1:" + clusterPort, "--cluster-name", clusterName, "--bind", "127.0.0.1",
+          "--work-dir", options.dataDir().resolve("node-" + k).toString()));
+      if (options.nodeSlots() > 0) {
+        cmd.addAll(List.of("--slots", Integer.toString(options.nodeSlots())));
+      }
+      Process p = start(cmd, "node-" + k);
+      nodes.add(p);
+      memory.track("node-" + k, p.toHandle(), false);
+    }
+    if (await) {
+      awaitNodes(nodes.size());
+    }
+  }
+
+  /** Waits until /v1/nodes lists at least {@code n} nodes. */
+  public void awaitNodes(int n) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + options.startTimeout().toMillis();
+    while (true) {
+      checkAlive();
+      try {
+        JsonNode j = client.nodes();
+        if (j != null && j.path("nodes").size() >= n) {
+          return;
+        }
+      } catch (IOException e) {
+        // coordinator busy: retry
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IOException("only some of " + n + " nodes joined within " + options.startTimeout().toSeconds()
+            + " s; see " + options.dataDir().resolve("logs"));
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  /** nodeId → slots, as /v1/nodes reports them now. */
+  public static Map<String, Integer> slots(GridClient c) {
+    Map<String, Integer> out = new TreeMap<>();
+    try {
+      JsonNode j = c.nodes();
+      if (j != null) {
+        for (JsonNode n : j.path("nodes")) {
+          out.put(n.path("nodeId").asText(), n.path("slots").asInt(1));
+        }
+      }
+    } catch (IOException e) {
+      // leave empty
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
+  private void awaitReady() throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + options.startTimeout().toMillis();
+    while (!client.ready()) {
+      checkAlive();
+      if (System.currentTimeMillis() > deadline) {
+        throw new IOException("coordinator not ready within " + options.startTimeout().toSeconds() + " s; see "
+            + options.dataDir().resolve("logs/coordinator.log"));
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Why the grid is unusable (a process exited on its own), or null while all are running. */
+  public String failure() {
+    if (closed) {
+      return null;
+    }
+    try {
+      checkAlive();
+      return null;
+    } catch (IOException e) {
+      return e.getMessage();
+    }
+  }
+
+  private void checkAlive() throws IOException {
+    if (!coordinator.isAlive()) {
+      throw new IOException("coordinator exited with " + coordinator.exitValue() + ": " + tail("coordinator"));
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      if (!nodes.get(i).isAlive()) {
+        throw new IOException("node-" + (i + 1) + " exited with " + nodes.get(i).exitValue() + ": " + tail("node-" + (i + 1)));
+      }
+    }
+  }
+
+  private String tail(String name) {
+    try {
+      List<String> lines = Files.readAllLines(options.dataDir().resolve("logs/" + name + ".log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private List<String> java(Path jar) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(options.jvmOptions());
+    cmd.add("-Dhazelcast.phone.home.enabled=false");
+    cmd.addAll(List.of("-jar", jar.toString()));
+    return cmd;
+  }
+
+  private Process start(List<String> cmd, String name) throws IOException {
+    Path log = options.dataDir().resolve("logs/" + name + ".log");
+    if (options.log() != null) {
+      options.log().println("  starting " + name + " (log: " + log + ")");
+    }
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Stops nodes (they drain), then the coordinator; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    memory.close();
+    for (Process p : nodes) {
+      p.destroy();
+    }
+    for (Process p : nodes) {
+      stop(p, 20);
+    }
+    List<ProcessHandle> children = coordinator.descendants().toList();
+    coordinator.destroy();
+    stop(coordinator, 30);
+    // the embedded PostgreSQL normally stops with the coordinator; a killed coordinator leaves it behind
+    for (ProcessHandle h : children) {
+      if (h.isAlive()) {
+        h.destroy();
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: we are the hook
+    }
+  }
+
+  private static void stop(Process p, int seconds) {
+    try {
+      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+}

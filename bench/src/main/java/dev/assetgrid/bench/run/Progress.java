@@ -1,0 +1,93 @@
+package dev.assetgrid.bench.run;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of a running workload and the live progress line (one line, rewritten every second). */
+public final class Progress {
+  private final AtomicLong submitted = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong succeeded = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong bytesDone = new AtomicLong();
+  private final AtomicLong pollErrors = new AtomicLong();
+  private final PrintStream out;
+  private final String label;
+  private volatile long startMs;
+  private final boolean tty = System.console() != null;
+  private Thread ticker;
+
+  /** @param out where the line goes; null = silent */
+  public Progress(PrintStream out, String label) {
+    this.out = out;
+    this.label = label;
+  }
+
+  void start(long startMs) {
+    this.startMs = startMs;
+    if (out == null) {
+      return;
+    }
+    ticker = new Thread(() -> {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          // a terminal gets one line rewritten every second; a log file a new line every 5 s
+          Thread.sleep(tty ? 1000 : 5000);
+          out.print((tty ? "\r" : "") + line(System.currentTimeMillis()) + (tty ? "   " : "\n"));
+          out.flush();
+        }
+      } catch (InterruptedException e) {
+        // stopped
+      }
+    }, "bench-progress");
+    ticker.setDaemon(true);
+    ticker.start();
+  }
+
+  void stop() {
+    if (ticker != null) {
+      ticker.interrupt();
+      try {
+        ticker.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      out.println((tty ? "\r" : "") + line(System.currentTimeMillis()) + (tty ? "   " : ""));
+    }
+  }
+
+  /** The progress line at time {@code now}. */
+  public String line(long now) {
+    double s = Math.max(0.001, (now - startMs) / 1000.0);
+    long done = succeeded.get() + failed.get();
+    return String.format(Locale.ROOT, "[%s %6.1fs] uploaded %d/%d  done %d (failed %d)  in flight %d  %.1f assets/s  %.2f MB/s",
+        label, s, accepted.get(), submitted.get(), done, failed.get(), Math.max(0, accepted.get() - done),
+        succeeded.get() / s, bytesDone.get() / s / 1e6);
+  }
+
+  void submitted() {
+    submitted.incrementAndGet();
+  }
+
+  void accepted(long bytes) {
+    accepted.incrementAndGet();
+  }
+
+  void pollError() {
+    pollErrors.incrementAndGet();
+  }
+
+  void finished(JobSample s) {
+    if (s.succeeded()) {
+      succeeded.incrementAndGet();
+      bytesDone.addAndGet(s.bytes());
+    } else {
+      failed.incrementAndGet();
+    }
+  }
+
+  public long pollErrors() {
+    return pollErrors.get();
+  }
+}

@@ -1,0 +1,227 @@
+package dev.assetgrid.bench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.bench.client.GridClient;
+import dev.assetgrid.bench.workload.WorkItem;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives one workload against a grid with bounded concurrency and follows every job to its end.
+ *
+ * <p>Two shapes. <b>Closed loop</b> (corpus, synthetic): {@code concurrency} clients each upload an
+ * item, poll its job until it ends, and take the next item, so at most {@code concurrency} jobs are
+ * in flight. <b>Open loop</b> (queue): all jobs are uploaded first (by {@code concurrency} uploaders),
+ * then {@code beforeDrain} runs (e.g. the nodes are started) and the jobs are followed to their end,
+ * so the drain measures the coordinator's queue without upload traffic mixed in.
+ *
+ * <p>Latencies come from the job records (server clock), so the poll interval only bounds how fast
+ * a closed-loop client notices an end, not what is measured. Polls back off from
+ * {@code pollMinMs} to {@code pollMaxMs}.
+ */
+public final class Runner {
+  /**
+   * @param count items to submit (repeating the list), 0 = use {@code duration}
+   * @param duration submit for this long when count is 0
+   */
+  public record Settings(int concurrency, long count, Duration duration, String pipeline, List<String> tags,
+      Duration jobTimeout, long pollMinMs, long pollMaxMs) {}
+
+  /** Raw result of a run. */
+  public record RunData(List<JobSample> samples, long startMs, long submitEndMs, long drainStartMs, long endMs) {}
+
+  private final GridClient client;
+  private final Settings settings;
+  private final Progress progress;
+  private final java.util.function.Supplier<String> gridFailure;
+
+  public Runner(GridClient client, Settings settings, Progress progress) {
+    this(client, settings, progress, () -> null);
+  }
+
+  /**
+   * @param gridFailure non-null when the grid under test is known to be dead (a spawned process
+   *     exited): followers stop waiting and the remaining jobs are recorded as timed out
+   */
+  public Runner(GridClient client, Settings settings, Progress progress, java.util.function.Supplier<String> gridFailure) {
+    this.client = client;
+    this.settings = settings;
+    this.progress = progress;
+    this.gridFailure = gridFailure;
+  }
+
+  public RunData closedLoop(List<WorkItem> items) throws InterruptedException {
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException("no items to submit");
+    }
+    List<JobSample> samples = Collections.synchronizedList(new ArrayList<>());
+    AtomicLong next = new AtomicLong();
+    long start = System.currentTimeMillis();
+    long stopAt = settings.count() > 0 ? Long.MAX_VALUE : start + settings.duration().toMillis();
+    ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency(), daemon("bench-client"));
+    progress.start(start);
+    for (int i = 0; i < settings.concurrency(); i++) {
+      pool.submit(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          long n = next.getAndIncrement();
+          if ((settings.count() > 0 && n >= settings.count()) || System.currentTimeMillis() >= stopAt) {
+            return null;
+          }
+          WorkItem item = items.get((int) (n % items.size()));
+          GridClient.Submitted s = submit(item);
+          if (!s.accepted()) {
+            record(samples, JobSample.rejected(item, s));
+            continue;
+          }
+          record(samples, follow(item, s, s.endMs() + settings.jobTimeout().toMillis()));
+        }
+        return null;
+      });
+    }
+    pool.shutdown();
+    awaitAll(pool);
+    long end = System.currentTimeMillis();
+    progress.stop();
+    return new RunData(List.copyOf(samples), start, end, start, end);
+  }
+
+  /** Uploads everything, runs {@code beforeDrain}, then follows every job to its end. */
+  public RunData openLoop(WorkItem item, Runnable beforeDrain) throws InterruptedException {
+    List<GridClient.Submitted> accepted = Collections.synchronizedList(new ArrayList<>());
+    List<JobSample> samples = Collections.synchronizedList(new ArrayList<>());
+    AtomicLong next = new AtomicLong();
+    long start = System.currentTimeMillis();
+    long stopAt = settings.count() > 0 ? Long.MAX_VALUE : start + settings.duration().toMillis();
+    progress.start(start);
+    ExecutorService up = Executors.newFixedThreadPool(settings.concurrency(), daemon("bench-upload"));
+    for (int i = 0; i < settings.concurrency(); i++) {
+      up.submit(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          long n = next.getAndIncrement();
+          if ((settings.count() > 0 && n >= settings.count()) || System.currentTimeMillis() >= stopAt) {
+            return null;
+          }
+          GridClient.Submitted s = submit(item);
+          if (s.accepted()) {
+            accepted.add(s);
+          } else {
+            record(samples, JobSample.rejected(item, s));
+          }
+        }
+        return null;
+      });
+    }
+    up.shutdown();
+    awaitAll(up);
+    long submitEnd = System.currentTimeMillis();
+    beforeDrain.run();
+    long drainStart = System.currentTimeMillis();
+    List<GridClient.Submitted> order = new ArrayList<>(accepted);
+    order.sort(java.util.Comparator.comparingLong(GridClient.Submitted::endMs));
+    // the queue is FIFO: wait for the last job first, then collect every record once
+    if (!order.isEmpty()) {
+      GridClient.Submitted last = order.get(order.size() - 1);
+      waitTerminal(last.jobId(), drainStart + settings.jobTimeout().toMillis(), 20, 200);
+    }
+    AtomicLong idx = new AtomicLong();
+    ExecutorService followers = Executors.newFixedThreadPool(settings.concurrency(), daemon("bench-follow"));
+    for (int i = 0; i < settings.concurrency(); i++) {
+      followers.submit(() -> {
+        long k;
+        while ((k = idx.getAndIncrement()) < order.size()) {
+          record(samples, follow(item, order.get((int) k), drainStart + settings.jobTimeout().toMillis()));
+        }
+        return null;
+      });
+    }
+    followers.shutdown();
+    awaitAll(followers);
+    long end = System.currentTimeMillis();
+    progress.stop();
+    return new RunData(List.copyOf(samples), start, submitEnd, drainStart, end);
+  }
+
+  private GridClient.Submitted submit(WorkItem item) {
+    progress.submitted();
+    long t0 = System.currentTimeMillis();
+    try {
+      GridClient.Submitted s = client.submit(item, settings.pipeline(), settings.tags());
+      if (s.accepted()) {
+        progress.accepted(item.bytes());
+      }
+      return s;
+    } catch (IOException e) {
+      return new GridClient.Submitted(0, null, null, "BENCH_HTTP_ERROR", e.toString(), t0, System.currentTimeMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new GridClient.Submitted(0, null, null, "BENCH_INTERRUPTED", "interrupted", t0, System.currentTimeMillis());
+    }
+  }
+
+  private JobSample follow(WorkItem item, GridClient.Submitted s, long deadline) {
+    JsonNode job = waitTerminal(s.jobId(), deadline, settings.pollMinMs(), settings.pollMaxMs());
+    boolean timedOut = job == null || !JobSample.isTerminal(job.path("state").asText());
+    return JobSample.of(item, s, job, System.currentTimeMillis(), timedOut);
+  }
+
+  /** Polls until the job is terminal or the deadline passes; returns the last record seen (may be null). */
+  private JsonNode waitTerminal(String jobId, long deadline, long minMs, long maxMs) {
+    long sleep = minMs;
+    JsonNode job = null;
+    while (true) {
+      try {
+        job = client.job(jobId);
+        if (job != null && JobSample.isTerminal(job.path("state").asText())) {
+          return job;
+        }
+      } catch (IOException e) {
+        progress.pollError();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return job;
+      }
+      if (System.currentTimeMillis() >= deadline || gridFailure.get() != null) {
+        return job;
+      }
+      try {
+        Thread.sleep(sleep);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return job;
+      }
+      sleep = Math.min(maxMs, sleep * 2);
+    }
+  }
+
+  private void record(List<JobSample> samples, JobSample s) {
+    samples.add(s);
+    progress.finished(s);
+  }
+
+  private static void awaitAll(ExecutorService pool) throws InterruptedException {
+    try {
+      while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+        // keep waiting: each job has its own deadline
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      throw e;
+    }
+  }
+
+  static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicLong n = new AtomicLong();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

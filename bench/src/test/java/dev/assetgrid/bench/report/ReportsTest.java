@@ -1,0 +1,96 @@
+package dev.assetgrid.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.assetgrid.bench.grid.ProcessMemory;
+import dev.assetgrid.bench.probe.UploadProbe;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.xml.sax.InputSource;
+
+class ReportsTest {
+  @TempDir
+  Path dir;
+
+  static BenchResult result() {
+    RunSummary one = RunSummary.of("corpus @1 node", Samples.run(10), Map.of("n1", 2), 1, false);
+    RunSummary two = RunSummary.of("corpus @2 nodes <&>", Samples.run(5), Map.of("n1", 2), 2, false);
+    Map<String, ProcessMemory.Peak> mem = Map.of("coordinator", new ProcessMemory.Peak(300_000_000, 310_000_000, 290_000_000, 9, 1.5));
+    List<BenchResult.Run> runs = List.of(new BenchResult.Run(one, mem, Samples.run(10).samples()),
+        new BenchResult.Run(two, Map.of(), Samples.run(5).samples()));
+    UploadProbe.Result probe = new UploadProbe.Result(1 << 30, 202, null, 10, 107.4, 200_000_000, 260_000_000,
+        250_000_000, 50_000_000, 60_000_000, List.of(new double[] {0, 200}, new double[] {1, 260}), "note");
+    return new BenchResult("assetgrid-bench", "1.2.3", "1.2.3", "2026-01-01T00:00:00Z",
+        new MachineInfo("h", 2, 8L << 30, "cpu", "Linux", "6", "amd64", "17", "vendor"), Map.of("workload", "corpus",
+        "pipeline", "inspect"), runs, BenchResult.sweep(runs, false), probe, null, List.of("a note"));
+  }
+
+  @Test
+  void sweepEfficiencyFromRuns() {
+    List<BenchResult.SweepPoint> sweep = result().sweep();
+    assertThat(sweep).hasSize(2);
+    assertThat(sweep.get(0).efficiency()).isEqualTo(1.0);
+    double t2 = sweep.get(1).throughput();
+    assertThat(sweep.get(1).efficiency()).isEqualTo(t2 / (2 * sweep.get(0).throughput()));
+  }
+
+  @Test
+  void jsonIsWellFormedAndHoldsTheNumbers() throws Exception {
+    Path f = dir.resolve("r.json");
+    JsonReports.write(result(), f);
+    JsonNode j = new ObjectMapper().readTree(f.toFile());
+    assertThat(j.path("version").asText()).isEqualTo("1.2.3");
+    assertThat(j.path("machine").path("cores").asInt()).isEqualTo(2);
+    JsonNode s = j.path("runs").get(0).path("summary");
+    assertThat(s.path("assetsPerSec").asDouble()).isEqualTo(1.0);
+    assertThat(s.path("latencyMs").path("p50").asDouble()).isEqualTo(150.0);
+    assertThat(s.path("errors").path("DATA_ERROR").asLong()).isEqualTo(1);
+    assertThat(j.path("runs").get(0).path("samples")).hasSize(11);
+    assertThat(j.path("runs").get(0).path("samples").get(0).path("createdAt").asText()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(j.path("runs").get(0).path("memory").path("coordinator").path("peakRssBytes").asLong()).isEqualTo(300_000_000);
+    assertThat(j.path("uploadProbe").path("bytes").asLong()).isEqualTo(1L << 30);
+    assertThat(j.path("sweep")).hasSize(2);
+  }
+
+  @Test
+  void historyAppendsOneLinePerRun() throws Exception {
+    Path f = dir.resolve("h.jsonl");
+    JsonReports.appendHistory(result(), f);
+    JsonReports.appendHistory(result(), f);
+    List<String> lines = Files.readAllLines(f);
+    assertThat(lines).hasSize(4);
+    JsonNode first = new ObjectMapper().readTree(lines.get(0));
+    assertThat(first.path("assetsPerSec").asDouble()).isEqualTo(1.0);
+    assertThat(first.path("latencyP95Ms").asDouble()).isEqualTo(200.0);
+    assertThat(first.path("machine").path("cores").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void htmlIsWellFormedSelfContainedAndHoldsTheNumbers() throws Exception {
+    String html = HtmlReport.render(result());
+    assertThat(html).doesNotContain("<script").doesNotContain("http://cdn").doesNotContain("https://")
+        .contains("<svg").contains("Throughput vs nodes").contains("Job latency histogram")
+        .contains("Completions over time").contains("corpus @2 nodes &lt;&amp;&gt;").contains("a note");
+    assertThat(html).contains("<td>150</td>"); // latency p50 ms
+    // every tag is closed: the page parses as XML once the HTML5 doctype is removed
+    Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new InputSource(new StringReader(html.replace("<!DOCTYPE html>", ""))));
+    assertThat(doc.getElementsByTagName("svg").getLength()).isGreaterThanOrEqualTo(5);
+    assertThat(doc.getElementsByTagName("table").getLength()).isGreaterThan(5);
+  }
+
+  @Test
+  void consoleReportMentionsTheHeadlines() {
+    String text = ConsoleReport.render(result());
+    assertThat(text).contains("1 assets/s").contains("DATA_ERROR").contains("scaling").contains("upload probe");
+  }
+}
