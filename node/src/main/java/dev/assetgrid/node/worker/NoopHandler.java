@@ -17,6 +17,12 @@ public final class NoopHandler implements TaskHandler {
   /** Longest sleep a noop task may ask for. */
   public static final long MAX_SLEEP_MS = 600_000;
 
+  /** A no-op reads nothing: the queue benchmark measures the coordinator, not blob transfers. */
+  @Override
+  public boolean needsInputs() {
+    return false;
+  }
+
   @Override
   public TaskType type() {
     return TaskType.NOOP;

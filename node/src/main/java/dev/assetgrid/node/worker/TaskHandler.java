@@ -16,4 +16,9 @@ public interface TaskHandler {
    *     any other exception counts as {@code INTERNAL_ERROR} (retryable)
    */
   TaskResult run(TaskWork work) throws Exception;
+
+  /** Whether the worker should download the task's inputs before {@link #run}; false skips the transfer. */
+  default boolean needsInputs() {
+    return true;
+  }
 }

@@ -185,7 +185,10 @@ public final class WorkerVerticle extends VerticleBase {
       Files.createDirectories(inputDir);
       Files.createDirectories(outDir);
       return null;
-    }, false).compose(v -> download(task, inputDir));
+    }, false).compose(v -> {
+      TaskHandler h = handlers.get(task.type());
+      return h == null || h.needsInputs() ? download(task, inputDir) : Future.succeededFuture(Map.<String, Path>of());
+    });
     inputs
         .compose(files -> {
           TaskHandler h = handlers.get(task.type());
