@@ -7,6 +7,7 @@ import dev.assetgrid.node.processing.optimize.LodOptions;
 import dev.assetgrid.node.processing.optimize.OptimizeMeshOptions;
 import dev.assetgrid.node.processing.optimize.QuantizeOptions;
 import dev.assetgrid.node.processing.optimize.SimplifyOptions;
+import dev.assetgrid.node.processing.optimize.TangentsOptions;
 import dev.assetgrid.shared.error.AssetGridException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "process", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Optimizes the meshes of a glTF model locally with the same stages a node runs for optimize-mesh tasks:",
-        "dedup, weld, simplify, LODs, vertex cache, overdraw, vertex fetch, quantization (KHR_mesh_quantization)",
+        "dedup, weld, tangents, simplify, LODs, vertex cache, overdraw, vertex fetch, quantization (KHR_mesh_quantization)",
         "and EXT_meshopt_compression. Textures, materials, animations and unknown extensions are kept.",
         "Writes one self-contained GLB. Exit code 0 on success, 1 when the input cannot be processed."},
     footer = {"", "Example: java -jar node/target/assetgrid-node.jar process in.gltf out.glb --simplify 0.5 --report r.json"})
@@ -71,6 +72,11 @@ public final class ProcessCommand implements Callable<Integer> {
       defaultValue = "12")
   int texcoordBits;
 
+  @Option(names = "--tangents", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Generate TANGENT for normal-mapped triangle primitives that have none (existing tangents are kept). "
+          + "--no-tangents leaves primitives without tangents. Default: on.")
+  boolean tangents;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Write the stage report (counts, sizes, per-stage times) as JSON.")
   Path report;
 
@@ -83,6 +89,7 @@ public final class ProcessCommand implements Callable<Integer> {
       QuantizeOptions q = new QuantizeOptions(quantize, positionBits, QuantizeOptions.DEFAULT_NORMAL_BITS, texcoordBits,
           QuantizeOptions.DEFAULT_COLOR_BITS);
       options = OptimizeMeshOptions.DEFAULTS
+          .withTangents(TangentsOptions.DEFAULTS.withEnabled(tangents))
           .withSimplify(new SimplifyOptions(simplify, simplifyError, lockBorder, SimplifyOptions.DEFAULT_NORMAL_WEIGHT))
           .withLods(LodOptions.DEFAULTS.withLevels(lods))
           .withQuantize(q)

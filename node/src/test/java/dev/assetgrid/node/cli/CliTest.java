@@ -67,6 +67,35 @@ class CliTest {
   }
 
   @Test
+  void processGeneratesTangentsUnlessNoTangents(@TempDir Path tmp) throws Exception {
+    Path in = TestCorpus.root().resolve("gltf-sample/TextureTransformMultiTest/glTF-Binary/TextureTransformMultiTest.glb");
+    Path with = tmp.resolve("with.glb");
+    Path without = tmp.resolve("without.glb");
+    Path report = tmp.resolve("r.json");
+    assertThat(run("process", in.toString(), with.toString(), "--report", report.toString())).isZero();
+    assertThat(run("process", in.toString(), without.toString(), "--no-tangents")).isZero();
+    // 6 normal-mapped primitives (3 normalTexture, 3 clearcoatNormalTexture) on 3 distinct geometries after dedup
+    assertThat(GltfReader.JSON.readTree(report.toFile()).path("tangentGeometries").asInt()).isEqualTo(3);
+    assertThat(tangentPrimitives(with)).isEqualTo(6);
+    assertThat(tangentPrimitives(without)).isZero();
+  }
+
+  /** Normal-mapped primitives that have a TANGENT (plain primitives sharing their geometry get one too). */
+  private static int tangentPrimitives(Path glb) {
+    JsonNode json = new GltfReader().read(glb).json();
+    int n = 0;
+    for (JsonNode mesh : json.path("meshes")) {
+      for (JsonNode prim : mesh.path("primitives")) {
+        JsonNode material = json.path("materials").path(prim.path("material").asInt(-1));
+        boolean normalMapped = material.has("normalTexture")
+            || material.path("extensions").path("KHR_materials_clearcoat").has("clearcoatNormalTexture");
+        n += normalMapped && prim.path("attributes").has("TANGENT") ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  @Test
   void validateSingleFilePrintsKhronosShapedReport() throws Exception {
     Path in = TestCorpus.root().resolve("gltf-sample/Duck/glTF-Embedded/Duck.gltf");
     assertThat(run("validate", in.toString())).isZero();
@@ -99,7 +128,7 @@ class CliTest {
   void helpExplainsEveryFlag() {
     assertThat(run("process", "--help")).isZero();
     for (String flag : new String[] {"--simplify", "--simplify-error", "--compress", "--[no-]quantize", "--lods", "--report",
-        "--lock-border", "--position-bits", "--texcoord-bits"}) {
+        "--lock-border", "--position-bits", "--texcoord-bits", "--[no-]tangents"}) {
       assertThat(out.toString()).contains(flag);
     }
     out.getBuffer().setLength(0);

@@ -26,6 +26,11 @@ public final class OptimizeMesh {
     timed(times, "dedup", () -> Dedup.apply(set, o.dedup()));
     // weld before simplify: the simplifier only collapses edges between connected vertices
     timed(times, "weld", () -> Weld.apply(set, o.weld()));
+    // tangents after weld (weld would otherwise keep apart vertices that differ only in a generated
+    // tangent, and generated tangents are a function of the welded vertices anyway) and before
+    // simplify/LODs, so that every level carries the full-resolution frame (the simplifier only
+    // drops vertices); before quantization, which encodes the new stream like any other TANGENT
+    int tangents = timed(times, "tangents", () -> Tangents.apply(set, o.tangents()));
     float error = timed(times, "simplify", () -> Simplify.apply(set, o.simplify()));
     // LODs start from the (simplified) base and are then reordered like every other geometry
     int lods = timed(times, "lods", () -> Lods.apply(set, o.lods()));
@@ -60,7 +65,8 @@ public final class OptimizeMesh {
         skipped.add("meshes/" + p.mesh + "/primitives/" + p.primitive + ": " + p.skipReason);
       }
     }
-    return new OptimizeMeshReport(trisBefore, trisAfter, vertsBefore, vertsAfter, set.parts.size(), skipped, error, lods, times);
+    return new OptimizeMeshReport(trisBefore, trisAfter, vertsBefore, vertsAfter, set.parts.size(), skipped, error, lods, tangents,
+        times);
   }
 
   private static <T> T timed(Map<String, Double> times, String stage, Supplier<T> body) {

@@ -7,22 +7,24 @@ import java.util.Objects;
 
 /**
  * Options of the {@link OptimizeMesh} recipe: one member per stage, each with its own defaults.
- * JSON: {@code {"dedup":{...}, "weld":{...}, "simplify":{"ratio":0.5}, "lods":{"levels":2},
- * "vertexCache":{...}, "overdraw":{...}, "vertexFetch":{...}, "quantize":{...},
+ * JSON: {@code {"dedup":{...}, "weld":{...}, "tangents":{...}, "simplify":{"ratio":0.5},
+ * "lods":{"levels":2}, "vertexCache":{...}, "overdraw":{...}, "vertexFetch":{...}, "quantize":{...},
  * "compress":{"mode":"meshopt"}}}; missing members take their defaults. The defaults give
- * gltfpack {@code -cc}-like output: lossless except for quantization, meshopt-compressed.
+ * gltfpack {@code -cc}-like output: lossless except for quantization, meshopt-compressed, plus
+ * generated tangents where a normal-mapped primitive has none.
  */
-public record OptimizeMeshOptions(DedupOptions dedup, WeldOptions weld, SimplifyOptions simplify, LodOptions lods,
-    VertexCacheOptions vertexCache, OverdrawOptions overdraw, VertexFetchOptions vertexFetch, QuantizeOptions quantize,
-    CompressOptions compress) {
+public record OptimizeMeshOptions(DedupOptions dedup, WeldOptions weld, TangentsOptions tangents, SimplifyOptions simplify,
+    LodOptions lods, VertexCacheOptions vertexCache, OverdrawOptions overdraw, VertexFetchOptions vertexFetch,
+    QuantizeOptions quantize, CompressOptions compress) {
 
   public static final OptimizeMeshOptions DEFAULTS = new OptimizeMeshOptions(DedupOptions.DEFAULTS, WeldOptions.DEFAULTS,
-      SimplifyOptions.DEFAULTS, LodOptions.DEFAULTS, VertexCacheOptions.DEFAULTS, OverdrawOptions.DEFAULTS,
-      VertexFetchOptions.DEFAULTS, QuantizeOptions.DEFAULTS, CompressOptions.DEFAULTS);
+      TangentsOptions.DEFAULTS, SimplifyOptions.DEFAULTS, LodOptions.DEFAULTS, VertexCacheOptions.DEFAULTS,
+      OverdrawOptions.DEFAULTS, VertexFetchOptions.DEFAULTS, QuantizeOptions.DEFAULTS, CompressOptions.DEFAULTS);
 
   public OptimizeMeshOptions {
     Objects.requireNonNull(dedup, "dedup");
     Objects.requireNonNull(weld, "weld");
+    Objects.requireNonNull(tangents, "tangents");
     Objects.requireNonNull(simplify, "simplify");
     Objects.requireNonNull(lods, "lods");
     Objects.requireNonNull(vertexCache, "vertexCache");
@@ -32,26 +34,31 @@ public record OptimizeMeshOptions(DedupOptions dedup, WeldOptions weld, Simplify
     Objects.requireNonNull(compress, "compress");
   }
 
+  public OptimizeMeshOptions withTangents(TangentsOptions t) {
+    return new OptimizeMeshOptions(dedup, weld, t, simplify, lods, vertexCache, overdraw, vertexFetch, quantize, compress);
+  }
+
   public OptimizeMeshOptions withSimplify(SimplifyOptions s) {
-    return new OptimizeMeshOptions(dedup, weld, s, lods, vertexCache, overdraw, vertexFetch, quantize, compress);
+    return new OptimizeMeshOptions(dedup, weld, tangents, s, lods, vertexCache, overdraw, vertexFetch, quantize, compress);
   }
 
   public OptimizeMeshOptions withLods(LodOptions l) {
-    return new OptimizeMeshOptions(dedup, weld, simplify, l, vertexCache, overdraw, vertexFetch, quantize, compress);
+    return new OptimizeMeshOptions(dedup, weld, tangents, simplify, l, vertexCache, overdraw, vertexFetch, quantize, compress);
   }
 
   public OptimizeMeshOptions withQuantize(QuantizeOptions q) {
-    return new OptimizeMeshOptions(dedup, weld, simplify, lods, vertexCache, overdraw, vertexFetch, q, compress);
+    return new OptimizeMeshOptions(dedup, weld, tangents, simplify, lods, vertexCache, overdraw, vertexFetch, q, compress);
   }
 
   public OptimizeMeshOptions withCompress(CompressOptions c) {
-    return new OptimizeMeshOptions(dedup, weld, simplify, lods, vertexCache, overdraw, vertexFetch, quantize, c);
+    return new OptimizeMeshOptions(dedup, weld, tangents, simplify, lods, vertexCache, overdraw, vertexFetch, quantize, c);
   }
 
   /** Reads options; null, missing members and missing fields take the defaults. */
   public static OptimizeMeshOptions fromJson(JsonNode json) {
     return new OptimizeMeshOptions(DedupOptions.fromJson(OptionsJson.object(json, "dedup")),
         WeldOptions.fromJson(OptionsJson.object(json, "weld")),
+        TangentsOptions.fromJson(OptionsJson.object(json, "tangents")),
         SimplifyOptions.fromJson(OptionsJson.object(json, "simplify")),
         LodOptions.fromJson(OptionsJson.object(json, "lods")),
         VertexCacheOptions.fromJson(OptionsJson.object(json, "vertexCache")),
@@ -65,6 +72,7 @@ public record OptimizeMeshOptions(DedupOptions dedup, WeldOptions weld, Simplify
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.set("dedup", dedup.toJson());
     o.set("weld", weld.toJson());
+    o.set("tangents", tangents.toJson());
     o.set("simplify", simplify.toJson());
     o.set("lods", lods.toJson());
     o.set("vertexCache", vertexCache.toJson());

@@ -17,10 +17,12 @@ import java.util.Map;
  * @param skipped primitives passed through untouched, with the reason
  * @param simplifyError largest relative error of the simplify stage (0 when off)
  * @param lodMeshes meshes created for LOD levels
+ * @param tangentGeometries geometries given a generated TANGENT by {@link Tangents}
  * @param stageMillis wall time per stage in milliseconds, in run order
  */
 public record OptimizeMeshReport(long trianglesBefore, long trianglesAfter, long verticesBefore, long verticesAfter,
-    int primitives, List<String> skipped, float simplifyError, int lodMeshes, Map<String, Double> stageMillis) {
+    int primitives, List<String> skipped, float simplifyError, int lodMeshes, int tangentGeometries,
+    Map<String, Double> stageMillis) {
 
   public OptimizeMeshReport {
     skipped = List.copyOf(skipped);
@@ -38,6 +40,7 @@ public record OptimizeMeshReport(long trianglesBefore, long trianglesAfter, long
     }
     o.put("simplifyError", simplifyError);
     o.put("lodMeshes", lodMeshes);
+    o.put("tangentGeometries", tangentGeometries);
     ObjectNode t = o.putObject("stageMillis");
     stageMillis.forEach((k, v) -> t.put(k, Math.round(v * 1000) / 1000.0));
     return o;
