@@ -1,6 +1,9 @@
 package dev.assetgrid.node.cli;
 
 import dev.assetgrid.node.processing.Pipeline;
+import dev.assetgrid.node.processing.PipelineOptions;
+import dev.assetgrid.node.processing.assemble.AssembleOptions;
+import dev.assetgrid.node.processing.convert.ConvertOptions;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.optimize.CompressOptions;
 import dev.assetgrid.node.processing.optimize.LodOptions;
@@ -8,6 +11,9 @@ import dev.assetgrid.node.processing.optimize.OptimizeMeshOptions;
 import dev.assetgrid.node.processing.optimize.QuantizeOptions;
 import dev.assetgrid.node.processing.optimize.SimplifyOptions;
 import dev.assetgrid.node.processing.optimize.TangentsOptions;
+import dev.assetgrid.node.processing.texture.CompressTextureOptions;
+import dev.assetgrid.node.processing.texture.TextureResult;
+import dev.assetgrid.node.processing.thumbnail.ThumbnailOptions;
 import dev.assetgrid.shared.error.AssetGridException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,19 +25,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code process IN OUT}: the optimize-mesh recipe on local files, like gltfpack. */
+/** {@code process IN OUT}: the grid's recipe ({@link Pipeline#process}) on local files, like gltfpack. */
 @Command(name = "process", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Optimizes the meshes of a glTF model locally with the same stages a node runs for optimize-mesh tasks:",
-        "dedup, weld, tangents, simplify, LODs, vertex cache, overdraw, vertex fetch, quantization (KHR_mesh_quantization)",
-        "and EXT_meshopt_compression. Textures, materials, animations and unknown extensions are kept.",
-        "Writes one self-contained GLB. Exit code 0 on success, 1 when the input cannot be processed."},
-    footer = {"", "Example: java -jar node/target/assetgrid-node.jar process in.gltf out.glb --simplify 0.5 --report r.json"})
+        "Processes a model locally with the stages, in the order, a grid job runs them:",
+        "convert (non-glTF input) -> optimize-mesh -> compress-texture (--textures ktx2) -> assemble -> thumbnail (--thumbnail).",
+        "optimize-mesh: dedup, weld, tangents, simplify, LODs, vertex cache, overdraw, vertex fetch, quantization",
+        "(KHR_mesh_quantization) and EXT_meshopt_compression. Materials, animations and unknown extensions are kept.",
+        "Writes one self-contained GLB. Exit code 0 on success, 1 when the input cannot be processed, 2 on bad arguments."},
+    footer = {"", "Examples:",
+        "  java -jar node/target/assetgrid-node.jar process in.gltf out.glb --simplify 0.5 --report r.json",
+        "  java -jar node/target/assetgrid-node.jar process spot.obj spot.glb --textures ktx2 --thumbnail spot.png"})
 public final class ProcessCommand implements Callable<Integer> {
   @Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "IN", description = "Input model: .glb, or .gltf with its buffers and images beside it.")
+  @Parameters(index = "0", paramLabel = "IN", description = "Input model: .glb, .gltf (buffers and images beside it), or any format Assimp reads (OBJ + MTL, FBX, STL, "
+      + "PLY, DAE, 3DS...; side files such as MTL and textures are looked up in IN's folder).")
   Path in;
 
   @Parameters(index = "1", paramLabel = "OUT", description = "Output GLB file (parent directories are created).")
@@ -80,6 +90,51 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Write the stage report (counts, sizes, per-stage times) as JSON.")
   Path report;
 
+  @Option(names = "--default-texture", paramLabel = "FILE",
+      description = "Non-glTF input: base colour texture (relative to IN's folder) for materials that have UVs but no texture. "
+          + "Default: the only image file in IN's folder, if there is exactly one.")
+  String defaultTexture;
+
+  @Option(names = "--textures", paramLabel = "MODE",
+      description = "keep: images stay as they are; ktx2: compress every texture image to KTX2 (Basis Universal, "
+          + "KHR_texture_basisu; ETC1S for colour, UASTC for normal and data maps). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "keep")
+  String textures;
+
+  @Option(names = "--texture-mode", paramLabel = "CODEC",
+      description = "With --textures ktx2: auto (by role, see --textures), etc1s or uastc for every image. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "auto")
+  String textureMode;
+
+  @Option(names = "--texture-quality", paramLabel = "Q",
+      description = "With --textures ktx2: ETC1S quality, 1..255 (higher = better, larger). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "" + CompressTextureOptions.DEFAULT_ETC1S_QUALITY)
+  int textureQuality;
+
+  @Option(names = "--texture-max-size", paramLabel = "PX",
+      description = "With --textures ktx2: longest side of a texture in pixels, 4..16384, aspect ratio kept; 0 = no limit. "
+          + "Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+  int textureMaxSize;
+
+  @Option(names = "--texture-errors", paramLabel = "POLICY",
+      description = "With --textures ktx2, when an image cannot be compressed (corrupt, too large): fail (exit 1, naming the image) "
+          + "or keep the original image. Images in formats KTX2 cannot take (WebP, GIF...) are always kept. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "fail")
+  String textureErrors;
+
+  @Option(names = "--texture-fallback",
+      description = "With --textures ktx2: keep each PNG/JPEG as a fallback beside its KTX2 (viewers without KHR_texture_basisu "
+          + "still load the model; the file grows). Default: the KTX2 replaces the image and the extension is required.")
+  boolean textureFallback;
+
+  @Option(names = "--thumbnail", paramLabel = "FILE.png", description = "Render a PNG thumbnail of the output GLB (software renderer).")
+  Path thumbnail;
+
+  @Option(names = "--thumbnail-size", paramLabel = "N",
+      description = "With --thumbnail: width and height in pixels, 16..2048. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "" + ThumbnailOptions.DEFAULT_SIZE)
+  int thumbnailSize;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -97,22 +152,63 @@ public final class ProcessCommand implements Callable<Integer> {
     } catch (AssetGridException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Pipeline.Result r;
+    PipelineOptions pipeline = pipelineOptions(options);
+    Pipeline.Processed processed;
     try {
-      r = Pipeline.optimize(in, out, options);
+      processed = Pipeline.process(in, out, thumbnail, pipeline);
     } catch (AssetGridException e) {
       err.println("process: " + in + ": " + e.code() + ": " + e.getMessage());
       return 1;
     }
     if (report != null) {
-      Files.writeString(report, GltfReader.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()));
+      Files.writeString(report, GltfReader.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(processed.toJson()));
     }
+    Pipeline.Result r = processed.mesh();
     var rep = r.report();
     outw.printf("%s -> %s: %d -> %d bytes, %d -> %d triangles, %d -> %d vertices%n", in, out, r.inputBytes(), r.outputBytes(),
         rep.trianglesBefore(), rep.trianglesAfter(), rep.verticesBefore(), rep.verticesAfter());
     for (String s : rep.skipped()) {
       outw.println("  passed through: " + s);
     }
+    for (TextureResult t : processed.textures()) {
+      String label = TextureResult.label(t.image(), t.name());
+      outw.println(t.skipped() ? "  " + label + ": kept (" + t.code() + ": " + t.reason() + ")"
+          : "  " + label + ": " + t.compressed().mode() + ", " + t.compressed().bytesIn() + " -> " + t.compressed().bytesOut() + " bytes");
+    }
+    if (processed.thumbnail() != null) {
+      outw.printf("  thumbnail: %s (%dx%d)%n", thumbnail, processed.thumbnail().width(), processed.thumbnail().height());
+    }
     return 0;
+  }
+
+  /** The options of the stages around optimize-mesh; texture and thumbnail flags need their stage. */
+  private PipelineOptions pipelineOptions(OptimizeMeshOptions mesh) {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    boolean ktx2 = switch (textures) {
+      case "ktx2" -> true;
+      case "keep" -> false;
+      default -> throw new CommandLine.ParameterException(spec.commandLine(), "--textures must be ktx2 or keep: " + textures);
+    };
+    for (String flag : new String[] {"--texture-mode", "--texture-quality", "--texture-max-size", "--texture-errors",
+        "--texture-fallback"}) {
+      if (!ktx2 && parsed.hasMatchedOption(flag)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), flag + " needs --textures ktx2");
+      }
+    }
+    if (thumbnail == null && parsed.hasMatchedOption("--thumbnail-size")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--thumbnail-size needs --thumbnail");
+    }
+    try {
+      CompressTextureOptions tex = !ktx2 ? null : CompressTextureOptions.DEFAULTS
+          .withMode(CompressTextureOptions.Mode.fromWire(textureMode))
+          .withEtc1sQuality(textureQuality)
+          .withSize(textureMaxSize, CompressTextureOptions.DEFAULTS.powerOfTwo(), CompressTextureOptions.DEFAULTS.mipmaps())
+          .withOnError(CompressTextureOptions.OnError.fromWire(textureErrors));
+      ThumbnailOptions thumb = thumbnail == null ? null : ThumbnailOptions.DEFAULTS.withSize(thumbnailSize);
+      ConvertOptions convert = ConvertOptions.DEFAULTS.withDefaultTexture(defaultTexture);
+      return new PipelineOptions(convert, mesh, tex, new AssembleOptions(textureFallback), thumb);
+    } catch (AssetGridException | IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

@@ -1,15 +1,12 @@
 package dev.assetgrid.node.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.assemble.Assemble;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.texture.CompressTexture;
 import dev.assetgrid.node.processing.texture.CompressTextureOptions;
-import dev.assetgrid.node.processing.texture.CompressedTexture;
 import dev.assetgrid.node.processing.texture.TextureRole;
+import dev.assetgrid.node.processing.texture.TextureResult;
 import dev.assetgrid.node.processing.texture.TextureRoles;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -20,16 +17,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code compress-texture}: one image of the model → {@code texture-<k>.ktx2}.
+ * {@code compress-texture}: one image of the model → {@code texture-<k>.ktx2}, through
+ * {@link CompressTexture#compressImage} (the same entry point the local {@code process} command uses).
  *
  * <p>Params: {@code image} (required image index), {@code role} ({@code color|normal|data};
  * default from the material slots, {@link TextureRoles}), and every field of
- * {@link CompressTextureOptions}. Reads the converted model when there is one, else the original.
+ * {@link CompressTextureOptions}, including {@code onError} ({@code fail|keep}, default fail).
+ * Reads the converted model when there is one, else the original.
  *
- * <p>Result: {@code image, name, role, mode (etc1s|uastc|passthrough|skipped), widthIn, heightIn,
- * widthOut, heightOut, levels, hasAlpha, bytesIn, bytesOut, psnr, ms}. An image in a format that
- * cannot be compressed (WebP, GIF...) is skipped: no output, {@code mode: skipped} with a
- * {@code reason}, and assemble keeps it as it is. Every failure names the image.
+ * <p>Result: {@link TextureResult#toJson()}: {@code image, name, role, mode (etc1s|uastc|passthrough),
+ * widthIn, heightIn, widthOut, heightOut, levels, hasAlpha, bytesIn, bytesOut, psnr, ms}. An image in
+ * a format that cannot be compressed (WebP, GIF...), or with {@code onError: keep} one that fails for
+ * a non-retryable reason, is skipped: no output, {@code mode: skipped} with {@code reason} and
+ * {@code code}, and assemble keeps it as it is. Every failure names the image.
  */
 public final class CompressTextureHandler implements TaskHandler {
   private final CompressTexture stage;
@@ -55,43 +55,20 @@ public final class CompressTextureHandler implements TaskHandler {
     }
     int k = params.path("image").asInt();
     CompressTextureOptions options = CompressTextureOptions.fromJson(params);
+    TextureRole role = params.hasNonNull("role") ? TextureRole.fromWire(params.path("role").asText()) : null;
     GltfAsset asset = TaskInputs.readLatest(work, OutputNames.CONVERTED_GLB);
     work.progress().accept(0.1);
-    if (k >= asset.count("images")) {
-      throw new AssetGridException(ErrorCode.DATA_ERROR, "image " + k + " does not exist: the model has "
-          + asset.count("images") + " images");
+    if (work.cancelled().getAsBoolean()) {
+      throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled before encoding image " + k);
     }
-    String name = Assemble.describe(asset.element("images", k));
-    String label = "image " + k + (name == null ? "" : " '" + name + "'");
-    TextureRole role = params.hasNonNull("role")
-        ? TextureRole.fromWire(params.path("role").asText())
-        : TextureRoles.of(asset).getOrDefault(k, TextureRole.COLOR);
-    ObjectNode result = JsonNodeFactory.instance.objectNode();
-    result.put("image", k);
-    if (name != null) {
-      result.put("name", name);
-    }
-    CompressedTexture c;
-    try {
-      ImageData data = asset.imageBytes(k);
-      if (work.cancelled().getAsBoolean()) {
-        throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled before encoding " + label);
-      }
-      c = stage.compress(data.bytes(), role, options);
-    } catch (AssetGridException e) {
-      if (e.code() == ErrorCode.UNSUPPORTED_FORMAT) {
-        result.put("role", role.wire());
-        result.put("mode", "skipped");
-        result.put("reason", e.getMessage());
-        return new TaskResult(result, List.of());
-      }
-      throw new AssetGridException(e.code(), label + ": " + e.getMessage(), e.details(), e);
+    TextureResult r = stage.compressImage(asset, k, role, options);
+    if (r.skipped()) {
+      return new TaskResult(r.toJson(), List.of());
     }
     work.progress().accept(0.9);
     String outName = OutputNames.texture(k);
     Path out = work.workDir().resolve(outName);
-    Files.write(out, c.ktx2());
-    result.setAll(c.toJson());
-    return new TaskResult(result, List.of(new TaskResult.Output(outName, out, Assemble.KTX2_MIME)));
+    Files.write(out, r.compressed().ktx2());
+    return new TaskResult(r.toJson(), List.of(new TaskResult.Output(outName, out, Assemble.KTX2_MIME)));
   }
 }

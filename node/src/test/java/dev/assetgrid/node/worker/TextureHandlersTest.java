@@ -104,6 +104,35 @@ class TextureHandlersTest {
   }
 
   @Test
+  void onErrorKeepSkipsACorruptImageAndTheDefaultFailsNamingIt() throws Exception {
+    byte[] corrupt = png();
+    for (int i = 50; i < corrupt.length - 16; i++) {
+      corrupt[i] ^= 0x5a;
+    }
+    Path model = glb(corrupt, "image/png");
+    TaskResult r = new CompressTextureHandler().run(work("{'image':0,'onError':'keep'}",
+        Map.of(OutputNames.CONVERTED_GLB, model)));
+    assertThat(r.outputs()).isEmpty();
+    assertThat(r.result().path("mode").asText()).isEqualTo("skipped");
+    assertThat(r.result().path("code").asText()).isEqualTo("DATA_ERROR");
+    assertThat(r.result().path("reason").asText()).isNotBlank();
+    assertThat(r.result().path("name").asText()).isEqualTo("bricks");
+
+    assertThatThrownBy(() -> new CompressTextureHandler().run(work("{'image':0,'onError':'fail'}",
+        Map.of(OutputNames.CONVERTED_GLB, model))))
+        .isInstanceOf(AssetGridException.class)
+        .hasMessageStartingWith("image 0 'bricks': ");
+    assertThatThrownBy(() -> new CompressTextureHandler().run(work("{'image':0,'onError':'ignore'}",
+        Map.of(OutputNames.CONVERTED_GLB, model))))
+        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+
+    // assemble with no KTX2 for the skipped image keeps the original bytes
+    TaskResult a = new AssembleHandler().run(work("{}", Map.of(OutputNames.CONVERTED_GLB, model)));
+    GltfAsset out = new GltfReader().read(a.outputs().get(0).file());
+    assertThat(out.imageBytes(0).bytes()).isEqualTo(corrupt);
+  }
+
+  @Test
   void unsupportedFormatsAreSkippedWithoutOutput() throws Exception {
     byte[] webp = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'L', 0, 0, 0, 0};
     Path model = glb(webp, "image/webp");
@@ -111,6 +140,7 @@ class TextureHandlersTest {
     assertThat(r.outputs()).isEmpty();
     assertThat(r.result().path("mode").asText()).isEqualTo("skipped");
     assertThat(r.result().path("reason").asText()).contains("image/webp");
+    assertThat(r.result().path("code").asText()).isEqualTo("UNSUPPORTED_FORMAT");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.texture.Ktx2Info;
+import dev.assetgrid.node.processing.texture.TextureResult;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.nio.ByteBuffer;
@@ -278,11 +279,7 @@ public final class Assemble {
 
   /** Image name or uri (not data URIs), or null. */
   public static String describe(JsonNode image) {
-    if (image.hasNonNull("name")) {
-      return image.path("name").asText();
-    }
-    String uri = image.path("uri").asText(null);
-    return uri == null || uri.startsWith("data:") ? null : uri;
+    return TextureResult.imageName(image);
   }
 
   private static String name(String name) {

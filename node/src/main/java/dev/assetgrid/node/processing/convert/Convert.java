@@ -4,11 +4,18 @@ import dev.assetgrid.node.natives.ImageDecoder;
 import dev.assetgrid.node.natives.SceneImporter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
+import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.inspect.Inspect;
 import dev.assetgrid.node.processing.inspect.InspectReport;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +39,74 @@ import java.util.regex.Pattern;
  */
 public final class Convert {
   private static final Pattern EXTENSION = Pattern.compile("[a-z0-9]{1,12}");
+  private static final List<String> IMAGE_SUFFIXES =
+      List.of(".png", ".jpg", ".jpeg", ".tga", ".bmp", ".gif", ".psd", ".hdr", ".pnm", ".ppm", ".pgm");
   static final String GENERATOR = "assetgrid convert (Assimp)";
 
   private Convert() {}
+
+  /**
+   * Converts a model file whose side files sit under {@code sideFileDir}, as the convert task and
+   * the local {@code process} command do: the file is refused over {@code maxInputBytes} before it
+   * is read, and when {@code options} name no default texture and exactly one side file is an image
+   * ({@link #soleImage}), that image becomes the default texture (e.g. an OBJ without MTL shipped
+   * with its texture; the converter warns when it uses it).
+   *
+   * @param sideFiles the side files offered, by relative name under {@code sideFileDir} → file
+   * @throws AssetGridException as {@link #apply(byte[], String, String, ResourceResolver, ConvertOptions)};
+   *     GLTF_RESOURCE_MISSING when the model cannot be read
+   */
+  public static ConvertResult applyFile(Path model, String formatHint, String fileName, Path sideFileDir,
+      Map<String, Path> sideFiles, ConvertOptions options) {
+    byte[] bytes = readModel(model, options.maxInputBytes());
+    if (options.defaultTexture() == null) {
+      String only = soleImage(sideFiles);
+      if (only != null) {
+        options = options.withDefaultTexture(only);
+      }
+    }
+    return apply(bytes, formatHint, fileName, ResourceResolver.directory(sideFileDir), options);
+  }
+
+  /** The bytes of {@code file}, refused (INPUT_LIMIT_EXCEEDED) over {@code maxBytes} before reading. */
+  public static byte[] readModel(Path file, long maxBytes) {
+    try {
+      long size = Files.size(file);
+      if (size > maxBytes) {
+        throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "model of " + size + " bytes exceeds " + maxBytes);
+      }
+      try (InputStream in = Files.newInputStream(file)) {
+        return in.readNBytes((int) size);
+      }
+    } catch (NoSuchFileException e) {
+      throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "no such file: " + file);
+    } catch (IOException e) {
+      throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The name of the only side file that looks like an image (by name, else by its first bytes), or
+   * null when there are none or several.
+   */
+  public static String soleImage(Map<String, Path> sideFiles) {
+    List<String> images = new ArrayList<>();
+    for (Map.Entry<String, Path> f : sideFiles.entrySet()) {
+      String lower = f.getKey().toLowerCase(Locale.ROOT);
+      boolean image = IMAGE_SUFFIXES.stream().anyMatch(lower::endsWith);
+      if (!image && Files.isRegularFile(f.getValue())) {
+        try (InputStream s = Files.newInputStream(f.getValue())) {
+          image = ImageData.sniffMimeType(s.readNBytes(16)) != null;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      if (image) {
+        images.add(f.getKey());
+      }
+    }
+    return images.size() == 1 ? images.get(0) : null;
+  }
 
   /** {@link #apply(byte[], String, String, ResourceResolver, ConvertOptions)} without a file name. */
   public static ConvertResult apply(byte[] bytes, String formatHint, ResourceResolver sideFiles, ConvertOptions options) {

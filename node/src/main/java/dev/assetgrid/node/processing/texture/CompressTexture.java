@@ -4,6 +4,7 @@ import dev.assetgrid.node.natives.ImageDecoder;
 import dev.assetgrid.node.natives.LibKtxEncoder;
 import dev.assetgrid.node.natives.StbImageDecoder;
 import dev.assetgrid.node.natives.TextureEncoder;
+import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ImageHeader;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -51,6 +52,38 @@ public final class CompressTexture {
   /** The KTX2 bytes of {@code imageBytes}, with the native decoder and encoder. */
   public static byte[] apply(byte[] imageBytes, TextureRole role, CompressTextureOptions options) {
     return withNatives().compress(imageBytes, role, options).ktx2();
+  }
+
+  /**
+   * Image {@code k} of a model → KTX2, as the compress-texture task and the local pipeline run it.
+   * An image in a format that cannot be compressed (UNSUPPORTED_FORMAT: WebP, GIF...) is skipped;
+   * with {@link CompressTextureOptions.OnError#KEEP} so is one that fails for a reason a retry cannot
+   * fix (corrupt, over a limit...). A skipped image stays as it is in the model.
+   *
+   * @param role the role to encode with, or null for the one its material slots imply
+   *     ({@link TextureRoles}; COLOR when no material uses it)
+   * @throws AssetGridException DATA_ERROR when image {@code k} does not exist; otherwise the failure
+   *     of the image, its message prefixed with {@link TextureResult#label}
+   */
+  public TextureResult compressImage(GltfAsset asset, int k, TextureRole role, CompressTextureOptions options) {
+    Objects.requireNonNull(options, "options");
+    if (k < 0 || k >= asset.count("images")) {
+      throw new AssetGridException(ErrorCode.DATA_ERROR, "image " + k + " does not exist: the model has "
+          + asset.count("images") + " images");
+    }
+    String name = TextureResult.imageName(asset.element("images", k));
+    TextureRole used = role != null ? role : TextureRoles.of(asset).getOrDefault(k, TextureRole.COLOR);
+    try {
+      return new TextureResult(k, name, used, compress(asset.imageBytes(k).bytes(), used, options), null, null);
+    } catch (AssetGridException e) {
+      boolean keep = e.code() == ErrorCode.UNSUPPORTED_FORMAT
+          || options.onError() == CompressTextureOptions.OnError.KEEP && !e.code().retryable()
+          && e.code() != ErrorCode.TASK_CANCELLED;
+      if (keep) {
+        return new TextureResult(k, name, used, null, e.getMessage(), e.code());
+      }
+      throw new AssetGridException(e.code(), TextureResult.label(k, name) + ": " + e.getMessage(), e.details(), e);
+    }
   }
 
   /** Compresses one image and reports sizes, levels and quality. */

@@ -30,10 +30,14 @@ import java.util.Locale;
  * @param threads encoder threads, 1..64. Default 1: one task occupies one worker slot.
  * @param psnr transcode the result once and report the PSNR of level 0 against the (resized)
  *     source. Default true (a few ms per megapixel).
+ * @param onError what {@link CompressTexture#compressImage} does when an image cannot be compressed
+ *     for a reason a retry cannot fix (corrupt, too large...): {@code FAIL} the stage, naming the
+ *     image, or {@code KEEP} the original image and report it as skipped. Default FAIL. Images in
+ *     formats that cannot be compressed at all (WebP, GIF...) are always kept.
  */
 public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boolean powerOfTwo, boolean mipmaps,
     int etc1sQuality, int etc1sCompressionLevel, int uastcLevel, boolean uastcRdo, double uastcRdoQuality,
-    int zstdLevel, int threads, boolean psnr) {
+    int zstdLevel, int threads, boolean psnr, OnError onError) {
 
   /** Codec choice. */
   public enum Mode {
@@ -43,13 +47,31 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
       return name().toLowerCase(Locale.ROOT);
     }
 
-    static Mode fromWire(String s) {
+    public static Mode fromWire(String s) {
       for (Mode m : values()) {
         if (m.wire().equalsIgnoreCase(s)) {
           return m;
         }
       }
       throw new AssetGridException(ErrorCode.INVALID_REQUEST, "mode must be auto, etc1s or uastc: " + s);
+    }
+  }
+
+  /** What to do with an image that fails to compress. */
+  public enum OnError {
+    FAIL, KEEP;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static OnError fromWire(String s) {
+      for (OnError e : values()) {
+        if (e.wire().equalsIgnoreCase(s)) {
+          return e;
+        }
+      }
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "onError must be fail or keep: " + s);
     }
   }
 
@@ -65,7 +87,7 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
 
   public static final CompressTextureOptions DEFAULTS = new CompressTextureOptions(Mode.AUTO, DEFAULT_MAX_PIXELS, 0,
       false, true, DEFAULT_ETC1S_QUALITY, DEFAULT_ETC1S_COMPRESSION_LEVEL, DEFAULT_UASTC_LEVEL, false,
-      DEFAULT_UASTC_RDO_QUALITY, DEFAULT_ZSTD_LEVEL, DEFAULT_THREADS, true);
+      DEFAULT_UASTC_RDO_QUALITY, DEFAULT_ZSTD_LEVEL, DEFAULT_THREADS, true, OnError.FAIL);
 
   public CompressTextureOptions {
     if (mode == null) {
@@ -95,6 +117,9 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
     if (threads < 1 || threads > 64) {
       throw invalid("threads must be 1..64: " + threads);
     }
+    if (onError == null) {
+      throw invalid("onError is null");
+    }
   }
 
   /** Reads options from JSON (task params); absent fields take their defaults, unknown ones are ignored. */
@@ -116,7 +141,8 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
         j.path("uastcRdoQuality").asDouble(d.uastcRdoQuality),
         j.path("zstdLevel").asInt(d.zstdLevel),
         j.path("threads").asInt(d.threads),
-        j.path("psnr").asBoolean(d.psnr));
+        j.path("psnr").asBoolean(d.psnr),
+        j.hasNonNull("onError") ? OnError.fromWire(j.path("onError").asText()) : d.onError);
   }
 
   public ObjectNode toJson() {
@@ -134,25 +160,38 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
     o.put("zstdLevel", zstdLevel);
     o.put("threads", threads);
     o.put("psnr", psnr);
+    o.put("onError", onError.wire());
     return o;
   }
 
   /** A copy with another mode. */
   public CompressTextureOptions withMode(Mode m) {
     return new CompressTextureOptions(m, maxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality, etc1sCompressionLevel,
-        uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr);
+        uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError);
   }
 
   /** A copy with another size policy. */
   public CompressTextureOptions withSize(int newMaxSize, boolean newPowerOfTwo, boolean newMipmaps) {
     return new CompressTextureOptions(mode, maxPixels, newMaxSize, newPowerOfTwo, newMipmaps, etc1sQuality,
-        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr);
+        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError);
+  }
+
+  /** A copy with another error policy. */
+  public CompressTextureOptions withOnError(OnError newOnError) {
+    return new CompressTextureOptions(mode, maxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality,
+        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, newOnError);
+  }
+
+  /** A copy with another ETC1S quality (1..255). */
+  public CompressTextureOptions withEtc1sQuality(int newEtc1sQuality) {
+    return new CompressTextureOptions(mode, maxPixels, maxSize, powerOfTwo, mipmaps, newEtc1sQuality,
+        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError);
   }
 
   /** A copy with another pixel limit. */
   public CompressTextureOptions withMaxPixels(long newMaxPixels) {
     return new CompressTextureOptions(mode, newMaxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality,
-        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr);
+        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError);
   }
 
   private static AssetGridException invalid(String msg) {
