@@ -72,19 +72,35 @@ public final class Scheduler {
 
   // ---------------------------------------------------------------- lease
 
+  /**
+   * One statement: pick ready rows (skipping rows other transactions hold), lease them with a fresh
+   * token and the next attempt number, open their attempt rows, and mark their jobs running.
+   * Data-modifying CTEs run exactly once, referenced or not; {@code started} lists the jobs this
+   * lease started.
+   */
   private static final String LEASE_SQL = """
-      UPDATE tasks t
-         SET state = 'leased', attempt = t.attempt + 1, lease_owner = $1,
-             lease_token = gen_random_uuid()::text,
-             lease_expires_at = now() + ($4::bigint * interval '1 millisecond'),
-             leased_at = now(), started_at = coalesce(t.started_at, now()), progress = 0, updated_at = now()
-        FROM (SELECT id FROM tasks
-               WHERE state = 'queued' AND run_at <= now() AND type = ANY($2)
-               ORDER BY run_at, created_at
-               LIMIT $3
-               FOR UPDATE SKIP LOCKED) c
-       WHERE t.id = c.id
-      RETURNING t.id, t.job_id, t.name, t.type, t.params, t.attempt, t.lease_token, t.lease_expires_at, t.depends_on
+      WITH c AS (
+        SELECT id FROM tasks
+         WHERE state = 'queued' AND run_at <= now() AND type = ANY($2)
+         ORDER BY run_at, created_at
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED),
+      l AS (
+        UPDATE tasks t
+           SET state = 'leased', attempt = t.attempt + 1, lease_owner = $1,
+               lease_token = gen_random_uuid()::text,
+               lease_expires_at = now() + ($4::bigint * interval '1 millisecond'),
+               leased_at = now(), started_at = coalesce(t.started_at, now()), progress = 0, updated_at = now()
+          FROM c WHERE t.id = c.id
+        RETURNING t.id, t.job_id, t.name, t.type, t.params, t.attempt, t.lease_token, t.lease_expires_at),
+      a AS (
+        INSERT INTO task_attempts (task_id, attempt, node_id, lease_token)
+        SELECT id, attempt, $1, lease_token FROM l),
+      j AS (
+        UPDATE jobs SET state = 'running', started_at = coalesce(started_at, now()), updated_at = now()
+         WHERE id IN (SELECT job_id FROM l) AND state = 'queued'
+        RETURNING id)
+      SELECT l.*, (SELECT coalesce(array_agg(id), '{}') FROM j) AS started FROM l
       """;
 
   private static final String INPUTS_SQL = """
@@ -104,7 +120,7 @@ public final class Scheduler {
       return Future.succeededFuture(List.of());
     }
     JobEvents.Batch events = new JobEvents.Batch();
-    return pool.withTransaction(conn -> conn.preparedQuery(LEASE_SQL)
+    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery(LEASE_SQL)
         .execute(Tuple.of(r.nodeId(), r.capabilities().toArray(new String[0]), Math.min(r.freeSlots(), 64),
             settings.lease().toMillis()))
         .compose(rows -> {
@@ -114,28 +130,14 @@ public final class Scheduler {
           List<Row> leased = new ArrayList<>();
           rows.forEach(leased::add);
           UUID[] ids = leased.stream().map(x -> x.getUUID("id")).toArray(UUID[]::new);
-          List<Tuple> attempts = new ArrayList<>();
-          for (Row x : leased) {
-            attempts.add(Tuple.of(x.getUUID("id"), x.getInteger("attempt"), r.nodeId(), x.getString("lease_token")));
+          for (UUID started : leased.get(0).getArrayOfUUIDs("started")) {
+            events.record(conn, started, "job.started", new JsonObject());
           }
-          return conn.preparedQuery("INSERT INTO task_attempts (task_id, attempt, node_id, lease_token) VALUES ($1, $2, $3, $4)")
-              .executeBatch(attempts)
-              .compose(v -> conn.preparedQuery("""
-                  UPDATE jobs SET state = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-                   WHERE id IN (SELECT job_id FROM tasks WHERE id = ANY($1)) AND state = 'queued'
-                  RETURNING id""").execute(Tuple.of((Object) ids)))
-              .compose(started -> {
-                List<Future<Void>> evs = new ArrayList<>();
-                for (Row j : started) {
-                  evs.add(events.record(conn, j.getUUID("id"), "job.started", new JsonObject()));
-                }
-                for (Row x : leased) {
-                  evs.add(events.record(conn, x.getUUID("job_id"), "task.leased", new JsonObject()
-                      .put("task", x.getString("name")).put("attempt", x.getInteger("attempt")).put("node", r.nodeId())));
-                }
-                return Future.all(evs);
-              })
-              .compose(v -> conn.preparedQuery(INPUTS_SQL).execute(Tuple.of((Object) ids)))
+          for (Row x : leased) {
+            events.record(conn, x.getUUID("job_id"), "task.leased", new JsonObject()
+                .put("task", x.getString("name")).put("attempt", x.getInteger("attempt")).put("node", r.nodeId()));
+          }
+          return conn.preparedQuery(INPUTS_SQL).execute(Tuple.of((Object) ids))
               .map(inputRows -> {
                 Map<UUID, List<TaskInput>> inputs = new HashMap<>();
                 for (Row in : inputRows) {
@@ -247,11 +249,17 @@ public final class Scheduler {
     }
     JobEvents.Batch events = new JobEvents.Batch();
     boolean[] queued = {false};
-    return pool.withTransaction(conn -> conn.preparedQuery("""
-            UPDATE tasks SET state = 'succeeded', result = $4, finished_at = now(), progress = 1, updated_at = now(),
-                   lease_expires_at = NULL, error_code = NULL, error_message = NULL
-             WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased'
-            RETURNING job_id, name, type, cancel_requested""")
+    // the task and its attempt row end in one statement (fenced by attempt, token and state)
+    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery("""
+            WITH t AS (
+              UPDATE tasks SET state = 'succeeded', result = $4, finished_at = now(), progress = 1, updated_at = now(),
+                     lease_expires_at = NULL, error_code = NULL, error_message = NULL
+               WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased'
+              RETURNING id, attempt, job_id, name, type, cancel_requested),
+            a AS (
+              UPDATE task_attempts ta SET finished_at = now(), outcome = 'succeeded'
+                FROM t WHERE ta.task_id = t.id AND ta.attempt = t.attempt)
+            SELECT job_id, name, type, cancel_requested FROM t""")
         .execute(Tuple.of(taskId, c.attempt(), c.leaseToken(), c.result()))
         .compose(rs -> {
           if (rs.size() == 0) {
@@ -260,10 +268,7 @@ public final class Scheduler {
           Row t = rs.iterator().next();
           UUID jobId = t.getUUID("job_id");
           String name = t.getString("name");
-          return conn.preparedQuery("""
-                  UPDATE task_attempts SET finished_at = now(), outcome = 'succeeded'
-                   WHERE task_id = $1 AND attempt = $2""").execute(Tuple.of(taskId, c.attempt()))
-              .compose(v -> recordOutputs(conn, taskId, jobId, c.outputs()))
+          return recordOutputs(conn, taskId, jobId, c.outputs())
               .compose(v -> "inspect".equals(t.getString("type"))
                   ? conn.preparedQuery("UPDATE assets SET metadata = $2, updated_at = now() WHERE id = (SELECT asset_id FROM jobs WHERE id = $1)")
                       .execute(Tuple.of(jobId, c.result()))
@@ -283,25 +288,30 @@ public final class Scheduler {
                   RETURNING state""").execute(Tuple.of(jobId, taskId)))
               .compose(unlocked -> {
                 unlocked.forEach(r -> queued[0] |= "queued".equals(r.getString("state")));
+                // counts the task; the last one of a running job finishes the job and readies its asset
+                // (right-hand sides see the row as it was, RETURNING shows it as it is now)
                 return conn.preparedQuery("""
-                    UPDATE jobs SET tasks_done = tasks_done + 1, updated_at = now() WHERE id = $1
-                    RETURNING tasks_done, tasks_total, state, asset_id""").execute(Tuple.of(jobId));
+                    WITH j AS (
+                      UPDATE jobs SET tasks_done = tasks_done + 1, updated_at = now(),
+                             state = CASE WHEN tasks_done + 1 >= tasks_total AND state = 'running' THEN 'succeeded' ELSE state END,
+                             finished_at = CASE WHEN tasks_done + 1 >= tasks_total AND state = 'running' THEN now() ELSE finished_at END
+                       WHERE id = $1
+                      RETURNING tasks_done, tasks_total, state, asset_id),
+                    a AS (
+                      UPDATE assets SET status = 'ready', updated_at = now()
+                        FROM j WHERE assets.id = j.asset_id AND j.state = 'succeeded')
+                    SELECT tasks_done, tasks_total, state FROM j""").execute(Tuple.of(jobId));
               })
               .compose(jr -> {
                 Row j = jr.iterator().next();
                 int done = j.getInteger("tasks_done");
                 int total = j.getInteger("tasks_total");
-                Future<Void> f = events.record(conn, jobId, "job.progress", new JsonObject()
+                events.record(conn, jobId, "job.progress", new JsonObject()
                     .put("progress", total == 0 ? 1.0 : (double) done / total).put("tasksDone", done).put("tasksTotal", total));
-                if (done >= total && "running".equals(j.getString("state"))) {
-                  f = f.compose(v -> conn.preparedQuery("""
-                          UPDATE jobs SET state = 'succeeded', finished_at = now(), updated_at = now() WHERE id = $1""")
-                      .execute(Tuple.of(jobId)))
-                      .compose(v -> conn.preparedQuery("UPDATE assets SET status = 'ready', updated_at = now() WHERE id = $1")
-                          .execute(Tuple.of(j.getUUID("asset_id"))))
-                      .compose(v -> events.record(conn, jobId, "job.succeeded", new JsonObject()));
+                if ("succeeded".equals(j.getString("state"))) {
+                  events.record(conn, jobId, "job.succeeded", new JsonObject());
                 }
-                return f.map(v -> new CompleteReply(true, null));
+                return Future.succeededFuture(new CompleteReply(true, null));
               });
         }))
         .onSuccess(x -> {
@@ -406,7 +416,7 @@ public final class Scheduler {
     JobEvents.Batch events = new JobEvents.Batch();
     boolean[] requeued = {false};
     Tuple args = extraArg == null ? Tuple.of(taskId, token) : Tuple.of(taskId, token, extraArg);
-    return pool.withTransaction(conn -> conn.preparedQuery(
+    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery(
             "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks"
                 + " WHERE id = $1 AND lease_token = $2 AND state = 'leased' " + extraWhere + " FOR UPDATE")
         .execute(args)
@@ -521,7 +531,7 @@ public final class Scheduler {
   private Future<Integer> endLeases(String condition, Tuple args, TaskError error, String outcome) {
     JobEvents.Batch events = new JobEvents.Batch();
     int[] requeued = {0};
-    return pool.withTransaction(conn -> conn.preparedQuery(
+    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery(
             "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks WHERE state = 'leased' AND "
                 + condition + " ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED")
         .execute(args)
@@ -551,7 +561,7 @@ public final class Scheduler {
    */
   public Future<Boolean> cancelJob(UUID jobId) {
     JobEvents.Batch events = new JobEvents.Batch();
-    return pool.withTransaction(conn -> conn.preparedQuery("""
+    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery("""
             UPDATE jobs SET state = 'cancelled', finished_at = now(), updated_at = now(),
                    error_code = 'TASK_CANCELLED', error_message = 'cancelled on request'
              WHERE id = $1 AND state IN ('queued', 'running') RETURNING asset_id""").execute(Tuple.of(jobId))
@@ -576,7 +586,7 @@ public final class Scheduler {
    */
   public Future<Boolean> retryJob(UUID jobId) {
     JobEvents.Batch events = new JobEvents.Batch();
-    return pool.withTransaction(conn -> conn.preparedQuery("""
+    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery("""
             UPDATE jobs SET state = 'queued', finished_at = NULL, error_code = NULL, error_message = NULL, updated_at = now()
              WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING asset_id""").execute(Tuple.of(jobId))
         .compose(rs -> {

@@ -42,7 +42,7 @@ public final class AssetStore {
   public Future<JsonObject> createAssetWithJob(NewAsset a, PipelineSpec pipeline) {
     UUID assetId = Ids.newId();
     JobEvents.Batch events = new JobEvents.Batch();
-    return pool.withTransaction(conn -> conn.preparedQuery("""
+    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery("""
             INSERT INTO assets (id, name, format, sha256, size_bytes, tags) VALUES ($1, $2, $3, $4, $5, $6)""")
         .execute(Tuple.of(assetId, a.name(), a.format().wire(), a.sha256(), a.size(), a.tags().toArray(new String[0])))
         .compose(v -> {
@@ -63,7 +63,7 @@ public final class AssetStore {
   /** A new job over an existing asset; empty when the asset does not exist. */
   public Future<Optional<UUID>> createJob(UUID assetId, PipelineSpec pipeline) {
     JobEvents.Batch events = new JobEvents.Batch();
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT format FROM assets WHERE id = $1 FOR UPDATE")
+    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery("SELECT format FROM assets WHERE id = $1 FOR UPDATE")
         .execute(Tuple.of(assetId))
         .compose(rs -> {
           if (rs.size() == 0) {
