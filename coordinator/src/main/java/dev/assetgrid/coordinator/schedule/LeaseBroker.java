@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Long-poll: a lease request that finds nothing is parked until its {@code waitMs} runs out; any
  * wake (local enqueue, a wake published by another coordinator, the periodic tick for delayed
  * retries) re-tries the parked requests in arrival order.
+ *
+ * <p>Measured (2 cores, 1 node x 16 slots, 1000 no-op tasks): 197 tasks/s, lease-to-done p50 33 ms,
+ * the node's own time 10 ms. Tried and dropped: one broker per core plus a pool spread over the
+ * event loops gave 185 tasks/s (the machine is CPU-bound, not one event loop); the next step is
+ * batching leases and completions across requests.
  */
 public final class LeaseBroker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseBroker.class);
