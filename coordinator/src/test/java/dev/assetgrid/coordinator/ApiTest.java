@@ -210,6 +210,35 @@ class ApiTest {
   }
 
   @Test
+  void listsFilterAndPageWithAKeysetCursor() throws Exception {
+    String tag = "page" + System.nanoTime();
+    Path f = Files.write(dataDir.resolve("list.glb"), TinyGlb.triangle());
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r = grid.upload(f, "tags=" + tag + "&name=list-" + i + "_x");
+      ids.add(new JsonObject(r.body()).getJsonObject("asset").getString("id"));
+    }
+    List<String> seen = new ArrayList<>();
+    String next = null;
+    do {
+      JsonObject page = new JsonObject(grid.get("/v1/assets?tag=" + tag + "&limit=2"
+          + (next == null ? "" : "&after=" + next)).body());
+      page.getJsonArray("items").forEach(a -> seen.add(((JsonObject) a).getString("id")));
+      next = page.getString("next");
+    } while (next != null);
+    java.util.Collections.reverse(ids);
+    assertThat(seen).as("newest first, each once").isEqualTo(ids);
+    JsonObject byName = new JsonObject(grid.get("/v1/assets?tag=" + tag + "&q=list-1_").body());
+    assertThat(byName.getJsonArray("items")).hasSize(1);
+    assertThat(new JsonObject(grid.get("/v1/assets?tag=" + tag + "&format=stl").body()).getJsonArray("items")).isEmpty();
+    JsonObject jobs = new JsonObject(grid.get("/v1/jobs?assetId=" + ids.get(0)).body());
+    assertThat(jobs.getJsonArray("items")).hasSize(1);
+    assertProblem(grid.get("/v1/assets?limit=0"), 400, "INVALID_REQUEST");
+    assertProblem(grid.get("/v1/assets?after=garbage"), 400, "INVALID_REQUEST");
+    assertProblem(grid.get("/v1/assets?createdFrom=yesterday"), 400, "INVALID_REQUEST");
+  }
+
+  @Test
   void idempotencyKeyReplaysTheFirstAnswer() throws Exception {
     Path f = Files.write(dataDir.resolve("idem.glb"), TinyGlb.triangle());
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=idem.glb")))

@@ -81,6 +81,8 @@ public final class ApiVerticle extends VerticleBase {
     r.get("/ready").handler(this::ready);
 
     r.post("/v1/assets").handler(this::upload);
+    r.get("/v1/assets").handler(this::listAssets);
+    r.get("/v1/jobs").handler(this::listJobs);
     r.get("/v1/assets/:id").handler(this::getAsset);
     r.get("/v1/assets/:id/files/:name").handler(this::getFile);
     r.post("/v1/assets/:id/jobs").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::newJob);
@@ -191,6 +193,68 @@ public final class ApiVerticle extends VerticleBase {
     }
     return assets.createAssetWithJob(new AssetStore.NewAsset(name, primary.format(), primary.blob().sha256(),
         primary.blob().size(), tags, files), pipeline);
+  }
+
+  /** Largest page of a list endpoint. */
+  static final int MAX_PAGE = 500;
+
+  private void listAssets(RoutingContext ctx) {
+    try {
+      var q = new AssetStore.AssetQuery(param(ctx, "tag"), param(ctx, "format"), param(ctx, "status"),
+          param(ctx, "q"), time(ctx, "createdFrom"), time(ctx, "createdBefore"));
+      assets.listAssets(q, cursor(ctx), limit(ctx))
+          .onSuccess(page -> json(ctx, 200, page))
+          .onFailure(e -> Problems.send(ctx, e));
+    } catch (AssetGridException e) {
+      Problems.send(ctx, e);
+    }
+  }
+
+  private void listJobs(RoutingContext ctx) {
+    try {
+      String asset = param(ctx, "assetId");
+      UUID assetId = asset == null ? null : Ids.parse(asset);
+      if (asset != null && assetId == null) {
+        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "assetId is not an id");
+      }
+      assets.listJobs(param(ctx, "state"), assetId, cursor(ctx), limit(ctx))
+          .onSuccess(page -> json(ctx, 200, page))
+          .onFailure(e -> Problems.send(ctx, e));
+    } catch (AssetGridException e) {
+      Problems.send(ctx, e);
+    }
+  }
+
+  private static String param(RoutingContext ctx, String name) {
+    String v = ctx.request().getParam(name);
+    return v == null || v.isBlank() ? null : v;
+  }
+
+  private static java.time.OffsetDateTime time(RoutingContext ctx, String name) {
+    String v = param(ctx, name);
+    try {
+      return v == null ? null : java.time.OffsetDateTime.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, name + " must be an ISO-8601 time with offset");
+    }
+  }
+
+  private static AssetStore.Cursor cursor(RoutingContext ctx) {
+    String v = param(ctx, "after");
+    return v == null ? null : AssetStore.Cursor.decode(v);
+  }
+
+  private static int limit(RoutingContext ctx) {
+    String v = param(ctx, "limit");
+    try {
+      int n = v == null ? 50 : Integer.parseInt(v);
+      if (n < 1 || n > MAX_PAGE) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "limit must be 1.." + MAX_PAGE);
+    }
   }
 
   private void getAsset(RoutingContext ctx) {

@@ -103,15 +103,22 @@ public final class Scheduler {
       SELECT l.*, (SELECT coalesce(array_agg(id), '{}') FROM j) AS started FROM l
       """;
 
+  /**
+   * Inputs of leased tasks: the asset's original and side files, and the outputs of the tasks each
+   * depends on. An output shadows a side file of the same name (the derived file is what the stage
+   * asked for).
+   */
   private static final String INPUTS_SQL = """
-      SELECT t.id AS task_id, f.name, f.sha256, f.size_bytes
-        FROM tasks t JOIN jobs j ON j.id = t.job_id
-        JOIN asset_files f ON f.asset_id = j.asset_id AND f.role IN ('original', 'side')
-       WHERE t.id = ANY($1)
-      UNION ALL
-      SELECT t.id, o.name, o.sha256, o.size_bytes
-        FROM tasks t JOIN task_outputs o ON o.task_id = ANY(t.depends_on)
-       WHERE t.id = ANY($1)
+      SELECT DISTINCT ON (task_id, name) task_id, name, sha256, size_bytes FROM (
+        SELECT t.id AS task_id, f.name, f.sha256, f.size_bytes, 1 AS rank
+          FROM tasks t JOIN jobs j ON j.id = t.job_id
+          JOIN asset_files f ON f.asset_id = j.asset_id AND f.role IN ('original', 'side')
+         WHERE t.id = ANY($1)
+        UNION ALL
+        SELECT t.id, o.name, o.sha256, o.size_bytes, 0
+          FROM tasks t JOIN task_outputs o ON o.task_id = ANY(t.depends_on)
+         WHERE t.id = ANY($1)) x
+      ORDER BY task_id, name, rank
       """;
 
   /** Leases up to {@code freeSlots} ready tasks of the node's types; empty when none is ready. */

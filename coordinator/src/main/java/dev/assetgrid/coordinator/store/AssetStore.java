@@ -203,6 +203,83 @@ public final class AssetStore {
     return pool.query("SELECT 1").execute().mapEmpty();
   }
 
+  /** Filters of {@code GET /v1/assets}; null fields do not filter. */
+  public record AssetQuery(String tag, String format, String status, String nameContains,
+      java.time.OffsetDateTime createdFrom, java.time.OffsetDateTime createdBefore) {}
+
+  /** A keyset position: the (created_at, id) of the last row of the previous page. */
+  public record Cursor(java.time.OffsetDateTime createdAt, UUID id) {
+    public String encode() {
+      return java.util.Base64.getUrlEncoder().withoutPadding()
+          .encodeToString((createdAt + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Decodes a cursor; an unreadable one is an INVALID_REQUEST. */
+    public static Cursor decode(String s) {
+      try {
+        String[] p = new String(java.util.Base64.getUrlDecoder().decode(s), java.nio.charset.StandardCharsets.UTF_8)
+            .split("\\|", 2);
+        return new Cursor(java.time.OffsetDateTime.parse(p[0]), UUID.fromString(p[1]));
+      } catch (RuntimeException e) {
+        throw new dev.assetgrid.shared.error.AssetGridException(dev.assetgrid.shared.error.ErrorCode.INVALID_REQUEST,
+            "bad cursor");
+      }
+    }
+  }
+
+  /** A page of assets, newest first: {items, next}. */
+  public Future<JsonObject> listAssets(AssetQuery q, Cursor after, int limit) {
+    String like = q.nameContains() == null ? null
+        : "%" + q.nameContains().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    return pool.preparedQuery("""
+            SELECT * FROM assets
+             WHERE ($1::text IS NULL OR $1 = ANY(tags))
+               AND ($2::text IS NULL OR format = $2)
+               AND ($3::text IS NULL OR status = $3)
+               AND ($4::text IS NULL OR name ILIKE $4)
+               AND ($5::timestamptz IS NULL OR created_at >= $5)
+               AND ($6::timestamptz IS NULL OR created_at < $6)
+               AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
+             ORDER BY created_at DESC, id DESC
+             LIMIT $9""")
+        .execute(Tuple.of(q.tag(), q.format(), q.status(), like, q.createdFrom(), q.createdBefore(),
+            after == null ? null : after.createdAt(), after == null ? null : after.id(), limit + 1))
+        .map(rs -> page(rs, limit, AssetStore::assetJson));
+  }
+
+  /** A page of jobs, newest first, optionally of one state or one asset: {items, next}. */
+  public Future<JsonObject> listJobs(String state, UUID assetId, Cursor after, int limit) {
+    return pool.preparedQuery("""
+            SELECT * FROM jobs
+             WHERE ($1::text IS NULL OR state = $1)
+               AND ($2::uuid IS NULL OR asset_id = $2)
+               AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+             ORDER BY created_at DESC, id DESC
+             LIMIT $5""")
+        .execute(Tuple.of(state, assetId, after == null ? null : after.createdAt(), after == null ? null : after.id(),
+            limit + 1))
+        .map(rs -> page(rs, limit, AssetStore::jobJson));
+  }
+
+  private static JsonObject page(io.vertx.sqlclient.RowSet<Row> rs, int limit, java.util.function.Function<Row, JsonObject> f) {
+    JsonArray items = new JsonArray();
+    Row last = null;
+    int n = 0;
+    boolean more = false;
+    for (Row r : rs) {
+      if (n == limit) {
+        more = true;
+        break;
+      }
+      items.add(f.apply(r));
+      last = r;
+      n++;
+    }
+    String next = more && last != null
+        ? new Cursor(last.getOffsetDateTime("created_at"), last.getUUID("id")).encode() : null;
+    return new JsonObject().put("items", items).put("next", next);
+  }
+
   /** The answer first given to a POST with this Idempotency-Key, if any: {status, body}. */
   public Future<Optional<JsonObject>> idempotentReply(String key, String method, String path) {
     return pool.preparedQuery("SELECT status, body FROM idempotency_keys WHERE key = $1 AND method = $2 AND path = $3")
