@@ -16,8 +16,9 @@ import java.util.UUID;
  *
  * <pre>
  * convert? ─▶ inspect ─┬▶ validate
- *                      ├▶ optimize-mesh ────────────┐
- *                      ├▶ compress-texture × k ─────┴▶ assemble ─▶ thumbnail
+ *                      ├▶ optimize-mesh ─┬──────────┬▶ assemble
+ *                      ├▶ compress-texture × k ─────┘
+ *                      │                 └▶ thumbnail
  *                      └▶ noop
  * </pre>
  * Ordering constraints, each for a reason:
@@ -76,8 +77,8 @@ public final class JobPlanner {
           addIf(deps, ids, TaskType.COMPRESS_TEXTURE);
         }
         case THUMBNAIL -> {
-          if (ids.containsKey(TaskType.ASSEMBLE)) {
-            deps.add(ids.get(TaskType.ASSEMBLE));
+          if (ids.containsKey(TaskType.OPTIMIZE_MESH)) {
+            deps.add(ids.get(TaskType.OPTIMIZE_MESH));
           } else {
             addIf(deps, ids, TaskType.INSPECT);
           }

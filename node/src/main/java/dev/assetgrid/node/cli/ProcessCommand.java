@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "process", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Processes a model locally with the stages, in the order, a grid job runs them:",
-        "convert (non-glTF input) -> optimize-mesh -> compress-texture (--textures ktx2) -> assemble -> thumbnail (--thumbnail).",
+        "convert (non-glTF input) -> optimize-mesh -> compress-texture (--textures ktx2) -> assemble; thumbnail (--thumbnail)",
+        "renders the optimized mesh with its original textures.",
         "optimize-mesh: dedup, weld, tangents, simplify, LODs, vertex cache, overdraw, vertex fetch, quantization",
         "(KHR_mesh_quantization) and EXT_meshopt_compression. Materials, animations and unknown extensions are kept.",
         "Writes one self-contained GLB. Exit code 0 on success, 1 when the input cannot be processed, 2 on bad arguments."},

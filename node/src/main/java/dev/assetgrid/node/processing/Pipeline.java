@@ -41,7 +41,8 @@ import java.util.stream.Stream;
  * points the handlers call:
  *
  * <pre>
- * convert? ─▶ inspect ─▶ optimize-mesh ─▶ compress-texture × k ─▶ assemble ─▶ write GLB ─▶ thumbnail?
+ * convert? ─▶ inspect ─▶ optimize-mesh ─┬▶ compress-texture × k ─▶ assemble ─▶ write GLB
+ *                                       └▶ thumbnail?
  * </pre>
  * <ul>
  *   <li>convert ({@link Convert#applyFile}) only when the input is not glTF: every later stage reads glTF.</li>
@@ -51,8 +52,9 @@ import java.util.stream.Stream;
  *       keep images and their indices, so the KTX2 files fit the optimized model, as the grid's
  *       assemble puts textures made from the converted model into {@code mesh.glb}.</li>
  *   <li>assemble ({@link Assemble#assemble}) with every KTX2; skipped images stay as they are.</li>
- *   <li>thumbnail ({@link Thumbnail#render}) renders the written GLB read back, as the grid's
- *       thumbnail task renders {@code optimized.glb}.</li>
+ *   <li>thumbnail ({@link Thumbnail#render}) renders the optimized mesh written and read back, with
+ *       its original textures (the rasterizer cannot decode KTX2), as the grid's thumbnail task
+ *       renders {@code mesh.glb}.</li>
  * </ul>
  * Defaults live in the stages' option records. {@link #optimize} is the mesh-only part that the
  * optimize-mesh task runs.
@@ -172,6 +174,15 @@ public final class Pipeline {
     OptimizeMeshReport meshReport = OptimizeMesh.apply(asset, options.mesh());
     t = lap(times, "optimizeMesh", t);
 
+    ThumbnailImage thumbnail = null;
+    if (options.thumbnail() != null) {
+      // like the grid's thumbnail task: the optimized mesh as written, with its original textures
+      byte[] meshGlb = GlbWriter.write(asset);
+      thumbnail = Thumbnail.render(new GltfReader().read(meshGlb, ResourceResolver.none()), options.thumbnail());
+      write(thumbnailPng, thumbnail.toPng());
+      t = lap(times, "thumbnail", t);
+    }
+
     List<TextureResult> textures = new ArrayList<>();
     List<Assemble.ImageChange> changes = new ArrayList<>();
     if (options.textures() != null) {
@@ -201,12 +212,6 @@ public final class Pipeline {
     t = lap(times, "writeGlb", t);
     Result mesh = new Result(meshReport, inputBytes(in, asset, convertReport), glb.length, readMillis, times.get("writeGlb"));
 
-    ThumbnailImage thumbnail = null;
-    if (options.thumbnail() != null) {
-      thumbnail = Thumbnail.render(new GltfReader().read(glb, ResourceResolver.none()), options.thumbnail());
-      write(thumbnailPng, thumbnail.toPng());
-      lap(times, "thumbnail", t);
-    }
     return new Processed(mesh, convertReport, textures, changes, thumbnail, times);
   }
 

@@ -34,8 +34,9 @@ public final class ThumbnailHandler implements TaskHandler {
   @Override
   public TaskResult run(TaskWork work) throws Exception {
     ThumbnailOptions options = ThumbnailOptions.fromJson(work.params());
-    GltfAsset asset = TaskInputs.readLatest(work, OutputNames.OPTIMIZED_GLB, OutputNames.MESH_GLB,
-        OutputNames.CONVERTED_GLB);
+    // the optimized mesh with its original textures: the rasterizer cannot decode the KTX2 images of
+    // optimized.glb, and assemble changes nothing else, so the picture is the same and textured
+    GltfAsset asset = TaskInputs.readLatest(work, OutputNames.MESH_GLB, OutputNames.CONVERTED_GLB);
     work.progress().accept(0.2);
     long t0 = System.nanoTime();
     ThumbnailImage image = Thumbnail.render(asset, options);

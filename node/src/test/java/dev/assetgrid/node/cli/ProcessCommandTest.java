@@ -97,10 +97,23 @@ class ProcessCommandTest {
     assertThat(thumb.getWidth()).isEqualTo(96);
     assertThat(thumb.getHeight()).isEqualTo(96);
     assertThat(opaquePixels(thumb)).as("the box covers part of the frame").isGreaterThan(96 * 96 / 10);
+    int colored = 0;
+    for (int y = 0; y < 96; y++) {
+      for (int x = 0; x < 96; x++) {
+        int p = thumb.getRGB(x, y);
+        int red = (p >> 16) & 0xff;
+        int green = (p >> 8) & 0xff;
+        int blue = p & 0xff;
+        if ((p >>> 24) > 0 && (Math.abs(red - green) > 24 || Math.abs(green - blue) > 24)) {
+          colored++;
+        }
+      }
+    }
+    assertThat(colored).as("rendered with its original texture, not the plain material color").isGreaterThan(96 * 96 / 50);
 
     JsonNode r = GltfReader.JSON.readTree(report.toFile());
-    assertThat(fieldNames(r.path("pipelineMillis"))).containsExactly("read", "inspect", "optimizeMesh", "compressTextures",
-        "assemble", "writeGlb", "thumbnail", "total");
+    assertThat(fieldNames(r.path("pipelineMillis"))).containsExactly("read", "inspect", "optimizeMesh", "thumbnail",
+        "compressTextures", "assemble", "writeGlb", "total");
     assertThat(r.path("textures")).hasSize(1);
     assertThat(r.path("textures").get(0).path("mode").asText()).isEqualTo("etc1s");
     assertThat(r.path("textures").get(0).path("role").asText()).isEqualTo("color");

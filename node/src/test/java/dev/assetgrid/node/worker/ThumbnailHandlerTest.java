@@ -61,6 +61,16 @@ class ThumbnailHandlerTest {
   }
 
   @Test
+  void rendersTheMeshWithItsOriginalTexturesNotTheKtx2Assembly() throws Exception {
+    Path original = Files.write(dir.resolve("original"), triangleGlb());
+    Path assembled = Files.write(dir.resolve("optimized.glb"), new byte[] {9, 9, 9}); // must not be read
+    Path mesh = Files.write(dir.resolve("mesh.glb"), triangleGlb());
+    TaskResult r = new ThumbnailHandler().run(work("{'size':32}", Map.of(OutputNames.ORIGINAL, original,
+        OutputNames.OPTIMIZED_GLB, assembled, OutputNames.MESH_GLB, mesh)));
+    assertThat(r.result().path("coverage").asDouble()).isPositive();
+  }
+
+  @Test
   void writesATurntableStripWhenAsked() throws Exception {
     Path original = Files.write(dir.resolve("original"), triangleGlb());
     TaskResult r = new ThumbnailHandler().run(work("{'size':32,'turntableViews':4}", Map.of(OutputNames.ORIGINAL, original)));
