@@ -84,4 +84,26 @@ class PipelineGridTest {
     JsonObject validation = new JsonObject(new String(file(assetId, "validation.json")));
     assertThat(validation.getJsonObject("issues").getInteger("numErrors")).isZero();
   }
+
+  @Test
+  void nonGltfUploadIsConvertedAndLaterStagesReadTheConvertedModel() throws Exception {
+    Path stl = Corpus.root().resolve("stl/Spider_binary.stl");
+    String jobId = grid.submit(stl, "pipeline=optimize-mesh,thumbnail");
+    JsonObject job = grid.awaitJob(jobId, Duration.ofMinutes(4));
+    assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
+    JsonArray tasks = job.getJsonArray("tasks");
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      names.add(tasks.getJsonObject(i).getString("name"));
+    }
+    assertThat(names).containsExactlyInAnyOrder("convert", "inspect", "optimize-mesh", "assemble", "thumbnail");
+    String assetId = job.getString("assetId");
+    JsonObject asset = new JsonObject(grid.get("/v1/assets/" + assetId).body());
+    assertThat(asset.getString("format")).isEqualTo("stl");
+    assertThat(asset.getJsonObject("metadata").getLong("triangles")).isEqualTo(1368);
+    Path glb = Files.write(dataDir.resolve("spider.glb"), file(assetId, "optimized.glb"));
+    KhronosValidator.Report report = KhronosValidator.require().validate(glb);
+    assertThat(report.numErrors()).as(report.messages().toString()).isZero();
+    assertThat(ImageIO.read(new ByteArrayInputStream(file(assetId, "thumbnail.png"))).getWidth()).isEqualTo(512);
+  }
 }

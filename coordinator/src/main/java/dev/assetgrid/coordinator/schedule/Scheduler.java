@@ -104,20 +104,26 @@ public final class Scheduler {
       """;
 
   /**
-   * Inputs of leased tasks: the asset's original and side files, and the outputs of the tasks each
-   * depends on. An output shadows a side file of the same name (the derived file is what the stage
-   * asked for).
+   * Inputs of leased tasks: the asset's original and side files, and the outputs of every task each
+   * one depends on, directly or not (optimize-mesh reads convert's GLB through inspect). A nearer
+   * ancestor's output shadows a farther one's of the same name, and any output shadows a side file
+   * of the same name (the derived file is what the stage asked for).
    */
   private static final String INPUTS_SQL = """
+      WITH RECURSIVE anc(task_id, anc_id, depth) AS (
+        SELECT t.id, d, 1 FROM tasks t, unnest(t.depends_on) AS d WHERE t.id = ANY($1)
+        UNION
+        SELECT anc.task_id, d, anc.depth + 1
+          FROM anc JOIN tasks p ON p.id = anc.anc_id, unnest(p.depends_on) AS d
+         WHERE anc.depth < 64)
       SELECT DISTINCT ON (task_id, name) task_id, name, sha256, size_bytes FROM (
-        SELECT t.id AS task_id, f.name, f.sha256, f.size_bytes, 1 AS rank
+        SELECT t.id AS task_id, f.name, f.sha256, f.size_bytes, 1000 AS rank
           FROM tasks t JOIN jobs j ON j.id = t.job_id
           JOIN asset_files f ON f.asset_id = j.asset_id AND f.role IN ('original', 'side')
          WHERE t.id = ANY($1)
         UNION ALL
-        SELECT t.id, o.name, o.sha256, o.size_bytes, 0
-          FROM tasks t JOIN task_outputs o ON o.task_id = ANY(t.depends_on)
-         WHERE t.id = ANY($1)) x
+        SELECT anc.task_id, o.name, o.sha256, o.size_bytes, anc.depth
+          FROM anc JOIN task_outputs o ON o.task_id = anc.anc_id) x
       ORDER BY task_id, name, rank
       """;
 
