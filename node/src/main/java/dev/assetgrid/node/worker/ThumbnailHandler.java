@@ -31,9 +31,33 @@ public final class ThumbnailHandler implements TaskHandler {
     return TaskType.THUMBNAIL;
   }
 
+  /**
+   * A thumbnail is a preview: by default ({@code onError: "skip"}) a model the renderer cannot draw
+   * (Draco geometry, a limit exceeded, unreadable data) ends the task successfully without a
+   * picture, so the job still delivers its optimized model; {@code onError: "fail"} fails the task.
+   * Bad options always fail.
+   */
   @Override
   public TaskResult run(TaskWork work) throws Exception {
     ThumbnailOptions options = ThumbnailOptions.fromJson(work.params());
+    boolean skipOnError = !"fail".equals(work.params().path("onError").asText("skip"));
+    try {
+      return render(work, options);
+    } catch (AssetGridException e) {
+      ErrorCode c = e.code();
+      boolean drawable = c == ErrorCode.INVALID_REQUEST || c == ErrorCode.TASK_CANCELLED || c.retryable();
+      if (!skipOnError || drawable) {
+        throw e;
+      }
+      ObjectNode result = JsonNodeFactory.instance.objectNode();
+      result.put("skipped", true);
+      result.put("code", c.name());
+      result.put("reason", e.getMessage());
+      return new TaskResult(result, List.of());
+    }
+  }
+
+  private TaskResult render(TaskWork work, ThumbnailOptions options) throws Exception {
     // the optimized mesh with its original textures: the rasterizer cannot decode the KTX2 images of
     // optimized.glb, and assemble changes nothing else, so the picture is the same and textured
     GltfAsset asset = TaskInputs.readLatest(work, OutputNames.MESH_GLB, OutputNames.CONVERTED_GLB);

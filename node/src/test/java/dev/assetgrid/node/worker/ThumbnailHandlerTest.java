@@ -82,7 +82,7 @@ class ThumbnailHandlerTest {
   }
 
   @Test
-  void failsWithoutRetryOnBadParamsAndDraco() throws Exception {
+  void badParamsFailDracoIsSkippedUnlessAskedToFail() throws Exception {
     Path original = Files.write(dir.resolve("original"), triangleGlb());
     assertThatThrownBy(() -> new ThumbnailHandler().run(work("{'size':1}", Map.of(OutputNames.ORIGINAL, original))))
         .isInstanceOfSatisfying(AssetGridException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
@@ -90,10 +90,15 @@ class ThumbnailHandlerTest {
     String draco = TestAssets.TRIANGLE_JSON.replace("'asset':{'version':'2.0'}",
         "'asset':{'version':'2.0'},'extensionsUsed':['KHR_draco_mesh_compression']");
     Path dracoFile = Files.write(dir.resolve("draco.glb"), TestAssets.glb(draco, TestAssets.triangleBin()));
-    assertThatThrownBy(() -> new ThumbnailHandler().run(work("{}", Map.of(OutputNames.ORIGINAL, dracoFile))))
+    assertThatThrownBy(() -> new ThumbnailHandler().run(work("{'onError':'fail'}", Map.of(OutputNames.ORIGINAL, dracoFile))))
         .isInstanceOfSatisfying(AssetGridException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_FORMAT);
           assertThat(e.retryable()).isFalse();
         });
+    // by default an undrawable model is a skipped preview, not a failed job
+    TaskResult skipped = new ThumbnailHandler().run(work("{}", Map.of(OutputNames.ORIGINAL, dracoFile)));
+    assertThat(skipped.outputs()).isEmpty();
+    assertThat(skipped.result().path("skipped").asBoolean()).isTrue();
+    assertThat(skipped.result().path("code").asText()).isEqualTo("UNSUPPORTED_FORMAT");
   }
 }
