@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.AccessorInfo;
 import dev.assetgrid.node.processing.gltf.Accessors;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.node.processing.gltf.Mat4;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ImageHeader;
 import dev.assetgrid.node.processing.inspect.InspectReport.Bounds;
@@ -206,7 +207,7 @@ public final class Inspect {
       }
       Set<Integer> visited = new HashSet<>();
       for (int r : roots) {
-        visit(r, identity(), visited, 0);
+        visit(r, Mat4.identity(), visited, 0);
       }
     }
 
@@ -215,7 +216,7 @@ public final class Inspect {
       if (!node.isObject() || depth > MAX_DEPTH || !visited.add(nodeIndex)) {
         return; // invalid hierarchies (cycles, shared children) are the validator's business
       }
-      double[] world = multiply(parent, local(node));
+      double[] world = Mat4.multiply(parent, Mat4.local(node));
       JsonNode meshRef = node.path("mesh");
       if (meshRef.canConvertToInt() && meshRef.asInt() >= 0 && meshRef.asInt() < meshTriangles.length) {
         int mesh = meshRef.asInt();
@@ -227,7 +228,7 @@ public final class Inspect {
           addMeshBounds(mesh, world);
         } else {
           for (double[] inst : instances) {
-            addMeshBounds(mesh, multiply(world, inst));
+            addMeshBounds(mesh, Mat4.multiply(world, inst));
           }
         }
       }
@@ -263,7 +264,7 @@ public final class Inspect {
         double[] tt = t == null ? new double[] {0, 0, 0} : new double[] {t[3 * i], t[3 * i + 1], t[3 * i + 2]};
         double[] rr = r == null ? new double[] {0, 0, 0, 1} : new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]};
         double[] ss = s == null ? new double[] {1, 1, 1} : new double[] {s[3 * i], s[3 * i + 1], s[3 * i + 2]};
-        out.add(trs(tt, rr, ss));
+        out.add(Mat4.trs(tt, rr, ss));
       }
       return out;
     }
@@ -328,70 +329,6 @@ public final class Inspect {
   }
 
   // ------------------------------------------------------------ column-major 4x4 matrices
-
-  static double[] identity() {
-    return new double[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
-  }
-
-  static double[] local(JsonNode node) {
-    JsonNode m = node.path("matrix");
-    if (m.isArray() && m.size() == 16) {
-      double[] out = new double[16];
-      for (int i = 0; i < 16; i++) {
-        out[i] = m.get(i).asDouble();
-      }
-      return out;
-    }
-    return trs(vec(node.path("translation"), 0, 0, 0), vec(node.path("rotation"), 0, 0, 0, 1), vec(node.path("scale"), 1, 1, 1));
-  }
-
-  private static double[] vec(JsonNode n, double... dflt) {
-    if (!n.isArray() || n.size() != dflt.length) {
-      return dflt;
-    }
-    double[] out = new double[dflt.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = n.get(i).asDouble();
-    }
-    return out;
-  }
-
-  /** T * R * S, rotation a unit quaternion (x, y, z, w). */
-  static double[] trs(double[] t, double[] q, double[] s) {
-    double x = q[0];
-    double y = q[1];
-    double z = q[2];
-    double w = q[3];
-    double[] m = new double[16];
-    m[0] = (1 - 2 * (y * y + z * z)) * s[0];
-    m[1] = (2 * (x * y + z * w)) * s[0];
-    m[2] = (2 * (x * z - y * w)) * s[0];
-    m[4] = (2 * (x * y - z * w)) * s[1];
-    m[5] = (1 - 2 * (x * x + z * z)) * s[1];
-    m[6] = (2 * (y * z + x * w)) * s[1];
-    m[8] = (2 * (x * z + y * w)) * s[2];
-    m[9] = (2 * (y * z - x * w)) * s[2];
-    m[10] = (1 - 2 * (x * x + y * y)) * s[2];
-    m[12] = t[0];
-    m[13] = t[1];
-    m[14] = t[2];
-    m[15] = 1;
-    return m;
-  }
-
-  static double[] multiply(double[] a, double[] b) {
-    double[] r = new double[16];
-    for (int col = 0; col < 4; col++) {
-      for (int row = 0; row < 4; row++) {
-        double sum = 0;
-        for (int k = 0; k < 4; k++) {
-          sum += a[k * 4 + row] * b[col * 4 + k];
-        }
-        r[col * 4 + row] = sum;
-      }
-    }
-    return r;
-  }
 
   private static List<String> strings(JsonNode array) {
     List<String> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.thumbnail;
 
+import dev.assetgrid.node.processing.gltf.Mat4;
 import dev.assetgrid.node.processing.thumbnail.SceneGeometry.Draw;
 import dev.assetgrid.node.processing.thumbnail.SceneGeometry.Primitive;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.AccessorInfo;
 import dev.assetgrid.node.processing.gltf.Accessors;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.node.processing.gltf.Mat4;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.util.ArrayList;

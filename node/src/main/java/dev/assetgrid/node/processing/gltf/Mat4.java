@@ -1,17 +1,17 @@
-package dev.assetgrid.node.processing.thumbnail;
+package dev.assetgrid.node.processing.gltf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Column-major 4x4 matrices as {@code double[16]}, as glTF stores them. */
-final class Mat4 {
+/** Column-major 4x4 matrices as {@code double[16]}, as glTF stores them; node transforms. */
+public final class Mat4 {
   private Mat4() {}
 
-  static double[] identity() {
+  public static double[] identity() {
     return new double[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
   }
 
   /** A node's local transform: {@code matrix} when it has 16 numbers, else T * R * S. */
-  static double[] local(JsonNode node) {
+  public static double[] local(JsonNode node) {
     JsonNode m = node.path("matrix");
     if (m.isArray() && m.size() == 16) {
       double[] out = new double[16];
@@ -36,7 +36,7 @@ final class Mat4 {
   }
 
   /** T * R * S; the quaternion (x, y, z, w) is normalized first (identity when it is zero). */
-  static double[] trs(double[] t, double[] q, double[] s) {
+  public static double[] trs(double[] t, double[] q, double[] s) {
     double len = Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
     double x = len > 0 ? q[0] / len : 0;
     double y = len > 0 ? q[1] / len : 0;
@@ -59,7 +59,7 @@ final class Mat4 {
     return m;
   }
 
-  static double[] multiply(double[] a, double[] b) {
+  public static double[] multiply(double[] a, double[] b) {
     double[] r = new double[16];
     for (int col = 0; col < 4; col++) {
       for (int row = 0; row < 4; row++) {
@@ -74,7 +74,7 @@ final class Mat4 {
   }
 
   /** Determinant of the upper-left 3x3 (negative = the transform mirrors, so winding flips). */
-  static double det3(double[] m) {
+  public static double det3(double[] m) {
     return m[0] * (m[5] * m[10] - m[9] * m[6]) - m[4] * (m[1] * m[10] - m[9] * m[2])
         + m[8] * (m[1] * m[6] - m[5] * m[2]);
   }
@@ -83,7 +83,7 @@ final class Mat4 {
    * The inverse transpose of the upper-left 3x3 as a column-major 3x3 (for normals), scaled
    * arbitrarily (normals are renormalized); the cofactor matrix, so singular matrices do not fail.
    */
-  static double[] normalMatrix(double[] m) {
+  public static double[] normalMatrix(double[] m) {
     double a = m[0], b = m[4], c = m[8];
     double d = m[1], e = m[5], f = m[9];
     double g = m[2], h = m[6], i = m[10];
