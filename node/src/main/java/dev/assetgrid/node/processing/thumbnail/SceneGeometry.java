@@ -5,6 +5,7 @@ import dev.assetgrid.node.processing.gltf.AccessorInfo;
 import dev.assetgrid.node.processing.gltf.Accessors;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.Mat4;
+import dev.assetgrid.node.processing.gltf.SceneRoots;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.util.ArrayList;
@@ -86,25 +87,7 @@ final class SceneGeometry {
 
   private void traverse() {
     worlds = new double[asset.count("nodes")][];
-    List<Integer> roots = new ArrayList<>();
-    JsonNode json = asset.json();
-    JsonNode scenes = json.path("scenes");
-    if (scenes.size() > 0) {
-      int s = json.path("scene").asInt(0);
-      for (JsonNode n : scenes.path(s).path("nodes")) {
-        roots.add(n.asInt(-1));
-      }
-    } else {
-      Set<Integer> children = new HashSet<>();
-      for (JsonNode node : json.path("nodes")) {
-        node.path("children").forEach(c -> children.add(c.asInt(-1)));
-      }
-      for (int i = 0; i < worlds.length; i++) {
-        if (!children.contains(i)) {
-          roots.add(i);
-        }
-      }
-    }
+    List<Integer> roots = SceneRoots.of(asset.json(), worlds.length);
     Set<Integer> visited = new HashSet<>();
     for (int r : roots) {
       visit(r, Mat4.identity(), visited, 0);

@@ -33,18 +33,7 @@ final class Model {
     }
 
     static int components(String type) {
-        if (type == null) {
-            return 0;
-        }
-        return switch (type) {
-            case "SCALAR" -> 1;
-            case "VEC2" -> 2;
-            case "VEC3" -> 3;
-            case "VEC4", "MAT2" -> 4;
-            case "MAT3" -> 9;
-            case "MAT4" -> 16;
-            default -> 0;
-        };
+        return type == null ? 0 : dev.assetgrid.node.processing.gltf.AccessorInfo.components(type);
     }
 
     static final class Buf {
