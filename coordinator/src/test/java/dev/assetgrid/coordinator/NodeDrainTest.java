@@ -36,6 +36,12 @@ class NodeDrainTest {
         java.nio.charset.StandardCharsets.UTF_8);
     String running = grid.submit(glb, "pipeline=" + pipeline);
     grid.awaitJobWhere(running, j -> "running".equals(j.getString("state")), Duration.ofSeconds(30));
+    // the job is running once the lease committed; the node holds the task a moment later
+    long until = System.currentTimeMillis() + 10_000;
+    while (node.worker().runningCount() == 0 && System.currentTimeMillis() < until) {
+      Thread.sleep(10);
+    }
+    assertThat(node.worker().runningCount()).as("the node received the task").isEqualTo(1);
     long t0 = System.nanoTime();
     grid.stopNode(node);
     long stopMs = (System.nanoTime() - t0) / 1_000_000;

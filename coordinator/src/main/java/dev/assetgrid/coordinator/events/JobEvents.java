@@ -1,26 +1,39 @@
 package dev.assetgrid.coordinator.events;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * Job events: a row in {@code job_events} written in the same transaction as the state change it
- * describes, then published cluster-wide on {@link #address(UUID)} once the transaction committed, so
- * an SSE client on any coordinator sees it live and a reconnecting one can replay from the table.
+ * describes, then published cluster-wide once the transaction committed, so an SSE client on any
+ * coordinator sees it live and a reconnecting one can replay from the table.
+ *
+ * <p>Design note. Every committed batch of events is one message on the single address
+ * {@link #ADDRESS}, which only coordinators consume; each coordinator's {@link Hub} hands the events
+ * to its local subscribers by job id. One address per job looked natural but costs a cluster
+ * registry lookup (a Hazelcast multimap read) for every new job id, per event.
  */
 public final class JobEvents {
-  private JobEvents() {}
+  /** Where committed event batches are published: {@code {"events":[...]}}. */
+  public static final String ADDRESS = "assetgrid.job-events";
 
-  public static String address(UUID jobId) {
-    return "assetgrid.job." + jobId;
-  }
+  private JobEvents() {}
 
   /**
    * Runs {@code work} in a transaction and writes the events it recorded in one multi-row insert
@@ -29,6 +42,13 @@ public final class JobEvents {
   public static <T> Future<T> inTransaction(Pool pool, Batch events,
       java.util.function.Function<SqlConnection, Future<T>> work) {
     return pool.withTransaction(conn -> work.apply(conn).compose(r -> events.flush(conn).map(r)));
+  }
+
+  /** The JSON form of an event row ({@code id, job_id, type, data, created_at} under the given column names). */
+  public static JsonObject fromRow(Row row, String id, String jobId, String type, String data, String at) {
+    return new JsonObject().put("id", row.getLong(id)).put("jobId", row.getUUID(jobId).toString())
+        .put("type", row.getString(type)).put("data", row.getJsonObject(data))
+        .put("at", row.getOffsetDateTime(at).toInstant().toString());
   }
 
   /** Events recorded inside one transaction, written by {@link #flush}, published after the commit. */
@@ -44,6 +64,11 @@ public final class JobEvents {
       types.add(type);
       data.add(payload.encode());
       return Future.succeededFuture();
+    }
+
+    /** Adds an event a statement already wrote (a data-modifying CTE), to publish with the rest. */
+    public void written(JsonObject event) {
+      pending.add(event);
     }
 
     /** Writes the recorded events, in recording order (ids ascend in that order). */
@@ -62,23 +87,75 @@ public final class JobEvents {
               RETURNING id, job_id, type, data, created_at""")
           .execute(args)
           .map(rs -> {
-            List<JsonObject> written = new ArrayList<>();
-            for (var row : rs) {
-              written.add(new JsonObject().put("id", row.getLong("id")).put("jobId", row.getUUID("job_id").toString())
-                  .put("type", row.getString("type")).put("data", row.getJsonObject("data"))
-                  .put("at", row.getOffsetDateTime("created_at").toInstant().toString()));
+            for (Row row : rs) {
+              pending.add(fromRow(row, "id", "job_id", "type", "data", "created_at"));
             }
-            written.sort(java.util.Comparator.comparingLong(e -> e.getLong("id")));
-            pending.addAll(written);
             return null;
           });
     }
 
+    /** Publishes what was written, in id order, as one message. */
     public void publish(Vertx vertx) {
-      for (JsonObject e : pending) {
-        vertx.eventBus().publish(address(UUID.fromString(e.getString("jobId"))), e);
+      if (pending.isEmpty()) {
+        return;
       }
+      pending.sort(java.util.Comparator.comparingLong(e -> e.getLong("id")));
+      vertx.eventBus().publish(ADDRESS, new JsonObject().put("events", new JsonArray(new ArrayList<>(pending))));
       pending.clear();
+    }
+  }
+
+  /**
+   * A coordinator's receiver of published events: one consumer on {@link #ADDRESS}, fanning out to
+   * local subscribers of a job on the subscriber's own context.
+   */
+  public static final class Hub {
+    private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private final MessageConsumer<JsonObject> consumer;
+
+    private record Subscriber(Context context, Handler<JsonObject> handler) {}
+
+    /** A subscription; {@link #close()} stops delivery. */
+    public interface Subscription extends AutoCloseable {
+      @Override
+      void close();
+    }
+
+    public Hub(Vertx vertx) {
+      consumer = vertx.eventBus().consumer(ADDRESS, m -> {
+        JsonArray events = m.body().getJsonArray("events");
+        if (events == null) {
+          return;
+        }
+        for (Object o : events) {
+          JsonObject e = (JsonObject) o;
+          Set<Subscriber> subs = subscribers.get(UUID.fromString(e.getString("jobId")));
+          if (subs != null) {
+            for (Subscriber s : subs) {
+              s.context().runOnContext(v -> s.handler().handle(e));
+            }
+          }
+        }
+      });
+    }
+
+    /** Completes once the hub receives cluster-wide publications. */
+    public Future<Void> ready() {
+      return consumer.completion();
+    }
+
+    /** Delivers the job's events published from now on to {@code handler}, on the caller's context. */
+    public Subscription subscribe(Vertx vertx, UUID jobId, Handler<JsonObject> handler) {
+      Subscriber s = new Subscriber(vertx.getOrCreateContext(), handler);
+      subscribers.computeIfAbsent(jobId, k -> new CopyOnWriteArraySet<>()).add(s);
+      return () -> subscribers.computeIfPresent(jobId, (k, set) -> {
+        set.remove(s);
+        return set.isEmpty() ? null : set;
+      });
+    }
+
+    public Future<Void> close() {
+      return consumer.unregister();
     }
   }
 }

@@ -53,6 +53,7 @@ public final class ApiVerticle extends VerticleBase {
   private final UploadLimits uploadLimits;
   private final BooleanSupplier ready;
   private final Runnable onQueued;
+  private JobEvents.Hub hub;
   private HttpServer server;
 
   public ApiVerticle(String host, int port, Pool pool, AssetStore assets, Scheduler scheduler, BlobStore blobs,
@@ -114,7 +115,8 @@ public final class ApiVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
         .setCompressionSupported(true).setDecompressionSupported(false));
-    return server.requestHandler(r).listen();
+    hub = new JobEvents.Hub(vertx);
+    return hub.ready().compose(v -> server.requestHandler(r).listen());
   }
 
   // ------------------------------------------------------------------ health
@@ -407,26 +409,30 @@ public final class ApiVerticle extends VerticleBase {
       long[] sent = {after};
       List<JsonObject> early = new ArrayList<>();
       boolean[] replayed = {false};
-      var consumer = vertx.eventBus().<JsonObject>consumer(JobEvents.address(id));
+      boolean[] stopped = {false};
+      JobEvents.Hub.Subscription[] sub = new JobEvents.Hub.Subscription[1];
       long ping = vertx.setPeriodic(15_000, t -> {
         if (!resp.ended()) {
           resp.write(": ping\n\n");
         }
       });
       Runnable stop = () -> {
-        consumer.unregister();
+        stopped[0] = true;
+        sub[0].close();
         vertx.cancelTimer(ping);
       };
       resp.closeHandler(v -> stop.run());
-      consumer.handler(m -> {
+      sub[0] = hub.subscribe(vertx, id, e -> {
+        if (stopped[0]) {
+          return;
+        }
         if (!replayed[0]) {
-          early.add(m.body());
+          early.add(e);
         } else {
-          emit(resp, m.body(), sent, stop);
+          emit(resp, e, sent, stop);
         }
       });
-      consumer.completion()
-          .compose(v -> assets.events(id, after))
+      assets.events(id, after)
           .onSuccess(stored -> {
             for (JsonObject e : stored) {
               emit(resp, e, sent, stop);

@@ -12,6 +12,7 @@ import dev.assetgrid.shared.protocol.TaskError;
 import dev.assetgrid.shared.protocol.TaskInput;
 import dev.assetgrid.shared.protocol.TaskOutput;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -19,6 +20,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +40,7 @@ import java.util.UUID;
  * is refused and its outputs are not recorded. Attempts are rows in {@code task_attempts}.
  */
 public final class Scheduler {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
 
   /** Tunables of the queue; see {@code CoordinatorConfig} for defaults. */
   public record Settings(Duration lease, Duration maxRuntime, RetryPolicy retry) {}
@@ -74,9 +77,10 @@ public final class Scheduler {
 
   /**
    * One statement: pick ready rows (skipping rows other transactions hold), lease them with a fresh
-   * token and the next attempt number, open their attempt rows, and mark their jobs running.
-   * Data-modifying CTEs run exactly once, referenced or not; {@code started} lists the jobs this
-   * lease started.
+   * token and the next attempt number, open their attempt rows, mark their jobs running and write
+   * the events ({@code job.started} for the jobs this lease started, {@code task.leased} per task).
+   * Data-modifying CTEs run exactly once, referenced or not. Rows come back in two shapes: a leased
+   * task ({@code id} set) or a written event ({@code ev_id} set).
    */
   private static final String LEASE_SQL = """
       WITH c AS (
@@ -99,8 +103,22 @@ public final class Scheduler {
       j AS (
         UPDATE jobs SET state = 'running', started_at = coalesce(started_at, now()), updated_at = now()
          WHERE id IN (SELECT job_id FROM l) AND state = 'queued'
-        RETURNING id)
-      SELECT l.*, (SELECT coalesce(array_agg(id), '{}') FROM j) AS started FROM l
+        RETURNING id),
+      e AS (
+        INSERT INTO job_events (job_id, type, data)
+        SELECT job_id, type, data FROM (
+          SELECT j.id AS job_id, 'job.started' AS type, '{}'::jsonb AS data, 0 AS k, '' AS sub FROM j
+          UNION ALL
+          SELECT l.job_id, 'task.leased', jsonb_build_object('task', l.name, 'attempt', l.attempt, 'node', $1::text),
+                 1, l.name FROM l) ev
+         ORDER BY job_id, k, sub
+        RETURNING id, job_id, type, data, created_at)
+      SELECT l.id, l.type, l.params, l.attempt, l.lease_token, l.lease_expires_at,
+             NULL::bigint AS ev_id, NULL::uuid AS ev_job, NULL::text AS ev_type, NULL::jsonb AS ev_data,
+             NULL::timestamptz AS ev_at
+        FROM l
+      UNION ALL
+      SELECT NULL, NULL, NULL, NULL, NULL, NULL, e.id, e.job_id, e.type, e.data, e.created_at FROM e
       """;
 
   /**
@@ -127,30 +145,34 @@ public final class Scheduler {
       ORDER BY task_id, name, rank
       """;
 
-  /** Leases up to {@code freeSlots} ready tasks of the node's types; empty when none is ready. */
+  /**
+   * Leases up to {@code freeSlots} ready tasks of the node's types; empty when none is ready. Two
+   * round trips: the lease statement (which commits on its own), then the inputs of what it leased.
+   * Should the second fail, the leases simply expire and are requeued.
+   */
   public Future<List<LeasedTask>> lease(LeaseRequest r) {
     if (r.freeSlots() <= 0 || r.capabilities().isEmpty()) {
       return Future.succeededFuture(List.of());
     }
     JobEvents.Batch events = new JobEvents.Batch();
-    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery(LEASE_SQL)
+    return pool.preparedQuery(LEASE_SQL)
         .execute(Tuple.of(r.nodeId(), r.capabilities().toArray(new String[0]), Math.min(r.freeSlots(), 64),
             settings.lease().toMillis()))
         .compose(rows -> {
-          if (rows.size() == 0) {
+          List<Row> leased = new ArrayList<>();
+          for (Row x : rows) {
+            if (x.getUUID("id") != null) {
+              leased.add(x);
+            } else {
+              events.written(JobEvents.fromRow(x, "ev_id", "ev_job", "ev_type", "ev_data", "ev_at"));
+            }
+          }
+          events.publish(vertx);
+          if (leased.isEmpty()) {
             return Future.succeededFuture(List.<LeasedTask>of());
           }
-          List<Row> leased = new ArrayList<>();
-          rows.forEach(leased::add);
           UUID[] ids = leased.stream().map(x -> x.getUUID("id")).toArray(UUID[]::new);
-          for (UUID started : leased.get(0).getArrayOfUUIDs("started")) {
-            events.record(conn, started, "job.started", new JsonObject());
-          }
-          for (Row x : leased) {
-            events.record(conn, x.getUUID("job_id"), "task.leased", new JsonObject()
-                .put("task", x.getString("name")).put("attempt", x.getInteger("attempt")).put("node", r.nodeId()));
-          }
-          return conn.preparedQuery(INPUTS_SQL).execute(Tuple.of((Object) ids))
+          return pool.preparedQuery(INPUTS_SQL).execute(Tuple.of((Object) ids))
               .map(inputRows -> {
                 Map<UUID, List<TaskInput>> inputs = new HashMap<>();
                 for (Row in : inputRows) {
@@ -168,8 +190,7 @@ public final class Scheduler {
                 }
                 return out;
               });
-        }))
-        .onSuccess(x -> events.publish(vertx));
+        });
   }
 
   // ---------------------------------------------------------------- heartbeat
@@ -240,12 +261,218 @@ public final class Scheduler {
 
   // ---------------------------------------------------------------- complete
 
-  /** Records the end of an attempt, if — and only if — the attempt still holds the lease. */
+  /**
+   * Records the end of an attempt, if — and only if — the attempt still holds the lease.
+   *
+   * <p>Successes are group-committed: while one batch statement runs, the completions that arrive
+   * queue up and go together in the next one ({@link #COMPLETE_BATCH_SQL}), so the cost per task
+   * falls as load rises instead of every task paying its own transaction. What the batch statement
+   * does not take — failures, inspect results (they plan the texture fan-out), duplicates in one
+   * batch, attempts that lost their lease — goes through the one-at-a-time path.
+   */
   public Future<CompleteReply> complete(CompleteRequest c) {
     UUID taskId = dev.assetgrid.shared.util.Ids.parse(c.taskId());
     if (taskId == null || c.leaseToken() == null) {
       return Future.succeededFuture(new CompleteReply(false, "malformed task id or lease token"));
     }
+    if (c.outcome() == CompleteRequest.Outcome.FAILED) {
+      return completeOne(c, taskId);
+    }
+    Promise<CompleteReply> reply = Promise.promise();
+    boolean start;
+    synchronized (completions) {
+      completions.add(new PendingCompletion(c, taskId, reply));
+      start = !completing;
+      completing = true;
+    }
+    if (start) {
+      completeBatch();
+    }
+    return reply.future();
+  }
+
+  /** The most completions one batch statement takes. */
+  static final int COMPLETE_BATCH_MAX = 512;
+
+  private record PendingCompletion(CompleteRequest req, UUID taskId, Promise<CompleteReply> reply) {}
+
+  private final ArrayDeque<PendingCompletion> completions = new ArrayDeque<>();
+  private boolean completing;
+  private final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong batched = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong batchFailures = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Counters of the group commit since start.
+   *
+   * @param batches batch statements that succeeded
+   * @param completed completions those statements took
+   * @param failures batch statements that failed (their completions went one by one)
+   */
+  public record CompletionStats(long batches, long completed, long failures) {}
+
+  public CompletionStats completionStats() {
+    return new CompletionStats(batches.get(), batched.get(), batchFailures.get());
+  }
+
+  /**
+   * Succeeded attempts, many at once, in one statement: fenced like a single completion (id,
+   * attempt, token, state), then outputs, the dependents' counters, the jobs' counters (a job whose
+   * last task ends succeeds and readies its asset) and the events. Every CTE sees the rows as they
+   * were before the statement, so counters move by per-job and per-dependent counts, and a derived
+   * file two jobs of one asset both write keeps the later one.
+   */
+  private static final String COMPLETE_BATCH_SQL = """
+      WITH v AS (
+        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS v(id, attempt, token, result)),
+      t AS (
+        UPDATE tasks t SET state = 'succeeded', result = v.result::jsonb, finished_at = now(), progress = 1,
+               updated_at = now(), lease_expires_at = NULL, error_code = NULL, error_message = NULL
+          FROM v
+         WHERE t.id = v.id AND t.attempt = v.attempt AND t.lease_token = v.token AND t.state = 'leased'
+           AND t.type <> 'inspect'
+        RETURNING t.id, t.attempt, t.job_id, t.name),
+      a AS (
+        UPDATE task_attempts ta SET finished_at = now(), outcome = 'succeeded'
+          FROM t WHERE ta.task_id = t.id AND ta.attempt = t.attempt),
+      x AS (
+        SELECT x.*, t.job_id FROM unnest($5::uuid[], $6::text[], $7::text[], $8::bigint[], $9::text[])
+               WITH ORDINALITY AS x(task_id, name, sha256, size_bytes, content_type, n)
+          JOIN t ON t.id = x.task_id),
+      o AS (
+        INSERT INTO task_outputs (task_id, name, sha256, size_bytes, content_type)
+        SELECT task_id, name, sha256, size_bytes, content_type FROM x
+        ON CONFLICT (task_id, name) DO NOTHING),
+      f AS (
+        INSERT INTO asset_files (asset_id, name, role, sha256, size_bytes, content_type, task_id)
+        SELECT DISTINCT ON (j.asset_id, x.name) j.asset_id, x.name, 'derived', x.sha256, x.size_bytes, x.content_type,
+               x.task_id
+          FROM x JOIN jobs j ON j.id = x.job_id
+         ORDER BY j.asset_id, x.name, x.n DESC
+        ON CONFLICT (asset_id, name) DO UPDATE SET sha256 = excluded.sha256, size_bytes = excluded.size_bytes,
+               content_type = excluded.content_type, task_id = excluded.task_id, created_at = now()),
+      d AS (
+        UPDATE tasks p SET pending_deps = p.pending_deps - c.n,
+               state = CASE WHEN p.pending_deps - c.n <= 0 THEN 'queued' ELSE p.state END,
+               run_at = now(), updated_at = now()
+          FROM (SELECT p2.id, count(*) AS n FROM t JOIN tasks p2 ON p2.job_id = t.job_id AND t.id = ANY(p2.depends_on)
+                 WHERE p2.state = 'pending' GROUP BY p2.id) c
+         WHERE p.id = c.id
+        RETURNING p.state),
+      c AS (SELECT job_id, count(*) AS n FROM t GROUP BY job_id),
+      j AS (
+        UPDATE jobs SET tasks_done = tasks_done + c.n, updated_at = now(),
+               state = CASE WHEN tasks_done + c.n >= tasks_total AND state = 'running' THEN 'succeeded' ELSE state END,
+               finished_at = CASE WHEN tasks_done + c.n >= tasks_total AND state = 'running' THEN now() ELSE finished_at END
+          FROM c WHERE jobs.id = c.job_id
+        RETURNING jobs.id, jobs.asset_id, jobs.tasks_done, jobs.tasks_total, jobs.state),
+      s AS (
+        UPDATE assets SET status = 'ready', updated_at = now() FROM j WHERE assets.id = j.asset_id AND j.state = 'succeeded'),
+      e AS (
+        INSERT INTO job_events (job_id, type, data)
+        SELECT job_id, type, data FROM (
+          SELECT t.job_id, 'task.succeeded' AS type, jsonb_build_object('task', t.name, 'attempt', t.attempt) AS data,
+                 0 AS k, t.name AS sub FROM t
+          UNION ALL
+          SELECT j.id, 'job.progress', jsonb_build_object('progress',
+                 CASE WHEN j.tasks_total = 0 THEN 1.0 ELSE j.tasks_done::float8 / j.tasks_total END,
+                 'tasksDone', j.tasks_done, 'tasksTotal', j.tasks_total), 1, '' FROM j
+          UNION ALL
+          SELECT j.id, 'job.succeeded', '{}'::jsonb, 2, '' FROM j WHERE j.state = 'succeeded') ev
+         ORDER BY job_id, k, sub
+        RETURNING id, job_id, type, data, created_at)
+      SELECT t.id AS task_id, NULL::bigint AS ev_id, NULL::uuid AS ev_job, NULL::text AS ev_type, NULL::jsonb AS ev_data,
+             NULL::timestamptz AS ev_at, (SELECT count(*) FROM d WHERE d.state = 'queued') AS queued
+        FROM t
+      UNION ALL
+      SELECT NULL, e.id, e.job_id, e.type, e.data, e.created_at, NULL FROM e
+      """;
+
+  /** Runs one batch of queued completions; when it ends, the next one (if any) starts. */
+  private void completeBatch() {
+    List<PendingCompletion> batch = new ArrayList<>();
+    List<PendingCompletion> single = new ArrayList<>();
+    synchronized (completions) {
+      Set<UUID> seen = new java.util.HashSet<>();
+      while (!completions.isEmpty() && batch.size() < COMPLETE_BATCH_MAX) {
+        PendingCompletion p = completions.poll();
+        (seen.add(p.taskId()) ? batch : single).add(p);
+      }
+      if (batch.isEmpty()) {
+        completing = false;
+        return;
+      }
+    }
+    int n = batch.size();
+    UUID[] ids = new UUID[n];
+    Integer[] attempts = new Integer[n];
+    String[] tokens = new String[n];
+    String[] results = new String[n];
+    List<UUID> outTask = new ArrayList<>();
+    List<String> outName = new ArrayList<>();
+    List<String> outSha = new ArrayList<>();
+    List<Long> outSize = new ArrayList<>();
+    List<String> outType = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      CompleteRequest c = batch.get(i).req();
+      ids[i] = batch.get(i).taskId();
+      attempts[i] = c.attempt();
+      tokens[i] = c.leaseToken();
+      results[i] = c.result() == null ? null : c.result().encode();
+      for (TaskOutput o : c.outputs()) {
+        outTask.add(ids[i]);
+        outName.add(o.name());
+        outSha.add(o.sha256());
+        outSize.add(o.size());
+        outType.add(o.contentType());
+      }
+    }
+    JobEvents.Batch events = new JobEvents.Batch();
+    pool.preparedQuery(COMPLETE_BATCH_SQL)
+        .execute(Tuple.from(new Object[] {ids, attempts, tokens, results, outTask.toArray(new UUID[0]),
+            outName.toArray(new String[0]), outSha.toArray(new String[0]), outSize.toArray(new Long[0]),
+            outType.toArray(new String[0])}))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            // the statement changed nothing: every completion gets its own transaction instead
+            LOG.warn("batch completion of {} task(s) failed, completing one by one: {}", batch.size(), ar.cause().toString());
+            batchFailures.incrementAndGet();
+            single.addAll(batch);
+          } else {
+            Set<UUID> done = new java.util.HashSet<>();
+            boolean queued = false;
+            for (Row r : ar.result()) {
+              UUID tid = r.getUUID("task_id");
+              if (tid != null) {
+                done.add(tid);
+                queued |= r.getLong("queued") > 0;
+              } else {
+                events.written(JobEvents.fromRow(r, "ev_id", "ev_job", "ev_type", "ev_data", "ev_at"));
+              }
+            }
+            events.publish(vertx);
+            if (queued) {
+              onQueued.run();
+            }
+            batches.incrementAndGet();
+            batched.addAndGet(done.size());
+            for (PendingCompletion p : batch) {
+              if (done.contains(p.taskId())) {
+                p.reply().complete(new CompleteReply(true, null));
+              } else {
+                single.add(p);
+              }
+            }
+          }
+          for (PendingCompletion p : single) {
+            completeOne(p.req(), p.taskId()).onComplete(p.reply());
+          }
+          completeBatch();
+        });
+  }
+
+  /** One completion in its own transaction (failures, inspect, and whatever a batch did not take). */
+  private Future<CompleteReply> completeOne(CompleteRequest c, UUID taskId) {
     if (c.outcome() == CompleteRequest.Outcome.FAILED) {
       TaskError err = c.error() != null ? c.error() : TaskError.of(ErrorCode.INTERNAL_ERROR, "no error given");
       // trust the coordinator's catalogue over the node's claim about retryability

@@ -317,6 +317,75 @@ class SchedulerTest {
   }
 
   @Test
+  void completionsArrivingTogetherCommitInBatchesWithPerJobCounts() throws Exception {
+    // 12 jobs on 6 assets (two per asset); each runs inspect, then validate and noop side by side
+    List<String> caps = List.of("inspect", "validate", "noop");
+    String sha = "a".repeat(64);
+    List<String> jobs = new ArrayList<>();
+    for (int a = 0; a < 6; a++) {
+      String first = newJob("validate,noop");
+      jobs.add(first);
+      UUID asset = UUID.fromString(await(assets.getJob(UUID.fromString(first))).orElseThrow().getString("assetId"));
+      jobs.add(await(assets.createJob(asset, PipelineSpec.parse("validate,noop"))).orElseThrow().toString());
+    }
+    List<LeasedTask> inspects = await(scheduler.lease(new LeaseRequest("n", 64, caps, 0)));
+    assertThat(inspects).hasSize(12).allMatch(t -> t.type().equals("inspect"));
+    List<Future<CompleteReply>> first = new ArrayList<>();
+    for (LeasedTask t : inspects) {
+      first.add(scheduler.complete(CompleteRequest.succeeded(t, List.of(), new JsonObject())));
+    }
+    await(Future.all(first));
+    List<LeasedTask> wave = await(scheduler.lease(new LeaseRequest("n", 64, caps, 0)));
+    assertThat(wave).hasSize(24);
+    Scheduler.CompletionStats before = scheduler.completionStats();
+    // all at once: the first goes alone, the rest queue behind it and share a statement
+    List<Future<CompleteReply>> replies = new ArrayList<>();
+    for (LeasedTask t : wave) {
+      String out = t.type().equals("validate") ? "validation.json" : "noop.json";
+      replies.add(scheduler.complete(CompleteRequest.succeeded(t,
+          List.of(new TaskOutput(out, Integer.toHexString(t.taskId().hashCode()).repeat(8).substring(0, 8).repeat(8), 7,
+              "application/json")), new JsonObject().put("task", t.taskId()))));
+    }
+    // a second report of an already reported attempt, in the same burst, is refused
+    replies.add(scheduler.complete(CompleteRequest.succeeded(wave.get(0), List.of(), null)));
+    await(Future.join(replies));
+    assertThat(replies.subList(0, 24)).allMatch(f -> f.result().accepted());
+    assertThat(replies.get(24).result().accepted()).isFalse();
+    Scheduler.CompletionStats after = scheduler.completionStats();
+    assertThat(after.failures()).isEqualTo(before.failures());
+    assertThat(after.completed() - before.completed()).isEqualTo(24);
+    assertThat(after.batches() - before.batches()).as("batches for 24 completions").isBetween(1L, 4L);
+
+    for (String job : jobs) {
+      JsonObject j = await(assets.getJob(UUID.fromString(job))).orElseThrow();
+      assertThat(j.getString("state")).isEqualTo("succeeded");
+      assertThat(j.getInteger("tasksDone")).isEqualTo(3);
+      List<String> types = await(pool.preparedQuery("SELECT type, data FROM job_events WHERE job_id = $1 ORDER BY id")
+          .execute(Tuple.of(UUID.fromString(job)))).stream().map(r -> r.getString("type")).toList();
+      assertThat(types).filteredOn("job.succeeded"::equals).hasSize(1);
+      assertThat(types.get(types.size() - 1)).isEqualTo("job.succeeded");
+      assertThat(types).filteredOn("task.succeeded"::equals).hasSize(3);
+      Row last = await(pool.preparedQuery("""
+          SELECT data FROM job_events WHERE job_id = $1 AND type = 'job.progress' ORDER BY id DESC LIMIT 1""")
+          .execute(Tuple.of(UUID.fromString(job)))).iterator().next();
+      assertThat(last.getJsonObject("data").getInteger("tasksDone")).isEqualTo(3);
+      assertThat(last.getJsonObject("data").getDouble("progress")).isEqualTo(1.0);
+    }
+    Row files = await(pool.query("""
+        SELECT count(*) AS n, count(DISTINCT asset_id) AS assets FROM asset_files WHERE role = 'derived'""").execute())
+        .iterator().next();
+    // both jobs of an asset wrote validation.json and noop.json: one row per asset and name, no conflict
+    assertThat(files.getLong("n")).isEqualTo(12);
+    assertThat(files.getLong("assets")).isEqualTo(6);
+    assertThat(await(pool.query("SELECT count(*) AS n FROM task_outputs").execute()).iterator().next().getLong("n"))
+        .isEqualTo(24);
+    assertThat(await(pool.query("SELECT count(*) AS n FROM assets WHERE status = 'ready'").execute()).iterator().next()
+        .getLong("n")).isEqualTo(6);
+    assertThat(await(pool.query("SELECT count(*) AS n FROM task_attempts WHERE outcome = 'succeeded'").execute())
+        .iterator().next().getLong("n")).isEqualTo(36);
+  }
+
+  @Test
   void aModelWithoutTexturesDropsThePlaceholder() throws Exception {
     String job = newJob("compress-texture");
     List<String> caps = List.of("inspect", "compress-texture", "assemble");
