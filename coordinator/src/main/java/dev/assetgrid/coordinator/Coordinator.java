@@ -59,6 +59,7 @@ public final class Coordinator {
       db.migrate();
       vertx = await(ClusterBootstrap.start(config.cluster(), new VertxOptions()));
       Pool pool = db.pool(vertx, 16);
+      Pool queuePool = db.queuePool(vertx, 8);
       LocalBlobStore blobs = new LocalBlobStore(vertx, config.dataDir().resolve("blobs"));
       await(blobs.start());
       AtomicBoolean ready = new AtomicBoolean();
@@ -80,7 +81,7 @@ public final class Coordinator {
           broker[0].wake();
         }
       };
-      Scheduler scheduler = new Scheduler(vertx, pool, new Scheduler.Settings(config.lease(), config.maxRuntime(),
+      Scheduler scheduler = new Scheduler(vertx, queuePool, new Scheduler.Settings(config.lease(), config.maxRuntime(),
           new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())), urls, wake);
       AssetStore assets = new AssetStore(vertx, pool, config.maxAttempts());
       NodeRegistry nodes = new NodeRegistry(vertx, true);
