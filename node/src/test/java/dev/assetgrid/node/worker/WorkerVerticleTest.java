@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +105,23 @@ class WorkerVerticleTest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).toList();
     }
+  }
+
+  @Test
+  void noopTasksNeverTouchTheDisk() throws Exception {
+    coordinator = new StubCoordinator(true);
+    deploy(4, 5_000, new NoopHandler());
+    coordinator.offer(IntStream.range(0, 40)
+        .mapToObj(i -> coordinator.task("n" + i, "noop", new JsonObject(), List.of())).toList());
+
+    List<CompleteRequest> done = completions(40);
+
+    assertThat(done).extracting(CompleteRequest::outcome).containsOnly(Outcome.SUCCEEDED);
+    assertThat(done).extracting(c -> c.result().getInteger("attempt")).containsOnly(1);
+    assertThat(done).allSatisfy(c -> assertThat(c.result().getLong("elapsedMs")).isNotNegative());
+    assertThat(done).extracting(CompleteRequest::taskId).doesNotHaveDuplicates().hasSize(40);
+    assertThat(createdInWorkRoot()).as("directories made for no-op tasks").isEmpty();
+    assertThat(entries(workRoot)).isEmpty();
   }
 
   @Test
@@ -220,6 +238,21 @@ class WorkerVerticleTest {
     assertThat(c.result().getLong("inputFiles")).as("only the fresh input").isEqualTo(1);
     assertThat(c.result().getLong("workDirEntries")).as("an empty scratch directory").isZero();
     awaitWorkRootEmpty();
+  }
+
+  @Test
+  void aTaskOfAnUnknownTypeFailsWithoutDownloading() throws Exception {
+    coordinator = new StubCoordinator(true);
+    deploy(2, 5_000, new NoopHandler());
+    List<TaskInput> inputs = List.of(coordinator.blob("original", "x".getBytes(StandardCharsets.UTF_8)));
+    coordinator.offer(List.of(coordinator.task("u1", "assemble", new JsonObject(), inputs)));
+
+    CompleteRequest c = completions(1).get(0);
+
+    assertThat(c.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(c.error().code()).isEqualTo(ErrorCode.TASK_TYPE_UNSUPPORTED.name());
+    assertThat(coordinator.downloads).isEmpty();
+    assertThat(createdInWorkRoot()).isEmpty();
   }
 
   @Test
