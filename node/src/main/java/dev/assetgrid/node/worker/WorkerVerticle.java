@@ -1,7 +1,5 @@
 package dev.assetgrid.node.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.protocol.Addresses;
@@ -52,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SEND_TIMEOUT_MS = 15_000;
 
   private final String nodeId;
@@ -227,10 +224,10 @@ public final class WorkerVerticle extends VerticleBase {
   /** Runs the handler; on a {@code pool} thread, so the params and result conversions stay off the event loop. */
   private static Ran run(TaskHandler h, LeasedTask task, Running r, Map<String, Path> files, AttemptDirectory dirs)
       throws Exception {
-    TaskWork work = new TaskWork(task.taskId(), task.attempt(), (ObjectNode) parse(task.params().encode()), files,
-        dirs, p -> r.progress = p, r.cancelled::get);
+    TaskWork work = new TaskWork(task.taskId(), task.attempt(), JsonTrees.toJackson(task.params()), files, dirs,
+        p -> r.progress = p, r.cancelled::get);
     TaskResult result = h.run(work);
-    return new Ran(result.outputs(), new JsonObject(result.result().toString()));
+    return new Ran(result.outputs(), JsonTrees.toVertx(result.result()));
   }
 
   private Future<Map<String, Path>> download(LeasedTask task, AttemptDirectory dirs) {
@@ -462,13 +459,5 @@ public final class WorkerVerticle extends VerticleBase {
       }
     }
     return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode parse(String s) {
-    try {
-      return JSON.readTree(s);
-    } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "task params are not JSON");
-    }
   }
 }
