@@ -1,7 +1,5 @@
 package dev.assetgrid.node.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.protocol.Addresses;
@@ -34,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +39,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SEND_TIMEOUT_MS = 15_000;
 
   private final String nodeId;
@@ -176,32 +171,26 @@ public final class WorkerVerticle extends VerticleBase {
   private void execute(LeasedTask task) {
     Running r = new Running(task);
     running.put(task.taskId(), r);
-    Path dir = options.workDir().resolve(task.taskId() + "-" + task.attempt());
-    Path inputDir = dir.resolve("in");
-    Path outDir = dir.resolve("out");
+    TaskHandler h = handlers.get(task.type());
+    // nothing touches the disk unless the task has inputs or its handler asks for a directory
+    AttemptDirectory dirs = AttemptDirectory.under(options.workDir(), task.taskId(), task.attempt());
     long t0 = System.nanoTime();
-    Future<Map<String, Path>> inputs = vertx.executeBlocking(() -> {
-      deleteTree(dir);
-      Files.createDirectories(inputDir);
-      Files.createDirectories(outDir);
-      return null;
-    }, false).compose(v -> {
-      TaskHandler h = handlers.get(task.type());
-      return h == null || h.needsInputs() ? download(task, inputDir) : Future.succeededFuture(Map.<String, Path>of());
-    });
-    inputs
-        .compose(files -> {
-          TaskHandler h = handlers.get(task.type());
-          if (h == null) {
-            return Future.failedFuture(AssetGridException.of(ErrorCode.TASK_TYPE_UNSUPPORTED, task.type()));
-          }
-          ObjectNode params = (ObjectNode) parse(task.params().encode());
-          TaskWork work = new TaskWork(task.taskId(), task.attempt(), params, files, inputDir, outDir,
-              p -> r.progress = p, r.cancelled::get);
-          return pool.executeBlocking(() -> h.run(work), false);
-        })
-        .compose(result -> upload(task, result).map(outputs -> CompleteRequest.succeeded(task, outputs,
-            new JsonObject(result.result().toString()).put("elapsedMs", (System.nanoTime() - t0) / 1_000_000))))
+    Future<CompleteRequest> outcome;
+    if (h == null) {
+      outcome = Future.failedFuture(AssetGridException.of(ErrorCode.TASK_TYPE_UNSUPPORTED, task.type()));
+    } else {
+      Future<Map<String, Path>> inputs = h.needsInputs() && !task.inputs().isEmpty() ? download(task, dirs)
+          : Future.succeededFuture(Map.of());
+      outcome = inputs
+          .compose(files -> pool.executeBlocking(() -> run(h, task, r, files, dirs), false))
+          .compose(ran -> {
+            Future<List<TaskOutput>> outputs = ran.outputs().isEmpty() ? Future.succeededFuture(List.of())
+                : upload(task, ran.outputs());
+            return outputs.map(o -> CompleteRequest.succeeded(task, o,
+                ran.result().put("elapsedMs", (System.nanoTime() - t0) / 1_000_000)));
+          });
+    }
+    outcome
         .recover(e -> {
           TaskError err = r.cancelled.get() ? TaskError.of(ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
               : TaskError.of(e);
@@ -213,10 +202,14 @@ public final class WorkerVerticle extends VerticleBase {
         .compose(c -> report(c, 0))
         .onComplete(ar -> {
           running.remove(task.taskId());
-          vertx.executeBlocking(() -> {
-            deleteTree(dir);
-            return null;
-          }, false);
+          // the handler has returned and any download has ended: nothing more will be made on disk
+          if (dirs.created()) {
+            vertx.executeBlocking(() -> {
+              dirs.delete();
+              return null;
+            }, false).onFailure(e -> LOG.warn("could not remove the work directory of task {}: {}", task.taskId(),
+                e.toString()));
+          }
           if (ar.succeeded() && !ar.result().accepted()) {
             LOG.info("completion of task {} attempt {} was refused: {}", task.taskId(), task.attempt(),
                 ar.result().reason());
@@ -225,17 +218,37 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
-  private Future<Map<String, Path>> download(LeasedTask task, Path inputDir) {
+  /** What a handler run hands back to the event loop: outputs to upload and the result, already in wire form. */
+  private record Ran(List<TaskResult.Output> outputs, JsonObject result) {}
+
+  /** Runs the handler; on a {@code pool} thread, so the params and result conversions stay off the event loop. */
+  private static Ran run(TaskHandler h, LeasedTask task, Running r, Map<String, Path> files, AttemptDirectory dirs)
+      throws Exception {
+    TaskWork work = new TaskWork(task.taskId(), task.attempt(), JsonTrees.toJackson(task.params()), files, dirs,
+        p -> r.progress = p, r.cancelled::get);
+    TaskResult result = h.run(work);
+    return new Ran(result.outputs(), JsonTrees.toVertx(result.result()));
+  }
+
+  private Future<Map<String, Path>> download(LeasedTask task, AttemptDirectory dirs) {
     Map<String, Path> files = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
     for (TaskInput in : task.inputs()) {
-      Path target;
       try {
-        target = safeChild(inputDir, in.name());
+        files.put(in.name(), safeChild(dirs.inputPath(), in.name()));
       } catch (AssetGridException e) {
         return Future.failedFuture(e);
       }
-      files.put(in.name(), target);
+    }
+    // one hop makes the input directory (removing a leftover of the same attempt) and every side-file folder
+    Future<Void> chain = vertx.executeBlocking(() -> {
+      dirs.inputDir();
+      for (Path target : files.values()) {
+        Files.createDirectories(target.getParent());
+      }
+      return null;
+    }, false);
+    for (TaskInput in : task.inputs()) {
+      Path target = files.get(in.name());
       chain = chain.compose(v -> fetch(task, in, target));
     }
     return chain.map(v -> files);
@@ -243,12 +256,8 @@ public final class WorkerVerticle extends VerticleBase {
 
   private Future<Void> fetch(LeasedTask task, TaskInput in, Path target) {
     MessageDigest md = sha256();
-    return vertx.executeBlocking(() -> {
-          Files.createDirectories(target.getParent());
-          return null;
-        }, false)
-        .compose(v -> vertx.fileSystem().open(target.toString(), new OpenOptions().setWrite(true).setCreate(true)
-            .setTruncateExisting(true)))
+    return vertx.fileSystem().open(target.toString(), new OpenOptions().setWrite(true).setCreate(true)
+            .setTruncateExisting(true))
         .compose(file -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(in.url())
                 .putHeader("X-Lease-Token", task.leaseToken()))
             .compose(req -> req.send())
@@ -280,10 +289,10 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
-  private Future<List<TaskOutput>> upload(LeasedTask task, TaskResult result) {
+  private Future<List<TaskOutput>> upload(LeasedTask task, List<TaskResult.Output> files) {
     List<TaskOutput> outputs = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
-    for (TaskResult.Output o : result.outputs()) {
+    for (TaskResult.Output o : files) {
       chain = chain.compose(v -> vertx.executeBlocking(() -> new String[] {sha256Hex(o.file()),
               String.valueOf(Files.size(o.file()))}, false)
           .compose(hs -> vertx.fileSystem().open(o.file().toString(), new OpenOptions().setRead(true))
@@ -450,24 +459,5 @@ public final class WorkerVerticle extends VerticleBase {
       }
     }
     return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode parse(String s) {
-    try {
-      return JSON.readTree(s);
-    } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "task params are not JSON");
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
