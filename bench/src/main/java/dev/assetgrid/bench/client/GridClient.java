@@ -2,6 +2,8 @@ package dev.assetgrid.bench.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.bench.workload.WorkItem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +26,7 @@ public final class GridClient {
   private final URI base;
   private final HttpClient http;
 
-  /** Outcome of one upload: ids when accepted, else the problem code. */
+  /** Outcome of one upload, or of one entry of a bulk job request: ids when accepted, else the problem code. */
   public record Submitted(int status, String assetId, String jobId, String errorCode, String errorMessage,
       long startMs, long endMs) {
     public boolean accepted() {
@@ -69,6 +71,45 @@ public final class GridClient {
           .POST(HttpRequest.BodyPublishers.concat(parts.toArray(new HttpRequest.BodyPublisher[0])));
     }
     return send(b.build());
+  }
+
+  /** Most entries one {@code POST /v1/jobs} takes (the coordinator's {@code AssetStore.MAX_BULK_JOBS}). */
+  public static final int MAX_BULK_JOBS = 1_000;
+
+  /**
+   * Creates one job per entry of {@code assetIds} with one {@code POST /v1/jobs}. Answers one
+   * {@link Submitted} per entry, in entry order, each with the request's times; when the request
+   * was refused every entry carries its problem code.
+   */
+  public List<Submitted> submitJobs(List<String> assetIds, String pipeline) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode assets = body.putArray("assets");
+    assetIds.forEach(assets::add);
+    if (pipeline != null) {
+      body.put("pipeline", pipeline);
+    }
+    HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/jobs")).timeout(Duration.ofMinutes(5))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+    long t0 = System.currentTimeMillis();
+    HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    long t1 = System.currentTimeMillis();
+    JsonNode reply = parse(resp.body());
+    JsonNode jobs = reply.path("jobs");
+    List<Submitted> out = new ArrayList<>(assetIds.size());
+    if (resp.statusCode() == 202 && jobs.size() == assetIds.size()) {
+      for (JsonNode j : jobs) {
+        out.add(new Submitted(202, j.path("asset").asText(null), j.path("job").asText(null), null, null, t0, t1));
+      }
+      return out;
+    }
+    String code = resp.statusCode() == 202 ? "BENCH_BAD_REPLY" : reply.path("code").asText("HTTP_" + resp.statusCode());
+    String detail = resp.statusCode() == 202 ? jobs.size() + " jobs answered for " + assetIds.size() + " entries"
+        : reply.path("detail").asText(reply.path("title").asText(""));
+    for (String id : assetIds) {
+      out.add(new Submitted(resp.statusCode(), id, null, code, detail, t0, t1));
+    }
+    return out;
   }
 
   /** Streams {@code length} bytes from the stream as a raw upload (the body is never whole in memory). */

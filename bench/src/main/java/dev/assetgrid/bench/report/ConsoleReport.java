@@ -28,6 +28,11 @@ public final class ConsoleReport {
       b.append(line("end-to-end", s.observedMs()));
       b.append(line("upload", s.uploadMs())).append(String.format("              %s uploads/s during the upload phase%n",
           fmt(s.uploadsPerSec())));
+      if (s.bulkRequests() > 0) {
+        b.append(line("submit", s.submitMs())).append(String.format(
+            "              %s jobs created/s during the submit phase (%d jobs in %d POST /v1/jobs)%n",
+            fmt(s.jobsCreatedPerSec()), s.jobsCreated(), s.bulkRequests()));
+      }
       b.append(line("lease→done", s.queue().leaseToCompleteMs()));
       b.append(line("queue wait", s.queue().queueWaitMs()));
       s.stages().forEach((k, v) -> b.append(String.format(

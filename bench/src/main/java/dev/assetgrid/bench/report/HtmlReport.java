@@ -57,10 +57,11 @@ public final class HtmlReport {
       rows.add(List.of(s.label(), Integer.toString(s.nodes()), Integer.toString(s.slots()), s.succeeded() + "/" + s.submitted(),
           fmt(s.windowSeconds()), fmt(s.assetsPerSec()), fmt(s.inputMBPerSec()), fmt(s.trianglesPerSec()),
           fmt(s.queue().tasksPerSec()), fmt(s.latencyMs().p50()), fmt(s.latencyMs().p95()), fmt(s.latencyMs().p99()),
-          fmt(s.latencyMs().max()), fmt(s.queue().leaseToCompleteMs().p50()), fmt(s.uploadMs().p50())));
+          fmt(s.latencyMs().max()), fmt(s.queue().leaseToCompleteMs().p50()), fmt(s.uploadMs().p50()),
+          s.bulkRequests() > 0 ? fmt(s.jobsCreatedPerSec()) : "–"));
     }
     table(h, List.of("run", "nodes", "slots", "ok/jobs", "window s", "assets/s", "MB/s", "triangles/s", "tasks/s",
-        "latency p50 ms", "p95", "p99", "max", "lease→complete p50 ms", "upload p50 ms"), rows);
+        "latency p50 ms", "p95", "p99", "max", "lease→complete p50 ms", "upload p50 ms", "jobs created/s"), rows);
 
     if (!r.sweep().isEmpty()) {
       h.append("<h2>Scaling</h2>\n");
@@ -86,7 +87,8 @@ public final class HtmlReport {
       h.append(histogram(run.samples()));
       table(h, List.of("distribution (ms)", "count", "min", "mean", "p50", "p95", "p99", "max"), List.of(
           dist("job latency (server)", s.latencyMs()), dist("end-to-end (client)", s.observedMs()),
-          dist("upload", s.uploadMs()), dist("lease → complete", s.queue().leaseToCompleteMs()),
+          dist("upload", s.uploadMs()), dist("submit (POST /v1/jobs, per request)", s.submitMs()),
+          dist("lease → complete", s.queue().leaseToCompleteMs()),
           dist("queue wait", s.queue().queueWaitMs())));
       List<List<String>> st = new ArrayList<>();
       List<String> labels = new ArrayList<>();

@@ -63,6 +63,8 @@ public final class JsonReports {
       num(o, "inputMBPerSec", s.inputMBPerSec());
       num(o, "trianglesPerSec", s.trianglesPerSec());
       num(o, "tasksPerSec", s.queue().tasksPerSec());
+      num(o, "uploadsPerSec", s.uploadsPerSec());
+      num(o, "jobsCreatedPerSec", s.jobsCreatedPerSec());
       num(o, "latencyP50Ms", s.latencyMs().p50());
       num(o, "latencyP95Ms", s.latencyMs().p95());
       num(o, "latencyP99Ms", s.latencyMs().p99());

@@ -2,6 +2,7 @@ package dev.assetgrid.bench.report;
 
 import dev.assetgrid.bench.run.JobSample;
 import dev.assetgrid.bench.run.Runner;
+import dev.assetgrid.bench.run.SubmitRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,13 @@ import java.util.TreeMap;
  * @param trianglesPerSec triangles reported by inspect tasks of succeeded jobs per second (0 when none)
  * @param latencyMs server-side job latency, created → finished (succeeded jobs)
  * @param observedMs client-side, upload start → end seen by the poller (succeeded jobs)
- * @param uploadMs client-side upload time (accepted uploads)
- * @param uploadsPerSec accepted uploads per second of the upload phase
+ * @param uploadMs client-side time of each accepted upload
+ * @param uploadsPerSec accepted uploads per second of the upload phase (first upload start → last end)
+ * @param submitMs client-side time of each accepted bulk job request ({@code POST /v1/jobs}, queue)
+ * @param bulkRequests bulk job requests sent, accepted or not
+ * @param jobsCreated jobs the accepted bulk requests created
+ * @param jobsCreatedPerSec {@code jobsCreated} per second of the submit phase (first bulk request
+ *     start → last end); 0 without bulk requests
  * @param stages per task type: attempt durations (lease → complete), ms
  * @param nodes per node: busy time over window × slots
  * @param queue task-level numbers: every attempt counts
@@ -30,6 +36,7 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
     long submitted, long succeeded, long failed, long inputBytes, long triangles,
     double assetsPerSec, double inputMBPerSec, double trianglesPerSec,
     Dist latencyMs, Dist observedMs, Dist uploadMs, double uploadsPerSec,
+    Dist submitMs, long bulkRequests, long jobsCreated, double jobsCreatedPerSec,
     Map<String, StageStats> stages, Map<String, NodeUse> nodeUse, QueueStats queue,
     Map<String, Long> errors, List<double[]> timeline) {
 
@@ -66,7 +73,6 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
     long tris = 0;
     List<Double> latency = new ArrayList<>();
     List<Double> observed = new ArrayList<>();
-    List<Double> upload = new ArrayList<>();
     List<Double> queueWait = new ArrayList<>();
     List<Double> attemptsMs = new ArrayList<>();
     Map<String, Long> errors = new TreeMap<>();
@@ -76,16 +82,7 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
     Instant firstLease = null;
     Instant lastEnd = null;
     Instant firstCreated = null;
-    long acceptedUploads = 0;
-    long uploadStart = Long.MAX_VALUE;
-    long uploadEnd = Long.MIN_VALUE;
     for (JobSample s : samples) {
-      if (!"rejected".equals(s.state())) {
-        acceptedUploads++;
-        upload.add((double) s.uploadMs());
-      }
-      uploadStart = Math.min(uploadStart, s.submitStartMs());
-      uploadEnd = Math.max(uploadEnd, s.submitEndMs());
       if (s.succeeded()) {
         succeeded++;
         bytes += s.bytes();
@@ -152,15 +149,46 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
       nodeUse.put(node, new NodeUse((long) b[0], b[1] / 1000.0, sl, b[1] / 1000.0 / (nodeWindow * sl)));
     });
     Instant origin = openLoop ? firstLease : firstCreated;
-    double uploadSeconds = uploadEnd > uploadStart ? (uploadEnd - uploadStart) / 1000.0 : 0;
+    Phase uploads = Phase.of(data.requests(), SubmitRequest.Kind.UPLOAD);
+    Phase bulk = Phase.of(data.requests(), SubmitRequest.Kind.BULK);
     return new RunSummary(label, nodes, totalSlots, window, wall, samples.size(), succeeded, failed, bytes, tris,
         succeeded / window, bytes / 1e6 / window, tris / window,
-        Dist.of(latency), Dist.of(observed), Dist.of(upload),
-        uploadSeconds > 0 ? acceptedUploads / uploadSeconds : 0,
+        Dist.of(latency), Dist.of(observed), uploads.acceptedMs(), uploads.perSecond(uploads.accepted()),
+        bulk.acceptedMs(), bulk.requests(), bulk.jobs(), bulk.perSecond(bulk.jobs()),
         stages, nodeUse,
         new QueueStats(attemptsMs.size(), attemptWindow, attemptWindow > 0 ? attemptsMs.size() / attemptWindow : 0,
             Dist.of(attemptsMs), Dist.of(queueWait)),
         errors, timeline(samples, origin));
+  }
+
+  /** The requests of one kind: how many, the jobs they created, their times and the phase they span. */
+  private record Phase(long requests, long accepted, long jobs, Dist acceptedMs, double seconds) {
+    static Phase of(List<SubmitRequest> all, SubmitRequest.Kind kind) {
+      long n = 0;
+      long ok = 0;
+      long jobs = 0;
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      List<Double> ms = new ArrayList<>();
+      for (SubmitRequest r : all) {
+        if (r.kind() != kind) {
+          continue;
+        }
+        n++;
+        first = Math.min(first, r.startMs());
+        last = Math.max(last, r.endMs());
+        if (r.accepted()) {
+          ok++;
+          jobs += r.jobs();
+          ms.add((double) r.ms());
+        }
+      }
+      return new Phase(n, ok, jobs, Dist.of(ms), last > first ? (last - first) / 1000.0 : 0);
+    }
+
+    double perSecond(long count) {
+      return seconds > 0 ? count / seconds : 0;
+    }
   }
 
   /** Completions per second, bucketed by server finish time since {@code origin}; ~60 buckets at most. */

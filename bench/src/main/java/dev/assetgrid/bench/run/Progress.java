@@ -61,17 +61,19 @@ public final class Progress {
   public String line(long now) {
     double s = Math.max(0.001, (now - startMs) / 1000.0);
     long done = succeeded.get() + failed.get();
-    return String.format(Locale.ROOT, "[%s %6.1fs] uploaded %d/%d  done %d (failed %d)  in flight %d  %.1f assets/s  %.2f MB/s",
+    return String.format(Locale.ROOT, "[%s %6.1fs] accepted %d/%d  done %d (failed %d)  in flight %d  %.1f assets/s  %.2f MB/s",
         label, s, accepted.get(), submitted.get(), done, failed.get(), Math.max(0, accepted.get() - done),
         succeeded.get() / s, bytesDone.get() / s / 1e6);
   }
 
-  void submitted() {
-    submitted.incrementAndGet();
+  /** Jobs asked for (one upload, or the entries of one bulk request). */
+  void submitted(long jobs) {
+    submitted.addAndGet(jobs);
   }
 
-  void accepted(long bytes) {
-    accepted.incrementAndGet();
+  /** Jobs the grid accepted. */
+  void accepted(long jobs) {
+    accepted.addAndGet(jobs);
   }
 
   void pollError() {

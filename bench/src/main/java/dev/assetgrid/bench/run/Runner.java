@@ -18,9 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Two shapes. <b>Closed loop</b> (corpus, synthetic): {@code concurrency} clients each upload an
  * item, poll its job until it ends, and take the next item, so at most {@code concurrency} jobs are
- * in flight. <b>Open loop</b> (queue): all jobs are uploaded first (by {@code concurrency} uploaders),
- * then {@code beforeDrain} runs (e.g. the nodes are started) and the jobs are followed to their end,
- * so the drain measures the coordinator's queue without upload traffic mixed in.
+ * in flight. <b>Open loop</b> (queue): all jobs are submitted first, then {@code beforeDrain} runs
+ * (e.g. the nodes are started) and the jobs are followed to their end, so the drain measures the
+ * coordinator's queue without submit traffic mixed in. Submitting is two phases, each by
+ * {@code concurrency} clients: a few uploads (each upload is an asset and its job), then bulk
+ * {@code POST /v1/jobs} requests of up to {@link GridClient#MAX_BULK_JOBS} jobs over those assets,
+ * since one upload per job (about 150/s) took minutes to fill a 20,000-task queue.
  *
  * <p>Latencies come from the job records (server clock), so the poll interval only bounds how fast
  * a closed-loop client notices an end, not what is measured. Polls back off from
@@ -34,8 +37,18 @@ public final class Runner {
   public record Settings(int concurrency, long count, Duration duration, String pipeline, List<String> tags,
       Duration jobTimeout, long pollMinMs, long pollMaxMs) {}
 
-  /** Raw result of a run. */
-  public record RunData(List<JobSample> samples, long startMs, long submitEndMs, long drainStartMs, long endMs) {}
+  /**
+   * Raw result of a run.
+   *
+   * @param requests every upload and bulk job request, in the order they ended
+   */
+  public record RunData(List<JobSample> samples, List<SubmitRequest> requests, long startMs, long submitEndMs,
+      long drainStartMs, long endMs) {
+    public RunData {
+      samples = List.copyOf(samples);
+      requests = List.copyOf(requests);
+    }
+  }
 
   private final GridClient client;
   private final Settings settings;
@@ -62,6 +75,7 @@ public final class Runner {
       throw new IllegalArgumentException("no items to submit");
     }
     List<JobSample> samples = Collections.synchronizedList(new ArrayList<>());
+    List<SubmitRequest> requests = Collections.synchronizedList(new ArrayList<>());
     AtomicLong next = new AtomicLong();
     long start = System.currentTimeMillis();
     long stopAt = settings.count() > 0 ? Long.MAX_VALUE : start + settings.duration().toMillis();
@@ -75,7 +89,7 @@ public final class Runner {
             return null;
           }
           WorkItem item = items.get((int) (n % items.size()));
-          GridClient.Submitted s = submit(item);
+          GridClient.Submitted s = submit(item, requests);
           if (!s.accepted()) {
             record(samples, JobSample.rejected(item, s));
             continue;
@@ -89,37 +103,64 @@ public final class Runner {
     awaitAll(pool);
     long end = System.currentTimeMillis();
     progress.stop();
-    return new RunData(List.copyOf(samples), start, end, start, end);
+    return new RunData(samples, requests, start, end, start, end);
   }
 
-  /** Uploads everything, runs {@code beforeDrain}, then follows every job to its end. */
-  public RunData openLoop(WorkItem item, Runnable beforeDrain) throws InterruptedException {
+  /**
+   * Submits every job, runs {@code beforeDrain}, then follows every job to its end.
+   *
+   * @param assets how many copies of {@code item} to upload (fewer when {@code count} is smaller);
+   *     each upload is one job, and every other job is created over these assets, in turn, by
+   *     bulk requests
+   */
+  public RunData openLoop(WorkItem item, int assets, Runnable beforeDrain) throws InterruptedException {
+    if (assets < 1) {
+      throw new IllegalArgumentException("at least one asset to upload");
+    }
     List<GridClient.Submitted> accepted = Collections.synchronizedList(new ArrayList<>());
     List<JobSample> samples = Collections.synchronizedList(new ArrayList<>());
-    AtomicLong next = new AtomicLong();
+    List<SubmitRequest> requests = Collections.synchronizedList(new ArrayList<>());
     long start = System.currentTimeMillis();
     long stopAt = settings.count() > 0 ? Long.MAX_VALUE : start + settings.duration().toMillis();
     progress.start(start);
-    ExecutorService up = Executors.newFixedThreadPool(settings.concurrency(), daemon("bench-upload"));
-    for (int i = 0; i < settings.concurrency(); i++) {
-      up.submit(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          long n = next.getAndIncrement();
-          if ((settings.count() > 0 && n >= settings.count()) || System.currentTimeMillis() >= stopAt) {
-            return null;
-          }
-          GridClient.Submitted s = submit(item);
+
+    long uploads = settings.count() > 0 ? Math.min(settings.count(), assets) : assets;
+    AtomicLong nextUpload = new AtomicLong();
+    inParallel("bench-upload", () -> {
+      while (nextUpload.getAndIncrement() < uploads && System.currentTimeMillis() < stopAt) {
+        GridClient.Submitted s = submit(item, requests);
+        if (s.accepted()) {
+          accepted.add(s);
+        } else {
+          record(samples, JobSample.rejected(item, s));
+        }
+      }
+    });
+
+    List<String> assetIds = accepted.stream().map(GridClient.Submitted::assetId).toList();
+    long bulkJobs = settings.count() > 0 ? settings.count() - uploads : Long.MAX_VALUE;
+    AtomicLong nextJob = new AtomicLong();
+    inParallel("bench-submit", () -> {
+      while (!assetIds.isEmpty() && System.currentTimeMillis() < stopAt) {
+        long first = nextJob.getAndAdd(GridClient.MAX_BULK_JOBS);
+        if (first >= bulkJobs) {
+          return;
+        }
+        int size = (int) Math.min(GridClient.MAX_BULK_JOBS, bulkJobs - first);
+        List<String> entries = new ArrayList<>(size);
+        for (int k = 0; k < size; k++) {
+          entries.add(assetIds.get((int) ((first + k) % assetIds.size())));
+        }
+        for (GridClient.Submitted s : submitJobs(item, entries, requests)) {
           if (s.accepted()) {
             accepted.add(s);
           } else {
             record(samples, JobSample.rejected(item, s));
           }
         }
-        return null;
-      });
-    }
-    up.shutdown();
-    awaitAll(up);
+      }
+    });
+
     long submitEnd = System.currentTimeMillis();
     beforeDrain.run();
     long drainStart = System.currentTimeMillis();
@@ -131,38 +172,72 @@ public final class Runner {
       waitTerminal(last.jobId(), drainStart + settings.jobTimeout().toMillis(), 20, 200);
     }
     AtomicLong idx = new AtomicLong();
-    ExecutorService followers = Executors.newFixedThreadPool(settings.concurrency(), daemon("bench-follow"));
-    for (int i = 0; i < settings.concurrency(); i++) {
-      followers.submit(() -> {
-        long k;
-        while ((k = idx.getAndIncrement()) < order.size()) {
-          record(samples, follow(item, order.get((int) k), drainStart + settings.jobTimeout().toMillis()));
-        }
-        return null;
-      });
-    }
-    followers.shutdown();
-    awaitAll(followers);
+    inParallel("bench-follow", () -> {
+      long k;
+      while ((k = idx.getAndIncrement()) < order.size()) {
+        record(samples, follow(item, order.get((int) k), drainStart + settings.jobTimeout().toMillis()));
+      }
+    });
     long end = System.currentTimeMillis();
     progress.stop();
-    return new RunData(List.copyOf(samples), start, submitEnd, drainStart, end);
+    return new RunData(samples, requests, start, submitEnd, drainStart, end);
   }
 
-  private GridClient.Submitted submit(WorkItem item) {
-    progress.submitted();
+  /** Runs {@code work} on {@code concurrency} threads and waits for all of them. */
+  private void inParallel(String name, Runnable work) throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency(), daemon(name));
+    for (int i = 0; i < settings.concurrency(); i++) {
+      pool.submit(work);
+    }
+    pool.shutdown();
+    awaitAll(pool);
+  }
+
+  private GridClient.Submitted submit(WorkItem item, List<SubmitRequest> requests) {
+    progress.submitted(1);
     long t0 = System.currentTimeMillis();
+    GridClient.Submitted s;
     try {
-      GridClient.Submitted s = client.submit(item, settings.pipeline(), settings.tags());
-      if (s.accepted()) {
-        progress.accepted(item.bytes());
-      }
-      return s;
+      s = client.submit(item, settings.pipeline(), settings.tags());
     } catch (IOException e) {
-      return new GridClient.Submitted(0, null, null, "BENCH_HTTP_ERROR", e.toString(), t0, System.currentTimeMillis());
+      s = new GridClient.Submitted(0, null, null, "BENCH_HTTP_ERROR", e.toString(), t0, System.currentTimeMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new GridClient.Submitted(0, null, null, "BENCH_INTERRUPTED", "interrupted", t0, System.currentTimeMillis());
+      s = new GridClient.Submitted(0, null, null, "BENCH_INTERRUPTED", "interrupted", t0, System.currentTimeMillis());
     }
+    requests.add(new SubmitRequest(SubmitRequest.Kind.UPLOAD, s.startMs(), s.endMs(), s.accepted() ? 1 : 0,
+        s.accepted() ? null : s.errorCode()));
+    if (s.accepted()) {
+      progress.accepted(1);
+    }
+    return s;
+  }
+
+  /** One bulk request over {@code assetIds}; one result per entry. */
+  private List<GridClient.Submitted> submitJobs(WorkItem item, List<String> assetIds, List<SubmitRequest> requests) {
+    progress.submitted(assetIds.size());
+    long t0 = System.currentTimeMillis();
+    List<GridClient.Submitted> out;
+    try {
+      out = client.submitJobs(assetIds, settings.pipeline());
+    } catch (IOException e) {
+      out = failedEntries(assetIds, "BENCH_HTTP_ERROR", e.toString(), t0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out = failedEntries(assetIds, "BENCH_INTERRUPTED", "interrupted", t0);
+    }
+    GridClient.Submitted first = out.get(0);
+    requests.add(new SubmitRequest(SubmitRequest.Kind.BULK, first.startMs(), first.endMs(),
+        first.accepted() ? out.size() : 0, first.accepted() ? null : first.errorCode()));
+    if (first.accepted()) {
+      progress.accepted(out.size());
+    }
+    return out;
+  }
+
+  private static List<GridClient.Submitted> failedEntries(List<String> assetIds, String code, String message, long t0) {
+    long t1 = System.currentTimeMillis();
+    return assetIds.stream().map(id -> new GridClient.Submitted(0, id, null, code, message, t0, t1)).toList();
   }
 
   private JobSample follow(WorkItem item, GridClient.Submitted s, long deadline) {

@@ -91,6 +91,23 @@ class ReportsTest {
   @Test
   void consoleReportMentionsTheHeadlines() {
     String text = ConsoleReport.render(result());
-    assertThat(text).contains("1 assets/s").contains("DATA_ERROR").contains("scaling").contains("upload probe");
+    assertThat(text).contains("1 assets/s").contains("DATA_ERROR").contains("scaling").contains("upload probe")
+        .contains("uploads/s during the upload phase").doesNotContain("jobs created/s");
+  }
+
+  @Test
+  void aQueueRunReportsItsSubmitPhase() throws Exception {
+    RunSummary q = RunSummary.of("queue @1 node", Samples.queueRun(), Map.of("n1", 2), 1, true);
+    BenchResult r = new BenchResult("assetgrid-bench", "1.2.3", "1.2.3", "2026-01-01T00:00:00Z",
+        new MachineInfo("h", 2, 8L << 30, "cpu", "Linux", "6", "amd64", "17", "vendor"), Map.of("workload", "queue"),
+        List.of(new BenchResult.Run(q, Map.of(), Samples.queueRun().samples())), List.of(), null, null, List.of());
+    assertThat(ConsoleReport.render(r)).contains("submit      p50 500 ms")
+        .contains("1,481 jobs created/s during the submit phase (1496 jobs in 3 POST /v1/jobs)");
+    assertThat(HtmlReport.render(r)).contains("submit (POST /v1/jobs, per request)").contains("<td>1,481</td>");
+    Path f = dir.resolve("q.jsonl");
+    JsonReports.appendHistory(r, f);
+    JsonNode line = new ObjectMapper().readTree(Files.readAllLines(f).get(0));
+    assertThat(line.path("jobsCreatedPerSec").asDouble()).isCloseTo(1496 / 1.01, org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(line.path("uploadsPerSec").asDouble()).isEqualTo(10.0);
   }
 }

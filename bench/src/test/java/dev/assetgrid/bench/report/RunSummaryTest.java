@@ -32,6 +32,31 @@ class RunSummaryTest {
     assertThat(n1.utilisation()).isCloseTo(0.0275, within(1e-9));
     assertThat(s.timeline()).isNotEmpty();
     assertThat(s.timeline().stream().mapToDouble(p -> p[1]).sum()).isCloseTo(10.0, within(1e-9));
+    // each sample was its own 50 ms upload (the failed one 1 ms), one per second from T0-50 ms
+    assertThat(s.uploadMs().count()).isEqualTo(11);
+    assertThat(s.uploadMs().p50()).isEqualTo(50);
+    assertThat(s.uploadsPerSec()).isCloseTo(11 / 9.05, within(1e-9));
+    assertThat(s.bulkRequests()).isZero();
+    assertThat(s.submitMs().count()).isZero();
+    assertThat(s.jobsCreatedPerSec()).isZero();
+  }
+
+  @Test
+  void bulkRequestsAreTheSubmitPhaseAndUploadsStayApart() {
+    RunSummary s = RunSummary.of("queue", Samples.queueRun(), Map.of("n1", 2), 1, true);
+    assertThat(s.uploadMs().count()).isEqualTo(4);
+    assertThat(s.uploadMs().max()).isEqualTo(100);
+    assertThat(s.uploadsPerSec()).isCloseTo(4 / 0.4, within(1e-9));
+    assertThat(s.bulkRequests()).isEqualTo(3);
+    assertThat(s.jobsCreated()).isEqualTo(1496);
+    // accepted requests only: 500 and 800 ms
+    assertThat(s.submitMs().count()).isEqualTo(2);
+    assertThat(s.submitMs().p50()).isEqualTo(500);
+    assertThat(s.submitMs().max()).isEqualTo(800);
+    // over the submit phase, first bulk start (T0+1 s) to last end (T0+2.01 s)
+    assertThat(s.jobsCreatedPerSec()).isCloseTo(1496 / 1.01, within(1e-9));
+    // the drain figures do not depend on how the jobs were submitted
+    assertThat(s.queue().tasksPerSec()).isCloseTo(10 / 9.1, within(1e-9));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.assetgrid.bench.report;
 
 import dev.assetgrid.bench.run.JobSample;
 import dev.assetgrid.bench.run.Runner;
+import dev.assetgrid.bench.run.SubmitRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,27 @@ final class Samples {
     }
     s.add(new JobSample("bad.glb", 10, T0.toEpochMilli(), T0.toEpochMilli() + 1, T0.toEpochMilli() + 2, "jx", "ax",
         "failed", "DATA_ERROR", T0, T0, T0.plusMillis(1), -1, List.of()));
-    return new Runner.RunData(s, T0.toEpochMilli() - 50, T0.toEpochMilli() + n * 1000L,
+    List<SubmitRequest> uploads = s.stream().map(x -> new SubmitRequest(SubmitRequest.Kind.UPLOAD, x.submitStartMs(),
+        x.submitEndMs(), 1, null)).toList();
+    return new Runner.RunData(s, uploads, T0.toEpochMilli() - 50, T0.toEpochMilli() + n * 1000L,
         T0.toEpochMilli() - 50, T0.toEpochMilli() + n * 1000L - 50);
+  }
+
+  /**
+   * The requests of a queue run, with the samples of {@link #run}: 4 uploads of 100 ms back to back
+   * from T0, then bulk requests T0+1.0 → 1.5 s (1000 jobs) and T0+1.2 → 2.0 s (496 jobs), and one
+   * refused T0+2.0 → 2.01 s.
+   */
+  static Runner.RunData queueRun() {
+    Runner.RunData base = run(10);
+    long t = T0.toEpochMilli();
+    List<SubmitRequest> r = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      r.add(new SubmitRequest(SubmitRequest.Kind.UPLOAD, t + i * 100L, t + (i + 1) * 100L, 1, null));
+    }
+    r.add(new SubmitRequest(SubmitRequest.Kind.BULK, t + 1000, t + 1500, 1000, null));
+    r.add(new SubmitRequest(SubmitRequest.Kind.BULK, t + 1200, t + 2000, 496, null));
+    r.add(new SubmitRequest(SubmitRequest.Kind.BULK, t + 2000, t + 2010, 0, "OVERLOADED"));
+    return new Runner.RunData(base.samples(), r, base.startMs(), base.submitEndMs(), base.drainStartMs(), base.endMs());
   }
 }

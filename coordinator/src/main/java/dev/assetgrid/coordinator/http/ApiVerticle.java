@@ -19,6 +19,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -87,6 +88,7 @@ public final class ApiVerticle extends VerticleBase {
     r.get("/v1/assets/:id").handler(this::getAsset);
     r.get("/v1/assets/:id/files/:name").handler(this::getFile);
     r.post("/v1/assets/:id/jobs").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::newJob);
+    r.post("/v1/jobs").handler(BodyHandler.create().setBodyLimit(MAX_BULK_BODY)).handler(this::newJobs);
     r.get("/v1/jobs/:id").handler(this::getJob);
     r.get("/v1/jobs/:id/events").handler(this::events);
     r.post("/v1/jobs/:id/cancel").handler(this::cancel);
@@ -300,6 +302,12 @@ public final class ApiVerticle extends VerticleBase {
 
   // ------------------------------------------------------------------ jobs
 
+  /** The {@code pipeline} member of a job request body, in any form {@link PipelineSpec#parse} takes. */
+  private static PipelineSpec pipelineOf(JsonObject body) {
+    Object p = body.getValue("pipeline");
+    return p == null ? PipelineSpec.DEFAULT : PipelineSpec.parse(p.toString());
+  }
+
   private void newJob(RoutingContext ctx) {
     UUID id = id(ctx, "id");
     if (id == null) {
@@ -308,8 +316,7 @@ public final class ApiVerticle extends VerticleBase {
     PipelineSpec spec;
     try {
       JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
-      Object p = body.getValue("pipeline");
-      spec = p == null ? PipelineSpec.DEFAULT : PipelineSpec.parse(p.toString());
+      spec = pipelineOf(body);
     } catch (AssetGridException e) {
       Problems.send(ctx, e);
       return;
@@ -325,6 +332,87 @@ public final class ApiVerticle extends VerticleBase {
           json(ctx, 202, x);
         }, () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "asset " + id)))
         .onFailure(e -> Problems.send(ctx, e));
+  }
+
+  /** Largest body of {@code POST /v1/jobs}: far more than 1,000 ids and a pipeline need. */
+  static final int MAX_BULK_BODY = 1 << 20;
+
+  /**
+   * {@code POST /v1/jobs {"assets":[id, ...], "pipeline":...}}: one job per entry, created all or
+   * nothing in one transaction (see {@link AssetStore#createJobs}), answered in entry order.
+   */
+  private void newJobs(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && (key.isBlank() || key.length() > 200)) {
+      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "Idempotency-Key must be 1..200 characters");
+      return;
+    }
+    String path = "/v1/jobs";
+    List<UUID> assetIds = new ArrayList<>();
+    PipelineSpec spec;
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null || !(body.getValue("assets") instanceof JsonArray entries) || entries.isEmpty()) {
+        throw new AssetGridException(ErrorCode.INVALID_REQUEST,
+            "body must be {\"assets\": [asset id, ...], \"pipeline\": ...} with at least one asset");
+      }
+      if (entries.size() > AssetStore.MAX_BULK_JOBS) {
+        throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, entries.size()
+            + " assets in one request; at most " + AssetStore.MAX_BULK_JOBS + " jobs per request");
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        UUID assetId = entries.getValue(i) instanceof String s ? Ids.parse(s) : null;
+        if (assetId == null) {
+          throw new AssetGridException(ErrorCode.INVALID_REQUEST, "assets[" + i + "] is not an asset id: "
+              + entries.getValue(i));
+        }
+        assetIds.add(assetId);
+      }
+      spec = pipelineOf(body);
+    } catch (AssetGridException e) {
+      Problems.send(ctx, e);
+      return;
+    } catch (RuntimeException e) {
+      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "body must be a JSON object: " + e.getMessage());
+      return;
+    }
+    Future<java.util.Optional<JsonObject>> stored = key == null
+        ? Future.succeededFuture(java.util.Optional.empty())
+        : assets.idempotentReply(key, "POST", path);
+    stored.compose(prev -> prev.isPresent() ? Future.succeededFuture(Reply.stored(prev.get()))
+            : assets.createJobs(assetIds, spec, key, path)
+                .map(created -> {
+                  onQueued.run();
+                  return new Reply(202, created, false);
+                })
+                .recover(e -> replayAfterConflict(key, path, e)))
+        .onSuccess(r -> {
+          if (r.replayed()) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+          }
+          json(ctx, r.status(), r.body());
+        })
+        .onFailure(e -> Problems.send(ctx, e));
+  }
+
+  /** An answer to a POST: a fresh one, or the one stored under its Idempotency-Key. */
+  private record Reply(int status, JsonObject body, boolean replayed) {
+    static Reply stored(JsonObject prev) {
+      return new Reply(prev.getInteger("status"), prev.getJsonObject("body"), true);
+    }
+  }
+
+  /**
+   * The store refused the Idempotency-Key because a request with the same key committed first
+   * (perhaps while this one waited on it): answer what that one answered. A key stored for another
+   * endpoint stays a CONFLICT.
+   */
+  private Future<Reply> replayAfterConflict(String key, String path, Throwable e) {
+    if (key == null || AssetGridException.codeOf(e) != ErrorCode.CONFLICT) {
+      return Future.failedFuture(e);
+    }
+    return assets.idempotentReply(key, "POST", path)
+        .compose(first -> first.isPresent() ? Future.succeededFuture(Reply.stored(first.get())) : Future.failedFuture(e));
   }
 
   private void getJob(RoutingContext ctx) {

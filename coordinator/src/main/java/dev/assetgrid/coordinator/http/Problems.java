@@ -3,8 +3,12 @@ package dev.assetgrid.coordinator.http;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,14 @@ public final class Problems {
   }
 
   public static void send(RoutingContext ctx, ErrorCode code, String detail) {
+    send(ctx, code, detail, Map.of());
+  }
+
+  /**
+   * A problem whose {@code extensions} (an exception's structured details, e.g. the ids that were
+   * not found) become extension members beside the standard ones, which they never replace.
+   */
+  public static void send(RoutingContext ctx, ErrorCode code, String detail, Map<String, Object> extensions) {
     HttpServerResponse r = ctx.response();
     if (r.ended() || r.closed()) {
       return;
@@ -40,7 +52,13 @@ public final class Problems {
       // the request body may be partly unread: don't let the client keep streaming into a dead end
       r.putHeader("Connection", "close");
     }
-    r.end(body(code, detail, ctx.request().path()).encode());
+    JsonObject body = body(code, detail, ctx.request().path());
+    extensions.forEach((k, v) -> {
+      if (!body.containsKey(k)) {
+        body.put(k, v instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : v);
+      }
+    });
+    r.end(body.encode());
   }
 
   /** Maps any failure to a problem; unexpected ones are logged with their stack. */
@@ -52,6 +70,13 @@ public final class Problems {
     if (code == ErrorCode.INTERNAL_ERROR) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
     }
-    send(ctx, code, t.getMessage() == null ? code.format() : t.getMessage());
+    Map<String, Object> details = Map.of();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof AssetGridException age) {
+        details = age.details();
+        break;
+      }
+    }
+    send(ctx, code, t.getMessage() == null ? code.format() : t.getMessage(), details);
   }
 }
