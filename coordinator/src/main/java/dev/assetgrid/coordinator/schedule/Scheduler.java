@@ -82,27 +82,26 @@ public final class Scheduler {
    * Data-modifying CTEs run exactly once, referenced or not. Rows come back in two shapes: a leased
    * task ({@code id} set) or a written event ({@code ev_id} set).
    */
-  private static final String LEASE_SQL = """
-      WITH c AS (
-        SELECT id FROM tasks
-         WHERE state = 'queued' AND run_at <= now() AND type = ANY($2)
-         ORDER BY run_at, created_at
-         LIMIT $3
-         FOR UPDATE SKIP LOCKED),
-      l AS (
+  static final String LEASE_SQL = """
+      WITH l AS (
         UPDATE tasks t
            SET state = 'leased', attempt = t.attempt + 1, lease_owner = $1,
                lease_token = gen_random_uuid()::text,
                lease_expires_at = now() + ($4::bigint * interval '1 millisecond'),
                leased_at = now(), started_at = coalesce(t.started_at, now()), progress = 0, updated_at = now()
-          FROM c WHERE t.id = c.id
+         WHERE t.id = ANY(ARRAY(
+               SELECT id FROM tasks
+                WHERE state = 'queued' AND run_at <= now() AND type = ANY($2)
+                ORDER BY run_at, created_at
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED))
         RETURNING t.id, t.job_id, t.name, t.type, t.params, t.attempt, t.lease_token, t.lease_expires_at),
       a AS (
         INSERT INTO task_attempts (task_id, attempt, node_id, lease_token)
         SELECT id, attempt, $1, lease_token FROM l),
       j AS (
         UPDATE jobs SET state = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-         WHERE id IN (SELECT job_id FROM l) AND state = 'queued'
+         WHERE id = ANY(ARRAY(SELECT job_id FROM l)) AND state = 'queued'
         RETURNING id),
       e AS (
         INSERT INTO job_events (job_id, type, data)
@@ -127,12 +126,14 @@ public final class Scheduler {
    * ancestor's output shadows a farther one's of the same name, and any output shadows a side file
    * of the same name (the derived file is what the stage asked for).
    */
-  private static final String INPUTS_SQL = """
-      WITH RECURSIVE anc(task_id, anc_id, depth) AS (
-        SELECT t.id, d, 1 FROM tasks t, unnest(t.depends_on) AS d WHERE t.id = ANY($1)
+  static final String INPUTS_SQL = """
+      WITH RECURSIVE jt AS MATERIALIZED (
+        SELECT id, depends_on FROM tasks WHERE job_id = ANY(ARRAY(SELECT job_id FROM tasks WHERE id = ANY($1)))),
+      anc(task_id, anc_id, depth) AS (
+        SELECT t.id, d, 1 FROM jt t, unnest(t.depends_on) AS d WHERE t.id = ANY($1)
         UNION
         SELECT anc.task_id, d, anc.depth + 1
-          FROM anc JOIN tasks p ON p.id = anc.anc_id, unnest(p.depends_on) AS d
+          FROM anc JOIN jt p ON p.id = anc.anc_id, unnest(p.depends_on) AS d
          WHERE anc.depth < 64)
       SELECT DISTINCT ON (task_id, name) task_id, name, sha256, size_bytes FROM (
         SELECT t.id AS task_id, f.name, f.sha256, f.size_bytes, 1000 AS rank
@@ -141,7 +142,8 @@ public final class Scheduler {
          WHERE t.id = ANY($1)
         UNION ALL
         SELECT anc.task_id, o.name, o.sha256, o.size_bytes, anc.depth
-          FROM anc JOIN task_outputs o ON o.task_id = anc.anc_id) x
+          FROM anc JOIN task_outputs o ON o.task_id = anc.anc_id
+         WHERE o.task_id = ANY(ARRAY(SELECT anc_id FROM anc))) x
       ORDER BY task_id, name, rank
       """;
 
@@ -195,12 +197,12 @@ public final class Scheduler {
 
   // ---------------------------------------------------------------- heartbeat
 
-  private static final String EXTEND_SQL = """
+  static final String EXTEND_SQL = """
       UPDATE tasks t
          SET lease_expires_at = now() + ($4::bigint * interval '1 millisecond'),
              progress = CASE WHEN v.progress >= 0 THEN least(v.progress, 1) ELSE t.progress END, updated_at = now()
         FROM unnest($1::uuid[], $2::text[], $3::float8[]) AS v(id, token, progress)
-       WHERE t.id = v.id AND t.lease_token = v.token AND t.state = 'leased' AND NOT t.cancel_requested
+       WHERE t.id = ANY($1::uuid[]) AND t.id = v.id AND t.lease_token = v.token AND t.state = 'leased' AND NOT t.cancel_requested
          AND t.leased_at > now() - ($5::bigint * interval '1 millisecond')
       RETURNING t.id, t.lease_expires_at
       """;
@@ -322,19 +324,19 @@ public final class Scheduler {
    * were before the statement, so counters move by per-job and per-dependent counts, and a derived
    * file two jobs of one asset both write keeps the later one.
    */
-  private static final String COMPLETE_BATCH_SQL = """
+  static final String COMPLETE_BATCH_SQL = """
       WITH v AS (
         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS v(id, attempt, token, result)),
       t AS (
         UPDATE tasks t SET state = 'succeeded', result = v.result::jsonb, finished_at = now(), progress = 1,
                updated_at = now(), lease_expires_at = NULL, error_code = NULL, error_message = NULL
           FROM v
-         WHERE t.id = v.id AND t.attempt = v.attempt AND t.lease_token = v.token AND t.state = 'leased'
-           AND t.type <> 'inspect'
+         WHERE t.id = ANY($1::uuid[]) AND t.id = v.id AND t.attempt = v.attempt AND t.lease_token = v.token
+           AND t.state = 'leased' AND t.type <> 'inspect'
         RETURNING t.id, t.attempt, t.job_id, t.name),
       a AS (
         UPDATE task_attempts ta SET finished_at = now(), outcome = 'succeeded'
-          FROM t WHERE ta.task_id = t.id AND ta.attempt = t.attempt),
+          FROM t WHERE ta.task_id = ANY($1::uuid[]) AND ta.task_id = t.id AND ta.attempt = t.attempt),
       x AS (
         SELECT x.*, t.job_id FROM unnest($5::uuid[], $6::text[], $7::text[], $8::bigint[], $9::text[])
                WITH ORDINALITY AS x(task_id, name, sha256, size_bytes, content_type, n)
@@ -348,26 +350,29 @@ public final class Scheduler {
         SELECT DISTINCT ON (j.asset_id, x.name) j.asset_id, x.name, 'derived', x.sha256, x.size_bytes, x.content_type,
                x.task_id
           FROM x JOIN jobs j ON j.id = x.job_id
+         WHERE j.id = ANY(ARRAY(SELECT job_id FROM x))
          ORDER BY j.asset_id, x.name, x.n DESC
         ON CONFLICT (asset_id, name) DO UPDATE SET sha256 = excluded.sha256, size_bytes = excluded.size_bytes,
                content_type = excluded.content_type, task_id = excluded.task_id, created_at = now()),
+      dc AS (
+        SELECT p2.id, count(*) AS n FROM t JOIN tasks p2 ON p2.job_id = t.job_id AND t.id = ANY(p2.depends_on)
+         WHERE p2.job_id = ANY(ARRAY(SELECT job_id FROM t)) AND p2.state = 'pending' GROUP BY p2.id),
       d AS (
-        UPDATE tasks p SET pending_deps = p.pending_deps - c.n,
-               state = CASE WHEN p.pending_deps - c.n <= 0 THEN 'queued' ELSE p.state END,
+        UPDATE tasks p SET pending_deps = p.pending_deps - dc.n,
+               state = CASE WHEN p.pending_deps - dc.n <= 0 THEN 'queued' ELSE p.state END,
                run_at = now(), updated_at = now()
-          FROM (SELECT p2.id, count(*) AS n FROM t JOIN tasks p2 ON p2.job_id = t.job_id AND t.id = ANY(p2.depends_on)
-                 WHERE p2.state = 'pending' GROUP BY p2.id) c
-         WHERE p.id = c.id
+          FROM dc WHERE p.id = ANY(ARRAY(SELECT id FROM dc)) AND p.id = dc.id
         RETURNING p.state),
       c AS (SELECT job_id, count(*) AS n FROM t GROUP BY job_id),
       j AS (
         UPDATE jobs SET tasks_done = tasks_done + c.n, updated_at = now(),
                state = CASE WHEN tasks_done + c.n >= tasks_total AND state = 'running' THEN 'succeeded' ELSE state END,
                finished_at = CASE WHEN tasks_done + c.n >= tasks_total AND state = 'running' THEN now() ELSE finished_at END
-          FROM c WHERE jobs.id = c.job_id
+          FROM c WHERE jobs.id = ANY(ARRAY(SELECT job_id FROM c)) AND jobs.id = c.job_id
         RETURNING jobs.id, jobs.asset_id, jobs.tasks_done, jobs.tasks_total, jobs.state),
       s AS (
-        UPDATE assets SET status = 'ready', updated_at = now() FROM j WHERE assets.id = j.asset_id AND j.state = 'succeeded'),
+        UPDATE assets SET status = 'ready', updated_at = now()
+          FROM j WHERE assets.id = ANY(ARRAY(SELECT asset_id FROM j)) AND assets.id = j.asset_id AND j.state = 'succeeded'),
       e AS (
         INSERT INTO job_events (job_id, type, data)
         SELECT job_id, type, data FROM (

@@ -386,6 +386,55 @@ class SchedulerTest {
   }
 
   @Test
+  void queueStatementsPlanOnceWithIndexesWhateverTheStatistics() throws Exception {
+    // a big queue that the planner's statistics have not seen yet (no ANALYZE), as after a bulk load
+    String first = newJob("noop");
+    UUID asset = UUID.fromString(await(assets.getJob(UUID.fromString(first))).orElseThrow().getString("assetId"));
+    // statistics taken while the grid was idle...
+    await(pool.query("ANALYZE tasks, jobs, task_attempts, task_outputs, assets, asset_files, job_events").execute());
+    // ...then a bulk load
+    await(pool.preparedQuery("""
+        WITH j AS (INSERT INTO jobs (id, asset_id, pipeline, state, tasks_total)
+                   SELECT gen_random_uuid(), $1, '{}', 'queued', 1 FROM generate_series(1, 50000) RETURNING id)
+        INSERT INTO tasks (id, job_id, type, name, state, max_attempts) SELECT gen_random_uuid(), id, 'noop', 'noop', 'queued', 3 FROM j""")
+        .execute(Tuple.of(asset)));
+    // and a history: finished tasks with outputs and attempts
+    await(pool.query("""
+        WITH t AS (INSERT INTO tasks (id, job_id, type, name, state, max_attempts, attempt)
+                   SELECT gen_random_uuid(), id, 'noop', 'done', 'succeeded', 3, 1 FROM jobs RETURNING id),
+             a AS (INSERT INTO task_attempts (task_id, attempt, node_id, lease_token) SELECT id, 1, 'old', 'x' FROM t)
+        INSERT INTO task_outputs (task_id, name, sha256, size_bytes, content_type)
+        SELECT id, 'noop.json', repeat('b', 64), 1, 'application/json' FROM t""").execute());
+    List<LeasedTask> some = lease("n", 64);
+    assertThat(some).hasSize(64);
+    String ids = some.stream().map(LeasedTask::taskId).collect(java.util.stream.Collectors.joining(",", "'{", "}'"));
+    String tokens = some.stream().map(LeasedTask::leaseToken).collect(java.util.stream.Collectors.joining(",", "'{", "}'"));
+    String n = "array_fill(1, ARRAY[64])";
+    java.util.Map<String, String[]> statements = java.util.Map.of(
+        "lease", new String[] {Scheduler.LEASE_SQL, "'n', '{noop}', 16, 60000"},
+        "inputs", new String[] {Scheduler.INPUTS_SQL, ids + "::uuid[]"},
+        "extend", new String[] {Scheduler.EXTEND_SQL, ids + ", " + tokens + ", array_fill(0.5::float8, ARRAY[64]), 60000, 300000"},
+        "complete", new String[] {Scheduler.COMPLETE_BATCH_SQL, ids + ", " + n + ", " + tokens
+            + ", array_fill(NULL::text, ARRAY[64]), '{}', '{}', '{}', '{}', '{}'"});
+    for (var e : statements.entrySet()) {
+      String plan = await(pool.withConnection(conn -> conn.query("SET plan_cache_mode = force_generic_plan").execute()
+          .compose(v -> conn.query("PREPARE q AS " + e.getValue()[0]).execute())
+          .compose(v -> conn.query("EXPLAIN (FORMAT JSON) EXECUTE q(" + e.getValue()[1] + ")").execute())
+          .compose(rs -> conn.query("DEALLOCATE q").execute().map(v -> rs.iterator().next().getValue(0).toString()))));
+      // tables that grow with every task are never scanned whole (assets here are one row: a scan is right)
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("\"Node Type\":\"Seq Scan\",[^{}]*?\"Relation Name\":\"(\\w+)\"").matcher(plan);
+      List<String> scanned = new ArrayList<>();
+      while (m.find()) {
+        scanned.add(m.group(1));
+      }
+      assertThat(scanned).as(e.getKey() + " plan: " + plan)
+          .doesNotContain("tasks", "jobs", "task_attempts", "task_outputs", "job_events");
+      assertThat(plan).contains("Index");
+    }
+  }
+
+  @Test
   void aModelWithoutTexturesDropsThePlaceholder() throws Exception {
     String job = newJob("compress-texture");
     List<String> caps = List.of("inspect", "compress-texture", "assemble");
