@@ -46,6 +46,8 @@ public final class Database implements AutoCloseable {
           // zonky turns synchronous commit off; an accepted upload must survive a power cut, so the
           // server keeps PostgreSQL's default and only the queue's own connections opt out (see queuePool)
           .setServerConfig("synchronous_commit", "on")
+          // the queue tables churn: look for autovacuum work every 10 s instead of every minute
+          .setServerConfig("autovacuum_naptime", "10s")
           .start();
       LOG.info("embedded PostgreSQL on port {} (data {}) started in {} ms", pg.getPort(), dataDir,
           (System.nanoTime() - t0) / 1_000_000);
