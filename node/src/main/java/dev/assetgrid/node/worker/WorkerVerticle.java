@@ -71,6 +71,8 @@ public final class WorkerVerticle extends VerticleBase {
   private static final class Running {
     final LeasedTask task;
     final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Handed back at the drain timeout: set before {@link #cancelled}, so the stopped handler does not report a cancel. */
+    volatile boolean released;
     volatile double progress;
     volatile long leaseExpiresAt;
     volatile long nextHeartbeatAt;
@@ -192,7 +194,10 @@ public final class WorkerVerticle extends VerticleBase {
     }
     outcome
         .recover(e -> {
-          TaskError err = r.cancelled.get() ? TaskError.of(ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
+          // a released attempt reports what the release did: a handler stopped by it must not turn the
+          // requeue into a cancel, which would fail the job if it reached the coordinator first
+          TaskError err = r.released ? shuttingDown()
+              : r.cancelled.get() ? TaskError.of(ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
               : TaskError.of(e);
           if (AssetGridException.codeOf(e) == ErrorCode.INTERNAL_ERROR) {
             LOG.warn("task {} ({}) failed unexpectedly", task.taskId(), task.type(), e);
@@ -330,7 +335,11 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void release(LeasedTask t) {
-    report(CompleteRequest.failed(t, TaskError.of(ErrorCode.NODE_LOST, "node " + nodeId + " is shutting down")), 30);
+    report(CompleteRequest.failed(t, shuttingDown()), 30);
+  }
+
+  private TaskError shuttingDown() {
+    return TaskError.of(ErrorCode.NODE_LOST, "node " + nodeId + " is shutting down");
   }
 
   // ------------------------------------------------------------------ heartbeats, announcements
@@ -403,9 +412,9 @@ public final class WorkerVerticle extends VerticleBase {
       LOG.warn("drain timeout: releasing {} task(s)", running.size());
       List<Future<CompleteReply>> all = new ArrayList<>();
       for (Running r : running.values()) {
+        r.released = true;
         r.cancelled.set(true);
-        all.add(report(CompleteRequest.failed(r.task, TaskError.of(ErrorCode.NODE_LOST,
-            "node " + nodeId + " is shutting down")), 36));
+        all.add(report(CompleteRequest.failed(r.task, shuttingDown()), 36));
       }
       Future.join(all).onComplete(x -> done.complete());
       return;
