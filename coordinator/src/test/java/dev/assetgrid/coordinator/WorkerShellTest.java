@@ -306,6 +306,46 @@ class WorkerShellTest {
     assertThat(task(cancelled).getJsonArray("attempts")).hasSize(1);
   }
 
+  /**
+   * The whole node pauses (as in a long GC) past its lease: the coordinator reclaims the lease and,
+   * since the node's lease request for its free slot is waiting, leases the task straight back to it.
+   * When the node resumes, the old attempt (which lost its lease) is still running beside the new one.
+   * The old attempt's end must not take the new attempt's bookkeeping with it, or the new attempt
+   * stops heartbeating, loses its lease too and the task needs a third attempt.
+   */
+  @Test
+  void aTaskLeasedAgainWhileItsOldAttemptStillRunsKeepsItsNewAttemptAlive() throws Exception {
+    // a 2 s lease: the node heartbeats about every 0.6 s
+    grid = TestGrid.start(TestGrid.config(dataDir, TestPostgres.newDatabase()).withLease(Duration.ofSeconds(2)));
+    Process node = grid.spawnNode(2);
+    awaitNodes(1);
+    Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
+    // the first two attempts sleep 10 s, a third would not
+    String jobId = grid.submit(glb, noop("{\"sleepMs\":10000,\"sleepAttempts\":2}"));
+    JsonObject leased = grid.awaitJobWhere(jobId, j -> "leased".equals(task(j).getString("state")),
+        Duration.ofSeconds(60));
+    String nodeId = task(leased).getString("node");
+    // the new attempt must outlive the old one by more than a lease plus a reclaim period
+    Thread.sleep(3_000);
+
+    signal(node, "STOP");
+    try {
+      grid.awaitJobWhere(jobId, j -> task(j).getInteger("attempt") == 2 && "leased".equals(task(j).getString("state")),
+          Duration.ofSeconds(8));
+    } finally {
+      signal(node, "CONT");
+    }
+    JsonObject done = grid.awaitJob(jobId, Duration.ofSeconds(60));
+
+    assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("succeeded");
+    JsonArray attempts = task(done).getJsonArray("attempts");
+    assertThat(attempts).as(done.encodePrettily()).hasSize(2);
+    assertThat(attempts.getJsonObject(0).getString("outcome")).isEqualTo("lease_expired");
+    assertThat(attempts.getJsonObject(1).getString("outcome")).isEqualTo("succeeded");
+    assertThat(attempts.getJsonObject(0).getString("node")).isEqualTo(nodeId);
+    assertThat(attempts.getJsonObject(1).getString("node")).isEqualTo(nodeId);
+  }
+
   // ------------------------------------------------------------------ drain
 
   @Test
@@ -404,6 +444,20 @@ class WorkerShellTest {
       Thread.sleep(10);
     }
     assertThat(node.worker().runningCount()).as("tasks running on the node").isEqualTo(n);
+  }
+
+  private void awaitNodes(int n) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (new JsonObject(grid.get("/v1/nodes").body()).getJsonArray("nodes").size() < n) {
+      assertThat(System.nanoTime()).as("nodes did not join: " + grid.get("/v1/nodes").body()).isLessThan(end);
+      Thread.sleep(200);
+    }
+  }
+
+  /** Sends a signal to a child process ({@code STOP} pauses the whole JVM, {@code CONT} resumes it). */
+  private static void signal(Process p, String signal) throws Exception {
+    int rc = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor();
+    assertThat(rc).as("kill -" + signal).isZero();
   }
 
   /** Where the coordinator's local blob store keeps the blob {@code sha256}. */

@@ -58,6 +58,10 @@ public final class WorkerVerticle extends VerticleBase {
   private final WorkerOptions options;
   private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
   private final List<String> capabilities;
+  /**
+   * Running attempts by {@link #key}: a task leased again (its lease expired while this node was paused, say)
+   * runs its new attempt beside the old one until the old one returns.
+   */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
   private WorkerExecutor pool;
@@ -170,9 +174,22 @@ public final class WorkerVerticle extends VerticleBase {
 
   // ------------------------------------------------------------------ one attempt
 
+  private static String key(LeasedTask task) {
+    return task.taskId() + "/" + task.attempt();
+  }
+
   private void execute(LeasedTask task) {
     Running r = new Running(task);
-    running.put(task.taskId(), r);
+    for (Running older : running.values()) {
+      // the coordinator leases a task again only after the earlier attempt lost its lease: its
+      // completion would be refused, so stop it and free its slot
+      if (older.task.taskId().equals(task.taskId()) && older.task.attempt() < task.attempt()
+          && older.cancelled.compareAndSet(false, true)) {
+        LOG.info("task {} leased again (attempt {}): stopping attempt {}", task.taskId(), task.attempt(),
+            older.task.attempt());
+      }
+    }
+    running.put(key(task), r);
     TaskHandler h = handlers.get(task.type());
     // nothing touches the disk unless the task has inputs or its handler asks for a directory
     AttemptDirectory dirs = AttemptDirectory.under(options.workDir(), task.taskId(), task.attempt());
@@ -206,7 +223,7 @@ public final class WorkerVerticle extends VerticleBase {
         })
         .compose(c -> report(c, 0))
         .onComplete(ar -> {
-          running.remove(task.taskId());
+          running.remove(key(task), r);
           // the handler has returned and any download has ended: nothing more will be made on disk
           if (dirs.created()) {
             vertx.executeBlocking(() -> {
@@ -350,12 +367,14 @@ public final class WorkerVerticle extends VerticleBase {
     if (heartbeating || running.isEmpty()) {
       return;
     }
+    // a cancelled attempt has no lease left to extend, and would otherwise be due at every tick until its handler returns
+    List<Running> sent = running.values().stream().filter(r -> !r.cancelled.get()).toList();
     long now = System.currentTimeMillis();
-    if (running.values().stream().noneMatch(r -> r.nextHeartbeatAt <= now)) {
+    if (sent.stream().noneMatch(r -> r.nextHeartbeatAt <= now)) {
       return;
     }
     List<Heartbeat.Lease> leases = new ArrayList<>();
-    running.values().forEach(r -> leases.add(new Heartbeat.Lease(r.task.taskId(), r.task.leaseToken(), r.progress)));
+    sent.forEach(r -> leases.add(new Heartbeat.Lease(r.task.taskId(), r.task.leaseToken(), r.progress)));
     heartbeating = true;
     vertx.eventBus().<JsonObject>request(Addresses.HEARTBEAT, new Heartbeat(nodeId, leases).toJson(),
             new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
@@ -367,25 +386,31 @@ public final class WorkerVerticle extends VerticleBase {
             running.values().forEach(r -> r.nextHeartbeatAt = at + 500);
             return;
           }
+          // the reply names tasks, not attempts: it is about the attempts of this heartbeat, not a newer
+          // attempt of the same task leased while it was under way (an older one sent nothing: it was stopped)
           HeartbeatReply reply = HeartbeatReply.fromJson(ar.result().body());
+          Map<String, Running> sentByTask = new LinkedHashMap<>();
+          for (Running r : sent) {
+            sentByTask.merge(r.task.taskId(), r, (a, b) -> a.task.attempt() >= b.task.attempt() ? a : b);
+          }
           for (String id : reply.extended()) {
-            Running r = running.get(id);
+            Running r = sentByTask.get(id);
             if (r != null) {
               r.leaseExpiresAt = reply.leaseExpiresAt();
               r.nextHeartbeatAt = at + r.heartbeatEveryMs;
             }
           }
           for (String id : reply.cancelled()) {
-            Running r = running.get(id);
+            Running r = sentByTask.get(id);
             if (r != null && r.cancelled.compareAndSet(false, true)) {
-              LOG.info("task {} cancelled by the coordinator", id);
+              LOG.info("task {} attempt {} cancelled by the coordinator", id, r.task.attempt());
             }
           }
         });
   }
 
   private void announce() {
-    List<String> ids = new ArrayList<>(running.keySet());
+    List<String> ids = running.values().stream().map(r -> r.task.taskId()).distinct().toList();
     vertx.eventBus().publish(Addresses.NODES, new NodeAnnouncement(nodeId, host, options.slots(), advertised, version,
         (double) running.size() / options.slots(), ids).toJson());
   }
