@@ -69,6 +69,7 @@ public final class WorkerVerticle extends VerticleBase {
   private boolean leasing;
   private boolean draining;
   private long backoffUntil;
+  private boolean backoffPending;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   /** State of one running attempt, shared between the event loop and the handler thread. */
@@ -141,9 +142,8 @@ public final class WorkerVerticle extends VerticleBase {
     if (leasing || draining || free <= 0 || capabilities.isEmpty()) {
       return;
     }
-    long now = System.currentTimeMillis();
-    if (now < backoffUntil) {
-      vertx.setTimer(backoffUntil - now, id -> leaseMore());
+    if (System.currentTimeMillis() < backoffUntil) {
+      leaseAfterBackoff();
       return;
     }
     leasing = true;
@@ -156,7 +156,7 @@ public final class WorkerVerticle extends VerticleBase {
             // no coordinator reachable (yet): try again shortly
             LOG.debug("lease request failed: {}", ar.cause().toString());
             backoffUntil = System.currentTimeMillis() + 1000;
-            vertx.setTimer(1000, id -> leaseMore());
+            leaseAfterBackoff();
             return;
           }
           List<LeasedTask> tasks = LeaseReply.fromJson(ar.result().body()).tasks();
@@ -170,6 +170,21 @@ public final class WorkerVerticle extends VerticleBase {
           }
           leaseMore();
         });
+  }
+
+  /**
+   * Leases again once the backoff is over. Every finished task and every wake asks for a lease, so
+   * while the coordinator is unreachable this is called often: one pending timer serves them all.
+   */
+  private void leaseAfterBackoff() {
+    if (backoffPending) {
+      return;
+    }
+    backoffPending = true;
+    vertx.setTimer(Math.max(1, backoffUntil - System.currentTimeMillis()), id -> {
+      backoffPending = false;
+      leaseMore();
+    });
   }
 
   // ------------------------------------------------------------------ one attempt
