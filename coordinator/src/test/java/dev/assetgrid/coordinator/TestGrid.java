@@ -59,11 +59,19 @@ public final class TestGrid implements AutoCloseable {
 
   /** A node in this JVM (its own clustered Vert.x, a Hazelcast lite member). */
   public Node startNode(int slots) throws Exception {
-    Node n = Node.start(ClusterOptions.loopback(clusterName, true, List.of(coordinator.clusterAddress())),
-            new WorkerOptions(slots, Files.createTempDirectory("ag-node"), 5_000, 5_000, 500))
-        .toCompletionStage().toCompletableFuture().get();
+    return startNode(new WorkerOptions(slots, Files.createTempDirectory("ag-node"), 5_000, 5_000, 500));
+  }
+
+  /** A node in this JVM with the given worker options (to watch its work directory, shorten its drain...). */
+  public Node startNode(WorkerOptions options) throws Exception {
+    Node n = Node.start(nodeCluster(), options).toCompletionStage().toCompletableFuture().get();
     nodes.add(n);
     return n;
+  }
+
+  /** How a node in this JVM joins this grid's cluster (as a Hazelcast lite member). */
+  public ClusterOptions nodeCluster() {
+    return ClusterOptions.loopback(clusterName, true, List.of(coordinator.clusterAddress()));
   }
 
   /** A node in a child JVM, so it can be killed hard. */
@@ -89,8 +97,13 @@ public final class TestGrid implements AutoCloseable {
   }
 
   public void stopNode(Node n) throws Exception {
+    beginStop(n).get();
+  }
+
+  /** Starts stopping a node (drain, then leave the cluster) without waiting for it. */
+  public java.util.concurrent.CompletableFuture<Void> beginStop(Node n) {
     nodes.remove(n);
-    n.stop().get();
+    return n.stop();
   }
 
   // ------------------------------------------------------------------ HTTP helpers

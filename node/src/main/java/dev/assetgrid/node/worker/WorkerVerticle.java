@@ -58,6 +58,10 @@ public final class WorkerVerticle extends VerticleBase {
   private final WorkerOptions options;
   private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
   private final List<String> capabilities;
+  /**
+   * Running attempts by {@link #key}: a task leased again (its lease expired while this node was paused, say)
+   * runs its new attempt beside the old one until the old one returns.
+   */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
   private WorkerExecutor pool;
@@ -65,12 +69,15 @@ public final class WorkerVerticle extends VerticleBase {
   private boolean leasing;
   private boolean draining;
   private long backoffUntil;
+  private boolean backoffPending;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   /** State of one running attempt, shared between the event loop and the handler thread. */
   private static final class Running {
     final LeasedTask task;
     final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Handed back at the drain timeout: set before {@link #cancelled}, so the stopped handler does not report a cancel. */
+    volatile boolean released;
     volatile double progress;
     volatile long leaseExpiresAt;
     volatile long nextHeartbeatAt;
@@ -135,9 +142,8 @@ public final class WorkerVerticle extends VerticleBase {
     if (leasing || draining || free <= 0 || capabilities.isEmpty()) {
       return;
     }
-    long now = System.currentTimeMillis();
-    if (now < backoffUntil) {
-      vertx.setTimer(backoffUntil - now, id -> leaseMore());
+    if (System.currentTimeMillis() < backoffUntil) {
+      leaseAfterBackoff();
       return;
     }
     leasing = true;
@@ -150,7 +156,7 @@ public final class WorkerVerticle extends VerticleBase {
             // no coordinator reachable (yet): try again shortly
             LOG.debug("lease request failed: {}", ar.cause().toString());
             backoffUntil = System.currentTimeMillis() + 1000;
-            vertx.setTimer(1000, id -> leaseMore());
+            leaseAfterBackoff();
             return;
           }
           List<LeasedTask> tasks = LeaseReply.fromJson(ar.result().body()).tasks();
@@ -166,11 +172,39 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Leases again once the backoff is over. Every finished task and every wake asks for a lease, so
+   * while the coordinator is unreachable this is called often: one pending timer serves them all.
+   */
+  private void leaseAfterBackoff() {
+    if (backoffPending) {
+      return;
+    }
+    backoffPending = true;
+    vertx.setTimer(Math.max(1, backoffUntil - System.currentTimeMillis()), id -> {
+      backoffPending = false;
+      leaseMore();
+    });
+  }
+
   // ------------------------------------------------------------------ one attempt
+
+  private static String key(LeasedTask task) {
+    return task.taskId() + "/" + task.attempt();
+  }
 
   private void execute(LeasedTask task) {
     Running r = new Running(task);
-    running.put(task.taskId(), r);
+    for (Running older : running.values()) {
+      // the coordinator leases a task again only after the earlier attempt lost its lease: its
+      // completion would be refused, so stop it and free its slot
+      if (older.task.taskId().equals(task.taskId()) && older.task.attempt() < task.attempt()
+          && older.cancelled.compareAndSet(false, true)) {
+        LOG.info("task {} leased again (attempt {}): stopping attempt {}", task.taskId(), task.attempt(),
+            older.task.attempt());
+      }
+    }
+    running.put(key(task), r);
     TaskHandler h = handlers.get(task.type());
     // nothing touches the disk unless the task has inputs or its handler asks for a directory
     AttemptDirectory dirs = AttemptDirectory.under(options.workDir(), task.taskId(), task.attempt());
@@ -192,7 +226,10 @@ public final class WorkerVerticle extends VerticleBase {
     }
     outcome
         .recover(e -> {
-          TaskError err = r.cancelled.get() ? TaskError.of(ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
+          // a released attempt reports what the release did: a handler stopped by it must not turn the
+          // requeue into a cancel, which would fail the job if it reached the coordinator first
+          TaskError err = r.released ? shuttingDown()
+              : r.cancelled.get() ? TaskError.of(ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
               : TaskError.of(e);
           if (AssetGridException.codeOf(e) == ErrorCode.INTERNAL_ERROR) {
             LOG.warn("task {} ({}) failed unexpectedly", task.taskId(), task.type(), e);
@@ -201,7 +238,7 @@ public final class WorkerVerticle extends VerticleBase {
         })
         .compose(c -> report(c, 0))
         .onComplete(ar -> {
-          running.remove(task.taskId());
+          running.remove(key(task), r);
           // the handler has returned and any download has ended: nothing more will be made on disk
           if (dirs.created()) {
             vertx.executeBlocking(() -> {
@@ -330,7 +367,11 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void release(LeasedTask t) {
-    report(CompleteRequest.failed(t, TaskError.of(ErrorCode.NODE_LOST, "node " + nodeId + " is shutting down")), 30);
+    report(CompleteRequest.failed(t, shuttingDown()), 30);
+  }
+
+  private TaskError shuttingDown() {
+    return TaskError.of(ErrorCode.NODE_LOST, "node " + nodeId + " is shutting down");
   }
 
   // ------------------------------------------------------------------ heartbeats, announcements
@@ -341,12 +382,14 @@ public final class WorkerVerticle extends VerticleBase {
     if (heartbeating || running.isEmpty()) {
       return;
     }
+    // a cancelled attempt has no lease left to extend, and would otherwise be due at every tick until its handler returns
+    List<Running> sent = running.values().stream().filter(r -> !r.cancelled.get()).toList();
     long now = System.currentTimeMillis();
-    if (running.values().stream().noneMatch(r -> r.nextHeartbeatAt <= now)) {
+    if (sent.stream().noneMatch(r -> r.nextHeartbeatAt <= now)) {
       return;
     }
     List<Heartbeat.Lease> leases = new ArrayList<>();
-    running.values().forEach(r -> leases.add(new Heartbeat.Lease(r.task.taskId(), r.task.leaseToken(), r.progress)));
+    sent.forEach(r -> leases.add(new Heartbeat.Lease(r.task.taskId(), r.task.leaseToken(), r.progress)));
     heartbeating = true;
     vertx.eventBus().<JsonObject>request(Addresses.HEARTBEAT, new Heartbeat(nodeId, leases).toJson(),
             new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
@@ -358,25 +401,31 @@ public final class WorkerVerticle extends VerticleBase {
             running.values().forEach(r -> r.nextHeartbeatAt = at + 500);
             return;
           }
+          // the reply names tasks, not attempts: it is about the attempts of this heartbeat, not a newer
+          // attempt of the same task leased while it was under way (an older one sent nothing: it was stopped)
           HeartbeatReply reply = HeartbeatReply.fromJson(ar.result().body());
+          Map<String, Running> sentByTask = new LinkedHashMap<>();
+          for (Running r : sent) {
+            sentByTask.merge(r.task.taskId(), r, (a, b) -> a.task.attempt() >= b.task.attempt() ? a : b);
+          }
           for (String id : reply.extended()) {
-            Running r = running.get(id);
+            Running r = sentByTask.get(id);
             if (r != null) {
               r.leaseExpiresAt = reply.leaseExpiresAt();
               r.nextHeartbeatAt = at + r.heartbeatEveryMs;
             }
           }
           for (String id : reply.cancelled()) {
-            Running r = running.get(id);
+            Running r = sentByTask.get(id);
             if (r != null && r.cancelled.compareAndSet(false, true)) {
-              LOG.info("task {} cancelled by the coordinator", id);
+              LOG.info("task {} attempt {} cancelled by the coordinator", id, r.task.attempt());
             }
           }
         });
   }
 
   private void announce() {
-    List<String> ids = new ArrayList<>(running.keySet());
+    List<String> ids = running.values().stream().map(r -> r.task.taskId()).distinct().toList();
     vertx.eventBus().publish(Addresses.NODES, new NodeAnnouncement(nodeId, host, options.slots(), advertised, version,
         (double) running.size() / options.slots(), ids).toJson());
   }
@@ -403,9 +452,9 @@ public final class WorkerVerticle extends VerticleBase {
       LOG.warn("drain timeout: releasing {} task(s)", running.size());
       List<Future<CompleteReply>> all = new ArrayList<>();
       for (Running r : running.values()) {
+        r.released = true;
         r.cancelled.set(true);
-        all.add(report(CompleteRequest.failed(r.task, TaskError.of(ErrorCode.NODE_LOST,
-            "node " + nodeId + " is shutting down")), 36));
+        all.add(report(CompleteRequest.failed(r.task, shuttingDown()), 36));
       }
       Future.join(all).onComplete(x -> done.complete());
       return;
