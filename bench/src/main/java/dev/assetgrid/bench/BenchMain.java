@@ -272,11 +272,19 @@ public final class BenchMain implements Callable<Integer> {
                 try {
                   err.println("\n  jobs submitted; starting " + n + " node(s) to drain the queue");
                   grid.addNodes(n, false);
+                  // the drain's CPU: from here (the node's own start included) to the last job's end
+                  grid.memory().markCpu();
                 } catch (IOException e) {
                   throw new java.io.UncheckedIOException(e);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
+              } else if (spawn) {
+                grid.memory().markCpu();
+              }
+            }, () -> {
+              if (spawn) {
+                grid.memory().freezeCpu();
               }
             });
             if (preload) {

@@ -151,6 +151,17 @@ public final class GridClient {
     return getJson("/v1/jobs/" + jobId);
   }
 
+  /** Whether any job is still queued or running (two cheap list queries). */
+  public boolean anyJobUnfinished() throws IOException, InterruptedException {
+    for (String state : new String[] {"queued", "running"}) {
+      JsonNode page = getJson("/v1/jobs?state=" + state + "&limit=1");
+      if (page != null && page.path("jobs").size() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public JsonNode nodes() throws IOException, InterruptedException {
     return getJson("/v1/nodes");
   }

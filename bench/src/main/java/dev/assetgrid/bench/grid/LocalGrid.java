@@ -58,7 +58,6 @@ public final class LocalGrid implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
     this.coordinator = start(cmd, "coordinator");
     memory.track("coordinator", coordinator.toHandle(), false);
-    memory.track("database", coordinator.toHandle(), true);
     this.client = new GridClient(url(), 4);
   }
 
@@ -157,6 +156,28 @@ public final class LocalGrid implements AutoCloseable {
             + options.dataDir().resolve("logs/coordinator.log"));
       }
       Thread.sleep(200);
+    }
+    trackDatabase();
+  }
+
+  /**
+   * The embedded PostgreSQL is started through pg_ctl, so its server is not a child of the
+   * coordinator: find the postmaster by the pid file in its data directory and count it with its
+   * backends. An external database (--db-url) is not measured.
+   */
+  private void trackDatabase() {
+    if (options.dbUrl() != null) {
+      return;
+    }
+    Path pidFile = options.dataDir().resolve("coordinator").resolve("pg").resolve("postmaster.pid");
+    try {
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+      ProcessHandle.of(pid).ifPresent(h -> {
+        memory.track("database", h, false);
+        memory.track("database backends", h, true);
+      });
+    } catch (IOException | RuntimeException e) {
+      // no figures for the database then
     }
   }
 

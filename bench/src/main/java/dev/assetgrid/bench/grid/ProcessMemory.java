@@ -91,13 +91,16 @@ public final class ProcessMemory implements AutoCloseable {
         if (s[4] < 0) {
           s[4] = cpu;
         }
-        s[5] = Math.max(s[5], cpu);
+        if (!frozen) {
+          s[5] = Math.max(s[5], cpu);
+        }
       }
     });
   }
 
   /** Starts the CPU accounting afresh (call when the measured part of a run begins). */
   public void markCpu() {
+    frozen = false;
     sampleNow();
     stats.values().forEach(s -> {
       synchronized (s) {
@@ -105,6 +108,14 @@ public final class ProcessMemory implements AutoCloseable {
       }
     });
   }
+
+  /** Ends the CPU accounting: later samples update memory figures only. */
+  public void freezeCpu() {
+    sampleNow();
+    frozen = true;
+  }
+
+  private volatile boolean frozen;
 
   /** Current RSS of a tracked process, or -1. */
   public long currentRss(String name) {

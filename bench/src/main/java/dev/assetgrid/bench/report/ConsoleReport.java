@@ -42,8 +42,10 @@ public final class ConsoleReport {
       s.nodeUse().forEach((k, v) -> b.append(String.format("  node %s  %d attempts, busy %s s on %d slot(s): %s %%%n",
           k, v.attempts(), fmt(v.busySeconds()), v.slots(), fmt(v.utilisation() * 100))));
       s.errors().forEach((k, v) -> b.append(String.format("  error %-24s %d%n", k, v)));
-      run.memory().forEach((k, v) -> b.append(String.format("  process %-12s peak RSS %s MB (VmHWM %s MB), CPU %s s%n", k,
-          fmt(v.peakRssBytes() / 1e6), fmt(v.hwmBytes() / 1e6), fmt(v.cpuSeconds()))));
+      long attempts = s.queue().attempts();
+      run.memory().forEach((k, v) -> b.append(String.format("  process %-12s peak RSS %s MB (VmHWM %s MB), CPU %s s%s%n", k,
+          fmt(v.peakRssBytes() / 1e6), fmt(v.hwmBytes() / 1e6), fmt(v.cpuSeconds()),
+          attempts > 0 && v.cpuSeconds() > 0 ? String.format(", %s ms per task", fmt(v.cpuSeconds() * 1000 / attempts)) : "")));
     }
     if (!r.sweep().isEmpty()) {
       b.append("\n== scaling\n");

@@ -114,6 +114,15 @@ public final class Runner {
    *     bulk requests
    */
   public RunData openLoop(WorkItem item, int assets, Runnable beforeDrain) throws InterruptedException {
+    return openLoop(item, assets, beforeDrain, () -> { });
+  }
+
+  /**
+   * @param afterDrain runs once no job is queued or running any more, before the records are
+   *     collected (so figures taken there cover the drain alone)
+   */
+  public RunData openLoop(WorkItem item, int assets, Runnable beforeDrain, Runnable afterDrain)
+      throws InterruptedException {
     if (assets < 1) {
       throw new IllegalArgumentException("at least one asset to upload");
     }
@@ -171,6 +180,19 @@ public final class Runner {
       GridClient.Submitted last = order.get(order.size() - 1);
       waitTerminal(last.jobId(), drainStart + settings.jobTimeout().toMillis(), 20, 200);
     }
+    // jobs created together are not strictly FIFO: wait until nothing is left before collecting
+    long until = drainStart + settings.jobTimeout().toMillis();
+    while (System.currentTimeMillis() < until && gridFailure.get() == null) {
+      try {
+        if (!client.anyJobUnfinished()) {
+          break;
+        }
+      } catch (IOException e) {
+        progress.pollError();
+      }
+      Thread.sleep(50);
+    }
+    afterDrain.run();
     AtomicLong idx = new AtomicLong();
     inParallel("bench-follow", () -> {
       long k;
