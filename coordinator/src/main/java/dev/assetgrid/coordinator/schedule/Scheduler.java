@@ -372,7 +372,8 @@ public final class Scheduler {
         RETURNING jobs.id, jobs.asset_id, jobs.tasks_done, jobs.tasks_total, jobs.state),
       s AS (
         UPDATE assets SET status = 'ready', updated_at = now()
-          FROM j WHERE assets.id = ANY(ARRAY(SELECT asset_id FROM j)) AND assets.id = j.asset_id AND j.state = 'succeeded'),
+          FROM j WHERE assets.id = ANY(ARRAY(SELECT asset_id FROM j)) AND assets.id = j.asset_id AND j.state = 'succeeded'
+           AND assets.status <> 'ready'),
       e AS (
         INSERT INTO job_events (job_id, type, data)
         SELECT job_id, type, data FROM (
