@@ -103,7 +103,8 @@ public final class Database implements AutoCloseable {
    * below the flush time.
    */
   public Pool queuePool(Vertx vertx, int maxSize) {
-    PgConnectOptions o = new PgConnectOptions(connect).setPipeliningLimit(256).setCachePreparedStatements(true);
+    // no pipelining: a lease must not queue behind a completion batch on a shared connection
+    PgConnectOptions o = new PgConnectOptions(connect).setPipeliningLimit(1).setCachePreparedStatements(true);
     o.addProperty("synchronous_commit", "off");
     // the queue runs a handful of fixed statements thousands of times a second: plan them once per
     // connection (a custom plan of the completion statement costs more than running it); they are
