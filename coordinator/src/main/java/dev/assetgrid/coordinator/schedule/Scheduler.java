@@ -337,7 +337,7 @@ public final class Scheduler {
                updated_at = now(), lease_expires_at = NULL, error_code = NULL, error_message = NULL
           FROM v
          WHERE t.id = ANY($1::uuid[]) AND t.id = v.id AND t.attempt = v.attempt AND t.lease_token = v.token
-           AND t.state = 'leased' AND t.type <> 'inspect'
+           AND t.state = 'leased' AND (t.type <> 'inspect' OR $10)
         RETURNING t.id, t.attempt, t.job_id, t.name),
       a AS (
         UPDATE task_attempts ta SET finished_at = now(), outcome = 'succeeded'
@@ -414,6 +414,44 @@ public final class Scheduler {
         return;
       }
     }
+    JobEvents.Batch events = new JobEvents.Batch();
+    pool.preparedQuery(COMPLETE_BATCH_SQL)
+        .execute(batchArgs(batch, false))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            // the statement changed nothing: every completion gets its own transaction instead
+            LOG.warn("batch completion of {} task(s) failed, completing one by one: {}", batch.size(), ar.cause().toString());
+            batchFailures.incrementAndGet();
+            single.addAll(batch);
+          } else {
+            BatchResult r = readBatch(ar.result(), events);
+            events.publish(vertx);
+            if (r.queued()) {
+              onQueued.run();
+            }
+            batches.incrementAndGet();
+            batched.addAndGet(r.done().size());
+            for (PendingCompletion p : batch) {
+              if (r.done().contains(p.taskId())) {
+                p.reply().complete(new CompleteReply(true, null));
+              } else {
+                single.add(p);
+              }
+            }
+          }
+          for (PendingCompletion p : single) {
+            completeOne(p.req(), p.taskId()).onComplete(p.reply());
+          }
+          completeBatch();
+        });
+  }
+
+  /**
+   * The parameters of {@link #COMPLETE_BATCH_SQL} for these completions (no task twice).
+   *
+   * @param inspect whether inspect tasks are taken (only with their fan-out done in the same transaction)
+   */
+  private static Tuple batchArgs(List<PendingCompletion> batch, boolean inspect) {
     int n = batch.size();
     UUID[] ids = new UUID[n];
     Integer[] attempts = new Integer[n];
@@ -438,48 +476,28 @@ public final class Scheduler {
         outType.add(o.contentType());
       }
     }
-    JobEvents.Batch events = new JobEvents.Batch();
-    pool.preparedQuery(COMPLETE_BATCH_SQL)
-        .execute(Tuple.from(new Object[] {ids, attempts, tokens, results, outTask.toArray(new UUID[0]),
-            outName.toArray(new String[0]), outSha.toArray(new String[0]), outSize.toArray(new Long[0]),
-            outType.toArray(new String[0])}))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            // the statement changed nothing: every completion gets its own transaction instead
-            LOG.warn("batch completion of {} task(s) failed, completing one by one: {}", batch.size(), ar.cause().toString());
-            batchFailures.incrementAndGet();
-            single.addAll(batch);
-          } else {
-            Set<UUID> done = new java.util.HashSet<>();
-            boolean queued = false;
-            for (Row r : ar.result()) {
-              UUID tid = r.getUUID("task_id");
-              if (tid != null) {
-                done.add(tid);
-                queued |= r.getLong("queued") > 0;
-              } else {
-                events.written(JobEvents.fromRow(r, "ev_id", "ev_job", "ev_type", "ev_data", "ev_at"));
-              }
-            }
-            events.publish(vertx);
-            if (queued) {
-              onQueued.run();
-            }
-            batches.incrementAndGet();
-            batched.addAndGet(done.size());
-            for (PendingCompletion p : batch) {
-              if (done.contains(p.taskId())) {
-                p.reply().complete(new CompleteReply(true, null));
-              } else {
-                single.add(p);
-              }
-            }
-          }
-          for (PendingCompletion p : single) {
-            completeOne(p.req(), p.taskId()).onComplete(p.reply());
-          }
-          completeBatch();
-        });
+    return Tuple.from(new Object[] {ids, attempts, tokens, results, outTask.toArray(new UUID[0]),
+        outName.toArray(new String[0]), outSha.toArray(new String[0]), outSize.toArray(new Long[0]),
+        outType.toArray(new String[0]), inspect});
+  }
+
+  /** What a batch statement ended: the tasks it took, and whether dependents became ready. */
+  private record BatchResult(Set<UUID> done, boolean queued) {}
+
+  /** Reads a batch statement's rows; the events it wrote go to {@code events}. */
+  private static BatchResult readBatch(io.vertx.sqlclient.RowSet<Row> rows, JobEvents.Batch events) {
+    Set<UUID> done = new java.util.HashSet<>();
+    boolean queued = false;
+    for (Row r : rows) {
+      UUID tid = r.getUUID("task_id");
+      if (tid != null) {
+        done.add(tid);
+        queued |= r.getLong("queued") > 0;
+      } else {
+        events.written(JobEvents.fromRow(r, "ev_id", "ev_job", "ev_type", "ev_data", "ev_at"));
+      }
+    }
+    return new BatchResult(done, queued);
   }
 
   /** One completion in its own transaction (failures, inspect, and whatever a batch did not take). */
@@ -500,69 +518,33 @@ public final class Scheduler {
     }
     JobEvents.Batch events = new JobEvents.Batch();
     boolean[] queued = {false};
-    // the task and its attempt row end in one statement (fenced by attempt, token and state)
-    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery("""
-            WITH t AS (
-              UPDATE tasks SET state = 'succeeded', result = $4, finished_at = now(), progress = 1, updated_at = now(),
-                     lease_expires_at = NULL, error_code = NULL, error_message = NULL
-               WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased'
-              RETURNING id, attempt, job_id, name, type, cancel_requested),
-            a AS (
-              UPDATE task_attempts ta SET finished_at = now(), outcome = 'succeeded'
-                FROM t WHERE ta.task_id = t.id AND ta.attempt = t.attempt)
-            SELECT job_id, name, type, cancel_requested FROM t""")
-        .execute(Tuple.of(taskId, c.attempt(), c.leaseToken(), c.result()))
+    // the batch statement, for one task, in a transaction that first does what an inspect result
+    // adds: the asset's metadata and the texture fan-out (whose events are written first)
+    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery(
+            "SELECT job_id, type FROM tasks WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased' FOR UPDATE")
+        .execute(Tuple.of(taskId, c.attempt(), c.leaseToken()))
         .compose(rs -> {
           if (rs.size() == 0) {
             return Future.succeededFuture(new CompleteReply(false, "lease no longer held"));
           }
           Row t = rs.iterator().next();
           UUID jobId = t.getUUID("job_id");
-          String name = t.getString("name");
-          return recordOutputs(conn, taskId, jobId, c.outputs())
-              .compose(v -> "inspect".equals(t.getString("type"))
-                  ? conn.preparedQuery("UPDATE assets SET metadata = $2, updated_at = now() WHERE id = (SELECT asset_id FROM jobs WHERE id = $1)")
-                      .execute(Tuple.of(jobId, c.result()))
-                      .compose(x -> expandTextureFanOut(conn, jobId, taskId, c.result(), events))
-                      .map(q -> {
-                        queued[0] |= q;
-                        return (Void) null;
-                      })
-                  : Future.<Void>succeededFuture())
-              .compose(v -> events.record(conn, jobId, "task.succeeded", new JsonObject().put("task", name)
-                  .put("attempt", c.attempt())))
-              .compose(v -> conn.preparedQuery("""
-                  UPDATE tasks SET pending_deps = pending_deps - 1,
-                         state = CASE WHEN pending_deps - 1 <= 0 THEN 'queued' ELSE state END,
-                         run_at = now(), updated_at = now()
-                   WHERE job_id = $1 AND state = 'pending' AND $2 = ANY(depends_on)
-                  RETURNING state""").execute(Tuple.of(jobId, taskId)))
-              .compose(unlocked -> {
-                unlocked.forEach(r -> queued[0] |= "queued".equals(r.getString("state")));
-                // counts the task; the last one of a running job finishes the job and readies its asset
-                // (right-hand sides see the row as it was, RETURNING shows it as it is now)
-                return conn.preparedQuery("""
-                    WITH j AS (
-                      UPDATE jobs SET tasks_done = tasks_done + 1, updated_at = now(),
-                             state = CASE WHEN tasks_done + 1 >= tasks_total AND state = 'running' THEN 'succeeded' ELSE state END,
-                             finished_at = CASE WHEN tasks_done + 1 >= tasks_total AND state = 'running' THEN now() ELSE finished_at END
-                       WHERE id = $1
-                      RETURNING tasks_done, tasks_total, state, asset_id),
-                    a AS (
-                      UPDATE assets SET status = 'ready', updated_at = now()
-                        FROM j WHERE assets.id = j.asset_id AND j.state = 'succeeded')
-                    SELECT tasks_done, tasks_total, state FROM j""").execute(Tuple.of(jobId));
-              })
-              .compose(jr -> {
-                Row j = jr.iterator().next();
-                int done = j.getInteger("tasks_done");
-                int total = j.getInteger("tasks_total");
-                events.record(conn, jobId, "job.progress", new JsonObject()
-                    .put("progress", total == 0 ? 1.0 : (double) done / total).put("tasksDone", done).put("tasksTotal", total));
-                if ("succeeded".equals(j.getString("state"))) {
-                  events.record(conn, jobId, "job.succeeded", new JsonObject());
-                }
-                return Future.succeededFuture(new CompleteReply(true, null));
+          Future<Void> before = !"inspect".equals(t.getString("type")) ? Future.succeededFuture()
+              : conn.preparedQuery("UPDATE assets SET metadata = $2, updated_at = now() WHERE id = (SELECT asset_id FROM jobs WHERE id = $1)")
+                  .execute(Tuple.of(jobId, c.result()))
+                  .compose(x -> expandTextureFanOut(conn, jobId, taskId, c.result(), events))
+                  .compose(q -> {
+                    queued[0] |= q;
+                    return events.flush(conn);
+                  });
+          return before
+              .compose(v -> conn.preparedQuery(COMPLETE_BATCH_SQL)
+                  .execute(batchArgs(List.of(new PendingCompletion(c, taskId, null)), true)))
+              .map(rows -> {
+                BatchResult r = readBatch(rows, events);
+                queued[0] |= r.queued();
+                return r.done().contains(taskId) ? new CompleteReply(true, null)
+                    : new CompleteReply(false, "lease no longer held");
               });
         }))
         .onSuccess(x -> {
@@ -629,28 +611,6 @@ public final class Scheduler {
               .compose(v -> events.record(conn, jobId, "job.planned", new JsonObject().put("textures", newIds.size())))
               .map(v -> true);
         });
-  }
-
-  private Future<Void> recordOutputs(SqlConnection conn, UUID taskId, UUID jobId, List<TaskOutput> outputs) {
-    if (outputs.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Tuple> rows = new ArrayList<>();
-    for (TaskOutput o : outputs) {
-      rows.add(Tuple.of(taskId, o.name(), o.sha256(), o.size(), o.contentType(), jobId));
-    }
-    return conn.preparedQuery("""
-            INSERT INTO task_outputs (task_id, name, sha256, size_bytes, content_type) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (task_id, name) DO NOTHING""")
-        .executeBatch(rows.stream().map(t -> Tuple.of(t.getValue(0), t.getValue(1), t.getValue(2), t.getValue(3),
-            t.getValue(4))).toList())
-        .compose(v -> conn.preparedQuery("""
-            INSERT INTO asset_files (asset_id, name, role, sha256, size_bytes, content_type, task_id)
-            SELECT asset_id, $2, 'derived', $3, $4, $5, $1 FROM jobs WHERE id = $6
-            ON CONFLICT (asset_id, name) DO UPDATE SET sha256 = excluded.sha256, size_bytes = excluded.size_bytes,
-                   content_type = excluded.content_type, task_id = excluded.task_id, created_at = now()""")
-            .executeBatch(rows))
-        .mapEmpty();
   }
 
   // ---------------------------------------------------------------- failure, requeue, cancel

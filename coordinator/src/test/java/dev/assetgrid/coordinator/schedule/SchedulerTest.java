@@ -415,7 +415,7 @@ class SchedulerTest {
         "inputs", new String[] {Scheduler.INPUTS_SQL, ids + "::uuid[]"},
         "extend", new String[] {Scheduler.EXTEND_SQL, ids + ", " + tokens + ", array_fill(0.5::float8, ARRAY[64]), 60000, 300000"},
         "complete", new String[] {Scheduler.COMPLETE_BATCH_SQL, ids + ", " + n + ", " + tokens
-            + ", array_fill(NULL::text, ARRAY[64]), '{}', '{}', '{}', '{}', '{}'"});
+            + ", array_fill(NULL::text, ARRAY[64]), '{}', '{}', '{}', '{}', '{}', false"});
     for (var e : statements.entrySet()) {
       String plan = await(pool.withConnection(conn -> conn.query("SET plan_cache_mode = force_generic_plan").execute()
           .compose(v -> conn.query("PREPARE q AS " + e.getValue()[0]).execute())
