@@ -6,6 +6,7 @@ import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.util.FileTrees;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.OpenOptions;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -98,7 +97,7 @@ public final class ZipUnpacker {
         .compose(tmp -> vertx.executeBlocking(() -> extract(zipFile, tmp), false)
             .compose(this::stageAll)
             .eventually(() -> vertx.executeBlocking(() -> {
-              deleteTree(tmp);
+              FileTrees.delete(tmp);
               return null;
             }, false)));
   }
@@ -290,16 +289,6 @@ public final class ZipUnpacker {
     });
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 
   /** A media type for a side file from its name, or null. */
   static String contentTypeOf(String name) {

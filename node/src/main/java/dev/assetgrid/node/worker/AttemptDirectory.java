@@ -1,10 +1,9 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.util.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The directories of one attempt ({@code <taskId>-<attempt>/in} for inputs, {@code .../out} for
@@ -83,7 +82,7 @@ final class AttemptDirectory {
   /** Removes the owned tree if anything was made; a no-op for caller-chosen directories. Blocking. */
   void delete() throws IOException {
     if (root != null && created()) {
-      deleteTree(root);
+      FileTrees.delete(root);
     }
   }
 
@@ -91,18 +90,7 @@ final class AttemptDirectory {
     if (!rootReady && root != null) {
       // set first: a failure half-way through the removal must still get the tree cleaned up afterwards
       rootReady = true;
-      deleteTree(root);
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      FileTrees.delete(root);
     }
   }
 }
