@@ -84,9 +84,13 @@ public final class Database implements AutoCloseable {
   }
 
   public Pool pool(Vertx vertx, int maxSize) {
+    return build(vertx, maxSize, new PgConnectOptions(connect).setPipeliningLimit(256).setCachePreparedStatements(true));
+  }
+
+  private static Pool build(Vertx vertx, int maxSize, PgConnectOptions options) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxSize))
-        .connectingTo(new PgConnectOptions(connect).setPipeliningLimit(256).setCachePreparedStatements(true))
+        .connectingTo(options)
         .using(vertx)
         .build();
   }
@@ -111,11 +115,7 @@ public final class Database implements AutoCloseable {
     // written so their generic plans use indexes whatever the statistics say (SchedulerTest checks)
     o.addProperty("plan_cache_mode", "force_generic_plan");
     o.addProperty("application_name", "assetgrid-queue");
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(maxSize))
-        .connectingTo(o)
-        .using(vertx)
-        .build();
+    return build(vertx, maxSize, o);
   }
 
   public PgConnectOptions connectOptions() {
