@@ -137,13 +137,10 @@ public final class ApiVerticle extends VerticleBase {
 
   private void upload(RoutingContext ctx) {
     String key = ctx.request().getHeader("Idempotency-Key");
-    if (key != null && (key.isBlank() || key.length() > 200)) {
-      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "Idempotency-Key must be 1..200 characters");
+    if (!checkIdempotencyKey(ctx, key)) {
       return;
     }
-    Future<java.util.Optional<JsonObject>> replay = key == null
-        ? Future.succeededFuture(java.util.Optional.empty())
-        : assets.idempotentReply(key, "POST", "/v1/assets");
+    Future<java.util.Optional<JsonObject>> replay = storedReply(key, "/v1/assets");
     ctx.request().pause();
     replay.onFailure(e -> Problems.send(ctx, e)).onSuccess(prev -> {
       if (prev.isPresent()) {
@@ -343,8 +340,7 @@ public final class ApiVerticle extends VerticleBase {
    */
   private void newJobs(RoutingContext ctx) {
     String key = ctx.request().getHeader("Idempotency-Key");
-    if (key != null && (key.isBlank() || key.length() > 200)) {
-      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "Idempotency-Key must be 1..200 characters");
+    if (!checkIdempotencyKey(ctx, key)) {
       return;
     }
     String path = "/v1/jobs";
@@ -376,10 +372,7 @@ public final class ApiVerticle extends VerticleBase {
       Problems.send(ctx, ErrorCode.INVALID_REQUEST, "body must be a JSON object: " + e.getMessage());
       return;
     }
-    Future<java.util.Optional<JsonObject>> stored = key == null
-        ? Future.succeededFuture(java.util.Optional.empty())
-        : assets.idempotentReply(key, "POST", path);
-    stored.compose(prev -> prev.isPresent() ? Future.succeededFuture(Reply.stored(prev.get()))
+    storedReply(key, path).compose(prev -> prev.isPresent() ? Future.succeededFuture(Reply.stored(prev.get()))
             : assets.createJobs(assetIds, spec, key, path)
                 .map(created -> {
                   onQueued.run();
@@ -393,6 +386,20 @@ public final class ApiVerticle extends VerticleBase {
           json(ctx, r.status(), r.body());
         })
         .onFailure(e -> Problems.send(ctx, e));
+  }
+
+  /** False, with a 400 sent, when the request carries a malformed Idempotency-Key; an absent one is fine. */
+  private static boolean checkIdempotencyKey(RoutingContext ctx, String key) {
+    if (key != null && (key.isBlank() || key.length() > 200)) {
+      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "Idempotency-Key must be 1..200 characters");
+      return false;
+    }
+    return true;
+  }
+
+  /** The answer stored for {@code POST path} under {@code key}; empty without a key. */
+  private Future<java.util.Optional<JsonObject>> storedReply(String key, String path) {
+    return key == null ? Future.succeededFuture(java.util.Optional.empty()) : assets.idempotentReply(key, "POST", path);
   }
 
   /** An answer to a POST: a fresh one, or the one stored under its Idempotency-Key. */
