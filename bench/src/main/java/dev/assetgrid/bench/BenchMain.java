@@ -284,6 +284,12 @@ public final class BenchMain implements Callable<Integer> {
               }
             }, () -> {
               if (spawn) {
+                // the grid is ours alone: "nothing unfinished" means our last job ended
+                try {
+                  client.awaitIdle(System.currentTimeMillis() + rs.jobTimeout().toMillis());
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
                 grid.memory().freezeCpu();
               }
             });

@@ -151,7 +151,7 @@ public final class GridClient {
     return getJson("/v1/jobs/" + jobId);
   }
 
-  /** Whether any job is still queued or running (two cheap list queries). */
+  /** Whether any job of the grid, anyone's, is still queued or running (two cheap list queries). */
   public boolean anyJobUnfinished() throws IOException, InterruptedException {
     for (String state : new String[] {"queued", "running"}) {
       JsonNode page = getJson("/v1/jobs?state=" + state + "&limit=1");
@@ -160,6 +160,23 @@ public final class GridClient {
       }
     }
     return false;
+  }
+
+  /**
+   * Waits, polling every 50 ms, until no job of the grid is queued or running, or until
+   * {@code deadlineMs}. Only meaningful on a grid nobody else uses.
+   */
+  public void awaitIdle(long deadlineMs) throws InterruptedException {
+    while (System.currentTimeMillis() < deadlineMs) {
+      try {
+        if (!anyJobUnfinished()) {
+          return;
+        }
+      } catch (IOException e) {
+        // the coordinator is busy or restarting: ask again
+      }
+      Thread.sleep(50);
+    }
   }
 
   public JsonNode nodes() throws IOException, InterruptedException {

@@ -118,8 +118,9 @@ public final class Runner {
   }
 
   /**
-   * @param afterDrain runs once no job is queued or running any more, before the records are
-   *     collected (so figures taken there cover the drain alone)
+   * @param afterDrain runs once the last job submitted ended, before the records are collected
+   *     (jobs created together are not strictly FIFO: on a grid of its own the caller may wait for
+   *     the rest with {@link GridClient#awaitIdle})
    */
   public RunData openLoop(WorkItem item, int assets, Runnable beforeDrain, Runnable afterDrain)
       throws InterruptedException {
@@ -179,18 +180,6 @@ public final class Runner {
     if (!order.isEmpty()) {
       GridClient.Submitted last = order.get(order.size() - 1);
       waitTerminal(last.jobId(), drainStart + settings.jobTimeout().toMillis(), 20, 200);
-    }
-    // jobs created together are not strictly FIFO: wait until nothing is left before collecting
-    long until = drainStart + settings.jobTimeout().toMillis();
-    while (System.currentTimeMillis() < until && gridFailure.get() == null) {
-      try {
-        if (!client.anyJobUnfinished()) {
-          break;
-        }
-      } catch (IOException e) {
-        progress.pollError();
-      }
-      Thread.sleep(50);
     }
     afterDrain.run();
     AtomicLong idx = new AtomicLong();
