@@ -743,7 +743,9 @@ public final class Scheduler {
     JobEvents.Batch events = new JobEvents.Batch();
     int[] requeued = {0};
     return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery(
-            "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks WHERE state = 'leased' AND "
+            "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks"
+                // every lease has an expiry: that reaches the running leases through their index
+                + " WHERE state = 'leased' AND lease_expires_at IS NOT NULL AND "
                 + condition + " ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED")
         .execute(args)
         .compose(rs -> {

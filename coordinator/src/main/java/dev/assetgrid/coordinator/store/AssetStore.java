@@ -312,7 +312,9 @@ public final class AssetStore {
 
   /** Running tasks per lease owner (for /v1/nodes). */
   public Future<JsonObject> runningByNode() {
-    return pool.query("SELECT lease_owner, array_agg(id::text) AS ids FROM tasks WHERE state = 'leased' GROUP BY lease_owner")
+    // every lease has an expiry: the condition reaches the running leases through their index
+    return pool.query("SELECT lease_owner, array_agg(id::text) AS ids FROM tasks"
+            + " WHERE state = 'leased' AND lease_expires_at IS NOT NULL GROUP BY lease_owner")
         .execute()
         .map(rs -> {
           JsonObject o = new JsonObject();
