@@ -119,7 +119,9 @@ public final class BenchMain implements Callable<Integer> {
   String duration;
 
   @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
-      description = "Jobs run before measuring (JIT and caches), not recorded. Default: ${DEFAULT-VALUE}.")
+      description = "Jobs run before measuring (JIT and caches), not recorded. With a preloaded queue they are "
+          + "queued ahead of the --count measured ones and the first N to end are left out of every figure "
+          + "(CPU included). Default: ${DEFAULT-VALUE}.")
   int warmup;
 
   @Option(names = "--concurrency", paramLabel = "N", defaultValue = "0",
@@ -236,6 +238,7 @@ public final class BenchMain implements Callable<Integer> {
       }
       long[] pollMs = Arrays.stream(poll.split(",")).mapToLong(s -> Long.parseLong(s.trim())).toArray();
       List<BenchResult.Run> runs = new ArrayList<>();
+      List<String> warmupNotes = new ArrayList<>();
       String gridVersion = null;
       for (int n : nodeCounts) {
         String label = workload + (spawn ? " @" + n + " node" + (n == 1 ? "" : "s") : " @" + coordinatorUrl);
@@ -252,7 +255,9 @@ public final class BenchMain implements Callable<Integer> {
           int totalSlots = slots.values().stream().mapToInt(Integer::intValue).sum();
           int conc = concurrency > 0 ? concurrency : open ? 8 : Math.max(4, 2 * Math.max(totalSlots, n * Math.max(nodeSlots, 1)));
           long jobs = count > 0 ? count : duration != null ? 0 : open ? 1000 : items.size();
-          Runner.Settings rs = new Runner.Settings(conc, jobs, duration == null ? Duration.ZERO : Units.duration(duration),
+          // a preloaded queue warms up on its own first jobs, which the figures then leave out
+          int drainWarmup = preload ? warmup : 0;
+          Runner.Settings rs = new Runner.Settings(conc, jobs > 0 ? jobs + drainWarmup : 0, duration == null ? Duration.ZERO : Units.duration(duration),
               pipe, tags, Units.duration(jobTimeout), pollMs[0], pollMs.length > 1 ? pollMs[1] : 200);
           if (warmup > 0 && !preload) {
             err.println("  warm-up: " + warmup + " job(s)");
@@ -306,8 +311,21 @@ public final class BenchMain implements Callable<Integer> {
           if (gridVersion == null) {
             gridVersion = gridVersion(client);
           }
-          RunSummary summary = RunSummary.of(label, data, slots, spawn ? n : slots.size(), open);
           Map<String, ProcessMemory.Peak> mem = spawn ? grid.memory().peaks() : Map.of();
+          if (drainWarmup > 0) {
+            Runner.Split split = data.splitWarmup(drainWarmup);
+            data = split.measured();
+            RunSummary w = RunSummary.of(label + " warm-up", split.warmup(), slots, spawn ? n : slots.size(), true);
+            warmupNotes.add(String.format(Locale.ROOT, "%s: the first %d jobs to end were the drain's warm-up and are left "
+                    + "out of its figures (they drained at %.0f tasks/s, lease→done p50 %.2f ms)", label,
+                split.warmup().samples().size(), w.queue().tasksPerSec(), w.queue().leaseToCompleteMs().p50()));
+            Instant[] span = RunSummary.attemptSpan(data.samples());
+            if (spawn && span != null) {
+              // CPU over the measured window only
+              mem = grid.memory().peaks(span[0].toEpochMilli(), span[1].toEpochMilli());
+            }
+          }
+          RunSummary summary = RunSummary.of(label, data, slots, spawn ? n : slots.size(), open);
           runs.add(new BenchResult.Run(summary, mem, data.samples()));
         } finally {
           if (grid != null) {
@@ -324,7 +342,7 @@ public final class BenchMain implements Callable<Integer> {
       }
       return new BenchResult("assetgrid-bench", version(), gridVersion, startedAt, MachineInfo.current(),
           settings(pipe, spawn, nodeCounts), runs, BenchResult.sweep(runs, workload == Workload.queue), probe, peerResult,
-          notes(runs, probe));
+          notes(runs, probe, warmupNotes));
     } finally {
       if (deleteRoot) {
         deleteTree(root);
@@ -416,8 +434,8 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /** Findings computed from the numbers, printed and stored with them. */
-  static List<String> notes(List<BenchResult.Run> runs, UploadProbe.Result probe) {
-    List<String> notes = new ArrayList<>();
+  static List<String> notes(List<BenchResult.Run> runs, UploadProbe.Result probe, List<String> more) {
+    List<String> notes = new ArrayList<>(more);
     for (BenchResult.Run r : runs) {
       RunSummary s = r.summary();
       if (s.queue().tasksPerSec() > 0 && s.jobsCreatedPerSec() > 0 && s.label().startsWith("queue")) {

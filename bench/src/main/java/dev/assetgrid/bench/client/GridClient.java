@@ -155,7 +155,7 @@ public final class GridClient {
   public boolean anyJobUnfinished() throws IOException, InterruptedException {
     for (String state : new String[] {"queued", "running"}) {
       JsonNode page = getJson("/v1/jobs?state=" + state + "&limit=1");
-      if (page != null && page.path("jobs").size() > 0) {
+      if (page != null && page.path("items").size() > 0) {
         return true;
       }
     }

@@ -26,6 +26,7 @@ public final class ProcessMemory implements AutoCloseable {
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final Map<String, long[]> stats = new ConcurrentHashMap<>(); // peak, hwm, last, samples, cpu first, cpu last (ticks)
   private final Map<Long, Long> cpuByPid = new ConcurrentHashMap<>(); // last ticks seen per pid (descendants come and go)
+  private final Map<String, List<long[]>> cpuTimeline = new ConcurrentHashMap<>(); // {epoch ms, ticks} per sample
   private final Thread thread;
 
   public ProcessMemory(long everyMs) {
@@ -95,6 +96,11 @@ public final class ProcessMemory implements AutoCloseable {
           s[5] = Math.max(s[5], cpu);
         }
       }
+      List<long[]> line = cpuTimeline.computeIfAbsent(name, k -> new java.util.ArrayList<>());
+      synchronized (line) {
+        long prev = line.isEmpty() ? 0 : line.get(line.size() - 1)[1];
+        line.add(new long[] {System.currentTimeMillis(), Math.max(prev, cpu)});
+      }
     });
   }
 
@@ -132,6 +138,36 @@ public final class ProcessMemory implements AutoCloseable {
       }
     });
     return out;
+  }
+
+  /**
+   * The same figures, with the CPU time each process used between two instants instead (read off the
+   * samples, interpolated between the two around each end): the measured part of a run that
+   * excludes a warm-up.
+   */
+  public Map<String, Peak> peaks(long fromMs, long toMs) {
+    Map<String, Peak> out = new LinkedHashMap<>();
+    peaks().forEach((name, p) -> out.put(name, new Peak(p.peakRssBytes(), p.hwmBytes(), p.lastRssBytes(), p.samples(),
+        Math.max(0, ticksAt(name, toMs) - ticksAt(name, fromMs)) / TICKS)));
+    return out;
+  }
+
+  /** CPU ticks of a tracked process at {@code ms}, interpolated between samples. */
+  double ticksAt(String name, long ms) {
+    List<long[]> line = cpuTimeline.getOrDefault(name, List.of());
+    synchronized (line) {
+      long[] before = null;
+      for (long[] x : line) {
+        if (x[0] >= ms) {
+          if (before == null) {
+            return x[1]; // before the first sample: as the first sample
+          }
+          return before[1] + (double) (x[1] - before[1]) * (ms - before[0]) / Math.max(1, x[0] - before[0]);
+        }
+        before = x;
+      }
+      return before == null ? 0 : before[1];
+    }
   }
 
   private static final double TICKS = 100.0; // USER_HZ on Linux

@@ -79,8 +79,6 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
     Map<String, List<Double>> byStage = new TreeMap<>();
     Map<String, List<Double>> nodeElapsed = new TreeMap<>();
     Map<String, double[]> busy = new TreeMap<>(); // node → {attempts, busyMs}
-    Instant firstLease = null;
-    Instant lastEnd = null;
     Instant firstCreated = null;
     for (JobSample s : samples) {
       if (s.succeeded()) {
@@ -118,18 +116,15 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
           double[] b = busy.computeIfAbsent(a.node() == null ? "?" : a.node(), k -> new double[2]);
           b[0]++;
           b[1] += d;
-          if (firstLease == null || a.startedAt().isBefore(firstLease)) {
-            firstLease = a.startedAt();
-          }
-          if (lastEnd == null || a.finishedAt().isAfter(lastEnd)) {
-            lastEnd = a.finishedAt();
-          }
         }
       }
       if (jobFirstLease != null && s.createdAt() != null) {
         queueWait.add(java.time.Duration.between(s.createdAt(), jobFirstLease).toNanos() / 1e6);
       }
     }
+    Instant[] span = attemptSpan(samples);
+    Instant firstLease = span == null ? null : span[0];
+    Instant lastEnd = span == null ? null : span[1];
     double wall = Math.max(0.001, (data.endMs() - data.startMs()) / 1000.0);
     double attemptWindow = firstLease == null ? 0 : Math.max(0.001,
         java.time.Duration.between(firstLease, lastEnd).toNanos() / 1e9);
@@ -159,6 +154,24 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
         new QueueStats(attemptsMs.size(), attemptWindow, attemptWindow > 0 ? attemptsMs.size() / attemptWindow : 0,
             Dist.of(attemptsMs), Dist.of(queueWait)),
         errors, timeline(samples, origin));
+  }
+
+  /** First lease and last attempt end among these jobs (server clock), or null when no attempt ended. */
+  public static Instant[] attemptSpan(List<JobSample> samples) {
+    Instant first = null;
+    Instant last = null;
+    for (JobSample s : samples) {
+      for (JobSample.TaskSample t : s.tasks()) {
+        for (JobSample.Attempt a : t.attempts()) {
+          if (a.startedAt() == null || a.finishedAt() == null) {
+            continue;
+          }
+          first = first == null || a.startedAt().isBefore(first) ? a.startedAt() : first;
+          last = last == null || a.finishedAt().isAfter(last) ? a.finishedAt() : last;
+        }
+      }
+    }
+    return first == null ? null : new Instant[] {first, last};
   }
 
   /** The requests of one kind: how many, the jobs they created, their times and the phase they span. */

@@ -48,6 +48,24 @@ public final class Runner {
       samples = List.copyOf(samples);
       requests = List.copyOf(requests);
     }
+
+    /**
+     * The run split after the first {@code n} jobs to end (by the server's end time; unfinished
+     * jobs last): a drain's warm-up (JIT compilation, caches, connection pools filling) and the rest,
+     * which keeps the submit requests.
+     */
+    public Split splitWarmup(int n) {
+      List<JobSample> byEnd = new ArrayList<>(samples);
+      byEnd.sort(java.util.Comparator.comparing(JobSample::finishedAt,
+          java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
+      int k = Math.min(Math.max(0, n), byEnd.size());
+      return new Split(new RunData(byEnd.subList(0, k), List.of(), startMs, submitEndMs, drainStartMs, endMs),
+          new RunData(byEnd.subList(k, byEnd.size()), requests, startMs, submitEndMs, drainStartMs, endMs));
+    }
+  }
+
+  /** A run cut in two by {@link RunData#splitWarmup}. */
+  public record Split(RunData warmup, RunData measured) {
   }
 
   private final GridClient client;
