@@ -149,6 +149,19 @@ class BulkJobsTest {
     JsonObject assetA = new JsonObject(grid.get("/v1/assets/" + a).body());
     assertThat(assetA.getJsonArray("jobs").getList()).contains(jobs.get(0), jobs.get(2), jobs.get(4));
 
+    // GET /v1/stats counts what the tables hold, every state named; no node yet
+    JsonObject stats = new JsonObject(grid.get("/v1/stats").body());
+    for (Row row : sql("SELECT state, count(*) AS n FROM jobs GROUP BY state")) {
+      assertThat(stats.getJsonObject("jobs").getLong(row.getString("state"))).isEqualTo(row.getLong("n"));
+    }
+    for (Row row : sql("SELECT state, count(*) AS n FROM tasks GROUP BY state")) {
+      assertThat(stats.getJsonObject("tasks").getLong(row.getString("state"))).isEqualTo(row.getLong("n"));
+    }
+    assertThat(stats.getJsonObject("jobs").fieldNames()).contains("queued", "running", "succeeded", "failed", "cancelled");
+    assertThat(stats.getJsonObject("tasks").getLong("leased")).isZero();
+    assertThat(stats.getLong("assets")).isEqualTo(sql("SELECT count(*) FROM assets").iterator().next().getLong(0));
+    assertThat(stats.getJsonObject("nodes").getInteger("count")).isZero();
+
     // a real clustered node drains them: the upload jobs and the five above
     grid.startNode(4);
     for (String job : jobs) {
@@ -160,6 +173,12 @@ class BulkJobsTest {
     }
     assertThat(new JsonObject(grid.get("/v1/assets/" + c).body()).getJsonObject("metadata").getLong("triangles"))
         .isEqualTo(1);
+    JsonObject later = new JsonObject(grid.get("/v1/stats").body());
+    assertThat(later.getJsonObject("nodes").getInteger("count")).isEqualTo(1);
+    assertThat(later.getJsonObject("nodes").getInteger("slots")).isEqualTo(4);
+    assertThat(later.getJsonObject("jobs").getLong("succeeded")).isGreaterThanOrEqualTo(8);
+    long total = later.getJsonObject("jobs").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
+    assertThat(total).as("every job in one state").isEqualTo(sql("SELECT count(*) FROM jobs").iterator().next().getLong(0));
   }
 
   @Test

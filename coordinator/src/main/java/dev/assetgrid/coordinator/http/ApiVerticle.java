@@ -97,6 +97,8 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(running -> json(ctx, 200, new JsonObject().put("nodes", nodes.snapshot(running))))
         .onFailure(e -> Problems.send(ctx, e)));
 
+    r.get("/v1/stats").handler(this::stats);
+
     r.get("/internal/tasks/:taskId/inputs/:sha256").handler(this::downloadInput);
     r.put("/internal/tasks/:taskId/outputs/:name").handler(this::uploadOutput);
 
@@ -420,6 +422,21 @@ public final class ApiVerticle extends VerticleBase {
     }
     return assets.idempotentReply(key, "POST", path)
         .compose(first -> first.isPresent() ? Future.succeededFuture(Reply.stored(first.get())) : Future.failedFuture(e));
+  }
+
+  /** Counts of the grid: assets, jobs and tasks by state, live nodes and their slots. */
+  private void stats(RoutingContext ctx) {
+    assets.stats()
+        .onSuccess(stats -> {
+          JsonArray live = nodes.snapshot(new JsonObject());
+          int slots = 0;
+          for (int i = 0; i < live.size(); i++) {
+            slots += live.getJsonObject(i).getInteger("slots", 0);
+          }
+          json(ctx, 200, stats.put("nodes", new JsonObject().put("count", live.size()).put("slots", slots))
+              .put("at", java.time.Instant.now().toString()));
+        })
+        .onFailure(e -> Problems.send(ctx, e));
   }
 
   private void getJob(RoutingContext ctx) {

@@ -6,6 +6,8 @@ import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
+import dev.assetgrid.shared.state.JobState;
+import dev.assetgrid.shared.state.TaskState;
 import dev.assetgrid.shared.util.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -308,6 +310,35 @@ public final class AssetStore {
           }
           return out;
         });
+  }
+
+  /**
+   * How much the grid holds, for {@code GET /v1/stats}: jobs and tasks by state (every state named,
+   * 0 when none) and the asset count. Counted, not estimated: a few tens of milliseconds over
+   * 100,000 jobs, so meant for dashboards and progress lines polled every few seconds, not per request.
+   */
+  public Future<JsonObject> stats() {
+    return pool.query("""
+            SELECT (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM jobs GROUP BY state) j) AS jobs,
+                   (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM tasks GROUP BY state) t) AS tasks,
+                   (SELECT count(*) FROM assets) AS assets""")
+        .execute()
+        .map(rs -> {
+          Row r = rs.iterator().next();
+          JsonObject jobs = new JsonObject();
+          for (JobState st : JobState.values()) {
+            jobs.put(st.wire(), count(r.getJsonObject("jobs"), st.wire()));
+          }
+          JsonObject tasks = new JsonObject();
+          for (TaskState st : TaskState.values()) {
+            tasks.put(st.wire(), count(r.getJsonObject("tasks"), st.wire()));
+          }
+          return new JsonObject().put("assets", r.getLong("assets")).put("jobs", jobs).put("tasks", tasks);
+        });
+  }
+
+  private static long count(JsonObject byState, String state) {
+    return byState == null ? 0 : byState.getLong(state, 0L);
   }
 
   /** Running tasks per lease owner (for /v1/nodes). */
