@@ -179,6 +179,15 @@ public final class GridClient {
     }
   }
 
+  /** {@code GET /v1/stats}: assets, jobs and tasks by state, live nodes. */
+  public JsonNode stats() throws IOException, InterruptedException {
+    JsonNode s = getJson("/v1/stats");
+    if (s == null) {
+      throw new IOException("GET /v1/stats answered 404 (a coordinator older than the bench?)");
+    }
+    return s;
+  }
+
   public JsonNode nodes() throws IOException, InterruptedException {
     return getJson("/v1/nodes");
   }

@@ -190,8 +190,13 @@ public final class Runner {
     });
 
     long submitEnd = System.currentTimeMillis();
+    long endedBefore = endedJobs();
     beforeDrain.run();
     long drainStart = System.currentTimeMillis();
+    progress.draining(() -> {
+      long now = endedJobs();
+      return now < 0 || endedBefore < 0 ? -1 : now - endedBefore;
+    });
     List<GridClient.Submitted> order = new ArrayList<>(accepted);
     order.sort(java.util.Comparator.comparingLong(GridClient.Submitted::endMs));
     // the queue is FIFO: wait for the last job first, then collect every record once
@@ -200,6 +205,7 @@ public final class Runner {
       waitTerminal(last.jobId(), drainStart + settings.jobTimeout().toMillis(), 20, 200);
     }
     afterDrain.run();
+    progress.draining(null);
     AtomicLong idx = new AtomicLong();
     inParallel("bench-follow", () -> {
       long k;
@@ -210,6 +216,19 @@ public final class Runner {
     long end = System.currentTimeMillis();
     progress.stop();
     return new RunData(samples, requests, start, submitEnd, drainStart, end);
+  }
+
+  /** Jobs of the grid that ended (succeeded, failed or cancelled), from {@code GET /v1/stats}; -1 when unknown. */
+  private long endedJobs() {
+    try {
+      JsonNode jobs = client.stats().path("jobs");
+      return jobs.path("succeeded").asLong() + jobs.path("failed").asLong() + jobs.path("cancelled").asLong();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   /** Runs {@code work} on {@code concurrency} threads and waits for all of them. */
