@@ -238,7 +238,7 @@ public final class BenchMain implements Callable<Integer> {
       }
       long[] pollMs = Arrays.stream(poll.split(",")).mapToLong(s -> Long.parseLong(s.trim())).toArray();
       List<BenchResult.Run> runs = new ArrayList<>();
-      List<String> warmupNotes = new ArrayList<>();
+      List<String> runNotes = new ArrayList<>();
       String gridVersion = null;
       for (int n : nodeCounts) {
         String label = workload + (spawn ? " @" + n + " node" + (n == 1 ? "" : "s") : " @" + coordinatorUrl);
@@ -271,6 +271,7 @@ public final class BenchMain implements Callable<Integer> {
           LocalGrid g = grid;
           Runner runner = new Runner(client, rs, progress, spawn ? g::failure : () -> null);
           Runner.RunData data;
+          com.fasterxml.jackson.databind.JsonNode[] queueStats = {null};
           if (open) {
             data = runner.openLoop(items.get(0), queueAssets, () -> {
               if (preload) {
@@ -296,6 +297,13 @@ public final class BenchMain implements Callable<Integer> {
                   Thread.currentThread().interrupt();
                 }
                 grid.memory().freezeCpu();
+                try {
+                  queueStats[0] = client.stats().path("queue");
+                } catch (IOException e) {
+                  err.println("  (no queue figures from GET /v1/stats: " + e.getMessage() + ")");
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
               }
             });
             if (preload) {
@@ -316,7 +324,7 @@ public final class BenchMain implements Callable<Integer> {
             Runner.Split split = data.splitWarmup(drainWarmup);
             data = split.measured();
             RunSummary w = RunSummary.of(label + " warm-up", split.warmup(), slots, spawn ? n : slots.size(), true);
-            warmupNotes.add(String.format(Locale.ROOT, "%s: the first %d jobs to end were the drain's warm-up and are left "
+            runNotes.add(String.format(Locale.ROOT, "%s: the first %d jobs to end were the drain's warm-up and are left "
                     + "out of its figures (they drained at %.0f tasks/s, lease→done p50 %.2f ms)", label,
                 split.warmup().samples().size(), w.queue().tasksPerSec(), w.queue().leaseToCompleteMs().p50()));
             Instant[] span = RunSummary.attemptSpan(data.samples());
@@ -324,6 +332,14 @@ public final class BenchMain implements Callable<Integer> {
               // CPU over the measured window only
               mem = grid.memory().peaks(span[0].toEpochMilli(), span[1].toEpochMilli());
             }
+          }
+          if (queueStats[0] != null && queueStats[0].path("leases").asLong() > 0) {
+            com.fasterxml.jackson.databind.JsonNode q = queueStats[0];
+            runNotes.add(String.format(Locale.ROOT, "%s: the coordinator's queue over the whole drain: %d leases of "
+                    + "%.1f tasks, %.2f ms each (statement and inputs); %d completion batches of %.1f, %.2f ms each; "
+                    + "a completion waits for the batch in flight, then rides the next", label, q.path("leases").asLong(),
+                (double) q.path("leasedTasks").asLong() / q.path("leases").asLong(), q.path("leaseMeanMs").asDouble(),
+                q.path("completionBatches").asLong(), q.path("batchMeanSize").asDouble(), q.path("batchMeanMs").asDouble()));
           }
           RunSummary summary = RunSummary.of(label, data, slots, spawn ? n : slots.size(), open);
           runs.add(new BenchResult.Run(summary, mem, data.samples()));
@@ -342,7 +358,7 @@ public final class BenchMain implements Callable<Integer> {
       }
       return new BenchResult("assetgrid-bench", version(), gridVersion, startedAt, MachineInfo.current(),
           settings(pipe, spawn, nodeCounts), runs, BenchResult.sweep(runs, workload == Workload.queue), probe, peerResult,
-          notes(runs, probe, warmupNotes));
+          notes(runs, probe, runNotes));
     } finally {
       if (deleteRoot) {
         deleteTree(root);

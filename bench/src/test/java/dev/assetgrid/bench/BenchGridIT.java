@@ -97,6 +97,7 @@ class BenchGridIT {
     assertThat(s.bulkRequests()).as("1000 + 500 jobs").isEqualTo(2);
     assertThat(s.jobsCreated()).isEqualTo(1500);
     assertThat(r.notes()).anyMatch(n -> n.contains("the first 300 jobs to end were the drain's warm-up"));
+    assertThat(r.notes()).anyMatch(n -> n.contains("the coordinator's queue over the whole drain: "));
     assertThat(r.runs().get(0).memory().get("coordinator").cpuSeconds()).isPositive();
     assertThat(s.jobsCreatedPerSec()).isPositive();
     assertThat(s.stages().get("noop").attempts()).isEqualTo(1203);

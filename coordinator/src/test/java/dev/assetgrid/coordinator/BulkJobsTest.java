@@ -177,6 +177,11 @@ class BulkJobsTest {
     assertThat(later.getJsonObject("nodes").getInteger("count")).isEqualTo(1);
     assertThat(later.getJsonObject("nodes").getInteger("slots")).isEqualTo(4);
     assertThat(later.getJsonObject("jobs").getLong("succeeded")).isGreaterThanOrEqualTo(8);
+    // this coordinator's queue since start: the 3 upload jobs' tasks and the 10 above were leased and batched
+    JsonObject queue = later.getJsonObject("queue");
+    assertThat(queue.getLong("leasedTasks")).isGreaterThanOrEqualTo(13);
+    assertThat(queue.getLong("batchedCompletions")).isGreaterThanOrEqualTo(8);
+    assertThat(queue.getDouble("batchMeanMs")).isPositive();
     long total = later.getJsonObject("jobs").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
     assertThat(total).as("every job in one state").isEqualTo(sql("SELECT count(*) FROM jobs").iterator().next().getLong(0));
   }

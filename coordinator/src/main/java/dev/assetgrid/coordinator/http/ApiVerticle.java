@@ -424,7 +424,10 @@ public final class ApiVerticle extends VerticleBase {
         .compose(first -> first.isPresent() ? Future.succeededFuture(Reply.stored(first.get())) : Future.failedFuture(e));
   }
 
-  /** Counts of the grid: assets, jobs and tasks by state, live nodes and their slots. */
+  /**
+   * Counts of the grid (assets, jobs and tasks by state, live nodes and their slots) and what this
+   * coordinator's queue did since it started.
+   */
   private void stats(RoutingContext ctx) {
     assets.stats()
         .onSuccess(stats -> {
@@ -434,7 +437,7 @@ public final class ApiVerticle extends VerticleBase {
             slots += live.getJsonObject(i).getInteger("slots", 0);
           }
           json(ctx, 200, stats.put("nodes", new JsonObject().put("count", live.size()).put("slots", slots))
-              .put("at", java.time.Instant.now().toString()));
+              .put("queue", scheduler.queueStats()).put("at", java.time.Instant.now().toString()));
         })
         .onFailure(e -> Problems.send(ctx, e));
   }

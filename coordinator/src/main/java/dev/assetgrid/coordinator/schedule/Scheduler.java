@@ -162,6 +162,7 @@ public final class Scheduler {
       return Future.succeededFuture(List.of());
     }
     JobEvents.Batch events = new JobEvents.Batch();
+    long t0 = System.nanoTime();
     return pool.preparedQuery(LEASE_SQL)
         .execute(Tuple.of(r.nodeId(), r.capabilities().toArray(new String[0]), Math.min(r.freeSlots(), 64),
             settings.lease().toMillis()))
@@ -195,6 +196,9 @@ public final class Scheduler {
                       x.getOffsetDateTime("lease_expires_at").toInstant().toEpochMilli(), x.getString("type"),
                       x.getJsonObject("params"), inputs.getOrDefault(tid, List.of()), urls.outputs(tid)));
                 }
+                leases.incrementAndGet();
+                leasedTasks.addAndGet(out.size());
+                leaseNanos.addAndGet(System.nanoTime() - t0);
                 return out;
               });
         });
@@ -309,17 +313,40 @@ public final class Scheduler {
   private final java.util.concurrent.atomic.AtomicLong batched = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong batchFailures = new java.util.concurrent.atomic.AtomicLong();
 
+  private final java.util.concurrent.atomic.AtomicLong batchNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong leases = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong leasedTasks = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong leaseNanos = new java.util.concurrent.atomic.AtomicLong();
+
   /**
    * Counters of the group commit since start.
    *
    * @param batches batch statements that succeeded
    * @param completed completions those statements took
    * @param failures batch statements that failed (their completions went one by one)
+   * @param batchMillis wall time of the batch statements that succeeded, summed
    */
-  public record CompletionStats(long batches, long completed, long failures) {}
+  public record CompletionStats(long batches, long completed, long failures, double batchMillis) {}
 
   public CompletionStats completionStats() {
-    return new CompletionStats(batches.get(), batched.get(), batchFailures.get());
+    return new CompletionStats(batches.get(), batched.get(), batchFailures.get(), batchNanos.get() / 1e6);
+  }
+
+  /**
+   * What this coordinator's queue did since start, for {@code GET /v1/stats}: leases that found
+   * work (statement and inputs, wall time) and the completion batches. Where a task's time between
+   * lease and completion goes: a completion waits for the batch in flight, then rides the next.
+   */
+  public io.vertx.core.json.JsonObject queueStats() {
+    CompletionStats c = completionStats();
+    long n = leases.get();
+    return new io.vertx.core.json.JsonObject()
+        .put("leases", n).put("leasedTasks", leasedTasks.get())
+        .put("leaseMeanMs", n == 0 ? 0.0 : leaseNanos.get() / 1e6 / n)
+        .put("completionBatches", c.batches()).put("batchedCompletions", c.completed())
+        .put("batchMeanMs", c.batches() == 0 ? 0.0 : c.batchMillis() / c.batches())
+        .put("batchMeanSize", c.batches() == 0 ? 0.0 : (double) c.completed() / c.batches())
+        .put("batchFailures", c.failures());
   }
 
   /**
@@ -415,6 +442,7 @@ public final class Scheduler {
       }
     }
     JobEvents.Batch events = new JobEvents.Batch();
+    long t0 = System.nanoTime();
     pool.preparedQuery(COMPLETE_BATCH_SQL)
         .execute(batchArgs(batch, false))
         .onComplete(ar -> {
@@ -429,6 +457,7 @@ public final class Scheduler {
             if (r.queued()) {
               onQueued.run();
             }
+            batchNanos.addAndGet(System.nanoTime() - t0);
             batches.incrementAndGet();
             batched.addAndGet(r.done().size());
             for (PendingCompletion p : batch) {

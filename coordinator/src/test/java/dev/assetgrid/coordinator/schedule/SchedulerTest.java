@@ -355,6 +355,11 @@ class SchedulerTest {
     assertThat(after.failures()).isEqualTo(before.failures());
     assertThat(after.completed() - before.completed()).isEqualTo(24);
     assertThat(after.batches() - before.batches()).as("batches for 24 completions").isBetween(1L, 4L);
+    assertThat(after.batchMillis()).isGreaterThan(before.batchMillis());
+    JsonObject q = scheduler.queueStats();
+    assertThat(q.getLong("leasedTasks")).isGreaterThanOrEqualTo(24 + 12);
+    assertThat(q.getDouble("leaseMeanMs")).isPositive();
+    assertThat(q.getDouble("batchMeanSize")).isEqualTo((double) after.completed() / after.batches());
 
     for (String job : jobs) {
       JsonObject j = await(assets.getJob(UUID.fromString(job))).orElseThrow();
