@@ -33,7 +33,8 @@ import java.util.UUID;
  *   <li>assemble waits for the mesh and every texture and writes the final GLB
  *       ({@code optimized.glb}); it is added whenever compress-texture is asked for, and planned
  *       when the spec lists it. A model that turns out to have no images keeps its assemble: the
- *       plan is made before inspect has read the model.</li>
+ *       plan is made before inspect has read the model. assemble also waits for inspect (or convert),
+ *       so the converted model stays among its inputs when there is no texture task to carry it.</li>
  *   <li>Without assemble there is nothing to merge, so optimize-mesh writes the final
  *       {@code optimized.glb} itself instead of {@code mesh.glb}
  *       ({@link OutputNames#MESH_OUTPUT_PARAM}, set here on every optimize-mesh task, replacing any
@@ -90,6 +91,13 @@ public final class JobPlanner {
         case ASSEMBLE -> {
           addIf(deps, ids, TaskType.OPTIMIZE_MESH);
           addIf(deps, ids, TaskType.COMPRESS_TEXTURE);
+          // inputs come from ancestors: without this edge an assemble alone, or one whose texture
+          // placeholder was dropped (no images), would lose convert's GLB and read the original upload
+          if (ids.containsKey(TaskType.INSPECT)) {
+            deps.add(ids.get(TaskType.INSPECT));
+          } else {
+            addIf(deps, ids, TaskType.CONVERT);
+          }
         }
         case THUMBNAIL -> {
           if (ids.containsKey(TaskType.OPTIMIZE_MESH)) {

@@ -55,14 +55,15 @@ class JobPlannerTest {
     assertThat(plan.get("compress-texture").params().getBoolean(JobPlanner.FAN_OUT_PARAM)).isTrue();
     assertThat(plan.get("compress-texture").params().containsKey(OutputNames.MESH_OUTPUT_PARAM)).isFalse();
     assertThat(plan.get("assemble").dependsOn()).containsExactlyInAnyOrderElementsOf(
-        ids(plan, "optimize-mesh", "compress-texture"));
+        ids(plan, "optimize-mesh", "compress-texture", "inspect"));
   }
 
   @Test
   void texturesAloneAreAssembledIntoTheOriginalMesh() {
     var plan = plan("compress-texture", ModelFormat.GLB);
     assertThat(plan.keySet()).containsExactly("inspect", "compress-texture", "assemble");
-    assertThat(plan.get("assemble").dependsOn()).isEqualTo(ids(plan, "compress-texture"));
+    assertThat(plan.get("assemble").dependsOn()).containsExactlyInAnyOrderElementsOf(
+        ids(plan, "compress-texture", "inspect"));
   }
 
   @Test
@@ -99,12 +100,23 @@ class JobPlannerTest {
         + "{\"type\":\"assemble\",\"params\":{\"keepFallback\":true}}]}", ModelFormat.GLB);
     assertThat(withParams.keySet()).containsExactly("inspect", "optimize-mesh", "assemble");
     assertThat(withParams.get("assemble").params().getBoolean("keepFallback")).isTrue();
-    assertThat(withParams.get("assemble").dependsOn()).isEqualTo(ids(withParams, "optimize-mesh"));
+    assertThat(withParams.get("assemble").dependsOn()).containsExactlyInAnyOrderElementsOf(
+        ids(withParams, "optimize-mesh", "inspect"));
     assertThat(meshOutput(withParams)).isEqualTo(OutputNames.MESH_GLB);
 
     var byName = plan("optimize-mesh,assemble", ModelFormat.GLB);
     assertThat(byName.keySet()).containsExactly("inspect", "optimize-mesh", "assemble");
     assertThat(meshOutput(byName)).isEqualTo(OutputNames.MESH_GLB);
+  }
+
+  @Test
+  void assembleAloneWaitsForTheConvertedModel() {
+    var stl = plan("assemble", ModelFormat.STL);
+    assertThat(stl.keySet()).containsExactlyInAnyOrder("convert", "assemble");
+    assertThat(stl.get("assemble").dependsOn()).isEqualTo(ids(stl, "convert"));
+    var glb = plan("assemble", ModelFormat.GLB);
+    assertThat(glb.keySet()).containsExactly("assemble");
+    assertThat(glb.get("assemble").dependsOn()).isEmpty();
   }
 
   @Test
