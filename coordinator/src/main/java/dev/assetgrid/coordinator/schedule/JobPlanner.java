@@ -1,6 +1,7 @@
 package dev.assetgrid.coordinator.schedule;
 
 import dev.assetgrid.shared.pipeline.ModelFormat;
+import dev.assetgrid.shared.pipeline.OutputNames;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
 import dev.assetgrid.shared.state.TaskType;
 import dev.assetgrid.shared.util.Ids;
@@ -16,7 +17,7 @@ import java.util.UUID;
  *
  * <pre>
  * convert? ─▶ inspect ─┬▶ validate
- *                      ├▶ optimize-mesh ─┬──────────┬▶ assemble
+ *                      ├▶ optimize-mesh ─┬──────────┬▶ assemble?
  *                      ├▶ compress-texture × k ─────┘
  *                      │                 └▶ thumbnail
  *                      └▶ noop
@@ -29,9 +30,20 @@ import java.util.UUID;
  *   <li>compress-texture is planned as one placeholder; when inspect succeeds the scheduler replaces
  *       it with one task per image ({@link #FAN_OUT_PARAM}), so textures of one model run on
  *       different nodes at once.</li>
- *   <li>assemble waits for the mesh and every texture and writes the final GLB; it is added
- *       whenever optimize-mesh or compress-texture is asked for.</li>
- *   <li>thumbnail renders the most processed model, so it waits for assemble when there is one.</li>
+ *   <li>assemble waits for the mesh and every texture and writes the final GLB
+ *       ({@code optimized.glb}); it is added whenever compress-texture is asked for, and planned
+ *       when the spec lists it. A model that turns out to have no images keeps its assemble: the
+ *       plan is made before inspect has read the model. assemble also waits for inspect (or convert),
+ *       so the converted model stays among its inputs when there is no texture task to carry it.</li>
+ *   <li>Without assemble there is nothing to merge, so optimize-mesh writes the final
+ *       {@code optimized.glb} itself instead of {@code mesh.glb}
+ *       ({@link OutputNames#MESH_OUTPUT_PARAM}, set here on every optimize-mesh task, replacing any
+ *       value the spec gave). An assemble that only read {@code mesh.glb} and wrote it again cost a
+ *       lease, two transfers and a GLB rewrite per job: a third of the mesh pipeline's tasks.</li>
+ *   <li>thumbnail renders the most processed model it can draw: it waits for optimize-mesh when
+ *       there is one ({@code mesh.glb}, or {@code optimized.glb} when there is no assemble), never
+ *       for assemble, whose KTX2 images the rasterizer cannot decode and which changes nothing else
+ *       in the picture; otherwise it waits for inspect.</li>
  * </ul>
  */
 public final class JobPlanner {
@@ -52,20 +64,24 @@ public final class JobPlanner {
     if (!format.isGltf() && needsGltf) {
       asked.putIfAbsent(TaskType.CONVERT, new JsonObject());
     }
-    boolean heavy = asked.containsKey(TaskType.OPTIMIZE_MESH) || asked.containsKey(TaskType.COMPRESS_TEXTURE);
+    boolean textures = asked.containsKey(TaskType.COMPRESS_TEXTURE);
+    boolean heavy = asked.containsKey(TaskType.OPTIMIZE_MESH) || textures;
     if (heavy || asked.containsKey(TaskType.THUMBNAIL) || asked.containsKey(TaskType.VALIDATE)) {
       asked.putIfAbsent(TaskType.INSPECT, new JsonObject());
     }
-    if (heavy) {
+    // assemble merges the textures into the mesh; with no texture stage (and no assemble in the spec)
+    // optimize-mesh writes the final GLB itself
+    if (textures) {
       asked.putIfAbsent(TaskType.ASSEMBLE, new JsonObject());
     }
+    String meshOutput = asked.containsKey(TaskType.ASSEMBLE) ? OutputNames.MESH_GLB : OutputNames.OPTIMIZED_GLB;
 
     List<PlannedTask> out = new ArrayList<>();
     Map<TaskType, UUID> ids = new EnumMap<>(TaskType.class);
     for (TaskType t : asked.keySet()) {
       ids.put(t, Ids.newId());
     }
-    // EnumMap iterates in declaration order: convert, inspect, validate, ... assemble, thumbnail
+    // EnumMap iterates in declaration order: inspect, validate, convert, ... assemble, thumbnail
     for (Map.Entry<TaskType, JsonObject> e : asked.entrySet()) {
       TaskType t = e.getKey();
       List<UUID> deps = new ArrayList<>();
@@ -75,6 +91,13 @@ public final class JobPlanner {
         case ASSEMBLE -> {
           addIf(deps, ids, TaskType.OPTIMIZE_MESH);
           addIf(deps, ids, TaskType.COMPRESS_TEXTURE);
+          // inputs come from ancestors: without this edge an assemble alone, or one whose texture
+          // placeholder was dropped (no images), would lose convert's GLB and read the original upload
+          if (ids.containsKey(TaskType.INSPECT)) {
+            deps.add(ids.get(TaskType.INSPECT));
+          } else {
+            addIf(deps, ids, TaskType.CONVERT);
+          }
         }
         case THUMBNAIL -> {
           if (ids.containsKey(TaskType.OPTIMIZE_MESH)) {
@@ -94,6 +117,9 @@ public final class JobPlanner {
       JsonObject params = e.getValue().copy();
       if (t == TaskType.CONVERT) {
         params.put("format", format.wire());
+      }
+      if (t == TaskType.OPTIMIZE_MESH) {
+        params.put(OutputNames.MESH_OUTPUT_PARAM, meshOutput);
       }
       if (t == TaskType.COMPRESS_TEXTURE) {
         params.put(FAN_OUT_PARAM, true);

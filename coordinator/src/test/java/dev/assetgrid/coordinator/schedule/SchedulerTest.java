@@ -492,6 +492,29 @@ class SchedulerTest {
   }
 
   @Test
+  void assembleOfAConvertedModelWithoutTexturesStillReadsTheConvertedGlb() throws Exception {
+    // an STL has no images: the placeholder is dropped, and assemble must still have convert's GLB as an input
+    String sha = "b".repeat(64);
+    JsonObject created = await(assets.createAssetWithJob(new AssetStore.NewAsset("t.stl", ModelFormat.STL, sha, 10,
+        List.of(), List.of(new AssetStore.NewFile("original", "original", sha, 10, "model/stl"))),
+        PipelineSpec.parse("compress-texture")));
+    String job = created.getJsonObject("job").getString("id");
+    List<String> caps = List.of("convert", "inspect", "compress-texture", "assemble");
+    LeasedTask convert = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
+    assertThat(convert.type()).isEqualTo("convert");
+    assertThat(await(scheduler.complete(CompleteRequest.succeeded(convert,
+        List.of(new TaskOutput("converted.glb", "c".repeat(64), 1, "model/gltf-binary")), null))).accepted()).isTrue();
+    LeasedTask inspect = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
+    assertThat(inspect.type()).isEqualTo("inspect");
+    await(scheduler.complete(CompleteRequest.succeeded(inspect, List.of(), new JsonObject())));
+    LeasedTask assemble = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
+    assertThat(assemble.type()).isEqualTo("assemble");
+    assertThat(assemble.inputs()).extracting(in -> in.name()).contains("original", "converted.glb");
+    assertThat(succeed(assemble, null).accepted()).isTrue();
+    assertThat(jobState(job)).isEqualTo("succeeded");
+  }
+
+  @Test
   void orphanedLeasesOfNonMembersAreRequeued() throws Exception {
     newJob("noop");
     lease("gone-node", 1);

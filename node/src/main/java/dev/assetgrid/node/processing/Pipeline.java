@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * points the handlers call:
  *
  * <pre>
- * convert? ─▶ inspect ─▶ optimize-mesh ─┬▶ compress-texture × k ─▶ assemble ─▶ write GLB
+ * convert? ─▶ inspect ─▶ optimize-mesh ─┬▶ (compress-texture × k ─▶ assemble)? ─▶ write GLB
  *                                       └▶ thumbnail?
  * </pre>
  * <ul>
@@ -51,10 +51,12 @@ import java.util.stream.Stream;
  *   <li>compress-texture ({@link CompressTexture#compressImage}) after optimize-mesh: mesh stages
  *       keep images and their indices, so the KTX2 files fit the optimized model, as the grid's
  *       assemble puts textures made from the converted model into {@code mesh.glb}.</li>
- *   <li>assemble ({@link Assemble#assemble}) with every KTX2; skipped images stay as they are.</li>
+ *   <li>assemble ({@link Assemble#assemble}) with every KTX2; skipped images stay as they are. It
+ *       runs only when textures are compressed, as in the grid, where a job without compress-texture
+ *       has optimize-mesh write the final {@code optimized.glb} itself.</li>
  *   <li>thumbnail ({@link Thumbnail#render}) renders the optimized mesh written and read back, with
  *       its original textures (the rasterizer cannot decode KTX2), as the grid's thumbnail task
- *       renders {@code mesh.glb}.</li>
+ *       renders optimize-mesh's GLB ({@code mesh.glb}, or {@code optimized.glb} without assemble).</li>
  * </ul>
  * Defaults live in the stages' option records. {@link #optimize} is the mesh-only part that the
  * optimize-mesh task runs.

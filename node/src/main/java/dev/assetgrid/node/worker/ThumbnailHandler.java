@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code thumbnail}: renders the most processed model among the inputs ({@code optimized.glb},
- * {@code mesh.glb}, {@code converted.glb}, else the original) with {@link Thumbnail}. Params are
+ * {@code thumbnail}: renders the most processed model among the inputs ({@code mesh.glb},
+ * {@code optimized.glb}, {@code converted.glb}, else the original) with {@link Thumbnail}. Params are
  * {@link ThumbnailOptions} JSON. Outputs {@code thumbnail.png}, plus {@value #TURNTABLE_PNG} (a
  * horizontal strip of N views) when {@code turntableViews} is set. Result:
  * {@code {size, width, height, coverage, ms, notes[], options{}, turntable?{views, width, height, coverage, ms}}}.
@@ -59,8 +59,12 @@ public final class ThumbnailHandler implements TaskHandler {
 
   private TaskResult render(TaskWork work, ThumbnailOptions options) throws Exception {
     // the optimized mesh with its original textures: the rasterizer cannot decode the KTX2 images of
-    // optimized.glb, and assemble changes nothing else, so the picture is the same and textured
-    GltfAsset asset = TaskInputs.readLatest(work, OutputNames.MESH_GLB, OutputNames.CONVERTED_GLB);
+    // an assembled optimized.glb, and assemble changes nothing else, so mesh.glb gives the same picture,
+    // textured. optimized.glb comes next: optimize-mesh writes the final model under that name when the
+    // job has no assemble (no textures to merge), and then there is no mesh.glb. The planner never makes
+    // thumbnail wait for assemble, so an assembled optimized.glb does not reach it.
+    GltfAsset asset = TaskInputs.readLatest(work, OutputNames.MESH_GLB, OutputNames.OPTIMIZED_GLB,
+        OutputNames.CONVERTED_GLB);
     work.progress().accept(0.2);
     long t0 = System.nanoTime();
     ThumbnailImage image = Thumbnail.render(asset, options);

@@ -1,11 +1,14 @@
 package dev.assetgrid.node.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.TestAssets;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
@@ -37,6 +40,49 @@ class MeshHandlersTest {
     assertThat(r.result().path("stageMillis").has("simplify")).isTrue();
     assertThat(r.result().path("options").path("simplify").path("ratio").asDouble()).isEqualTo(0.5);
     assertThat(new GltfReader().read(r.outputs().get(0).file()).count("meshes")).isPositive();
+  }
+
+  @Test
+  void optimizeMeshWritesTheFinalOptimizedGlbWhenThePlannerSaysSo(@TempDir Path tmp) throws Exception {
+    Path in = Files.write(tmp.resolve("triangle.glb"), TestAssets.glb(TestAssets.TRIANGLE_JSON, TestAssets.triangleBin()));
+    TaskResult r = new OptimizeMeshHandler().run(work(in, OutputNames.ORIGINAL,
+        TestAssets.json("{'output':'optimized.glb','simplify':{'ratio':1.0}}"), tmp));
+    assertThat(r.outputs()).singleElement().satisfies(o -> {
+      assertThat(o.name()).isEqualTo(OutputNames.OPTIMIZED_GLB);
+      assertThat(o.file().getFileName().toString()).isEqualTo(OutputNames.OPTIMIZED_GLB);
+      assertThat(o.contentType()).isEqualTo("model/gltf-binary");
+    });
+    assertThat(new GltfReader().read(r.outputs().get(0).file()).count("meshes")).isEqualTo(1);
+    assertThat(r.result().path("triangles").path("after").asLong()).isEqualTo(1);
+    // the param sits beside the mesh options without disturbing them
+    assertThat(r.result().path("options").path("simplify").path("ratio").asDouble()).isEqualTo(1.0);
+
+    Path meshTmp = Files.createDirectories(tmp.resolve("mesh"));
+    TaskResult mesh = new OptimizeMeshHandler().run(work(in, OutputNames.ORIGINAL, TestAssets.json("{'output':'mesh.glb'}"),
+        meshTmp));
+    assertThat(mesh.outputs()).singleElement().extracting(TaskResult.Output::name).isEqualTo(OutputNames.MESH_GLB);
+    TaskResult dflt = new OptimizeMeshHandler().run(work(in, OutputNames.ORIGINAL, TestAssets.json("{'output':null}"),
+        Files.createDirectories(tmp.resolve("default"))));
+    assertThat(dflt.outputs()).singleElement().extracting(TaskResult.Output::name).isEqualTo(OutputNames.MESH_GLB);
+  }
+
+  @Test
+  void optimizeMeshRejectsAnyOtherOutputName(@TempDir Path tmp) throws Exception {
+    Path in = Files.write(tmp.resolve("triangle.glb"), TestAssets.glb(TestAssets.TRIANGLE_JSON, TestAssets.triangleBin()));
+    Path work = Files.createDirectories(tmp.resolve("work"));
+    for (String bad : new String[] {"'thumbnail.png'", "'../optimized.glb'", "'OPTIMIZED.GLB'", "''", "true", "{}"}) {
+      assertThatThrownBy(() -> new OptimizeMeshHandler().run(work(in, OutputNames.ORIGINAL,
+          TestAssets.json("{'output':" + bad + "}"), work)))
+          .as(bad)
+          .isInstanceOfSatisfying(AssetGridException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("'output'", "mesh.glb", "optimized.glb");
+          });
+    }
+    try (var files = Files.list(work)) {
+      assertThat(files).as("nothing written").isEmpty();
+    }
   }
 
   @Test

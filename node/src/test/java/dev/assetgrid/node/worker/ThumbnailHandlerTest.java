@@ -71,6 +71,18 @@ class ThumbnailHandlerTest {
   }
 
   @Test
+  void rendersTheOptimizedGlbOptimizeMeshWroteWhenThereIsNoMeshGlb() throws Exception {
+    // a job without textures: optimize-mesh writes the final optimized.glb and no mesh.glb
+    Path original = Files.write(dir.resolve("original"), new byte[] {1, 2, 3}); // not a model: must not be read
+    Path converted = Files.write(dir.resolve("converted.glb"), new byte[] {4, 5, 6}); // older than optimized.glb
+    Path optimized = Files.write(dir.resolve("optimized.glb"), triangleGlb());
+    TaskResult r = new ThumbnailHandler().run(work("{'size':32,'onError':'fail'}", Map.of(OutputNames.ORIGINAL, original,
+        OutputNames.CONVERTED_GLB, converted, OutputNames.OPTIMIZED_GLB, optimized)));
+    assertThat(r.outputs()).extracting(TaskResult.Output::name).containsExactly("thumbnail.png");
+    assertThat(r.result().path("coverage").asDouble()).isPositive();
+  }
+
+  @Test
   void writesATurntableStripWhenAsked() throws Exception {
     Path original = Files.write(dir.resolve("original"), triangleGlb());
     TaskResult r = new ThumbnailHandler().run(work("{'size':32,'turntableViews':4}", Map.of(OutputNames.ORIGINAL, original)));

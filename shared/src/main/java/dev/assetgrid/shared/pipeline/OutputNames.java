@@ -17,12 +17,24 @@ public final class OutputNames {
   public static final String VALIDATION_JSON = "validation.json";
   /** convert → the non-glTF input as GLB. */
   public static final String CONVERTED_GLB = "converted.glb";
-  /** optimize-mesh → the GLB with optimized meshes (textures untouched). */
+  /** optimize-mesh, when an assemble task follows → the GLB with optimized meshes (textures untouched). */
   public static final String MESH_GLB = "mesh.glb";
-  /** assemble → the final GLB: optimized meshes plus compressed textures. */
+  /**
+   * The job's final GLB: written by assemble (optimized meshes plus compressed textures), or by
+   * optimize-mesh itself when the job plans no assemble (see {@link #MESH_OUTPUT_PARAM}).
+   */
   public static final String OPTIMIZED_GLB = "optimized.glb";
   /** thumbnail → PNG preview. */
   public static final String THUMBNAIL_PNG = "thumbnail.png";
+
+  /**
+   * Param of an optimize-mesh task naming the file it writes: {@link #MESH_GLB} (the default when the
+   * param is absent) for an assemble task to finish, or {@link #OPTIMIZED_GLB} when optimize-mesh
+   * writes the job's final model because nothing is left to merge. The coordinator's planner sets
+   * it on every optimize-mesh task it plans, replacing any value a pipeline spec gave; a node fails
+   * the task with {@code INVALID_REQUEST} for any other value.
+   */
+  public static final String MESH_OUTPUT_PARAM = "output";
 
   /** compress-texture of image {@code index} → KTX2. */
   public static String texture(int index) {

@@ -1,0 +1,143 @@
+package dev.assetgrid.coordinator.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.assetgrid.shared.pipeline.ModelFormat;
+import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.pipeline.PipelineSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The plan {@link JobPlanner} makes for each kind of pipeline: tasks, dependencies and planner-set params. */
+class JobPlannerTest {
+
+  /** The plan by task name, in plan order. */
+  private static Map<String, JobPlanner.PlannedTask> plan(String pipeline, ModelFormat format) {
+    Map<String, JobPlanner.PlannedTask> byName = new LinkedHashMap<>();
+    for (JobPlanner.PlannedTask t : JobPlanner.plan(PipelineSpec.parse(pipeline), format)) {
+      byName.put(t.name(), t);
+    }
+    return byName;
+  }
+
+  private static List<UUID> ids(Map<String, JobPlanner.PlannedTask> plan, String... names) {
+    return java.util.Arrays.stream(names).map(n -> plan.get(n).id()).toList();
+  }
+
+  private static String meshOutput(Map<String, JobPlanner.PlannedTask> plan) {
+    return plan.get("optimize-mesh").params().getString(OutputNames.MESH_OUTPUT_PARAM);
+  }
+
+  @Test
+  void meshOnlyPipelineHasNoAssembleAndOptimizeMeshWritesTheFinalGlb() {
+    var plan = plan("optimize-mesh", ModelFormat.GLB);
+    assertThat(plan.keySet()).containsExactly("inspect", "optimize-mesh");
+    assertThat(plan.get("inspect").dependsOn()).isEmpty();
+    assertThat(plan.get("optimize-mesh").dependsOn()).isEqualTo(ids(plan, "inspect"));
+    assertThat(meshOutput(plan)).isEqualTo(OutputNames.OPTIMIZED_GLB);
+  }
+
+  @Test
+  void meshOnlyPipelineKeepsTheStageOptionsBesideTheOutputParam() {
+    var plan = plan("{\"stages\":[{\"type\":\"optimize-mesh\",\"params\":{\"simplify\":{\"ratio\":0.5}}}]}", ModelFormat.GLB);
+    assertThat(plan.get("optimize-mesh").params().encode())
+        .isEqualTo("{\"simplify\":{\"ratio\":0.5},\"output\":\"optimized.glb\"}");
+  }
+
+  @Test
+  void texturesKeepAssembleAndOptimizeMeshWritesMeshGlbForIt() {
+    var plan = plan("optimize-mesh,compress-texture", ModelFormat.GLB);
+    assertThat(plan.keySet()).containsExactly("inspect", "optimize-mesh", "compress-texture", "assemble");
+    assertThat(meshOutput(plan)).isEqualTo(OutputNames.MESH_GLB);
+    assertThat(plan.get("compress-texture").params().getBoolean(JobPlanner.FAN_OUT_PARAM)).isTrue();
+    assertThat(plan.get("compress-texture").params().containsKey(OutputNames.MESH_OUTPUT_PARAM)).isFalse();
+    assertThat(plan.get("assemble").dependsOn()).containsExactlyInAnyOrderElementsOf(
+        ids(plan, "optimize-mesh", "compress-texture", "inspect"));
+  }
+
+  @Test
+  void texturesAloneAreAssembledIntoTheOriginalMesh() {
+    var plan = plan("compress-texture", ModelFormat.GLB);
+    assertThat(plan.keySet()).containsExactly("inspect", "compress-texture", "assemble");
+    assertThat(plan.get("assemble").dependsOn()).containsExactlyInAnyOrderElementsOf(
+        ids(plan, "compress-texture", "inspect"));
+  }
+
+  @Test
+  void thumbnailWaitsForOptimizeMeshWithOrWithoutAssemble() {
+    var meshOnly = plan("optimize-mesh,thumbnail", ModelFormat.GLB);
+    assertThat(meshOnly.keySet()).containsExactly("inspect", "optimize-mesh", "thumbnail");
+    assertThat(meshOnly.get("thumbnail").dependsOn()).isEqualTo(ids(meshOnly, "optimize-mesh"));
+    assertThat(meshOutput(meshOnly)).isEqualTo(OutputNames.OPTIMIZED_GLB);
+
+    var textured = plan("optimize-mesh,compress-texture,thumbnail", ModelFormat.GLB);
+    assertThat(textured.keySet()).containsExactly("inspect", "optimize-mesh", "compress-texture", "assemble", "thumbnail");
+    // never assemble: its KTX2 images are what the rasterizer cannot decode
+    assertThat(textured.get("thumbnail").dependsOn()).isEqualTo(ids(textured, "optimize-mesh"));
+    assertThat(meshOutput(textured)).isEqualTo(OutputNames.MESH_GLB);
+
+    var thumbnailOnly = plan("thumbnail", ModelFormat.GLB);
+    assertThat(thumbnailOnly.keySet()).containsExactly("inspect", "thumbnail");
+    assertThat(thumbnailOnly.get("thumbnail").dependsOn()).isEqualTo(ids(thumbnailOnly, "inspect"));
+  }
+
+  @Test
+  void nonGltfMeshPipelineIsConvertedAndStillHasNoAssemble() {
+    var plan = plan("optimize-mesh,thumbnail", ModelFormat.STL);
+    assertThat(plan.keySet()).containsExactlyInAnyOrder("convert", "inspect", "optimize-mesh", "thumbnail");
+    assertThat(plan.get("convert").params().getString("format")).isEqualTo("stl");
+    assertThat(plan.get("inspect").dependsOn()).isEqualTo(ids(plan, "convert"));
+    assertThat(plan.get("optimize-mesh").dependsOn()).isEqualTo(ids(plan, "inspect"));
+    assertThat(meshOutput(plan)).isEqualTo(OutputNames.OPTIMIZED_GLB);
+  }
+
+  @Test
+  void assembleListedInTheSpecIsPlannedWithItsParamsAndGetsMeshGlb() {
+    var withParams = plan("{\"stages\":[{\"type\":\"optimize-mesh\"},"
+        + "{\"type\":\"assemble\",\"params\":{\"keepFallback\":true}}]}", ModelFormat.GLB);
+    assertThat(withParams.keySet()).containsExactly("inspect", "optimize-mesh", "assemble");
+    assertThat(withParams.get("assemble").params().getBoolean("keepFallback")).isTrue();
+    assertThat(withParams.get("assemble").dependsOn()).containsExactlyInAnyOrderElementsOf(
+        ids(withParams, "optimize-mesh", "inspect"));
+    assertThat(meshOutput(withParams)).isEqualTo(OutputNames.MESH_GLB);
+
+    var byName = plan("optimize-mesh,assemble", ModelFormat.GLB);
+    assertThat(byName.keySet()).containsExactly("inspect", "optimize-mesh", "assemble");
+    assertThat(meshOutput(byName)).isEqualTo(OutputNames.MESH_GLB);
+  }
+
+  @Test
+  void assembleAloneWaitsForTheConvertedModel() {
+    var stl = plan("assemble", ModelFormat.STL);
+    assertThat(stl.keySet()).containsExactlyInAnyOrder("convert", "assemble");
+    assertThat(stl.get("assemble").dependsOn()).isEqualTo(ids(stl, "convert"));
+    var glb = plan("assemble", ModelFormat.GLB);
+    assertThat(glb.keySet()).containsExactly("assemble");
+    assertThat(glb.get("assemble").dependsOn()).isEmpty();
+  }
+
+  @Test
+  void theOutputParamIsThePlannersWhateverTheSpecSays() {
+    // a spec that asks for mesh.glb without an assemble would leave the job without its final GLB;
+    // one that asks for optimized.glb beside assemble would have assemble read the unoptimized model
+    var meshOnly = plan("[{\"type\":\"optimize-mesh\",\"params\":{\"output\":\"mesh.glb\"}}]", ModelFormat.GLB);
+    assertThat(meshOutput(meshOnly)).isEqualTo(OutputNames.OPTIMIZED_GLB);
+    var textured = plan("[{\"type\":\"optimize-mesh\",\"params\":{\"output\":\"optimized.glb\"}},\"compress-texture\"]",
+        ModelFormat.GLB);
+    assertThat(meshOutput(textured)).isEqualTo(OutputNames.MESH_GLB);
+    var odd = plan("[{\"type\":\"optimize-mesh\",\"params\":{\"output\":\"../thumbnail.png\"}}]", ModelFormat.GLB);
+    assertThat(meshOutput(odd)).isEqualTo(OutputNames.OPTIMIZED_GLB);
+  }
+
+  @Test
+  void pipelinesWithoutMeshOrTextureStagesAreUnchanged() {
+    assertThat(plan("inspect", ModelFormat.GLB).keySet()).containsExactly("inspect");
+    assertThat(plan("noop", ModelFormat.STL).keySet()).containsExactly("noop");
+    var validate = plan("validate", ModelFormat.GLB);
+    assertThat(validate.keySet()).containsExactly("inspect", "validate");
+    assertThat(validate.get("validate").dependsOn()).isEqualTo(ids(validate, "inspect"));
+  }
+}
