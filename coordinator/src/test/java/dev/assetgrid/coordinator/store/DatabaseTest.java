@@ -32,6 +32,34 @@ class DatabaseTest {
     }
   }
 
+  @Test
+  void longStatementsArePreparedOncePerConnection() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (Database db = Database.embedded(dir.resolve("pg"))) {
+      // longer than the client's default limit (2,048 characters), like the queue's completion batch
+      String sql = "SELECT $1::int + 1 AS n -- " + "padding ".repeat(600);
+      for (Pool pool : new Pool[] {db.pool(vertx, 1), db.queuePool(vertx, 1)}) {
+        io.vertx.sqlclient.Row r = await(pool.withConnection(conn -> {
+          Future<?> runs = Future.succeededFuture();
+          for (int i = 0; i < 3; i++) {
+            int k = i;
+            runs = runs.compose(v -> conn.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(k)));
+          }
+          return runs.compose(v -> conn.query("SELECT count(*) AS statements, sum(generic_plans + custom_plans) AS runs,"
+              + " sum(generic_plans) AS generic FROM pg_prepared_statements WHERE statement LIKE '%padding padding%'")
+              .execute()).map(rs -> rs.iterator().next());
+        }));
+        assertThat(r.getLong("statements")).as("one named statement on the connection").isEqualTo(1);
+        assertThat(r.getLong("runs")).as("three runs of it").isEqualTo(3);
+        if (setting(pool).equals("off")) {
+          assertThat(r.getLong("generic")).as("the queue pool plans once").isEqualTo(3);
+        }
+      }
+    } finally {
+      await(vertx.close());
+    }
+  }
+
   private static String setting(Pool pool) throws Exception {
     return await(pool.query("SHOW synchronous_commit").execute()).iterator().next().getString(0);
   }
