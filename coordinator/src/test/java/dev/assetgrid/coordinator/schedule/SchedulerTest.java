@@ -465,7 +465,6 @@ class SchedulerTest {
     String n = "array_fill(1, ARRAY[64])";
     java.util.Map<String, String[]> statements = java.util.Map.of(
         "lease", new String[] {Scheduler.LEASE_SQL, "'n', '{noop}', 16, 60000"},
-        "inputs", new String[] {Scheduler.INPUTS_SQL, ids + "::uuid[]"},
         "extend", new String[] {Scheduler.EXTEND_SQL, ids + ", " + tokens + ", array_fill(0.5::float8, ARRAY[64]), 60000, 300000"},
         "complete", new String[] {Scheduler.COMPLETE_BATCH_SQL, ids + ", " + n + ", " + tokens
             + ", array_fill(NULL::text, ARRAY[64]), '{}', '{}', '{}', '{}', '{}', false"});
