@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Runs the peer tools found on PATH (gltfpack, gltf-transform, basisu) over the same glTF files,
  * with the same parallelism, and compares with our jobs: time per asset and output size.
  *
- * <p>Equivalent settings, by pipeline stage: {@code optimize-mesh} → {@code gltfpack -i IN -o OUT}
+ * <p>Equivalent settings, by pipeline stage: {@code optimize-mesh} → {@code gltfpack -i IN -o OUT -cc}
  * and {@code gltf-transform optimize IN OUT --compress meshopt}; {@code compress-texture} adds
  * {@code -tc} / {@code --texture-compress ktx2} and runs {@code basisu -ktx2} on external images;
  * a pipeline with neither is compared with {@code gltf-transform inspect} (time only).
@@ -73,9 +73,10 @@ public final class PeerTools {
       switch (tool) {
         case "gltfpack" -> {
           if (optimize || textures) {
+            // -cc: our optimize-mesh defaults write meshopt-compressed, quantized GLBs, as gltfpack -cc does
             runs.add(run(tool, gltf, ours, parallelism, out, (in, o) -> textures
-                ? List.of(exe.get().toString(), "-i", in.toString(), "-o", o.toString(), "-tc")
-                : List.of(exe.get().toString(), "-i", in.toString(), "-o", o.toString())));
+                ? List.of(exe.get().toString(), "-i", in.toString(), "-o", o.toString(), "-cc", "-tc")
+                : List.of(exe.get().toString(), "-i", in.toString(), "-o", o.toString(), "-cc")));
           }
         }
         case "gltf-transform" -> runs.add(run(tool, gltf, ours, parallelism, out, (in, o) -> optimize || textures
