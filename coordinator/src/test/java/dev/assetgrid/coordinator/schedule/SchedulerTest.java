@@ -439,10 +439,7 @@ class SchedulerTest {
         INSERT INTO tasks (id, job_id, type, name, state, max_attempts, attempt)
         SELECT gen_random_uuid(), id, 'noop', 'noop', 'succeeded', 3, 1 FROM j""").execute(Tuple.of(asset)));
     await(pool.query("UPDATE tasks SET state = 'queued' WHERE id IN (SELECT id FROM tasks LIMIT 200)").execute());
-    List<LeasedTask> leased = lease("n", 64);
-    // a node or two's worth still running
-    await(pool.query("UPDATE tasks SET state = 'succeeded', lease_expires_at = NULL"
-        + " WHERE id IN (SELECT id FROM tasks WHERE state = 'leased' LIMIT 48)").execute());
+    List<LeasedTask> leased = lease("n", 16); // a node's worth still running
     await(pool.query("ANALYZE tasks, jobs, task_attempts, task_outputs, assets, asset_files, job_events").execute());
     java.util.Map<String, String> plans = genericPlans(leased);
     for (String name : List.of("complete", "extend")) {
@@ -457,17 +454,17 @@ class SchedulerTest {
     }
   }
 
-  /** EXPLAIN (FORMAT JSON) of the generic plans of the queue's statements, for these 64 leases. */
+  /** EXPLAIN (FORMAT JSON) of the generic plans of the queue's statements, for these leases. */
   private java.util.Map<String, String> genericPlans(List<LeasedTask> some) throws Exception {
-    assertThat(some).hasSize(64);
+    assertThat(some).isNotEmpty();
     String ids = some.stream().map(LeasedTask::taskId).collect(java.util.stream.Collectors.joining(",", "'{", "}'"));
     String tokens = some.stream().map(LeasedTask::leaseToken).collect(java.util.stream.Collectors.joining(",", "'{", "}'"));
-    String n = "array_fill(1, ARRAY[64])";
+    String n = "array_fill(1, ARRAY[" + some.size() + "])";
     java.util.Map<String, String[]> statements = java.util.Map.of(
         "lease", new String[] {Scheduler.LEASE_SQL, "'n', '{noop}', 16, 60000"},
-        "extend", new String[] {Scheduler.EXTEND_SQL, ids + ", " + tokens + ", array_fill(0.5::float8, ARRAY[64]), 60000, 300000"},
+        "extend", new String[] {Scheduler.EXTEND_SQL, ids + ", " + tokens + ", array_fill(0.5::float8, ARRAY[" + some.size() + "]), 60000, 300000"},
         "complete", new String[] {Scheduler.COMPLETE_BATCH_SQL, ids + ", " + n + ", " + tokens
-            + ", array_fill(NULL::text, ARRAY[64]), '{}', '{}', '{}', '{}', '{}', false"});
+            + ", array_fill(NULL::text, ARRAY[" + some.size() + "]), '{}', '{}', '{}', '{}', '{}', false"});
     java.util.Map<String, String> plans = new java.util.TreeMap<>();
     for (var e : statements.entrySet()) {
       plans.put(e.getKey(), await(pool.withConnection(conn -> conn.query("SET plan_cache_mode = force_generic_plan").execute()
