@@ -7,7 +7,7 @@ import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.optimize.OptimizeMesh;
-import dev.assetgrid.node.processing.optimize.OptimizeMeshOptions;
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

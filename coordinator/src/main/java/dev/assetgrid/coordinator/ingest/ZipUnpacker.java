@@ -5,7 +5,7 @@ import dev.assetgrid.coordinator.blob.StagedBlob;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.ModelFormat;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.util.FileTrees;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

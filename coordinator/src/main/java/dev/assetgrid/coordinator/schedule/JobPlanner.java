@@ -1,7 +1,7 @@
 package dev.assetgrid.coordinator.schedule;
 
 import dev.assetgrid.shared.pipeline.ModelFormat;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
 import dev.assetgrid.shared.state.TaskType;
 import dev.assetgrid.shared.util.Ids;

@@ -3,7 +3,7 @@ package dev.assetgrid.coordinator.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.shared.pipeline.ModelFormat;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
 import java.util.LinkedHashMap;
 import java.util.List;

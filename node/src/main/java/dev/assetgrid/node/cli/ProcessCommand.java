@@ -2,18 +2,19 @@ package dev.assetgrid.node.cli;
 
 import dev.assetgrid.node.processing.Pipeline;
 import dev.assetgrid.node.processing.PipelineOptions;
-import dev.assetgrid.node.processing.assemble.AssembleOptions;
-import dev.assetgrid.node.processing.convert.ConvertOptions;
+import dev.assetgrid.shared.stage.AssembleOptions;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.node.processing.gltf.GltfReader;
-import dev.assetgrid.node.processing.optimize.CompressOptions;
-import dev.assetgrid.node.processing.optimize.LodOptions;
-import dev.assetgrid.node.processing.optimize.OptimizeMeshOptions;
-import dev.assetgrid.node.processing.optimize.QuantizeOptions;
-import dev.assetgrid.node.processing.optimize.SimplifyOptions;
-import dev.assetgrid.node.processing.optimize.TangentsOptions;
-import dev.assetgrid.node.processing.texture.CompressTextureOptions;
+import dev.assetgrid.shared.stage.CompressOptions;
+import dev.assetgrid.shared.stage.LodOptions;
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
+import dev.assetgrid.shared.stage.OptionReader;
+import dev.assetgrid.shared.stage.QuantizeOptions;
+import dev.assetgrid.shared.stage.SimplifyOptions;
+import dev.assetgrid.shared.stage.TangentsOptions;
+import dev.assetgrid.shared.stage.CompressTextureOptions;
 import dev.assetgrid.node.processing.texture.TextureResult;
-import dev.assetgrid.node.processing.thumbnail.ThumbnailOptions;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import dev.assetgrid.shared.error.AssetGridException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -149,7 +150,7 @@ public final class ProcessCommand implements Callable<Integer> {
           .withSimplify(new SimplifyOptions(simplify, simplifyError, lockBorder, SimplifyOptions.DEFAULT_NORMAL_WEIGHT))
           .withLods(LodOptions.DEFAULTS.withLevels(lods))
           .withQuantize(q)
-          .withCompress(new CompressOptions(CompressOptions.Mode.parse(compress)));
+          .withCompress(new CompressOptions(OptionReader.choiceOf(CompressOptions.Mode.class, "--compress", compress)));
     } catch (AssetGridException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -201,10 +202,10 @@ public final class ProcessCommand implements Callable<Integer> {
     }
     try {
       CompressTextureOptions tex = !ktx2 ? null : CompressTextureOptions.DEFAULTS
-          .withMode(CompressTextureOptions.Mode.fromWire(textureMode))
+          .withMode(OptionReader.choiceOf(CompressTextureOptions.Mode.class, "--texture-mode", textureMode))
           .withEtc1sQuality(textureQuality)
           .withSize(textureMaxSize, CompressTextureOptions.DEFAULTS.powerOfTwo(), CompressTextureOptions.DEFAULTS.mipmaps())
-          .withOnError(CompressTextureOptions.OnError.fromWire(textureErrors));
+          .withOnError(OptionReader.choiceOf(CompressTextureOptions.OnError.class, "--texture-errors", textureErrors));
       ThumbnailOptions thumb = thumbnail == null ? null : ThumbnailOptions.DEFAULTS.withSize(thumbnailSize);
       ConvertOptions convert = ConvertOptions.DEFAULTS.withDefaultTexture(defaultTexture);
       return new PipelineOptions(convert, mesh, tex, new AssembleOptions(textureFallback), thumb);

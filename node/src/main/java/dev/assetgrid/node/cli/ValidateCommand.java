@@ -1,7 +1,7 @@
 package dev.assetgrid.node.cli;
 
 import dev.assetgrid.node.processing.gltf.GltfReader;
-import dev.assetgrid.node.processing.validate.ValidateOptions;
+import dev.assetgrid.shared.stage.ValidateOptions;
 import dev.assetgrid.node.processing.validate.ValidationReport;
 import dev.assetgrid.node.processing.validate.Validator;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import static org.lwjgl.system.MemoryUtil.memGetAddress;
 import static org.lwjgl.system.MemoryUtil.memGetDouble;
 import static org.lwjgl.system.MemoryUtil.memGetFloat;
 
-import dev.assetgrid.node.processing.convert.ConvertOptions;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.node.processing.convert.SourceScene;
 import dev.assetgrid.node.processing.convert.SourceScene.EmbeddedTexture;
 import dev.assetgrid.node.processing.convert.SourceScene.Material;

@@ -1,6 +1,6 @@
 package dev.assetgrid.node.natives;
 
-import dev.assetgrid.node.processing.convert.ConvertOptions;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.node.processing.convert.SourceScene;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 

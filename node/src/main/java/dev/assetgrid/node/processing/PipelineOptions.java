@@ -1,10 +1,10 @@
 package dev.assetgrid.node.processing;
 
-import dev.assetgrid.node.processing.assemble.AssembleOptions;
-import dev.assetgrid.node.processing.convert.ConvertOptions;
-import dev.assetgrid.node.processing.optimize.OptimizeMeshOptions;
-import dev.assetgrid.node.processing.texture.CompressTextureOptions;
-import dev.assetgrid.node.processing.thumbnail.ThumbnailOptions;
+import dev.assetgrid.shared.stage.AssembleOptions;
+import dev.assetgrid.shared.stage.ConvertOptions;
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
+import dev.assetgrid.shared.stage.CompressTextureOptions;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import java.util.Objects;
 
 /**

@@ -1,14 +1,15 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.StageParams;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.assemble.Assemble;
-import dev.assetgrid.node.processing.assemble.AssembleOptions;
+import dev.assetgrid.shared.stage.AssembleOptions;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public final class AssembleHandler implements TaskHandler {
         ktx2.put(Integer.parseInt(m.group(1)), Files.readAllBytes(in.getValue()));
       }
     }
-    Assemble.Assembled assembled = Assemble.assemble(base, ktx2, AssembleOptions.fromJson(work.params()));
+    Assemble.Assembled assembled = Assemble.assemble(base, ktx2, StageParams.read(TaskType.ASSEMBLE, work.params(), AssembleOptions.class));
     work.progress().accept(0.6);
     byte[] glb = GlbWriter.write(assembled.asset());
     Path out = work.workDir().resolve(OutputNames.OPTIMIZED_GLB);

@@ -1,16 +1,18 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.StageParams;
+import dev.assetgrid.shared.stage.CompressTextureParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.assemble.Assemble;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.texture.CompressTexture;
-import dev.assetgrid.node.processing.texture.CompressTextureOptions;
-import dev.assetgrid.node.processing.texture.TextureRole;
+import dev.assetgrid.shared.stage.CompressTextureOptions;
+import dev.assetgrid.shared.stage.TextureRole;
 import dev.assetgrid.node.processing.texture.TextureResult;
 import dev.assetgrid.node.processing.texture.TextureRoles;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,13 +51,14 @@ public final class CompressTextureHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) throws Exception {
-    JsonNode params = work.params();
-    if (params == null || !params.path("image").canConvertToInt() || params.path("image").asInt() < 0) {
+    CompressTextureParams params = StageParams.read(TaskType.COMPRESS_TEXTURE, work.params(),
+        CompressTextureParams.class);
+    if (params.image() == null) {
       throw new AssetGridException(ErrorCode.INVALID_REQUEST, "compress-texture needs an image index param 'image'");
     }
-    int k = params.path("image").asInt();
-    CompressTextureOptions options = CompressTextureOptions.fromJson(params);
-    TextureRole role = params.hasNonNull("role") ? TextureRole.fromWire(params.path("role").asText()) : null;
+    int k = params.image();
+    CompressTextureOptions options = params.options();
+    TextureRole role = params.role();
     GltfAsset asset = TaskInputs.readLatest(work, OutputNames.CONVERTED_GLB);
     work.progress().accept(0.1);
     if (work.cancelled().getAsBoolean()) {

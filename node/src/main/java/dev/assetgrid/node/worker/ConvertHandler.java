@@ -1,13 +1,15 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.StageParams;
+import dev.assetgrid.shared.stage.ConvertParams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.convert.Convert;
-import dev.assetgrid.node.processing.convert.ConvertOptions;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.node.processing.convert.ConvertResult;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,14 +37,12 @@ public final class ConvertHandler implements TaskHandler {
   @Override
   public TaskResult run(TaskWork work) {
     Path original = work.input(OutputNames.ORIGINAL);
-    ObjectNode params = work.params();
-    ConvertOptions options = ConvertOptions.fromJson(params);
+    ConvertParams params = StageParams.read(TaskType.CONVERT, work.params(), ConvertParams.class);
+    ConvertOptions options = params.options();
     Map<String, Path> sideFiles = new TreeMap<>(work.inputs());
     sideFiles.remove(OutputNames.ORIGINAL);
     work.progress().accept(0.05);
-    String format = params.path("format").isTextual() ? params.path("format").asText() : null;
-    String filename = params.path("filename").isTextual() ? params.path("filename").asText() : null;
-    ConvertResult result = Convert.applyFile(original, format, filename, work.inputDir(), sideFiles, options);
+    ConvertResult result = Convert.applyFile(original, params.format(), params.filename(), work.inputDir(), sideFiles, options);
     if (work.cancelled().getAsBoolean()) {
       throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled");
     }

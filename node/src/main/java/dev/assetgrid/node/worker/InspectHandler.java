@@ -1,11 +1,12 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.StageParams;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.inspect.Inspect;
-import dev.assetgrid.node.processing.inspect.InspectOptions;
+import dev.assetgrid.shared.stage.InspectOptions;
 import dev.assetgrid.node.processing.inspect.InspectReport;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ public final class InspectHandler implements TaskHandler {
     work.progress().accept(0.1);
     GltfAsset asset = new GltfReader().read(TaskInputs.latestModel(work, OutputNames.CONVERTED_GLB));
     work.progress().accept(0.6);
-    InspectReport report = Inspect.apply(asset, InspectOptions.fromJson(work.params()));
+    InspectReport report = Inspect.apply(asset, StageParams.read(TaskType.INSPECT, work.params(), InspectOptions.class));
     var json = report.toJson();
     Path out = work.workDir().resolve("inspect.json");
     Files.writeString(out, json.toPrettyString());

@@ -1,5 +1,7 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.StageParams;
+import dev.assetgrid.shared.stage.NoopParams;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -14,9 +16,6 @@ import java.util.List;
  * attempts; all when absent) or to produce an output file ({@code output: true} → {@code noop.json}).
  */
 public final class NoopHandler implements TaskHandler {
-  /** Longest sleep a noop task may ask for. */
-  public static final long MAX_SLEEP_MS = 600_000;
-
   /** A no-op reads nothing: the queue benchmark measures the coordinator, not blob transfers. */
   @Override
   public boolean needsInputs() {
@@ -30,8 +29,8 @@ public final class NoopHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) throws InterruptedException, java.io.IOException {
-    boolean sleeps = work.attempt() <= work.params().path("sleepAttempts").asInt(Integer.MAX_VALUE);
-    long sleep = sleeps ? Math.min(Math.max(work.params().path("sleepMs").asLong(0), 0), MAX_SLEEP_MS) : 0;
+    NoopParams params = StageParams.read(TaskType.NOOP, work.params(), NoopParams.class);
+    long sleep = params.sleepsIn(work.attempt()) ? params.sleepMs() : 0;
     long end = System.currentTimeMillis() + sleep;
     while (System.currentTimeMillis() < end && !work.cancelled().getAsBoolean()) {
       Thread.sleep(Math.min(50, Math.max(1, end - System.currentTimeMillis())));
@@ -40,16 +39,13 @@ public final class NoopHandler implements TaskHandler {
     if (work.cancelled().getAsBoolean()) {
       throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled");
     }
-    String failWith = work.params().path("failWith").asText(null);
-    int failTimes = work.params().path("failTimes").asInt(Integer.MAX_VALUE);
-    if (failWith != null && work.attempt() <= failTimes) {
-      ErrorCode code = ErrorCode.of(failWith);
-      throw new AssetGridException(code, "noop asked to fail with " + code.name());
+    if (params.failsIn(work.attempt())) {
+      throw new AssetGridException(params.failWith(), "noop asked to fail with " + params.failWith().name());
     }
     ObjectNode r = JsonNodeFactory.instance.objectNode();
     r.put("sleptMs", sleep);
     r.put("attempt", work.attempt());
-    if (work.params().path("output").asBoolean(false)) {
+    if (params.output()) {
       java.nio.file.Path out = work.workDir().resolve("noop.json");
       java.nio.file.Files.writeString(out, "{\"task\":\"" + work.taskId() + "\"}");
       return new TaskResult(r, List.of(new TaskResult.Output("noop.json", out, "application/json")));

@@ -1,13 +1,15 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.StageParams;
+import dev.assetgrid.shared.stage.OptimizeMeshParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.Pipeline;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.optimize.OptimizeMeshOptions;
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,8 +31,9 @@ public final class OptimizeMeshHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) {
-    String outName = outputName(work.params());
-    OptimizeMeshOptions options = OptimizeMeshOptions.fromJson(work.params());
+    OptimizeMeshParams params = StageParams.read(TaskType.OPTIMIZE_MESH, work.params(), OptimizeMeshParams.class);
+    String outName = params.output();
+    OptimizeMeshOptions options = params.options();
     work.progress().accept(0.05);
     long t0 = System.nanoTime();
     GltfAsset asset = TaskInputs.readLatest(work, OutputNames.CONVERTED_GLB);
@@ -43,20 +46,4 @@ public final class OptimizeMeshHandler implements TaskHandler {
     return new TaskResult(result, List.of(new TaskResult.Output(outName, out, "model/gltf-binary")));
   }
 
-  /**
-   * The file this task writes: the {@value OutputNames#MESH_OUTPUT_PARAM} param, {@code mesh.glb}
-   * when absent or null. Only the two names the grid plans with are accepted: the value becomes a
-   * file name in the attempt directory and a file of the asset.
-   */
-  static String outputName(JsonNode params) {
-    JsonNode n = params == null ? null : params.get(OutputNames.MESH_OUTPUT_PARAM);
-    if (n == null || n.isNull()) {
-      return OutputNames.MESH_GLB;
-    }
-    if (n.isTextual() && (n.asText().equals(OutputNames.MESH_GLB) || n.asText().equals(OutputNames.OPTIMIZED_GLB))) {
-      return n.asText();
-    }
-    throw new AssetGridException(ErrorCode.INVALID_REQUEST, "optimize-mesh param '" + OutputNames.MESH_OUTPUT_PARAM
-        + "' must be \"" + OutputNames.MESH_GLB + "\" or \"" + OutputNames.OPTIMIZED_GLB + "\", is " + n);
-  }
 }

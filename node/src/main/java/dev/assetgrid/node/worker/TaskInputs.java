@@ -2,7 +2,7 @@ package dev.assetgrid.node.worker;
 
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import java.nio.file.Path;
 
 /** Picks the model a stage should read from the inputs a task received. */

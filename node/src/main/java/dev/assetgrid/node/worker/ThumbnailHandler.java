@@ -1,14 +1,16 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.StageParams;
+import dev.assetgrid.shared.stage.ThumbnailParams;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.thumbnail.Thumbnail;
 import dev.assetgrid.node.processing.thumbnail.ThumbnailImage;
-import dev.assetgrid.node.processing.thumbnail.ThumbnailOptions;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +41,9 @@ public final class ThumbnailHandler implements TaskHandler {
    */
   @Override
   public TaskResult run(TaskWork work) throws Exception {
-    ThumbnailOptions options = ThumbnailOptions.fromJson(work.params());
-    boolean skipOnError = !"fail".equals(work.params().path("onError").asText("skip"));
+    ThumbnailParams params = StageParams.read(TaskType.THUMBNAIL, work.params(), ThumbnailParams.class);
+    ThumbnailOptions options = params.options();
+    boolean skipOnError = params.onError() == ThumbnailParams.OnError.SKIP;
     try {
       return render(work, options);
     } catch (AssetGridException e) {

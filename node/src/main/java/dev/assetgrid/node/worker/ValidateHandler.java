@@ -1,13 +1,14 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.StageParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.gltf.GltfReader;
-import dev.assetgrid.node.processing.validate.ValidateOptions;
+import dev.assetgrid.shared.stage.ValidateOptions;
 import dev.assetgrid.node.processing.validate.ValidationReport;
 import dev.assetgrid.node.processing.validate.Validator;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public final class ValidateHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) throws Exception {
-    ValidateOptions options = ValidateOptions.fromJson(work.params());
+    ValidateOptions options = StageParams.read(TaskType.VALIDATE, work.params(), ValidateOptions.class);
     Path model = TaskInputs.latestModel(work, OutputNames.CONVERTED_GLB);
     work.progress().accept(0.1);
     ValidationReport report = Validator.validate(model, options);

@@ -11,7 +11,7 @@ import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.node.processing.inspect.Inspect;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.assetgrid.node.processing.gltf.TestAssets;
 import dev.assetgrid.node.processing.texture.Ktx2Info;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import dev.assetgrid.shared.pipeline.OutputNames;
+import dev.assetgrid.shared.stage.OutputNames;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

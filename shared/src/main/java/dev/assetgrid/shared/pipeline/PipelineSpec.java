@@ -2,6 +2,8 @@ package dev.assetgrid.shared.pipeline;
 
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.OptionReader;
+import dev.assetgrid.shared.stage.StageParams;
 import dev.assetgrid.shared.state.TaskType;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -16,8 +18,16 @@ import java.util.Set;
  * Accepted forms (HTTP field {@code pipeline}): a comma list ({@code inspect,noop}), a JSON array of
  * names or stage objects, or {@code {"stages":[{"type":"inspect","params":{...}}]}}.
  * The planner in the coordinator turns it into a task DAG.
+ *
+ * <p>Parsing checks every stage's params against its contract ({@link StageParams#read}): a wrong
+ * type, a member that must be an object, an unknown key or a value out of range is
+ * {@code INVALID_REQUEST} whose {@code pointer} detail is the JSON pointer of the bad field in the
+ * pipeline as given ({@code /stages/0/params/simplify/ratio} in the object form, {@code /0/params/...}
+ * in the array form).
  */
 public record PipelineSpec(List<Stage> stages) {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** Default pipeline for an upload that names none. */
   public static final PipelineSpec DEFAULT = new PipelineSpec(List.of(new Stage(TaskType.INSPECT, new JsonObject())));
@@ -62,7 +72,7 @@ public record PipelineSpec(List<Stage> stages) {
         return fromJson(new JsonObject(t));
       }
       if (t.startsWith("[")) {
-        return fromArray(new JsonArray(t));
+        return fromArray(new JsonArray(t), "");
       }
     } catch (DecodeException e) {
       throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline is not valid JSON: " + e.getMessage());
@@ -73,30 +83,35 @@ public record PipelineSpec(List<Stage> stages) {
         names.add(name.trim());
       }
     }
-    return fromArray(names);
+    return fromArray(names, "");
   }
 
   public static PipelineSpec fromJson(JsonObject j) {
     Object stages = j.getValue("stages");
     if (!(stages instanceof JsonArray a)) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline.stages must be an array");
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline.stages must be an array",
+          java.util.Map.of(OptionReader.POINTER, "/stages"), null);
     }
-    return fromArray(a);
+    return fromArray(a, "/stages");
   }
 
-  private static PipelineSpec fromArray(JsonArray a) {
+  private static PipelineSpec fromArray(JsonArray a, String pointer) {
     List<Stage> stages = new ArrayList<>();
     Set<TaskType> seen = new HashSet<>();
-    for (Object o : a) {
+    for (int i = 0; i < a.size(); i++) {
+      Object o = a.getValue(i);
       Stage s;
       if (o instanceof String name) {
         s = new Stage(type(name), new JsonObject());
       } else if (o instanceof JsonObject so) {
         Object params = so.getValue("params");
+        TaskType type = type(so.getString("type"));
+        String at = pointer + "/" + i + "/params";
         if (params != null && !(params instanceof JsonObject)) {
-          throw new AssetGridException(ErrorCode.INVALID_REQUEST, "stage params must be an object");
+          throw OptionReader.invalid(at, "must be an object", params);
         }
-        s = new Stage(type(so.getString("type")), (JsonObject) params);
+        StageParams.read(type, params == null ? null : tree((JsonObject) params), at);
+        s = new Stage(type, (JsonObject) params);
       } else {
         throw new AssetGridException(ErrorCode.INVALID_REQUEST, "a stage is a name or an object with a type");
       }
@@ -106,6 +121,14 @@ public record PipelineSpec(List<Stage> stages) {
       stages.add(s);
     }
     return new PipelineSpec(stages);
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode tree(JsonObject o) {
+    try {
+      return JSON.readTree(o.encode());
+    } catch (java.io.IOException e) {
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "stage params are not JSON", e);
+    }
   }
 
   private static TaskType type(String name) {

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.assemble;
 
+import dev.assetgrid.shared.stage.AssembleOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.convert;
 
+import dev.assetgrid.shared.stage.ConvertOptions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.convert;
 
+import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.convert;
 
+import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.node.natives.ImageDecoder;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.inspect;
 
+import dev.assetgrid.shared.stage.InspectOptions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

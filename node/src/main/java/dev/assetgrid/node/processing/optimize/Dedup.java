@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.DedupOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

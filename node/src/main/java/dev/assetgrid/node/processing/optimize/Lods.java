@@ -1,5 +1,7 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.LodOptions;
+import dev.assetgrid.shared.stage.SimplifyOptions;
 import java.util.ArrayList;
 import java.util.List;
 

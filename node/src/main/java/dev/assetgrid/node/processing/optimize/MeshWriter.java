@@ -1,5 +1,7 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.CompressOptions;
+import dev.assetgrid.shared.stage.DedupOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

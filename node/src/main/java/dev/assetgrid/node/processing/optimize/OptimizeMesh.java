@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.OverdrawOptions;
 /**
  * Reorders triangle clusters to reduce overdraw (meshopt_optimizeOverdraw); must run after
  * {@link VertexCache}, whose order it keeps within {@link OverdrawOptions#threshold()}.

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.QuantizeOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.SimplifyOptions;
 /**
  * Reduces the triangle count of each triangle list (meshopt_simplify, or
  * meshopt_simplifyWithAttributes when normals are weighted) towards {@link SimplifyOptions#ratio()}

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.TangentsOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.AccessorInfo;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.WeldOptions;
 import java.util.List;
 
 /**

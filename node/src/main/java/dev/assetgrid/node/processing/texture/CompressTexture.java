@@ -1,5 +1,7 @@
 package dev.assetgrid.node.processing.texture;
 
+import dev.assetgrid.shared.stage.CompressTextureOptions;
+import dev.assetgrid.shared.stage.TextureRole;
 import dev.assetgrid.node.natives.ImageDecoder;
 import dev.assetgrid.node.natives.LibKtxEncoder;
 import dev.assetgrid.node.natives.StbImageDecoder;

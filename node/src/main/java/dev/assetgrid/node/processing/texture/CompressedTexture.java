@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.texture;
 
+import dev.assetgrid.shared.stage.TextureRole;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

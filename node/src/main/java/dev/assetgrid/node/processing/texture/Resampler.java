@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.texture;
 
+import dev.assetgrid.shared.stage.TextureRole;
 import java.util.ArrayList;
 import java.util.List;
 

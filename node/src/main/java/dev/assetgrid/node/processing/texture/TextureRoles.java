@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.texture;
 
+import dev.assetgrid.shared.stage.TextureRole;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.thumbnail;
 
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.ImageData;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.thumbnail;
 
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import java.util.ArrayList;
 import java.util.List;

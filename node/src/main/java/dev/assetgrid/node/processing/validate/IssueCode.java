@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.validate;
 
+import dev.assetgrid.shared.stage.ValidateOptions;
 /**
  * Stable issue codes. Every code that also exists in the Khronos glTF-Validator has the same name and
  * the same default severity there; the {@code MESH_*} geometry codes at the end are ours (Khronos has no

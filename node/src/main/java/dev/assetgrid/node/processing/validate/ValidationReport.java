@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.validate;
 
+import dev.assetgrid.shared.stage.ValidateOptions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.validate;
 
+import dev.assetgrid.shared.stage.ValidateOptions;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;

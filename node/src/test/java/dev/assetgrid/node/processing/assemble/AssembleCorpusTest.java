@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.assemble;
 
+import dev.assetgrid.shared.stage.AssembleOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,10 +12,10 @@ import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.KhronosValidator;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.node.processing.texture.CompressTexture;
-import dev.assetgrid.node.processing.texture.CompressTextureOptions;
+import dev.assetgrid.shared.stage.CompressTextureOptions;
 import dev.assetgrid.node.processing.texture.CompressedTexture;
 import dev.assetgrid.node.processing.texture.Ktx2Info;
-import dev.assetgrid.node.processing.texture.TextureRole;
+import dev.assetgrid.shared.stage.TextureRole;
 import dev.assetgrid.node.processing.texture.TextureRoles;
 import java.nio.file.Files;
 import java.nio.file.Path;

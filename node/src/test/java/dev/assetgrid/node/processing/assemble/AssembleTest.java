@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.assemble;
 
+import dev.assetgrid.shared.stage.AssembleOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,8 +12,8 @@ import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.gltf.TestAssets;
 import dev.assetgrid.node.processing.texture.CompressTexture;
-import dev.assetgrid.node.processing.texture.CompressTextureOptions;
-import dev.assetgrid.node.processing.texture.TextureRole;
+import dev.assetgrid.shared.stage.CompressTextureOptions;
+import dev.assetgrid.shared.stage.TextureRole;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.awt.image.BufferedImage;

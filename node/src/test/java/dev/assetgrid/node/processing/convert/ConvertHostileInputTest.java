@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.convert;
 
+import dev.assetgrid.shared.stage.ConvertOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

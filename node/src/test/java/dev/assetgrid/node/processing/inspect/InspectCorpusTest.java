@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.inspect;
 
+import dev.assetgrid.shared.stage.InspectOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.processing.gltf.GltfAsset;

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.inspect;
 
+import dev.assetgrid.shared.stage.InspectOptions;
 import static dev.assetgrid.node.processing.gltf.TestAssets.asset;
 import static dev.assetgrid.node.processing.gltf.TestAssets.concat;
 import static dev.assetgrid.node.processing.gltf.TestAssets.floats;

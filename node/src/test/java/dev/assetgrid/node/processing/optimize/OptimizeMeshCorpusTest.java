@@ -1,5 +1,9 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.CompressOptions;
+import dev.assetgrid.shared.stage.LodOptions;
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
+import dev.assetgrid.shared.stage.SimplifyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,8 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.LodOptions;
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
+import dev.assetgrid.shared.stage.SimplifyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.processing.gltf.GlbWriter;

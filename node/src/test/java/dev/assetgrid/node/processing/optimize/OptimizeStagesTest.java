@@ -1,5 +1,15 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.CompressOptions;
+import dev.assetgrid.shared.stage.DedupOptions;
+import dev.assetgrid.shared.stage.LodOptions;
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
+import dev.assetgrid.shared.stage.OverdrawOptions;
+import dev.assetgrid.shared.stage.QuantizeOptions;
+import dev.assetgrid.shared.stage.SimplifyOptions;
+import dev.assetgrid.shared.stage.VertexCacheOptions;
+import dev.assetgrid.shared.stage.VertexFetchOptions;
+import dev.assetgrid.shared.stage.WeldOptions;
 import static dev.assetgrid.node.processing.gltf.TestAssets.asset;
 import static dev.assetgrid.node.processing.gltf.TestAssets.concat;
 import static dev.assetgrid.node.processing.gltf.TestAssets.floats;

@@ -1,5 +1,7 @@
 package dev.assetgrid.node.processing.optimize;
 
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
+import dev.assetgrid.shared.stage.TangentsOptions;
 import static dev.assetgrid.node.processing.gltf.TestAssets.asset;
 import static dev.assetgrid.node.processing.gltf.TestAssets.concat;
 import static dev.assetgrid.node.processing.gltf.TestAssets.floats;

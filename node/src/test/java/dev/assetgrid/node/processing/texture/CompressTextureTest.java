@@ -1,5 +1,7 @@
 package dev.assetgrid.node.processing.texture;
 
+import dev.assetgrid.shared.stage.CompressTextureOptions;
+import dev.assetgrid.shared.stage.TextureRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.texture;
 
+import dev.assetgrid.shared.stage.TextureRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.processing.gltf.TestAssets;

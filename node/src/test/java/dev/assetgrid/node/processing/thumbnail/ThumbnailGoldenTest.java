@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.thumbnail;
 
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.processing.gltf.GltfReader;

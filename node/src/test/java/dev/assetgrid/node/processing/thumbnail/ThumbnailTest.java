@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.thumbnail;
 
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import static dev.assetgrid.node.processing.thumbnail.Meshes.QUAD;
 import static dev.assetgrid.node.processing.thumbnail.Meshes.QUAD_UV;
 import static dev.assetgrid.node.processing.thumbnail.Meshes.quad;

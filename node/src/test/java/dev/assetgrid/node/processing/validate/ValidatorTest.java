@@ -1,5 +1,6 @@
 package dev.assetgrid.node.processing.validate;
 
+import dev.assetgrid.shared.stage.ValidateOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,11 +1,12 @@
-package dev.assetgrid.node.processing.optimize;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Options of {@link Quantize} ({@code KHR_mesh_quantization}); defaults follow gltfpack.
+ * Options of the quantize stage of {@code optimize-mesh} ({@code KHR_mesh_quantization}); defaults
+ * follow gltfpack.
  *
  * @param enabled quantize vertex attributes; false keeps every attribute in its input encoding.
  *     Default true.
@@ -29,22 +30,32 @@ public record QuantizeOptions(boolean enabled, int positionBits, int normalBits,
       DEFAULT_NORMAL_BITS, DEFAULT_TEXCOORD_BITS, DEFAULT_COLOR_BITS);
 
   public QuantizeOptions {
-    OptionsJson.check(positionBits >= 1 && positionBits <= 16, "positionBits", "in 1..16", positionBits);
-    OptionsJson.check(normalBits >= 2 && normalBits <= 16, "normalBits", "in 2..16", normalBits);
-    OptionsJson.check(texcoordBits >= 1 && texcoordBits <= 16, "texcoordBits", "in 1..16", texcoordBits);
-    OptionsJson.check(colorBits >= 1 && colorBits <= 16, "colorBits", "in 1..16", colorBits);
+    OptionReader.require(positionBits >= 1 && positionBits <= 16, "positionBits", "must be in 1..16", positionBits);
+    OptionReader.require(normalBits >= 2 && normalBits <= 16, "normalBits", "must be in 2..16", normalBits);
+    OptionReader.require(texcoordBits >= 1 && texcoordBits <= 16, "texcoordBits", "must be in 1..16", texcoordBits);
+    OptionReader.require(colorBits >= 1 && colorBits <= 16, "colorBits", "must be in 1..16", colorBits);
   }
 
   public QuantizeOptions withEnabled(boolean on) {
     return new QuantizeOptions(on, positionBits, normalBits, texcoordBits, colorBits);
   }
 
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static QuantizeOptions read(OptionReader r) {
+    boolean enabled = r.bool("enabled", DEFAULT_ENABLED);
+    int positionBits = r.integer("positionBits", DEFAULT_POSITION_BITS);
+    int normalBits = r.integer("normalBits", DEFAULT_NORMAL_BITS);
+    int texcoordBits = r.integer("texcoordBits", DEFAULT_TEXCOORD_BITS);
+    int colorBits = r.integer("colorBits", DEFAULT_COLOR_BITS);
+    return r.build(() -> new QuantizeOptions(enabled, positionBits, normalBits, texcoordBits, colorBits));
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
   public static QuantizeOptions fromJson(JsonNode json) {
-    return new QuantizeOptions(OptionsJson.bool(json, "enabled", DEFAULT_ENABLED),
-        OptionsJson.integer(json, "positionBits", DEFAULT_POSITION_BITS),
-        OptionsJson.integer(json, "normalBits", DEFAULT_NORMAL_BITS),
-        OptionsJson.integer(json, "texcoordBits", DEFAULT_TEXCOORD_BITS),
-        OptionsJson.integer(json, "colorBits", DEFAULT_COLOR_BITS));
+    OptionReader r = OptionReader.of(json, "");
+    QuantizeOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {

@@ -1,4 +1,4 @@
-package dev.assetgrid.node.processing.texture;
+package dev.assetgrid.shared.stage;
 
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;

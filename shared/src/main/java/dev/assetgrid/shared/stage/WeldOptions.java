@@ -1,11 +1,11 @@
-package dev.assetgrid.node.processing.optimize;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Options of {@link Weld}.
+ * Options of the weld stage of {@code optimize-mesh}. JSON: {@code {"enabled":true}}.
  *
  * @param enabled merge vertices that are bit-for-bit equal in every attribute and every morph
  *     target delta (meshopt_generateVertexRemapMulti); unused vertices are dropped. Default true.
@@ -14,8 +14,18 @@ public record WeldOptions(boolean enabled) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final WeldOptions DEFAULTS = new WeldOptions(DEFAULT_ENABLED);
 
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static WeldOptions read(OptionReader r) {
+    WeldOptions o = new WeldOptions(r.bool("enabled", DEFAULT_ENABLED));
+    return o;
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
   public static WeldOptions fromJson(JsonNode json) {
-    return new WeldOptions(OptionsJson.bool(json, "enabled", DEFAULT_ENABLED));
+    OptionReader r = OptionReader.of(json, "");
+    WeldOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {

@@ -1,11 +1,11 @@
-package dev.assetgrid.node.processing.optimize;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Options of {@link Dedup}.
+ * Options of the dedup stage of {@code optimize-mesh}. JSON: {@code {"enabled":true}}.
  *
  * @param enabled merge primitives whose geometry is equal (same mode, streams and indices) so it is
  *     processed and stored once, and merge byte-identical accessors left in the asset (animation
@@ -15,9 +15,18 @@ public record DedupOptions(boolean enabled) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final DedupOptions DEFAULTS = new DedupOptions(DEFAULT_ENABLED);
 
-  /** Reads options; null or missing members take the defaults. */
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static DedupOptions read(OptionReader r) {
+    DedupOptions o = new DedupOptions(r.bool("enabled", DEFAULT_ENABLED));
+    return o;
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
   public static DedupOptions fromJson(JsonNode json) {
-    return new DedupOptions(OptionsJson.bool(json, "enabled", DEFAULT_ENABLED));
+    OptionReader r = OptionReader.of(json, "");
+    DedupOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {

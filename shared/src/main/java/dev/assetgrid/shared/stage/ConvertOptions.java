@@ -1,11 +1,11 @@
-package dev.assetgrid.node.processing.convert;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Options of {@link Convert}.
+ * Options of the {@code convert} stage.
  *
  * @param generateNormals compute smooth normals for triangle meshes that have none (scans, most
  *     STL/PLY point clouds turned meshes). Default true.
@@ -39,18 +39,14 @@ public record ConvertOptions(boolean generateNormals, float smoothingAngle, bool
       DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_SIDE_FILE_BYTES, DEFAULT_MAX_VERTICES, DEFAULT_MAX_TEXTURE_PIXELS, null);
 
   public ConvertOptions {
-    if (!(smoothingAngle >= 0 && smoothingAngle <= 175)) {
-      throw new IllegalArgumentException("smoothingAngle must be in 0..175 degrees: " + smoothingAngle);
-    }
-    if (maxInputBytes < 1 || maxInputBytes > HARD_MAX_INPUT_BYTES) {
-      throw new IllegalArgumentException("maxInputBytes must be in 1.." + HARD_MAX_INPUT_BYTES + ": " + maxInputBytes);
-    }
-    if (maxSideFileBytes < 1 || maxSideFileBytes > HARD_MAX_INPUT_BYTES) {
-      throw new IllegalArgumentException("maxSideFileBytes must be in 1.." + HARD_MAX_INPUT_BYTES);
-    }
-    if (maxVertices < 1 || maxTexturePixels < 1) {
-      throw new IllegalArgumentException("maxVertices and maxTexturePixels must be >= 1");
-    }
+    OptionReader.require(smoothingAngle >= 0 && smoothingAngle <= 175, "smoothingAngle", "must be in 0..175 (degrees)",
+        smoothingAngle);
+    OptionReader.require(maxInputBytes >= 1 && maxInputBytes <= HARD_MAX_INPUT_BYTES, "maxInputBytes",
+        "must be in 1.." + HARD_MAX_INPUT_BYTES, maxInputBytes);
+    OptionReader.require(maxSideFileBytes >= 1 && maxSideFileBytes <= HARD_MAX_INPUT_BYTES, "maxSideFileBytes",
+        "must be in 1.." + HARD_MAX_INPUT_BYTES, maxSideFileBytes);
+    OptionReader.require(maxVertices >= 1, "maxVertices", "must be >= 1", maxVertices);
+    OptionReader.require(maxTexturePixels >= 1, "maxTexturePixels", "must be >= 1", maxTexturePixels);
     if (defaultTexture != null && defaultTexture.isBlank()) {
       defaultTexture = null;
     }
@@ -62,23 +58,28 @@ public record ConvertOptions(boolean generateNormals, float smoothingAngle, bool
         maxSideFileBytes, maxVertices, maxTexturePixels, path);
   }
 
-  /** Reads options from JSON (task params); absent fields take their defaults. */
-  public static ConvertOptions fromJson(JsonNode j) {
-    if (j == null || j.isNull() || j.isMissingNode()) {
-      return DEFAULTS;
-    }
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static ConvertOptions read(OptionReader r) {
     ConvertOptions d = DEFAULTS;
-    JsonNode tex = j.path("defaultTexture");
-    return new ConvertOptions(
-        j.path("generateNormals").asBoolean(d.generateNormals),
-        (float) j.path("smoothingAngle").asDouble(d.smoothingAngle),
-        j.path("keepLinesAndPoints").asBoolean(d.keepLinesAndPoints),
-        j.path("convertTextures").asBoolean(d.convertTextures),
-        j.path("maxInputBytes").asLong(d.maxInputBytes),
-        j.path("maxSideFileBytes").asLong(d.maxSideFileBytes),
-        j.path("maxVertices").asLong(d.maxVertices),
-        j.path("maxTexturePixels").asLong(d.maxTexturePixels),
-        tex.isTextual() ? tex.asText() : null);
+    boolean generateNormals = r.bool("generateNormals", d.generateNormals);
+    float smoothingAngle = r.number("smoothingAngle", d.smoothingAngle);
+    boolean keepLinesAndPoints = r.bool("keepLinesAndPoints", d.keepLinesAndPoints);
+    boolean convertTextures = r.bool("convertTextures", d.convertTextures);
+    long maxInputBytes = r.longInteger("maxInputBytes", d.maxInputBytes);
+    long maxSideFileBytes = r.longInteger("maxSideFileBytes", d.maxSideFileBytes);
+    long maxVertices = r.longInteger("maxVertices", d.maxVertices);
+    long maxTexturePixels = r.longInteger("maxTexturePixels", d.maxTexturePixels);
+    String defaultTexture = r.text("defaultTexture", null);
+    return r.build(() -> new ConvertOptions(generateNormals, smoothingAngle, keepLinesAndPoints, convertTextures,
+        maxInputBytes, maxSideFileBytes, maxVertices, maxTexturePixels, defaultTexture));
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
+  public static ConvertOptions fromJson(JsonNode json) {
+    OptionReader r = OptionReader.of(json, "");
+    ConvertOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {

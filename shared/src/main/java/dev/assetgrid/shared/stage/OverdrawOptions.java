@@ -1,11 +1,11 @@
-package dev.assetgrid.node.processing.optimize;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Options of {@link Overdraw}.
+ * Options of the overdraw stage of {@code optimize-mesh}.
  *
  * @param enabled reorder triangle clusters to reduce overdraw (meshopt_optimizeOverdraw). Default
  *     true.
@@ -18,12 +18,22 @@ public record OverdrawOptions(boolean enabled, float threshold) {
   public static final OverdrawOptions DEFAULTS = new OverdrawOptions(DEFAULT_ENABLED, DEFAULT_THRESHOLD);
 
   public OverdrawOptions {
-    OptionsJson.check(threshold >= 1f && threshold <= 3f, "threshold", "in 1..3", threshold);
+    OptionReader.require(threshold >= 1f && threshold <= 3f, "threshold", "must be in 1..3", threshold);
   }
 
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static OverdrawOptions read(OptionReader r) {
+    boolean enabled = r.bool("enabled", DEFAULT_ENABLED);
+    float threshold = r.number("threshold", DEFAULT_THRESHOLD);
+    return r.build(() -> new OverdrawOptions(enabled, threshold));
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
   public static OverdrawOptions fromJson(JsonNode json) {
-    return new OverdrawOptions(OptionsJson.bool(json, "enabled", DEFAULT_ENABLED),
-        OptionsJson.number(json, "threshold", DEFAULT_THRESHOLD));
+    OptionReader r = OptionReader.of(json, "");
+    OverdrawOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {

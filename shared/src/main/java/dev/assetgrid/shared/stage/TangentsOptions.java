@@ -1,12 +1,12 @@
-package dev.assetgrid.node.processing.optimize;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Options of {@link Tangents}. JSON: {@code {"enabled":true,"overwrite":false}}; missing fields
- * take the defaults.
+ * Options of the tangents stage of {@code optimize-mesh}. JSON:
+ * {@code {"enabled":true,"overwrite":false}}; missing fields take the defaults.
  *
  * @param enabled generate a {@code TANGENT} (VEC4 float: unit xyz orthogonal to the normal, w = ±1)
  *     for every triangle primitive whose material needs a tangent space ({@code normalTexture},
@@ -29,10 +29,18 @@ public record TangentsOptions(boolean enabled, boolean overwrite) {
     return new TangentsOptions(on, overwrite);
   }
 
-  /** Reads options; null and missing fields take the defaults; wrong types are INVALID_REQUEST. */
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static TangentsOptions read(OptionReader r) {
+    TangentsOptions o = new TangentsOptions(r.bool("enabled", DEFAULT_ENABLED), r.bool("overwrite", DEFAULT_OVERWRITE));
+    return o;
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
   public static TangentsOptions fromJson(JsonNode json) {
-    return new TangentsOptions(OptionsJson.bool(json, "enabled", DEFAULT_ENABLED),
-        OptionsJson.bool(json, "overwrite", DEFAULT_OVERWRITE));
+    OptionReader r = OptionReader.of(json, "");
+    TangentsOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {

@@ -1,4 +1,4 @@
-package dev.assetgrid.node.processing.optimize;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 
 /**
- * Options of the {@link OptimizeMesh} recipe: one member per stage, each with its own defaults.
+ * Options of the {@code optimize-mesh} recipe: one member per stage, each with its own defaults.
  * JSON: {@code {"dedup":{...}, "weld":{...}, "tangents":{...}, "simplify":{"ratio":0.5},
  * "lods":{"levels":2}, "vertexCache":{...}, "overdraw":{...}, "vertexFetch":{...}, "quantize":{...},
  * "compress":{"mode":"meshopt"}}}; missing members take their defaults. The defaults give
@@ -54,18 +54,21 @@ public record OptimizeMeshOptions(DedupOptions dedup, WeldOptions weld, Tangents
     return new OptimizeMeshOptions(dedup, weld, tangents, simplify, lods, vertexCache, overdraw, vertexFetch, quantize, c);
   }
 
-  /** Reads options; null, missing members and missing fields take the defaults. */
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static OptimizeMeshOptions read(OptionReader r) {
+    return new OptimizeMeshOptions(DedupOptions.read(r.object("dedup")), WeldOptions.read(r.object("weld")),
+        TangentsOptions.read(r.object("tangents")), SimplifyOptions.read(r.object("simplify")),
+        LodOptions.read(r.object("lods")), VertexCacheOptions.read(r.object("vertexCache")),
+        OverdrawOptions.read(r.object("overdraw")), VertexFetchOptions.read(r.object("vertexFetch")),
+        QuantizeOptions.read(r.object("quantize")), CompressOptions.read(r.object("compress")));
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
   public static OptimizeMeshOptions fromJson(JsonNode json) {
-    return new OptimizeMeshOptions(DedupOptions.fromJson(OptionsJson.object(json, "dedup")),
-        WeldOptions.fromJson(OptionsJson.object(json, "weld")),
-        TangentsOptions.fromJson(OptionsJson.object(json, "tangents")),
-        SimplifyOptions.fromJson(OptionsJson.object(json, "simplify")),
-        LodOptions.fromJson(OptionsJson.object(json, "lods")),
-        VertexCacheOptions.fromJson(OptionsJson.object(json, "vertexCache")),
-        OverdrawOptions.fromJson(OptionsJson.object(json, "overdraw")),
-        VertexFetchOptions.fromJson(OptionsJson.object(json, "vertexFetch")),
-        QuantizeOptions.fromJson(OptionsJson.object(json, "quantize")),
-        CompressOptions.fromJson(OptionsJson.object(json, "compress")));
+    OptionReader r = OptionReader.of(json, "");
+    OptimizeMeshOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {

@@ -1,14 +1,12 @@
-package dev.assetgrid.node.processing.thumbnail;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.assetgrid.shared.error.AssetGridException;
-import dev.assetgrid.shared.error.ErrorCode;
 import java.util.Locale;
 
 /**
- * Options of {@link Thumbnail}.
+ * Options of the {@code thumbnail} stage.
  *
  * @param size width and height of one view, in pixels; 16..{@value #MAX_SIZE}. Default
  *     {@value #DEFAULT_SIZE}.
@@ -23,7 +21,7 @@ import java.util.Locale;
  * @param background background colour as non-premultiplied sRGB ARGB ({@code 0xAARRGGBB}); the
  *     default {@code 0x00000000} is transparent. In JSON a string {@code "#RRGGBB"},
  *     {@code "#RRGGBBAA"} or {@code "transparent"}.
- * @param turntableViews number of views of the turntable strip ({@link Thumbnail#turntable}); 0
+ * @param turntableViews number of views of the turntable strip; 0
  *     means no turntable; otherwise 2..{@value #MAX_TURNTABLE_VIEWS}. Default 0.
  * @param maxTexturePixels textures whose header declares more pixels (width x height) than this are
  *     not decoded: their material falls back to its base colour factor. 0 disables textures;
@@ -46,29 +44,16 @@ public record ThumbnailOptions(int size, int supersample, double yaw, double pit
       DEFAULT_PITCH, TRANSPARENT, 0, DEFAULT_MAX_TEXTURE_PIXELS);
 
   public ThumbnailOptions {
-    if (size < 16 || size > MAX_SIZE) {
-      throw new IllegalArgumentException("size must be in 16.." + MAX_SIZE + ": " + size);
-    }
-    if (supersample < 1 || supersample > 4) {
-      throw new IllegalArgumentException("supersample must be in 1..4: " + supersample);
-    }
-    if ((long) size * supersample > MAX_SAMPLES_PER_SIDE) {
-      throw new IllegalArgumentException("size x supersample must be at most " + MAX_SAMPLES_PER_SIDE + ": "
-          + size + " x " + supersample);
-    }
-    if (!Double.isFinite(yaw)) {
-      throw new IllegalArgumentException("yaw must be finite: " + yaw);
-    }
-    if (!(pitch >= -89 && pitch <= 89)) {
-      throw new IllegalArgumentException("pitch must be in -89..89: " + pitch);
-    }
-    if (turntableViews != 0 && (turntableViews < 2 || turntableViews > MAX_TURNTABLE_VIEWS)) {
-      throw new IllegalArgumentException("turntableViews must be 0 or 2.." + MAX_TURNTABLE_VIEWS + ": " + turntableViews);
-    }
-    if (maxTexturePixels < 0 || maxTexturePixels > MAX_TEXTURE_PIXELS_LIMIT) {
-      throw new IllegalArgumentException("maxTexturePixels must be in 0.." + MAX_TEXTURE_PIXELS_LIMIT + ": "
-          + maxTexturePixels);
-    }
+    OptionReader.require(size >= 16 && size <= MAX_SIZE, "size", "must be in 16.." + MAX_SIZE, size);
+    OptionReader.require(supersample >= 1 && supersample <= 4, "supersample", "must be in 1..4", supersample);
+    OptionReader.require((long) size * supersample <= MAX_SAMPLES_PER_SIDE, "supersample",
+        "times size must be at most " + MAX_SAMPLES_PER_SIDE, size + " x " + supersample);
+    OptionReader.require(Double.isFinite(yaw), "yaw", "must be finite", yaw);
+    OptionReader.require(pitch >= -89 && pitch <= 89, "pitch", "must be in -89..89", pitch);
+    OptionReader.require(turntableViews == 0 || (turntableViews >= 2 && turntableViews <= MAX_TURNTABLE_VIEWS),
+        "turntableViews", "must be 0 or in 2.." + MAX_TURNTABLE_VIEWS, turntableViews);
+    OptionReader.require(maxTexturePixels >= 0 && maxTexturePixels <= MAX_TEXTURE_PIXELS_LIMIT, "maxTexturePixels",
+        "must be in 0.." + MAX_TEXTURE_PIXELS_LIMIT, maxTexturePixels);
   }
 
   public ThumbnailOptions withSize(int newSize) {
@@ -95,30 +80,33 @@ public record ThumbnailOptions(int size, int supersample, double yaw, double pit
     return new ThumbnailOptions(size, supersample, yaw, pitch, background, turntableViews, pixels);
   }
 
-  /**
-   * Reads options from JSON; absent fields take their defaults.
-   *
-   * @throws AssetGridException INVALID_REQUEST for values out of range or of the wrong type
-   */
-  public static ThumbnailOptions fromJson(JsonNode j) {
-    if (j == null || j.isNull() || j.isMissingNode()) {
-      return DEFAULTS;
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static ThumbnailOptions read(OptionReader r) {
+    int size = r.integer("size", DEFAULT_SIZE);
+    int supersample = r.integer("supersample", DEFAULT_SUPERSAMPLE);
+    double yaw = r.number("yaw", DEFAULT_YAW);
+    double pitch = r.number("pitch", DEFAULT_PITCH);
+    JsonNode bg = r.raw("background");
+    int background = TRANSPARENT;
+    if (bg != null) {
+      Integer parsed = parseColor(bg);
+      if (parsed == null) {
+        throw OptionReader.invalid(r.pointerOf("background"), "must be \"#RRGGBB\", \"#RRGGBBAA\" or \"transparent\"", bg);
+      }
+      background = parsed;
     }
-    if (!j.isObject()) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "thumbnail options must be a JSON object");
-    }
-    try {
-      return new ThumbnailOptions(
-          intField(j, "size", DEFAULT_SIZE),
-          intField(j, "supersample", DEFAULT_SUPERSAMPLE),
-          number(j, "yaw", DEFAULT_YAW),
-          number(j, "pitch", DEFAULT_PITCH),
-          j.has("background") ? parseColor(j.get("background")) : TRANSPARENT,
-          intField(j, "turntableViews", 0),
-          longField(j, "maxTexturePixels", DEFAULT_MAX_TEXTURE_PIXELS));
-    } catch (IllegalArgumentException e) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "thumbnail options: " + e.getMessage(), e);
-    }
+    int turntableViews = r.integer("turntableViews", 0);
+    long maxTexturePixels = r.longInteger("maxTexturePixels", DEFAULT_MAX_TEXTURE_PIXELS);
+    int argb = background;
+    return r.build(() -> new ThumbnailOptions(size, supersample, yaw, pitch, argb, turntableViews, maxTexturePixels));
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
+  public static ThumbnailOptions fromJson(JsonNode json) {
+    OptionReader r = OptionReader.of(json, "");
+    ThumbnailOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {
@@ -141,7 +129,8 @@ public record ThumbnailOptions(int size, int supersample, double yaw, double pit
     return String.format(Locale.ROOT, "#%06x%02x", argb & 0xffffff, argb >>> 24);
   }
 
-  static int parseColor(JsonNode n) {
+  /** The ARGB value of a colour string, or null when it is not one. */
+  static Integer parseColor(JsonNode n) {
     String s = n.isTextual() ? n.asText().trim().toLowerCase(Locale.ROOT) : "";
     if (s.equals("transparent")) {
       return TRANSPARENT;
@@ -154,39 +143,6 @@ public record ThumbnailOptions(int size, int supersample, double yaw, double pit
       }
       return (int) ((v & 0xff) << 24 | v >>> 8);
     }
-    throw new IllegalArgumentException("background must be \"#RRGGBB\", \"#RRGGBBAA\" or \"transparent\": " + n);
-  }
-
-  private static int intField(JsonNode j, String name, int dflt) {
-    JsonNode n = j.get(name);
-    if (n == null || n.isNull()) {
-      return dflt;
-    }
-    if (!n.canConvertToExactIntegral() || !n.canConvertToInt()) {
-      throw new IllegalArgumentException(name + " must be an integer: " + n);
-    }
-    return n.asInt();
-  }
-
-  private static long longField(JsonNode j, String name, long dflt) {
-    JsonNode n = j.get(name);
-    if (n == null || n.isNull()) {
-      return dflt;
-    }
-    if (!n.canConvertToExactIntegral() || !n.canConvertToLong()) {
-      throw new IllegalArgumentException(name + " must be an integer: " + n);
-    }
-    return n.asLong();
-  }
-
-  private static double number(JsonNode j, String name, double dflt) {
-    JsonNode n = j.get(name);
-    if (n == null || n.isNull()) {
-      return dflt;
-    }
-    if (!n.isNumber()) {
-      throw new IllegalArgumentException(name + " must be a number: " + n);
-    }
-    return n.asDouble();
+    return null;
   }
 }

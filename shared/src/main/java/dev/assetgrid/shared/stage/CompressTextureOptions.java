@@ -1,14 +1,12 @@
-package dev.assetgrid.node.processing.texture;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.assetgrid.shared.error.AssetGridException;
-import dev.assetgrid.shared.error.ErrorCode;
 import java.util.Locale;
 
 /**
- * Options of {@link CompressTexture}. Defaults follow the KTX-Software / gltfpack defaults.
+ * Options of the {@code compress-texture} stage. Defaults follow the KTX-Software / gltfpack defaults.
  *
  * @param mode {@code AUTO} (ETC1S for colour, UASTC for normal and data maps), or force one codec.
  *     Default AUTO.
@@ -30,7 +28,7 @@ import java.util.Locale;
  * @param threads encoder threads, 1..64. Default 1: one task occupies one worker slot.
  * @param psnr transcode the result once and report the PSNR of level 0 against the (resized)
  *     source. Default true (a few ms per megapixel).
- * @param onError what {@link CompressTexture#compressImage} does when an image cannot be compressed
+ * @param onError what the stage does when an image cannot be compressed
  *     for a reason a retry cannot fix (corrupt, too large...): {@code FAIL} the stage, naming the
  *     image, or {@code KEEP} the original image and report it as skipped. Default FAIL. Images in
  *     formats that cannot be compressed at all (WebP, GIF...) are always kept.
@@ -47,14 +45,6 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
       return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Mode fromWire(String s) {
-      for (Mode m : values()) {
-        if (m.wire().equalsIgnoreCase(s)) {
-          return m;
-        }
-      }
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "mode must be auto, etc1s or uastc: " + s);
-    }
   }
 
   /** What to do with an image that fails to compress. */
@@ -65,14 +55,6 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
       return name().toLowerCase(Locale.ROOT);
     }
 
-    public static OnError fromWire(String s) {
-      for (OnError e : values()) {
-        if (e.wire().equalsIgnoreCase(s)) {
-          return e;
-        }
-      }
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "onError must be fail or keep: " + s);
-    }
   }
 
   public static final long DEFAULT_MAX_PIXELS = 8192L * 8192L;
@@ -90,59 +72,49 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
       DEFAULT_UASTC_RDO_QUALITY, DEFAULT_ZSTD_LEVEL, DEFAULT_THREADS, true, OnError.FAIL);
 
   public CompressTextureOptions {
-    if (mode == null) {
-      throw invalid("mode is null");
-    }
-    if (maxPixels < 1 || maxPixels > HARD_MAX_PIXELS) {
-      throw invalid("maxPixels must be 1.." + HARD_MAX_PIXELS + ": " + maxPixels);
-    }
-    if (maxSize != 0 && (maxSize < 4 || maxSize > MAX_SIZE_LIMIT)) {
-      throw invalid("maxSize must be 0 or 4.." + MAX_SIZE_LIMIT + ": " + maxSize);
-    }
-    if (etc1sQuality < 1 || etc1sQuality > 255) {
-      throw invalid("etc1sQuality must be 1..255: " + etc1sQuality);
-    }
-    if (etc1sCompressionLevel < 0 || etc1sCompressionLevel > 5) {
-      throw invalid("etc1sCompressionLevel must be 0..5: " + etc1sCompressionLevel);
-    }
-    if (uastcLevel < 0 || uastcLevel > 4) {
-      throw invalid("uastcLevel must be 0..4: " + uastcLevel);
-    }
-    if (!(uastcRdoQuality >= 0.001 && uastcRdoQuality <= 10)) {
-      throw invalid("uastcRdoQuality must be 0.001..10: " + uastcRdoQuality);
-    }
-    if (zstdLevel < 0 || zstdLevel > 22) {
-      throw invalid("zstdLevel must be 0..22: " + zstdLevel);
-    }
-    if (threads < 1 || threads > 64) {
-      throw invalid("threads must be 1..64: " + threads);
-    }
-    if (onError == null) {
-      throw invalid("onError is null");
-    }
+    OptionReader.require(mode != null, "mode", "must be set", mode);
+    OptionReader.require(maxPixels >= 1 && maxPixels <= HARD_MAX_PIXELS, "maxPixels", "must be in 1.." + HARD_MAX_PIXELS,
+        maxPixels);
+    OptionReader.require(maxSize == 0 || (maxSize >= 4 && maxSize <= MAX_SIZE_LIMIT), "maxSize",
+        "must be 0 or in 4.." + MAX_SIZE_LIMIT, maxSize);
+    OptionReader.require(etc1sQuality >= 1 && etc1sQuality <= 255, "etc1sQuality", "must be in 1..255", etc1sQuality);
+    OptionReader.require(etc1sCompressionLevel >= 0 && etc1sCompressionLevel <= 5, "etc1sCompressionLevel",
+        "must be in 0..5", etc1sCompressionLevel);
+    OptionReader.require(uastcLevel >= 0 && uastcLevel <= 4, "uastcLevel", "must be in 0..4", uastcLevel);
+    OptionReader.require(uastcRdoQuality >= 0.001 && uastcRdoQuality <= 10, "uastcRdoQuality", "must be in 0.001..10",
+        uastcRdoQuality);
+    OptionReader.require(zstdLevel >= 0 && zstdLevel <= 22, "zstdLevel", "must be in 0..22", zstdLevel);
+    OptionReader.require(threads >= 1 && threads <= 64, "threads", "must be in 1..64", threads);
+    OptionReader.require(onError != null, "onError", "must be set", onError);
   }
 
-  /** Reads options from JSON (task params); absent fields take their defaults, unknown ones are ignored. */
-  public static CompressTextureOptions fromJson(JsonNode j) {
-    if (j == null || j.isNull() || j.isMissingNode()) {
-      return DEFAULTS;
-    }
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static CompressTextureOptions read(OptionReader r) {
     CompressTextureOptions d = DEFAULTS;
-    return new CompressTextureOptions(
-        j.hasNonNull("mode") ? Mode.fromWire(j.path("mode").asText()) : d.mode,
-        j.path("maxPixels").asLong(d.maxPixels),
-        j.path("maxSize").asInt(d.maxSize),
-        j.path("powerOfTwo").asBoolean(d.powerOfTwo),
-        j.path("mipmaps").asBoolean(d.mipmaps),
-        j.path("etc1sQuality").asInt(d.etc1sQuality),
-        j.path("etc1sCompressionLevel").asInt(d.etc1sCompressionLevel),
-        j.path("uastcLevel").asInt(d.uastcLevel),
-        j.path("uastcRdo").asBoolean(d.uastcRdo),
-        j.path("uastcRdoQuality").asDouble(d.uastcRdoQuality),
-        j.path("zstdLevel").asInt(d.zstdLevel),
-        j.path("threads").asInt(d.threads),
-        j.path("psnr").asBoolean(d.psnr),
-        j.hasNonNull("onError") ? OnError.fromWire(j.path("onError").asText()) : d.onError);
+    Mode mode = r.choice("mode", Mode.class, d.mode);
+    long maxPixels = r.longInteger("maxPixels", d.maxPixels);
+    int maxSize = r.integer("maxSize", d.maxSize);
+    boolean powerOfTwo = r.bool("powerOfTwo", d.powerOfTwo);
+    boolean mipmaps = r.bool("mipmaps", d.mipmaps);
+    int etc1sQuality = r.integer("etc1sQuality", d.etc1sQuality);
+    int etc1sCompressionLevel = r.integer("etc1sCompressionLevel", d.etc1sCompressionLevel);
+    int uastcLevel = r.integer("uastcLevel", d.uastcLevel);
+    boolean uastcRdo = r.bool("uastcRdo", d.uastcRdo);
+    double uastcRdoQuality = r.number("uastcRdoQuality", d.uastcRdoQuality);
+    int zstdLevel = r.integer("zstdLevel", d.zstdLevel);
+    int threads = r.integer("threads", d.threads);
+    boolean psnr = r.bool("psnr", d.psnr);
+    OnError onError = r.choice("onError", OnError.class, d.onError);
+    return r.build(() -> new CompressTextureOptions(mode, maxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality,
+        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError));
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
+  public static CompressTextureOptions fromJson(JsonNode json) {
+    OptionReader r = OptionReader.of(json, "");
+    CompressTextureOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {
@@ -194,7 +166,4 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
         etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError);
   }
 
-  private static AssetGridException invalid(String msg) {
-    return new AssetGridException(ErrorCode.INVALID_REQUEST, msg);
-  }
 }

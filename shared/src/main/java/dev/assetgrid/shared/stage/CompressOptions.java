@@ -1,31 +1,24 @@
-package dev.assetgrid.node.processing.optimize;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Options of the {@code EXT_meshopt_compression} encoding done by {@link MeshWriter}.
+ * Options of the {@code EXT_meshopt_compression} encoding that {@code optimize-mesh} writes.
  *
  * @param mode {@link Mode#MESHOPT} encodes every vertex stream (ATTRIBUTES, codec v0) and index
  *     list (TRIANGLES / INDICES, codec v1) the mesh stages write, with a fallback buffer without
  *     data; the extension becomes required. {@link Mode#NONE} writes plain bufferViews. Input
  *     data that was meshopt-compressed and is not rewritten by the stages (e.g. animations) is
- *     stored decoded. Default MESHOPT.
+ *     stored decoded. Default MESHOPT. JSON: {@code "meshopt"} or {@code "none"}.
  */
 public record CompressOptions(Mode mode) {
   /** Stream compression. */
   public enum Mode {
-    NONE, MESHOPT;
-
-    public static Mode parse(String s) {
-      try {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw OptionsJson.bad("mode", "meshopt or none", s);
-      }
-    }
+    NONE, MESHOPT
   }
 
   public static final Mode DEFAULT_MODE = Mode.MESHOPT;
@@ -33,15 +26,25 @@ public record CompressOptions(Mode mode) {
   public static final CompressOptions NONE = new CompressOptions(Mode.NONE);
 
   public CompressOptions {
-    java.util.Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(mode, "mode");
   }
 
   public boolean meshopt() {
     return mode == Mode.MESHOPT;
   }
 
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static CompressOptions read(OptionReader r) {
+    CompressOptions o = new CompressOptions(r.choice("mode", Mode.class, DEFAULT_MODE));
+    return o;
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
   public static CompressOptions fromJson(JsonNode json) {
-    return new CompressOptions(Mode.parse(OptionsJson.text(json, "mode", DEFAULT_MODE.name())));
+    OptionReader r = OptionReader.of(json, "");
+    CompressOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {

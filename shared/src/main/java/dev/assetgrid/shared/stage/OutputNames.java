@@ -1,4 +1,4 @@
-package dev.assetgrid.shared.pipeline;
+package dev.assetgrid.shared.stage;
 
 /**
  * Names of the blobs tasks produce. A task receives the outputs of the tasks it depends on as inputs

@@ -1,4 +1,4 @@
-package dev.assetgrid.node.processing.validate;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *                       validator does not have; they report only infos and hints (default {@value #DEFAULT_GEOMETRY_CHECKS})
  * @param maxImageBytes  images larger than this are not sniffed (bytes; default 64 MiB)
  */
-public record ValidateOptions(int maxIssues, boolean geometryChecks, long maxImageBytes) {
+public record ValidateOptions(int maxIssues, boolean geometryChecks, long maxImageBytes) implements StageParams {
 
     public static final int DEFAULT_MAX_ISSUES = 200;
     public static final boolean DEFAULT_GEOMETRY_CHECKS = true;
@@ -27,10 +27,10 @@ public record ValidateOptions(int maxIssues, boolean geometryChecks, long maxIma
 
     public ValidateOptions {
         if (maxIssues < 1 || maxIssues > 1_000_000) {
-            throw new IllegalArgumentException("maxIssues must be in 1..1000000: " + maxIssues);
+            OptionReader.require(false, "maxIssues", "must be in 1..1000000", maxIssues);
         }
         if (maxImageBytes < 0) {
-            throw new IllegalArgumentException("maxImageBytes must be >= 0: " + maxImageBytes);
+            OptionReader.require(false, "maxImageBytes", "must be >= 0", maxImageBytes);
         }
     }
 
@@ -47,15 +47,20 @@ public record ValidateOptions(int maxIssues, boolean geometryChecks, long maxIma
         return new ValidateOptions(max, geometryChecks, maxImageBytes);
     }
 
-    /** Reads options; missing fields take their defaults. */
+    /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+    public static ValidateOptions read(OptionReader r) {
+        int maxIssues = r.integer("maxIssues", DEFAULT_MAX_ISSUES);
+        boolean geometryChecks = r.bool("geometryChecks", DEFAULT_GEOMETRY_CHECKS);
+        long maxImageBytes = r.longInteger("maxImageBytes", DEFAULT_MAX_IMAGE_BYTES);
+        return r.build(() -> new ValidateOptions(maxIssues, geometryChecks, maxImageBytes));
+    }
+
+    /** Reads a whole JSON object strictly: unknown keys are refused. */
     public static ValidateOptions fromJson(JsonNode json) {
-        if (json == null || !json.isObject()) {
-            return DEFAULTS;
-        }
-        return new ValidateOptions(
-                json.path("maxIssues").asInt(DEFAULT_MAX_ISSUES),
-                json.path("geometryChecks").asBoolean(DEFAULT_GEOMETRY_CHECKS),
-                json.path("maxImageBytes").asLong(DEFAULT_MAX_IMAGE_BYTES));
+        OptionReader r = OptionReader.of(json, "");
+        ValidateOptions o = read(r);
+        r.end();
+        return o;
     }
 
     public ObjectNode toJson() {

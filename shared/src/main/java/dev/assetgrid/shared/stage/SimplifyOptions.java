@@ -1,11 +1,11 @@
-package dev.assetgrid.node.processing.optimize;
+package dev.assetgrid.shared.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Options of {@link Simplify}.
+ * Options of the simplify stage of {@code optimize-mesh}.
  *
  * @param ratio wanted fraction of triangles to keep, in (0, 1]; 1 turns simplification off.
  *     Default 1.
@@ -26,9 +26,10 @@ public record SimplifyOptions(float ratio, float maxError, boolean lockBorder, f
       new SimplifyOptions(DEFAULT_RATIO, DEFAULT_MAX_ERROR, DEFAULT_LOCK_BORDER, DEFAULT_NORMAL_WEIGHT);
 
   public SimplifyOptions {
-    OptionsJson.check(ratio > 0f && ratio <= 1f, "ratio", "in (0, 1]", ratio);
-    OptionsJson.check(maxError >= 0f && maxError <= 1f, "maxError", "in [0, 1]", maxError);
-    OptionsJson.check(normalWeight >= 0f && normalWeight <= 100f, "normalWeight", "in [0, 100]", normalWeight);
+    OptionReader.require(ratio > 0f && ratio <= 1f, "ratio", "must be in (0, 1]", ratio);
+    OptionReader.require(maxError >= 0f && maxError <= 1f, "maxError", "must be in [0, 1]", maxError);
+    OptionReader.require(normalWeight >= 0f && normalWeight <= 100f, "normalWeight", "must be in [0, 100]",
+        normalWeight);
   }
 
   /** Whether the stage does anything. */
@@ -44,11 +45,21 @@ public record SimplifyOptions(float ratio, float maxError, boolean lockBorder, f
     return new SimplifyOptions(ratio, e, lockBorder, normalWeight);
   }
 
+  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  public static SimplifyOptions read(OptionReader r) {
+    float ratio = r.number("ratio", DEFAULT_RATIO);
+    float maxError = r.number("maxError", DEFAULT_MAX_ERROR);
+    boolean lockBorder = r.bool("lockBorder", DEFAULT_LOCK_BORDER);
+    float normalWeight = r.number("normalWeight", DEFAULT_NORMAL_WEIGHT);
+    return r.build(() -> new SimplifyOptions(ratio, maxError, lockBorder, normalWeight));
+  }
+
+  /** Reads a whole JSON object strictly: unknown keys are refused. */
   public static SimplifyOptions fromJson(JsonNode json) {
-    return new SimplifyOptions(OptionsJson.number(json, "ratio", DEFAULT_RATIO),
-        OptionsJson.number(json, "maxError", DEFAULT_MAX_ERROR),
-        OptionsJson.bool(json, "lockBorder", DEFAULT_LOCK_BORDER),
-        OptionsJson.number(json, "normalWeight", DEFAULT_NORMAL_WEIGHT));
+    OptionReader r = OptionReader.of(json, "");
+    SimplifyOptions o = read(r);
+    r.end();
+    return o;
   }
 
   public ObjectNode toJson() {
