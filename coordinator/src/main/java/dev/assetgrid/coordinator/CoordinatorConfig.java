@@ -29,9 +29,14 @@ public record CoordinatorConfig(String httpHost, int httpPort, String publicUrl,
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
-  public static final Path DEFAULT_DATA_DIR = Path.of("data");
+  /** {@link #DEFAULT_DATA_DIR} as text, for flag defaults. */
+  public static final String DEFAULT_DATA_DIR_NAME = "data";
+  public static final Path DEFAULT_DATA_DIR = Path.of(DEFAULT_DATA_DIR_NAME);
+  /** In-process worker slots: -1 = one per core. */
+  public static final int DEFAULT_WORKERS = -1;
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L << 20;
-  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  public static final long DEFAULT_LEASE_SECONDS = 30;
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(DEFAULT_LEASE_SECONDS);
   public static final Duration DEFAULT_MAX_RUNTIME = Duration.ofHours(1);
   public static final int DEFAULT_MAX_ATTEMPTS = 4;
   public static final Duration DEFAULT_RETRY_BASE = Duration.ofSeconds(2);
@@ -58,9 +63,9 @@ public record CoordinatorConfig(String httpHost, int httpPort, String publicUrl,
 
   /** The embedded single-machine defaults. */
   public static CoordinatorConfig defaults() {
-    return new CoordinatorConfig(DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, null, DEFAULT_DATA_DIR, null, -1,
+    return new CoordinatorConfig(DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, null, DEFAULT_DATA_DIR, null, DEFAULT_WORKERS,
         DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_LEASE, DEFAULT_MAX_RUNTIME, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE,
-        DEFAULT_RETRY_MAX, new ClusterOptions(ClusterOptions.DEFAULT_CLUSTER_NAME, "127.0.0.1", null, 0, 0,
+        DEFAULT_RETRY_MAX, new ClusterOptions(ClusterOptions.DEFAULT_CLUSTER_NAME, ClusterOptions.DEFAULT_BIND_HOST, null, 0, 0,
             List.of(), false));
   }
 

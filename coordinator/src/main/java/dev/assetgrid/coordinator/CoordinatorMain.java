@@ -30,59 +30,60 @@ public final class CoordinatorMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorMain.class);
 
   @Option(names = "--port", paramLabel = "PORT", description = "HTTP port. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_PORT.",
-      defaultValue = "${env:ASSETGRID_PORT:-8080}")
+      defaultValue = "${env:ASSETGRID_PORT:-" + CoordinatorConfig.DEFAULT_HTTP_PORT + "}")
   int port;
 
-  @Option(names = "--host", paramLabel = "ADDRESS", description = "HTTP bind address. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "${env:ASSETGRID_HOST:-0.0.0.0}")
+  @Option(names = "--host", paramLabel = "ADDRESS", description = "HTTP bind address. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_HOST.",
+      defaultValue = "${env:ASSETGRID_HOST:-" + CoordinatorConfig.DEFAULT_HTTP_HOST + "}")
   String host;
 
   @Option(names = "--public-url", paramLabel = "URL",
       description = "Base URL nodes use to download inputs and upload outputs (e.g. http://10.0.0.5:8080). "
-          + "Default: http://<cluster address>:<port>.", defaultValue = "${env:ASSETGRID_PUBLIC_URL}")
+          + "Default: http://<cluster address>:<port>. Env: ASSETGRID_PUBLIC_URL.", defaultValue = "${env:ASSETGRID_PUBLIC_URL}")
   String publicUrl;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Embedded database and local blobs. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "${env:ASSETGRID_DATA_DIR:-data}")
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Embedded database and local blobs. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_DATA_DIR.",
+      defaultValue = "${env:ASSETGRID_DATA_DIR:-" + CoordinatorConfig.DEFAULT_DATA_DIR_NAME + "}")
   Path dataDir;
 
   @Option(names = "--db-url", paramLabel = "URL",
-      description = "External PostgreSQL, e.g. postgresql://user:secret@db:5432/assetgrid. Default: embedded PostgreSQL in <data-dir>/pg.",
+      description = "External PostgreSQL, e.g. postgresql://user:secret@db:5432/assetgrid. Default: embedded PostgreSQL in <data-dir>/pg. Env: ASSETGRID_DB_URL.",
       defaultValue = "${env:ASSETGRID_DB_URL}")
   String dbUrl;
 
   @Option(names = "--workers", paramLabel = "N",
-      description = "In-process worker slots; 0 = none (only remote nodes work), -1 = one per core. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "${env:ASSETGRID_WORKERS:--1}")
+      description = "In-process worker slots; 0 = none (only remote nodes work), -1 = one per core. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_WORKERS.",
+      defaultValue = "${env:ASSETGRID_WORKERS:-" + CoordinatorConfig.DEFAULT_WORKERS + "}")
   int workers;
 
-  @Option(names = "--max-upload", paramLabel = "BYTES", description = "Largest accepted upload in bytes. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "${env:ASSETGRID_MAX_UPLOAD:-536870912}")
+  @Option(names = "--max-upload", paramLabel = "BYTES", description = "Largest accepted upload in bytes. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_MAX_UPLOAD.",
+      defaultValue = "${env:ASSETGRID_MAX_UPLOAD:-" + CoordinatorConfig.DEFAULT_MAX_UPLOAD_BYTES + "}")
   long maxUpload;
 
-  @Option(names = "--lease-seconds", paramLabel = "S", description = "Lease length without a heartbeat. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "30")
+  @Option(names = "--lease-seconds", paramLabel = "S", description = "Lease length without a heartbeat. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_LEASE_SECONDS.",
+      defaultValue = "${env:ASSETGRID_LEASE_SECONDS:-" + CoordinatorConfig.DEFAULT_LEASE_SECONDS + "}")
   long leaseSeconds;
 
-  @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts before a retryable failure is final (dead). Default: ${DEFAULT-VALUE}.",
-      defaultValue = "4")
+  @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts before a retryable failure is final (dead). Default: ${DEFAULT-VALUE}. "
+          + "Env: ASSETGRID_MAX_ATTEMPTS.", defaultValue = "${env:ASSETGRID_MAX_ATTEMPTS:-" + CoordinatorConfig.DEFAULT_MAX_ATTEMPTS + "}")
   int maxAttempts;
 
-  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Hazelcast cluster name. Default: ${DEFAULT-VALUE}.",
+  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Hazelcast cluster name. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_NAME.",
       defaultValue = "${env:ASSETGRID_CLUSTER_NAME:-" + ClusterOptions.DEFAULT_CLUSTER_NAME + "}")
   String clusterName;
 
   @Option(names = "--cluster-host", paramLabel = "ADDRESS",
-      description = "Address for cluster traffic; nodes on other machines must reach it. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "${env:ASSETGRID_CLUSTER_HOST:-127.0.0.1}")
+      description = "Address for cluster traffic; nodes on other machines must reach it. Default: ${DEFAULT-VALUE}. "
+          + "Env: ASSETGRID_CLUSTER_HOST.", defaultValue = "${env:ASSETGRID_CLUSTER_HOST:-" + ClusterOptions.DEFAULT_BIND_HOST + "}")
   String clusterHost;
 
-  @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast port; 0 = first free from 5701. Default: ${DEFAULT-VALUE}.",
+  @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast port; 0 = first free from " + ClusterOptions.DEFAULT_HAZELCAST_PORT + ". Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_PORT.",
       defaultValue = "${env:ASSETGRID_CLUSTER_PORT:-0}")
   int clusterPort;
 
   @Option(names = "--join", split = ",", paramLabel = "HOST[:PORT]",
-      description = "Other coordinators to join (for more than one coordinator). Default: none.")
+      description = "Other coordinators to join (for more than one coordinator). Default: none. Env: ASSETGRID_JOIN.",
+      defaultValue = "${env:ASSETGRID_JOIN}")
   List<String> join = new ArrayList<>();
 
   @Override
@@ -90,7 +91,7 @@ public final class CoordinatorMain implements Callable<Integer> {
     CoordinatorConfig c = new CoordinatorConfig(host, port, publicUrl, dataDir, dbUrl, workers, maxUpload,
         Duration.ofSeconds(leaseSeconds), CoordinatorConfig.DEFAULT_MAX_RUNTIME, maxAttempts,
         CoordinatorConfig.DEFAULT_RETRY_BASE, CoordinatorConfig.DEFAULT_RETRY_MAX,
-        new ClusterOptions(clusterName, clusterHost, null, clusterPort, 0, join, false));
+        new ClusterOptions(clusterName, clusterHost, null, clusterPort, 0, join == null ? List.of() : join, false));
     Coordinator coordinator = Coordinator.start(c);
     System.out.printf("assetgrid coordinator listening on http://localhost:%d  (nodes join with --join %s)%n",
         coordinator.httpPort(), coordinator.clusterAddress());

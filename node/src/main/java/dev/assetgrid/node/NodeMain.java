@@ -33,8 +33,8 @@ public final class NodeMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
 
   @Option(names = "--join", split = ",", paramLabel = "HOST[:PORT]",
-      description = "Cluster member(s) to join: a coordinator's cluster address (default port 5701). Repeatable or comma-separated. "
-          + "Env: ASSETGRID_JOIN.", defaultValue = "${env:ASSETGRID_JOIN:-127.0.0.1}")
+      description = "Cluster member(s) to join: a coordinator's cluster address (default port " + ClusterOptions.DEFAULT_HAZELCAST_PORT + "). Repeatable or comma-separated. "
+          + "Env: ASSETGRID_JOIN.", defaultValue = "${env:ASSETGRID_JOIN:-" + ClusterOptions.DEFAULT_BIND_HOST + "}")
   List<String> join = new ArrayList<>();
 
   @Option(names = "--slots", paramLabel = "N",
@@ -42,36 +42,37 @@ public final class NodeMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_SLOTS:-0}")
   int slots;
 
-  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name; must equal the coordinator's. Default: ${DEFAULT-VALUE}.",
+  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name; must equal the coordinator's. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_NAME.",
       defaultValue = "${env:ASSETGRID_CLUSTER_NAME:-" + ClusterOptions.DEFAULT_CLUSTER_NAME + "}")
   String clusterName;
 
   @Option(names = "--bind", paramLabel = "ADDRESS",
-      description = "Local address for cluster traffic. Default: the address that routes to the first --join host.",
+      description = "Local address for cluster traffic. Default: the address that routes to the first --join host. Env: ASSETGRID_BIND.",
       defaultValue = "${env:ASSETGRID_BIND}")
   String bind;
 
   @Option(names = "--public-host", paramLabel = "HOST",
-      description = "Address other members use to reach this node (behind NAT/containers). Default: --bind.",
+      description = "Address other members use to reach this node (behind NAT/containers). Default: --bind. Env: ASSETGRID_PUBLIC_HOST.",
       defaultValue = "${env:ASSETGRID_PUBLIC_HOST}")
   String publicHost;
 
   @Option(names = "--cluster-port", paramLabel = "PORT",
-      description = "Hazelcast member port; 0 = first free from 5701. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+      description = "Hazelcast member port; 0 = first free from " + ClusterOptions.DEFAULT_HAZELCAST_PORT
+          + ". Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_PORT.", defaultValue = "${env:ASSETGRID_CLUSTER_PORT:-0}")
   int clusterPort;
 
-  @Option(names = "--eventbus-port", paramLabel = "PORT", description = "Event-bus port; 0 = random. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "0")
+  @Option(names = "--eventbus-port", paramLabel = "PORT", description = "Event-bus port; 0 = random. Default: ${DEFAULT-VALUE}. "
+      + "Env: ASSETGRID_EVENTBUS_PORT.", defaultValue = "${env:ASSETGRID_EVENTBUS_PORT:-0}")
   int eventBusPort;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "Scratch space for task inputs and outputs. Default: <tmp>/assetgrid-work.",
+      description = "Scratch space for task inputs and outputs. Default: <tmp>/assetgrid-work. Env: ASSETGRID_WORK_DIR.",
       defaultValue = "${env:ASSETGRID_WORK_DIR}")
   Path workDir;
 
   @Option(names = "--drain-timeout", paramLabel = "SECONDS",
-      description = "On shutdown, how long running tasks may finish before they are released. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "30")
+      description = "On shutdown, how long running tasks may finish before they are released. Default: ${DEFAULT-VALUE}. "
+          + "Env: ASSETGRID_DRAIN_TIMEOUT.", defaultValue = "${env:ASSETGRID_DRAIN_TIMEOUT:-" + WorkerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS + "}")
   long drainTimeoutSeconds;
 
   @Override

@@ -50,12 +50,13 @@ public final class ProcessCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--simplify", paramLabel = "RATIO",
-      description = "Keep about this fraction of triangles, in (0, 1]; 1 = off. Default: ${DEFAULT-VALUE}.", defaultValue = "1")
+      description = "Keep about this fraction of triangles, in (0, 1]; 1 = off. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "" + SimplifyOptions.DEFAULT_RATIO)
   float simplify;
 
   @Option(names = "--simplify-error", paramLabel = "E",
       description = "Largest simplification error, relative to the mesh size (0.01 = 1%%), in [0, 1]. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "0.01")
+      defaultValue = "" + SimplifyOptions.DEFAULT_MAX_ERROR)
   float simplifyError;
 
   @Option(names = "--lock-border", description = "Keep open borders of each primitive in place while simplifying.")
@@ -63,28 +64,28 @@ public final class ProcessCommand implements Callable<Integer> {
 
   @Option(names = "--lods", paramLabel = "N",
       description = "Add N levels of detail (each half the triangles of the previous) through MSFT_lod, 0..8. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "0")
+      defaultValue = "" + LodOptions.DEFAULT_LEVELS)
   int lods;
 
   @Option(names = "--compress", paramLabel = "MODE",
       description = "meshopt: EXT_meshopt_compression on vertex and index streams (extension required); none: plain buffers. "
-          + "Default: ${DEFAULT-VALUE}.", defaultValue = "meshopt")
+          + "Default: ${DEFAULT-VALUE}.", defaultValue = CompressOptions.DEFAULT_MODE_NAME)
   String compress;
 
-  @Option(names = "--quantize", negatable = true, defaultValue = "true", fallbackValue = "true",
+  @Option(names = "--quantize", negatable = true, defaultValue = "" + QuantizeOptions.DEFAULT_ENABLED, fallbackValue = "true",
       description = "Quantize vertex attributes (KHR_mesh_quantization): positions 14 bits, normals 8, UVs 12, colors 8. "
           + "--no-quantize keeps every attribute in its input encoding. Default: on.")
   boolean quantize;
 
   @Option(names = "--position-bits", paramLabel = "BITS", description = "Position quantization bits, 1..16. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "14")
+      defaultValue = "" + QuantizeOptions.DEFAULT_POSITION_BITS)
   int positionBits;
 
   @Option(names = "--texcoord-bits", paramLabel = "BITS", description = "UV quantization bits, 1..16. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "12")
+      defaultValue = "" + QuantizeOptions.DEFAULT_TEXCOORD_BITS)
   int texcoordBits;
 
-  @Option(names = "--tangents", negatable = true, defaultValue = "true", fallbackValue = "true",
+  @Option(names = "--tangents", negatable = true, defaultValue = "" + TangentsOptions.DEFAULT_ENABLED, fallbackValue = "true",
       description = "Generate TANGENT for normal-mapped triangle primitives that have none (existing tangents are kept). "
           + "--no-tangents leaves primitives without tangents. Default: on.")
   boolean tangents;
@@ -105,7 +106,7 @@ public final class ProcessCommand implements Callable<Integer> {
 
   @Option(names = "--texture-mode", paramLabel = "CODEC",
       description = "With --textures ktx2: auto (by role, see --textures), etc1s or uastc for every image. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "auto")
+      defaultValue = CompressTextureOptions.DEFAULT_MODE_NAME)
   String textureMode;
 
   @Option(names = "--texture-quality", paramLabel = "Q",
@@ -115,13 +116,13 @@ public final class ProcessCommand implements Callable<Integer> {
 
   @Option(names = "--texture-max-size", paramLabel = "PX",
       description = "With --textures ktx2: longest side of a texture in pixels, 4..16384, aspect ratio kept; 0 = no limit. "
-          + "Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+          + "Default: ${DEFAULT-VALUE}.", defaultValue = "" + CompressTextureOptions.DEFAULT_MAX_SIZE)
   int textureMaxSize;
 
   @Option(names = "--texture-errors", paramLabel = "POLICY",
       description = "With --textures ktx2, when an image cannot be compressed (corrupt, too large): fail (exit 1, naming the image) "
           + "or keep the original image. Images in formats KTX2 cannot take (WebP, GIF...) are always kept. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "fail")
+      defaultValue = CompressTextureOptions.DEFAULT_ON_ERROR_NAME)
   String textureErrors;
 
   @Option(names = "--texture-fallback",

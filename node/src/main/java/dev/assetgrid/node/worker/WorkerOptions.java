@@ -13,7 +13,8 @@ import java.nio.file.Path;
  */
 public record WorkerOptions(int slots, Path workDir, long leaseWaitMs, long drainTimeoutMs, long announceMs) {
   public static final long DEFAULT_LEASE_WAIT_MS = 20_000;
-  public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+  public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
+  public static final long DEFAULT_DRAIN_TIMEOUT_MS = DEFAULT_DRAIN_TIMEOUT_SECONDS * 1000;
   public static final long DEFAULT_ANNOUNCE_MS = 3_000;
 
   public WorkerOptions {

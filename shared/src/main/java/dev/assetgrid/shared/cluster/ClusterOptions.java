@@ -18,12 +18,14 @@ public record ClusterOptions(String clusterName, String bindHost, String publicH
 
   public static final String DEFAULT_CLUSTER_NAME = "assetgrid";
   public static final int DEFAULT_HAZELCAST_PORT = 5701;
+  /** Cluster traffic stays on loopback unless told otherwise. */
+  public static final String DEFAULT_BIND_HOST = "127.0.0.1";
 
   public ClusterOptions {
     if (clusterName == null || clusterName.isBlank()) {
       throw new IllegalArgumentException("clusterName must not be blank");
     }
-    bindHost = bindHost == null || bindHost.isBlank() ? "127.0.0.1" : bindHost;
+    bindHost = bindHost == null || bindHost.isBlank() ? DEFAULT_BIND_HOST : bindHost;
     publicHost = publicHost == null || publicHost.isBlank() ? bindHost : publicHost;
     if (hazelcastPort < 0 || hazelcastPort > 65535 || eventBusPort < 0 || eventBusPort > 65535) {
       throw new IllegalArgumentException("ports must be in 0..65535");

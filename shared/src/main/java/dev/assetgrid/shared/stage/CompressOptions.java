@@ -21,7 +21,9 @@ public record CompressOptions(Mode mode) {
     NONE, MESHOPT
   }
 
-  public static final Mode DEFAULT_MODE = Mode.MESHOPT;
+  /** {@link #DEFAULT_MODE} as it is written in JSON and on the command line. */
+  public static final String DEFAULT_MODE_NAME = "meshopt";
+  public static final Mode DEFAULT_MODE = Mode.valueOf(DEFAULT_MODE_NAME.toUpperCase(Locale.ROOT));
   public static final CompressOptions DEFAULTS = new CompressOptions(DEFAULT_MODE);
   public static final CompressOptions NONE = new CompressOptions(Mode.NONE);
 

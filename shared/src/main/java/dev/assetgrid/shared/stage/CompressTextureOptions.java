@@ -57,6 +57,11 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
 
   }
 
+  /** The default mode and error policy as they are written in JSON and on the command line. */
+  public static final String DEFAULT_MODE_NAME = "auto";
+  public static final String DEFAULT_ON_ERROR_NAME = "fail";
+  /** Longest output side: 0 = no limit. */
+  public static final int DEFAULT_MAX_SIZE = 0;
   public static final long DEFAULT_MAX_PIXELS = 8192L * 8192L;
   public static final long HARD_MAX_PIXELS = 1L << 28;
   public static final int MAX_SIZE_LIMIT = 16384;
@@ -67,9 +72,11 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
   public static final int DEFAULT_ZSTD_LEVEL = 18;
   public static final int DEFAULT_THREADS = 1;
 
-  public static final CompressTextureOptions DEFAULTS = new CompressTextureOptions(Mode.AUTO, DEFAULT_MAX_PIXELS, 0,
+  public static final CompressTextureOptions DEFAULTS = new CompressTextureOptions(
+      Mode.valueOf(DEFAULT_MODE_NAME.toUpperCase(Locale.ROOT)), DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIZE,
       false, true, DEFAULT_ETC1S_QUALITY, DEFAULT_ETC1S_COMPRESSION_LEVEL, DEFAULT_UASTC_LEVEL, false,
-      DEFAULT_UASTC_RDO_QUALITY, DEFAULT_ZSTD_LEVEL, DEFAULT_THREADS, true, OnError.FAIL);
+      DEFAULT_UASTC_RDO_QUALITY, DEFAULT_ZSTD_LEVEL, DEFAULT_THREADS, true,
+      OnError.valueOf(DEFAULT_ON_ERROR_NAME.toUpperCase(Locale.ROOT)));
 
   public CompressTextureOptions {
     OptionReader.require(mode != null, "mode", "must be set", mode);
