@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Decides what happens after a failed attempt: retry after a capped exponential backoff with full
- * jitter, fail at once (the error code says a retry cannot help), or give up (dead) when the attempts
+ * Decides what happens after a failed attempt: retry after a capped exponential backoff with "equal
+ * jitter" (half the capped delay for sure, the other half random: retries of a burst spread out, yet
+ * none comes back sooner than half its backoff, which full jitter over [0, cap] would allow), fail at once (the error code says a retry cannot help), or give up (dead) when the attempts
  * are spent. Losing a lease (expiry, node gone) is retried without delay.
  */
 public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
