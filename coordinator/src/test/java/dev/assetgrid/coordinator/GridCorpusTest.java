@@ -1,5 +1,6 @@
 package dev.assetgrid.coordinator;
 
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,7 @@ class GridCorpusTest {
 
   @BeforeAll
   static void startGrid() throws Exception {
-    Corpus.root();
+    TestCorpus.root();
     grid = TestGrid.start(dataDir);
     grid.startNode(2);
     grid.startNode(2);
@@ -49,8 +50,8 @@ class GridCorpusTest {
 
   @Test
   void everyCorpusGlbIsInspectedOnTheGridWithManifestTriangleCounts() throws Exception {
-    Path corpus = Corpus.root();
-    Map<String, Long> expected = Corpus.triangles();
+    Path corpus = TestCorpus.root();
+    Map<String, Long> expected = TestCorpus.trianglesByPath();
     List<Path> glbs;
     try (Stream<Path> s = Files.walk(corpus.resolve("gltf-sample"))) {
       glbs = s.filter(p -> p.toString().endsWith(".glb")).sorted().toList();
@@ -96,7 +97,7 @@ class GridCorpusTest {
 
   @Test
   void gltfWithSideFilesUploadsAsMultipartAndResolvesItsResources() throws Exception {
-    Path dir = Corpus.root().resolve("gltf-sample/Box With Spaces/glTF");
+    Path dir = TestCorpus.root().resolve("gltf-sample/Box With Spaces/glTF");
     String boundary = "----agtest" + System.nanoTime();
     var body = new java.io.ByteArrayOutputStream();
     try (Stream<Path> s = Files.list(dir)) {

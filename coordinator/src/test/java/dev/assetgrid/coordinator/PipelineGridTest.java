@@ -1,5 +1,6 @@
 package dev.assetgrid.coordinator;
 
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.processing.gltf.KhronosValidator;
@@ -36,7 +37,7 @@ class PipelineGridTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Corpus.root();
+    TestCorpus.root();
     grid = TestGrid.start(dataDir);
     grid.startNode(1);
     grid.startNode(1);
@@ -58,7 +59,7 @@ class PipelineGridTest {
 
   @Test
   void texturedModelFansOutAcrossNodesAndAssemblesAValidGlb() throws Exception {
-    Path model = Corpus.root().resolve("gltf-sample/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb");
+    Path model = TestCorpus.root().resolve("gltf-sample/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb");
     String jobId = grid.submit(model, "pipeline=validate,optimize-mesh,compress-texture,thumbnail");
     JsonObject job = grid.awaitJob(jobId, Duration.ofMinutes(8));
     assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
@@ -104,7 +105,7 @@ class PipelineGridTest {
   @Test
   void meshOnlyPipelineIsInspectAndOptimizeMeshWhichWritesAValidOptimizedGlb() throws Exception {
     // textured, skinned and animated: optimize-mesh alone must keep the images and write a valid final GLB
-    Path model = Corpus.root().resolve("gltf-sample/CesiumMan/glTF-Binary/CesiumMan.glb");
+    Path model = TestCorpus.root().resolve("gltf-sample/CesiumMan/glTF-Binary/CesiumMan.glb");
     String jobId = grid.submit(model, "pipeline=optimize-mesh");
     JsonObject job = grid.awaitJob(jobId, Duration.ofMinutes(4));
     assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
@@ -131,7 +132,7 @@ class PipelineGridTest {
 
   @Test
   void nonGltfUploadIsConvertedAndLaterStagesReadTheConvertedModel() throws Exception {
-    Path stl = Corpus.root().resolve("stl/Spider_binary.stl");
+    Path stl = TestCorpus.root().resolve("stl/Spider_binary.stl");
     String jobId = grid.submit(stl, "pipeline=optimize-mesh,thumbnail");
     JsonObject job = grid.awaitJob(jobId, Duration.ofMinutes(4));
     assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");

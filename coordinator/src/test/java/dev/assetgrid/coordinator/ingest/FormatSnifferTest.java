@@ -1,7 +1,7 @@
 package dev.assetgrid.coordinator.ingest;
 
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import java.io.InputStream;
@@ -88,8 +88,7 @@ class FormatSnifferTest {
   /** Every model of the real corpus is recognised as the format its extension says. */
   @Test
   void sniffsTheCorpus() throws Exception {
-    Path corpus = Samples.corpus();
-    assumeTrue(Files.isDirectory(corpus), "corpus not found at " + corpus);
+    Path corpus = TestCorpus.root();
     Map<String, ModelFormat> byExtension = Map.of("glb", ModelFormat.GLB, "gltf", ModelFormat.GLTF,
         "obj", ModelFormat.OBJ, "stl", ModelFormat.STL, "ply", ModelFormat.PLY, "fbx", ModelFormat.FBX,
         "dae", ModelFormat.DAE);

@@ -147,13 +147,4 @@ final class Samples {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The corpus beside the checkout ({@code -Dassetgrid.corpus}, else {@code ../shared/corpus}). */
-  static Path corpus() {
-    String prop = System.getProperty("assetgrid.corpus");
-    Path p = prop != null ? Path.of(prop) : Path.of("..", "..", "shared", "corpus");
-    if (!Files.isDirectory(p)) {
-      p = Path.of("..", "shared", "corpus");
-    }
-    return p.toAbsolutePath().normalize();
-  }
 }

@@ -1,9 +1,9 @@
 package dev.assetgrid.coordinator.ingest;
 
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -122,8 +122,7 @@ class UploadChecksTest {
   /** Every real glTF of the corpus passes; every validator test case fails, if at all, with a code. */
   @Test
   void corpus() throws Exception {
-    Path corpus = Samples.corpus();
-    assumeTrue(Files.isDirectory(corpus), "corpus not found at " + corpus);
+    Path corpus = TestCorpus.root();
     List<Path> files;
     try (Stream<Path> s = Files.walk(corpus)) {
       files = s.filter(p -> p.toString().endsWith(".glb") || p.toString().endsWith(".gltf")).toList();

@@ -1,7 +1,7 @@
 package dev.assetgrid.coordinator.ingest;
 
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -96,8 +96,7 @@ class UploadReceiverTest {
 
   @Test
   void rawGlbFromTheCorpus() throws Exception {
-    Path glb = Samples.corpus().resolve("gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb");
-    assumeTrue(Files.isRegularFile(glb), "corpus not found");
+    Path glb = TestCorpus.path("gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb");
     byte[] content = Files.readAllBytes(glb);
 
     HttpResponse<Buffer> r = await(client.post(port(), "127.0.0.1", "/upload?filename=box.glb&name=Box&tags=a,b")
@@ -198,8 +197,7 @@ class UploadReceiverTest {
 
   @Test
   void multipartGltfWithSideFiles() throws Exception {
-    Path folder = Samples.corpus().resolve("gltf-sample/Box With Spaces/glTF");
-    assumeTrue(Files.isDirectory(folder), "corpus not found");
+    Path folder = TestCorpus.path("gltf-sample/Box With Spaces/glTF");
     MultipartForm form = MultipartForm.create().attribute("name", "Box").attribute("pipeline", "optimize");
     String[] names = {"Box With Spaces.gltf", "Box With Spaces.bin", "Normal Map.png"};
     for (String n : names) {

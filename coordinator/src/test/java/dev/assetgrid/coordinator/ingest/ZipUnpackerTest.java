@@ -1,7 +1,7 @@
 package dev.assetgrid.coordinator.ingest;
 
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -95,8 +95,7 @@ class ZipUnpackerTest {
 
   @Test
   void corpusGltfWithBinAndTexturesUnpacksIntoModelAndSideFiles() throws Exception {
-    Path src = Samples.corpus().resolve("gltf-sample/Box With Spaces/glTF");
-    assumeTrue(Files.isDirectory(src), "corpus not found");
+    Path src = TestCorpus.path("gltf-sample/Box With Spaces/glTF");
     Map<String, byte[]> entries = new LinkedHashMap<>();
     try (Stream<Path> s = Files.list(src)) {
       for (Path p : s.sorted().toList()) {

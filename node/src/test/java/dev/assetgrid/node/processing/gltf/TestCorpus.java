@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Locates the shared test corpus: system property {@code assetgrid.corpus} (set by surefire in
- * the parent POM), else {@code ../shared/corpus} next to the project root. Tests that need it
- * call {@link #root()}, which skips the test when the corpus is absent.
+ * The one place tests find the shared test corpus: system property {@code assetgrid.corpus} (set by
+ * surefire in the parent POM), else {@code ../shared/corpus} next to the project root. Tests that
+ * need it call {@link #root()} or {@link #path}; when the corpus (or the file) is absent the test is
+ * skipped on a developer's machine, and fails in CI ({@code CI=true}), where a skipped corpus test
+ * would hide that nothing was checked. The coordinator's tests use it through the node's test jar.
  */
 public final class TestCorpus {
   private TestCorpus() {}
@@ -30,11 +32,34 @@ public final class TestCorpus {
     }
   }
 
-  /** The corpus directory, or a skipped test with a clear message when it is missing. */
+  /** The corpus directory; a skipped test (a failed one in CI) with a clear message when it is missing. */
   public static Path root() {
     Path found = locate();
-    assumeTrue(found != null, "corpus not found at " + candidates() + " (set -Dassetgrid.corpus=...)");
+    need(found != null, "corpus not found at " + candidates() + " (set -Dassetgrid.corpus=...)");
     return found;
+  }
+
+  /** A file or folder of the corpus, by its path relative to the corpus root; like {@link #root()} when absent. */
+  public static Path path(String relative) {
+    Path p = root().resolve(relative);
+    need(Files.exists(p), "corpus entry " + relative + " not found under " + root());
+    return p;
+  }
+
+  /** True in CI ({@code CI=true}), where a missing test resource fails a test instead of skipping it. */
+  public static boolean inCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /**
+   * Skips the calling test when {@code ok} is false, or fails it in CI. For resources a test cannot
+   * run without (the corpus, the Khronos validator).
+   */
+  public static void need(boolean ok, String message) {
+    if (!ok && inCi()) {
+      org.junit.jupiter.api.Assertions.fail(message + " (CI=true: a test that cannot find what it needs fails)");
+    }
+    assumeTrue(ok, message);
   }
 
   static Path locate() {
@@ -87,6 +112,29 @@ public final class TestCorpus {
         Matcher r = RENDERED.matcher(tris);
         Long rendered = r.find() ? number(r.group(1)) : null;
         out.add(new Entry(path, root.resolve(path), number(t.group(1)), rendered, number(v.group(1))));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** MANIFEST.md rows of every section: relative path → triangles (first number of the triangles column). */
+  public static java.util.Map<String, Long> trianglesByPath() {
+    java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(root().resolve("MANIFEST.md"), StandardCharsets.UTF_8)) {
+        if (!line.startsWith("| ") || line.startsWith("| path") || line.startsWith("|---")) {
+          continue;
+        }
+        String[] cols = line.split("\\|");
+        if (cols.length < 6) {
+          continue;
+        }
+        Matcher m = FIRST_NUMBER.matcher(cols[4].trim());
+        if (m.lookingAt()) {
+          out.put(cols[1].trim().split(" ")[0], number(m.group(1)));
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
