@@ -9,16 +9,13 @@ import java.nio.file.Path;
  * The directories of one attempt ({@code <taskId>-<attempt>/in} for inputs, {@code .../out} for
  * scratch and outputs), made on first use by whichever thread needs them.
  *
- * <p>Design note: the worker used to delete and create both directories in a blocking hop before
- * every task and delete them again in a second hop afterwards. For no-op tasks those two hops and
- * their file-system calls were a large part of the node's own per-task cost, paid by tasks that never
- * touch the disk. Now the download hop makes {@code in} when there are inputs, a handler's worker
- * thread makes {@code out} when it asks for its work directory, and the worker schedules a cleanup
- * only when {@link #created()}. A leftover tree of the same name (a crashed earlier run) is removed
- * right before the first directory is made, so a handler never sees stale files. Measured with the
- * queue bench (4000 no-op tasks, 16 slots, 2 shared cores): node CPU 16–21 s before, 10.5–11.7 s
- * after, of which about 9 s is start-up and JIT (a 400-task run costs 8.7–10 s); the
- * {@code vert.x-worker-thread} pool, busy with those hops before, now sits idle in steady state.
+ * <p>Design note: a no-op task touches no disk. The download hop makes {@code in} only when there
+ * are inputs, a handler's worker thread makes {@code out} only when it asks for its work directory,
+ * and the worker schedules a cleanup only when {@link #created()}: making and deleting both
+ * directories around every task in blocking hops was a large part of the node's own per-task cost
+ * (numbers in bench/README.md, "Design history"). A leftover tree of the same name (a crashed
+ * earlier run) is removed right before the first directory is made, so a handler never sees stale
+ * files.
  *
  * <p>Thread-safe: the download hop and the handler thread may each make a directory (one after the
  * other, ordered by futures); the event loop reads {@link #created()} after both are done.
