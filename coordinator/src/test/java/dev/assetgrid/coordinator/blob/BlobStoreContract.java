@@ -2,7 +2,6 @@ package dev.assetgrid.coordinator.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -13,6 +12,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,201 +23,252 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every {@link BlobStore} must have. A store implementation gets its test by
  * extending this class (local disk now; S3 through s3proxy later).
+ *
+ * <p>Each test gets its own Vert.x instance from {@link VertxExtension} (closed by it after the
+ * test) and a fresh store; the tests chain the store's futures and assert in
+ * {@link VertxTestContext#verify}.
  */
+@ExtendWith(VertxExtension.class)
 public abstract class BlobStoreContract {
+  /** The test's Vert.x instance, the one the extension injects into the test method too. */
   protected Vertx vertx;
   protected BlobStore store;
   @TempDir protected Path scratch;
 
-  /** A fresh, empty store. */
-  protected abstract BlobStore createStore(Vertx vertx, Path scratch) throws Exception;
+  /** A fresh, empty store, started. */
+  protected abstract Future<BlobStore> createStore(Vertx vertx, Path scratch);
 
   /** Number of staging (not yet committed) objects the store holds. */
-  protected abstract long stagingCount() throws Exception;
+  protected abstract Future<Long> stagingCount();
 
   /** Number of committed blobs the store holds. */
-  protected abstract long blobCount() throws Exception;
+  protected abstract Future<Long> blobCount();
 
   @BeforeEach
-  void setUpStore() throws Exception {
-    vertx = Vertx.vertx();
-    store = createStore(vertx, scratch);
-  }
-
-  @AfterEach
-  void closeVertx() throws Exception {
-    await(vertx.close());
+  void setUpStore(Vertx vertx, VertxTestContext ctx) {
+    this.vertx = vertx;
+    createStore(vertx, scratch).onComplete(ctx.succeeding(s -> {
+      store = s;
+      ctx.completeNow();
+    }));
   }
 
   @Test
-  void putStatOpenRoundTrip() throws Exception {
+  void putStatOpenRoundTrip(VertxTestContext ctx) throws Exception {
     byte[] content = bytes(10_000, 1);
     String sha = sha256(content);
 
-    BlobInfo info = put(content, 1 << 20, sha);
-
-    assertThat(info).isEqualTo(new BlobInfo(sha, content.length));
-    assertThat(await(store.stat(sha))).contains(info);
-    assertThat(readAll(sha)).isEqualTo(content);
-    assertThat(blobCount()).isEqualTo(1);
-    assertThat(stagingCount()).isZero();
+    put(content, 1 << 20, sha)
+        .compose(info -> verified(ctx, () -> assertThat(info).isEqualTo(new BlobInfo(sha, content.length)))
+            .compose(v -> store.stat(sha))
+            .compose(stat -> verified(ctx, () -> assertThat(stat).contains(info))))
+        .compose(v -> readAll(sha))
+        .compose(read -> verified(ctx, () -> assertThat(read).isEqualTo(content)))
+        .compose(v -> blobCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isEqualTo(1)))
+        .compose(v -> stagingCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void emptyContentIsABlobToo() throws Exception {
-    BlobInfo info = put(new byte[0], 10, null);
-
-    assertThat(info.sha256()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    assertThat(readAll(info.sha256())).isEmpty();
+  void emptyContentIsABlobToo(VertxTestContext ctx) {
+    put(new byte[0], 10, null)
+        .compose(info -> verified(ctx, () -> assertThat(info.sha256())
+                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))
+            .compose(v -> readAll(info.sha256())))
+        .compose(read -> verified(ctx, () -> assertThat(read).isEmpty()))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void twentyMegabytesAreStreamedAndHashed() throws Exception {
+  void twentyMegabytesAreStreamedAndHashed(VertxTestContext ctx) throws Exception {
     byte[] content = bytes(20 << 20, 2);
+    BlobInfo expected = new BlobInfo(sha256(content), content.length);
 
-    BlobInfo info = put(content, 64 << 20, null);
-
-    assertThat(info).isEqualTo(new BlobInfo(sha256(content), content.length));
-    assertThat(readAll(info.sha256())).isEqualTo(content);
+    put(content, 64 << 20, null)
+        .compose(info -> verified(ctx, () -> assertThat(info).isEqualTo(expected))
+            .compose(v -> readAll(info.sha256())))
+        .compose(read -> verified(ctx, () -> assertThat(read).isEqualTo(content)))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void stagedBlobKnowsHashSizeAndHead() throws Exception {
+  void stagedBlobKnowsHashSizeAndHead(VertxTestContext ctx) throws Exception {
     byte[] content = bytes(100_000, 3);
+    String sha = sha256(content);
 
-    StagedBlob staged = onContext(() -> store.stage(source(content), 1 << 20));
-
-    assertThat(staged.sha256()).isEqualTo(sha256(content));
-    assertThat(staged.size()).isEqualTo(content.length);
-    assertThat(staged.head()).hasSize(StagedBlob.HEAD_BYTES)
-        .isEqualTo(java.util.Arrays.copyOf(content, StagedBlob.HEAD_BYTES));
-    assertThat(stagingCount()).isEqualTo(1);
-    assertThat(await(store.stat(staged.sha256()))).isEmpty();
-
-    await(store.discard(staged));
-    assertThat(stagingCount()).isZero();
-    assertThat(blobCount()).isZero();
+    onContext(() -> store.stage(source(content), 1 << 20))
+        .compose(staged -> verified(ctx, () -> {
+              assertThat(staged.sha256()).isEqualTo(sha);
+              assertThat(staged.size()).isEqualTo(content.length);
+              assertThat(staged.head()).hasSize(StagedBlob.HEAD_BYTES)
+                  .isEqualTo(java.util.Arrays.copyOf(content, StagedBlob.HEAD_BYTES));
+            })
+            .compose(v -> stagingCount())
+            .compose(n -> verified(ctx, () -> assertThat(n).isEqualTo(1)))
+            .compose(v -> store.stat(staged.sha256()))
+            .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
+            .compose(v -> store.discard(staged)))
+        .compose(v -> stagingCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+        .compose(v -> blobCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void contentOverTheLimitIsRefusedAndNothingIsKept() throws Exception {
+  void contentOverTheLimitIsRefusedAndNothingIsKept(VertxTestContext ctx) {
     byte[] content = bytes(3 << 20, 4);
 
-    Throwable t = catchThrowable(() -> put(content, 1 << 20, null));
-
-    assertThat(AssetGridException.codeOf(t)).isEqualTo(ErrorCode.UPLOAD_TOO_LARGE);
-    assertThat(stagingCount()).isZero();
-    assertThat(blobCount()).isZero();
+    codeOf(put(content, 1 << 20, null))
+        .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.UPLOAD_TOO_LARGE)))
+        .compose(v -> stagingCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+        .compose(v -> blobCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void contentOfExactlyTheLimitIsAccepted() throws Exception {
+  void contentOfExactlyTheLimitIsAccepted(VertxTestContext ctx) {
     byte[] content = bytes(1 << 20, 5);
 
-    assertThat(put(content, content.length, null).size()).isEqualTo(content.length);
-    assertThat(AssetGridException.codeOf(catchThrowable(() -> put(bytes(1 << 20, 6), (1 << 20) - 1, null))))
-        .isEqualTo(ErrorCode.UPLOAD_TOO_LARGE);
+    put(content, content.length, null)
+        .compose(info -> verified(ctx, () -> assertThat(info.size()).isEqualTo(content.length)))
+        .compose(v -> codeOf(put(bytes(1 << 20, 6), (1 << 20) - 1, null)))
+        .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.UPLOAD_TOO_LARGE)))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void checksumMismatchKeepsNothing() throws Exception {
+  void checksumMismatchKeepsNothing(VertxTestContext ctx) throws Exception {
     byte[] content = bytes(50_000, 7);
     String wrong = sha256(bytes(10, 8));
+    String sha = sha256(content);
 
-    Throwable t = catchThrowable(() -> put(content, 1 << 20, wrong));
-
-    assertThat(AssetGridException.codeOf(t)).isEqualTo(ErrorCode.BLOB_CHECKSUM_MISMATCH);
-    assertThat(stagingCount()).isZero();
-    assertThat(blobCount()).isZero();
-    assertThat(await(store.stat(sha256(content)))).isEmpty();
+    codeOf(put(content, 1 << 20, wrong))
+        .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_CHECKSUM_MISMATCH)))
+        .compose(v -> stagingCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+        .compose(v -> blobCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+        .compose(v -> store.stat(sha))
+        .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void commitIsIdempotent() throws Exception {
+  void commitIsIdempotent(VertxTestContext ctx) throws Exception {
     byte[] content = bytes(70_000, 9);
-    StagedBlob first = onContext(() -> store.stage(source(content), 1 << 20));
-    StagedBlob second = onContext(() -> store.stage(source(content), 1 << 20));
+    String sha = sha256(content);
 
-    BlobInfo a = await(store.commit(first));
-    BlobInfo b = await(store.commit(second));
-    BlobInfo c = put(content, 1 << 20, sha256(content));
-
-    assertThat(a).isEqualTo(b).isEqualTo(c);
-    assertThat(blobCount()).isEqualTo(1);
-    assertThat(stagingCount()).isZero();
-    assertThat(readAll(a.sha256())).isEqualTo(content);
+    onContext(() -> store.stage(source(content), 1 << 20))
+        .compose(first -> onContext(() -> store.stage(source(content), 1 << 20))
+            .compose(second -> store.commit(first)
+                .compose(a -> store.commit(second)
+                    .compose(b -> put(content, 1 << 20, sha)
+                        .compose(c -> verified(ctx, () -> assertThat(a).isEqualTo(b).isEqualTo(c))))
+                    .compose(v -> blobCount())
+                    .compose(n -> verified(ctx, () -> assertThat(n).isEqualTo(1)))
+                    .compose(v -> stagingCount())
+                    .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+                    .compose(v -> readAll(a.sha256())))))
+        .compose(read -> verified(ctx, () -> assertThat(read).isEqualTo(content)))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void concurrentPutsOfTheSameContentStoreOneBlob() throws Exception {
+  void concurrentPutsOfTheSameContentStoreOneBlob(Vertx vertx, VertxTestContext ctx) throws Exception {
     byte[] content = bytes(2 << 20, 10);
+    BlobInfo expected = new BlobInfo(sha256(content), content.length);
+    int writers = 8;
+    Checkpoint eachPut = ctx.checkpoint(writers);
+    Checkpoint thenOneBlob = ctx.checkpoint();
     List<Future<BlobInfo>> puts = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      Context ctx = vertx.getOrCreateContext(); // distinct event loops where possible
+    for (int i = 0; i < writers; i++) {
+      Context context = vertx.getOrCreateContext(); // distinct event loops where possible
       Promise<BlobInfo> p = Promise.promise();
-      ctx.runOnContext(v -> store.put(source(content), 4 << 20, null).onComplete(p));
-      puts.add(p.future());
+      context.runOnContext(v -> store.put(source(content), 4 << 20, null).onComplete(p));
+      puts.add(p.future().onComplete(ctx.succeeding(info -> ctx.verify(() -> {
+        assertThat(info).isEqualTo(expected);
+        eachPut.flag();
+      }))));
     }
 
-    await(Future.all(puts));
-
-    for (Future<BlobInfo> f : puts) {
-      assertThat(f.result()).isEqualTo(new BlobInfo(sha256(content), content.length));
-    }
-    assertThat(blobCount()).isEqualTo(1);
-    assertThat(stagingCount()).isZero();
-    assertThat(readAll(sha256(content))).isEqualTo(content);
+    Future.all(puts)
+        .compose(v -> blobCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isEqualTo(1)))
+        .compose(v -> stagingCount())
+        .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+        .compose(v -> readAll(expected.sha256()))
+        .onComplete(ctx.succeeding(read -> ctx.verify(() -> {
+          assertThat(read).isEqualTo(content);
+          thenOneBlob.flag();
+        })));
   }
 
   @Test
-  void malformedShaStringsAreRejectedBeforeTouchingStorage() throws Exception {
+  void malformedShaStringsAreRejectedBeforeTouchingStorage(VertxTestContext ctx) throws Exception {
     String valid = sha256(new byte[0]);
-    for (String bad : new String[] {"", "abc", valid.toUpperCase(), valid + "0", valid.substring(1),
-        "../../../../etc/passwd", "../" + valid.substring(3), valid.substring(0, 63) + "g"}) {
-      assertThat(codeOf(store.stat(bad))).as(bad).isEqualTo(ErrorCode.INVALID_REQUEST);
-      assertThat(codeOf(store.open(bad))).as(bad).isEqualTo(ErrorCode.INVALID_REQUEST);
-      assertThat(codeOf(store.delete(bad))).as(bad).isEqualTo(ErrorCode.INVALID_REQUEST);
-      assertThatThrownBy(() -> store.localPath(bad)).isInstanceOf(AssetGridException.class);
-      assertThat(AssetGridException.codeOf(catchThrowable(() -> put(new byte[1], 10, bad))))
-          .isEqualTo(ErrorCode.INVALID_REQUEST);
+    String[] malformed = {"", "abc", valid.toUpperCase(), valid + "0", valid.substring(1),
+        "../../../../etc/passwd", "../" + valid.substring(3), valid.substring(0, 63) + "g"};
+    // stat, open, delete and put of each malformed string, and stat of null
+    Checkpoint refused = ctx.checkpoint(malformed.length * 4 + 1);
+    for (String bad : malformed) {
+      ctx.verify(() -> assertThatThrownBy(() -> store.localPath(bad)).isInstanceOf(AssetGridException.class));
+      for (Future<?> f : List.of(store.stat(bad), store.open(bad), store.delete(bad), put(new byte[1], 10, bad))) {
+        codeOf(f).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+          assertThat(code).as(bad).isEqualTo(ErrorCode.INVALID_REQUEST);
+          refused.flag();
+        })));
+      }
     }
-    assertThat(codeOf(store.stat(null))).isEqualTo(ErrorCode.INVALID_REQUEST);
+    codeOf(store.stat(null)).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+      assertThat(code).isEqualTo(ErrorCode.INVALID_REQUEST);
+      refused.flag();
+    })));
   }
 
   @Test
-  void deleteRemovesTheBlobAndIsIdempotent() throws Exception {
+  void deleteRemovesTheBlobAndIsIdempotent(VertxTestContext ctx) {
     byte[] content = bytes(1000, 11);
-    BlobInfo info = put(content, 1 << 20, null);
 
-    await(store.delete(info.sha256()));
-
-    assertThat(await(store.stat(info.sha256()))).isEmpty();
-    assertThat(codeOf(store.open(info.sha256()))).isEqualTo(ErrorCode.BLOB_NOT_FOUND);
-    assertThat(blobCount()).isZero();
-    await(store.delete(info.sha256()));
+    put(content, 1 << 20, null)
+        .compose(info -> store.delete(info.sha256())
+            .compose(v -> store.stat(info.sha256()))
+            .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
+            .compose(v -> codeOf(store.open(info.sha256())))
+            .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_NOT_FOUND)))
+            .compose(v -> blobCount())
+            .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+            .compose(v -> store.delete(info.sha256())))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void missingBlobIsNotFound() throws Exception {
+  void missingBlobIsNotFound(VertxTestContext ctx) throws Exception {
     String sha = sha256(bytes(5, 12));
-    assertThat(await(store.stat(sha))).isEqualTo(Optional.empty());
-    assertThat(codeOf(store.open(sha))).isEqualTo(ErrorCode.BLOB_NOT_FOUND);
+
+    store.stat(sha)
+        .compose(stat -> verified(ctx, () -> assertThat(stat).isEqualTo(Optional.empty())))
+        .compose(v -> codeOf(store.open(sha)))
+        .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_NOT_FOUND)))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   // --- helpers ---
 
-  protected BlobInfo put(byte[] content, long maxBytes, String expectedSha) throws Exception {
+  protected Future<BlobInfo> put(byte[] content, long maxBytes, String expectedSha) {
     return onContext(() -> store.put(source(content), maxBytes, expectedSha));
   }
 
@@ -230,7 +283,7 @@ public abstract class BlobStoreContract {
     }
   }
 
-  protected byte[] readAll(String sha) throws Exception {
+  protected Future<byte[]> readAll(String sha) {
     return onContext(() -> store.open(sha).compose(rs -> {
       Buffer all = Buffer.buffer();
       Promise<byte[]> done = Promise.promise();
@@ -240,8 +293,8 @@ public abstract class BlobStoreContract {
     }));
   }
 
-  /** Runs {@code work} on a Vert.x context (as the store is used in production) and waits. */
-  protected <T> T onContext(Supplier<Future<T>> work) throws Exception {
+  /** Runs {@code work} on a Vert.x context, as the store is used in production. */
+  protected <T> Future<T> onContext(Supplier<Future<T>> work) {
     Promise<T> p = Promise.promise();
     vertx.getOrCreateContext().runOnContext(v -> {
       try {
@@ -250,22 +303,21 @@ public abstract class BlobStoreContract {
         p.fail(t);
       }
     });
-    return await(p.future());
+    return p.future();
   }
 
-  protected static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception ex) {
-        throw ex;
-      }
-      throw e;
-    }
+  /**
+   * Runs {@code assertions} in {@code ctx.verify}; the chain goes on only if they held (a failed
+   * assertion fails the test and the rest of the chain).
+   */
+  protected static Future<Void> verified(VertxTestContext ctx, VertxTestContext.ExecutionBlock assertions) {
+    ctx.verify(assertions);
+    return ctx.failed() ? Future.failedFuture(ctx.causeOfFailure()) : Future.succeededFuture();
   }
 
-  protected static ErrorCode codeOf(Future<?> f) {
-    return AssetGridException.codeOf(catchThrowable(() -> await(f)));
+  /** The code {@code f} failed with ({@link ErrorCode#INTERNAL_ERROR} if it did not fail). */
+  protected static Future<ErrorCode> codeOf(Future<?> f) {
+    return f.transform(ar -> Future.succeededFuture(AssetGridException.codeOf(ar.cause())));
   }
 
   protected static byte[] bytes(int n, long seed) {
