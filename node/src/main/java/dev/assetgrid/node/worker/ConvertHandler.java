@@ -12,6 +12,7 @@ import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +28,13 @@ import java.util.TreeMap;
  * explicit {@code defaultTexture} param wins. Result: {@link dev.assetgrid.node.processing.convert.ConvertReport#toJson()}.
  */
 public final class ConvertHandler implements TaskHandler {
+  private final Convert stage;
+
+  /** @param stage the convert stage over this node's natives */
+  public ConvertHandler(Convert stage) {
+    this.stage = Objects.requireNonNull(stage, "stage");
+  }
+
   @Override
   public TaskType type() {
     return TaskType.CONVERT;
@@ -42,7 +50,7 @@ public final class ConvertHandler implements TaskHandler {
     work.progress().accept(0.05);
     String format = params.path("format").isTextual() ? params.path("format").asText() : null;
     String filename = params.path("filename").isTextual() ? params.path("filename").asText() : null;
-    ConvertResult result = Convert.applyFile(original, format, filename, work.inputDir(), sideFiles, options);
+    ConvertResult result = stage.applyFile(original, format, filename, work.inputDir(), sideFiles, options);
     if (work.cancelled().getAsBoolean()) {
       throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled");
     }

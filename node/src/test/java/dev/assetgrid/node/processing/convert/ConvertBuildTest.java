@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.assetgrid.node.natives.ImageDecoder;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.convert.SourceScene.EmbeddedTexture;
 import dev.assetgrid.node.processing.convert.SourceScene.Material;
 import dev.assetgrid.node.processing.convert.SourceScene.Mesh;
@@ -47,7 +47,7 @@ class ConvertBuildTest {
   }
 
   static ConvertResult build(SourceScene scene, ResourceResolver side) {
-    return Convert.build(scene, "test", 0, side, ConvertOptions.DEFAULTS, ImageDecoder.stb(), 0);
+    return Convert.build(scene, "test", 0, side, ConvertOptions.DEFAULTS, TestNatives.IMAGE_DECODER, 0);
   }
 
   @Test
@@ -150,7 +150,7 @@ class ConvertBuildTest {
     validate(kept);
 
     ConvertOptions drop = new ConvertOptions(true, 80, false, true, 1 << 20, 1 << 20, 1000, 1000, null);
-    ConvertResult dropped = Convert.build(scene, "t", 0, ResourceResolver.none(), drop, ImageDecoder.stb(), 0);
+    ConvertResult dropped = Convert.build(scene, "t", 0, ResourceResolver.none(), drop, TestNatives.IMAGE_DECODER, 0);
     assertThat(dropped.asset().json().has("meshes")).isFalse();
     assertThat(dropped.report().sourceLines()).isEqualTo(2);
     assertThat(dropped.report().lines()).isZero();
