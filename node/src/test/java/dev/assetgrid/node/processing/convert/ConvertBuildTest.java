@@ -1,6 +1,7 @@
 package dev.assetgrid.node.processing.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,8 @@ import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.KhronosValidator;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -117,6 +120,28 @@ class ConvertBuildTest {
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.asset().imageBytes(emissive).bytes()));
     assertThat(img.getRGB(0, 0)).isEqualTo((128 << 24) | (10 << 16) | (20 << 8) | 30);
     validate(r);
+  }
+
+  @Test
+  void aTextureGltfCannotCarryIsReEncodedWithTheImageDecoderAndFailsWithACodeWithoutOne() throws Exception {
+    BufferedImage red = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+    red.setRGB(0, 0, 0xff0000);
+    java.io.ByteArrayOutputStream bmp = new java.io.ByteArrayOutputStream();
+    assertThat(ImageIO.write(red, "bmp", bmp)).isTrue();
+    SourceScene scene = new SourceScene(List.of(new Node("", IDENTITY, new int[] {0}, new int[0])),
+        List.of(quad(0)), List.of(legacy("m", Map.of(TextureSlot.BASE_COLOR, new TextureRef("red.bmp", 0, 10497, 10497)))),
+        List.of(), Map.of());
+    ResourceResolver side = ResourceResolver.ofMap(Map.of("red.bmp", bmp.toByteArray()));
+
+    ConvertResult r = build(scene, side);
+    assertThat(r.asset().imageBytes(0).mimeType()).isEqualTo("image/png");
+    assertThat(r.report().warnings()).anySatisfy(w -> assertThat(w).contains("red.bmp").contains("re-encoded as PNG"));
+
+    assertThatThrownBy(() -> Convert.build(scene, "test", 0, side, ConvertOptions.DEFAULTS, null, 0))
+        .isInstanceOfSatisfying(AssetGridException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.NATIVE_UNAVAILABLE);
+          assertThat(e.getMessage()).contains("stb", "red.bmp");
+        });
   }
 
   @Test
