@@ -3,6 +3,8 @@ package dev.assetgrid.bench.mesh;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.natives.LwjglMeshOptimizer;
+import dev.assetgrid.node.natives.LwjglMeshoptDecoder;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
@@ -30,6 +32,10 @@ import java.util.stream.Stream;
  * [--gltfpack-js PATH/cli.js]}
  */
 public final class MeshPipelineBench {
+  /** The real natives, as a node has them. */
+  private static final LwjglMeshOptimizer MESHOPT = new LwjglMeshOptimizer();
+  private static final GltfReader READER = new GltfReader(new LwjglMeshoptDecoder());
+
   private MeshPipelineBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -134,14 +140,14 @@ public final class MeshPipelineBench {
 
   /** read + optimize (defaults) + GLB bytes; @return the output size. */
   private static int runOurs(Path f) {
-    GltfAsset asset = new GltfReader().read(f);
-    OptimizeMesh.apply(asset, OptimizeMeshOptions.DEFAULTS);
+    GltfAsset asset = READER.read(f);
+    OptimizeMesh.apply(asset, OptimizeMeshOptions.DEFAULTS, MESHOPT);
     return GlbWriter.write(asset).length;
   }
 
   private static long inputSize(Path f) {
     try {
-      return new GltfReader().read(f).sourceBytes();
+      return READER.read(f).sourceBytes();
     } catch (RuntimeException e) {
       return f.toFile().length();
     }

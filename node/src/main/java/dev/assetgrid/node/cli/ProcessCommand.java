@@ -1,5 +1,6 @@
 package dev.assetgrid.node.cli;
 
+import dev.assetgrid.node.natives.NativePorts;
 import dev.assetgrid.node.processing.Pipeline;
 import dev.assetgrid.node.processing.PipelineOptions;
 import dev.assetgrid.shared.stage.AssembleOptions;
@@ -26,7 +27,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code process IN OUT}: the grid's recipe ({@link Pipeline#process}) on local files, like gltfpack. */
+/**
+ * {@code process IN OUT}: the grid's recipe ({@link Pipeline#process}) on local files, like gltfpack,
+ * over the natives that load on this machine ({@link NativePorts#load()}, as a node's handlers get them).
+ */
 @Command(name = "process", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Processes a model locally with the stages, in the order, a grid job runs them:",
@@ -158,7 +162,7 @@ public final class ProcessCommand implements Callable<Integer> {
     PipelineOptions pipeline = pipelineOptions(options);
     Pipeline.Processed processed;
     try {
-      processed = Pipeline.process(in, out, thumbnail, pipeline);
+      processed = Pipeline.process(in, out, thumbnail, pipeline, NativePorts.load());
     } catch (AssetGridException e) {
       err.println("process: " + in + ": " + e.code() + ": " + e.getMessage());
       return 1;

@@ -8,6 +8,7 @@ import static org.lwjgl.system.MemoryUtil.memGetDouble;
 import static org.lwjgl.system.MemoryUtil.memGetFloat;
 
 import dev.assetgrid.shared.stage.ConvertOptions;
+import dev.assetgrid.node.processing.convert.SceneImporter;
 import dev.assetgrid.node.processing.convert.SourceScene;
 import dev.assetgrid.node.processing.convert.SourceScene.EmbeddedTexture;
 import dev.assetgrid.node.processing.convert.SourceScene.Material;
@@ -63,13 +64,12 @@ import org.lwjgl.system.MemoryStack;
  * is allocated. Assimp's error string is global, so it is read right after the failure on the same
  * thread; under concurrency it may belong to another import (it is only used as a message).
  */
-final class AssimpSceneImporter implements SceneImporter {
-  static final AssimpSceneImporter INSTANCE = new AssimpSceneImporter();
-
+public final class AssimpSceneImporter implements SceneImporter {
   private static final int MAX_NODES = 1_000_000;
   private static final int MAX_UV_SETS = 8;
 
-  private AssimpSceneImporter() {}
+  /** Stateless (every import has its own Assimp state): one instance serves every thread. */
+  public AssimpSceneImporter() {}
 
   @Override
   public SourceScene importScene(byte[] source, String fileName, ResourceResolver sideFiles, ConvertOptions options) {

@@ -22,6 +22,8 @@ import static org.lwjgl.util.ktx.KTX.ktxTexture_WriteToMemory;
 import static org.lwjgl.util.ktx.KTX.nktxTexture_GetData;
 import static org.lwjgl.util.ktx.KTX.nktxTexture_GetDataSize;
 
+import dev.assetgrid.node.processing.image.ImageDecoder;
+import dev.assetgrid.node.processing.texture.TextureEncoder;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.nio.ByteBuffer;

@@ -7,6 +7,7 @@ import static org.lwjgl.stb.STBImage.stbi_load_from_memory;
 import static org.lwjgl.system.MemoryUtil.memAlloc;
 import static org.lwjgl.system.MemoryUtil.memFree;
 
+import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.nio.ByteBuffer;
@@ -25,8 +26,6 @@ import org.lwjgl.system.MemoryStack;
 public final class StbImageDecoder implements ImageDecoder {
   /** Larger images would not fit a Java array as RGBA8. */
   public static final long HARD_MAX_PIXELS = (Integer.MAX_VALUE - 64) / 4;
-
-  static final StbImageDecoder INSTANCE = new StbImageDecoder();
 
   @Override
   public Pixels decodeRgba(byte[] encoded, long maxPixels) {

@@ -14,6 +14,7 @@ import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.inspect.Inspect;
 import dev.assetgrid.shared.stage.InspectOptions;
 import dev.assetgrid.node.processing.inspect.InspectReport;
+import dev.assetgrid.node.processing.optimize.MeshOptimizer;
 import dev.assetgrid.node.processing.optimize.OptimizeMesh;
 import dev.assetgrid.shared.stage.OptimizeMeshOptions;
 import dev.assetgrid.node.processing.optimize.OptimizeMeshReport;
@@ -59,7 +60,8 @@ import java.util.stream.Stream;
  *       renders optimize-mesh's GLB ({@code mesh.glb}, or {@code optimized.glb} without assemble).</li>
  * </ul>
  * Defaults live in the stages' option records. {@link #optimize} is the mesh-only part that the
- * optimize-mesh task runs.
+ * optimize-mesh task runs. The natives come in as {@link Ports}, built by the caller; a stage whose
+ * port is missing fails with NATIVE_UNAVAILABLE when the run reaches it.
  */
 public final class Pipeline {
   private Pipeline() {}
@@ -148,23 +150,29 @@ public final class Pipeline {
    * {@code options.convert().defaultTexture()} names one.
    *
    * @param thumbnailPng where the thumbnail goes; required when {@code options.thumbnail()} is set
-   * @throws AssetGridException with the failing stage's code; texture failures name the image
+   * @param ports the natives: meshoptimizer always (the mesh stages), Assimp for a non-glTF input,
+   *     stb and libktx when textures are compressed
+   * @throws AssetGridException with the failing stage's code; texture failures name the image;
+   *     NATIVE_UNAVAILABLE when a stage the run needs has no port
    */
-  public static Processed process(Path in, Path out, Path thumbnailPng, PipelineOptions options) {
+  public static Processed process(Path in, Path out, Path thumbnailPng, PipelineOptions options, Ports ports) {
     if (options.thumbnail() != null && thumbnailPng == null) {
       throw new IllegalArgumentException("a thumbnail needs a file to go to");
     }
+    GltfReader reader = new GltfReader(ports.meshoptDecoder());
     Map<String, Double> times = new LinkedHashMap<>();
     long t = System.nanoTime();
     GltfAsset asset;
     ConvertReport convertReport = null;
     if (isGltf(in)) {
-      asset = new GltfReader().read(in);
+      asset = reader.read(in);
       t = lap(times, "read", t);
     } else {
       Path dir = in.toAbsolutePath().getParent();
       String name = in.getFileName().toString();
-      ConvertResult c = Convert.applyFile(in, extension(name), name, dir, sideFiles(in), options.convert());
+      Convert convert = new Convert(Ports.require(ports.sceneImporter(), "assimp"), ports.imageDecoder(),
+          ports.meshoptDecoder());
+      ConvertResult c = convert.applyFile(in, extension(name), name, dir, sideFiles(in), options.convert());
       asset = c.asset();
       convertReport = c.report();
       t = lap(times, "convert", t);
@@ -173,14 +181,15 @@ public final class Pipeline {
     InspectReport inspect = Inspect.apply(asset, new InspectOptions(false, false, InspectOptions.DEFAULT_MAX_TEXTURE_ENTRIES));
     t = lap(times, "inspect", t);
 
-    OptimizeMeshReport meshReport = OptimizeMesh.apply(asset, options.mesh());
+    OptimizeMeshReport meshReport = OptimizeMesh.apply(asset, options.mesh(), Ports.require(ports.meshOptimizer(),
+        "meshoptimizer"));
     t = lap(times, "optimizeMesh", t);
 
     ThumbnailImage thumbnail = null;
     if (options.thumbnail() != null) {
       // like the grid's thumbnail task: the optimized mesh as written, with its original textures
       byte[] meshGlb = GlbWriter.write(asset);
-      thumbnail = Thumbnail.render(new GltfReader().read(meshGlb, ResourceResolver.none()), options.thumbnail());
+      thumbnail = Thumbnail.render(reader.read(meshGlb, ResourceResolver.none()), options.thumbnail());
       write(thumbnailPng, thumbnail.toPng());
       t = lap(times, "thumbnail", t);
     }
@@ -195,7 +204,8 @@ public final class Pipeline {
         }
       });
       Map<Integer, byte[]> ktx2 = new TreeMap<>();
-      CompressTexture stage = CompressTexture.withNatives();
+      CompressTexture stage = new CompressTexture(Ports.require(ports.imageDecoder(), "stb"),
+          Ports.require(ports.textureEncoder(), "ktx"));
       for (int k : images) {
         TextureResult r = stage.compressImage(asset, k, null, options.textures());
         textures.add(r);
@@ -217,17 +227,19 @@ public final class Pipeline {
     return new Processed(mesh, convertReport, textures, changes, thumbnail, times);
   }
 
-  /** Optimizes {@code in} into the GLB file {@code out}. */
-  public static Result optimize(Path in, Path out, OptimizeMeshOptions options) {
+  /** Optimizes {@code in} into the GLB file {@code out}; {@code ports} must have meshoptimizer. */
+  public static Result optimize(Path in, Path out, OptimizeMeshOptions options, Ports ports) {
+    MeshOptimizer meshopt = Ports.require(ports.meshOptimizer(), "meshoptimizer");
     long t0 = System.nanoTime();
-    GltfAsset asset = new GltfReader().read(in);
+    GltfAsset asset = new GltfReader(ports.meshoptDecoder()).read(in);
     double read = (System.nanoTime() - t0) / 1e6;
-    return optimize(asset, read, out, options);
+    return optimize(asset, read, out, options, meshopt);
   }
 
   /** Optimizes an asset already read (modified in place) into the GLB file {@code out}. */
-  public static Result optimize(GltfAsset asset, double readMillis, Path out, OptimizeMeshOptions options) {
-    OptimizeMeshReport report = OptimizeMesh.apply(asset, options);
+  public static Result optimize(GltfAsset asset, double readMillis, Path out, OptimizeMeshOptions options,
+      MeshOptimizer meshopt) {
+    OptimizeMeshReport report = OptimizeMesh.apply(asset, options, meshopt);
     long t1 = System.nanoTime();
     byte[] glb = writeGlb(asset, out);
     double write = (System.nanoTime() - t1) / 1e6;

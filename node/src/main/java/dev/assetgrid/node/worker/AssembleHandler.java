@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,16 @@ import java.util.regex.Pattern;
 public final class AssembleHandler implements TaskHandler {
   private static final Pattern TEXTURE = Pattern.compile("texture-(\\d{1,9})\\.ktx2");
 
+  private final GltfReader reader;
+
+  /**
+   * @param reader reads the base model; assemble copies compressed views as they are, so it needs
+   *     no meshopt decoder
+   */
+  public AssembleHandler(GltfReader reader) {
+    this.reader = Objects.requireNonNull(reader, "reader");
+  }
+
   @Override
   public TaskType type() {
     return TaskType.ASSEMBLE;
@@ -39,7 +50,7 @@ public final class AssembleHandler implements TaskHandler {
   @Override
   public TaskResult run(TaskWork work) throws Exception {
     Path basePath = TaskInputs.latestModel(work, OutputNames.MESH_GLB, OutputNames.CONVERTED_GLB);
-    GltfAsset base = new GltfReader().read(basePath);
+    GltfAsset base = reader.read(basePath);
     work.progress().accept(0.2);
     Map<Integer, byte[]> ktx2 = new TreeMap<>();
     for (Map.Entry<String, Path> in : work.inputs().entrySet()) {

@@ -5,6 +5,7 @@ import dev.assetgrid.shared.stage.CompressTextureParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.assemble.Assemble;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.texture.CompressTexture;
 import dev.assetgrid.shared.stage.CompressTextureOptions;
 import dev.assetgrid.shared.stage.TextureRole;
@@ -17,6 +18,7 @@ import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code compress-texture}: one image of the model → {@code texture-<k>.ktx2}, through
@@ -34,14 +36,16 @@ import java.util.List;
  * {@code code}, and assemble keeps it as it is. Every failure names the image.
  */
 public final class CompressTextureHandler implements TaskHandler {
+  private final GltfReader reader;
   private final CompressTexture stage;
 
-  public CompressTextureHandler() {
-    this(CompressTexture.withNatives());
-  }
-
-  public CompressTextureHandler(CompressTexture stage) {
-    this.stage = stage;
+  /**
+   * @param reader reads the model (images never sit in meshopt-compressed views)
+   * @param stage the stage over the native image decoder and KTX2 encoder
+   */
+  public CompressTextureHandler(GltfReader reader, CompressTexture stage) {
+    this.reader = Objects.requireNonNull(reader, "reader");
+    this.stage = Objects.requireNonNull(stage, "stage");
   }
 
   @Override
@@ -59,7 +63,7 @@ public final class CompressTextureHandler implements TaskHandler {
     int k = params.image();
     CompressTextureOptions options = params.options();
     TextureRole role = params.role();
-    GltfAsset asset = TaskInputs.readLatest(work, OutputNames.CONVERTED_GLB);
+    GltfAsset asset = TaskInputs.readLatest(reader, work, OutputNames.CONVERTED_GLB);
     work.progress().accept(0.1);
     if (work.cancelled().getAsBoolean()) {
       throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled before encoding image " + k);

@@ -14,6 +14,7 @@ import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -29,6 +30,13 @@ import java.util.TreeMap;
  * explicit {@code defaultTexture} param wins. Result: {@link dev.assetgrid.node.processing.convert.ConvertReport#toJson()}.
  */
 public final class ConvertHandler implements TaskHandler {
+  private final Convert stage;
+
+  /** @param stage the convert stage over this node's natives */
+  public ConvertHandler(Convert stage) {
+    this.stage = Objects.requireNonNull(stage, "stage");
+  }
+
   @Override
   public TaskType type() {
     return TaskType.CONVERT;
@@ -42,7 +50,7 @@ public final class ConvertHandler implements TaskHandler {
     Map<String, Path> sideFiles = new TreeMap<>(work.inputs());
     sideFiles.remove(OutputNames.ORIGINAL);
     work.progress().accept(0.05);
-    ConvertResult result = Convert.applyFile(original, params.format(), params.filename(), work.inputDir(), sideFiles, options);
+    ConvertResult result = stage.applyFile(original, params.format(), params.filename(), work.inputDir(), sideFiles, options);
     if (work.cancelled().getAsBoolean()) {
       throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled");
     }

@@ -11,12 +11,20 @@ import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code inspect}: reads the converted model, else the original (GLB, or glTF with its side files beside it) and records counts,
  * bounds and extensions. The report is the task result and is also kept as {@code inspect.json}.
  */
 public final class InspectHandler implements TaskHandler {
+  private final GltfReader reader;
+
+  /** @param reader reads the model (with the meshopt decoder when this node has one) */
+  public InspectHandler(GltfReader reader) {
+    this.reader = Objects.requireNonNull(reader, "reader");
+  }
+
   @Override
   public TaskType type() {
     return TaskType.INSPECT;
@@ -25,7 +33,7 @@ public final class InspectHandler implements TaskHandler {
   @Override
   public TaskResult run(TaskWork work) throws Exception {
     work.progress().accept(0.1);
-    GltfAsset asset = new GltfReader().read(TaskInputs.latestModel(work, OutputNames.CONVERTED_GLB));
+    GltfAsset asset = reader.read(TaskInputs.latestModel(work, OutputNames.CONVERTED_GLB));
     work.progress().accept(0.6);
     InspectReport report = Inspect.apply(asset, StageParams.read(TaskType.INSPECT, work.params(), InspectOptions.class));
     var json = report.toJson();

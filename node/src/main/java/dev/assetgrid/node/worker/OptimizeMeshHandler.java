@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.Pipeline;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.shared.stage.OptimizeMeshOptions;
+import dev.assetgrid.node.processing.gltf.GltfReader;
+import dev.assetgrid.node.processing.optimize.MeshOptimizer;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code optimize-mesh}: reads the latest model (the converted GLB when there is one, else the
@@ -24,6 +27,18 @@ import java.util.List;
  * sizes, per-stage times and the primitives passed through.
  */
 public final class OptimizeMeshHandler implements TaskHandler {
+  private final GltfReader reader;
+  private final MeshOptimizer meshopt;
+
+  /**
+   * @param reader reads the model; it needs the meshopt decoder, since inputs may be compressed
+   * @param meshopt the mesh stages' meshoptimizer operations
+   */
+  public OptimizeMeshHandler(GltfReader reader, MeshOptimizer meshopt) {
+    this.reader = Objects.requireNonNull(reader, "reader");
+    this.meshopt = Objects.requireNonNull(meshopt, "meshopt");
+  }
+
   @Override
   public TaskType type() {
     return TaskType.OPTIMIZE_MESH;
@@ -36,11 +51,11 @@ public final class OptimizeMeshHandler implements TaskHandler {
     OptimizeMeshOptions options = params.options();
     work.progress().accept(0.05);
     long t0 = System.nanoTime();
-    GltfAsset asset = TaskInputs.readLatest(work, OutputNames.CONVERTED_GLB);
+    GltfAsset asset = TaskInputs.readLatest(reader, work, OutputNames.CONVERTED_GLB);
     double read = (System.nanoTime() - t0) / 1e6;
     work.progress().accept(0.3);
     Path out = work.workDir().resolve(outName);
-    Pipeline.Result r = Pipeline.optimize(asset, read, out, options);
+    Pipeline.Result r = Pipeline.optimize(asset, read, out, options, meshopt);
     ObjectNode result = r.toJson();
     result.set("options", options.toJson());
     return new TaskResult(result, List.of(new TaskResult.Output(outName, out, "model/gltf-binary")));

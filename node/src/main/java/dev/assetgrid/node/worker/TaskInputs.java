@@ -23,8 +23,8 @@ public final class TaskInputs {
     return work.input(OutputNames.ORIGINAL);
   }
 
-  /** Reads {@link #latestModel} as an asset. */
-  public static GltfAsset readLatest(TaskWork work, String... preference) {
-    return new GltfReader().read(latestModel(work, preference));
+  /** Reads {@link #latestModel} as an asset with {@code reader}. */
+  public static GltfAsset readLatest(GltfReader reader, TaskWork work, String... preference) {
+    return reader.read(latestModel(work, preference));
   }
 }

@@ -5,6 +5,7 @@ import dev.assetgrid.shared.stage.ThumbnailParams;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.thumbnail.Thumbnail;
 import dev.assetgrid.node.processing.thumbnail.ThumbnailImage;
 import dev.assetgrid.shared.stage.ThumbnailOptions;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code thumbnail}: renders the most processed model among the inputs ({@code mesh.glb},
@@ -27,6 +29,13 @@ import java.util.List;
 public final class ThumbnailHandler implements TaskHandler {
   /** Output name of the turntable strip. */
   public static final String TURNTABLE_PNG = "turntable.png";
+
+  private final GltfReader reader;
+
+  /** @param reader reads the model; with the meshopt decoder, since optimize-mesh output is compressed */
+  public ThumbnailHandler(GltfReader reader) {
+    this.reader = Objects.requireNonNull(reader, "reader");
+  }
 
   @Override
   public TaskType type() {
@@ -66,7 +75,7 @@ public final class ThumbnailHandler implements TaskHandler {
     // textured. optimized.glb comes next: optimize-mesh writes the final model under that name when the
     // job has no assemble (no textures to merge), and then there is no mesh.glb. The planner never makes
     // thumbnail wait for assemble, so an assembled optimized.glb does not reach it.
-    GltfAsset asset = TaskInputs.readLatest(work, OutputNames.MESH_GLB, OutputNames.OPTIMIZED_GLB,
+    GltfAsset asset = TaskInputs.readLatest(reader, work, OutputNames.MESH_GLB, OutputNames.OPTIMIZED_GLB,
         OutputNames.CONVERTED_GLB);
     work.progress().accept(0.2);
     long t0 = System.nanoTime();

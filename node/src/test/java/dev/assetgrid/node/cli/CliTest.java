@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.NodeMain;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import java.io.PrintWriter;
@@ -51,7 +52,7 @@ class CliTest {
     JsonNode r = GltfReader.JSON.readTree(report.toFile());
     assertThat(r.path("triangles").path("after").asLong()).isLessThan(115200 * 3 / 4);
     assertThat(r.path("lodMeshes").asInt()).isPositive();
-    String json = GltfReader.JSON.writeValueAsString(new GltfReader().read(glb).json());
+    String json = GltfReader.JSON.writeValueAsString(TestNatives.reader().read(glb).json());
     assertThat(json).doesNotContain("EXT_meshopt_compression").doesNotContain("KHR_mesh_quantization").contains("MSFT_lod");
   }
 
@@ -82,7 +83,7 @@ class CliTest {
 
   /** Normal-mapped primitives that have a TANGENT (plain primitives sharing their geometry get one too). */
   private static int tangentPrimitives(Path glb) {
-    JsonNode json = new GltfReader().read(glb).json();
+    JsonNode json = TestNatives.reader().read(glb).json();
     int n = 0;
     for (JsonNode mesh : json.path("meshes")) {
       for (JsonNode prim : mesh.path("primitives")) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.NodeMain;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
@@ -55,7 +56,7 @@ class ProcessCommandTest {
     assertThat(run("process", in.toString(), glb.toString(), "--report", report.toString())).as(err.toString()).isZero();
 
     assertKhronosValid(glb);
-    GltfAsset asset = new GltfReader().read(glb);
+    GltfAsset asset = TestNatives.reader().read(glb);
     assertThat(Inspect.apply(asset).triangles()).isEqualTo(5856);
     assertThat(asset.count("images")).as("spot_texture.png, the only image beside the OBJ").isEqualTo(1);
     JsonNode r = GltfReader.JSON.readTree(report.toFile());
@@ -71,7 +72,7 @@ class ProcessCommandTest {
     Path glb = tmp.resolve("out/spider.glb");
     assertThat(run("process", in.toString(), glb.toString())).as(err.toString()).isZero();
     assertKhronosValid(glb);
-    assertThat(Inspect.apply(new GltfReader().read(glb)).triangles()).isEqualTo(1368);
+    assertThat(Inspect.apply(TestNatives.reader().read(glb)).triangles()).isEqualTo(1368);
     assertThat(out.toString()).contains("1368 -> 1368 triangles");
   }
 
@@ -87,7 +88,7 @@ class ProcessCommandTest {
     KhronosValidator.Report v = KhronosValidator.require().validate(glb);
     assertThat(v.errorCodes()).isEmpty();
     assertThat(v.numErrors()).isZero();
-    GltfAsset asset = new GltfReader().read(glb);
+    GltfAsset asset = TestNatives.reader().read(glb);
     assertThat(asset.json().path("extensionsUsed").toString()).contains("KHR_texture_basisu");
     assertThat(asset.json().path("extensionsRequired").toString()).contains("KHR_texture_basisu");
     assertThat(asset.imageBytes(0).mimeType()).isEqualTo("image/ktx2");
@@ -148,7 +149,7 @@ class ProcessCommandTest {
     JsonNode r = GltfReader.JSON.readTree(report.toFile());
     assertThat(r.path("textures").get(0).path("mode").asText()).isEqualTo("skipped");
     assertThat(r.path("textures").get(0).path("code").asText()).isEqualTo("DATA_ERROR");
-    GltfAsset out = new GltfReader().read(kept);
+    GltfAsset out = TestNatives.reader().read(kept);
     assertThat(out.imageBytes(0).bytes()).isEqualTo(corrupt);
     assertThat(out.json().has("extensionsUsed")).isFalse();
   }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.node.processing.inspect.Inspect;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -36,7 +36,7 @@ class ConvertHandlerTest {
       assertThat(o.name()).isEqualTo(OutputNames.CONVERTED_GLB);
       assertThat(o.contentType()).isEqualTo("model/gltf-binary");
     });
-    GltfAsset glb = new GltfReader().read(r.outputs().get(0).file());
+    GltfAsset glb = TestNatives.reader().read(r.outputs().get(0).file());
     assertThat(Inspect.apply(glb).triangles()).isEqualTo(1368);
     assertThat(glb.count("images")).isEqualTo(4); // the MTL names 5 maps; one material is unused
     assertThat(r.result().path("output").path("triangles").asLong()).isEqualTo(1368);
@@ -47,7 +47,7 @@ class ConvertHandlerTest {
   void withoutFormatTheContentDecidesAndALoneImageBecomesTheTexture() throws Exception {
     Path src = TestCorpus.root().resolve("obj/spot");
     TaskResult r = run(src, "spot.obj", JsonNodeFactory.instance.objectNode());
-    GltfAsset glb = new GltfReader().read(r.outputs().get(0).file());
+    GltfAsset glb = TestNatives.reader().read(r.outputs().get(0).file());
     assertThat(Inspect.apply(glb).triangles()).isEqualTo(5856);
     assertThat(glb.count("images")).isEqualTo(1);
     assertThat(r.result().path("format").asText()).isEqualTo("auto");
@@ -56,12 +56,12 @@ class ConvertHandlerTest {
 
   @Test
   void handlerTypeAndGarbageInput() throws Exception {
-    assertThat(new ConvertHandler().type()).isEqualTo(TaskType.CONVERT);
+    assertThat(new ConvertHandler(TestNatives.convert()).type()).isEqualTo(TaskType.CONVERT);
     Path in = Files.createDirectories(tmp.resolve("garbage-in"));
     Files.write(in.resolve("original"), "this is not a model at all\n".getBytes());
     TaskWork work = new TaskWork("t", 1, JsonNodeFactory.instance.objectNode(), Map.of("original", in.resolve("original")),
         in, Files.createDirectories(tmp.resolve("garbage-work")), p -> { }, () -> false);
-    assertThatThrownBy(() -> new ConvertHandler().run(work)).isInstanceOfSatisfying(AssetGridException.class,
+    assertThatThrownBy(() -> new ConvertHandler(TestNatives.convert()).run(work)).isInstanceOfSatisfying(AssetGridException.class,
         e -> assertThat(e.code()).isIn(ErrorCode.DATA_ERROR, ErrorCode.UNSUPPORTED_FORMAT));
   }
 
@@ -76,6 +76,6 @@ class ConvertHandlerTest {
         inputs.put(name, Files.copy(p, in.resolve(name)));
       }
     }
-    return new ConvertHandler().run(new TaskWork("task-1", 1, params, inputs, in, work, p -> { }, () -> false));
+    return new ConvertHandler(TestNatives.convert()).run(new TaskWork("task-1", 1, params, inputs, in, work, p -> { }, () -> false));
   }
 }

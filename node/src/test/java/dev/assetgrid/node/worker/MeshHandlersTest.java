@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.TestAssets;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
@@ -27,7 +28,7 @@ class MeshHandlersTest {
   @Test
   void optimizeMeshWritesMeshGlbAndCounts(@TempDir Path tmp) throws Exception {
     Path in = TestCorpus.root().resolve("gltf-sample/BrainStem/glTF-Binary/BrainStem.glb");
-    TaskResult r = new OptimizeMeshHandler().run(work(in, OutputNames.CONVERTED_GLB,
+    TaskResult r = new OptimizeMeshHandler(TestNatives.reader(), TestNatives.MESH_OPTIMIZER).run(work(in, OutputNames.CONVERTED_GLB,
         TestAssets.json("{'simplify':{'ratio':0.5,'maxError':0.05}}"), tmp));
     assertThat(r.outputs()).singleElement().satisfies(o -> {
       assertThat(o.name()).isEqualTo(OutputNames.MESH_GLB);
@@ -39,29 +40,29 @@ class MeshHandlersTest {
     assertThat(r.result().path("size").path("after").asLong()).isEqualTo(Files.size(r.outputs().get(0).file()));
     assertThat(r.result().path("stageMillis").has("simplify")).isTrue();
     assertThat(r.result().path("options").path("simplify").path("ratio").asDouble()).isEqualTo(0.5);
-    assertThat(new GltfReader().read(r.outputs().get(0).file()).count("meshes")).isPositive();
+    assertThat(TestNatives.reader().read(r.outputs().get(0).file()).count("meshes")).isPositive();
   }
 
   @Test
   void optimizeMeshWritesTheFinalOptimizedGlbWhenThePlannerSaysSo(@TempDir Path tmp) throws Exception {
     Path in = Files.write(tmp.resolve("triangle.glb"), TestAssets.glb(TestAssets.TRIANGLE_JSON, TestAssets.triangleBin()));
-    TaskResult r = new OptimizeMeshHandler().run(work(in, OutputNames.ORIGINAL,
+    TaskResult r = new OptimizeMeshHandler(TestNatives.reader(), TestNatives.MESH_OPTIMIZER).run(work(in, OutputNames.ORIGINAL,
         TestAssets.json("{'output':'optimized.glb','simplify':{'ratio':1.0}}"), tmp));
     assertThat(r.outputs()).singleElement().satisfies(o -> {
       assertThat(o.name()).isEqualTo(OutputNames.OPTIMIZED_GLB);
       assertThat(o.file().getFileName().toString()).isEqualTo(OutputNames.OPTIMIZED_GLB);
       assertThat(o.contentType()).isEqualTo("model/gltf-binary");
     });
-    assertThat(new GltfReader().read(r.outputs().get(0).file()).count("meshes")).isEqualTo(1);
+    assertThat(TestNatives.reader().read(r.outputs().get(0).file()).count("meshes")).isEqualTo(1);
     assertThat(r.result().path("triangles").path("after").asLong()).isEqualTo(1);
     // the param sits beside the mesh options without disturbing them
     assertThat(r.result().path("options").path("simplify").path("ratio").asDouble()).isEqualTo(1.0);
 
     Path meshTmp = Files.createDirectories(tmp.resolve("mesh"));
-    TaskResult mesh = new OptimizeMeshHandler().run(work(in, OutputNames.ORIGINAL, TestAssets.json("{'output':'mesh.glb'}"),
+    TaskResult mesh = new OptimizeMeshHandler(TestNatives.reader(), TestNatives.MESH_OPTIMIZER).run(work(in, OutputNames.ORIGINAL, TestAssets.json("{'output':'mesh.glb'}"),
         meshTmp));
     assertThat(mesh.outputs()).singleElement().extracting(TaskResult.Output::name).isEqualTo(OutputNames.MESH_GLB);
-    TaskResult dflt = new OptimizeMeshHandler().run(work(in, OutputNames.ORIGINAL, TestAssets.json("{'output':null}"),
+    TaskResult dflt = new OptimizeMeshHandler(TestNatives.reader(), TestNatives.MESH_OPTIMIZER).run(work(in, OutputNames.ORIGINAL, TestAssets.json("{'output':null}"),
         Files.createDirectories(tmp.resolve("default"))));
     assertThat(dflt.outputs()).singleElement().extracting(TaskResult.Output::name).isEqualTo(OutputNames.MESH_GLB);
   }
@@ -71,7 +72,7 @@ class MeshHandlersTest {
     Path in = Files.write(tmp.resolve("triangle.glb"), TestAssets.glb(TestAssets.TRIANGLE_JSON, TestAssets.triangleBin()));
     Path work = Files.createDirectories(tmp.resolve("work"));
     for (String bad : new String[] {"'thumbnail.png'", "'../optimized.glb'", "'OPTIMIZED.GLB'", "''", "true", "{}"}) {
-      assertThatThrownBy(() -> new OptimizeMeshHandler().run(work(in, OutputNames.ORIGINAL,
+      assertThatThrownBy(() -> new OptimizeMeshHandler(TestNatives.reader(), TestNatives.MESH_OPTIMIZER).run(work(in, OutputNames.ORIGINAL,
           TestAssets.json("{'output':" + bad + "}"), work)))
           .as(bad)
           .isInstanceOfSatisfying(AssetGridException.class, e -> {

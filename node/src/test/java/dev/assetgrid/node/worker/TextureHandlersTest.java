@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.TestAssets;
 import dev.assetgrid.node.processing.texture.Ktx2Info;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -62,7 +62,7 @@ class TextureHandlersTest {
   @Test
   void compressesOneImageWithTheRoleOfItsSlot() throws Exception {
     Path model = glb(png(), "image/png");
-    TaskResult r = new CompressTextureHandler().run(work("{'image':0}", Map.of(OutputNames.CONVERTED_GLB, model)));
+    TaskResult r = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0}", Map.of(OutputNames.CONVERTED_GLB, model)));
     assertThat(r.outputs()).hasSize(1);
     TaskResult.Output out = r.outputs().get(0);
     assertThat(out.name()).isEqualTo("texture-0.ktx2");
@@ -80,7 +80,7 @@ class TextureHandlersTest {
     assertThat(j.path("psnr").asDouble()).isGreaterThan(25); // steep 32x32 gradient: ~28.7 dB
     assertThat(j.has("ms")).isTrue();
 
-    TaskResult n = new CompressTextureHandler().run(work("{'image':0,'role':'normal','mipmaps':false}",
+    TaskResult n = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0,'role':'normal','mipmaps':false}",
         Map.of(OutputNames.ORIGINAL, model)));
     assertThat(n.result().path("mode").asText()).isEqualTo("uastc");
     assertThat(n.result().path("levels").asInt()).isEqualTo(1);
@@ -93,13 +93,13 @@ class TextureHandlersTest {
       corrupt[i] ^= 0x5a;
     }
     Path model = glb(corrupt, "image/png");
-    assertThatThrownBy(() -> new CompressTextureHandler().run(work("{'image':0}", Map.of(OutputNames.ORIGINAL, model))))
+    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0}", Map.of(OutputNames.ORIGINAL, model))))
         .isInstanceOf(AssetGridException.class)
         .hasMessageStartingWith("image 0 'bricks': ")
         .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
-    assertThatThrownBy(() -> new CompressTextureHandler().run(work("{'image':3}", Map.of(OutputNames.ORIGINAL, model))))
+    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':3}", Map.of(OutputNames.ORIGINAL, model))))
         .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
-    assertThatThrownBy(() -> new CompressTextureHandler().run(work("{}", Map.of(OutputNames.ORIGINAL, model))))
+    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{}", Map.of(OutputNames.ORIGINAL, model))))
         .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
   }
 
@@ -110,7 +110,7 @@ class TextureHandlersTest {
       corrupt[i] ^= 0x5a;
     }
     Path model = glb(corrupt, "image/png");
-    TaskResult r = new CompressTextureHandler().run(work("{'image':0,'onError':'keep'}",
+    TaskResult r = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0,'onError':'keep'}",
         Map.of(OutputNames.CONVERTED_GLB, model)));
     assertThat(r.outputs()).isEmpty();
     assertThat(r.result().path("mode").asText()).isEqualTo("skipped");
@@ -118,17 +118,17 @@ class TextureHandlersTest {
     assertThat(r.result().path("reason").asText()).isNotBlank();
     assertThat(r.result().path("name").asText()).isEqualTo("bricks");
 
-    assertThatThrownBy(() -> new CompressTextureHandler().run(work("{'image':0,'onError':'fail'}",
+    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0,'onError':'fail'}",
         Map.of(OutputNames.CONVERTED_GLB, model))))
         .isInstanceOf(AssetGridException.class)
         .hasMessageStartingWith("image 0 'bricks': ");
-    assertThatThrownBy(() -> new CompressTextureHandler().run(work("{'image':0,'onError':'ignore'}",
+    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0,'onError':'ignore'}",
         Map.of(OutputNames.CONVERTED_GLB, model))))
         .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
 
     // assemble with no KTX2 for the skipped image keeps the original bytes
-    TaskResult a = new AssembleHandler().run(work("{}", Map.of(OutputNames.CONVERTED_GLB, model)));
-    GltfAsset out = new GltfReader().read(a.outputs().get(0).file());
+    TaskResult a = new AssembleHandler(TestNatives.reader()).run(work("{}", Map.of(OutputNames.CONVERTED_GLB, model)));
+    GltfAsset out = TestNatives.reader().read(a.outputs().get(0).file());
     assertThat(out.imageBytes(0).bytes()).isEqualTo(corrupt);
   }
 
@@ -136,7 +136,7 @@ class TextureHandlersTest {
   void unsupportedFormatsAreSkippedWithoutOutput() throws Exception {
     byte[] webp = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'L', 0, 0, 0, 0};
     Path model = glb(webp, "image/webp");
-    TaskResult r = new CompressTextureHandler().run(work("{'image':0}", Map.of(OutputNames.ORIGINAL, model)));
+    TaskResult r = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0}", Map.of(OutputNames.ORIGINAL, model)));
     assertThat(r.outputs()).isEmpty();
     assertThat(r.result().path("mode").asText()).isEqualTo("skipped");
     assertThat(r.result().path("reason").asText()).contains("image/webp");
@@ -146,24 +146,24 @@ class TextureHandlersTest {
   @Test
   void assembleReplacesTexturesOrWritesTheBaseAlone() throws Exception {
     Path model = glb(png(), "image/png");
-    TaskResult t = new CompressTextureHandler().run(work("{'image':0}", Map.of(OutputNames.CONVERTED_GLB, model)));
+    TaskResult t = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0}", Map.of(OutputNames.CONVERTED_GLB, model)));
     Map<String, Path> inputs = new HashMap<>();
     inputs.put(OutputNames.ORIGINAL, dir.resolve("missing.glb"));
     inputs.put(OutputNames.CONVERTED_GLB, model);
     inputs.put(OutputNames.texture(0), t.outputs().get(0).file());
-    TaskResult r = new AssembleHandler().run(work("{}", inputs));
+    TaskResult r = new AssembleHandler(TestNatives.reader()).run(work("{}", inputs));
     assertThat(r.outputs()).singleElement().satisfies(o -> assertThat(o.name()).isEqualTo(OutputNames.OPTIMIZED_GLB));
     assertThat(r.result().path("base").asText()).isEqualTo(OutputNames.CONVERTED_GLB);
     assertThat(r.result().path("replacedImages").toString()).isEqualTo("[0]");
     assertThat(r.result().path("bytesBefore").asLong()).isEqualTo(Files.size(model));
     assertThat(r.result().path("bytesAfter").asLong()).isEqualTo(Files.size(r.outputs().get(0).file()));
-    GltfAsset out = new GltfReader().read(r.outputs().get(0).file());
+    GltfAsset out = TestNatives.reader().read(r.outputs().get(0).file());
     assertThat(out.json().path("extensionsRequired").toString()).contains("KHR_texture_basisu");
     assertThat(out.imageBytes(0).mimeType()).isEqualTo("image/ktx2");
 
-    TaskResult plain = new AssembleHandler().run(work("{}", Map.of(OutputNames.ORIGINAL, model)));
+    TaskResult plain = new AssembleHandler(TestNatives.reader()).run(work("{}", Map.of(OutputNames.ORIGINAL, model)));
     assertThat(plain.result().path("textures").asInt()).isZero();
-    GltfAsset same = new GltfReader().read(plain.outputs().get(0).file());
+    GltfAsset same = TestNatives.reader().read(plain.outputs().get(0).file());
     assertThat(same.imageBytes(0).mimeType()).isEqualTo("image/png");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.TestAssets;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -42,7 +43,7 @@ class ThumbnailHandlerTest {
     Path mesh = Files.write(dir.resolve("mesh.glb"), triangleGlb());
     TaskWork w = work("{'size':64,'supersample':2,'background':'#ffffff'}",
         Map.of(OutputNames.ORIGINAL, original, OutputNames.MESH_GLB, mesh));
-    ThumbnailHandler handler = new ThumbnailHandler();
+    ThumbnailHandler handler = new ThumbnailHandler(TestNatives.reader());
     assertThat(handler.type()).isEqualTo(TaskType.THUMBNAIL);
     TaskResult r = handler.run(w);
 
@@ -65,7 +66,7 @@ class ThumbnailHandlerTest {
     Path original = Files.write(dir.resolve("original"), triangleGlb());
     Path assembled = Files.write(dir.resolve("optimized.glb"), new byte[] {9, 9, 9}); // must not be read
     Path mesh = Files.write(dir.resolve("mesh.glb"), triangleGlb());
-    TaskResult r = new ThumbnailHandler().run(work("{'size':32}", Map.of(OutputNames.ORIGINAL, original,
+    TaskResult r = new ThumbnailHandler(TestNatives.reader()).run(work("{'size':32}", Map.of(OutputNames.ORIGINAL, original,
         OutputNames.OPTIMIZED_GLB, assembled, OutputNames.MESH_GLB, mesh)));
     assertThat(r.result().path("coverage").asDouble()).isPositive();
   }
@@ -76,7 +77,7 @@ class ThumbnailHandlerTest {
     Path original = Files.write(dir.resolve("original"), new byte[] {1, 2, 3}); // not a model: must not be read
     Path converted = Files.write(dir.resolve("converted.glb"), new byte[] {4, 5, 6}); // older than optimized.glb
     Path optimized = Files.write(dir.resolve("optimized.glb"), triangleGlb());
-    TaskResult r = new ThumbnailHandler().run(work("{'size':32,'onError':'fail'}", Map.of(OutputNames.ORIGINAL, original,
+    TaskResult r = new ThumbnailHandler(TestNatives.reader()).run(work("{'size':32,'onError':'fail'}", Map.of(OutputNames.ORIGINAL, original,
         OutputNames.CONVERTED_GLB, converted, OutputNames.OPTIMIZED_GLB, optimized)));
     assertThat(r.outputs()).extracting(TaskResult.Output::name).containsExactly("thumbnail.png");
     assertThat(r.result().path("coverage").asDouble()).isPositive();
@@ -85,7 +86,7 @@ class ThumbnailHandlerTest {
   @Test
   void writesATurntableStripWhenAsked() throws Exception {
     Path original = Files.write(dir.resolve("original"), triangleGlb());
-    TaskResult r = new ThumbnailHandler().run(work("{'size':32,'turntableViews':4}", Map.of(OutputNames.ORIGINAL, original)));
+    TaskResult r = new ThumbnailHandler(TestNatives.reader()).run(work("{'size':32,'turntableViews':4}", Map.of(OutputNames.ORIGINAL, original)));
     assertThat(r.outputs()).extracting(TaskResult.Output::name).containsExactly("thumbnail.png", "turntable.png");
     BufferedImage strip = ImageIO.read(r.outputs().get(1).file().toFile());
     assertThat(strip.getWidth()).isEqualTo(128);
@@ -96,19 +97,19 @@ class ThumbnailHandlerTest {
   @Test
   void badParamsFailDracoIsSkippedUnlessAskedToFail() throws Exception {
     Path original = Files.write(dir.resolve("original"), triangleGlb());
-    assertThatThrownBy(() -> new ThumbnailHandler().run(work("{'size':1}", Map.of(OutputNames.ORIGINAL, original))))
+    assertThatThrownBy(() -> new ThumbnailHandler(TestNatives.reader()).run(work("{'size':1}", Map.of(OutputNames.ORIGINAL, original))))
         .isInstanceOfSatisfying(AssetGridException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
 
     String draco = TestAssets.TRIANGLE_JSON.replace("'asset':{'version':'2.0'}",
         "'asset':{'version':'2.0'},'extensionsUsed':['KHR_draco_mesh_compression']");
     Path dracoFile = Files.write(dir.resolve("draco.glb"), TestAssets.glb(draco, TestAssets.triangleBin()));
-    assertThatThrownBy(() -> new ThumbnailHandler().run(work("{'onError':'fail'}", Map.of(OutputNames.ORIGINAL, dracoFile))))
+    assertThatThrownBy(() -> new ThumbnailHandler(TestNatives.reader()).run(work("{'onError':'fail'}", Map.of(OutputNames.ORIGINAL, dracoFile))))
         .isInstanceOfSatisfying(AssetGridException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_FORMAT);
           assertThat(e.retryable()).isFalse();
         });
     // by default an undrawable model is a skipped preview, not a failed job
-    TaskResult skipped = new ThumbnailHandler().run(work("{}", Map.of(OutputNames.ORIGINAL, dracoFile)));
+    TaskResult skipped = new ThumbnailHandler(TestNatives.reader()).run(work("{}", Map.of(OutputNames.ORIGINAL, dracoFile)));
     assertThat(skipped.outputs()).isEmpty();
     assertThat(skipped.result().path("skipped").asBoolean()).isTrue();
     assertThat(skipped.result().path("code").asText()).isEqualTo("UNSUPPORTED_FORMAT");

@@ -90,7 +90,8 @@ public final class Assemble {
    * @throws AssetGridException DATA_ERROR when an index does not exist or bytes are not a KTX2 file
    */
   public static Assembled assemble(GltfAsset base, Map<Integer, byte[]> ktx2ByImage, AssembleOptions options) {
-    GltfAsset asset = new GltfAsset(base.json().deepCopy(), base.buffers(), base.images(), base.sourceBytes());
+    GltfAsset asset = new GltfAsset(base.json().deepCopy(), base.buffers(), base.images(), base.sourceBytes(),
+        base.meshoptDecoder());
     ObjectNode json = asset.json();
     int imageCount = asset.count("images");
     List<ImageChange> changes = new ArrayList<>();

@@ -1,12 +1,12 @@
 package dev.assetgrid.node.processing.convert;
 
 import dev.assetgrid.shared.stage.ConvertOptions;
-import dev.assetgrid.node.natives.ImageDecoder;
-import dev.assetgrid.node.natives.SceneImporter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.ImageData;
+import dev.assetgrid.node.processing.gltf.MeshoptDecoder;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
+import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.node.processing.inspect.Inspect;
 import dev.assetgrid.node.processing.inspect.InspectReport;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  *
  * <p>Not converted (counted as warnings): skins and animations (the bind pose is kept), morph
  * targets (the base shape is kept), cameras and lights.
+ *
+ * <p>The stage gets its natives as ports: the {@link SceneImporter}, the {@link ImageDecoder} for
+ * textures it re-encodes, and the {@link MeshoptDecoder} for a glTF input that is read as it is.
+ * Thread-safe when its ports are.
  */
 public final class Convert {
   private static final Pattern EXTENSION = Pattern.compile("[a-z0-9]{1,12}");
@@ -44,7 +48,22 @@ public final class Convert {
       List.of(".png", ".jpg", ".jpeg", ".tga", ".bmp", ".gif", ".psd", ".hdr", ".pnm", ".ppm", ".pgm");
   static final String GENERATOR = "assetgrid convert (Assimp)";
 
-  private Convert() {}
+  private final SceneImporter importer;
+  private final ImageDecoder imageDecoder;
+  private final GltfReader gltfReader;
+
+  /**
+   * @param importer reads the other formats; not null
+   * @param imageDecoder decodes textures glTF cannot carry (TGA, BMP...) to re-encode them as PNG;
+   *     null when none is available: a model with such a texture then fails with NATIVE_UNAVAILABLE
+   * @param meshoptDecoder decodes the {@code EXT_meshopt_compression} views of a glTF input where
+   *     the pass-through needs their data; null when none is available (NATIVE_UNAVAILABLE then)
+   */
+  public Convert(SceneImporter importer, ImageDecoder imageDecoder, MeshoptDecoder meshoptDecoder) {
+    this.importer = Objects.requireNonNull(importer, "importer");
+    this.imageDecoder = imageDecoder;
+    this.gltfReader = new GltfReader(meshoptDecoder);
+  }
 
   /**
    * Converts a model file whose side files sit under {@code sideFileDir}, as the convert task and
@@ -57,7 +76,7 @@ public final class Convert {
    * @throws AssetGridException as {@link #apply(byte[], String, String, ResourceResolver, ConvertOptions)};
    *     GLTF_RESOURCE_MISSING when the model cannot be read
    */
-  public static ConvertResult applyFile(Path model, String formatHint, String fileName, Path sideFileDir,
+  public ConvertResult applyFile(Path model, String formatHint, String fileName, Path sideFileDir,
       Map<String, Path> sideFiles, ConvertOptions options) {
     byte[] bytes = readModel(model, options.maxInputBytes());
     if (options.defaultTexture() == null) {
@@ -110,12 +129,12 @@ public final class Convert {
   }
 
   /** {@link #apply(byte[], String, String, ResourceResolver, ConvertOptions)} without a file name. */
-  public static ConvertResult apply(byte[] bytes, String formatHint, ResourceResolver sideFiles, ConvertOptions options) {
+  public ConvertResult apply(byte[] bytes, String formatHint, ResourceResolver sideFiles, ConvertOptions options) {
     return apply(bytes, formatHint, null, sideFiles, options);
   }
 
   /**
-   * Converts one model with the Assimp importer and the stb image decoder.
+   * Converts one model with this stage's importer and image decoder.
    *
    * @param bytes the model file
    * @param formatHint the format as a file extension ({@code obj}, {@code fbx}, {@code stl},
@@ -126,16 +145,10 @@ public final class Convert {
    *     is used
    * @param sideFiles the upload's other files, by path relative to the model
    * @throws AssetGridException UNSUPPORTED_FORMAT, DATA_ERROR, INPUT_LIMIT_EXCEEDED,
-   *     NATIVE_UNAVAILABLE (see {@link SceneImporter#importScene})
+   *     NATIVE_UNAVAILABLE (see {@link SceneImporter#importScene}, and the decoders above)
    */
-  public static ConvertResult apply(byte[] bytes, String formatHint, String fileName, ResourceResolver sideFiles,
+  public ConvertResult apply(byte[] bytes, String formatHint, String fileName, ResourceResolver sideFiles,
       ConvertOptions options) {
-    return apply(bytes, formatHint, fileName, sideFiles, options, SceneImporter.assimp(), ImageDecoder.stb());
-  }
-
-  /** As above with explicit natives (tests). */
-  public static ConvertResult apply(byte[] bytes, String formatHint, String fileName, ResourceResolver sideFiles,
-      ConvertOptions options, SceneImporter importer, ImageDecoder decoder) {
     Objects.requireNonNull(bytes, "bytes");
     Objects.requireNonNull(sideFiles, "sideFiles");
     Objects.requireNonNull(options, "options");
@@ -152,12 +165,14 @@ public final class Convert {
     long t0 = System.nanoTime();
     SourceScene scene = importer.importScene(bytes, name, sideFiles, options);
     long t1 = System.nanoTime();
-    return build(scene, ext == null ? "auto" : ext, bytes.length, sideFiles, options, decoder, (t1 - t0) / 1_000_000);
+    return build(scene, ext == null ? "auto" : ext, bytes.length, sideFiles, options, imageDecoder, (t1 - t0) / 1_000_000);
   }
 
   /**
    * Builds the glTF for an already imported scene (the second half of {@link #apply}); used by
    * tests with procedural scenes.
+   *
+   * @param decoder as the constructor's {@code imageDecoder}: null fails textures that need it
    */
   public static ConvertResult build(SourceScene scene, String format, long sourceBytes, ResourceResolver sideFiles,
       ConvertOptions options, ImageDecoder decoder, long importMillis) {
@@ -190,9 +205,9 @@ public final class Convert {
     return new ConvertResult(asset, report);
   }
 
-  private static ConvertResult passThrough(byte[] bytes, ResourceResolver sideFiles) {
+  private ConvertResult passThrough(byte[] bytes, ResourceResolver sideFiles) {
     long t0 = System.nanoTime();
-    GltfAsset asset = new GltfReader().read(bytes, sideFiles);
+    GltfAsset asset = gltfReader.read(bytes, sideFiles);
     InspectReport r = Inspect.apply(asset);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     ConvertReport report = new ConvertReport("gltf", r.triangles(), 0, 0, r.vertices(), r.triangles(), 0, 0,

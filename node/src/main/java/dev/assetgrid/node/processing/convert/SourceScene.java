@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * A 3D scene as an importer read it, in plain Java arrays: the neutral model between a
- * {@link dev.assetgrid.node.natives.SceneImporter} (Assimp) and {@link GltfBuilder}. No native
+ * {@link SceneImporter} (Assimp) and {@link GltfBuilder}. No native
  * pointers: the importer copies everything out before it releases its own scene.
  *
  * <p>Conventions: right-handed, Y up (importers convert), positions in the source's units, UV

@@ -1,11 +1,12 @@
 package dev.assetgrid.node.processing.convert;
 
 import dev.assetgrid.shared.stage.ConvertOptions;
-import dev.assetgrid.node.natives.ImageDecoder;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.convert.SourceScene.EmbeddedTexture;
+import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,9 @@ import java.util.Optional;
  * machines still find a {@code wood.jpg} uploaded beside the model). Paths that leave the upload
  * are never read. PNG and JPEG pass through unchanged; other formats are decoded and re-encoded
  * as PNG when {@link ConvertOptions#convertTextures()}. Whatever cannot be found or decoded is
- * left out with a warning, and the material keeps its factors.
+ * left out with a warning, and the material keeps its factors; without an image decoder (the native
+ * library did not load) a texture that needs one fails the conversion with NATIVE_UNAVAILABLE
+ * instead, so that a node that has the decoder can convert the model with its textures.
  */
 final class TextureLoader {
   private final List<EmbeddedTexture> embedded;
@@ -112,6 +115,9 @@ final class TextureLoader {
       warnings.add("texture '" + what + "' (" + (mime != null ? mime : hint) + ") is not PNG or JPEG; left out"
           + " (convertTextures is off)");
       return Optional.empty();
+    }
+    if (decoder == null) {
+      throw AssetGridException.of(ErrorCode.NATIVE_UNAVAILABLE, "stb, to re-encode texture '" + what + "' as PNG");
     }
     try {
       ImageDecoder.Pixels px = decoder.decodeRgba(bytes, options.maxTexturePixels());

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Validated access to bufferView bytes. {@link #data(int)} returns the plain (decoded) bytes of a
- * view: {@code EXT_meshopt_compression} views are decoded with meshoptimizer on first use and
- * cached for the lifetime of this object, so create one per pass over an asset and drop it when
- * the buffers change.
+ * view: {@code EXT_meshopt_compression} views are decoded with the asset's
+ * {@link GltfAsset#meshoptDecoder()} on first use and cached for the lifetime of this object, so
+ * create one per pass over an asset and drop it when the buffers change.
  */
 public final class BufferViews {
   static final String MESHOPT = "EXT_meshopt_compression";
@@ -33,7 +33,8 @@ public final class BufferViews {
    * byteLength. Decoded when the view is meshopt-compressed. Callers must not write to it.
    *
    * @throws AssetGridException GLTF_INVALID when the view or its ranges are invalid, DATA_ERROR
-   *     when compressed data cannot be decoded
+   *     when compressed data cannot be decoded, NATIVE_UNAVAILABLE when the view is compressed and
+   *     the asset has no decoder (meshoptimizer did not load on this node)
    */
   public ByteBuffer data(int viewIndex) {
     JsonNode view = view(asset, viewIndex, "bufferViews/" + viewIndex);
@@ -43,10 +44,46 @@ public final class BufferViews {
     }
     ByteBuffer cached = decoded.get(viewIndex);
     if (cached == null) {
-      cached = MeshoptDecoder.decodeView(asset, viewIndex, view, ext);
+      cached = decodeView(viewIndex, view, ext);
       decoded.put(viewIndex, cached);
     }
     return cached.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
+  }
+
+  /**
+   * Checks the extension object's own fields (the compressed range must lie in its buffer), then
+   * hands the stream to the decoder, which checks the rest before any native call.
+   */
+  private ByteBuffer decodeView(int viewIndex, JsonNode view, JsonNode ext) {
+    String at = "bufferViews/" + viewIndex + "/extensions/" + MESHOPT;
+    int bufferIndex = index(ext.path("buffer"), at + "/buffer");
+    if (bufferIndex >= asset.buffers().size() || asset.buffer(bufferIndex) == null) {
+      throw new AssetGridException(ErrorCode.GLTF_INVALID, at + "/buffer " + bufferIndex + " does not exist or has no data");
+    }
+    long offset = nonNegative(ext.path("byteOffset"), 0, at + "/byteOffset");
+    long length = positive(ext.path("byteLength"), at + "/byteLength");
+    long stride = positive(ext.path("byteStride"), at + "/byteStride");
+    long count = positive(ext.path("count"), at + "/count");
+    String mode = ext.path("mode").asText("");
+    String filter = ext.path("filter").asText("NONE");
+    long viewLength = positive(view.path("byteLength"), "bufferViews/" + viewIndex + "/byteLength");
+    ByteBuffer source = slice(asset.buffer(bufferIndex), offset, length, at, "buffer " + bufferIndex);
+    MeshoptDecoder.Mode m = parse(MeshoptDecoder.Mode.class, mode, at + ": unknown mode '" + mode + "'");
+    MeshoptDecoder.Filter f = parse(MeshoptDecoder.Filter.class, filter, at + ": unknown filter '" + filter + "'");
+    MeshoptDecoder decoder = asset.meshoptDecoder();
+    if (decoder == null) {
+      throw AssetGridException.of(ErrorCode.NATIVE_UNAVAILABLE, "meshoptimizer, to decode " + at);
+    }
+    return decoder.decode(source, count, stride, m, f, viewLength, at);
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String name, String error) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(name)) {
+        return e;
+      }
+    }
+    throw new AssetGridException(ErrorCode.GLTF_INVALID, error);
   }
 
   /** The view's byteStride, or 0 when it has none (tightly packed). */

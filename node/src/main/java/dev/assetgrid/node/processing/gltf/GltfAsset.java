@@ -31,12 +31,23 @@ import java.util.Objects;
  *
  * <p>Both collections are mutable and owned by the asset; a stage that rewrites buffers must keep
  * the JSON consistent with them. Not thread-safe.
+ *
+ * <p>{@code EXT_meshopt_compression} views are decoded lazily, when {@link Accessors} or
+ * {@link BufferViews} read them, with the {@link MeshoptDecoder} the asset was read with; an asset
+ * without one reads every other view, and fails a compressed one with NATIVE_UNAVAILABLE. Writing
+ * the asset ({@link GlbWriter}) copies compressed views as they are and needs no decoder.
  */
 public final class GltfAsset {
   private final ObjectNode json;
   private final List<ByteBuffer> buffers;
   private final Map<Integer, ImageData> images;
   private final long sourceBytes;
+  private final MeshoptDecoder meshoptDecoder;
+
+  /** An asset without a meshopt decoder: see {@link #GltfAsset(ObjectNode, List, Map, long, MeshoptDecoder)}. */
+  public GltfAsset(ObjectNode json, List<ByteBuffer> buffers, Map<Integer, ImageData> images, long sourceBytes) {
+    this(json, buffers, images, sourceBytes, null);
+  }
 
   /**
    * @param json the glTF JSON root; not copied
@@ -45,12 +56,16 @@ public final class GltfAsset {
    * @param images image bytes by image index for images with a uri; copied into a new mutable map
    * @param sourceBytes size of the input (GLB or .gltf plus every resolved side file), in bytes; 0
    *     when the asset was built in memory
+   * @param meshoptDecoder decodes the asset's {@code EXT_meshopt_compression} views; null when
+   *     meshoptimizer is not available (reading such a view then fails with NATIVE_UNAVAILABLE)
    */
-  public GltfAsset(ObjectNode json, List<ByteBuffer> buffers, Map<Integer, ImageData> images, long sourceBytes) {
+  public GltfAsset(ObjectNode json, List<ByteBuffer> buffers, Map<Integer, ImageData> images, long sourceBytes,
+      MeshoptDecoder meshoptDecoder) {
     this.json = Objects.requireNonNull(json, "json");
     this.buffers = new ArrayList<>(buffers);
     this.images = new HashMap<>(images);
     this.sourceBytes = sourceBytes;
+    this.meshoptDecoder = meshoptDecoder;
   }
 
   /** The glTF JSON root (mutable, owned by the asset). */
@@ -71,6 +86,11 @@ public final class GltfAsset {
   /** Size in bytes of everything read to build this asset; 0 for in-memory assets. */
   public long sourceBytes() {
     return sourceBytes;
+  }
+
+  /** The decoder of the asset's {@code EXT_meshopt_compression} views, or null when there is none. */
+  public MeshoptDecoder meshoptDecoder() {
+    return meshoptDecoder;
   }
 
   /**

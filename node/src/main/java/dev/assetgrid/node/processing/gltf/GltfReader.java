@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -38,8 +39,10 @@ import java.util.regex.Pattern;
  * GLTF_RESOURCE_MISSING, GLTF_INVALID (buffers shorter than their byteLength, malformed data URIs,
  * buffers without data), INPUT_LIMIT_EXCEEDED.
  *
- * <p>Accessor data is not decoded here; use {@link Accessors}. Thread-safe (stateless apart from
- * its options).
+ * <p>Accessor data is not decoded here; use {@link Accessors}. The assets it reads carry its
+ * {@link MeshoptDecoder} (null when meshoptimizer is not available), which decodes their
+ * {@code EXT_meshopt_compression} views when they are read; see {@link GltfAsset}. Thread-safe
+ * (stateless apart from its options and decoder).
  */
 public final class GltfReader {
   /** JSON mapper used for glTF documents: duplicate keys are an error, as the spec requires. */
@@ -59,13 +62,26 @@ public final class GltfReader {
   private static final Pattern VERSION_2 = Pattern.compile("2\\.[0-9]+");
 
   private final GltfReadOptions options;
+  private final MeshoptDecoder meshoptDecoder;
 
-  public GltfReader() {
-    this(GltfReadOptions.DEFAULTS);
+  /**
+   * A reader with the default limits.
+   *
+   * @param meshoptDecoder the decoder for {@code EXT_meshopt_compression} views, or null when
+   *     meshoptimizer is not available
+   */
+  public GltfReader(MeshoptDecoder meshoptDecoder) {
+    this(GltfReadOptions.DEFAULTS, meshoptDecoder);
   }
 
-  public GltfReader(GltfReadOptions options) {
-    this.options = options;
+  /**
+   * @param options limits; not null
+   * @param meshoptDecoder the decoder for {@code EXT_meshopt_compression} views, or null when
+   *     meshoptimizer is not available
+   */
+  public GltfReader(GltfReadOptions options, MeshoptDecoder meshoptDecoder) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.meshoptDecoder = meshoptDecoder;
   }
 
   public GltfReadOptions options() {
@@ -265,7 +281,7 @@ public final class GltfReader {
       }
       images.put(i, new ImageData(data, mime == null ? "application/octet-stream" : mime));
     }
-    return new GltfAsset(json, buffers, images, total[0]);
+    return new GltfAsset(json, buffers, images, total[0], meshoptDecoder);
   }
 
   private ByteBuffer readBuffer(JsonNode buffer, int index, ByteBuffer glbBin, ResourceResolver resolver,

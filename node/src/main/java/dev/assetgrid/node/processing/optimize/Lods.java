@@ -17,7 +17,7 @@ public final class Lods {
   private Lods() {}
 
   /** @return the number of level meshes created */
-  public static int apply(MeshSet set, LodOptions options) {
+  public static int apply(MeshSet set, LodOptions options, MeshOptimizer meshopt) {
     if (options.levels() == 0) {
       return 0;
     }
@@ -44,7 +44,7 @@ public final class Lods {
           }
           Geometry copy = p.geometry.copy();
           SimplifyOptions so = new SimplifyOptions(ratio, options.maxError(), false, 0f);
-          errors[level - 1] = Math.max(errors[level - 1], Simplify.primitive(copy, so));
+          errors[level - 1] = Math.max(errors[level - 1], Simplify.primitive(copy, so, meshopt));
           geoms.add(copy);
         }
         levels.add(geoms);

@@ -35,6 +35,7 @@ public final class MeshWriter {
   private final GltfAsset asset;
   private final ObjectNode json;
   private final CompressOptions compress;
+  private final MeshOptimizer meshopt;
   private final BinBuilder bin = new BinBuilder();
   private final BinBuilder fallback = new BinBuilder();
   private final int dataBuffer;
@@ -43,8 +44,9 @@ public final class MeshWriter {
 
   private record Written(Map<String, Integer> attributes, int indices, List<Map<String, Integer>> targets) {}
 
-  private MeshWriter(MeshSet set, CompressOptions compress) {
+  private MeshWriter(MeshSet set, CompressOptions compress, MeshOptimizer meshopt) {
     this.set = set;
+    this.meshopt = meshopt;
     this.asset = set.asset();
     this.json = asset.json();
     this.compress = compress;
@@ -52,9 +54,13 @@ public final class MeshWriter {
     this.fallbackBuffer = dataBuffer + 1;
   }
 
-  /** Writes {@code set} into its asset (which is modified). */
-  public static void write(MeshSet set, CompressOptions compress, DedupOptions dedup) {
-    new MeshWriter(set, compress).run(dedup);
+  /**
+   * Writes {@code set} into its asset (which is modified).
+   *
+   * @param meshopt encodes the {@code EXT_meshopt_compression} streams when {@code compress} asks for them
+   */
+  public static void write(MeshSet set, CompressOptions compress, DedupOptions dedup, MeshOptimizer meshopt) {
+    new MeshWriter(set, compress, meshopt).run(dedup);
   }
 
   private void run(DedupOptions dedup) {
@@ -206,7 +212,7 @@ public final class MeshWriter {
   private int vertexView(byte[] bytes, int count, int stride) {
     ObjectNode view = json.withArray("bufferViews").addObject();
     if (compress.meshopt() && count > 0) {
-      byte[] enc = Meshopt.encodeVertexBuffer(bytes, count, stride);
+      byte[] enc = meshopt.encodeVertexBuffer(bytes, count, stride);
       view.put("buffer", fallbackBuffer);
       view.put("byteOffset", fallback.reserve(bytes.length));
       view.put("byteLength", bytes.length);
@@ -245,7 +251,7 @@ public final class MeshWriter {
     ObjectNode view = json.withArray("bufferViews").addObject();
     boolean triangles = g.isTriangles();
     if (compress.meshopt() && idx.length > 0) {
-      byte[] enc = Meshopt.encodeIndices(idx, g.vertexCount, triangles);
+      byte[] enc = meshopt.encodeIndices(idx, g.vertexCount, triangles);
       view.put("buffer", fallbackBuffer);
       view.put("byteOffset", fallback.reserve(bytes.length));
       view.put("byteLength", bytes.length);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -18,7 +19,14 @@ import java.util.function.Supplier;
 public final class OptimizeMesh {
   private OptimizeMesh() {}
 
-  public static OptimizeMeshReport apply(GltfAsset asset, OptimizeMeshOptions o) {
+  /**
+   * Runs the recipe on {@code asset} (modified in place).
+   *
+   * @param meshopt the meshoptimizer operations of the weld, simplify, LOD, reordering and
+   *     compression stages; not null
+   */
+  public static OptimizeMeshReport apply(GltfAsset asset, OptimizeMeshOptions o, MeshOptimizer meshopt) {
+    Objects.requireNonNull(meshopt, "meshopt");
     Map<String, Double> times = new LinkedHashMap<>();
     MeshSet set = timed(times, "read", () -> MeshSet.read(asset));
     long trisBefore = set.triangles();
@@ -26,27 +34,27 @@ public final class OptimizeMesh {
     // dedup first so every later stage runs once per distinct geometry
     timed(times, "dedup", () -> Dedup.apply(set, o.dedup()));
     // weld before simplify: the simplifier only collapses edges between connected vertices
-    timed(times, "weld", () -> Weld.apply(set, o.weld()));
+    timed(times, "weld", () -> Weld.apply(set, o.weld(), meshopt));
     // tangents after weld (weld would otherwise keep apart vertices that differ only in a generated
     // tangent, and generated tangents are a function of the welded vertices anyway) and before
     // simplify/LODs, so that every level carries the full-resolution frame (the simplifier only
     // drops vertices); before quantization, which encodes the new stream like any other TANGENT
     int tangents = timed(times, "tangents", () -> Tangents.apply(set, o.tangents()));
-    float error = timed(times, "simplify", () -> Simplify.apply(set, o.simplify()));
+    float error = timed(times, "simplify", () -> Simplify.apply(set, o.simplify(), meshopt));
     // LODs start from the (simplified) base and are then reordered like every other geometry
-    int lods = timed(times, "lods", () -> Lods.apply(set, o.lods()));
+    int lods = timed(times, "lods", () -> Lods.apply(set, o.lods(), meshopt));
     // vertex cache, then overdraw (which keeps the cache order within its threshold), then
     // vertex fetch, which follows the final index order
     timed(times, "vertexCache", () -> {
-      VertexCache.apply(set, o.vertexCache());
+      VertexCache.apply(set, o.vertexCache(), meshopt);
       return null;
     });
     timed(times, "overdraw", () -> {
-      Overdraw.apply(set, o.overdraw());
+      Overdraw.apply(set, o.overdraw(), meshopt);
       return null;
     });
     timed(times, "vertexFetch", () -> {
-      VertexFetch.apply(set, o.vertexFetch());
+      VertexFetch.apply(set, o.vertexFetch(), meshopt);
       return null;
     });
     // quantization needs the final vertex data (ranges); compression needs the final encoding
@@ -57,7 +65,7 @@ public final class OptimizeMesh {
     long trisAfter = set.triangles();
     long vertsAfter = set.vertices();
     timed(times, "write", () -> {
-      MeshWriter.write(set, o.compress(), o.dedup());
+      MeshWriter.write(set, o.compress(), o.dedup(), meshopt);
       return null;
     });
     List<String> skipped = new ArrayList<>();

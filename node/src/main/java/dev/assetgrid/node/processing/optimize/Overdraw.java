@@ -8,19 +8,19 @@ import dev.assetgrid.shared.stage.OverdrawOptions;
 public final class Overdraw {
   private Overdraw() {}
 
-  public static void apply(MeshSet set, OverdrawOptions options) {
+  public static void apply(MeshSet set, OverdrawOptions options, MeshOptimizer meshopt) {
     if (!options.enabled()) {
       return;
     }
     for (Geometry g : set.geometries()) {
-      primitive(g, options.threshold());
+      primitive(g, options.threshold(), meshopt);
     }
   }
 
-  public static void primitive(Geometry g, float threshold) {
+  public static void primitive(Geometry g, float threshold, MeshOptimizer meshopt) {
     Stream p = g.position();
     if (g.isTriangles() && g.indices != null && g.indices.length >= 3 && p != null && p.components() == 3) {
-      Meshopt.optimizeOverdraw(g.indices, p.data, g.vertexCount, threshold);
+      meshopt.optimizeOverdraw(g.indices, p.data, g.vertexCount, threshold);
     }
   }
 }

@@ -12,40 +12,39 @@ public final class Simplify {
   private Simplify() {}
 
   /** @return the largest relative error over all geometries */
-  public static float apply(MeshSet set, SimplifyOptions options) {
+  public static float apply(MeshSet set, SimplifyOptions options, MeshOptimizer meshopt) {
     if (!options.enabled()) {
       return 0f;
     }
     float worst = 0f;
     for (Geometry g : set.geometries()) {
-      worst = Math.max(worst, primitive(g, options));
+      worst = Math.max(worst, primitive(g, options, meshopt));
     }
     return worst;
   }
 
   /** Simplifies one geometry in place; @return the relative error reached (0 when nothing changed). */
-  public static float primitive(Geometry g, SimplifyOptions options) {
+  public static float primitive(Geometry g, SimplifyOptions options, MeshOptimizer meshopt) {
     Stream p = g.position();
     if (!g.isTriangles() || g.indices == null || g.indices.length < 3 || p == null || p.components() != 3) {
       return 0f;
     }
     int target = (int) (g.indices.length / 3 * (double) options.ratio()) * 3;
-    int flags = options.lockBorder() ? org.lwjgl.util.meshoptimizer.MeshOptimizer.meshopt_SimplifyLockBorder : 0;
-    float[] err = new float[1];
     Stream n = g.attributes.get("NORMAL");
-    int[] out;
+    MeshOptimizer.Simplified out;
     if (options.normalWeight() > 0 && n != null && n.components() == 3) {
       float w = options.normalWeight();
-      out = Meshopt.simplify(g.indices, p.data, g.vertexCount, target, options.maxError(), flags, n.data, 3,
-          new float[] {w, w, w}, err);
+      out = meshopt.simplify(g.indices, p.data, g.vertexCount, target, options.maxError(), options.lockBorder(), n.data, 3,
+          new float[] {w, w, w});
     } else {
-      out = Meshopt.simplify(g.indices, p.data, g.vertexCount, target, options.maxError(), flags, null, 0, null, err);
+      out = meshopt.simplify(g.indices, p.data, g.vertexCount, target, options.maxError(), options.lockBorder(), null, 0,
+          null);
     }
-    if (out.length == 0) {
+    if (out.indices().length == 0) {
       return 0f; // keep at least the input rather than an empty primitive
     }
-    g.indices = out;
-    g.simplifyError = err[0];
-    return err[0];
+    g.indices = out.indices();
+    g.simplifyError = out.error();
+    return out.error();
   }
 }

@@ -5,18 +5,18 @@ import dev.assetgrid.shared.stage.VertexCacheOptions;
 public final class VertexCache {
   private VertexCache() {}
 
-  public static void apply(MeshSet set, VertexCacheOptions options) {
+  public static void apply(MeshSet set, VertexCacheOptions options, MeshOptimizer meshopt) {
     if (!options.enabled()) {
       return;
     }
     for (Geometry g : set.geometries()) {
-      primitive(g);
+      primitive(g, meshopt);
     }
   }
 
-  public static void primitive(Geometry g) {
+  public static void primitive(Geometry g, MeshOptimizer meshopt) {
     if (g.isTriangles() && g.indices != null && g.indices.length >= 3) {
-      Meshopt.optimizeVertexCache(g.indices, g.vertexCount);
+      meshopt.optimizeVertexCache(g.indices, g.vertexCount);
     }
   }
 }

@@ -9,21 +9,21 @@ import dev.assetgrid.shared.stage.VertexFetchOptions;
 public final class VertexFetch {
   private VertexFetch() {}
 
-  public static void apply(MeshSet set, VertexFetchOptions options) {
+  public static void apply(MeshSet set, VertexFetchOptions options, MeshOptimizer meshopt) {
     if (!options.enabled()) {
       return;
     }
     for (Geometry g : set.geometries()) {
-      primitive(g);
+      primitive(g, meshopt);
     }
   }
 
-  public static void primitive(Geometry g) {
+  public static void primitive(Geometry g, MeshOptimizer meshopt) {
     if (g.indices == null || g.vertexCount == 0) {
       return;
     }
     int[] remap = new int[g.vertexCount];
-    int used = Meshopt.vertexFetchRemap(g.indices, g.vertexCount, remap);
+    int used = meshopt.vertexFetchRemap(g.indices, g.vertexCount, remap);
     if (used > 0) {
       g.remapVertices(remap, used);
     }

@@ -12,19 +12,19 @@ public final class Weld {
   private Weld() {}
 
   /** @return vertices removed over all geometries */
-  public static long apply(MeshSet set, WeldOptions options) {
+  public static long apply(MeshSet set, WeldOptions options, MeshOptimizer meshopt) {
     if (!options.enabled()) {
       return 0;
     }
     long removed = 0;
     for (Geometry g : set.geometries()) {
-      removed += primitive(g);
+      removed += primitive(g, meshopt);
     }
     return removed;
   }
 
   /** Welds one geometry; @return vertices removed. */
-  public static int primitive(Geometry g) {
+  public static int primitive(Geometry g, MeshOptimizer meshopt) {
     if (g.indices == null || g.vertexCount == 0) {
       return 0;
     }
@@ -36,7 +36,7 @@ public final class Weld {
       comps[i] = streams.get(i).components();
     }
     int[] remap = new int[g.vertexCount];
-    int unique = Meshopt.vertexRemap(g.indices, g.vertexCount, data, comps, remap);
+    int unique = meshopt.vertexRemap(g.indices, g.vertexCount, data, comps, remap);
     int before = g.vertexCount;
     if (unique == 0 || unique == before && isIdentity(remap)) {
       return 0;

@@ -2,13 +2,12 @@ package dev.assetgrid.node.processing.texture;
 
 import dev.assetgrid.shared.stage.CompressTextureOptions;
 import dev.assetgrid.shared.stage.TextureRole;
-import dev.assetgrid.node.natives.ImageDecoder;
 import dev.assetgrid.node.natives.LibKtxEncoder;
 import dev.assetgrid.node.natives.StbImageDecoder;
-import dev.assetgrid.node.natives.TextureEncoder;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ImageHeader;
+import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.util.ArrayList;
@@ -29,31 +28,21 @@ import java.util.Objects;
  * <p>Errors: INPUT_LIMIT_EXCEEDED (too many pixels), DATA_ERROR (corrupt image, broken KTX2),
  * UNSUPPORTED_FORMAT (WebP, GIF, non-Basis KTX2...: kept as they are by the pipeline),
  * INVALID_REQUEST (options). Messages do not name the image: callers add that context.
+ *
+ * <p>The native codecs come in as ports ({@link ImageDecoder}, {@link TextureEncoder}); the stage is
+ * thread-safe when they are.
  */
 public final class CompressTexture {
-  private static volatile CompressTexture defaultInstance;
-
   private final ImageDecoder decoder;
   private final TextureEncoder encoder;
 
+  /**
+   * @param decoder decodes the PNG and JPEG input; not null
+   * @param encoder encodes (and for PSNR transcodes) KTX2; not null
+   */
   public CompressTexture(ImageDecoder decoder, TextureEncoder encoder) {
     this.decoder = Objects.requireNonNull(decoder, "decoder");
     this.encoder = Objects.requireNonNull(encoder, "encoder");
-  }
-
-  /** The stage over stb_image and libktx. */
-  public static CompressTexture withNatives() {
-    CompressTexture c = defaultInstance;
-    if (c == null) {
-      c = new CompressTexture(new StbImageDecoder(), new LibKtxEncoder());
-      defaultInstance = c;
-    }
-    return c;
-  }
-
-  /** The KTX2 bytes of {@code imageBytes}, with the native decoder and encoder. */
-  public static byte[] apply(byte[] imageBytes, TextureRole role, CompressTextureOptions options) {
-    return withNatives().compress(imageBytes, role, options).ktx2();
   }
 
   /**

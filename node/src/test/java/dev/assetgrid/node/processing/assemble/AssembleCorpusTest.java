@@ -4,15 +4,15 @@ import dev.assetgrid.shared.stage.AssembleOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.assetgrid.node.natives.ImageDecoder;
 import dev.assetgrid.node.natives.LibKtxEncoder;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.KhronosValidator;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.node.processing.texture.CompressTexture;
 import dev.assetgrid.shared.stage.CompressTextureOptions;
+import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.node.processing.texture.CompressedTexture;
 import dev.assetgrid.node.processing.texture.Ktx2Info;
 import dev.assetgrid.shared.stage.TextureRole;
@@ -49,12 +49,12 @@ class AssembleCorpusTest {
     List<Path> files = new ArrayList<>();
     for (String model : MODELS) {
       Path in = corpus.resolve(model);
-      GltfAsset asset = new GltfReader().read(in);
+      GltfAsset asset = TestNatives.reader().read(in);
       Map<Integer, TextureRole> roles = TextureRoles.of(asset);
       assertThat(roles).as(model).isNotEmpty();
       Map<Integer, byte[]> ktx2 = new TreeMap<>();
       for (Map.Entry<Integer, TextureRole> e : roles.entrySet()) {
-        CompressedTexture c = CompressTexture.withNatives()
+        CompressedTexture c = TestNatives.compressTexture()
             .compress(asset.imageBytes(e.getKey()).bytes(), e.getValue(), CompressTextureOptions.DEFAULTS);
         System.out.println(model + " image " + e.getKey() + " " + c.toJson());
         Ktx2Info info = Ktx2Info.parse(c.ktx2());
@@ -74,7 +74,7 @@ class AssembleCorpusTest {
       Files.write(out, glb);
       System.out.println(model + ": " + Files.size(in) + " -> " + glb.length + " bytes");
 
-      GltfAsset back = new GltfReader().read(out);
+      GltfAsset back = TestNatives.reader().read(out);
       for (JsonNode t : back.json().path("textures")) {
         int source = t.path("extensions").path(Assemble.EXTENSION).path("source").asInt(-1);
         assertThat(back.imageBytes(source).mimeType()).isEqualTo("image/ktx2");
@@ -96,11 +96,11 @@ class AssembleCorpusTest {
   void ktx2InputPassesThroughUnchanged(@TempDir Path dir) throws Exception {
     Path in = TestCorpus.root().resolve(KTX2_MODEL);
     KhronosValidator validator = KhronosValidator.require();
-    GltfAsset asset = new GltfReader().read(in);
+    GltfAsset asset = TestNatives.reader().read(in);
     Map<Integer, byte[]> ktx2 = new TreeMap<>();
     for (Map.Entry<Integer, TextureRole> e : TextureRoles.of(asset).entrySet()) {
       byte[] original = asset.imageBytes(e.getKey()).bytes();
-      CompressedTexture c = CompressTexture.withNatives().compress(original, e.getValue(), CompressTextureOptions.DEFAULTS);
+      CompressedTexture c = TestNatives.compressTexture().compress(original, e.getValue(), CompressTextureOptions.DEFAULTS);
       assertThat(c.mode()).isEqualTo("passthrough");
       assertThat(c.ktx2()).isSameAs(original);
       Ktx2Info info = Ktx2Info.parse(original);

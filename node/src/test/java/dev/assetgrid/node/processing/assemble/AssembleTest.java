@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.gltf.TestAssets;
@@ -39,7 +39,7 @@ class AssembleTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(img, "png", out);
     png = out.toByteArray();
-    ktx2 = CompressTexture.apply(png, TextureRole.COLOR, CompressTextureOptions.DEFAULTS);
+    ktx2 = TestNatives.compressTexture().compress(png, TextureRole.COLOR, CompressTextureOptions.DEFAULTS).ktx2();
   }
 
   /** Image 0 in bufferView 1 (after 12 bytes of "geometry" in view 0), used by textures 0 and 1. */
@@ -79,7 +79,7 @@ class AssembleTest {
     assertThat(a.changes().get(0).textures()).containsExactly(0, 1);
 
     byte[] glb = GlbWriter.write(a.asset());
-    GltfAsset back = new GltfReader().readGlb(glb, ResourceResolver.none());
+    GltfAsset back = TestNatives.reader().readGlb(glb, ResourceResolver.none());
     ImageData image = back.imageBytes(0);
     assertThat(image.bytes()).isEqualTo(ktx2);
     assertThat(image.mimeType()).isEqualTo("image/ktx2");
@@ -99,7 +99,7 @@ class AssembleTest {
     }
     assertThat(json.path("extensionsUsed").toString()).contains("KHR_texture_basisu");
     assertThat(json.has("extensionsRequired")).isFalse();
-    GltfAsset back = new GltfReader().readGlb(GlbWriter.write(a.asset()), ResourceResolver.none());
+    GltfAsset back = TestNatives.reader().readGlb(GlbWriter.write(a.asset()), ResourceResolver.none());
     assertThat(back.imageBytes(0).bytes()).isEqualTo(png);
     assertThat(back.imageBytes(2).bytes()).isEqualTo(ktx2);
   }

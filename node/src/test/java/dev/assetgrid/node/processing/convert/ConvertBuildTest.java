@@ -2,10 +2,11 @@ package dev.assetgrid.node.processing.convert;
 
 import dev.assetgrid.shared.stage.ConvertOptions;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.assetgrid.node.natives.ImageDecoder;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.convert.SourceScene.EmbeddedTexture;
 import dev.assetgrid.node.processing.convert.SourceScene.Material;
 import dev.assetgrid.node.processing.convert.SourceScene.Mesh;
@@ -18,6 +19,8 @@ import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.KhronosValidator;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -48,7 +51,7 @@ class ConvertBuildTest {
   }
 
   static ConvertResult build(SourceScene scene, ResourceResolver side) {
-    return Convert.build(scene, "test", 0, side, ConvertOptions.DEFAULTS, ImageDecoder.stb(), 0);
+    return Convert.build(scene, "test", 0, side, ConvertOptions.DEFAULTS, TestNatives.IMAGE_DECODER, 0);
   }
 
   @Test
@@ -121,6 +124,28 @@ class ConvertBuildTest {
   }
 
   @Test
+  void aTextureGltfCannotCarryIsReEncodedWithTheImageDecoderAndFailsWithACodeWithoutOne() throws Exception {
+    BufferedImage red = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+    red.setRGB(0, 0, 0xff0000);
+    java.io.ByteArrayOutputStream bmp = new java.io.ByteArrayOutputStream();
+    assertThat(ImageIO.write(red, "bmp", bmp)).isTrue();
+    SourceScene scene = new SourceScene(List.of(new Node("", IDENTITY, new int[] {0}, new int[0])),
+        List.of(quad(0)), List.of(legacy("m", Map.of(TextureSlot.BASE_COLOR, new TextureRef("red.bmp", 0, 10497, 10497)))),
+        List.of(), Map.of());
+    ResourceResolver side = ResourceResolver.ofMap(Map.of("red.bmp", bmp.toByteArray()));
+
+    ConvertResult r = build(scene, side);
+    assertThat(r.asset().imageBytes(0).mimeType()).isEqualTo("image/png");
+    assertThat(r.report().warnings()).anySatisfy(w -> assertThat(w).contains("red.bmp").contains("re-encoded as PNG"));
+
+    assertThatThrownBy(() -> Convert.build(scene, "test", 0, side, ConvertOptions.DEFAULTS, null, 0))
+        .isInstanceOfSatisfying(AssetGridException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.NATIVE_UNAVAILABLE);
+          assertThat(e.getMessage()).contains("stb", "red.bmp");
+        });
+  }
+
+  @Test
   void textureNeedingAMissingUvSetIsLeftOut() {
     Mesh noUv = new Mesh("p", Mode.TRIANGLES, new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0}, null, null, null, List.of(),
         null, new int[] {0, 1, 2}, 0);
@@ -151,7 +176,7 @@ class ConvertBuildTest {
     validate(kept);
 
     ConvertOptions drop = new ConvertOptions(true, 80, false, true, 1 << 20, 1 << 20, 1000, 1000, null);
-    ConvertResult dropped = Convert.build(scene, "t", 0, ResourceResolver.none(), drop, ImageDecoder.stb(), 0);
+    ConvertResult dropped = Convert.build(scene, "t", 0, ResourceResolver.none(), drop, TestNatives.IMAGE_DECODER, 0);
     assertThat(dropped.asset().json().has("meshes")).isFalse();
     assertThat(dropped.report().sourceLines()).isEqualTo(2);
     assertThat(dropped.report().lines()).isZero();

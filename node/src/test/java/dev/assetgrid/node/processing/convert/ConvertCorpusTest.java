@@ -3,9 +3,9 @@ package dev.assetgrid.node.processing.convert;
 import dev.assetgrid.shared.stage.ConvertOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.KhronosValidator;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
@@ -74,7 +74,7 @@ class ConvertCorpusTest {
       String name = model.getFileName().toString();
       String ext = name.substring(name.lastIndexOf('.') + 1);
       long t0 = System.nanoTime();
-      ConvertResult r = Convert.apply(Files.readAllBytes(model), ext, name,
+      ConvertResult r = TestNatives.convert().apply(Files.readAllBytes(model), ext, name,
           ResourceResolver.directory(model.getParent()), ConvertOptions.DEFAULTS);
       byte[] glb = GlbWriter.write(r.asset());
       long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -88,7 +88,7 @@ class ConvertCorpusTest {
       long expected = EXPECTED_TRIANGLES.get(rel);
       assertThat(r.report().sourceTriangles()).as(rel).isEqualTo(expected);
       assertThat(r.report().triangles()).as(rel).isEqualTo(expected);
-      GltfAsset reread = new GltfReader().read(out);
+      GltfAsset reread = TestNatives.reader().read(out);
       InspectReport inspect = Inspect.apply(reread);
       assertThat(inspect.triangles()).as(rel + " triangles in the GLB").isEqualTo(expected);
     }

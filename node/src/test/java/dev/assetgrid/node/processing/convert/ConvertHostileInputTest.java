@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
@@ -120,7 +121,7 @@ class ConvertHostileInputTest {
     byte[] bunny = Files.readAllBytes(TestCorpus.root().resolve("stl/Spider_binary.stl"));
     ConvertOptions tight = new ConvertOptions(true, 80, true, true, ConvertOptions.DEFAULT_MAX_INPUT_BYTES,
         ConvertOptions.DEFAULT_MAX_SIDE_FILE_BYTES, 100, ConvertOptions.DEFAULT_MAX_TEXTURE_PIXELS, null);
-    assertThatThrownBy(() -> Convert.apply(bunny, "stl", ResourceResolver.none(), tight))
+    assertThatThrownBy(() -> TestNatives.convert().apply(bunny, "stl", ResourceResolver.none(), tight))
         .isInstanceOfSatisfying(AssetGridException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_LIMIT_EXCEEDED));
   }
@@ -149,7 +150,7 @@ class ConvertHostileInputTest {
   }
 
   private static ConvertResult convert(byte[] bytes, String ext, ResourceResolver side) {
-    return Convert.apply(bytes, ext, side, ConvertOptions.DEFAULTS);
+    return TestNatives.convert().apply(bytes, ext, side, ConvertOptions.DEFAULTS);
   }
 
   /** 1 when the input was refused with a data code, 0 when it converted (to a writable GLB). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.shared.error.AssetGridException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,9 +28,9 @@ class GlbWriterCorpusTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("files")
   void roundTripKeepsDataAndJson(Path file) {
-    GltfAsset in = new GltfReader().read(file);
+    GltfAsset in = TestNatives.reader().read(file);
     byte[] glb = GlbWriter.write(in);
-    GltfAsset out = new GltfReader().readGlb(glb, ResourceResolver.none());
+    GltfAsset out = TestNatives.reader().readGlb(glb, ResourceResolver.none());
 
     assertThat(out.buffers()).as("one BIN buffer + data-less fallback buffers")
         .filteredOn(b -> b != null).hasSizeLessThanOrEqualTo(1);
@@ -104,7 +105,7 @@ class GlbWriterCorpusTest {
     List<Path> outputs = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       Path out = tmp.resolve(i + ".glb");
-      Files.write(out, GlbWriter.write(new GltfReader().read(inputs.get(i))));
+      Files.write(out, GlbWriter.write(TestNatives.reader().read(inputs.get(i))));
       outputs.add(out);
     }
     List<KhronosValidator.Report> before = validator.validateAll(inputs);

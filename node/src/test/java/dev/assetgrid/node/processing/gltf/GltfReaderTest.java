@@ -6,6 +6,7 @@ import static dev.assetgrid.node.processing.gltf.TestAssets.triangleBin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.inspect.Inspect;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GltfReaderTest {
-  private final GltfReader reader = new GltfReader();
+  private final GltfReader reader = TestNatives.reader();
 
   private static void assertCode(ThrowingCallable call, ErrorCode code) {
     assertThatThrownBy(call).isInstanceOfSatisfying(AssetGridException.class,
@@ -148,14 +149,14 @@ class GltfReaderTest {
 
   @Test
   void limits() {
-    assertCode(() -> new GltfReader(GltfReadOptions.DEFAULTS.withMaxTotalBytes(100)).read(validGlb(), ResourceResolver.none()),
+    assertCode(() -> new GltfReader(GltfReadOptions.DEFAULTS.withMaxTotalBytes(100), TestNatives.MESHOPT_DECODER).read(validGlb(), ResourceResolver.none()),
         ErrorCode.INPUT_LIMIT_EXCEEDED);
-    assertCode(() -> new GltfReader(GltfReadOptions.DEFAULTS.withMaxBuffers(0)).read(validGlb(), ResourceResolver.none()),
+    assertCode(() -> new GltfReader(GltfReadOptions.DEFAULTS.withMaxBuffers(0), TestNatives.MESHOPT_DECODER).read(validGlb(), ResourceResolver.none()),
         ErrorCode.INPUT_LIMIT_EXCEEDED);
     byte[] huge = glb(TRIANGLE_JSON.replace("'byteLength':44", "'byteLength':1000000000000"), triangleBin());
     assertCode(() -> reader.read(huge, ResourceResolver.none()), ErrorCode.INPUT_LIMIT_EXCEEDED);
     String big = "data:application/octet-stream;base64," + Base64.getEncoder().encodeToString(new byte[3000]);
-    assertCode(() -> new GltfReader(GltfReadOptions.DEFAULTS.withMaxTotalBytes(2000)).read(gltfWithUri(big), ResourceResolver.none()),
+    assertCode(() -> new GltfReader(GltfReadOptions.DEFAULTS.withMaxTotalBytes(2000), TestNatives.MESHOPT_DECODER).read(gltfWithUri(big), ResourceResolver.none()),
         ErrorCode.INPUT_LIMIT_EXCEEDED);
   }
 

@@ -1,6 +1,7 @@
 package dev.assetgrid.node.processing.gltf;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.natives.TestNatives;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -22,13 +23,16 @@ public final class TestAssets {
     }
   }
 
-  /** An in-memory asset; each byte[] becomes the buffer of the same index. */
+  /**
+   * An in-memory asset; each byte[] becomes the buffer of the same index. It decodes meshopt views
+   * with the real decoder, as an asset read on a node does.
+   */
   public static GltfAsset asset(String json, byte[]... buffers) {
     List<ByteBuffer> list = new ArrayList<>();
     for (byte[] b : buffers) {
       list.add(b == null ? null : ByteBuffer.wrap(b));
     }
-    return new GltfAsset(json(json), list, Map.of(), 0);
+    return new GltfAsset(json(json), list, Map.of(), 0, TestNatives.MESHOPT_DECODER);
   }
 
   /** Little-endian bytes of floats. */

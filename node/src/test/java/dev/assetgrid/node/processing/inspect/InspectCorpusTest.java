@@ -3,8 +3,8 @@ package dev.assetgrid.node.processing.inspect;
 import dev.assetgrid.shared.stage.InspectOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class InspectCorpusTest {
   @MethodSource("entries")
   void countsMatchManifest(TestCorpus.Entry e) {
     long t0 = System.nanoTime();
-    GltfAsset asset = new GltfReader().read(e.file());
+    GltfAsset asset = TestNatives.reader().read(e.file());
     InspectReport r = Inspect.apply(asset, InspectOptions.DEFAULTS);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.printf("%-90s tris=%d rendered=%d verts=%d draws=%d tex=%d gpu=%d %d ms%n", e.path(), r.triangles(),

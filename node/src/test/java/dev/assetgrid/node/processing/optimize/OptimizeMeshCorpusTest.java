@@ -7,10 +7,10 @@ import dev.assetgrid.shared.stage.SimplifyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.Accessors;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.KhronosValidator;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
@@ -34,15 +34,15 @@ class OptimizeMeshCorpusTest {
   }
 
   static GltfAsset optimized(GltfAsset in, OptimizeMeshOptions options) {
-    GltfAsset copy = new GltfAsset(in.json().deepCopy(), in.buffers(), in.images(), in.sourceBytes());
-    OptimizeMesh.apply(copy, options);
-    return new GltfReader().readGlb(GlbWriter.write(copy), ResourceResolver.none());
+    GltfAsset copy = new GltfAsset(in.json().deepCopy(), in.buffers(), in.images(), in.sourceBytes(), in.meshoptDecoder());
+    OptimizeMesh.apply(copy, options, TestNatives.MESH_OPTIMIZER);
+    return TestNatives.reader().readGlb(GlbWriter.write(copy), ResourceResolver.none());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("files")
   void sameTrianglesWithoutSimplify(Path file) {
-    GltfAsset in = new GltfReader().read(file);
+    GltfAsset in = TestNatives.reader().read(file);
     GltfAsset out = optimized(in, OptimizeMeshOptions.DEFAULTS);
     float[] before = Triangles.world(in, Map.of());
     float[] after = Triangles.world(out, skinDequantization(in, out));
@@ -82,10 +82,10 @@ class OptimizeMeshCorpusTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("files")
   void simplifyHalvesPlausibly(Path file) {
-    GltfAsset in = new GltfReader().read(file);
-    GltfAsset copy = new GltfAsset(in.json().deepCopy(), in.buffers(), in.images(), in.sourceBytes());
+    GltfAsset in = TestNatives.reader().read(file);
+    GltfAsset copy = new GltfAsset(in.json().deepCopy(), in.buffers(), in.images(), in.sourceBytes(), in.meshoptDecoder());
     OptimizeMeshReport r = OptimizeMesh.apply(copy,
-        OptimizeMeshOptions.DEFAULTS.withSimplify(SimplifyOptions.DEFAULTS.withRatio(0.5f).withMaxError(0.05f)));
+        OptimizeMeshOptions.DEFAULTS.withSimplify(SimplifyOptions.DEFAULTS.withRatio(0.5f).withMaxError(0.05f)), TestNatives.MESH_OPTIMIZER);
     System.out.printf("%-70s simplify 0.5: %d -> %d (error %.4f)%n", file.getFileName(), r.trianglesBefore(), r.trianglesAfter(),
         r.simplifyError());
     assertThat(r.trianglesAfter()).isLessThanOrEqualTo(r.trianglesBefore());
@@ -96,7 +96,7 @@ class OptimizeMeshCorpusTest {
         assertThat(r.simplifyError()).as("stopped early only at the error bound").isGreaterThan(0.05f * 0.8f);
       }
     }
-    GltfAsset back = new GltfReader().readGlb(GlbWriter.write(copy), ResourceResolver.none());
+    GltfAsset back = TestNatives.reader().readGlb(GlbWriter.write(copy), ResourceResolver.none());
     assertThat(MeshSet.read(back).triangles()).isEqualTo(r.trianglesAfter());
   }
 
@@ -113,16 +113,16 @@ class OptimizeMeshCorpusTest {
     List<Path> outputs = new ArrayList<>();
     List<Path> simplified = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
-      GltfAsset in = new GltfReader().read(inputs.get(i));
+      GltfAsset in = TestNatives.reader().read(inputs.get(i));
       Path out = tmp.resolve(i + ".glb");
-      GltfAsset a = new GltfAsset(in.json().deepCopy(), in.buffers(), in.images(), in.sourceBytes());
-      OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS);
+      GltfAsset a = new GltfAsset(in.json().deepCopy(), in.buffers(), in.images(), in.sourceBytes(), in.meshoptDecoder());
+      OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
       Files.write(out, GlbWriter.write(a));
       outputs.add(out);
       Path out2 = tmp.resolve(i + "-s.glb");
-      GltfAsset b = new GltfAsset(in.json().deepCopy(), in.buffers(), in.images(), in.sourceBytes());
+      GltfAsset b = new GltfAsset(in.json().deepCopy(), in.buffers(), in.images(), in.sourceBytes(), in.meshoptDecoder());
       OptimizeMesh.apply(b, OptimizeMeshOptions.DEFAULTS.withSimplify(SimplifyOptions.DEFAULTS.withRatio(0.5f))
-          .withLods(LodOptions.DEFAULTS.withLevels(2)).withCompress(CompressOptions.NONE));
+          .withLods(LodOptions.DEFAULTS.withLevels(2)).withCompress(CompressOptions.NONE), TestNatives.MESH_OPTIMIZER);
       Files.write(out2, GlbWriter.write(b));
       simplified.add(out2);
     }

@@ -5,9 +5,9 @@ import dev.assetgrid.shared.stage.OptimizeMeshOptions;
 import dev.assetgrid.shared.stage.SimplifyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.shared.error.AssetGridException;
 import java.io.IOException;
@@ -77,14 +77,14 @@ class OptimizeMeshHostileTest {
   private static int attempt(Bytes bytes, Path f, List<String> crashes) throws IOException {
     GltfAsset asset;
     try {
-      asset = new GltfReader().read(bytes.get(), dev.assetgrid.node.processing.gltf.ResourceResolver.directory(f.getParent()));
+      asset = TestNatives.reader().read(bytes.get(), dev.assetgrid.node.processing.gltf.ResourceResolver.directory(f.getParent()));
     } catch (AssetGridException e) {
       return 0;
     }
     try {
-      OptimizeMesh.apply(asset, ALL);
+      OptimizeMesh.apply(asset, ALL, TestNatives.MESH_OPTIMIZER);
       byte[] glb = GlbWriter.write(asset);
-      new GltfReader().read(glb, dev.assetgrid.node.processing.gltf.ResourceResolver.none());
+      TestNatives.reader().read(glb, dev.assetgrid.node.processing.gltf.ResourceResolver.none());
       return 1;
     } catch (AssetGridException e) {
       return 0;

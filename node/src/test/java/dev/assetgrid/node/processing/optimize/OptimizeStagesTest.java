@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.Accessors;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.shared.error.AssetGridException;
 import java.util.Arrays;
@@ -41,7 +41,7 @@ class OptimizeStagesTest {
   }
 
   static GltfAsset roundTrip(GltfAsset a) {
-    return new GltfReader().readGlb(GlbWriter.write(a), ResourceResolver.none());
+    return TestNatives.reader().readGlb(GlbWriter.write(a), ResourceResolver.none());
   }
 
   @Test
@@ -50,7 +50,7 @@ class OptimizeStagesTest {
     Geometry g = set.parts().get(0).geometry();
     assertThat(g.vertexCount()).isEqualTo(6);
     assertThat(g.indices()).containsExactly(0, 1, 2, 3, 4, 5);
-    assertThat(Weld.apply(set, WeldOptions.DEFAULTS)).isEqualTo(2);
+    assertThat(Weld.apply(set, WeldOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER)).isEqualTo(2);
     assertThat(g.vertexCount()).isEqualTo(4);
     assertThat(g.indices()).containsExactly(0, 1, 2, 0, 2, 3);
     assertThat(g.position().data()).containsExactly(0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0);
@@ -66,7 +66,7 @@ class OptimizeStagesTest {
         + "{'bufferView':0,'byteOffset':72,'componentType':5126,'count':6,'type':'VEC3'}],"
         + "'bufferViews':[{'buffer':0,'byteLength':144}],'buffers':[{'byteLength':144}]}", concat(pos, delta));
     MeshSet set = MeshSet.read(a);
-    Weld.apply(set, WeldOptions.DEFAULTS);
+    Weld.apply(set, WeldOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
     Geometry g = set.parts().get(0).geometry();
     assertThat(g.vertexCount()).isEqualTo(5);
     float[] d = g.targets().get(0).get("POSITION").data();
@@ -87,7 +87,7 @@ class OptimizeStagesTest {
     assertThat(set.geometries()).as("same accessors share when read").hasSize(2);
     assertThat(Dedup.apply(set, DedupOptions.DEFAULTS)).isEqualTo(1);
     assertThat(set.geometries()).hasSize(1);
-    MeshWriter.write(set, CompressOptions.NONE, DedupOptions.DEFAULTS);
+    MeshWriter.write(set, CompressOptions.NONE, DedupOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
     JsonNode prims = a.json().path("meshes").path(0).path("primitives");
     assertThat(prims.get(1).path("attributes")).isEqualTo(prims.get(0).path("attributes"));
     assertThat(a.json().path("accessors").size()).as("one POSITION + one index accessor").isEqualTo(2);
@@ -102,7 +102,7 @@ class OptimizeStagesTest {
         + "'bufferViews':[{'buffer':0,'byteLength':48},{'buffer':0,'byteOffset':48,'byteLength':6}],'buffers':[{'byteLength':54}]}",
         concat(pos, shorts(3, 1, 2)));
     MeshSet set = MeshSet.read(a);
-    VertexFetch.apply(set, VertexFetchOptions.DEFAULTS);
+    VertexFetch.apply(set, VertexFetchOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
     Geometry g = set.parts().get(0).geometry();
     assertThat(g.indices()).containsExactly(0, 1, 2);
     assertThat(g.position().data()).containsExactly(0, 1, 0, 0, 0, 0, 1, 0, 0);
@@ -114,8 +114,8 @@ class OptimizeStagesTest {
     MeshSet set = MeshSet.read(a);
     Geometry g = set.parts().get(0).geometry();
     int[] before = canonical(g.indices());
-    VertexCache.apply(set, VertexCacheOptions.DEFAULTS);
-    Overdraw.apply(set, OverdrawOptions.DEFAULTS);
+    VertexCache.apply(set, VertexCacheOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
+    Overdraw.apply(set, OverdrawOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
     assertThat(canonical(g.indices())).isEqualTo(before);
   }
 
@@ -125,20 +125,20 @@ class OptimizeStagesTest {
     MeshSet set = MeshSet.read(a);
     int before = set.parts().get(0).geometry().triangleCount();
     assertThat(before).isEqualTo(800);
-    float err = Simplify.apply(set, new SimplifyOptions(0.25f, 0.01f, false, 0f));
+    float err = Simplify.apply(set, new SimplifyOptions(0.25f, 0.01f, false, 0f), TestNatives.MESH_OPTIMIZER);
     int after = set.parts().get(0).geometry().triangleCount();
     assertThat(after).isLessThanOrEqualTo(200).isPositive();
     assertThat(err).isLessThanOrEqualTo(0.01f);
     // with the border locked a flat grid keeps its 80 border vertices, so more triangles survive
     MeshSet locked = MeshSet.read(grid(20));
-    Simplify.apply(locked, new SimplifyOptions(0.25f, 0.01f, true, 0f));
+    Simplify.apply(locked, new SimplifyOptions(0.25f, 0.01f, true, 0f), TestNatives.MESH_OPTIMIZER);
     assertThat(locked.parts().get(0).geometry().triangleCount()).isGreaterThan(after);
   }
 
   @Test
   void lodsBecomeMeshesLinkedWithMsftLod() {
     GltfAsset a = grid(20);
-    OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS.withLods(LodOptions.DEFAULTS.withLevels(2)));
+    OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS.withLods(LodOptions.DEFAULTS.withLevels(2)), TestNatives.MESH_OPTIMIZER);
     GltfAsset out = roundTrip(a);
     assertThat(out.count("meshes")).isEqualTo(3);
     JsonNode lodNode = null;
@@ -161,7 +161,7 @@ class OptimizeStagesTest {
     GltfAsset in = grid(10);
     float[] src = Accessors.readFloats(in, 0);
     GltfAsset a = grid(10);
-    OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS);
+    OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
     GltfAsset out = roundTrip(a);
     assertThat(out.json().path("extensionsRequired").toString())
         .contains("KHR_mesh_quantization").contains("EXT_meshopt_compression");
@@ -189,7 +189,7 @@ class OptimizeStagesTest {
   void noQuantizeNoCompressKeepsFloatsExactly() {
     GltfAsset a = quad("");
     OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS.withQuantize(QuantizeOptions.DEFAULTS.withEnabled(false))
-        .withCompress(CompressOptions.NONE));
+        .withCompress(CompressOptions.NONE), TestNatives.MESH_OPTIMIZER);
     GltfAsset out = roundTrip(a);
     assertThat(out.usesExtension("KHR_mesh_quantization")).isFalse();
     assertThat(out.usesExtension("EXT_meshopt_compression")).isFalse();
@@ -209,7 +209,7 @@ class OptimizeStagesTest {
         + "{'attributes':{'POSITION':0},'mode':3}]}],"
         + "'accessors':[{'bufferView':0,'componentType':5126,'count':3,'type':'VEC3'}],"
         + "'bufferViews':[{'buffer':0,'byteLength':36}],'buffers':[{'byteLength':36}]}", pos);
-    OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS);
+    OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
     GltfAsset out = roundTrip(a);
     JsonNode prims = out.json().path("meshes").path(0).path("primitives");
     assertThat(prims.get(0).path("mode").asInt()).isZero();
@@ -225,7 +225,7 @@ class OptimizeStagesTest {
         + "'meshes':[{'primitives':[{'attributes':{'POSITION':0},'extensions':{'KHR_draco_mesh_compression':{'bufferView':0,'attributes':{'POSITION':0}}}}]}],"
         + "'accessors':[{'componentType':5126,'count':3,'type':'VEC3','min':[0,0,0],'max':[1,1,0]}],"
         + "'bufferViews':[{'buffer':0,'byteLength':8}],'buffers':[{'byteLength':8}]}", new byte[8]);
-    OptimizeMeshReport r = OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS);
+    OptimizeMeshReport r = OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
     assertThat(r.skipped()).hasSize(1).first().asString().contains("Draco");
     JsonNode prim = a.json().path("meshes").path(0).path("primitives").path(0);
     assertThat(prim.path("extensions").path("KHR_draco_mesh_compression").path("bufferView").asInt()).isZero();

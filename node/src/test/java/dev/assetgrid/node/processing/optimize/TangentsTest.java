@@ -10,11 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.Accessors;
 import dev.assetgrid.node.processing.gltf.AccessorInfo;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.gltf.TestAssets;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
@@ -158,7 +158,7 @@ class TangentsTest {
     }
     // and through the whole recipe: the written primitive has no TANGENT
     GltfAsset a = quad(Z, UV_ALIGNED, null, "{'pbrMetallicRoughness':{'baseColorTexture':{'index':0}}}", null);
-    OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS);
+    OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
     assertThat(a.json().path("meshes").path(0).path("primitives").path(0).path("attributes").has("TANGENT")).isFalse();
   }
 
@@ -203,10 +203,10 @@ class TangentsTest {
   @Test
   void recipeWritesQuantizedTangents() {
     GltfAsset a = quad(Z, UV_ALIGNED, null, NORMAL_MAPPED, null);
-    OptimizeMeshReport r = OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS);
+    OptimizeMeshReport r = OptimizeMesh.apply(a, OptimizeMeshOptions.DEFAULTS, TestNatives.MESH_OPTIMIZER);
     assertThat(r.tangentGeometries()).isEqualTo(1);
     assertThat(r.stageMillis()).containsKey("tangents");
-    GltfAsset out = new GltfReader().readGlb(GlbWriter.write(a), ResourceResolver.none());
+    GltfAsset out = TestNatives.reader().readGlb(GlbWriter.write(a), ResourceResolver.none());
     JsonNode attrs = out.json().path("meshes").path(0).path("primitives").path(0).path("attributes");
     assertThat(attrs.has("TANGENT")).isTrue();
     JsonNode acc = out.json().path("accessors").path(attrs.path("TANGENT").asInt());
@@ -241,7 +241,7 @@ class TangentsTest {
       "gltf-sample/AnisotropyBarnLamp/glTF-KTX2-Basisu/AnisotropyBarnLamp.gltf"})
   void agreesWithAuthoredTangentsOffMirrorSeams(String model) {
     Path file = TestCorpus.root().resolve(model);
-    MeshSet set = MeshSet.read(new GltfReader().read(file));
+    MeshSet set = MeshSet.read(TestNatives.reader().read(file));
     long vertices = 0;
     long seams = 0;
     long sameSign = 0;

@@ -5,10 +5,10 @@ import dev.assetgrid.shared.stage.TextureRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.assetgrid.node.natives.ImageDecoder;
 import dev.assetgrid.node.natives.LibKtxEncoder;
 import dev.assetgrid.node.natives.StbImageDecoder;
-import dev.assetgrid.node.natives.TextureEncoder;
+import dev.assetgrid.node.natives.TestNatives;
+import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.util.Arrays;
@@ -159,7 +159,7 @@ class CompressTextureTest {
   @Test
   void ktx2PassesThroughAndOtherFormatsAreUnsupported() {
     byte[] png = TestImages.png(32, 32, false, (x, y) -> TestImages.smooth(x, y, 32, 32));
-    byte[] ktx2 = CompressTexture.apply(png, TextureRole.COLOR, defaults);
+    byte[] ktx2 = TestNatives.compressTexture().compress(png, TextureRole.COLOR, defaults).ktx2();
     CompressedTexture again = stage.compress(ktx2, TextureRole.COLOR, defaults);
     assertThat(again.mode()).isEqualTo("passthrough");
     assertThat(again.ktx2()).isSameAs(ktx2);

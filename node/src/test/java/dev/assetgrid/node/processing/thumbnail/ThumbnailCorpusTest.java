@@ -4,8 +4,8 @@ import dev.assetgrid.shared.stage.ThumbnailOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -31,7 +31,7 @@ class ThumbnailCorpusTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("files")
   void thumbnailIsCentredAndPlausible(Path file) throws IOException {
-    GltfAsset asset = new GltfReader().read(file);
+    GltfAsset asset = TestNatives.reader().read(file);
     ThumbnailOptions options = ThumbnailOptions.DEFAULTS.withSize(128);
     if (asset.hasDraco()) {
       assertThatThrownBy(() -> Thumbnail.render(asset, options))
@@ -73,7 +73,7 @@ class ThumbnailCorpusTest {
   void millionTrianglesRenderInAFewSeconds() throws IOException {
     Path file = TestCorpus.root().resolve(
         "gltf-sample/MetalRoughSpheresNoTextures/glTF-Binary/MetalRoughSpheresNoTextures.glb");
-    GltfAsset asset = new GltfReader().read(file);
+    GltfAsset asset = TestNatives.reader().read(file);
     ThumbnailOptions options = ThumbnailOptions.DEFAULTS;
     Thumbnail.render(asset, options.withSize(64)); // warm-up
     long best = Long.MAX_VALUE;
@@ -89,7 +89,7 @@ class ThumbnailCorpusTest {
     assertThat(img.coverage()).isBetween(0.1, 0.95);
     assertThat(best).as("ms").isLessThan(5000);
 
-    GltfAsset duck = new GltfReader().read(TestCorpus.root().resolve("gltf-sample/Duck/glTF-Embedded/Duck.gltf"));
+    GltfAsset duck = TestNatives.reader().read(TestCorpus.root().resolve("gltf-sample/Duck/glTF-Embedded/Duck.gltf"));
     long duckMs = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
       long t0 = System.nanoTime();

@@ -3,7 +3,7 @@ package dev.assetgrid.node.processing.thumbnail;
 import dev.assetgrid.shared.stage.ThumbnailOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.assetgrid.node.processing.gltf.GltfReader;
+import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -36,7 +36,7 @@ class ThumbnailGoldenTest {
       "damaged-helmet, gltf-sample/DamagedHelmet/glTF-Binary/DamagedHelmet.glb",
       "vertex-color-test, gltf-sample/VertexColorTest/glTF-Binary/VertexColorTest.glb"})
   void matchesGolden(String name, String path) throws IOException {
-    ThumbnailImage img = Thumbnail.render(new GltfReader().read(TestCorpus.root().resolve(path)),
+    ThumbnailImage img = Thumbnail.render(TestNatives.reader().read(TestCorpus.root().resolve(path)),
         ThumbnailOptions.DEFAULTS.withSize(128));
     if (Boolean.getBoolean("thumbnail.updateGolden")) {
       Path dir = Path.of("src", "test", "resources", "thumbnail");

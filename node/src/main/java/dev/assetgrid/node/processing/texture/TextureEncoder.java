@@ -1,12 +1,14 @@
-package dev.assetgrid.node.natives;
+package dev.assetgrid.node.processing.texture;
 
+import dev.assetgrid.node.processing.image.ImageDecoder;
 import java.util.List;
 
 /**
- * Encodes prepared mip levels into a KTX2 file with Basis Universal (ETC1S/BasisLZ or UASTC with
- * optional Zstandard), and transcodes such a file back to RGBA8 for verification. Resizing, mip
- * generation and colour handling happen before, in plain Java; this port only wraps the native
- * codec. Thread-safe; each call is independent.
+ * Port of {@link CompressTexture}: encodes prepared mip levels into a KTX2 file with Basis
+ * Universal (ETC1S/BasisLZ or UASTC with optional Zstandard), and transcodes such a file back to
+ * RGBA8 for verification. Resizing, mip generation and colour handling happen before, in plain
+ * Java; this port only wraps the native codec ({@code natives.LibKtxEncoder}). Thread-safe; each
+ * call is independent. Arguments are never null.
  */
 public interface TextureEncoder {
 
@@ -48,7 +50,7 @@ public interface TextureEncoder {
   }
 
   /**
-   * @return the KTX2 file
+   * @return the KTX2 file (never null)
    * @throws dev.assetgrid.shared.error.AssetGridException INTERNAL_ERROR when the codec fails,
    *     INVALID_REQUEST for inconsistent levels
    */
@@ -57,7 +59,9 @@ public interface TextureEncoder {
   /**
    * Level 0 of a Basis Universal KTX2 file as RGBA8.
    *
+   * @param ktx2 the file; not modified
    * @param maxPixels refuse files whose level 0 is larger
+   * @return the pixels of level 0 (never null)
    * @throws dev.assetgrid.shared.error.AssetGridException DATA_ERROR when the file cannot be loaded
    *     or transcoded, INPUT_LIMIT_EXCEEDED above {@code maxPixels}
    */

@@ -1,8 +1,12 @@
-package dev.assetgrid.node.natives;
+package dev.assetgrid.node.processing.image;
 
 /**
- * Decodes PNG and JPEG files to 8-bit RGBA. Implementations must refuse (not decode) an image whose
- * header declares more than {@code maxPixels} pixels, and must report corrupt data as an
+ * Port: decodes PNG and JPEG files to 8-bit RGBA. compress-texture decodes its input with it, and
+ * convert re-encodes textures glTF cannot carry (TGA, BMP...) through it. The implementation is
+ * native ({@code natives.StbImageDecoder}); what it returns is plain Java.
+ *
+ * <p>Implementations must refuse (not decode) an image whose header declares more than
+ * {@code maxPixels} pixels, and must report corrupt data as an
  * {@link dev.assetgrid.shared.error.AssetGridException} with code {@code DATA_ERROR}, never crash.
  * Thread-safe.
  */
@@ -11,11 +15,11 @@ public interface ImageDecoder {
   /**
    * Decodes {@code encoded} to RGBA8.
    *
-   * @param encoded the encoded file (PNG or JPEG); not modified
+   * @param encoded the encoded file (PNG or JPEG; callers restrict the format); not null, not modified
    * @param maxPixels most pixels (width x height) the caller accepts, checked before decoding
-   * @return pixels, rows top to bottom, 4 bytes per pixel
+   * @return pixels, rows top to bottom, 4 bytes per pixel; never null
    * @throws dev.assetgrid.shared.error.AssetGridException INPUT_LIMIT_EXCEEDED above
-   *     {@code maxPixels}, DATA_ERROR when the bytes cannot be decoded
+   *     {@code maxPixels}, DATA_ERROR when the bytes cannot be decoded (or are empty)
    */
   Pixels decodeRgba(byte[] encoded, long maxPixels);
 
@@ -33,10 +37,5 @@ public interface ImageDecoder {
         throw new IllegalArgumentException("pixels do not match " + width + "x" + height);
       }
     }
-  }
-
-  /** The stb_image implementation (thread-safe, shared). */
-  static ImageDecoder stb() {
-    return StbImageDecoder.INSTANCE;
   }
 }
