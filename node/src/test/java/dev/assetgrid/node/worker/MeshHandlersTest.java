@@ -78,7 +78,7 @@ class MeshHandlersTest {
           .isInstanceOfSatisfying(AssetGridException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
             assertThat(e.retryable()).isFalse();
-            assertThat(e.getMessage()).contains("'output'", "mesh.glb", "optimized.glb");
+            assertThat(e.getMessage()).contains("/output", "mesh.glb", "optimized.glb");
           });
     }
     try (var files = Files.list(work)) {
