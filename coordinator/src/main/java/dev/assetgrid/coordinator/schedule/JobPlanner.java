@@ -115,6 +115,10 @@ public final class JobPlanner {
         }
       }
       JsonObject params = e.getValue().copy();
+      String input = inputOf(t, asked.keySet(), meshOutput);
+      if (input != null) {
+        params.put(OutputNames.INPUT_PARAM, input);
+      }
       if (t == TaskType.CONVERT) {
         params.put("format", format.wire());
       }
@@ -127,6 +131,22 @@ public final class JobPlanner {
       out.add(new PlannedTask(ids.get(t), t.wire(), t, params, List.copyOf(deps)));
     }
     return out;
+  }
+
+  /**
+   * The model a task of type {@code t} reads, named by the plan ({@link OutputNames#INPUT_PARAM}):
+   * the converted GLB when the job converts, else the original; assemble reads optimize-mesh's
+   * {@code mesh.glb}, and thumbnail optimize-mesh's output, when the job has optimize-mesh. Null for
+   * tasks that read no model (noop) and for convert, which reads the original and its side files.
+   */
+  private static String inputOf(TaskType t, java.util.Set<TaskType> planned, String meshOutput) {
+    String model = planned.contains(TaskType.CONVERT) ? OutputNames.CONVERTED_GLB : OutputNames.ORIGINAL;
+    boolean mesh = planned.contains(TaskType.OPTIMIZE_MESH);
+    return switch (t) {
+      case NOOP, CONVERT -> null;
+      case ASSEMBLE, THUMBNAIL -> mesh ? meshOutput : model;
+      default -> model;
+    };
   }
 
   private static void addIf(List<UUID> deps, Map<TaskType, UUID> ids, TaskType t) {

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.TaskParams;
 import dev.assetgrid.shared.stage.StageParams;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,8 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code assemble}: the latest model ({@code mesh.glb}, else {@code converted.glb}, else the
- * original) plus every {@code texture-<k>.ktx2} input → {@code optimized.glb}. Params:
+ * {@code assemble}: the model the plan names ({@code mesh.glb}, or {@code converted.glb} or the
+ * original when the job has no optimize-mesh) plus every {@code texture-<k>.ktx2} input → {@code optimized.glb}. Params:
  * {@link AssembleOptions}. With no textures the base model is written as it is (as GLB).
  *
  * <p>Result: {@code base} (input name), {@code bytesBefore} (base model, with side files),
@@ -49,7 +50,8 @@ public final class AssembleHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) throws Exception {
-    Path basePath = TaskInputs.latestModel(work, OutputNames.MESH_GLB, OutputNames.CONVERTED_GLB);
+    TaskParams task = TaskParams.read(TaskType.ASSEMBLE, work.params(), "");
+    Path basePath = TaskInputs.model(work, task);
     GltfAsset base = reader.read(basePath);
     work.progress().accept(0.2);
     Map<Integer, byte[]> ktx2 = new TreeMap<>();
@@ -59,16 +61,14 @@ public final class AssembleHandler implements TaskHandler {
         ktx2.put(Integer.parseInt(m.group(1)), Files.readAllBytes(in.getValue()));
       }
     }
-    Assemble.Assembled assembled = Assemble.assemble(base, ktx2, StageParams.read(TaskType.ASSEMBLE, work.params(), AssembleOptions.class));
+    Assemble.Assembled assembled = Assemble.assemble(base, ktx2, task.stage(AssembleOptions.class));
     work.progress().accept(0.6);
     byte[] glb = GlbWriter.write(assembled.asset());
     Path out = work.workDir().resolve(OutputNames.OPTIMIZED_GLB);
     Files.write(out, glb);
 
     ObjectNode result = JsonNodeFactory.instance.objectNode();
-    String baseName = work.inputs().entrySet().stream().filter(e -> e.getValue().equals(basePath))
-        .map(Map.Entry::getKey).findFirst().orElse(basePath.getFileName().toString());
-    result.put("base", baseName);
+    result.put("base", task.input());
     result.put("bytesBefore", base.sourceBytes() > 0 ? base.sourceBytes() : Files.size(basePath));
     result.put("bytesAfter", glb.length);
     result.put("textures", ktx2.size());

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.TaskParams;
 import dev.assetgrid.shared.stage.StageParams;
 import dev.assetgrid.shared.stage.CompressTextureParams;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +28,8 @@ import java.util.Objects;
  * <p>Params: {@code image} (required image index), {@code role} ({@code color|normal|data};
  * default from the material slots, {@link TextureRoles}), and every field of
  * {@link CompressTextureOptions}, including {@code onError} ({@code fail|keep}, default fail).
- * Reads the converted model when there is one, else the original.
+ * Reads the model the plan names ({@value OutputNames#INPUT_PARAM}: the converted GLB when there is one, else
+ * the original).
  *
  * <p>Result: {@link TextureResult#toJson()}: {@code image, name, role, mode (etc1s|uastc|passthrough),
  * widthIn, heightIn, widthOut, heightOut, levels, hasAlpha, bytesIn, bytesOut, psnr, ms}. An image in
@@ -55,15 +57,15 @@ public final class CompressTextureHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) throws Exception {
-    CompressTextureParams params = StageParams.read(TaskType.COMPRESS_TEXTURE, work.params(),
-        CompressTextureParams.class);
+    TaskParams task = TaskParams.read(TaskType.COMPRESS_TEXTURE, work.params(), "");
+    CompressTextureParams params = task.stage(CompressTextureParams.class);
     if (params.image() == null) {
       throw new AssetGridException(ErrorCode.INVALID_REQUEST, "compress-texture needs an image index param 'image'");
     }
     int k = params.image();
     CompressTextureOptions options = params.options();
     TextureRole role = params.role();
-    GltfAsset asset = TaskInputs.readLatest(reader, work, OutputNames.CONVERTED_GLB);
+    GltfAsset asset = TaskInputs.readModel(reader, work, task);
     work.progress().accept(0.1);
     if (work.cancelled().getAsBoolean()) {
       throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled before encoding image " + k);

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.TaskParams;
 import dev.assetgrid.shared.stage.StageParams;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
@@ -14,7 +15,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code inspect}: reads the converted model, else the original (GLB, or glTF with its side files beside it) and records counts,
+ * {@code inspect}: reads the model the plan names (the converted GLB, or the original: GLB, or glTF with its side
+ * files beside it) and records counts,
  * bounds and extensions. The report is the task result and is also kept as {@code inspect.json}.
  */
 public final class InspectHandler implements TaskHandler {
@@ -33,9 +35,10 @@ public final class InspectHandler implements TaskHandler {
   @Override
   public TaskResult run(TaskWork work) throws Exception {
     work.progress().accept(0.1);
-    GltfAsset asset = reader.read(TaskInputs.latestModel(work, OutputNames.CONVERTED_GLB));
+    TaskParams task = TaskParams.read(TaskType.INSPECT, work.params(), "");
+    GltfAsset asset = TaskInputs.readModel(reader, work, task);
     work.progress().accept(0.6);
-    InspectReport report = Inspect.apply(asset, StageParams.read(TaskType.INSPECT, work.params(), InspectOptions.class));
+    InspectReport report = Inspect.apply(asset, task.stage(InspectOptions.class));
     var json = report.toJson();
     Path out = work.workDir().resolve("inspect.json");
     Files.writeString(out, json.toPrettyString());

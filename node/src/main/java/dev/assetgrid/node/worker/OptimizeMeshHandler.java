@@ -1,5 +1,6 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.TaskParams;
 import dev.assetgrid.shared.stage.StageParams;
 import dev.assetgrid.shared.stage.OptimizeMeshParams;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +19,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code optimize-mesh}: reads the latest model (the converted GLB when there is one, else the
- * original), runs the mesh recipe with the task params as {@link OptimizeMeshOptions} JSON and
+ * {@code optimize-mesh}: reads the model the plan names ({@value OutputNames#INPUT_PARAM}: the
+ * converted GLB when there is one, else the original), runs the mesh recipe with the task params as {@link OptimizeMeshOptions} JSON and
  * uploads the result under the name the param {@value OutputNames#MESH_OUTPUT_PARAM} gives:
  * {@code mesh.glb} (default) when an assemble task follows, {@code optimized.glb} when the planner
  * left no assemble to the job (no textures to merge) and this GLB is the final model. Any other
@@ -46,12 +47,13 @@ public final class OptimizeMeshHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) {
-    OptimizeMeshParams params = StageParams.read(TaskType.OPTIMIZE_MESH, work.params(), OptimizeMeshParams.class);
+    TaskParams task = TaskParams.read(TaskType.OPTIMIZE_MESH, work.params(), "");
+    OptimizeMeshParams params = task.stage(OptimizeMeshParams.class);
     String outName = params.output();
     OptimizeMeshOptions options = params.options();
     work.progress().accept(0.05);
     long t0 = System.nanoTime();
-    GltfAsset asset = TaskInputs.readLatest(reader, work, OutputNames.CONVERTED_GLB);
+    GltfAsset asset = TaskInputs.readModel(reader, work, task);
     double read = (System.nanoTime() - t0) / 1e6;
     work.progress().accept(0.3);
     Path out = work.workDir().resolve(outName);

@@ -3,28 +3,29 @@ package dev.assetgrid.node.worker;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.shared.stage.OutputNames;
+import dev.assetgrid.shared.stage.TaskParams;
 import java.nio.file.Path;
 
-/** Picks the model a stage should read from the inputs a task received. */
+/**
+ * The model a task reads: the input its plan named ({@value OutputNames#INPUT_PARAM}), so no
+ * handler guesses from file names which of its inputs is the most processed model.
+ */
 public final class TaskInputs {
   private TaskInputs() {}
 
   /**
-   * The most processed model among the inputs, in the order given, falling back to the original
-   * (a GLB or a .gltf whose side files sit beside it in {@link TaskWork#inputDir()}).
+   * The model input the params name (a GLB, or a .gltf whose side files sit beside it in
+   * {@link TaskWork#inputDir()}).
+   *
+   * @throws dev.assetgrid.shared.error.AssetGridException GLTF_RESOURCE_MISSING when the lease did
+   *     not carry it
    */
-  public static Path latestModel(TaskWork work, String... preference) {
-    for (String name : preference) {
-      Path p = work.inputs().get(name);
-      if (p != null) {
-        return p;
-      }
-    }
-    return work.input(OutputNames.ORIGINAL);
+  public static Path model(TaskWork work, TaskParams params) {
+    return work.input(params.input());
   }
 
-  /** Reads {@link #latestModel} as an asset with {@code reader}. */
-  public static GltfAsset readLatest(GltfReader reader, TaskWork work, String... preference) {
-    return reader.read(latestModel(work, preference));
+  /** Reads {@link #model} as an asset with {@code reader}. */
+  public static GltfAsset readModel(GltfReader reader, TaskWork work, TaskParams params) {
+    return reader.read(model(work, params));
   }
 }

@@ -1,5 +1,6 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.TaskParams;
 import dev.assetgrid.shared.stage.StageParams;
 import dev.assetgrid.shared.stage.ThumbnailParams;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,8 +21,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code thumbnail}: renders the most processed model among the inputs ({@code mesh.glb},
- * {@code optimized.glb}, {@code converted.glb}, else the original) with {@link Thumbnail}. Params are
+ * {@code thumbnail}: renders the model the plan names ({@value OutputNames#INPUT_PARAM}:
+ * optimize-mesh's GLB when the job has one, else the converted GLB or the original) with
+ * {@link Thumbnail}. Params are
  * {@link ThumbnailOptions} JSON. Outputs {@code thumbnail.png}, plus {@value #TURNTABLE_PNG} (a
  * horizontal strip of N views) when {@code turntableViews} is set. Result:
  * {@code {size, width, height, coverage, ms, notes[], options{}, turntable?{views, width, height, coverage, ms}}}.
@@ -50,11 +52,12 @@ public final class ThumbnailHandler implements TaskHandler {
    */
   @Override
   public TaskResult run(TaskWork work) throws Exception {
-    ThumbnailParams params = StageParams.read(TaskType.THUMBNAIL, work.params(), ThumbnailParams.class);
+    TaskParams task = TaskParams.read(TaskType.THUMBNAIL, work.params(), "");
+    ThumbnailParams params = task.stage(ThumbnailParams.class);
     ThumbnailOptions options = params.options();
     boolean skipOnError = params.onError() == ThumbnailParams.OnError.SKIP;
     try {
-      return render(work, options);
+      return render(work, task, options);
     } catch (AssetGridException e) {
       ErrorCode c = e.code();
       boolean drawable = c == ErrorCode.INVALID_REQUEST || c == ErrorCode.TASK_CANCELLED || c.retryable();
@@ -69,14 +72,10 @@ public final class ThumbnailHandler implements TaskHandler {
     }
   }
 
-  private TaskResult render(TaskWork work, ThumbnailOptions options) throws Exception {
-    // the optimized mesh with its original textures: the rasterizer cannot decode the KTX2 images of
-    // an assembled optimized.glb, and assemble changes nothing else, so mesh.glb gives the same picture,
-    // textured. optimized.glb comes next: optimize-mesh writes the final model under that name when the
-    // job has no assemble (no textures to merge), and then there is no mesh.glb. The planner never makes
-    // thumbnail wait for assemble, so an assembled optimized.glb does not reach it.
-    GltfAsset asset = TaskInputs.readLatest(reader, work, OutputNames.MESH_GLB, OutputNames.OPTIMIZED_GLB,
-        OutputNames.CONVERTED_GLB);
+  private TaskResult render(TaskWork work, TaskParams task, ThumbnailOptions options) throws Exception {
+    // the planner names optimize-mesh's GLB when there is one: the optimized mesh with its original
+    // textures (the rasterizer cannot decode the KTX2 images of an assembled model)
+    GltfAsset asset = TaskInputs.readModel(reader, work, task);
     work.progress().accept(0.2);
     long t0 = System.nanoTime();
     ThumbnailImage image = Thumbnail.render(asset, options);

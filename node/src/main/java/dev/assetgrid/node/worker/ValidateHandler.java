@@ -1,5 +1,6 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.stage.TaskParams;
 import dev.assetgrid.shared.stage.StageParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code validate}: validates the latest model and uploads the Khronos-shaped report as
+ * {@code validate}: validates the model the plan names and uploads the Khronos-shaped report as
  * {@code validation.json}. A model with errors does not fail the task: the report is the result.
  * Result: the counts, whether the issue list was truncated, and the first {@link #RESULT_ISSUES}
  * issues (the full list is in the file).
@@ -31,8 +32,9 @@ public final class ValidateHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) throws Exception {
-    ValidateOptions options = StageParams.read(TaskType.VALIDATE, work.params(), ValidateOptions.class);
-    Path model = TaskInputs.latestModel(work, OutputNames.CONVERTED_GLB);
+    TaskParams task = TaskParams.read(TaskType.VALIDATE, work.params(), "");
+    ValidateOptions options = task.stage(ValidateOptions.class);
+    Path model = TaskInputs.model(work, task);
     work.progress().accept(0.1);
     ValidationReport report = Validator.validate(model, options);
     ObjectNode json = report.toJson();

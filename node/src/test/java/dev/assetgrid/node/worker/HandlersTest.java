@@ -42,7 +42,7 @@ class HandlersTest {
 
   private TaskWork work(String name, Path input, String dir) throws Exception {
     ObjectNode params = TestAssets.json("{}");
-    return new TaskWork("t1", 1, params, Map.of(name, input), input.getParent(), Files.createDirectories(tmp.resolve(dir)),
+    return new TaskWork("t1", 1, PlannedInputs.withPlannedInput(params, Map.of(name, input)), Map.of(name, input), input.getParent(), Files.createDirectories(tmp.resolve(dir)),
         p -> { }, () -> false);
   }
 

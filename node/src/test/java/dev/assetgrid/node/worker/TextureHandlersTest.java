@@ -56,7 +56,7 @@ class TextureHandlersTest {
   private TaskWork work(String params, Map<String, Path> inputs) throws Exception {
     Path workDir = Files.createTempDirectory(dir, "work");
     ObjectNode p = TestAssets.json(params);
-    return new TaskWork("t1", 1, p, inputs, dir, workDir, x -> { }, () -> false);
+    return new TaskWork("t1", 1, PlannedInputs.withPlannedInput(p, inputs), inputs, dir, workDir, x -> { }, () -> false);
   }
 
   @Test

@@ -34,7 +34,7 @@ class ThumbnailHandlerTest {
 
   private TaskWork work(String params, Map<String, Path> inputs) throws Exception {
     Path work = Files.createDirectories(dir.resolve("work"));
-    return new TaskWork("t1", 1, (ObjectNode) TestAssets.json(params), inputs, dir, work, p -> { }, () -> false);
+    return new TaskWork("t1", 1, PlannedInputs.withPlannedInput((ObjectNode) TestAssets.json(params), inputs), inputs, dir, work, p -> { }, () -> false);
   }
 
   @Test

@@ -36,6 +36,18 @@ public final class OutputNames {
    */
   public static final String MESH_OUTPUT_PARAM = "output";
 
+  /**
+   * Param of every task that reads a model: the name of the input it reads, {@link #ORIGINAL} or an
+   * earlier task's output ({@link #CONVERTED_GLB}, {@link #MESH_GLB}, {@link #OPTIMIZED_GLB}). The
+   * planner sets it from the plan, so no stage guesses which of its inputs is "the model"; absent
+   * means {@link #ORIGINAL}.
+   */
+  public static final String INPUT_PARAM = "input";
+
+  /** The names a model input may have ({@link #INPUT_PARAM}). */
+  public static final java.util.List<String> MODEL_NAMES = java.util.List.of(ORIGINAL, CONVERTED_GLB, MESH_GLB,
+      OPTIMIZED_GLB);
+
   /** compress-texture of image {@code index} → KTX2. */
   public static String texture(int index) {
     return "texture-" + index + ".ktx2";

@@ -20,7 +20,8 @@ public sealed interface StageParams
   ObjectNode toJson();
 
   /**
-   * Reads the params of a task of {@code type} strictly.
+   * Reads the params of a task of {@code type} strictly; the model input they may name
+   * ({@value OutputNames#INPUT_PARAM}) is read too, see {@link TaskParams}.
    *
    * @param params a JSON object, or null / a null node for all defaults
    * @param pointer the JSON pointer of {@code params} in the request, for errors ({@code ""} when
@@ -29,19 +30,7 @@ public sealed interface StageParams
    *     first bad member (details key {@value OptionReader#POINTER})
    */
   static StageParams read(TaskType type, JsonNode params, String pointer) {
-    OptionReader r = OptionReader.of(params, pointer);
-    StageParams p = switch (type) {
-      case INSPECT -> InspectOptions.read(r);
-      case VALIDATE -> ValidateOptions.read(r);
-      case CONVERT -> ConvertParams.read(r);
-      case OPTIMIZE_MESH -> OptimizeMeshParams.read(r);
-      case COMPRESS_TEXTURE -> CompressTextureParams.read(r);
-      case ASSEMBLE -> AssembleOptions.read(r);
-      case THUMBNAIL -> ThumbnailParams.read(r);
-      case NOOP -> NoopParams.read(r);
-    };
-    r.end();
-    return p;
+    return TaskParams.read(type, params, pointer).stage();
   }
 
   /** {@link #read} for a handler that knows what it gets: the params of a task of its own type. */
