@@ -2,6 +2,7 @@ package dev.assetgrid.node.processing.validate;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.processing.gltf.ImageHeader;
 import dev.assetgrid.node.processing.validate.Model.Buf;
 import dev.assetgrid.node.processing.validate.Model.Image;
 import dev.assetgrid.node.processing.validate.Model.View;
@@ -238,19 +239,23 @@ final class Resources {
             if (data == null || data.length > opts.maxImageBytes()) {
                 continue;
             }
-            ImageSniffer.Result s = ImageSniffer.sniff(data);
-            if (s.mime() == null) {
+            ImageHeader.Probe s = ImageHeader.probe(data);
+            if (s.mimeType() == null) {
                 j.add(IssueCode.IMAGE_UNRECOGNIZED_FORMAT, p, "Image format not recognized.");
                 continue;
             }
-            if (im.mimeType != null && !im.mimeType.equals(s.mime())) {
-                j.add(IssueCode.IMAGE_MIME_TYPE_INVALID, where, "Recognized image format '" + s.mime()
+            if (im.mimeType != null && !im.mimeType.equals(s.mimeType())) {
+                j.add(IssueCode.IMAGE_MIME_TYPE_INVALID, where, "Recognized image format '" + s.mimeType()
                         + "' does not match declared image format '" + im.mimeType + "'.");
             }
-            im.mimeType = s.mime();
-            r.put("mimeType", s.mime());
-            if (s.error() != null) {
-                j.add(s.error(), p, s.detail());
+            im.mimeType = s.mimeType();
+            r.put("mimeType", s.mimeType());
+            if (s.defect() == ImageHeader.Defect.TRUNCATED) {
+                j.add(IssueCode.IMAGE_UNEXPECTED_EOS, p, "Unexpected end of image stream.");
+                continue;
+            }
+            if (s.defect() == ImageHeader.Defect.INVALID) {
+                j.add(IssueCode.IMAGE_DATA_INVALID, p, "Image data is invalid. " + s.reason());
                 continue;
             }
             ObjectNode io = r.putObject("image");

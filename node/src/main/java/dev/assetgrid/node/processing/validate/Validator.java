@@ -30,7 +30,7 @@ import java.util.Locale;
  *   <li>{@link GlbContainer}: header and chunks ({@code GLB_*}); then JSON parsing ({@code INVALID_JSON}).</li>
  *   <li>{@link GltfChecker} + {@link Extensions}: schema (types, required members, ranges, enums) and
  *       cross references, accessor layouts, mesh/skin/animation rules; records how each accessor is used.</li>
- *   <li>{@link Resources}: loads buffers and images, checks URIs, lengths, image headers ({@link ImageSniffer}).</li>
+ *   <li>{@link Resources}: loads buffers and images, checks URIs, lengths, image headers ({@link dev.assetgrid.node.processing.gltf.ImageHeader}).</li>
  *   <li>{@link DataChecks}: accessor contents (min/max, NaN, index range, unit vectors, weights...).</li>
  *   <li>{@link GeometryChecks} (optional): our own mesh-quality findings, infos and hints only.</li>
  * </ol>
