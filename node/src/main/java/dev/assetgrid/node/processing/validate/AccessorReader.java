@@ -44,7 +44,7 @@ final class AccessorReader {
         int[] off = new int[comps];
         if (a.type.startsWith("MAT")) {
             int n = a.type.charAt(3) - '0';
-            int colStride = GltfChecker.elementSize(a) / n;
+            int colStride = a.elementSize() / n;
             for (int c = 0; c < comps; c++) {
                 off[c] = (c / n) * colStride + (c % n) * cs;
             }
@@ -73,7 +73,7 @@ final class AccessorReader {
                 return null;
             }
             View v = views[a.bufferView];
-            long stride = v.byteStride > 0 ? v.byteStride : GltfChecker.elementSize(a);
+            long stride = v.byteStride > 0 ? v.byteStride : a.elementSize();
             r = new AccessorReader(a, d, v.byteOffset + a.byteOffset, stride);
         }
         if (a.sparse != null && !r.sparse(a.sparse, views, buffers)) {
@@ -109,7 +109,7 @@ final class AccessorReader {
         if (s.idxOffset + (long) ics * s.count > iv.byteLength) {
             return false;
         }
-        int es = GltfChecker.elementSize(a);
+        int es = a.elementSize();
         if (s.valOffset + (long) es * s.count > vv.byteLength) {
             return false;
         }
@@ -148,7 +148,7 @@ final class AccessorReader {
             Integer row = sparseRows.get(i);
             if (row != null) {
                 d = sparseData;
-                off = sparseBase + (long) row * GltfChecker.elementSize(a) + colOffsets[c];
+                off = sparseBase + (long) row * a.elementSize() + colOffsets[c];
                 return read(d, off);
             }
         }

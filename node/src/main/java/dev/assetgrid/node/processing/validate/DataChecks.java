@@ -28,16 +28,18 @@ final class DataChecks {
         }
     }
 
-    private final GltfChecker c;
+    private final ValidationContext ctx;
     private final Json j;
     private final AccessorReader[] readers;
 
-    DataChecks(GltfChecker c) {
-        this.c = c;
-        this.j = c.j;
-        this.readers = new AccessorReader[c.accessors.length];
+    /** Builds a reader for each accessor whose data is loaded; call after {@link Resources#loadBuffers}. */
+    DataChecks(ValidationContext ctx) {
+        this.ctx = ctx;
+        this.j = ctx.json();
+        Acc[] accessors = ctx.accessors();
+        this.readers = new AccessorReader[accessors.length];
         for (int i = 0; i < readers.length; i++) {
-            readers[i] = AccessorReader.of(c.accessors[i], c.views, c.buffers);
+            readers[i] = AccessorReader.of(accessors[i], ctx.views(), ctx.buffers());
         }
     }
 
@@ -52,7 +54,7 @@ final class DataChecks {
             }
         }
         Set<String> done = new HashSet<>();
-        for (Use u : c.uses) {
+        for (Use u : ctx.accessorUses()) {
             AccessorReader r = reader(u.accessor());
             if (r == null || !done.add(u.accessor() + "|" + u.kind() + "|" + u.pointer())) {
                 continue;

@@ -42,20 +42,29 @@ final class Extensions {
             Map.entry("KHR_texture_basisu", Set.of("texture")),
             Map.entry("EXT_texture_webp", Set.of("texture")));
     static final Set<String> INCOMPLETE = Set.of("KHR_animation_pointer");
+    private static final double NAN = Double.NaN;
     private static final Pattern POINTER = Pattern.compile("^(?:\\/(?:[^/~]|~0|~1)*)*$");
 
-    private final GltfChecker c;
+    private final ValidationContext ctx;
     private final Json j;
-    /** Deferred reference checks against root extension collections: {kind, index, pointer}. */
-    private final List<Object[]> lightRefs = new ArrayList<>();
-    private final List<Object[]> variantRefs = new ArrayList<>();
+    /** Deferred reference checks against the root extension objects, resolved in {@link #afterAll()}. */
+    private final List<LightRef> lightRefs = new ArrayList<>();
+    private final List<VariantRef> variantRefs = new ArrayList<>();
     private int lightCount = -1;
     private int variantCount = -1;
     private boolean[] variantUsed = new boolean[0];
 
-    Extensions(GltfChecker c) {
-        this.c = c;
-        this.j = c.j;
+    /** A node's KHR_lights_punctual light index, and the pointer of its extension object. */
+    private record LightRef(int light, String pointer) {
+    }
+
+    /** A primitive's KHR_materials_variants mapping: its pointer and its variant indices (null when invalid). */
+    private record VariantRef(String pointer, int[] variants) {
+    }
+
+    Extensions(ValidationContext ctx) {
+        this.ctx = ctx;
+        this.j = ctx.json();
     }
 
     int object(ObjectNode o, String p, String owner) {
@@ -82,7 +91,7 @@ final class Extensions {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
             String xp = ptr(ep, name);
-            if (!c.extensionsUsed.contains(name)) {
+            if (!ctx.extensionsUsed().contains(name)) {
                 j.add(IssueCode.UNDECLARED_EXTENSION, xp, "Extension is not declared in extensionsUsed.");
             }
             Set<String> owners = KNOWN.get(name);
@@ -113,7 +122,7 @@ final class Extensions {
     }
 
     private TexRef tex(ObjectNode x, String xp, String name, Material m) {
-        return c.textureInfo(x, xp, name, "", m);
+        return MaterialChecks.textureInfo(ctx, x, xp, name, "", m);
     }
 
     private int check(String name, String owner, ObjectNode o, ObjectNode x, String xp, Material m) {
@@ -129,8 +138,8 @@ final class Extensions {
             case "EXT_texture_webp", "KHR_texture_basisu" -> {
                 j.members(x, xp, Set.of("source"));
                 int src = j.index(x, xp, "source", false);
-                if (c.ref("images", src, xp + "/source") && name.equals("EXT_texture_webp")) {
-                    c.webpSources.add(new Object[] {src, xp + "/source"});
+                if (ctx.ref("images", src, xp + "/source") && name.equals("EXT_texture_webp")) {
+                    ctx.addWebpSource(src, xp + "/source");
                 }
             }
             case "KHR_node_visibility" -> {
@@ -156,7 +165,7 @@ final class Extensions {
                 } else {
                     j.members(x, xp, Set.of("light"));
                     int light = j.index(x, xp, "light", true);
-                    lightRefs.add(new Object[] {light, xp});
+                    lightRefs.add(new LightRef(light, xp));
                 }
             }
             case "KHR_materials_variants" -> {
@@ -223,8 +232,8 @@ final class Extensions {
             j.members(mo, mp, Set.of("variants", "material", "name"));
             int[] vs = j.indices(mo, mp, "variants", true);
             int mat = j.index(mo, mp, "material", true);
-            c.ref("materials", mat, mp + "/material");
-            variantRefs.add(new Object[] {mp, vs});
+            ctx.ref("materials", mat, mp + "/material");
+            variantRefs.add(new VariantRef(mp, vs));
             if (vs != null) {
                 for (int k = 0; k < vs.length; k++) {
                     if (vs[k] >= 0 && !seen.add(vs[k])) {
@@ -237,85 +246,13 @@ final class Extensions {
     }
 
     private void materialExtension(String name, ObjectNode x, String xp, Material m, ObjectNode material) {
-        double nan = Double.NaN;
         switch (name) {
-            case "KHR_materials_anisotropy" -> {
-                j.members(x, xp, Set.of("anisotropyStrength", "anisotropyRotation", "anisotropyTexture"));
-                j.num(x, xp, "anisotropyStrength", 0, 1, 0);
-                j.num(x, xp, "anisotropyRotation", nan, nan, 0);
-                TexRef t = tex(x, xp, "anisotropyTexture", m);
-                if (m != null) {
-                    m.needsTangentSpace = true;
-                }
-                JsonNode normal = material.path("normalTexture");
-                if (t != null && normal.isObject() && normal.path("texCoord").asInt(0) != t.texCoord) {
-                    j.add(IssueCode.KHR_MATERIALS_ANISOTROPY_ANISOTROPY_TEXTURE_TEXCOORD, xp + "/anisotropyTexture",
-                            "Normal and anisotropy textures should use the same texture coords.");
-                }
-            }
-            case "KHR_materials_clearcoat" -> {
-                j.members(x, xp, Set.of("clearcoatFactor", "clearcoatTexture", "clearcoatRoughnessFactor", "clearcoatRoughnessTexture", "clearcoatNormalTexture"));
-                j.num(x, xp, "clearcoatFactor", 0, 1, 0);
-                tex(x, xp, "clearcoatTexture", m);
-                j.num(x, xp, "clearcoatRoughnessFactor", 0, 1, 0);
-                tex(x, xp, "clearcoatRoughnessTexture", m);
-                TexRef t = c.textureInfo(x, xp, "clearcoatNormalTexture", "normal", m);
-                if (t != null && m != null) {
-                    m.needsTangentSpace = true;
-                }
-                JsonNode normal = material.path("normalTexture");
-                if (t != null && normal.isObject() && normal.path("texCoord").asInt(0) != t.texCoord) {
-                    j.add(IssueCode.KHR_MATERIALS_CLEARCOAT_CLEARCOAT_NORMAL_TEXTURE_TEXCOORD, xp + "/clearcoatNormalTexture",
-                            "Normal and clearcoat normal textures should use the same texture coords.");
-                }
-            }
-            case "KHR_materials_dispersion" -> {
-                j.members(x, xp, Set.of("dispersion"));
-                j.num(x, xp, "dispersion", 0, nan, 0);
-                if (!material.path("extensions").has("KHR_materials_volume")) {
-                    j.add(IssueCode.KHR_MATERIALS_DISPERSION_NO_VOLUME, xp, "The dispersion extension needs to be combined with the volume extension.");
-                }
-            }
-            case "KHR_materials_emissive_strength" -> {
-                j.members(x, xp, Set.of("emissiveStrength"));
-                j.num(x, xp, "emissiveStrength", 0, nan, 1);
-                JsonNode ef = material.get("emissiveFactor");
-                boolean zero = true;
-                if (ef != null && ef.isArray()) {
-                    for (JsonNode v : ef) {
-                        zero &= v.asDouble() == 0;
-                    }
-                }
-                if (zero) {
-                    j.add(IssueCode.KHR_MATERIALS_EMISSIVE_STRENGTH_ZERO_FACTOR, xp, "Emissive strength has no effect when the emissive factor is zero or undefined.");
-                }
-            }
-            case "KHR_materials_ior" -> {
-                j.members(x, xp, Set.of("ior"));
-                JsonNode v = x.get("ior");
-                if (v != null && v.isNumber() && v.doubleValue() != 0 && v.doubleValue() < 1) {
-                    j.notInRange(xp + "/ior", v);
-                } else {
-                    j.num(x, xp, "ior", 0, nan, 1.5);
-                }
-            }
-            case "KHR_materials_iridescence" -> {
-                j.members(x, xp, Set.of("iridescenceFactor", "iridescenceTexture", "iridescenceIor", "iridescenceThicknessMinimum",
-                        "iridescenceThicknessMaximum", "iridescenceThicknessTexture"));
-                j.num(x, xp, "iridescenceFactor", 0, 1, 0);
-                tex(x, xp, "iridescenceTexture", m);
-                j.num(x, xp, "iridescenceIor", 1, nan, 1.3);
-                double min = j.num(x, xp, "iridescenceThicknessMinimum", 0, nan, 100);
-                double max = j.num(x, xp, "iridescenceThicknessMaximum", 0, nan, 400);
-                TexRef t = tex(x, xp, "iridescenceThicknessTexture", m);
-                if (t == null && x.has("iridescenceThicknessMinimum")) {
-                    j.add(IssueCode.KHR_MATERIALS_IRIDESCENCE_THICKNESS_RANGE_WITHOUT_TEXTURE, xp + "/iridescenceThicknessMinimum",
-                            "Thickness minimum has no effect when a thickness texture is not defined.");
-                } else if (t != null && min == max) {
-                    j.add(IssueCode.KHR_MATERIALS_IRIDESCENCE_THICKNESS_TEXTURE_UNUSED, xp + "/iridescenceThicknessTexture",
-                            "Thickness texture has no effect when the thickness minimum is equal to the thickness maximum.");
-                }
-            }
+            case "KHR_materials_anisotropy" -> anisotropy(x, xp, m, material);
+            case "KHR_materials_clearcoat" -> clearcoat(x, xp, m, material);
+            case "KHR_materials_dispersion" -> dispersion(x, xp, m, material);
+            case "KHR_materials_emissive_strength" -> emissiveStrength(x, xp, m, material);
+            case "KHR_materials_ior" -> ior(x, xp, m, material);
+            case "KHR_materials_iridescence" -> iridescence(x, xp, m, material);
             case "KHR_materials_pbrSpecularGlossiness" -> {
                 j.members(x, xp, Set.of("diffuseFactor", "diffuseTexture", "specularFactor", "glossinessFactor", "specularGlossinessTexture"));
                 j.floats(x, xp, "diffuseFactor", false, 0, 1, null, 4);
@@ -335,7 +272,7 @@ final class Extensions {
                 j.members(x, xp, Set.of("specularFactor", "specularTexture", "specularColorFactor", "specularColorTexture"));
                 j.num(x, xp, "specularFactor", 0, 1, 1);
                 tex(x, xp, "specularTexture", m);
-                j.floats(x, xp, "specularColorFactor", false, 0, nan, null, 3);
+                j.floats(x, xp, "specularColorFactor", false, 0, NAN, null, 3);
                 tex(x, xp, "specularColorTexture", m);
             }
             case "KHR_materials_transmission" -> {
@@ -351,40 +288,125 @@ final class Extensions {
                 tex(x, xp, "diffuseTransmissionColorTexture", m);
             }
             case "KHR_materials_unlit" -> j.members(x, xp, Set.of());
-            case "KHR_materials_volume" -> {
-                j.members(x, xp, Set.of("thicknessFactor", "thicknessTexture", "attenuationDistance", "attenuationColor"));
-                j.num(x, xp, "thicknessFactor", 0, nan, 0);
-                tex(x, xp, "thicknessTexture", m);
-                j.num(x, xp, "attenuationDistance", false, nan, 0, nan, nan);
-                j.floats(x, xp, "attenuationColor", false, 0, 1, null, 3);
-                JsonNode exts = material.path("extensions");
-                if (!exts.has("KHR_materials_transmission") && !exts.has("KHR_materials_diffuse_transmission")) {
-                    j.add(IssueCode.KHR_MATERIALS_VOLUME_NO_TRANSMISSION, xp,
-                            "The volume extension needs to be combined with an extension that allows light to transmit through the surface.");
-                }
-                if (material.path("doubleSided").asBoolean(false)) {
-                    j.add(IssueCode.KHR_MATERIALS_VOLUME_DOUBLE_SIDED, xp, "The volume extension should not be used with double-sided materials.");
-                }
-            }
+            case "KHR_materials_volume" -> volume(x, xp, m, material);
             default -> {
             }
         }
     }
 
+    private void anisotropy(ObjectNode x, String xp, Material m, ObjectNode material) {
+        j.members(x, xp, Set.of("anisotropyStrength", "anisotropyRotation", "anisotropyTexture"));
+        j.num(x, xp, "anisotropyStrength", 0, 1, 0);
+        j.num(x, xp, "anisotropyRotation", NAN, NAN, 0);
+        TexRef t = tex(x, xp, "anisotropyTexture", m);
+        if (m != null) {
+            m.needsTangentSpace = true;
+        }
+        JsonNode normal = material.path("normalTexture");
+        if (t != null && normal.isObject() && normal.path("texCoord").asInt(0) != t.texCoord) {
+            j.add(IssueCode.KHR_MATERIALS_ANISOTROPY_ANISOTROPY_TEXTURE_TEXCOORD, xp + "/anisotropyTexture",
+                    "Normal and anisotropy textures should use the same texture coords.");
+        }
+    }
+
+    private void clearcoat(ObjectNode x, String xp, Material m, ObjectNode material) {
+        j.members(x, xp, Set.of("clearcoatFactor", "clearcoatTexture", "clearcoatRoughnessFactor", "clearcoatRoughnessTexture", "clearcoatNormalTexture"));
+        j.num(x, xp, "clearcoatFactor", 0, 1, 0);
+        tex(x, xp, "clearcoatTexture", m);
+        j.num(x, xp, "clearcoatRoughnessFactor", 0, 1, 0);
+        tex(x, xp, "clearcoatRoughnessTexture", m);
+        TexRef t = MaterialChecks.textureInfo(ctx, x, xp, "clearcoatNormalTexture", "normal", m);
+        if (t != null && m != null) {
+            m.needsTangentSpace = true;
+        }
+        JsonNode normal = material.path("normalTexture");
+        if (t != null && normal.isObject() && normal.path("texCoord").asInt(0) != t.texCoord) {
+            j.add(IssueCode.KHR_MATERIALS_CLEARCOAT_CLEARCOAT_NORMAL_TEXTURE_TEXCOORD, xp + "/clearcoatNormalTexture",
+                    "Normal and clearcoat normal textures should use the same texture coords.");
+        }
+    }
+
+    private void dispersion(ObjectNode x, String xp, Material m, ObjectNode material) {
+        j.members(x, xp, Set.of("dispersion"));
+        j.num(x, xp, "dispersion", 0, NAN, 0);
+        if (!material.path("extensions").has("KHR_materials_volume")) {
+            j.add(IssueCode.KHR_MATERIALS_DISPERSION_NO_VOLUME, xp, "The dispersion extension needs to be combined with the volume extension.");
+        }
+    }
+
+    private void emissiveStrength(ObjectNode x, String xp, Material m, ObjectNode material) {
+        j.members(x, xp, Set.of("emissiveStrength"));
+        j.num(x, xp, "emissiveStrength", 0, NAN, 1);
+        JsonNode ef = material.get("emissiveFactor");
+        boolean zero = true;
+        if (ef != null && ef.isArray()) {
+            for (JsonNode v : ef) {
+                zero &= v.asDouble() == 0;
+            }
+        }
+        if (zero) {
+            j.add(IssueCode.KHR_MATERIALS_EMISSIVE_STRENGTH_ZERO_FACTOR, xp, "Emissive strength has no effect when the emissive factor is zero or undefined.");
+        }
+    }
+
+    private void ior(ObjectNode x, String xp, Material m, ObjectNode material) {
+        j.members(x, xp, Set.of("ior"));
+        JsonNode v = x.get("ior");
+        if (v != null && v.isNumber() && v.doubleValue() != 0 && v.doubleValue() < 1) {
+            j.notInRange(xp + "/ior", v);
+        } else {
+            j.num(x, xp, "ior", 0, NAN, 1.5);
+        }
+    }
+
+    private void iridescence(ObjectNode x, String xp, Material m, ObjectNode material) {
+        j.members(x, xp, Set.of("iridescenceFactor", "iridescenceTexture", "iridescenceIor", "iridescenceThicknessMinimum",
+                "iridescenceThicknessMaximum", "iridescenceThicknessTexture"));
+        j.num(x, xp, "iridescenceFactor", 0, 1, 0);
+        tex(x, xp, "iridescenceTexture", m);
+        j.num(x, xp, "iridescenceIor", 1, NAN, 1.3);
+        double min = j.num(x, xp, "iridescenceThicknessMinimum", 0, NAN, 100);
+        double max = j.num(x, xp, "iridescenceThicknessMaximum", 0, NAN, 400);
+        TexRef t = tex(x, xp, "iridescenceThicknessTexture", m);
+        if (t == null && x.has("iridescenceThicknessMinimum")) {
+            j.add(IssueCode.KHR_MATERIALS_IRIDESCENCE_THICKNESS_RANGE_WITHOUT_TEXTURE, xp + "/iridescenceThicknessMinimum",
+                    "Thickness minimum has no effect when a thickness texture is not defined.");
+        } else if (t != null && min == max) {
+            j.add(IssueCode.KHR_MATERIALS_IRIDESCENCE_THICKNESS_TEXTURE_UNUSED, xp + "/iridescenceThicknessTexture",
+                    "Thickness texture has no effect when the thickness minimum is equal to the thickness maximum.");
+        }
+    }
+
+    private void volume(ObjectNode x, String xp, Material m, ObjectNode material) {
+        j.members(x, xp, Set.of("thicknessFactor", "thicknessTexture", "attenuationDistance", "attenuationColor"));
+        j.num(x, xp, "thicknessFactor", 0, NAN, 0);
+        tex(x, xp, "thicknessTexture", m);
+        j.num(x, xp, "attenuationDistance", false, NAN, 0, NAN, NAN);
+        j.floats(x, xp, "attenuationColor", false, 0, 1, null, 3);
+        JsonNode exts = material.path("extensions");
+        if (!exts.has("KHR_materials_transmission") && !exts.has("KHR_materials_diffuse_transmission")) {
+            j.add(IssueCode.KHR_MATERIALS_VOLUME_NO_TRANSMISSION, xp,
+                    "The volume extension needs to be combined with an extension that allows light to transmit through the surface.");
+        }
+        if (material.path("doubleSided").asBoolean(false)) {
+            j.add(IssueCode.KHR_MATERIALS_VOLUME_DOUBLE_SIDED, xp, "The volume extension should not be used with double-sided materials.");
+        }
+    }
+
     /** Reference checks that need the root extension objects, run after the whole document was read. */
     void afterAll() {
-        for (Object[] r : lightRefs) {
-            int light = (Integer) r[0];
-            String xp = (String) r[1];
+        for (LightRef r : lightRefs) {
+            int light = r.light();
+            String xp = r.pointer();
             if (lightCount < 0) {
                 j.add(IssueCode.UNSATISFIED_DEPENDENCY, xp, "Dependency failed. '/extensions/KHR_lights_punctual' must be defined.");
             } else if (light >= 0 && light >= lightCount) {
                 j.add(IssueCode.UNRESOLVED_REFERENCE, xp + "/light", "Unresolved reference: " + light + ".");
             }
         }
-        for (Object[] r : variantRefs) {
-            String mp = (String) r[0];
-            int[] vs = (int[]) r[1];
+        for (VariantRef r : variantRefs) {
+            String mp = r.pointer();
+            int[] vs = r.variants();
             if (variantCount < 0) {
                 j.add(IssueCode.UNSATISFIED_DEPENDENCY, mp, "Dependency failed. '/extensions/KHR_materials_variants' must be defined.");
                 continue;

@@ -17,17 +17,19 @@ import java.util.Set;
 final class GeometryChecks {
     static final int MAX_TRIANGLES = 4_000_000;
 
-    private final GltfChecker c;
+    private final ValidationContext ctx;
+    private final Json j;
     private final DataChecks data;
 
-    GeometryChecks(GltfChecker c, DataChecks data) {
-        this.c = c;
+    GeometryChecks(ValidationContext ctx, DataChecks data) {
+        this.ctx = ctx;
+        this.j = ctx.json();
         this.data = data;
     }
 
     void run() {
         Set<String> seen = new HashSet<>();
-        for (Mesh m : c.meshes) {
+        for (Mesh m : ctx.meshes()) {
             for (Prim pr : m.prims) {
                 if (pr.draco || !seen.add(pr.attributes + "|" + pr.indices + "|" + pr.mode)) {
                     continue;
@@ -35,6 +37,10 @@ final class GeometryChecks {
                 primitive(pr);
             }
         }
+    }
+
+    /** Counts of one primitive's topology findings; vertices and triangles are counted after welding. */
+    private record Topology(int degenerate, int duplicate, int open, int nonManifold, int winding, int unusedVertices) {
     }
 
     private void primitive(Prim pr) {
@@ -58,21 +64,38 @@ final class GeometryChecks {
         if (tris == 0 || tris > MAX_TRIANGLES) {
             return;
         }
+        int[] ix = triangleIndices(idx, tris, vc);
+        if (ix != null) {
+            report(pr, tris, vc, topology(p, ix, tris, vc));
+        }
+    }
+
+    /** The vertex indices of the triangles (the identity without indices accessor); null when one is out of range. */
+    private static int[] triangleIndices(AccessorReader idx, int tris, int vc) {
         int[] ix = new int[tris * 3];
         for (int i = 0; i < ix.length; i++) {
             double v = idx != null ? idx.get(i, 0) : i;
             if (!(v >= 0 && v < vc)) {
-                return; // out-of-range indices were reported as ACCESSOR_INDEX_OOB
+                return null; // out-of-range indices were reported as ACCESSOR_INDEX_OOB
             }
             ix[i] = (int) v;
         }
-        // weld by exact position so attribute seams are not open edges
+        return ix;
+    }
+
+    /** Per vertex, the index of the first vertex with exactly the same position, so attribute seams are not open edges. */
+    private static int[] weldByPosition(AccessorReader p, int vc) {
         int[] weld = new int[vc];
         Map<String, Integer> byPos = new HashMap<>();
         for (int v = 0; v < vc; v++) {
             String key = Double.doubleToLongBits(p.get(v, 0)) + ":" + Double.doubleToLongBits(p.get(v, 1)) + ":" + Double.doubleToLongBits(p.get(v, 2));
             weld[v] = byPos.computeIfAbsent(key, k -> byPos.size());
         }
+        return weld;
+    }
+
+    private static Topology topology(AccessorReader p, int[] ix, int tris, int vc) {
+        int[] weld = weldByPosition(p, vc);
         boolean[] usedV = new boolean[vc];
         int degenerate = 0;
         int duplicate = 0;
@@ -112,25 +135,28 @@ final class GeometryChecks {
                 unusedV++;
             }
         }
+        return new Topology(degenerate, duplicate, open, nonManifold, winding, unusedV);
+    }
+
+    private void report(Prim pr, int tris, int vc, Topology t) {
         String ip = pr.indices >= 0 ? pr.p + "/indices" : pr.p;
-        Json j = c.j;
-        if (degenerate > 0) {
-            j.add(IssueCode.MESH_DEGENERATE_TRIANGLES, ip, degenerate + " of " + tris + " triangles are degenerate (repeated vertex or zero area).");
+        if (t.degenerate() > 0) {
+            j.add(IssueCode.MESH_DEGENERATE_TRIANGLES, ip, t.degenerate() + " of " + tris + " triangles are degenerate (repeated vertex or zero area).");
         }
-        if (duplicate > 0) {
-            j.add(IssueCode.MESH_DUPLICATE_TRIANGLES, ip, duplicate + " of " + tris + " triangles duplicate another triangle.");
+        if (t.duplicate() > 0) {
+            j.add(IssueCode.MESH_DUPLICATE_TRIANGLES, ip, t.duplicate() + " of " + tris + " triangles duplicate another triangle.");
         }
-        if (nonManifold > 0) {
-            j.add(IssueCode.MESH_NON_MANIFOLD_EDGES, ip, nonManifold + " edges are shared by more than two triangles.");
+        if (t.nonManifold() > 0) {
+            j.add(IssueCode.MESH_NON_MANIFOLD_EDGES, ip, t.nonManifold() + " edges are shared by more than two triangles.");
         }
-        if (open > 0) {
-            j.add(IssueCode.MESH_OPEN_BOUNDARY, ip, open + " boundary edges (used by one triangle only): the surface is not closed.");
+        if (t.open() > 0) {
+            j.add(IssueCode.MESH_OPEN_BOUNDARY, ip, t.open() + " boundary edges (used by one triangle only): the surface is not closed.");
         }
-        if (winding > 0) {
-            j.add(IssueCode.MESH_INCONSISTENT_WINDING, ip, winding + " edges join triangles with opposite winding.");
+        if (t.winding() > 0) {
+            j.add(IssueCode.MESH_INCONSISTENT_WINDING, ip, t.winding() + " edges join triangles with opposite winding.");
         }
-        if (unusedV > 0) {
-            j.add(IssueCode.MESH_UNUSED_VERTICES, pr.p + "/attributes/POSITION", unusedV + " of " + vc + " vertices are not used by any triangle.");
+        if (t.unusedVertices() > 0) {
+            j.add(IssueCode.MESH_UNUSED_VERTICES, pr.p + "/attributes/POSITION", t.unusedVertices() + " of " + vc + " vertices are not used by any triangle.");
         }
     }
 
@@ -167,7 +193,7 @@ final class GeometryChecks {
             }
         }
         if (bad > 0) {
-            c.j.add(IssueCode.MESH_NON_FINITE_VALUES, pr.p + "/attributes", bad + " vertex attribute values are NaN or infinite.");
+            j.add(IssueCode.MESH_NON_FINITE_VALUES, pr.p + "/attributes", bad + " vertex attribute values are NaN or infinite.");
         }
     }
 
@@ -188,7 +214,7 @@ final class GeometryChecks {
                 }
             }
             if (out > 0) {
-                c.j.add(IssueCode.MESH_UV_OUT_OF_RANGE, pr.p + "/attributes/" + e.getKey(), out + " of " + r.count
+                j.add(IssueCode.MESH_UV_OUT_OF_RANGE, pr.p + "/attributes/" + e.getKey(), out + " of " + r.count
                         + " UVs are outside 0..1 (fine with REPEAT wrapping, a problem for atlases and CLAMP).");
             }
         }

@@ -92,6 +92,32 @@ final class Model {
         String format() {
             return "{" + type + ", " + componentName(componentType) + (normalized ? " normalized" : "") + "}";
         }
+
+        /** Size of one element in bytes, matrix columns padded to 4 bytes; 0 when type or component type is unknown. */
+        int elementSize() {
+            return type == null ? 0 : dev.assetgrid.node.processing.gltf.AccessorInfo.elementSize(componentType, type);
+        }
+
+        /** Bytes of the last element, which need not carry the padding of its last column. */
+        int lastElementSize() {
+            if (type != null && type.startsWith("MAT")) {
+                int n = type.charAt(3) - '0';
+                int colStride = elementSize() / n;
+                return colStride * (n - 1) + n * componentSize(componentType);
+            }
+            return elementSize();
+        }
+
+        /** Whether the accessor has one of the formats "TYPE:componentType[:n]" (n = normalized). */
+        boolean hasFormat(String... formats) {
+            String key = type + ":" + componentType + (normalized ? ":n" : "");
+            for (String f : formats) {
+                if (f.equals(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     static final class TexRef {

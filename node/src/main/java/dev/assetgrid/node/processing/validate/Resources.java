@@ -3,6 +3,7 @@ package dev.assetgrid.node.processing.validate;
 import dev.assetgrid.shared.stage.ValidateOptions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.processing.gltf.ImageHeader;
 import dev.assetgrid.node.processing.validate.Model.Buf;
 import dev.assetgrid.node.processing.validate.Model.Image;
 import dev.assetgrid.node.processing.validate.Model.View;
@@ -23,15 +24,15 @@ final class Resources {
     private static final Set<String> BUFFER_MIMES = Set.of("application/octet-stream", "application/gltf-buffer");
     private static final Set<String> IMAGE_MIMES = Set.of("image/png", "image/jpeg", "image/webp", "image/ktx2");
 
-    private final GltfChecker c;
+    private final ValidationContext ctx;
     private final Json j;
     private final ResourceResolver resolver;
     private final ValidateOptions opts;
-    final ArrayNode info;
+    private final ArrayNode info;
 
-    Resources(GltfChecker c, ResourceResolver resolver, ValidateOptions opts, ArrayNode info) {
-        this.c = c;
-        this.j = c.j;
+    Resources(ValidationContext ctx, ResourceResolver resolver, ValidateOptions opts, ArrayNode info) {
+        this.ctx = ctx;
+        this.j = ctx.json();
         this.resolver = resolver;
         this.opts = opts;
         this.info = info;
@@ -137,8 +138,9 @@ final class Resources {
     }
 
     void loadBuffers(byte[] glbBin) {
-        for (int i = 0; i < c.buffers.length; i++) {
-            Buf b = c.buffers[i];
+        Buf[] buffers = ctx.buffers();
+        for (int i = 0; i < buffers.length; i++) {
+            Buf b = buffers[i];
             if (b.o == null) {
                 continue;
             }
@@ -160,7 +162,7 @@ final class Resources {
             } else if (b.uri != null) {
                 if (b.uri.startsWith("data:")) {
                     r.put("storage", "data-uri");
-                    if (c.glb) {
+                    if (ctx.glb()) {
                         j.add(IssueCode.DATA_URI_GLB, p + "/uri", "Data URI is used in GLB container.");
                     }
                     DataUri du = parseDataUri(b.uri, p + "/uri");
@@ -188,99 +190,117 @@ final class Resources {
     }
 
     void loadImages() {
-        for (int i = 0; i < c.images.length; i++) {
-            Image im = c.images[i];
+        Image[] images = ctx.images();
+        for (int i = 0; i < images.length; i++) {
+            Image im = images[i];
             if (im.o == null) {
                 continue;
             }
             String p = "/images/" + i;
             ObjectNode r = info.addObject();
             r.put("pointer", p);
-            byte[] data = null;
-            String where = p;
-            if (im.uri != null) {
-                where = p + "/uri";
-                if (im.uri.startsWith("data:")) {
-                    r.put("storage", "data-uri");
-                    im.dataUri = true;
-                    if (c.glb) {
-                        j.add(IssueCode.DATA_URI_GLB, p + "/uri", "Data URI is used in GLB container.");
-                    }
-                    DataUri du = parseDataUri(im.uri, p + "/uri");
-                    if (du != null) {
-                        if (!IMAGE_MIMES.contains(du.mime()) && !du.mime().equals("application/octet-stream")) {
-                            j.add(IssueCode.INVALID_URI, p + "/uri", "Invalid URI '" + abbreviate(im.uri) + "'. Parser output:\nThe data URI media type '" + du.mime() + "' is not an image type.");
-                        } else {
-                            data = du.bytes();
-                            if (im.mimeType == null && IMAGE_MIMES.contains(du.mime())) {
-                                im.mimeType = du.mime();
-                            }
-                        }
-                    }
-                } else {
-                    r.put("storage", "external");
-                    r.put("uri", im.uri);
-                    if (c.glb) {
-                        j.add(IssueCode.URI_GLB, p + "/uri", "URI is used in GLB container.");
-                    }
-                    data = external(im.uri, p + "/uri");
-                }
-            } else if (im.bufferView >= 0 && im.bufferView < c.views.length) {
-                r.put("storage", "buffer-view");
-                View v = c.views[im.bufferView];
-                where = p + "/bufferView";
-                if (v.fits && v.buffer >= 0 && c.buffers[v.buffer].data != null) {
-                    byte[] bd = c.buffers[v.buffer].data;
-                    if (v.byteOffset + v.byteLength <= bd.length) {
-                        data = java.util.Arrays.copyOfRange(bd, (int) v.byteOffset, (int) (v.byteOffset + v.byteLength));
-                    }
-                }
-            }
-            if (data == null || data.length > opts.maxImageBytes()) {
-                continue;
-            }
-            ImageSniffer.Result s = ImageSniffer.sniff(data);
-            if (s.mime() == null) {
-                j.add(IssueCode.IMAGE_UNRECOGNIZED_FORMAT, p, "Image format not recognized.");
-                continue;
-            }
-            if (im.mimeType != null && !im.mimeType.equals(s.mime())) {
-                j.add(IssueCode.IMAGE_MIME_TYPE_INVALID, where, "Recognized image format '" + s.mime()
-                        + "' does not match declared image format '" + im.mimeType + "'.");
-            }
-            im.mimeType = s.mime();
-            r.put("mimeType", s.mime());
-            if (s.error() != null) {
-                j.add(s.error(), p, s.detail());
-                continue;
-            }
-            ObjectNode io = r.putObject("image");
-            io.put("width", s.width());
-            io.put("height", s.height());
-            if (Integer.bitCount(s.width()) != 1 || Integer.bitCount(s.height()) != 1) {
-                j.add(IssueCode.IMAGE_NPOT_DIMENSIONS, p, "Image has non-power-of-two dimensions: " + s.width() + "x" + s.height() + ".");
+            byte[] data = im.uri != null ? uriImageBytes(im, p, r) : viewImageBytes(im, r);
+            if (data != null && data.length <= opts.maxImageBytes()) {
+                header(im, p, im.uri != null ? p + "/uri" : p + "/bufferView", data, r);
             }
         }
         textureMimes();
     }
 
+    /** The bytes of an image given by a data URI or an external file; null after reporting. */
+    private byte[] uriImageBytes(Image im, String p, ObjectNode r) {
+        if (!im.uri.startsWith("data:")) {
+            r.put("storage", "external");
+            r.put("uri", im.uri);
+            if (ctx.glb()) {
+                j.add(IssueCode.URI_GLB, p + "/uri", "URI is used in GLB container.");
+            }
+            return external(im.uri, p + "/uri");
+        }
+        r.put("storage", "data-uri");
+        im.dataUri = true;
+        if (ctx.glb()) {
+            j.add(IssueCode.DATA_URI_GLB, p + "/uri", "Data URI is used in GLB container.");
+        }
+        DataUri du = parseDataUri(im.uri, p + "/uri");
+        if (du == null) {
+            return null;
+        }
+        if (!IMAGE_MIMES.contains(du.mime()) && !du.mime().equals("application/octet-stream")) {
+            j.add(IssueCode.INVALID_URI, p + "/uri", "Invalid URI '" + abbreviate(im.uri) + "'. Parser output:\nThe data URI media type '" + du.mime() + "' is not an image type.");
+            return null;
+        }
+        if (im.mimeType == null && IMAGE_MIMES.contains(du.mime())) {
+            im.mimeType = du.mime();
+        }
+        return du.bytes();
+    }
+
+    /** The bytes of an image stored in a buffer view, when the view fits its loaded buffer; else null. */
+    private byte[] viewImageBytes(Image im, ObjectNode r) {
+        View[] views = ctx.views();
+        if (im.bufferView < 0 || im.bufferView >= views.length) {
+            return null;
+        }
+        r.put("storage", "buffer-view");
+        View v = views[im.bufferView];
+        Buf[] buffers = ctx.buffers();
+        if (v.fits && v.buffer >= 0 && buffers[v.buffer].data != null) {
+            byte[] bd = buffers[v.buffer].data;
+            if (v.byteOffset + v.byteLength <= bd.length) {
+                return java.util.Arrays.copyOfRange(bd, (int) v.byteOffset, (int) (v.byteOffset + v.byteLength));
+            }
+        }
+        return null;
+    }
+
+    /** Checks the image header against the declared MIME type and records format and size. */
+    private void header(Image im, String p, String where, byte[] data, ObjectNode r) {
+        ImageHeader.Probe s = ImageHeader.probe(data);
+        if (s.mimeType() == null) {
+            j.add(IssueCode.IMAGE_UNRECOGNIZED_FORMAT, p, "Image format not recognized.");
+            return;
+        }
+        if (im.mimeType != null && !im.mimeType.equals(s.mimeType())) {
+            j.add(IssueCode.IMAGE_MIME_TYPE_INVALID, where, "Recognized image format '" + s.mimeType()
+                    + "' does not match declared image format '" + im.mimeType + "'.");
+        }
+        im.mimeType = s.mimeType();
+        r.put("mimeType", s.mimeType());
+        if (s.defect() == ImageHeader.Defect.TRUNCATED) {
+            j.add(IssueCode.IMAGE_UNEXPECTED_EOS, p, "Unexpected end of image stream.");
+            return;
+        }
+        if (s.defect() == ImageHeader.Defect.INVALID) {
+            j.add(IssueCode.IMAGE_DATA_INVALID, p, "Image data is invalid. " + s.reason());
+            return;
+        }
+        ObjectNode io = r.putObject("image");
+        io.put("width", s.width());
+        io.put("height", s.height());
+        if (Integer.bitCount(s.width()) != 1 || Integer.bitCount(s.height()) != 1) {
+            j.add(IssueCode.IMAGE_NPOT_DIMENSIONS, p, "Image has non-power-of-two dimensions: " + s.width() + "x" + s.height() + ".");
+        }
+    }
+
     private void textureMimes() {
-        boolean basisu = c.extensionsUsed.contains("KHR_texture_basisu");
-        for (int t = 0; t < c.textures.length; t++) {
-            int src = c.textures[t][1];
-            if (src >= 0 && src < c.images.length) {
-                String m = c.images[src].mimeType;
+        boolean basisu = ctx.extensionsUsed().contains("KHR_texture_basisu");
+        int[] textureSources = ctx.textureSources();
+        for (int t = 0; t < textureSources.length; t++) {
+            int src = textureSources[t];
+            if (src >= 0 && src < ctx.images().length) {
+                String m = ctx.images()[src].mimeType;
                 if (m != null && !m.equals("image/png") && !m.equals("image/jpeg") && !(basisu && m.equals("image/ktx2"))) {
                     j.add(IssueCode.TEXTURE_INVALID_IMAGE_MIME_TYPE, "/textures/" + t + "/source",
                             "Invalid MIME type '" + m + "' for the texture source. Valid MIME types are ('image/jpeg', 'image/png').");
                 }
             }
         }
-        for (Object[] w : c.webpSources) {
-            int src = (Integer) w[0];
-            String m = src < c.images.length ? c.images[src].mimeType : null;
+        for (ValidationContext.WebpSource w : ctx.webpSources()) {
+            int src = w.image();
+            String m = src < ctx.images().length ? ctx.images()[src].mimeType : null;
             if (m != null && !m.equals("image/webp")) {
-                j.add(IssueCode.TEXTURE_INVALID_IMAGE_MIME_TYPE, (String) w[1],
+                j.add(IssueCode.TEXTURE_INVALID_IMAGE_MIME_TYPE, w.pointer(),
                         "Invalid MIME type '" + m + "' for the texture source. Valid MIME types are ('image/webp').");
             }
         }

@@ -29,9 +29,13 @@ import java.util.Locale;
  * code and a JSON pointer, and must never throw on hostile input. The phases are:
  * <ol>
  *   <li>{@link GlbContainer}: header and chunks ({@code GLB_*}); then JSON parsing ({@code INVALID_JSON}).</li>
- *   <li>{@link GltfChecker} + {@link Extensions}: schema (types, required members, ranges, enums) and
- *       cross references, accessor layouts, mesh/skin/animation rules; records how each accessor is used.</li>
- *   <li>{@link Resources}: loads buffers and images, checks URIs, lengths, image headers ({@link ImageSniffer}).</li>
+ *   <li>{@link GltfChecker}: one checker per glTF property ({@link RootChecks}, {@link BufferViewChecks},
+ *       {@link AccessorChecks}, {@link TextureChecks}, {@link MaterialChecks}, {@link CameraChecks},
+ *       {@link MeshChecks}, {@link SkinChecks}, {@link NodeChecks}, {@link AnimationChecks}) plus
+ *       {@link Extensions}, sharing one {@link ValidationContext}: schema (types, required members,
+ *       ranges, enums) and cross references, accessor layouts, mesh/skin/animation rules; records how
+ *       each accessor is used.</li>
+ *   <li>{@link Resources}: loads buffers and images, checks URIs, lengths, image headers ({@link dev.assetgrid.node.processing.gltf.ImageHeader}).</li>
  *   <li>{@link DataChecks}: accessor contents (min/max, NaN, index range, unit vectors, weights...).</li>
  *   <li>{@link GeometryChecks} (optional): our own mesh-quality findings, infos and hints only.</li>
  * </ol>
@@ -121,19 +125,19 @@ public final class Validator {
             issues.add(IssueCode.TYPE_MISMATCH, "", "Type mismatch. Property value " + Json.show(tree) + " is not a 'object'.");
             return;
         }
-        GltfChecker c = new GltfChecker((ObjectNode) tree, issues, glb);
-        c.run();
+        ValidationContext ctx = new ValidationContext((ObjectNode) tree, issues, glb);
+        GltfChecker.run(ctx);
         ArrayNode resources = JsonNodeFactory.instance.arrayNode();
-        Resources r = new Resources(c, resolver, opts, resources);
+        Resources r = new Resources(ctx, resolver, opts, resources);
         r.loadBuffers(bin);
         r.loadImages();
-        DataChecks d = new DataChecks(c);
+        DataChecks d = new DataChecks(ctx);
         d.run();
-        c.unused();
+        ctx.reportUnusedObjects();
         if (opts.geometryChecks()) {
-            new GeometryChecks(c, d).run();
+            new GeometryChecks(ctx, d).run();
         }
-        info(c, resources, info);
+        info(ctx, resources, info);
     }
 
     private static JsonNode parse(byte[] json, Issues issues) {
@@ -156,8 +160,8 @@ public final class Validator {
         }
     }
 
-    private static void info(GltfChecker c, ArrayNode resources, ObjectNode info) {
-        JsonNode asset = c.root.path("asset");
+    private static void info(ValidationContext c, ArrayNode resources, ObjectNode info) {
+        JsonNode asset = c.root().path("asset");
         if (asset.path("version").isTextual()) {
             info.put("version", asset.path("version").asText());
         }
@@ -167,13 +171,13 @@ public final class Validator {
         if (asset.path("generator").isTextual()) {
             info.put("generator", asset.path("generator").asText());
         }
-        if (!c.extensionsUsed.isEmpty()) {
+        if (!c.extensionsUsed().isEmpty()) {
             ArrayNode a = info.putArray("extensionsUsed");
-            c.extensionsUsed.forEach(a::add);
+            c.extensionsUsed().forEach(a::add);
         }
-        if (!c.extensionsRequired.isEmpty()) {
+        if (!c.extensionsRequired().isEmpty()) {
             ArrayNode a = info.putArray("extensionsRequired");
-            c.extensionsRequired.forEach(a::add);
+            c.extensionsRequired().forEach(a::add);
         }
         info.set("resources", resources);
         info.put("animationCount", c.size("animations"));
@@ -181,7 +185,8 @@ public final class Validator {
         boolean morph = false;
         long drawCalls = 0, vertices = 0, triangles = 0;
         int maxUVs = 0, maxInfluences = 0, maxAttributes = 0;
-        for (Mesh m : c.meshes) {
+        Acc[] accessors = c.accessors();
+        for (Mesh m : c.meshes()) {
             for (Prim p : m.prims) {
                 drawCalls++;
                 morph |= p.targets != null && !p.targets.isEmpty();
@@ -194,11 +199,11 @@ public final class Validator {
                 maxUVs = Math.max(maxUVs, uvs);
                 maxInfluences = Math.max(maxInfluences, joints * 4);
                 Integer pos = p.attributes.get("POSITION");
-                int vc = pos != null && pos < c.accessors.length && c.accessors[pos].valid() ? c.accessors[pos].count : 0;
+                int vc = pos != null && pos < accessors.length && accessors[pos].valid() ? accessors[pos].count : 0;
                 vertices += vc;
                 int n = vc;
-                if (p.indices >= 0 && p.indices < c.accessors.length) {
-                    Acc ia = c.accessors[p.indices];
+                if (p.indices >= 0 && p.indices < accessors.length) {
+                    Acc ia = accessors[p.indices];
                     n = ia.valid() ? ia.count : 0;
                 }
                 triangles += switch (p.mode) {
@@ -211,7 +216,7 @@ public final class Validator {
         info.put("hasMorphTargets", morph);
         info.put("hasSkins", c.size("skins") > 0);
         info.put("hasTextures", c.size("textures") > 0);
-        info.put("hasDefaultScene", c.root.has("scene"));
+        info.put("hasDefaultScene", c.root().has("scene"));
         info.put("drawCallCount", drawCalls);
         info.put("totalVertexCount", vertices);
         info.put("totalTriangleCount", triangles);

@@ -13,11 +13,34 @@ class ImageHeaderTest {
 
   @Test
   void png() {
-    byte[] b = new byte[24];
+    byte[] b = new byte[29]; // signature, IHDR length and type, 13 bytes of IHDR data
     ByteBuffer.wrap(b).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'})
-        .putInt(640).putInt(480);
+        .putInt(640).putInt(480).put(new byte[] {8, 6, 0, 0, 0});
     assertThat(ImageHeader.parse(b)).contains(new ImageHeader("image/png", 640, 480));
+    assertThat(ImageHeader.parse(Arrays.copyOf(b, 24))).isEmpty();
     assertThat(ImageHeader.parse(Arrays.copyOf(b, 20))).isEmpty();
+  }
+
+  @Test
+  void probeReadsPngAndJpegWithBoundsChecks() {
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 5, 0, 0, 0, 3, 8, 6, 0, 0, 0};
+    assertThat(ImageHeader.probe(png)).isEqualTo(new ImageHeader.Probe("image/png", 5, 3, null, null));
+    for (int len = 0; len < png.length; len++) {
+      ImageHeader.Probe p = ImageHeader.probe(Arrays.copyOf(png, len));
+      assertThat(p.ok()).as("length %d", len).isFalse();
+    }
+    assertThat(ImageHeader.probe(Arrays.copyOf(png, 20)).defect()).isEqualTo(ImageHeader.Defect.TRUNCATED);
+    byte[] badChunk = png.clone();
+    badChunk[11] = 12;
+    assertThat(ImageHeader.probe(badChunk))
+        .isEqualTo(new ImageHeader.Probe("image/png", 0, 0, ImageHeader.Defect.INVALID, "Invalid first chunk."));
+
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 17, 8, 0, 64, 0, (byte) 128, 3};
+    assertThat(ImageHeader.probe(jpeg)).isEqualTo(new ImageHeader.Probe("image/jpeg", 128, 64, null, null));
+    byte[] zeroWidth = jpeg.clone();
+    zeroWidth[10] = 0;
+    assertThat(ImageHeader.probe(zeroWidth).reason()).isEqualTo("Invalid image dimensions.");
+    assertThat(ImageHeader.probe(new byte[] {1, 2, 3}).mimeType()).isNull();
   }
 
   @Test

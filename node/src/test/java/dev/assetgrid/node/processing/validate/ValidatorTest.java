@@ -169,22 +169,19 @@ class ValidatorTest {
     }
 
     @Test
-    void imageHeadersAreSniffedWithBoundsChecks() {
-        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 5, 0, 0, 0, 3, 8, 6, 0, 0, 0};
-        ImageSniffer.Result r = ImageSniffer.sniff(png);
-        assertEquals("image/png", r.mime());
-        assertEquals(5, r.width());
-        assertEquals(3, r.height());
-        for (int len = 0; len < png.length; len++) {
-            ImageSniffer.sniff(java.util.Arrays.copyOf(png, len));
-        }
-        assertEquals(IssueCode.IMAGE_UNEXPECTED_EOS, ImageSniffer.sniff(java.util.Arrays.copyOf(png, 20)).error());
-        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 17, 8, 0, 64, 0, (byte) 128, 3};
-        ImageSniffer.Result j = ImageSniffer.sniff(jpeg);
-        assertEquals("image/jpeg", j.mime());
-        assertEquals(128, j.width());
-        assertEquals(64, j.height());
-        assertEquals(null, ImageSniffer.sniff(new byte[] {1, 2, 3}).mime());
+    void brokenImageHeadersAreReportedAtTheImage() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 5};
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 17, 8, 0, 64, 0, 0, 3};
+        String json = "{\"asset\":{\"version\":\"2.0\"},\"images\":["
+                + "{\"uri\":\"data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png) + "\"},"
+                + "{\"uri\":\"data:image/jpeg;base64," + java.util.Base64.getEncoder().encodeToString(jpeg) + "\"}]}";
+        ValidationReport r = Validator.validate(json.getBytes(StandardCharsets.UTF_8), "i.gltf", null, null);
+        ValidationIssue eos = r.messages().stream().filter(i -> i.code() == IssueCode.IMAGE_UNEXPECTED_EOS).findFirst().orElseThrow();
+        assertEquals("/images/0", eos.pointer());
+        assertEquals("Unexpected end of image stream.", eos.message());
+        ValidationIssue invalid = r.messages().stream().filter(i -> i.code() == IssueCode.IMAGE_DATA_INVALID).findFirst().orElseThrow();
+        assertEquals("/images/1", invalid.pointer());
+        assertEquals("Image data is invalid. Invalid image dimensions.", invalid.message());
     }
 
     @Test
