@@ -1,5 +1,7 @@
 package dev.assetgrid.node.processing.validate;
 
+import dev.assetgrid.node.processing.gltf.TestCorpus;
+
 import dev.assetgrid.shared.stage.ValidateOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Measures agreement with the Khronos glTF-Validator on its own test suite (corpus/validator-tests,
@@ -28,8 +29,7 @@ class ValidatorCorpusTest {
 
     @Test
     void verdictMatchesKhronosOnValidatorTests() throws IOException {
-        Path root = Corpus.dir().resolve("validator-tests");
-        assumeTrue(Files.isDirectory(root), "no validator-tests in corpus; skipping");
+        Path root = TestCorpus.path("validator-tests");
         List<Path> reports;
         try (Stream<Path> s = Files.walk(root)) {
             reports = s.filter(p -> p.getFileName().toString().endsWith(".report.json")).sorted().collect(Collectors.toList());
@@ -79,8 +79,7 @@ class ValidatorCorpusTest {
 
     @Test
     void sampleModelsHaveKhronosVerdict() throws IOException {
-        Path root = Corpus.dir().resolve("gltf-sample");
-        assumeTrue(Files.isDirectory(root), "no gltf-sample in corpus; skipping");
+        Path root = TestCorpus.path("gltf-sample");
         List<Path> models;
         try (Stream<Path> s = Files.walk(root)) {
             models = s.filter(p -> {
