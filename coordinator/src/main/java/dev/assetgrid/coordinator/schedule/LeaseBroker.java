@@ -31,18 +31,8 @@ import org.slf4j.LoggerFactory;
  * wake (local enqueue, a wake published by another coordinator, the periodic tick for delayed
  * retries) re-tries the parked requests in arrival order.
  *
- * <p>Measured (2 cores shared by coordinator, PostgreSQL and one node; 130,000 no-op tasks preloaded
- * with POST /v1/jobs, the first 30,000 to end left out as the warm-up): 2,434 tasks/s at p50 4.8 ms
- * with 24 slots, 2,029 at 4.75 ms with 20, 1,944 at 4.0 ms with 16, 2,767 at 5.5 ms with 32
- * (coordinator 0.11-0.17, PostgreSQL 0.29-0.40, node 0.10-0.14 ms of CPU per task), from 197
- * tasks/s and p50 33 ms when every lease and completion was its own transaction. What did it:
- * completions group-committed in one statement, the lease (inputs included) as one statement, both
- * prepared and planned once per connection (statements longer than the client's default limit were
- * re-planned on every call), generic plans that keep using indexes (and an index of running leases
- * that id-keyed statements can't walk), no per-job event-bus addresses, no disk work for no-op
- * tasks on the node. Tried and dropped: one broker per core (185 tasks/s, old design), several
- * lease requests in flight per node, two completion batches at once (1,770 vs ~2,000 tasks/s:
- * smaller batches cost more per task), and a pool of 3 queue connections instead of 8.
+ * <p>Queue throughput figures and the design choices behind them are in {@code bench/README.md}
+ * ("Queue design history").
  */
 public final class LeaseBroker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseBroker.class);
