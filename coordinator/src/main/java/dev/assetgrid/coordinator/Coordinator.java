@@ -1,14 +1,18 @@
 package dev.assetgrid.coordinator;
 
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
 import dev.assetgrid.coordinator.http.ApiVerticle;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
+import dev.assetgrid.coordinator.schedule.JobPlanner;
 import dev.assetgrid.coordinator.schedule.LeaseBroker;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.Database;
+import dev.assetgrid.coordinator.store.EventPublisher;
+import dev.assetgrid.coordinator.store.QueueStore;
 import dev.assetgrid.node.Node;
 import dev.assetgrid.node.natives.NativeProbe;
 import dev.assetgrid.node.worker.WorkerOptions;
@@ -81,9 +85,10 @@ public final class Coordinator {
           broker[0].wake();
         }
       };
-      Scheduler scheduler = new Scheduler(vertx, queuePool, new Scheduler.Settings(config.lease(), config.maxRuntime(),
-          new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())), urls, wake);
-      AssetStore assets = new AssetStore(vertx, pool, config.maxAttempts());
+      EventPublisher events = JobEvents.publisher(vertx);
+      Scheduler scheduler = new Scheduler(new QueueStore(queuePool, events), new Scheduler.Settings(config.lease(),
+          config.maxRuntime(), new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())), urls, wake);
+      AssetStore assets = new AssetStore(pool, config.maxAttempts(), JobPlanner::plan, events);
       NodeRegistry nodes = new NodeRegistry(vertx, true);
       ApiVerticle api = new ApiVerticle(config.httpHost(), config.httpPort(), pool, assets, scheduler, blobs, nodes,
           new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES), ready::get, wake);
