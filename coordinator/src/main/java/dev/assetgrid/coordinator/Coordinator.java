@@ -12,6 +12,7 @@ import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.EventPublisher;
+import dev.assetgrid.coordinator.store.LeaseTokens;
 import dev.assetgrid.coordinator.store.QueueStore;
 import dev.assetgrid.node.Node;
 import dev.assetgrid.node.natives.NativeProbe;
@@ -90,8 +91,8 @@ public final class Coordinator {
           config.maxRuntime(), new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())), urls, wake);
       AssetStore assets = new AssetStore(pool, config.maxAttempts(), JobPlanner::plan, events);
       NodeRegistry nodes = new NodeRegistry(vertx, true);
-      ApiVerticle api = new ApiVerticle(config.httpHost(), config.httpPort(), pool, assets, scheduler, blobs, nodes,
-          new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES), ready::get, wake);
+      ApiVerticle api = new ApiVerticle(config.httpHost(), config.httpPort(), assets, scheduler, new LeaseTokens(pool),
+          blobs, nodes, new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES), ready::get, wake);
       await(vertx.deployVerticle(api));
       publicUrl[0] = config.publicUrl() != null ? stripSlash(config.publicUrl())
           : "http://" + (config.httpHost().equals("0.0.0.0") ? config.cluster().publicHost() : config.httpHost())
