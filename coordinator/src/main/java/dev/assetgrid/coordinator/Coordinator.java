@@ -1,14 +1,24 @@
 package dev.assetgrid.coordinator;
 
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
 import dev.assetgrid.coordinator.http.ApiVerticle;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
+import dev.assetgrid.coordinator.schedule.JobPlanner;
 import dev.assetgrid.coordinator.schedule.LeaseBroker;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
+import dev.assetgrid.coordinator.schedule.duty.Duties;
+import dev.assetgrid.coordinator.schedule.duty.LeaseReclaimer;
+import dev.assetgrid.coordinator.schedule.duty.NodeLossRequeuer;
+import dev.assetgrid.coordinator.schedule.duty.OrphanSweeper;
+import dev.assetgrid.coordinator.schedule.duty.RetryTicker;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.Database;
+import dev.assetgrid.coordinator.store.EventPublisher;
+import dev.assetgrid.coordinator.store.LeaseTokens;
+import dev.assetgrid.coordinator.store.QueueStore;
 import dev.assetgrid.node.Node;
 import dev.assetgrid.node.natives.NativeProbe;
 import dev.assetgrid.node.worker.WorkerOptions;
@@ -18,6 +28,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -25,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running coordinator: database (embedded or external), clustered Vert.x, blob store, scheduler,
- * lease broker, HTTP API and, unless {@code workers == 0}, in-process worker slots.
+ * lease broker and its duties, HTTP API and, unless {@code workers == 0}, in-process worker slots.
  */
 public final class Coordinator {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
@@ -81,18 +94,27 @@ public final class Coordinator {
           broker[0].wake();
         }
       };
-      Scheduler scheduler = new Scheduler(vertx, queuePool, new Scheduler.Settings(config.lease(), config.maxRuntime(),
-          new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())), urls, wake);
-      AssetStore assets = new AssetStore(vertx, pool, config.maxAttempts());
+      EventPublisher events = JobEvents.publisher(vertx);
+      Scheduler scheduler = new Scheduler(new QueueStore(queuePool, events), new Scheduler.Settings(config.lease(),
+          config.maxRuntime(), new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())), urls, wake);
+      AssetStore assets = new AssetStore(pool, config.maxAttempts(), JobPlanner::plan, events);
       NodeRegistry nodes = new NodeRegistry(vertx, true);
-      ApiVerticle api = new ApiVerticle(config.httpHost(), config.httpPort(), pool, assets, scheduler, blobs, nodes,
-          new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES), ready::get, wake);
+      ApiVerticle api = new ApiVerticle(config.httpHost(), config.httpPort(), assets, scheduler, new LeaseTokens(pool),
+          blobs, nodes, new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES), ready::get, wake);
       await(vertx.deployVerticle(api));
       publicUrl[0] = config.publicUrl() != null ? stripSlash(config.publicUrl())
           : "http://" + (config.httpHost().equals("0.0.0.0") ? config.cluster().publicHost() : config.httpHost())
               + ":" + api.actualPort();
-      broker[0] = new LeaseBroker(scheduler, true);
+      broker[0] = new LeaseBroker(scheduler);
       await(vertx.deployVerticle(broker[0]));
+      Vertx cluster = vertx;
+      // the database's wall clock: leases and retries are timed by the server's now()
+      Clock clock = Clock.systemUTC();
+      await(vertx.deployVerticle(new Duties(List.of(
+          new RetryTicker(scheduler, clock, broker[0]::hasParked, broker[0]::retryParked),
+          new LeaseReclaimer(scheduler, clock),
+          new NodeLossRequeuer(scheduler),
+          new OrphanSweeper(scheduler, clock, () -> new HashSet<>(ClusterBootstrap.members(cluster)))))));
       WorkerVerticle worker = null;
       String workerDeployment = null;
       int slots = config.workers() < 0 ? WorkerOptions.defaultSlots() : config.workers();

@@ -2,7 +2,9 @@ package dev.assetgrid.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.coordinator.schedule.JobPlanner;
 import dev.assetgrid.coordinator.store.AssetStore;
+import dev.assetgrid.coordinator.store.EventPublisher;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
@@ -268,7 +270,7 @@ class BulkJobsTest {
   @Test
   void theKeyIsStoredWithTheJobsSoConcurrentCallsCreateOnce() throws Exception {
     // straight at the store, all in flight at once: the HTTP layer's look-up first cannot hide a race here
-    AssetStore store = new AssetStore(grid.coordinator.vertx(), grid.coordinator.pool(), 3);
+    AssetStore store = new AssetStore(grid.coordinator.pool(), 3, JobPlanner::plan, EventPublisher.NONE);
     UUID asset = UUID.fromString(bareAsset("ready"));
     String key = "store-" + UUID.randomUUID();
     long jobs = counts().get(0);

@@ -3,13 +3,18 @@ package dev.assetgrid.coordinator.schedule;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
+import dev.assetgrid.shared.pipeline.PlaceholderExpansion;
+import dev.assetgrid.shared.pipeline.PlannedTask;
 import dev.assetgrid.shared.state.TaskType;
 import dev.assetgrid.shared.util.Ids;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -27,9 +32,9 @@ import java.util.UUID;
  *   <li>convert comes first whenever the upload is not glTF: every other stage reads glTF.</li>
  *   <li>inspect runs before the rest (added when a later stage needs it): it rejects unreadable
  *       files before heavier work starts, and its image list is what the texture fan-out expands.</li>
- *   <li>compress-texture is planned as one placeholder; when inspect succeeds the scheduler replaces
- *       it with one task per image ({@link #FAN_OUT_PARAM}), so textures of one model run on
- *       different nodes at once.</li>
+ *   <li>compress-texture is planned as one placeholder; when inspect succeeds it is replaced by one
+ *       task per image ({@link #FAN_OUT_PARAM}, {@link #expandTextures}), so textures of one model
+ *       run on different nodes at once.</li>
  *   <li>assemble waits for the mesh and every texture and writes the final GLB
  *       ({@code optimized.glb}); it is added whenever compress-texture is asked for, and planned
  *       when the spec lists it. A model that turns out to have no images keeps its assemble: the
@@ -51,9 +56,6 @@ public final class JobPlanner {
 
   /** Param marking the compress-texture placeholder that expands into one task per image. */
   public static final String FAN_OUT_PARAM = "fanOutImages";
-
-  /** A task to insert: its id, unique name within the job, type, params and the ids it waits for. */
-  public record PlannedTask(UUID id, String name, TaskType type, JsonObject params, List<UUID> dependsOn) {}
 
   public static List<PlannedTask> plan(PipelineSpec spec, ModelFormat format) {
     Map<TaskType, JsonObject> asked = new EnumMap<>(TaskType.class);
@@ -147,6 +149,65 @@ public final class JobPlanner {
       case ASSEMBLE, THUMBNAIL -> mesh ? meshOutput : model;
       default -> model;
     };
+  }
+
+  /**
+   * The texture fan-out, decided when inspect succeeds: finds the job's compress-texture
+   * placeholder among {@code waiting} (the job's tasks that wait for something) and expands it
+   * ({@link #expandTextures(PlannedTask, UUID, JsonObject, List)}). Empty when there is none.
+   *
+   * @param inspectId the inspect task that succeeds
+   * @param inspect its result: {@code textures[].image} lists the images
+   */
+  public static Optional<PlaceholderExpansion> expandTextures(UUID inspectId, JsonObject inspect,
+      List<PlannedTask> waiting) {
+    for (PlannedTask t : waiting) {
+      if (t.type() == TaskType.COMPRESS_TEXTURE && t.params().getBoolean(FAN_OUT_PARAM, false)) {
+        return Optional.of(expandTextures(t, inspectId, inspect, waiting));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Replaces the compress-texture {@code placeholder} with one task per distinct image the inspect
+   * result lists, in image order: named {@code compress-texture-<image>}, with the placeholder's
+   * params less {@link #FAN_OUT_PARAM} plus {@code image}, each waiting for inspect alone. Every task
+   * of {@code jobTasks} that waited for the placeholder waits for those instead. A model without
+   * images drops the placeholder: its dependents keep their other dependencies (assemble still has
+   * inspect's, see {@link #plan}).
+   */
+  public static PlaceholderExpansion expandTextures(PlannedTask placeholder, UUID inspectId, JsonObject inspect,
+      List<PlannedTask> jobTasks) {
+    TreeSet<Integer> images = new TreeSet<>();
+    JsonArray textures = inspect.getJsonArray("textures", new JsonArray());
+    for (int i = 0; i < textures.size(); i++) {
+      Integer img = textures.getJsonObject(i).getInteger("image");
+      if (img != null && img >= 0) {
+        images.add(img);
+      }
+    }
+    List<PlannedTask> added = new ArrayList<>();
+    List<UUID> addedIds = new ArrayList<>();
+    for (int img : images) {
+      JsonObject params = placeholder.params().copy();
+      params.remove(FAN_OUT_PARAM);
+      params.put("image", img);
+      PlannedTask t = new PlannedTask(Ids.newId(), TaskType.COMPRESS_TEXTURE.wire() + "-" + img,
+          TaskType.COMPRESS_TEXTURE, params, List.of(inspectId));
+      added.add(t);
+      addedIds.add(t.id());
+    }
+    List<PlannedTask> rewired = new ArrayList<>();
+    for (PlannedTask t : jobTasks) {
+      if (t.dependsOn().contains(placeholder.id())) {
+        List<UUID> deps = new ArrayList<>(t.dependsOn());
+        deps.removeIf(placeholder.id()::equals);
+        deps.addAll(addedIds);
+        rewired.add(new PlannedTask(t.id(), t.name(), t.type(), t.params(), List.copyOf(deps)));
+      }
+    }
+    return new PlaceholderExpansion(placeholder.id(), List.copyOf(added), List.copyOf(rewired));
   }
 
   private static void addIf(List<UUID> deps, Map<TaskType, UUID> ids, TaskType t) {

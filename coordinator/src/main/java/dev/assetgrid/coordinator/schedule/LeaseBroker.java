@@ -1,6 +1,5 @@
 package dev.assetgrid.coordinator.schedule;
 
-import dev.assetgrid.shared.cluster.ClusterBootstrap;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.protocol.Addresses;
@@ -17,57 +16,35 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's side of the task protocol on the event bus: answers lease (long-poll),
- * heartbeat and complete requests through the {@link Scheduler}, publishes {@code wake} when work
- * was queued, and runs the periodic duties that keep leases honest.
+ * heartbeat and complete requests through the {@link Scheduler} and publishes {@code wake} when work
+ * was queued. The periodic duties that keep leases honest are beside it ({@code schedule.duty}).
  *
  * <p>Long-poll: a lease request that finds nothing is parked until its {@code waitMs} runs out; any
- * wake (local enqueue, a wake published by another coordinator, the periodic tick for delayed
- * retries) re-tries the parked requests in arrival order.
- *
- * <p>Measured (2 cores shared by coordinator, PostgreSQL and one node; 130,000 no-op tasks preloaded
- * with POST /v1/jobs, the first 30,000 to end left out as the warm-up): 2,434 tasks/s at p50 4.8 ms
- * with 24 slots, 2,029 at 4.75 ms with 20, 1,944 at 4.0 ms with 16, 2,767 at 5.5 ms with 32
- * (coordinator 0.11-0.17, PostgreSQL 0.29-0.40, node 0.10-0.14 ms of CPU per task), from 197
- * tasks/s and p50 33 ms when every lease and completion was its own transaction. What did it:
- * completions group-committed in one statement, the lease (inputs included) as one statement, both
- * prepared and planned once per connection (statements longer than the client's default limit were
- * re-planned on every call), generic plans that keep using indexes (and an index of running leases
- * that id-keyed statements can't walk), no per-job event-bus addresses, no disk work for no-op
- * tasks on the node. Tried and dropped: one broker per core (185 tasks/s, old design), several
- * lease requests in flight per node, two completion batches at once (1,770 vs ~2,000 tasks/s:
- * smaller batches cost more per task), and a pool of 3 queue connections instead of 8.
+ * wake (local enqueue, a wake published by another coordinator, {@link #retryParked} when a delayed
+ * retry became due) re-tries the parked requests in arrival order. Queue throughput figures and the
+ * design choices behind them are in {@code bench/README.md} ("Queue design history").
  */
 public final class LeaseBroker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseBroker.class);
 
-  /** How often parked lease requests are retried when nothing woke them (delayed retries become due). */
-  static final long TICK_MS = 500;
-  /** How often expired leases are reclaimed. */
-  static final long RECLAIM_MS = 1000;
-  /** How often leases of non-members are looked for (missed membership events, restarts). */
-  static final long ORPHAN_MS = 5000;
-  /** How long after start the orphan sweep waits for nodes to rejoin. */
-  static final long ORPHAN_GRACE_MS = 20_000;
-
   private final Scheduler scheduler;
-  private final boolean clustered;
   private final Deque<Parked> parked = new ArrayDeque<>();
+  /** {@code parked.size()}, readable from any thread. */
+  private volatile int waiting;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean draining;
   private boolean redrain;
 
   private record Parked(Message<JsonObject> msg, LeaseRequest req, long deadline, long timer) {}
 
-  public LeaseBroker(Scheduler scheduler, boolean clustered) {
+  public LeaseBroker(Scheduler scheduler) {
     this.scheduler = scheduler;
-    this.clustered = clustered;
   }
 
   @Override
@@ -81,37 +58,17 @@ public final class LeaseBroker extends VerticleBase {
         .onSuccess(r -> m.reply(r.toJson()))
         .onFailure(e -> fail(m, e))));
     consumers.add(eb.<Object>consumer(Addresses.WAKE, m -> drain()));
-    vertx.setPeriodic(TICK_MS, id -> drain());
-    vertx.setPeriodic(RECLAIM_MS, id -> scheduler.reclaimExpired()
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("reclaimed {} expired lease(s)", n);
-          }
-        })
-        .onFailure(e -> LOG.warn("lease reclaim failed: {}", e.toString())));
-    if (clustered) {
-      ClusterBootstrap.onMemberLeft(vertx, nodeId -> vertx.runOnContext(v -> scheduler.requeueNode(nodeId)
-          .onSuccess(n -> {
-            if (n > 0) {
-              LOG.info("node {} left: requeued {} task(s)", nodeId, n);
-            }
-          })
-          .onFailure(e -> LOG.warn("requeue of node {} failed: {}", nodeId, e.toString()))));
-      // after a coordinator restart, nodes need a few seconds to find the cluster again: don't take
-      // their leases before they had the chance (a node that never comes back is caught by expiry)
-      vertx.setPeriodic(ORPHAN_GRACE_MS, ORPHAN_MS, id -> requeueOrphans());
-    }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
-  private void requeueOrphans() {
-    scheduler.requeueOrphans(new HashSet<>(ClusterBootstrap.members(vertx)))
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("requeued {} task(s) leased by nodes no longer in the cluster", n);
-          }
-        })
-        .onFailure(e -> LOG.warn("orphan requeue failed: {}", e.toString()));
+  /** Whether lease requests are parked, waiting for work (any thread). */
+  public boolean hasParked() {
+    return waiting > 0;
+  }
+
+  /** Re-tries the parked lease requests, on this verticle's context (any thread). */
+  public void retryParked() {
+    context.runOnContext(v -> drain());
   }
 
   /** Tells every idle node (and every coordinator's parked requests) that work is ready. */
@@ -142,6 +99,7 @@ public final class LeaseBroker extends VerticleBase {
     Parked[] self = new Parked[1];
     long timer = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), id -> {
       if (parked.remove(self[0])) {
+        waiting = parked.size();
         m.reply(new LeaseReply(List.of()).toJson());
       }
     });
@@ -151,6 +109,7 @@ public final class LeaseBroker extends VerticleBase {
     } else {
       parked.addLast(self[0]);
     }
+    waiting = parked.size();
   }
 
   /** Re-tries parked requests in order until one finds nothing (the queue is then empty for its types). */
@@ -169,6 +128,7 @@ public final class LeaseBroker extends VerticleBase {
 
   private void drainNext(List<Parked> emptyHanded) {
     Parked p = parked.pollFirst();
+    waiting = parked.size();
     if (p == null) {
       finishDrain(emptyHanded);
       return;

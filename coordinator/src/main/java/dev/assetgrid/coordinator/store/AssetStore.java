@@ -1,16 +1,14 @@
 package dev.assetgrid.coordinator.store;
 
-import dev.assetgrid.coordinator.events.JobEvents;
-import dev.assetgrid.coordinator.schedule.JobPlanner;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
+import dev.assetgrid.shared.pipeline.PlannedTask;
 import dev.assetgrid.shared.state.JobState;
 import dev.assetgrid.shared.state.TaskState;
 import dev.assetgrid.shared.util.Ids;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -28,8 +26,17 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-/** Assets, their files and jobs in PostgreSQL. A job is always written with its tasks, atomically. */
+/**
+ * Assets, their files and jobs in PostgreSQL. A job is always written with its tasks, atomically;
+ * the tasks are what the {@link Planner} the store is given plans for the job's pipeline and asset.
+ */
 public final class AssetStore {
+
+  /** Plans the tasks of a job over an asset of {@code format} (the coordinator's {@code JobPlanner::plan}). */
+  @FunctionalInterface
+  public interface Planner {
+    List<PlannedTask> plan(PipelineSpec pipeline, ModelFormat format);
+  }
 
   /** A blob that belongs to a new asset. */
   public record NewFile(String name, String role, String sha256, long size, String contentType) {}
@@ -37,21 +44,28 @@ public final class AssetStore {
   public record NewAsset(String name, ModelFormat format, String sha256, long size, List<String> tags,
       List<NewFile> files) {}
 
-  private final Vertx vertx;
   private final Pool pool;
   private final int maxAttempts;
+  private final Planner planner;
+  private final EventPublisher publisher;
 
-  public AssetStore(Vertx vertx, Pool pool, int maxAttempts) {
-    this.vertx = vertx;
+  /**
+   * @param pool the general (durable) pool
+   * @param maxAttempts the attempts each new task may use
+   * @param planner plans the tasks of each new job
+   * @param publisher receives the job events of every committed change
+   */
+  public AssetStore(Pool pool, int maxAttempts, Planner planner, EventPublisher publisher) {
     this.pool = pool;
     this.maxAttempts = maxAttempts;
+    this.planner = planner;
+    this.publisher = publisher;
   }
 
   /** Inserts the asset, its files, a job and the job's tasks in one transaction. Returns {asset, job}. */
   public Future<JsonObject> createAssetWithJob(NewAsset a, PipelineSpec pipeline) {
     UUID assetId = Ids.newId();
-    JobEvents.Batch events = new JobEvents.Batch();
-    return JobEvents.inTransaction(pool, events, conn -> conn.preparedQuery("""
+    return EventBatch.inTransaction(pool, publisher, (conn, events) -> conn.preparedQuery("""
             INSERT INTO assets (id, name, format, sha256, size_bytes, tags) VALUES ($1, $2, $3, $4, $5, $6)""")
         .execute(Tuple.of(assetId, a.name(), a.format().wire(), a.sha256(), a.size(), a.tags().toArray(new String[0])))
         .compose(v -> {
@@ -68,22 +82,19 @@ public final class AssetStore {
           return insertJobs(conn, List.of(job), events).map(job.id());
         }))
         .compose(jobId -> getAsset(assetId).compose(asset -> getJob(jobId).map(job ->
-            new JsonObject().put("asset", asset.orElseThrow()).put("job", job.orElseThrow()))))
-        .onSuccess(x -> events.publish(vertx));
+            new JsonObject().put("asset", asset.orElseThrow()).put("job", job.orElseThrow()))));
   }
 
   /** A new job over an existing asset; empty when the asset does not exist. */
   public Future<Optional<UUID>> createJob(UUID assetId, PipelineSpec pipeline) {
-    JobEvents.Batch events = new JobEvents.Batch();
-    return JobEvents.inTransaction(pool, events, conn -> markProcessing(conn, List.of(assetId))
+    return EventBatch.inTransaction(pool, publisher, (conn, events) -> markProcessing(conn, List.of(assetId))
         .compose(formats -> {
           if (formats.isEmpty()) {
             return Future.succeededFuture(Optional.<UUID>empty());
           }
           NewJob job = new NewJob(Ids.newId(), assetId, formats.get(assetId), pipeline);
           return insertJobs(conn, List.of(job), events).map(v -> Optional.of(job.id()));
-        }))
-        .onSuccess(x -> events.publish(vertx));
+        }));
   }
 
   /** Most jobs one {@link #createJobs} call (one {@code POST /v1/jobs}) may create. */
@@ -107,8 +118,7 @@ public final class AssetStore {
       return Future.failedFuture(new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
           assetIds.size() + " jobs in one request; at most " + MAX_BULK_JOBS));
     }
-    JobEvents.Batch events = new JobEvents.Batch();
-    return JobEvents.inTransaction(pool, events, conn -> markProcessing(conn, new LinkedHashSet<>(assetIds))
+    return EventBatch.inTransaction(pool, publisher, (conn, events) -> markProcessing(conn, new LinkedHashSet<>(assetIds))
         .compose(formats -> {
           List<String> missing = assetIds.stream().filter(id -> !formats.containsKey(id)).distinct()
               .map(UUID::toString).toList();
@@ -131,8 +141,7 @@ public final class AssetStore {
           Future<Void> remembered = idempotencyKey == null ? Future.succeededFuture()
               : rememberReply(conn, idempotencyKey, "POST", path, 202, body);
           return remembered.compose(v -> insertJobs(conn, jobs, events)).map(body);
-        }))
-        .onSuccess(x -> events.publish(vertx));
+        }));
   }
 
   /**
@@ -159,7 +168,7 @@ public final class AssetStore {
   private record NewJob(UUID id, UUID assetId, ModelFormat format, PipelineSpec pipeline) {}
 
   /**
-   * Inserts jobs with the tasks {@link JobPlanner} plans for each and records their
+   * Inserts jobs with the tasks the {@link Planner} plans for each and records their
    * {@code job.created} events: two statements whatever the number of jobs.
    *
    * <p>Design note: rows go in as parallel arrays through {@code unnest}, one statement per table.
@@ -170,7 +179,7 @@ public final class AssetStore {
    * 76 / 155 ms; {@code unnest} 59 / 93 ms. A task's {@code depends_on} travels as an array literal
    * in a {@code text[]} because PostgreSQL arrays cannot be ragged.
    */
-  private Future<Void> insertJobs(SqlConnection conn, List<NewJob> jobs, JobEvents.Batch events) {
+  private Future<Void> insertJobs(SqlConnection conn, List<NewJob> jobs, EventBatch events) {
     int n = jobs.size();
     UUID[] jobIds = new UUID[n];
     UUID[] assetIds = new UUID[n];
@@ -186,12 +195,12 @@ public final class AssetStore {
     List<Integer> pendingDeps = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       NewJob job = jobs.get(i);
-      List<JobPlanner.PlannedTask> plan = JobPlanner.plan(job.pipeline(), job.format());
+      List<PlannedTask> plan = planner.plan(job.pipeline(), job.format());
       jobIds[i] = job.id();
       assetIds[i] = job.assetId();
       pipelines[i] = job.pipeline().toJson().encode();
       tasksTotal[i] = plan.size();
-      for (JobPlanner.PlannedTask t : plan) {
+      for (PlannedTask t : plan) {
         taskIds.add(t.id());
         taskJobs.add(job.id());
         types.add(t.type().wire());
@@ -217,7 +226,7 @@ public final class AssetStore {
                 dependsOn.toArray(new String[0]), pendingDeps.toArray(new Integer[0]), maxAttempts)))
         .compose(v -> {
           for (int i = 0; i < n; i++) {
-            events.record(conn, jobIds[i], "job.created", new JsonObject().put("tasks", tasksTotal[i]));
+            events.record(jobIds[i], "job.created", new JsonObject().put("tasks", tasksTotal[i]));
           }
           return Future.succeededFuture();
         });

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
+import dev.assetgrid.shared.pipeline.PlaceholderExpansion;
+import dev.assetgrid.shared.pipeline.PlannedTask;
+import dev.assetgrid.shared.state.TaskType;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +20,19 @@ import org.junit.jupiter.api.Test;
 class JobPlannerTest {
 
   /** The plan by task name, in plan order. */
-  private static Map<String, JobPlanner.PlannedTask> plan(String pipeline, ModelFormat format) {
-    Map<String, JobPlanner.PlannedTask> byName = new LinkedHashMap<>();
-    for (JobPlanner.PlannedTask t : JobPlanner.plan(PipelineSpec.parse(pipeline), format)) {
+  private static Map<String, PlannedTask> plan(String pipeline, ModelFormat format) {
+    Map<String, PlannedTask> byName = new LinkedHashMap<>();
+    for (PlannedTask t : JobPlanner.plan(PipelineSpec.parse(pipeline), format)) {
       byName.put(t.name(), t);
     }
     return byName;
   }
 
-  private static List<UUID> ids(Map<String, JobPlanner.PlannedTask> plan, String... names) {
+  private static List<UUID> ids(Map<String, PlannedTask> plan, String... names) {
     return java.util.Arrays.stream(names).map(n -> plan.get(n).id()).toList();
   }
 
-  private static String meshOutput(Map<String, JobPlanner.PlannedTask> plan) {
+  private static String meshOutput(Map<String, PlannedTask> plan) {
     return plan.get("optimize-mesh").params().getString(OutputNames.MESH_OUTPUT_PARAM);
   }
 
@@ -163,5 +168,67 @@ class JobPlannerTest {
     var assembleOnly = plan("assemble", ModelFormat.GLB);
     assertThat(assembleOnly.get("assemble").params().getString(OutputNames.INPUT_PARAM)).isEqualTo(OutputNames.ORIGINAL);
     assertThat(plan("noop", ModelFormat.GLB).get("noop").params().containsKey(OutputNames.INPUT_PARAM)).isFalse();
+  }
+
+  /** The job's tasks that wait when its inspect succeeds: everything but inspect. */
+  private static List<PlannedTask> waiting(Map<String, PlannedTask> plan) {
+    return plan.values().stream().filter(t -> !t.name().equals("inspect")).toList();
+  }
+
+  private static JsonObject inspectResult(Object... images) {
+    JsonArray textures = new JsonArray();
+    for (Object img : images) {
+      textures.add(img == null ? new JsonObject() : new JsonObject().put("image", img));
+    }
+    return new JsonObject().put("textures", textures);
+  }
+
+  @Test
+  void texturesFanOutToOneTaskPerDistinctImageAndAssembleWaitsForEach() {
+    var plan = plan("{\"stages\":[{\"type\":\"compress-texture\",\"params\":{\"etc1sQuality\":128}},\"optimize-mesh\"]}",
+        ModelFormat.GLB);
+    UUID inspect = plan.get("inspect").id();
+    PlannedTask placeholder = plan.get("compress-texture");
+    // two textures share image 2; a texture without an image (or a negative one) has nothing to compress
+    PlaceholderExpansion x = JobPlanner.expandTextures(inspect, inspectResult(2, 0, 2, -1, null), waiting(plan))
+        .orElseThrow();
+    assertThat(x.placeholder()).isEqualTo(placeholder.id());
+    assertThat(x.added()).extracting(PlannedTask::name).containsExactly("compress-texture-0", "compress-texture-2");
+    assertThat(x.added()).allSatisfy(t -> {
+      assertThat(t.type()).isEqualTo(TaskType.COMPRESS_TEXTURE);
+      assertThat(t.dependsOn()).containsExactly(inspect);
+      assertThat(t.params().containsKey(JobPlanner.FAN_OUT_PARAM)).isFalse();
+      assertThat(t.params().getInteger("etc1sQuality")).as("the stage's options carry over").isEqualTo(128);
+    });
+    assertThat(x.added()).extracting(t -> t.params().getInteger("image")).containsExactly(0, 2);
+    assertThat(x.added()).extracting(PlannedTask::id).doesNotHaveDuplicates()
+        .doesNotContainAnyElementsOf(plan.values().stream().map(PlannedTask::id).toList());
+    // only assemble waited for the placeholder; it now waits for every texture instead
+    assertThat(x.rewired()).singleElement().satisfies(a -> {
+      assertThat(a.id()).isEqualTo(plan.get("assemble").id());
+      assertThat(a.dependsOn()).containsExactly(plan.get("optimize-mesh").id(), inspect, x.added().get(0).id(),
+          x.added().get(1).id());
+    });
+    assertThat(placeholder.params().getBoolean(JobPlanner.FAN_OUT_PARAM)).as("the plan is not changed").isTrue();
+  }
+
+  @Test
+  void aModelWithoutImagesDropsThePlaceholderAndAssembleKeepsInspect() {
+    var plan = plan("compress-texture", ModelFormat.GLB);
+    PlaceholderExpansion x = JobPlanner.expandTextures(plan.get("inspect").id(), new JsonObject(), waiting(plan))
+        .orElseThrow();
+    assertThat(x.added()).isEmpty();
+    assertThat(x.rewired()).singleElement().satisfies(a -> assertThat(a.dependsOn()).containsExactly(
+        plan.get("inspect").id()));
+  }
+
+  @Test
+  void noPlaceholderNoFanOut() {
+    var plan = plan("validate,optimize-mesh,thumbnail", ModelFormat.GLB);
+    assertThat(JobPlanner.expandTextures(plan.get("inspect").id(), inspectResult(0, 1), waiting(plan))).isEmpty();
+    // a compress-texture task that is not the placeholder (already expanded) is not expanded again
+    PlannedTask expanded = new PlannedTask(UUID.randomUUID(), "compress-texture-0", TaskType.COMPRESS_TEXTURE,
+        new JsonObject().put("image", 0), List.of(plan.get("inspect").id()));
+    assertThat(JobPlanner.expandTextures(plan.get("inspect").id(), inspectResult(0), List.of(expanded))).isEmpty();
   }
 }

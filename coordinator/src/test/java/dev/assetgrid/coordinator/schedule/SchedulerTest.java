@@ -3,8 +3,10 @@ package dev.assetgrid.coordinator.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.TestPostgres;
+import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.Database;
+import dev.assetgrid.coordinator.store.QueueStore;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
@@ -62,9 +64,10 @@ class SchedulerTest {
         return "http://test/out/" + taskId;
       }
     };
-    scheduler = new Scheduler(vertx, pool, new Scheduler.Settings(Duration.ofSeconds(30), Duration.ofMinutes(5),
-        new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(800))), urls, wakes::incrementAndGet);
-    assets = new AssetStore(vertx, pool, 3);
+    scheduler = new Scheduler(new QueueStore(pool, JobEvents.publisher(vertx)), new Scheduler.Settings(
+        Duration.ofSeconds(30), Duration.ofMinutes(5), new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(800))),
+        urls, wakes::incrementAndGet);
+    assets = new AssetStore(pool, 3, JobPlanner::plan, JobEvents.publisher(vertx));
   }
 
   @AfterAll
@@ -461,9 +464,9 @@ class SchedulerTest {
     String tokens = some.stream().map(LeasedTask::leaseToken).collect(java.util.stream.Collectors.joining(",", "'{", "}'"));
     String n = "array_fill(1, ARRAY[" + some.size() + "])";
     java.util.Map<String, String[]> statements = java.util.Map.of(
-        "lease", new String[] {Scheduler.LEASE_SQL, "'n', '{noop}', 16, 60000"},
-        "extend", new String[] {Scheduler.EXTEND_SQL, ids + ", " + tokens + ", array_fill(0.5::float8, ARRAY[" + some.size() + "]), 60000, 300000"},
-        "complete", new String[] {Scheduler.COMPLETE_BATCH_SQL, ids + ", " + n + ", " + tokens
+        "lease", new String[] {QueueStore.LEASE_SQL, "'n', '{noop}', 16, 60000"},
+        "extend", new String[] {QueueStore.EXTEND_SQL, ids + ", " + tokens + ", array_fill(0.5::float8, ARRAY[" + some.size() + "]), 60000, 300000"},
+        "complete", new String[] {QueueStore.COMPLETE_BATCH_SQL, ids + ", " + n + ", " + tokens
             + ", array_fill(NULL::text, ARRAY[" + some.size() + "]), '{}', '{}', '{}', '{}', '{}', false"});
     java.util.Map<String, String> plans = new java.util.TreeMap<>();
     for (var e : statements.entrySet()) {

@@ -8,7 +8,8 @@ import java.util.Set;
  * Life of a job (one pipeline run over one asset).
  * QUEUED until its first task is leased, RUNNING until every task is terminal; SUCCEEDED when all
  * succeeded, FAILED when one failed or died, CANCELLED on request. A failed or cancelled job can be
- * retried (back to QUEUED).
+ * retried (back to QUEUED). One transition table ({@link #canBecome}); every change the store's SQL
+ * makes is in it (the coordinator's {@code StateTransitionsTest} checks).
  */
 public enum JobState {
   QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
@@ -22,6 +23,11 @@ public enum JobState {
 
   public boolean canBecome(JobState next) {
     return NEXT.get(this).contains(next);
+  }
+
+  /** Whether a job may be created in this state: QUEUED. */
+  public boolean initial() {
+    return this == QUEUED;
   }
 
   public boolean terminal() {

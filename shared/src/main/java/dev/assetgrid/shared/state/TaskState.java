@@ -5,15 +5,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Life of a task. One transition table; the store refuses anything else.
+ * Life of a task. One transition table ({@link #canBecome}); every change the store's SQL makes is in
+ * it (the coordinator's {@code StateTransitionsTest} logs them with a trigger and checks).
  *
  * <pre>
+ * created PENDING or QUEUED
  * PENDING ──deps done──▶ QUEUED ──lease──▶ LEASED ──ok──▶ SUCCEEDED
  *                          ▲                  │
  *                          └──retry/requeue───┤──non-retryable──▶ FAILED
  *                                             └──attempts spent─▶ DEAD
  * any non-terminal ──cancel──▶ CANCELLED;  FAILED/DEAD/CANCELLED ──re-drive──▶ QUEUED
+ *                                            (or PENDING while a dependency has not succeeded)
  * </pre>
+ * The table also lets a PENDING task fail, which the queue's SQL never does (a task fails only once
+ * leased).
  */
 public enum TaskState {
   PENDING, QUEUED, LEASED, SUCCEEDED, FAILED, DEAD, CANCELLED;
@@ -29,6 +34,11 @@ public enum TaskState {
 
   public boolean canBecome(TaskState next) {
     return NEXT.get(this).contains(next);
+  }
+
+  /** Whether a task may be created in this state: PENDING (it waits for dependencies) or QUEUED. */
+  public boolean initial() {
+    return this == PENDING || this == QUEUED;
   }
 
   public boolean terminal() {

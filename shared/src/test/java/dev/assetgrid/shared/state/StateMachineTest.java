@@ -29,6 +29,13 @@ class StateMachineTest {
   }
 
   @Test
+  void tasksAreCreatedPendingOrQueuedAndJobsQueued() {
+    assertThat(java.util.Arrays.stream(TaskState.values()).filter(TaskState::initial))
+        .containsExactly(TaskState.PENDING, TaskState.QUEUED);
+    assertThat(java.util.Arrays.stream(JobState.values()).filter(JobState::initial)).containsExactly(JobState.QUEUED);
+  }
+
+  @Test
   void taskTypesRoundTripTheirWireNames() {
     for (TaskType t : TaskType.values()) {
       assertThat(TaskType.fromWire(t.wire())).isEqualTo(t);
