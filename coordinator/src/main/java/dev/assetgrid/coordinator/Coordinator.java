@@ -5,7 +5,7 @@ import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
 import dev.assetgrid.coordinator.http.ApiVerticle;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
-import dev.assetgrid.coordinator.schedule.JobPlanner;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.coordinator.schedule.LeaseBroker;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;

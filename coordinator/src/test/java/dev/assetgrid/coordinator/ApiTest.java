@@ -78,6 +78,7 @@ class ApiTest {
   @Test
   void badUploadsAreClearProblemsAndStoreNothing() throws Exception {
     long assets = count("assets");
+    long jobs = count("jobs");
     long blobs = blobFiles();
     byte[] glb = TinyGlb.triangle();
 
@@ -102,10 +103,51 @@ class ApiTest {
     assertProblem(grid.uploadBytes(glb, "ok.glb", "pipeline=frobnicate"), 400, "INVALID_REQUEST");
 
     assertThat(count("assets")).isEqualTo(assets);
-    assertThat(count("jobs")).isEqualTo(count("jobs"));
+    assertThat(count("jobs")).isEqualTo(jobs);
     assertThat(blobFiles()).as("nothing half-stored").isEqualTo(blobs);
     assertThat(grid.get("/health").statusCode()).isEqualTo(200);
     assertThat(grid.get("/ready").statusCode()).isEqualTo(200);
+  }
+
+  /** A bad stage param is refused before anything is stored, on every POST that takes a pipeline. */
+  @Test
+  void badStageParamsAreRefusedAtTheDoorWithTheirPointer() throws Exception {
+    HttpResponse<String> ok = grid.uploadBytes(TinyGlb.triangle(), "ok.glb", noop("{}"));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+    String assetId = new JsonObject(ok.body()).getJsonObject("asset").getString("id");
+    long assets = count("assets");
+    long jobs = count("jobs");
+    long tasks = count("tasks");
+    long blobs = blobFiles();
+
+    // "simplify": 0.5 used to mean "no simplification" without a word
+    String upload = "pipeline=" + java.net.URLEncoder.encode(
+        "{\"stages\":[{\"type\":\"optimize-mesh\",\"params\":{\"simplify\":0.5}}]}", StandardCharsets.UTF_8);
+    assertPointer(grid.uploadBytes(TinyGlb.triangle(), "m.glb", upload), "/stages/0/params/simplify");
+    // a misspelt key inside a member
+    assertPointer(grid.post("/v1/assets/" + assetId + "/jobs",
+        "{\"pipeline\":{\"stages\":[{\"type\":\"optimize-mesh\",\"params\":{\"simplify\":{\"ratoi\":0.5}}}]}}"),
+        "/pipeline/stages/0/params/simplify/ratoi");
+    // out of range, in the array form of the bulk endpoint
+    assertPointer(grid.post("/v1/jobs", "{\"assets\":[\"" + assetId + "\"],\"pipeline\":"
+        + "[\"inspect\",{\"type\":\"thumbnail\",\"params\":{\"size\":100000}}]}"), "/pipeline/1/params/size");
+    // wrong type
+    assertPointer(grid.post("/v1/jobs", "{\"assets\":[\"" + assetId + "\"],\"pipeline\":"
+        + "{\"stages\":[{\"type\":\"compress-texture\",\"params\":{\"etc1sQuality\":\"high\"}}]}}"),
+        "/pipeline/stages/0/params/etc1sQuality");
+
+    assertThat(count("assets")).isEqualTo(assets);
+    assertThat(count("jobs")).isEqualTo(jobs);
+    assertThat(count("tasks")).isEqualTo(tasks);
+    assertThat(blobFiles()).as("nothing stored").isEqualTo(blobs);
+  }
+
+  private static void assertPointer(HttpResponse<String> r, String pointer) {
+    assertProblem(r, 400, "INVALID_REQUEST");
+    JsonObject p = new JsonObject(r.body());
+    assertThat(p.getString("pointer")).isEqualTo(pointer);
+    assertThat(p.getBoolean("retryable")).isFalse();
+    assertThat(p.getString("detail")).contains(pointer).doesNotContain("Exception").doesNotContain("java.");
   }
 
   @Test

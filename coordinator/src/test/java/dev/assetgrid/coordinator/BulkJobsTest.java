@@ -2,7 +2,7 @@ package dev.assetgrid.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.assetgrid.coordinator.schedule.JobPlanner;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.EventPublisher;
 import dev.assetgrid.shared.error.AssetGridException;

@@ -11,6 +11,7 @@ import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
+import dev.assetgrid.shared.stage.OptionReader;
 import dev.assetgrid.shared.util.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -51,10 +52,27 @@ final class JobsResource implements HttpResource {
     r.post("/v1/jobs/:id/retry").handler(this::retry);
   }
 
-  /** The {@code pipeline} member of a job request body, in any form {@link PipelineSpec#parse} takes. */
+  /**
+   * The {@code pipeline} member of a job request body, in any form {@link PipelineSpec#parse} takes.
+   * When it is JSON (an object or an array), the pointer of a bad field is made relative to the body
+   * ({@code /pipeline/stages/0/params/...}).
+   */
   static PipelineSpec pipelineOf(JsonObject body) {
     Object p = body.getValue("pipeline");
-    return p == null ? PipelineSpec.DEFAULT : PipelineSpec.parse(p.toString());
+    if (p == null) {
+      return PipelineSpec.DEFAULT;
+    }
+    try {
+      return PipelineSpec.parse(p.toString());
+    } catch (AssetGridException e) {
+      Object pointer = e.details().get(OptionReader.POINTER);
+      if (pointer == null || p instanceof String) {
+        throw e;
+      }
+      String at = "/pipeline" + pointer;
+      throw new AssetGridException(e.code(), e.getMessage().replace(pointer + " ", at + " "),
+          java.util.Map.of(OptionReader.POINTER, at), e);
+    }
   }
 
   private void listJobs(RoutingContext ctx) {

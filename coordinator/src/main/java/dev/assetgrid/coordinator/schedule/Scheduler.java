@@ -1,11 +1,13 @@
 package dev.assetgrid.coordinator.schedule;
 
 import dev.assetgrid.coordinator.store.QueueStore;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.protocol.CompleteReply;
 import dev.assetgrid.shared.protocol.CompleteRequest;
 import dev.assetgrid.shared.protocol.Heartbeat;
 import dev.assetgrid.shared.protocol.HeartbeatReply;
+import dev.assetgrid.shared.protocol.JsonTrees;
 import dev.assetgrid.shared.protocol.LeaseRequest;
 import dev.assetgrid.shared.protocol.LeasedTask;
 import dev.assetgrid.shared.protocol.TaskError;
@@ -95,7 +97,7 @@ public final class Scheduler {
               inputs.add(new TaskInput(in.name(), in.sha256(), in.size(), urls.input(tid, in.sha256())));
             }
             out.add(new LeasedTask(tid.toString(), x.attempt(), x.leaseToken(), x.leaseExpiresAt(), x.type(),
-                x.params(), inputs, urls.outputs(tid)));
+                JsonTrees.toJackson(x.params()), inputs, urls.outputs(tid)));
           }
           if (!out.isEmpty()) {
             leases.incrementAndGet();

@@ -198,14 +198,14 @@ public final class AssetStore {
       List<PlannedTask> plan = planner.plan(job.pipeline(), job.format());
       jobIds[i] = job.id();
       assetIds[i] = job.assetId();
-      pipelines[i] = job.pipeline().toJson().encode();
+      pipelines[i] = job.pipeline().toJson().toString();
       tasksTotal[i] = plan.size();
       for (PlannedTask t : plan) {
         taskIds.add(t.id());
         taskJobs.add(job.id());
         types.add(t.type().wire());
         names.add(t.name());
-        params.add(t.params().encode());
+        params.add(t.params().toString());
         states.add(t.dependsOn().isEmpty() ? "queued" : "pending");
         dependsOn.add(t.dependsOn().stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}")));
         pendingDeps.add(t.dependsOn().size());

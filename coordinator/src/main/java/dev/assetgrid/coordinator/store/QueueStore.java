@@ -7,6 +7,8 @@ import dev.assetgrid.shared.protocol.TaskOutput;
 import dev.assetgrid.shared.state.TaskState;
 import dev.assetgrid.shared.state.TaskType;
 import io.vertx.core.Future;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.shared.protocol.JsonTrees;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -380,7 +382,7 @@ public final class QueueStore {
    */
   @FunctionalInterface
   public interface FanOutPlanner {
-    Optional<PlaceholderExpansion> expand(UUID inspectId, JsonObject inspectResult, List<PlannedTask> waiting);
+    Optional<PlaceholderExpansion> expand(UUID inspectId, JsonNode inspectResult, List<PlannedTask> waiting);
   }
 
   /** What one completion did: whether it counted, and whether tasks became ready. */
@@ -437,10 +439,10 @@ public final class QueueStore {
             UUID id = r.getUUID("id");
             rows.put(id, r);
             waiting.add(new PlannedTask(id, r.getString("name"), TaskType.fromWire(r.getString("type")),
-                r.getJsonObject("params"), List.of(r.getArrayOfUUIDs("depends_on"))));
+                JsonTrees.toJackson(r.getJsonObject("params")), List.of(r.getArrayOfUUIDs("depends_on"))));
           }
           Optional<PlaceholderExpansion> planned = waiting.isEmpty() ? Optional.empty()
-              : planner.expand(inspectId, inspect, waiting);
+              : planner.expand(inspectId, JsonTrees.toJackson(inspect), waiting);
           if (planned.isEmpty()) {
             return Future.succeededFuture(false);
           }
@@ -448,7 +450,7 @@ public final class QueueStore {
           Row placeholder = rows.get(x.placeholder());
           List<Tuple> added = new ArrayList<>();
           for (PlannedTask a : x.added()) {
-            added.add(Tuple.of(a.id(), jobId, a.type().wire(), a.name(), a.params(), a.dependsOn().toArray(new UUID[0]),
+            added.add(Tuple.of(a.id(), jobId, a.type().wire(), a.name(), JsonTrees.toVertx(a.params()), a.dependsOn().toArray(new UUID[0]),
                 placeholder.getInteger("max_attempts")));
           }
           int n = x.rewired().size();

@@ -8,6 +8,7 @@ import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.QueueStore;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
 import dev.assetgrid.shared.protocol.CompleteReply;
@@ -297,12 +298,12 @@ class SchedulerTest {
     List<LeasedTask> wave = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0)));
     assertThat(wave).extracting(LeasedTask::type)
         .containsExactlyInAnyOrder("optimize-mesh", "compress-texture", "compress-texture");
-    assertThat(wave.stream().filter(t -> t.type().equals("compress-texture")).map(t -> t.params().getInteger("image")))
+    assertThat(wave.stream().filter(t -> t.type().equals("compress-texture")).map(t -> t.params().path("image").asInt()))
         .containsExactlyInAnyOrder(0, 1);
     JsonObject mid = await(assets.getJob(UUID.fromString(job))).orElseThrow();
     assertThat(mid.getInteger("tasksTotal")).isEqualTo(5);
     for (LeasedTask t : wave) {
-      String name = t.type().equals("compress-texture") ? "texture-" + t.params().getInteger("image") + ".ktx2" : "mesh.glb";
+      String name = t.type().equals("compress-texture") ? "texture-" + t.params().path("image").asInt() + ".ktx2" : "mesh.glb";
       assertThat(await(scheduler.complete(CompleteRequest.succeeded(t,
           List.of(new TaskOutput(name, "c".repeat(64), 1, "application/octet-stream")), null))).accepted()).isTrue();
       if (t != wave.get(wave.size() - 1)) {

@@ -3,7 +3,7 @@ package dev.assetgrid.coordinator.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.TestPostgres;
-import dev.assetgrid.coordinator.schedule.JobPlanner;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.shared.error.ErrorCode;

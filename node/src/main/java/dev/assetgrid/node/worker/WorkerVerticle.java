@@ -7,6 +7,7 @@ import dev.assetgrid.shared.protocol.CompleteReply;
 import dev.assetgrid.shared.protocol.CompleteRequest;
 import dev.assetgrid.shared.protocol.Heartbeat;
 import dev.assetgrid.shared.protocol.HeartbeatReply;
+import dev.assetgrid.shared.protocol.JsonTrees;
 import dev.assetgrid.shared.protocol.LeaseReply;
 import dev.assetgrid.shared.protocol.LeaseRequest;
 import dev.assetgrid.shared.protocol.LeasedTask;
@@ -261,7 +262,7 @@ public final class WorkerVerticle extends VerticleBase {
   /** Runs the handler; on a {@code pool} thread, so the params and result conversions stay off the event loop. */
   private static Ran run(TaskHandler h, LeasedTask task, Running r, Map<String, Path> files, AttemptDirectory dirs)
       throws Exception {
-    TaskWork work = new TaskWork(task.taskId(), task.attempt(), JsonTrees.toJackson(task.params()), files, dirs,
+    TaskWork work = new TaskWork(task.taskId(), task.attempt(), task.params(), files, dirs,
         p -> r.progress = p, r.cancelled::get);
     TaskResult result = h.run(work);
     return new Ran(result.outputs(), JsonTrees.toVertx(result.result()));

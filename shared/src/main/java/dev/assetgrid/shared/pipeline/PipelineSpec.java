@@ -1,23 +1,27 @@
 package dev.assetgrid.shared.pipeline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.stage.OptionReader;
 import dev.assetgrid.shared.stage.StageParams;
 import dev.assetgrid.shared.state.TaskType;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What a job should do with an asset: an ordered list of stages, each a task type with options.
  * Accepted forms (HTTP field {@code pipeline}): a comma list ({@code inspect,noop}), a JSON array of
  * names or stage objects, or {@code {"stages":[{"type":"inspect","params":{...}}]}}.
- * The planner in the coordinator turns it into a task DAG.
+ * {@link JobPlanner} turns it into a task DAG.
  *
  * <p>Parsing checks every stage's params against its contract ({@link StageParams#read}): a wrong
  * type, a member that must be an object, an unknown key or a value out of range is
@@ -26,22 +30,24 @@ import java.util.Set;
  * in the array form).
  */
 public record PipelineSpec(List<Stage> stages) {
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Default pipeline for an upload that names none. */
-  public static final PipelineSpec DEFAULT = new PipelineSpec(List.of(new Stage(TaskType.INSPECT, new JsonObject())));
+  public static final PipelineSpec DEFAULT = new PipelineSpec(List.of(new Stage(TaskType.INSPECT, null)));
 
   /** Most stages a pipeline may have. */
   public static final int MAX_STAGES = 32;
 
-  public record Stage(TaskType type, JsonObject params) {
+  /** One stage: its type and its params as given (checked, never null). */
+  public record Stage(TaskType type, ObjectNode params) {
     public Stage {
-      params = params == null ? new JsonObject() : params;
+      params = params == null ? JsonNodeFactory.instance.objectNode() : params;
     }
 
-    public JsonObject toJson() {
-      return new JsonObject().put("type", type.wire()).put("params", params);
+    public ObjectNode toJson() {
+      ObjectNode o = JsonNodeFactory.instance.objectNode().put("type", type.wire());
+      o.set("params", params.deepCopy());
+      return o;
     }
   }
 
@@ -55,10 +61,11 @@ public record PipelineSpec(List<Stage> stages) {
     stages = List.copyOf(stages);
   }
 
-  public JsonObject toJson() {
-    JsonArray a = new JsonArray();
+  public ObjectNode toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    ArrayNode a = o.putArray("stages");
     stages.forEach(s -> a.add(s.toJson()));
-    return new JsonObject().put("stages", a);
+    return o;
   }
 
   /** Parses any accepted form; null or blank gives {@link #DEFAULT}. */
@@ -67,17 +74,17 @@ public record PipelineSpec(List<Stage> stages) {
       return DEFAULT;
     }
     String t = text.trim();
-    try {
-      if (t.startsWith("{")) {
-        return fromJson(new JsonObject(t));
+    if (t.startsWith("{") || t.startsWith("[")) {
+      JsonNode json;
+      try {
+        json = JSON.readTree(t);
+      } catch (JsonProcessingException e) {
+        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline is not valid JSON (line "
+            + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
       }
-      if (t.startsWith("[")) {
-        return fromArray(new JsonArray(t), "");
-      }
-    } catch (DecodeException e) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline is not valid JSON: " + e.getMessage());
+      return fromJson(json);
     }
-    JsonArray names = new JsonArray();
+    ArrayNode names = JsonNodeFactory.instance.arrayNode();
     for (String name : t.split(",")) {
       if (!name.isBlank()) {
         names.add(name.trim());
@@ -86,56 +93,56 @@ public record PipelineSpec(List<Stage> stages) {
     return fromArray(names, "");
   }
 
-  public static PipelineSpec fromJson(JsonObject j) {
-    Object stages = j.getValue("stages");
-    if (!(stages instanceof JsonArray a)) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline.stages must be an array",
-          java.util.Map.of(OptionReader.POINTER, "/stages"), null);
+  /** Reads the object form ({@code {"stages":[...]}}) or the array form. */
+  public static PipelineSpec fromJson(JsonNode j) {
+    if (j != null && j.isArray()) {
+      return fromArray((ArrayNode) j, "");
     }
-    return fromArray(a, "/stages");
+    JsonNode stages = j == null ? null : j.get("stages");
+    if (stages == null || !stages.isArray()) {
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline.stages must be an array",
+          Map.of(OptionReader.POINTER, "/stages"), null);
+    }
+    return fromArray((ArrayNode) stages, "/stages");
   }
 
-  private static PipelineSpec fromArray(JsonArray a, String pointer) {
+  private static PipelineSpec fromArray(ArrayNode a, String pointer) {
     List<Stage> stages = new ArrayList<>();
     Set<TaskType> seen = new HashSet<>();
     for (int i = 0; i < a.size(); i++) {
-      Object o = a.getValue(i);
+      JsonNode o = a.get(i);
       Stage s;
-      if (o instanceof String name) {
-        s = new Stage(type(name), new JsonObject());
-      } else if (o instanceof JsonObject so) {
-        Object params = so.getValue("params");
-        TaskType type = type(so.getString("type"));
+      if (o.isTextual()) {
+        s = new Stage(type(o.textValue(), pointer + "/" + i), null);
+      } else if (o.isObject()) {
+        TaskType type = type(o.path("type").isTextual() ? o.path("type").textValue() : null, pointer + "/" + i + "/type");
         String at = pointer + "/" + i + "/params";
-        if (params != null && !(params instanceof JsonObject)) {
+        JsonNode params = o.get("params");
+        if (params != null && !params.isNull() && !params.isObject()) {
           throw OptionReader.invalid(at, "must be an object", params);
         }
-        StageParams.read(type, params == null ? null : tree((JsonObject) params), at);
-        s = new Stage(type, (JsonObject) params);
+        ObjectNode p = params == null || params.isNull() ? null : (ObjectNode) params;
+        StageParams.read(type, p, at);
+        s = new Stage(type, p);
       } else {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "a stage is a name or an object with a type");
+        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "a stage is a name or an object with a type",
+            Map.of(OptionReader.POINTER, pointer + "/" + i), null);
       }
       if (!seen.add(s.type())) {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "stage " + s.type().wire() + " appears twice");
+        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "stage " + s.type().wire() + " appears twice",
+            Map.of(OptionReader.POINTER, pointer + "/" + i), null);
       }
       stages.add(s);
     }
     return new PipelineSpec(stages);
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode tree(JsonObject o) {
-    try {
-      return JSON.readTree(o.encode());
-    } catch (java.io.IOException e) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "stage params are not JSON", e);
-    }
-  }
-
-  private static TaskType type(String name) {
+  private static TaskType type(String name, String pointer) {
     try {
       return TaskType.fromWire(name);
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "unknown pipeline stage: " + name);
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "unknown pipeline stage: " + name,
+          Map.of(OptionReader.POINTER, pointer), null);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.assetgrid.shared.protocol;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -11,26 +13,27 @@ import java.util.List;
  * @param leaseToken secret of this attempt; authorises blob transfers, heartbeats and completion
  * @param leaseExpiresAt epoch milliseconds at which the lease lapses unless extended by a heartbeat
  * @param type task type (wire name)
- * @param params stage options (JSON form of the options record)
+ * @param params the task's params (see {@code dev.assetgrid.shared.stage.TaskParams}); never null
  * @param inputs blobs to fetch
  * @param outputUploadUrl base URL for outputs: {@code PUT outputUploadUrl + "/" + name}
  */
 public record LeasedTask(String taskId, int attempt, String leaseToken, long leaseExpiresAt, String type,
-    JsonObject params, List<TaskInput> inputs, String outputUploadUrl) {
+    ObjectNode params, List<TaskInput> inputs, String outputUploadUrl) {
   public LeasedTask {
     inputs = List.copyOf(inputs);
-    params = params == null ? new JsonObject() : params;
+    params = params == null ? JsonNodeFactory.instance.objectNode() : params;
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("taskId", taskId).put("attempt", attempt).put("leaseToken", leaseToken)
-        .put("leaseExpiresAt", leaseExpiresAt).put("type", type).put("params", params)
+        .put("leaseExpiresAt", leaseExpiresAt).put("type", type).put("params", JsonTrees.toVertx(params))
         .put("inputs", Json.array(inputs, TaskInput::toJson)).put("outputUploadUrl", outputUploadUrl);
   }
 
   public static LeasedTask fromJson(JsonObject j) {
     return new LeasedTask(j.getString("taskId"), j.getInteger("attempt"), j.getString("leaseToken"),
-        j.getLong("leaseExpiresAt"), j.getString("type"), j.getJsonObject("params"),
+        j.getLong("leaseExpiresAt"), j.getString("type"),
+        j.getJsonObject("params") == null ? null : JsonTrees.toJackson(j.getJsonObject("params")),
         Json.objects(j.getJsonArray("inputs"), TaskInput::fromJson), j.getString("outputUploadUrl"));
   }
 }

@@ -16,7 +16,7 @@ class PipelineSpecTest {
     assertThat(PipelineSpec.parse("[\"noop\"]").stages()).extracting(PipelineSpec.Stage::type)
         .containsExactly(TaskType.NOOP);
     PipelineSpec s = PipelineSpec.parse("{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":5}}]}");
-    assertThat(s.stages().get(0).params().getInteger("sleepMs")).isEqualTo(5);
+    assertThat(s.stages().get(0).params().path("sleepMs").asInt()).isEqualTo(5);
     assertThat(PipelineSpec.fromJson(s.toJson())).isEqualTo(s);
   }
 

@@ -2,7 +2,7 @@ package dev.assetgrid.coordinator.schedule.duty;
 
 import dev.assetgrid.coordinator.TestPostgres;
 import dev.assetgrid.coordinator.events.JobEvents;
-import dev.assetgrid.coordinator.schedule.JobPlanner;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.store.AssetStore;

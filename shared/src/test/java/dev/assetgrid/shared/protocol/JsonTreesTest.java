@@ -1,4 +1,4 @@
-package dev.assetgrid.node.worker;
+package dev.assetgrid.shared.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

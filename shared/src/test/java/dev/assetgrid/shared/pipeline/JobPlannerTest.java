@@ -1,4 +1,4 @@
-package dev.assetgrid.coordinator.schedule;
+package dev.assetgrid.shared.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,8 +8,9 @@ import dev.assetgrid.shared.pipeline.PipelineSpec;
 import dev.assetgrid.shared.pipeline.PlaceholderExpansion;
 import dev.assetgrid.shared.pipeline.PlannedTask;
 import dev.assetgrid.shared.state.TaskType;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class JobPlannerTest {
   }
 
   private static String meshOutput(Map<String, PlannedTask> plan) {
-    return plan.get("optimize-mesh").params().getString(OutputNames.MESH_OUTPUT_PARAM);
+    return plan.get("optimize-mesh").params().path(OutputNames.MESH_OUTPUT_PARAM).asText(null);
   }
 
   @Test
@@ -48,7 +49,7 @@ class JobPlannerTest {
   @Test
   void meshOnlyPipelineKeepsTheStageOptionsBesideTheOutputParam() {
     var plan = plan("{\"stages\":[{\"type\":\"optimize-mesh\",\"params\":{\"simplify\":{\"ratio\":0.5}}}]}", ModelFormat.GLB);
-    assertThat(plan.get("optimize-mesh").params().encode())
+    assertThat(plan.get("optimize-mesh").params().toString())
         .isEqualTo("{\"simplify\":{\"ratio\":0.5},\"input\":\"original\",\"output\":\"optimized.glb\"}");
   }
 
@@ -57,8 +58,8 @@ class JobPlannerTest {
     var plan = plan("optimize-mesh,compress-texture", ModelFormat.GLB);
     assertThat(plan.keySet()).containsExactly("inspect", "optimize-mesh", "compress-texture", "assemble");
     assertThat(meshOutput(plan)).isEqualTo(OutputNames.MESH_GLB);
-    assertThat(plan.get("compress-texture").params().getBoolean(JobPlanner.FAN_OUT_PARAM)).isTrue();
-    assertThat(plan.get("compress-texture").params().containsKey(OutputNames.MESH_OUTPUT_PARAM)).isFalse();
+    assertThat(plan.get("compress-texture").params().path(JobPlanner.FAN_OUT_PARAM).asBoolean()).isTrue();
+    assertThat(plan.get("compress-texture").params().has(OutputNames.MESH_OUTPUT_PARAM)).isFalse();
     assertThat(plan.get("assemble").dependsOn()).containsExactlyInAnyOrderElementsOf(
         ids(plan, "optimize-mesh", "compress-texture", "inspect"));
   }
@@ -93,7 +94,7 @@ class JobPlannerTest {
   void nonGltfMeshPipelineIsConvertedAndStillHasNoAssemble() {
     var plan = plan("optimize-mesh,thumbnail", ModelFormat.STL);
     assertThat(plan.keySet()).containsExactlyInAnyOrder("convert", "inspect", "optimize-mesh", "thumbnail");
-    assertThat(plan.get("convert").params().getString("format")).isEqualTo("stl");
+    assertThat(plan.get("convert").params().path("format").asText(null)).isEqualTo("stl");
     assertThat(plan.get("inspect").dependsOn()).isEqualTo(ids(plan, "convert"));
     assertThat(plan.get("optimize-mesh").dependsOn()).isEqualTo(ids(plan, "inspect"));
     assertThat(meshOutput(plan)).isEqualTo(OutputNames.OPTIMIZED_GLB);
@@ -104,7 +105,7 @@ class JobPlannerTest {
     var withParams = plan("{\"stages\":[{\"type\":\"optimize-mesh\"},"
         + "{\"type\":\"assemble\",\"params\":{\"keepFallback\":true}}]}", ModelFormat.GLB);
     assertThat(withParams.keySet()).containsExactly("inspect", "optimize-mesh", "assemble");
-    assertThat(withParams.get("assemble").params().getBoolean("keepFallback")).isTrue();
+    assertThat(withParams.get("assemble").params().path("keepFallback").asBoolean()).isTrue();
     assertThat(withParams.get("assemble").dependsOn()).containsExactlyInAnyOrderElementsOf(
         ids(withParams, "optimize-mesh", "inspect"));
     assertThat(meshOutput(withParams)).isEqualTo(OutputNames.MESH_GLB);
@@ -152,22 +153,22 @@ class JobPlannerTest {
   @Test
   void everyTaskThatReadsAModelIsToldWhichInput() {
     var full = plan("validate,optimize-mesh,compress-texture,thumbnail", ModelFormat.OBJ);
-    assertThat(full.get("convert").params().containsKey(OutputNames.INPUT_PARAM)).isFalse();
+    assertThat(full.get("convert").params().has(OutputNames.INPUT_PARAM)).isFalse();
     for (String t : List.of("inspect", "validate", "optimize-mesh", "compress-texture")) {
-      assertThat(full.get(t).params().getString(OutputNames.INPUT_PARAM)).as(t).isEqualTo(OutputNames.CONVERTED_GLB);
+      assertThat(full.get(t).params().path(OutputNames.INPUT_PARAM).asText(null)).as(t).isEqualTo(OutputNames.CONVERTED_GLB);
     }
-    assertThat(full.get("assemble").params().getString(OutputNames.INPUT_PARAM)).isEqualTo(OutputNames.MESH_GLB);
-    assertThat(full.get("thumbnail").params().getString(OutputNames.INPUT_PARAM)).isEqualTo(OutputNames.MESH_GLB);
+    assertThat(full.get("assemble").params().path(OutputNames.INPUT_PARAM).asText(null)).isEqualTo(OutputNames.MESH_GLB);
+    assertThat(full.get("thumbnail").params().path(OutputNames.INPUT_PARAM).asText(null)).isEqualTo(OutputNames.MESH_GLB);
 
     var meshOnly = plan("optimize-mesh,thumbnail", ModelFormat.GLB);
-    assertThat(meshOnly.get("optimize-mesh").params().getString(OutputNames.INPUT_PARAM)).isEqualTo(OutputNames.ORIGINAL);
-    assertThat(meshOnly.get("thumbnail").params().getString(OutputNames.INPUT_PARAM)).isEqualTo(OutputNames.OPTIMIZED_GLB);
+    assertThat(meshOnly.get("optimize-mesh").params().path(OutputNames.INPUT_PARAM).asText(null)).isEqualTo(OutputNames.ORIGINAL);
+    assertThat(meshOnly.get("thumbnail").params().path(OutputNames.INPUT_PARAM).asText(null)).isEqualTo(OutputNames.OPTIMIZED_GLB);
 
     var thumbOnly = plan("thumbnail", ModelFormat.STL);
-    assertThat(thumbOnly.get("thumbnail").params().getString(OutputNames.INPUT_PARAM)).isEqualTo(OutputNames.CONVERTED_GLB);
+    assertThat(thumbOnly.get("thumbnail").params().path(OutputNames.INPUT_PARAM).asText(null)).isEqualTo(OutputNames.CONVERTED_GLB);
     var assembleOnly = plan("assemble", ModelFormat.GLB);
-    assertThat(assembleOnly.get("assemble").params().getString(OutputNames.INPUT_PARAM)).isEqualTo(OutputNames.ORIGINAL);
-    assertThat(plan("noop", ModelFormat.GLB).get("noop").params().containsKey(OutputNames.INPUT_PARAM)).isFalse();
+    assertThat(assembleOnly.get("assemble").params().path(OutputNames.INPUT_PARAM).asText(null)).isEqualTo(OutputNames.ORIGINAL);
+    assertThat(plan("noop", ModelFormat.GLB).get("noop").params().has(OutputNames.INPUT_PARAM)).isFalse();
   }
 
   /** The job's tasks that wait when its inspect succeeds: everything but inspect. */
@@ -175,12 +176,13 @@ class JobPlannerTest {
     return plan.values().stream().filter(t -> !t.name().equals("inspect")).toList();
   }
 
-  private static JsonObject inspectResult(Object... images) {
-    JsonArray textures = new JsonArray();
-    for (Object img : images) {
-      textures.add(img == null ? new JsonObject() : new JsonObject().put("image", img));
+  private static ObjectNode inspectResult(Integer... images) {
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    ArrayNode textures = result.putArray("textures");
+    for (Integer img : images) {
+      textures.add(img == null ? JsonNodeFactory.instance.objectNode() : JsonNodeFactory.instance.objectNode().put("image", img));
     }
-    return new JsonObject().put("textures", textures);
+    return result;
   }
 
   @Test
@@ -197,10 +199,10 @@ class JobPlannerTest {
     assertThat(x.added()).allSatisfy(t -> {
       assertThat(t.type()).isEqualTo(TaskType.COMPRESS_TEXTURE);
       assertThat(t.dependsOn()).containsExactly(inspect);
-      assertThat(t.params().containsKey(JobPlanner.FAN_OUT_PARAM)).isFalse();
-      assertThat(t.params().getInteger("etc1sQuality")).as("the stage's options carry over").isEqualTo(128);
+      assertThat(t.params().has(JobPlanner.FAN_OUT_PARAM)).isFalse();
+      assertThat(t.params().path("etc1sQuality").asInt()).as("the stage's options carry over").isEqualTo(128);
     });
-    assertThat(x.added()).extracting(t -> t.params().getInteger("image")).containsExactly(0, 2);
+    assertThat(x.added()).extracting(t -> t.params().path("image").asInt()).containsExactly(0, 2);
     assertThat(x.added()).extracting(PlannedTask::id).doesNotHaveDuplicates()
         .doesNotContainAnyElementsOf(plan.values().stream().map(PlannedTask::id).toList());
     // only assemble waited for the placeholder; it now waits for every texture instead
@@ -209,13 +211,13 @@ class JobPlannerTest {
       assertThat(a.dependsOn()).containsExactly(plan.get("optimize-mesh").id(), inspect, x.added().get(0).id(),
           x.added().get(1).id());
     });
-    assertThat(placeholder.params().getBoolean(JobPlanner.FAN_OUT_PARAM)).as("the plan is not changed").isTrue();
+    assertThat(placeholder.params().path(JobPlanner.FAN_OUT_PARAM).asBoolean()).as("the plan is not changed").isTrue();
   }
 
   @Test
   void aModelWithoutImagesDropsThePlaceholderAndAssembleKeepsInspect() {
     var plan = plan("compress-texture", ModelFormat.GLB);
-    PlaceholderExpansion x = JobPlanner.expandTextures(plan.get("inspect").id(), new JsonObject(), waiting(plan))
+    PlaceholderExpansion x = JobPlanner.expandTextures(plan.get("inspect").id(), JsonNodeFactory.instance.objectNode(), waiting(plan))
         .orElseThrow();
     assertThat(x.added()).isEmpty();
     assertThat(x.rewired()).singleElement().satisfies(a -> assertThat(a.dependsOn()).containsExactly(
@@ -228,7 +230,7 @@ class JobPlannerTest {
     assertThat(JobPlanner.expandTextures(plan.get("inspect").id(), inspectResult(0, 1), waiting(plan))).isEmpty();
     // a compress-texture task that is not the placeholder (already expanded) is not expanded again
     PlannedTask expanded = new PlannedTask(UUID.randomUUID(), "compress-texture-0", TaskType.COMPRESS_TEXTURE,
-        new JsonObject().put("image", 0), List.of(plan.get("inspect").id()));
+        JsonNodeFactory.instance.objectNode().put("image", 0), List.of(plan.get("inspect").id()));
     assertThat(JobPlanner.expandTextures(plan.get("inspect").id(), inspectResult(0), List.of(expanded))).isEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package dev.assetgrid.node.worker;
+package dev.assetgrid.shared.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,26 +16,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts between Vert.x JSON (the wire form of task params and results) and Jackson trees (what
- * handlers read and write) by walking the values, instead of encoding to text and parsing it again.
+ * The one edge between the two JSON types: Vert.x JSON is the wire form (event-bus messages, the
+ * PostgreSQL client's jsonb values, HTTP bodies), Jackson's tree is what every Java API that carries
+ * stage params uses, from the parsed pipeline spec to the stage ({@code PipelineSpec},
+ * {@code PlannedTask}, {@link LeasedTask}, the stages' option records). It converts by walking the values, instead of encoding to text and parsing it again.
  * The result is the same as the text round trip it replaces: numbers land in the node type or Java
  * type the parser would have picked (an int-sized long becomes an {@code IntNode} / {@code Integer}).
  * The rare values whose text form is not obvious (BigDecimal, non-finite doubles, binary, POJOs) still
  * go through text, one value at a time.
  */
-final class JsonTrees {
+public final class JsonTrees {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private JsonTrees() {}
 
-  /** Task params as a Jackson tree; never null. */
-  static ObjectNode toJackson(JsonObject o) {
+  /** A Vert.x object (task params, results) as a Jackson tree; never null. */
+  public static ObjectNode toJackson(JsonObject o) {
     return object(o.getMap());
   }
 
-  /** A handler's result as Vert.x JSON. */
-  static JsonObject toVertx(ObjectNode n) {
+  /** A Jackson object as Vert.x JSON. */
+  public static JsonObject toVertx(ObjectNode n) {
     JsonObject o = new JsonObject();
     for (Map.Entry<String, JsonNode> e : n.properties()) {
       o.put(e.getKey(), vertx(e.getValue()));
@@ -87,7 +89,7 @@ final class JsonTrees {
     try {
       return JSON.readTree(Json.encode(v));
     } catch (IOException | RuntimeException e) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "task params are not JSON");
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "a value is not JSON");
     }
   }
 

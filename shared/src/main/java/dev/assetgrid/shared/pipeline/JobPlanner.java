@@ -1,14 +1,12 @@
-package dev.assetgrid.coordinator.schedule;
+package dev.assetgrid.shared.pipeline;
 
-import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.stage.OutputNames;
-import dev.assetgrid.shared.pipeline.PipelineSpec;
-import dev.assetgrid.shared.pipeline.PlaceholderExpansion;
-import dev.assetgrid.shared.pipeline.PlannedTask;
 import dev.assetgrid.shared.state.TaskType;
 import dev.assetgrid.shared.util.Ids;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.shared.stage.CompressTextureParams;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -18,7 +16,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The one recipe that turns a pipeline spec into a task DAG for one asset.
+ * The one recipe that turns a pipeline spec into a task DAG for one asset: the coordinator plans
+ * every job with it, and the node's {@code PlanRunner} runs the same plan in one process for the local
+ * {@code process} command and the benchmarks.
  *
  * <pre>
  * convert? ─▶ inspect ─┬▶ validate
@@ -55,26 +55,26 @@ public final class JobPlanner {
   private JobPlanner() {}
 
   /** Param marking the compress-texture placeholder that expands into one task per image. */
-  public static final String FAN_OUT_PARAM = "fanOutImages";
+  public static final String FAN_OUT_PARAM = CompressTextureParams.FAN_OUT_PARAM;
 
   public static List<PlannedTask> plan(PipelineSpec spec, ModelFormat format) {
-    Map<TaskType, JsonObject> asked = new EnumMap<>(TaskType.class);
+    Map<TaskType, ObjectNode> asked = new EnumMap<>(TaskType.class);
     for (PipelineSpec.Stage s : spec.stages()) {
       asked.put(s.type(), s.params());
     }
     boolean needsGltf = asked.keySet().stream().anyMatch(t -> t != TaskType.NOOP);
     if (!format.isGltf() && needsGltf) {
-      asked.putIfAbsent(TaskType.CONVERT, new JsonObject());
+      asked.putIfAbsent(TaskType.CONVERT, JsonNodeFactory.instance.objectNode());
     }
     boolean textures = asked.containsKey(TaskType.COMPRESS_TEXTURE);
     boolean heavy = asked.containsKey(TaskType.OPTIMIZE_MESH) || textures;
     if (heavy || asked.containsKey(TaskType.THUMBNAIL) || asked.containsKey(TaskType.VALIDATE)) {
-      asked.putIfAbsent(TaskType.INSPECT, new JsonObject());
+      asked.putIfAbsent(TaskType.INSPECT, JsonNodeFactory.instance.objectNode());
     }
     // assemble merges the textures into the mesh; with no texture stage (and no assemble in the spec)
     // optimize-mesh writes the final GLB itself
     if (textures) {
-      asked.putIfAbsent(TaskType.ASSEMBLE, new JsonObject());
+      asked.putIfAbsent(TaskType.ASSEMBLE, JsonNodeFactory.instance.objectNode());
     }
     String meshOutput = asked.containsKey(TaskType.ASSEMBLE) ? OutputNames.MESH_GLB : OutputNames.OPTIMIZED_GLB;
 
@@ -84,7 +84,7 @@ public final class JobPlanner {
       ids.put(t, Ids.newId());
     }
     // EnumMap iterates in declaration order: inspect, validate, convert, ... assemble, thumbnail
-    for (Map.Entry<TaskType, JsonObject> e : asked.entrySet()) {
+    for (Map.Entry<TaskType, ObjectNode> e : asked.entrySet()) {
       TaskType t = e.getKey();
       List<UUID> deps = new ArrayList<>();
       switch (t) {
@@ -116,7 +116,7 @@ public final class JobPlanner {
           }
         }
       }
-      JsonObject params = e.getValue().copy();
+      ObjectNode params = e.getValue().deepCopy();
       String input = inputOf(t, asked.keySet(), meshOutput);
       if (input != null) {
         params.put(OutputNames.INPUT_PARAM, input);
@@ -154,15 +154,15 @@ public final class JobPlanner {
   /**
    * The texture fan-out, decided when inspect succeeds: finds the job's compress-texture
    * placeholder among {@code waiting} (the job's tasks that wait for something) and expands it
-   * ({@link #expandTextures(PlannedTask, UUID, JsonObject, List)}). Empty when there is none.
+   * ({@link #expandTextures(PlannedTask, UUID, JsonNode, List)}). Empty when there is none.
    *
    * @param inspectId the inspect task that succeeds
    * @param inspect its result: {@code textures[].image} lists the images
    */
-  public static Optional<PlaceholderExpansion> expandTextures(UUID inspectId, JsonObject inspect,
+  public static Optional<PlaceholderExpansion> expandTextures(UUID inspectId, JsonNode inspect,
       List<PlannedTask> waiting) {
     for (PlannedTask t : waiting) {
-      if (t.type() == TaskType.COMPRESS_TEXTURE && t.params().getBoolean(FAN_OUT_PARAM, false)) {
+      if (t.type() == TaskType.COMPRESS_TEXTURE && t.params().path(FAN_OUT_PARAM).asBoolean(false)) {
         return Optional.of(expandTextures(t, inspectId, inspect, waiting));
       }
     }
@@ -177,20 +177,19 @@ public final class JobPlanner {
    * images drops the placeholder: its dependents keep their other dependencies (assemble still has
    * inspect's, see {@link #plan}).
    */
-  public static PlaceholderExpansion expandTextures(PlannedTask placeholder, UUID inspectId, JsonObject inspect,
+  public static PlaceholderExpansion expandTextures(PlannedTask placeholder, UUID inspectId, JsonNode inspect,
       List<PlannedTask> jobTasks) {
     TreeSet<Integer> images = new TreeSet<>();
-    JsonArray textures = inspect.getJsonArray("textures", new JsonArray());
-    for (int i = 0; i < textures.size(); i++) {
-      Integer img = textures.getJsonObject(i).getInteger("image");
-      if (img != null && img >= 0) {
-        images.add(img);
+    for (JsonNode texture : inspect.path("textures")) {
+      JsonNode img = texture.path("image");
+      if (img.canConvertToInt() && img.isIntegralNumber() && img.asInt() >= 0) {
+        images.add(img.asInt());
       }
     }
     List<PlannedTask> added = new ArrayList<>();
     List<UUID> addedIds = new ArrayList<>();
     for (int img : images) {
-      JsonObject params = placeholder.params().copy();
+      ObjectNode params = placeholder.params().deepCopy();
       params.remove(FAN_OUT_PARAM);
       params.put("image", img);
       PlannedTask t = new PlannedTask(Ids.newId(), TaskType.COMPRESS_TEXTURE.wire() + "-" + img,
