@@ -1,8 +1,27 @@
 package dev.assetgrid.node.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.natives.NativePorts;
-import dev.assetgrid.node.processing.Pipeline;
-import dev.assetgrid.node.processing.PipelineOptions;
+import dev.assetgrid.node.worker.Handlers;
+import dev.assetgrid.node.worker.PlanRunner;
+import dev.assetgrid.shared.pipeline.JobPlanner;
+import dev.assetgrid.shared.pipeline.ModelFormat;
+import dev.assetgrid.shared.pipeline.PipelineSpec;
+import dev.assetgrid.shared.pipeline.PlannedTask;
+import dev.assetgrid.shared.stage.OutputNames;
+import dev.assetgrid.shared.state.TaskType;
+import dev.assetgrid.shared.util.FileTrees;
+import java.io.IOException;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import dev.assetgrid.shared.stage.AssembleOptions;
 import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.node.processing.gltf.GltfReader;
@@ -14,9 +33,10 @@ import dev.assetgrid.shared.stage.QuantizeOptions;
 import dev.assetgrid.shared.stage.SimplifyOptions;
 import dev.assetgrid.shared.stage.TangentsOptions;
 import dev.assetgrid.shared.stage.CompressTextureOptions;
-import dev.assetgrid.node.processing.texture.TextureResult;
 import dev.assetgrid.shared.stage.ThumbnailOptions;
 import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.InspectOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +48,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code process IN OUT}: the grid's recipe ({@link Pipeline#process}) on local files, like gltfpack,
- * over the natives that load on this machine ({@link NativePorts#load()}, as a node's handlers get them).
+ * {@code process IN OUT}: a grid job on local files, like gltfpack. The flags become a pipeline spec,
+ * {@link JobPlanner} plans it as it plans a job, and {@link PlanRunner} runs the plan in this process
+ * through the handlers a node runs, over the natives that load here ({@link NativePorts#load()}): the
+ * same stages, params and inputs as on the grid, so the GLB written here is the one a job would make.
  */
 @Command(name = "process", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
@@ -146,11 +168,40 @@ public final class ProcessCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter outw = spec.commandLine().getOut();
-    OptimizeMeshOptions options;
+    PipelineSpec pipeline = pipeline(meshOptions());
+    boolean gltf = isGltf(in);
+    String ext = extension(in.getFileName().toString());
+    List<PlannedTask> plan = localInput(JobPlanner.plan(pipeline, gltf ? ModelFormat.GLB : formatOf(ext)), ext);
+    Path work = Files.createTempDirectory("assetgrid-process-");
+    PlanRunner.Run run;
+    try {
+      try {
+        run = new PlanRunner(Handlers.available(NativePorts.load())).run(plan, in, gltf ? Map.of() : sideFiles(in),
+            work);
+        copy(run.files().get(OutputNames.OPTIMIZED_GLB), out);
+        if (thumbnail != null) {
+          copy(run.files().get(OutputNames.THUMBNAIL_PNG), thumbnail);
+        }
+      } catch (AssetGridException e) {
+        err.println("process: " + in + ": " + e.code() + ": " + e.getMessage());
+        return 1;
+      }
+      ObjectNode r = report(run);
+      if (report != null) {
+        Files.writeString(report, GltfReader.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+      }
+      print(outw, r);
+    } finally {
+      FileTrees.delete(work);
+    }
+    return 0;
+  }
+
+  private OptimizeMeshOptions meshOptions() {
     try {
       QuantizeOptions q = new QuantizeOptions(quantize, positionBits, QuantizeOptions.DEFAULT_NORMAL_BITS, texcoordBits,
           QuantizeOptions.DEFAULT_COLOR_BITS);
-      options = OptimizeMeshOptions.DEFAULTS
+      return OptimizeMeshOptions.DEFAULTS
           .withTangents(TangentsOptions.DEFAULTS.withEnabled(tangents))
           .withSimplify(new SimplifyOptions(simplify, simplifyError, lockBorder, SimplifyOptions.DEFAULT_NORMAL_WEIGHT))
           .withLods(LodOptions.DEFAULTS.withLevels(lods))
@@ -159,37 +210,15 @@ public final class ProcessCommand implements Callable<Integer> {
     } catch (AssetGridException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    PipelineOptions pipeline = pipelineOptions(options);
-    Pipeline.Processed processed;
-    try {
-      processed = Pipeline.process(in, out, thumbnail, pipeline, NativePorts.load());
-    } catch (AssetGridException e) {
-      err.println("process: " + in + ": " + e.code() + ": " + e.getMessage());
-      return 1;
-    }
-    if (report != null) {
-      Files.writeString(report, GltfReader.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(processed.toJson()));
-    }
-    Pipeline.Result r = processed.mesh();
-    var rep = r.report();
-    outw.printf("%s -> %s: %d -> %d bytes, %d -> %d triangles, %d -> %d vertices%n", in, out, r.inputBytes(), r.outputBytes(),
-        rep.trianglesBefore(), rep.trianglesAfter(), rep.verticesBefore(), rep.verticesAfter());
-    for (String s : rep.skipped()) {
-      outw.println("  passed through: " + s);
-    }
-    for (TextureResult t : processed.textures()) {
-      String label = TextureResult.label(t.image(), t.name());
-      outw.println(t.skipped() ? "  " + label + ": kept (" + t.code() + ": " + t.reason() + ")"
-          : "  " + label + ": " + t.compressed().mode() + ", " + t.compressed().bytesIn() + " -> " + t.compressed().bytesOut() + " bytes");
-    }
-    if (processed.thumbnail() != null) {
-      outw.printf("  thumbnail: %s (%dx%d)%n", thumbnail, processed.thumbnail().width(), processed.thumbnail().height());
-    }
-    return 0;
   }
 
-  /** The options of the stages around optimize-mesh; texture and thumbnail flags need their stage. */
-  private PipelineOptions pipelineOptions(OptimizeMeshOptions mesh) {
+  /**
+   * The flags as the pipeline spec a client would send: optimize-mesh always; compress-texture and
+   * assemble with {@code --textures ktx2}; thumbnail with {@code --thumbnail} (failing the run when it
+   * cannot draw the model, where a grid job would skip it); convert's options for non-glTF input;
+   * inspect without header reads (only its image list is needed here).
+   */
+  private PipelineSpec pipeline(OptimizeMeshOptions mesh) {
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     boolean ktx2 = switch (textures) {
       case "ktx2" -> true;
@@ -206,16 +235,150 @@ public final class ProcessCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--thumbnail-size needs --thumbnail");
     }
     try {
-      CompressTextureOptions tex = !ktx2 ? null : CompressTextureOptions.DEFAULTS
-          .withMode(OptionReader.choiceOf(CompressTextureOptions.Mode.class, "--texture-mode", textureMode))
-          .withEtc1sQuality(textureQuality)
-          .withSize(textureMaxSize, CompressTextureOptions.DEFAULTS.powerOfTwo(), CompressTextureOptions.DEFAULTS.mipmaps())
-          .withOnError(OptionReader.choiceOf(CompressTextureOptions.OnError.class, "--texture-errors", textureErrors));
-      ThumbnailOptions thumb = thumbnail == null ? null : ThumbnailOptions.DEFAULTS.withSize(thumbnailSize);
-      ConvertOptions convert = ConvertOptions.DEFAULTS.withDefaultTexture(defaultTexture);
-      return new PipelineOptions(convert, mesh, tex, new AssembleOptions(textureFallback), thumb);
-    } catch (AssetGridException | IllegalArgumentException e) {
+      ArrayNode stages = JsonNodeFactory.instance.arrayNode();
+      if (!isGltf(in)) {
+        stage(stages, TaskType.CONVERT, ConvertOptions.DEFAULTS.withDefaultTexture(defaultTexture).toJson()
+            .put("filename", in.getFileName().toString()));
+      }
+      stage(stages, TaskType.INSPECT, new InspectOptions(false, false, InspectOptions.DEFAULT_MAX_TEXTURE_ENTRIES).toJson());
+      stage(stages, TaskType.OPTIMIZE_MESH, mesh.toJson());
+      if (ktx2) {
+        stage(stages, TaskType.COMPRESS_TEXTURE, CompressTextureOptions.DEFAULTS
+            .withMode(OptionReader.choiceOf(CompressTextureOptions.Mode.class, "--texture-mode", textureMode))
+            .withEtc1sQuality(textureQuality)
+            .withSize(textureMaxSize, CompressTextureOptions.DEFAULTS.powerOfTwo(), CompressTextureOptions.DEFAULTS.mipmaps())
+            .withOnError(OptionReader.choiceOf(CompressTextureOptions.OnError.class, "--texture-errors", textureErrors))
+            .toJson());
+        stage(stages, TaskType.ASSEMBLE, new AssembleOptions(textureFallback).toJson());
+      }
+      if (thumbnail != null) {
+        stage(stages, TaskType.THUMBNAIL, ThumbnailOptions.DEFAULTS.withSize(thumbnailSize).toJson().put("onError", "fail"));
+      }
+      ObjectNode spec = JsonNodeFactory.instance.objectNode();
+      spec.set("stages", stages);
+      return PipelineSpec.fromJson(spec);
+    } catch (AssetGridException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  private static void stage(ArrayNode stages, TaskType type, ObjectNode params) {
+    ObjectNode s = stages.addObject().put("type", type.wire());
+    s.set("params", params);
+  }
+
+  /**
+   * The plan with convert told the file's own extension: Assimp reads more formats than the grid's
+   * upload sniffer names ({@link ModelFormat}), and picks its reader by the extension.
+   */
+  private static List<PlannedTask> localInput(List<PlannedTask> plan, String ext) {
+    List<PlannedTask> out = new ArrayList<>();
+    for (PlannedTask t : plan) {
+      if (t.type() == TaskType.CONVERT && ext != null) {
+        ObjectNode p = t.params().deepCopy().put("format", ext);
+        t = new PlannedTask(t.id(), t.name(), t.type(), p, t.dependsOn());
+      }
+      out.add(t);
+    }
+    return out;
+  }
+
+  /** The --report JSON: optimize-mesh's result, then each stage's, and the wall time of every task. */
+  private ObjectNode report(PlanRunner.Run run) throws IOException {
+    ObjectNode r = run.first(TaskType.OPTIMIZE_MESH).orElseThrow().result().deepCopy();
+    r.remove("options");
+    ObjectNode size = (ObjectNode) r.path("size");
+    if (run.first(TaskType.CONVERT).isPresent()) {
+      size.put("before", Files.size(in));
+    }
+    size.put("after", Files.size(out));
+    ObjectNode times = r.putObject("pipelineMillis");
+    double total = 0;
+    for (Map.Entry<String, Double> e : run.millis().entrySet()) {
+      times.put(e.getKey(), Math.round(e.getValue() * 1000) / 1000.0);
+      total += e.getValue();
+    }
+    times.put("total", Math.round(total * 1000) / 1000.0);
+    run.first(TaskType.CONVERT).ifPresent(c -> r.set("convert", c.result()));
+    if (!run.all(TaskType.COMPRESS_TEXTURE).isEmpty() || run.first(TaskType.ASSEMBLE).isPresent()) {
+      ArrayNode t = r.putArray("textures");
+      run.all(TaskType.COMPRESS_TEXTURE).forEach(c -> t.add(c.result()));
+      run.first(TaskType.ASSEMBLE).ifPresent(a -> r.set("assemble", a.result()));
+    }
+    run.first(TaskType.THUMBNAIL).ifPresent(th -> r.set("thumbnail", th.result()));
+    return r;
+  }
+
+  private void print(PrintWriter outw, ObjectNode r) {
+    outw.printf("%s -> %s: %d -> %d bytes, %d -> %d triangles, %d -> %d vertices%n", in, out,
+        r.path("size").path("before").asLong(), r.path("size").path("after").asLong(),
+        r.path("triangles").path("before").asLong(), r.path("triangles").path("after").asLong(),
+        r.path("vertices").path("before").asLong(), r.path("vertices").path("after").asLong());
+    for (JsonNode s : r.path("skipped")) {
+      outw.println("  passed through: " + s.asText());
+    }
+    for (JsonNode t : r.path("textures")) {
+      String label = "image " + t.path("image").asInt() + (t.hasNonNull("name") ? " '" + t.path("name").asText() + "'" : "");
+      outw.println("skipped".equals(t.path("mode").asText())
+          ? "  " + label + ": kept (" + t.path("code").asText() + ": " + t.path("reason").asText() + ")"
+          : "  " + label + ": " + t.path("mode").asText() + ", " + t.path("bytesIn").asLong() + " -> "
+              + t.path("bytesOut").asLong() + " bytes");
+    }
+    if (r.has("thumbnail")) {
+      outw.printf("  thumbnail: %s (%dx%d)%n", thumbnail, r.path("thumbnail").path("width").asInt(),
+          r.path("thumbnail").path("height").asInt());
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    if (to.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(to.toAbsolutePath().getParent());
+    }
+    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Whether {@code file} is read as glTF (no convert): a .gltf/.glb name or the GLB magic. */
+  static boolean isGltf(Path file) {
+    String ext = extension(file.getFileName().toString());
+    if ("gltf".equals(ext) || "glb".equals(ext)) {
+      return true;
+    }
+    try (var s = Files.newInputStream(file)) {
+      return GltfReader.isGlb(s.readNBytes(4));
+    } catch (IOException e) {
+      return false; // convert reports the unreadable file
+    }
+  }
+
+  /** A non-glTF format for the planner: the one the extension names, or any other (convert is told the extension). */
+  private static ModelFormat formatOf(String ext) {
+    for (ModelFormat f : ModelFormat.values()) {
+      if (!f.isGltf() && f != ModelFormat.ZIP && f.extension().equals(ext)) {
+        return f;
+      }
+    }
+    return ModelFormat.OBJ;
+  }
+
+  /** Regular files beside {@code model} (not in subfolders), by file name, without the model itself. */
+  static Map<String, Path> sideFiles(Path model) {
+    Path dir = model.toAbsolutePath().getParent();
+    Map<String, Path> out = new TreeMap<>();
+    if (dir == null) {
+      return out;
+    }
+    Path self = model.toAbsolutePath().normalize();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(Files::isRegularFile).filter(p -> !p.toAbsolutePath().normalize().equals(self))
+          .forEach(p -> out.put(p.getFileName().toString(), p));
+    } catch (IOException e) {
+      throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "cannot list " + dir, e);
+    }
+    return out;
+  }
+
+  private static String extension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? null : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 }

@@ -11,7 +11,7 @@ import dev.assetgrid.shared.error.ErrorCode;
 /**
  * The ports through which the stages reach native code, as one value: {@code natives.NativePorts}
  * builds it from the libraries that loaded on this machine, the worker's {@code Handlers} and the
- * local CLI take it from there, and {@link Pipeline} hands each stage the ports it needs. A port is
+ * local CLI take it from there and hand each stage the ports it needs. A port is
  * null when its library did not load.
  *
  * @param meshOptimizer meshoptimizer's mesh operations (optimize-mesh), or null

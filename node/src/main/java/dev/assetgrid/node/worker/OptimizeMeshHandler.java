@@ -5,7 +5,7 @@ import dev.assetgrid.shared.stage.StageParams;
 import dev.assetgrid.shared.stage.OptimizeMeshParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.assetgrid.node.processing.Pipeline;
+import dev.assetgrid.node.processing.optimize.OptimizeMeshRun;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.shared.stage.OptimizeMeshOptions;
 import dev.assetgrid.node.processing.gltf.GltfReader;
@@ -57,7 +57,7 @@ public final class OptimizeMeshHandler implements TaskHandler {
     double read = (System.nanoTime() - t0) / 1e6;
     work.progress().accept(0.3);
     Path out = work.workDir().resolve(outName);
-    Pipeline.Result r = Pipeline.optimize(asset, read, out, options, meshopt);
+    OptimizeMeshRun r = OptimizeMeshRun.apply(asset, read, out, options, meshopt);
     ObjectNode result = r.toJson();
     result.set("options", options.toJson());
     return new TaskResult(result, List.of(new TaskResult.Output(outName, out, "model/gltf-binary")));
