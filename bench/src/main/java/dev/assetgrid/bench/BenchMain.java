@@ -43,158 +43,293 @@ import picocli.CommandLine.Option;
  * {@code java -jar bench/target/assetgrid-bench.jar}: the end-to-end throughput harness. See
  * bench/README.md for how to run it and read its output.
  */
-@Command(name = "assetgrid-bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
-    sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+    name = "assetgrid-bench",
+    mixinStandardHelpOptions = true,
+    versionProvider = BenchMain.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
     description = {
-        "Measures an assetgrid grid end to end over HTTP: uploads a workload with bounded concurrency, follows every "
-            + "job to its end and reports assets/s, MB/s, triangles/s, latency percentiles, time per stage, node "
-            + "utilisation, errors by code and the peak memory of the processes it started.",
-        "",
-        "Without --coordinator it starts a grid itself: a coordinator (--workers 0, embedded PostgreSQL in a temp "
-            + "dir) and --spawn-nodes node JVMs joined over Hazelcast on 127.0.0.1, torn down at the end and on Ctrl-C.",
-        ""},
-    footer = {"", "Examples:",
-        "  java -jar bench/target/assetgrid-bench.jar --corpus ../shared/corpus --html bench.html",
-        "  java -jar bench/target/assetgrid-bench.jar --workload queue --count 2000 --node-slots 16",
-        "  java -jar bench/target/assetgrid-bench.jar --workload synthetic --sweep 1,2 --json out.json",
-        "  java -jar bench/target/assetgrid-bench.jar --coordinator http://grid:8080 --duration 60s"})
+      "Measures an assetgrid grid end to end over HTTP: uploads a workload with bounded concurrency, follows every "
+          + "job to its end and reports assets/s, MB/s, triangles/s, latency percentiles, time per stage, node "
+          + "utilisation, errors by code and the peak memory of the processes it started.",
+      "",
+      "Without --coordinator it starts a grid itself: a coordinator (--workers 0, embedded PostgreSQL in a temp "
+          + "dir) and --spawn-nodes node JVMs joined over Hazelcast on 127.0.0.1, torn down at the end and on Ctrl-C.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  java -jar bench/target/assetgrid-bench.jar --corpus ../shared/corpus --html bench.html",
+      "  java -jar bench/target/assetgrid-bench.jar --workload queue --count 2000 --node-slots 16",
+      "  java -jar bench/target/assetgrid-bench.jar --workload synthetic --sweep 1,2 --json out.json",
+      "  java -jar bench/target/assetgrid-bench.jar --coordinator http://grid:8080 --duration 60s"
+    })
 public final class BenchMain implements Callable<Integer> {
 
   /** What is submitted. */
-  enum Workload { corpus, synthetic, queue }
+  enum Workload {
+    corpus,
+    synthetic,
+    queue
+  }
 
-  @Option(names = "--coordinator", paramLabel = "URL",
-      description = "Benchmark a running coordinator (e.g. http://127.0.0.1:8080) instead of starting a grid.")
+  @Option(
+      names = "--coordinator",
+      paramLabel = "URL",
+      description =
+          "Benchmark a running coordinator (e.g. http://127.0.0.1:8080) instead of starting a grid.")
   String coordinatorUrl;
 
-  @Option(names = "--spawn-nodes", paramLabel = "N", defaultValue = "1",
-      description = "Nodes to start when the bench starts the grid itself. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--spawn-nodes",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Nodes to start when the bench starts the grid itself. Default: ${DEFAULT-VALUE}.")
   int spawnNodes;
 
-  @Option(names = "--sweep", split = ",", paramLabel = "N[,N...]",
-      description = "Scaling sweep: run the same workload on a fresh grid of each node count (e.g. 1,2,4); "
-          + "reports efficiency = throughput(N) / (N x throughput(1)).")
+  @Option(
+      names = "--sweep",
+      split = ",",
+      paramLabel = "N[,N...]",
+      description =
+          "Scaling sweep: run the same workload on a fresh grid of each node count (e.g. 1,2,4); "
+              + "reports efficiency = throughput(N) / (N x throughput(1)).")
   List<Integer> sweep = new ArrayList<>();
 
-  @Option(names = "--node-slots", paramLabel = "N", defaultValue = "0",
-      description = "Task slots per spawned node; 0 = the node's default (one per core). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--node-slots",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Task slots per spawned node; 0 = the node's default (one per core). Default: ${DEFAULT-VALUE}.")
   int nodeSlots;
 
-  @Option(names = "--workload", paramLabel = "KIND", defaultValue = "corpus",
-      description = "corpus (files of --corpus), synthetic (generated GLBs), queue (no-op tasks: the coordinator alone). "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--workload",
+      paramLabel = "KIND",
+      defaultValue = "corpus",
+      description =
+          "corpus (files of --corpus), synthetic (generated GLBs), queue (no-op tasks: the coordinator alone). "
+              + "Default: ${DEFAULT-VALUE}.")
   Workload workload;
 
-  @Option(names = "--corpus", paramLabel = "DIR", description = "Directory of models. Default: ../shared/corpus or ../../shared/corpus.")
+  @Option(
+      names = "--corpus",
+      paramLabel = "DIR",
+      description = "Directory of models. Default: ../shared/corpus or ../../shared/corpus.")
   Path corpus;
 
-  @Option(names = "--formats", split = ",", paramLabel = "EXT", defaultValue = "glb,gltf",
-      description = "Corpus file extensions to upload (glb,gltf,obj,stl,ply,fbx,dae or 'all'). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--formats",
+      split = ",",
+      paramLabel = "EXT",
+      defaultValue = "glb,gltf",
+      description =
+          "Corpus file extensions to upload (glb,gltf,obj,stl,ply,fbx,dae or 'all'). Default: ${DEFAULT-VALUE}.")
   List<String> formats;
 
-  @Option(names = "--exclude", split = ",", paramLabel = "TEXT", defaultValue = "validator-tests",
+  @Option(
+      names = "--exclude",
+      split = ",",
+      paramLabel = "TEXT",
+      defaultValue = "validator-tests",
       description = "Skip corpus paths containing any of these. Default: ${DEFAULT-VALUE}.")
   List<String> excludes;
 
-  @Option(names = "--synthetic-sizes", paramLabel = "LIST", defaultValue = SyntheticCorpus.DEFAULT_SIZES,
-      description = "Triangle counts of the synthetic corpus (k/m suffixes). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--synthetic-sizes",
+      paramLabel = "LIST",
+      defaultValue = SyntheticCorpus.DEFAULT_SIZES,
+      description =
+          "Triangle counts of the synthetic corpus (k/m suffixes). Default: ${DEFAULT-VALUE}.")
   String syntheticSizes;
 
-  @Option(names = "--synthetic-textures", paramLabel = "MODE", defaultValue = "BOTH",
-      description = "NONE, ONLY or BOTH (each size without and with a PNG texture). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--synthetic-textures",
+      paramLabel = "MODE",
+      defaultValue = "BOTH",
+      description =
+          "NONE, ONLY or BOTH (each size without and with a PNG texture). Default: ${DEFAULT-VALUE}.")
   SyntheticCorpus.Textures syntheticTextures;
 
-  @Option(names = "--texture-size", paramLabel = "PX", defaultValue = "1024",
+  @Option(
+      names = "--texture-size",
+      paramLabel = "PX",
+      defaultValue = "1024",
       description = "Side of the synthetic PNG textures. Default: ${DEFAULT-VALUE}.")
   int textureSize;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic corpus. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the synthetic corpus. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--count", paramLabel = "N", defaultValue = "0",
-      description = "Jobs to submit (the item list repeats). Default: one pass over the corpus; 1000 for queue.")
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Jobs to submit (the item list repeats). Default: one pass over the corpus; 1000 for queue.")
   long count;
 
-  @Option(names = "--duration", paramLabel = "TIME", description = "Submit for this long instead of --count (e.g. 30s, 2m).")
+  @Option(
+      names = "--duration",
+      paramLabel = "TIME",
+      description = "Submit for this long instead of --count (e.g. 30s, 2m).")
   String duration;
 
-  @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
-      description = "Jobs run before measuring (JIT and caches), not recorded. With a preloaded queue they are "
-          + "queued ahead of the --count measured ones and the first N to end are left out of every figure "
-          + "(CPU included). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Jobs run before measuring (JIT and caches), not recorded. With a preloaded queue they are "
+              + "queued ahead of the --count measured ones and the first N to end are left out of every figure "
+              + "(CPU included). Default: ${DEFAULT-VALUE}.")
   int warmup;
 
-  @Option(names = "--concurrency", paramLabel = "N", defaultValue = "0",
-      description = "Jobs in flight (closed loop) or parallel upload / POST /v1/jobs requests (queue). "
-          + "Default: 2 x total slots, at least 4; 8 for queue.")
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Jobs in flight (closed loop) or parallel upload / POST /v1/jobs requests (queue). "
+              + "Default: 2 x total slots, at least 4; 8 for queue.")
   int concurrency;
 
-  @Option(names = "--pipeline", paramLabel = "SPEC",
-      description = "Pipeline of every job: stage list (inspect,validate) or JSON. Default: inspect; noop for queue.")
+  @Option(
+      names = "--pipeline",
+      paramLabel = "SPEC",
+      description =
+          "Pipeline of every job: stage list (inspect,validate) or JSON. Default: inspect; noop for queue.")
   String pipeline;
 
-  @Option(names = "--tags", split = ",", paramLabel = "TAG", description = "Tags for the uploaded assets. Default: bench.")
+  @Option(
+      names = "--tags",
+      split = ",",
+      paramLabel = "TAG",
+      description = "Tags for the uploaded assets. Default: bench.")
   List<String> tags = new ArrayList<>(List.of("bench"));
 
-  @Option(names = "--job-timeout", paramLabel = "TIME", defaultValue = "5m",
-      description = "A job not finished this long after its upload is recorded as BENCH_TIMEOUT. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--job-timeout",
+      paramLabel = "TIME",
+      defaultValue = "5m",
+      description =
+          "A job not finished this long after its upload is recorded as BENCH_TIMEOUT. Default: ${DEFAULT-VALUE}.")
   String jobTimeout;
 
-  @Option(names = "--poll", paramLabel = "MIN_MS,MAX_MS", defaultValue = "5,200",
+  @Option(
+      names = "--poll",
+      paramLabel = "MIN_MS,MAX_MS",
+      defaultValue = "5,200",
       description = "Job poll interval, doubling from MIN to MAX. Default: ${DEFAULT-VALUE}.")
   String poll;
 
-  @Option(names = "--queue-preload", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Queue workload on a spawned grid: submit every job first, then start the nodes, so the drain "
-          + "measures the queue alone. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--queue-preload",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Queue workload on a spawned grid: submit every job first, then start the nodes, so the drain "
+              + "measures the queue alone. Default: ${DEFAULT-VALUE}.")
   boolean queuePreload;
 
-  @Option(names = "--queue-assets", paramLabel = "N", defaultValue = "16",
-      description = "Queue workload: assets to upload (at most --count; each upload is also a job). Every other job "
-          + "is created over them with POST /v1/jobs, up to " + GridClient.MAX_BULK_JOBS + " per request. "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--queue-assets",
+      paramLabel = "N",
+      defaultValue = "16",
+      description =
+          "Queue workload: assets to upload (at most --count; each upload is also a job). Every other job "
+              + "is created over them with POST /v1/jobs, up to "
+              + GridClient.MAX_BULK_JOBS
+              + " per request. "
+              + "Default: ${DEFAULT-VALUE}.")
   int queueAssets;
 
-  @Option(names = "--upload-probe", paramLabel = "BYTES",
-      description = "Also stream one synthetic binary STL of this size (e.g. 1g) and report the coordinator's RSS/heap growth.")
+  @Option(
+      names = "--upload-probe",
+      paramLabel = "BYTES",
+      description =
+          "Also stream one synthetic binary STL of this size (e.g. 1g) and report the coordinator's RSS/heap growth.")
   String uploadProbe;
 
-  @Option(names = "--peers", paramLabel = "auto|off", defaultValue = "auto",
-      description = "Run gltfpack / gltf-transform / basisu when on PATH and compare. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--peers",
+      paramLabel = "auto|off",
+      defaultValue = "auto",
+      description =
+          "Run gltfpack / gltf-transform / basisu when on PATH and compare. Default: ${DEFAULT-VALUE}.")
   String peers;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Write the full result (machine, settings, summaries, raw samples) as JSON.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Write the full result (machine, settings, summaries, raw samples) as JSON.")
   Path jsonFile;
 
-  @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML report with SVG charts.")
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "Write a self-contained HTML report with SVG charts.")
   Path htmlFile;
 
-  @Option(names = "--history", paramLabel = "FILE", description = "Append one JSON line per run (headline numbers, version, machine).")
+  @Option(
+      names = "--history",
+      paramLabel = "FILE",
+      description = "Append one JSON line per run (headline numbers, version, machine).")
   Path historyFile;
 
-  @Option(names = "--coordinator-jar", paramLabel = "JAR", description = "Default: coordinator/target/assetgrid-coordinator.jar found from here.")
+  @Option(
+      names = "--coordinator-jar",
+      paramLabel = "JAR",
+      description = "Default: coordinator/target/assetgrid-coordinator.jar found from here.")
   Path coordinatorJar;
 
-  @Option(names = "--node-jar", paramLabel = "JAR", description = "Default: node/target/assetgrid-node.jar found from here.")
+  @Option(
+      names = "--node-jar",
+      paramLabel = "JAR",
+      description = "Default: node/target/assetgrid-node.jar found from here.")
   Path nodeJar;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where spawned grids keep database, blobs and logs. Default: a temp dir, deleted at the end.")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Where spawned grids keep database, blobs and logs. Default: a temp dir, deleted at the end.")
   Path dataDir;
 
   @Option(names = "--keep-data", description = "Keep the data dir (logs, database) after the run.")
   boolean keepData;
 
-  @Option(names = "--db-url", paramLabel = "URL", description = "External PostgreSQL for spawned coordinators (default: embedded).")
+  @Option(
+      names = "--db-url",
+      paramLabel = "URL",
+      description = "External PostgreSQL for spawned coordinators (default: embedded).")
   String dbUrl;
 
-  @Option(names = "--jvm-opt", paramLabel = "OPT", description = "Extra JVM option for spawned processes (repeatable), e.g. --jvm-opt=-Xmx1g.")
+  @Option(
+      names = "--jvm-opt",
+      paramLabel = "OPT",
+      description = "Extra JVM option for spawned processes (repeatable), e.g. --jvm-opt=-Xmx1g.")
   List<String> jvmOptions = new ArrayList<>();
 
-  @Option(names = "--start-timeout", paramLabel = "TIME", defaultValue = "3m",
-      description = "How long spawned processes may take to become ready. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--start-timeout",
+      paramLabel = "TIME",
+      defaultValue = "3m",
+      description =
+          "How long spawned processes may take to become ready. Default: ${DEFAULT-VALUE}.")
   String startTimeout;
 
-  @Option(names = {"-q", "--quiet"}, description = "No live progress line.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No live progress line.")
   boolean quiet;
 
   private final PrintStream out = System.out;
@@ -220,30 +355,42 @@ public final class BenchMain implements Callable<Integer> {
     return result.runs().stream().allMatch(r -> r.summary().succeeded() > 0) ? 0 : 1;
   }
 
-  /** Runs everything the options ask for and returns the result (also used by the integration test). */
+  /**
+   * Runs everything the options ask for and returns the result (also used by the integration test).
+   */
   public BenchResult execute() throws IOException, InterruptedException {
     String startedAt = Instant.now().toString();
     boolean spawn = coordinatorUrl == null;
-    Path root = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("assetgrid-bench-");
+    Path root =
+        dataDir != null
+            ? Files.createDirectories(dataDir)
+            : Files.createTempDirectory("assetgrid-bench-");
     boolean deleteRoot = dataDir == null && !keepData;
     try {
       if (queueAssets < 1) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--queue-assets must be at least 1");
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--queue-assets must be at least 1");
       }
       String pipe = pipeline != null ? pipeline : workload == Workload.queue ? "noop" : "inspect";
       List<WorkItem> items = items(root);
       List<Integer> nodeCounts = !sweep.isEmpty() ? sweep : List.of(spawn ? spawnNodes : 0);
       if (!spawn && !sweep.isEmpty()) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--sweep needs a spawned grid (no --coordinator)");
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--sweep needs a spawned grid (no --coordinator)");
       }
-      long[] pollMs = Arrays.stream(poll.split(",")).mapToLong(s -> Long.parseLong(s.trim())).toArray();
+      long[] pollMs =
+          Arrays.stream(poll.split(",")).mapToLong(s -> Long.parseLong(s.trim())).toArray();
       List<BenchResult.Run> runs = new ArrayList<>();
       List<String> runNotes = new ArrayList<>();
       String gridVersion = null;
       for (int n : nodeCounts) {
-        String label = workload + (spawn ? " @" + n + " node" + (n == 1 ? "" : "s") : " @" + coordinatorUrl);
+        String label =
+            workload + (spawn ? " @" + n + " node" + (n == 1 ? "" : "s") : " @" + coordinatorUrl);
         err.println("== " + label + ": " + items.size() + " item(s), pipeline " + pipe);
-        LocalGrid grid = spawn ? LocalGrid.start(gridOptions(root.resolve("grid-" + n + "-" + runs.size()), 0)) : null;
+        LocalGrid grid =
+            spawn
+                ? LocalGrid.start(gridOptions(root.resolve("grid-" + n + "-" + runs.size()), 0))
+                : null;
         try {
           GridClient client = new GridClient(spawn ? grid.url() : coordinatorUrl, 16);
           boolean open = workload == Workload.queue;
@@ -253,19 +400,43 @@ public final class BenchMain implements Callable<Integer> {
           }
           Map<String, Integer> slots = LocalGrid.slots(client);
           int totalSlots = slots.values().stream().mapToInt(Integer::intValue).sum();
-          int conc = concurrency > 0 ? concurrency : open ? 8 : Math.max(4, 2 * Math.max(totalSlots, n * Math.max(nodeSlots, 1)));
+          int conc =
+              concurrency > 0
+                  ? concurrency
+                  : open ? 8 : Math.max(4, 2 * Math.max(totalSlots, n * Math.max(nodeSlots, 1)));
           long jobs = count > 0 ? count : duration != null ? 0 : open ? 1000 : items.size();
           // a preloaded queue warms up on its own first jobs, which the figures then leave out
           int drainWarmup = preload ? warmup : 0;
-          Runner.Settings rs = new Runner.Settings(conc, jobs > 0 ? jobs + drainWarmup : 0, duration == null ? Duration.ZERO : Units.duration(duration),
-              pipe, tags, Units.duration(jobTimeout), pollMs[0], pollMs.length > 1 ? pollMs[1] : 200);
+          Runner.Settings rs =
+              new Runner.Settings(
+                  conc,
+                  jobs > 0 ? jobs + drainWarmup : 0,
+                  duration == null ? Duration.ZERO : Units.duration(duration),
+                  pipe,
+                  tags,
+                  Units.duration(jobTimeout),
+                  pollMs[0],
+                  pollMs.length > 1 ? pollMs[1] : 200);
           if (warmup > 0 && !preload) {
             err.println("  warm-up: " + warmup + " job(s)");
-            new Runner(client, new Runner.Settings(conc, warmup, Duration.ZERO, pipe, tags, rs.jobTimeout(),
-                rs.pollMinMs(), rs.pollMaxMs()), new Progress(null, "warmup")).closedLoop(items);
+            new Runner(
+                    client,
+                    new Runner.Settings(
+                        conc,
+                        warmup,
+                        Duration.ZERO,
+                        pipe,
+                        tags,
+                        rs.jobTimeout(),
+                        rs.pollMinMs(),
+                        rs.pollMaxMs()),
+                    new Progress(null, "warmup"))
+                .closedLoop(items);
           }
           if (spawn) {
-            grid.memory().markCpu(); // CPU figures cover the measured run (a preloaded node's includes its start)
+            grid.memory()
+                .markCpu(); // CPU figures cover the measured run (a preloaded node's includes its
+            // start)
           }
           Progress progress = new Progress(quiet ? null : err, label);
           LocalGrid g = grid;
@@ -273,39 +444,47 @@ public final class BenchMain implements Callable<Integer> {
           Runner.RunData data;
           com.fasterxml.jackson.databind.JsonNode[] queueStats = {null};
           if (open) {
-            data = runner.openLoop(items.get(0), queueAssets, () -> {
-              if (preload) {
-                try {
-                  err.println("\n  jobs submitted; starting " + n + " node(s) to drain the queue");
-                  grid.addNodes(n, false);
-                  // the drain's CPU: from here (the node's own start included) to the last job's end
-                  grid.memory().markCpu();
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              } else if (spawn) {
-                grid.memory().markCpu();
-              }
-            }, () -> {
-              if (spawn) {
-                // the grid is ours alone: "nothing unfinished" means our last job ended
-                try {
-                  client.awaitIdle(System.currentTimeMillis() + rs.jobTimeout().toMillis());
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                grid.memory().freezeCpu();
-                try {
-                  queueStats[0] = client.stats().path("queue");
-                } catch (IOException e) {
-                  err.println("  (no queue figures from GET /v1/stats: " + e.getMessage() + ")");
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-            });
+            data =
+                runner.openLoop(
+                    items.get(0),
+                    queueAssets,
+                    () -> {
+                      if (preload) {
+                        try {
+                          err.println(
+                              "\n  jobs submitted; starting " + n + " node(s) to drain the queue");
+                          grid.addNodes(n, false);
+                          // the drain's CPU: from here (the node's own start included) to the last
+                          // job's end
+                          grid.memory().markCpu();
+                        } catch (IOException e) {
+                          throw new java.io.UncheckedIOException(e);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      } else if (spawn) {
+                        grid.memory().markCpu();
+                      }
+                    },
+                    () -> {
+                      if (spawn) {
+                        // the grid is ours alone: "nothing unfinished" means our last job ended
+                        try {
+                          client.awaitIdle(System.currentTimeMillis() + rs.jobTimeout().toMillis());
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        grid.memory().freezeCpu();
+                        try {
+                          queueStats[0] = client.stats().path("queue");
+                        } catch (IOException e) {
+                          err.println(
+                              "  (no queue figures from GET /v1/stats: " + e.getMessage() + ")");
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      }
+                    });
             if (preload) {
               grid.awaitNodes(n);
             }
@@ -323,10 +502,18 @@ public final class BenchMain implements Callable<Integer> {
           if (drainWarmup > 0) {
             Runner.Split split = data.splitWarmup(drainWarmup);
             data = split.measured();
-            RunSummary w = RunSummary.of(label + " warm-up", split.warmup(), slots, spawn ? n : slots.size(), true);
-            runNotes.add(String.format(Locale.ROOT, "%s: the first %d jobs to end were the drain's warm-up and are left "
-                    + "out of its figures (they drained at %.0f tasks/s, lease→done p50 %.2f ms)", label,
-                split.warmup().samples().size(), w.queue().tasksPerSec(), w.queue().leaseToCompleteMs().p50()));
+            RunSummary w =
+                RunSummary.of(
+                    label + " warm-up", split.warmup(), slots, spawn ? n : slots.size(), true);
+            runNotes.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s: the first %d jobs to end were the drain's warm-up and are left "
+                        + "out of its figures (they drained at %.0f tasks/s, lease→done p50 %.2f ms)",
+                    label,
+                    split.warmup().samples().size(),
+                    w.queue().tasksPerSec(),
+                    w.queue().leaseToCompleteMs().p50()));
             Instant[] span = RunSummary.attemptSpan(data.samples());
             if (spawn && span != null) {
               // CPU over the measured window only
@@ -335,11 +522,19 @@ public final class BenchMain implements Callable<Integer> {
           }
           if (queueStats[0] != null && queueStats[0].path("leases").asLong() > 0) {
             com.fasterxml.jackson.databind.JsonNode q = queueStats[0];
-            runNotes.add(String.format(Locale.ROOT, "%s: the coordinator's queue over the whole drain: %d leases of "
-                    + "%.1f tasks, %.2f ms each (statement and inputs); %d completion batches of %.1f, %.2f ms each; "
-                    + "a completion waits for the batch in flight, then rides the next", label, q.path("leases").asLong(),
-                (double) q.path("leasedTasks").asLong() / q.path("leases").asLong(), q.path("leaseMeanMs").asDouble(),
-                q.path("completionBatches").asLong(), q.path("batchMeanSize").asDouble(), q.path("batchMeanMs").asDouble()));
+            runNotes.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s: the coordinator's queue over the whole drain: %d leases of "
+                        + "%.1f tasks, %.2f ms each (statement and inputs); %d completion batches of %.1f, %.2f ms each; "
+                        + "a completion waits for the batch in flight, then rides the next",
+                    label,
+                    q.path("leases").asLong(),
+                    (double) q.path("leasedTasks").asLong() / q.path("leases").asLong(),
+                    q.path("leaseMeanMs").asDouble(),
+                    q.path("completionBatches").asLong(),
+                    q.path("batchMeanSize").asDouble(),
+                    q.path("batchMeanMs").asDouble()));
           }
           RunSummary summary = RunSummary.of(label, data, slots, spawn ? n : slots.size(), open);
           runs.add(new BenchResult.Run(summary, mem, data.samples()));
@@ -354,10 +549,20 @@ public final class BenchMain implements Callable<Integer> {
       if (!"off".equals(peers) && workload != Workload.queue && !runs.isEmpty()) {
         List<String> stages = stageNames(pipe);
         int par = Math.max(1, runs.get(0).summary().slots());
-        peerResult = PeerTools.compare(items, runs.get(0).samples(), stages, par, root.resolve("peers"));
+        peerResult =
+            PeerTools.compare(items, runs.get(0).samples(), stages, par, root.resolve("peers"));
       }
-      return new BenchResult("assetgrid-bench", version(), gridVersion, startedAt, MachineInfo.current(),
-          settings(pipe, spawn, nodeCounts), runs, BenchResult.sweep(runs, workload == Workload.queue), probe, peerResult,
+      return new BenchResult(
+          "assetgrid-bench",
+          version(),
+          gridVersion,
+          startedAt,
+          MachineInfo.current(),
+          settings(pipe, spawn, nodeCounts),
+          runs,
+          BenchResult.sweep(runs, workload == Workload.queue),
+          probe,
+          peerResult,
           notes(runs, probe, runNotes));
     } finally {
       if (deleteRoot) {
@@ -376,19 +581,41 @@ public final class BenchMain implements Callable<Integer> {
         yield List.of(new WorkItem("tiny.glb", tiny, List.of(), Files.size(tiny), 12));
       }
       case synthetic -> {
-        err.println("generating synthetic corpus (" + syntheticSizes + ", textures " + syntheticTextures + ")");
-        yield SyntheticCorpus.generate(root.resolve("synthetic"), SyntheticCorpus.parseSizes(syntheticSizes),
-            syntheticTextures, textureSize, seed);
+        err.println(
+            "generating synthetic corpus ("
+                + syntheticSizes
+                + ", textures "
+                + syntheticTextures
+                + ")");
+        yield SyntheticCorpus.generate(
+            root.resolve("synthetic"),
+            SyntheticCorpus.parseSizes(syntheticSizes),
+            syntheticTextures,
+            textureSize,
+            seed);
       }
       case corpus -> {
-        Path dir = corpus != null ? corpus : Stream.of(Path.of("..", "shared", "corpus"), Path.of("..", "..", "shared", "corpus"))
-            .filter(Files::isDirectory).findFirst()
-            .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this), "--corpus DIR is required"));
-        Set<String> fmts = formats.contains("all") ? CorpusScanner.MODEL_EXTENSIONS
-            : formats.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        Path dir =
+            corpus != null
+                ? corpus
+                : Stream.of(
+                        Path.of("..", "shared", "corpus"), Path.of("..", "..", "shared", "corpus"))
+                    .filter(Files::isDirectory)
+                    .findFirst()
+                    .orElseThrow(
+                        () ->
+                            new CommandLine.ParameterException(
+                                new CommandLine(this), "--corpus DIR is required"));
+        Set<String> fmts =
+            formats.contains("all")
+                ? CorpusScanner.MODEL_EXTENSIONS
+                : formats.stream()
+                    .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.toSet());
         List<WorkItem> found = CorpusScanner.scan(dir, fmts, excludes, 512L << 20);
         if (found.isEmpty()) {
-          throw new CommandLine.ParameterException(new CommandLine(this), "no models with extensions " + fmts + " under " + dir);
+          throw new CommandLine.ParameterException(
+              new CommandLine(this), "no models with extensions " + fmts + " under " + dir);
         }
         yield found;
       }
@@ -396,13 +623,25 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private LocalGrid.Options gridOptions(Path dir, long extraUpload) throws IOException {
-    Path cj = coordinatorJar != null ? coordinatorJar : GridJars.find("coordinator", "assetgrid-coordinator.jar");
+    Path cj =
+        coordinatorJar != null
+            ? coordinatorJar
+            : GridJars.find("coordinator", "assetgrid-coordinator.jar");
     Path nj = nodeJar != null ? nodeJar : GridJars.find("node", "assetgrid-node.jar");
-    return new LocalGrid.Options(cj, nj, dir, dbUrl, nodeSlots, jvmOptions, Math.max(512L << 20, extraUpload),
-        Units.duration(startTimeout), quiet ? null : err);
+    return new LocalGrid.Options(
+        cj,
+        nj,
+        dir,
+        dbUrl,
+        nodeSlots,
+        jvmOptions,
+        Math.max(512L << 20, extraUpload),
+        Units.duration(startTimeout),
+        quiet ? null : err);
   }
 
-  private UploadProbe.Result probe(Path root, boolean spawn) throws IOException, InterruptedException {
+  private UploadProbe.Result probe(Path root, boolean spawn)
+      throws IOException, InterruptedException {
     long bytes = Units.bytes(uploadProbe);
     err.println("== upload probe: streaming " + bytes + " bytes of binary STL");
     if (!spawn) {
@@ -422,8 +661,15 @@ public final class BenchMain implements Callable<Integer> {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("workload", workload.name());
     s.put("pipeline", pipe);
-    s.put("grid", spawn ? "spawned: nodes " + nodeCounts + ", slots/node " + (nodeSlots > 0 ? nodeSlots : "default")
-        + (dbUrl != null ? ", external DB" : ", embedded PostgreSQL") : coordinatorUrl);
+    s.put(
+        "grid",
+        spawn
+            ? "spawned: nodes "
+                + nodeCounts
+                + ", slots/node "
+                + (nodeSlots > 0 ? nodeSlots : "default")
+                + (dbUrl != null ? ", external DB" : ", embedded PostgreSQL")
+            : coordinatorUrl);
     s.put("count", count);
     s.put("duration", duration);
     s.put("concurrency", concurrency > 0 ? concurrency : "auto");
@@ -450,28 +696,51 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /** Findings computed from the numbers, printed and stored with them. */
-  static List<String> notes(List<BenchResult.Run> runs, UploadProbe.Result probe, List<String> more) {
+  static List<String> notes(
+      List<BenchResult.Run> runs, UploadProbe.Result probe, List<String> more) {
     List<String> notes = new ArrayList<>(more);
     for (BenchResult.Run r : runs) {
       RunSummary s = r.summary();
-      if (s.queue().tasksPerSec() > 0 && s.jobsCreatedPerSec() > 0 && s.label().startsWith("queue")) {
-        notes.add(String.format(Locale.ROOT, "%s: POST /v1/jobs created %.0f jobs/s (%d requests, p50 %.1f ms each) "
-                + "vs the queue draining %.0f tasks/s; %s", s.label(), s.jobsCreatedPerSec(), s.bulkRequests(),
-            s.submitMs().p50(), s.queue().tasksPerSec(), s.jobsCreatedPerSec() < s.queue().tasksPerSec()
-                ? "job creation is the slower half"
-                : "the queue drain, not job creation, limits throughput"));
-      } else if (s.queue().tasksPerSec() > 0 && s.uploadsPerSec() > 0 && s.label().startsWith("queue")) {
-        notes.add(String.format(Locale.ROOT, "%s: uploads ran at %.0f/s (p50 %.1f ms each) vs the queue draining %.0f tasks/s "
-                + "(no bulk requests: --count was at most --queue-assets)", s.label(), s.uploadsPerSec(),
-            s.uploadMs().p50(), s.queue().tasksPerSec()));
+      if (s.queue().tasksPerSec() > 0
+          && s.jobsCreatedPerSec() > 0
+          && s.label().startsWith("queue")) {
+        notes.add(
+            String.format(
+                Locale.ROOT,
+                "%s: POST /v1/jobs created %.0f jobs/s (%d requests, p50 %.1f ms each) "
+                    + "vs the queue draining %.0f tasks/s; %s",
+                s.label(),
+                s.jobsCreatedPerSec(),
+                s.bulkRequests(),
+                s.submitMs().p50(),
+                s.queue().tasksPerSec(),
+                s.jobsCreatedPerSec() < s.queue().tasksPerSec()
+                    ? "job creation is the slower half"
+                    : "the queue drain, not job creation, limits throughput"));
+      } else if (s.queue().tasksPerSec() > 0
+          && s.uploadsPerSec() > 0
+          && s.label().startsWith("queue")) {
+        notes.add(
+            String.format(
+                Locale.ROOT,
+                "%s: uploads ran at %.0f/s (p50 %.1f ms each) vs the queue draining %.0f tasks/s "
+                    + "(no bulk requests: --count was at most --queue-assets)",
+                s.label(),
+                s.uploadsPerSec(),
+                s.uploadMs().p50(),
+                s.queue().tasksPerSec()));
       }
       if (s.succeeded() == 0) {
         notes.add(s.label() + ": no job succeeded; errors " + s.errors());
       }
     }
     if (probe != null && probe.rssPeakBytes() > 0 && probe.rssBeforeBytes() > 0) {
-      notes.add(String.format(Locale.ROOT, "upload probe: coordinator RSS grew %.0f MB while %.0f MB streamed in",
-          (probe.rssPeakBytes() - probe.rssBeforeBytes()) / 1e6, probe.bytes() / 1e6));
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "upload probe: coordinator RSS grew %.0f MB while %.0f MB streamed in",
+              (probe.rssPeakBytes() - probe.rssBeforeBytes()) / 1e6,
+              probe.bytes() / 1e6));
     }
     return notes;
   }
@@ -480,7 +749,8 @@ public final class BenchMain implements Callable<Integer> {
     String t = pipe.trim();
     if (t.startsWith("{") || t.startsWith("[")) {
       List<String> names = new ArrayList<>();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"type\"\\s*:\\s*\"([^\"]+)\"|\"([a-z-]+)\"").matcher(t);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"type\"\\s*:\\s*\"([^\"]+)\"|\"([a-z-]+)\"").matcher(t);
       while (m.find()) {
         names.add(m.group(1) != null ? m.group(1) : m.group(2));
       }
@@ -517,13 +787,15 @@ public final class BenchMain implements Callable<Integer> {
       return;
     }
     try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort
-        }
-      });
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // best effort
+                }
+              });
     } catch (IOException e) {
       // best effort
     }

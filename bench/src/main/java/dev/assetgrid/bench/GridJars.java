@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Finds the shaded coordinator and node jars of a checkout, from the working dir or the bench jar's place. */
+/**
+ * Finds the shaded coordinator and node jars of a checkout, from the working dir or the bench jar's
+ * place.
+ */
 public final class GridJars {
   private GridJars() {}
 
@@ -15,7 +18,8 @@ public final class GridJars {
   public static Path find(String module, String jarName) throws IOException {
     List<Path> bases = new ArrayList<>(List.of(Path.of("."), Path.of("..")));
     try {
-      Path self = Path.of(GridJars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path self =
+          Path.of(GridJars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       // bench/target/assetgrid-bench.jar or bench/target/classes → the checkout is two levels up
       bases.add(self.getParent().getParent().getParent());
     } catch (URISyntaxException | RuntimeException e) {
@@ -27,7 +31,13 @@ public final class GridJars {
         return p;
       }
     }
-    throw new IOException(module + "/target/" + jarName + " not found (build with: mvn -B -o -q package -DskipTests), "
-        + "or pass --" + module + "-jar");
+    throw new IOException(
+        module
+            + "/target/"
+            + jarName
+            + " not found (build with: mvn -B -o -q package -DskipTests), "
+            + "or pass --"
+            + module
+            + "-jar");
   }
 }

@@ -16,11 +16,12 @@ public final class Units {
     char u = t.charAt(t.length() - 1);
     String num = Character.isDigit(u) ? t : t.substring(0, t.length() - 1);
     double v = Double.parseDouble(num);
-    long ms = switch (u) {
-      case 'h' -> (long) (v * 3_600_000);
-      case 'm' -> (long) (v * 60_000);
-      default -> (long) (v * 1000);
-    };
+    long ms =
+        switch (u) {
+          case 'h' -> (long) (v * 3_600_000);
+          case 'm' -> (long) (v * 60_000);
+          default -> (long) (v * 1000);
+        };
     return Duration.ofMillis(ms);
   }
 
@@ -28,13 +29,14 @@ public final class Units {
   public static long bytes(String s) {
     String t = s.trim().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
     char u = t.charAt(t.length() - 1);
-    long mult = switch (u) {
-      case 'k' -> 1L << 10;
-      case 'm' -> 1L << 20;
-      case 'g' -> 1L << 30;
-      case 't' -> 1L << 40;
-      default -> 1;
-    };
+    long mult =
+        switch (u) {
+          case 'k' -> 1L << 10;
+          case 'm' -> 1L << 20;
+          case 'g' -> 1L << 30;
+          case 't' -> 1L << 40;
+          default -> 1;
+        };
     String num = mult == 1 ? t : t.substring(0, t.length() - 1);
     return (long) (Double.parseDouble(num) * mult);
   }

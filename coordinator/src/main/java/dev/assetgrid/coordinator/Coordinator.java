@@ -5,7 +5,6 @@ import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
 import dev.assetgrid.coordinator.http.ApiVerticle;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
-import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.coordinator.schedule.LeaseBroker;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
@@ -24,6 +23,7 @@ import dev.assetgrid.node.natives.NativeProbe;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.node.worker.WorkerVerticle;
 import dev.assetgrid.shared.cluster.ClusterBootstrap;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -51,8 +51,14 @@ public final class Coordinator {
   private final WorkerVerticle worker;
   private final String workerDeployment;
 
-  private Coordinator(CoordinatorConfig config, Database db, Vertx vertx, Pool pool, ApiVerticle api,
-      WorkerVerticle worker, String workerDeployment) {
+  private Coordinator(
+      CoordinatorConfig config,
+      Database db,
+      Vertx vertx,
+      Pool pool,
+      ApiVerticle api,
+      WorkerVerticle worker,
+      String workerDeployment) {
     this.config = config;
     this.db = db;
     this.vertx = vertx;
@@ -65,8 +71,10 @@ public final class Coordinator {
   /** Starts everything; blocks the calling thread (never call it on an event loop). */
   public static Coordinator start(CoordinatorConfig config) throws Exception {
     long t0 = System.nanoTime();
-    Database db = config.dbUrl() == null ? Database.embedded(config.dataDir().resolve("pg"))
-        : Database.external(config.dbUrl());
+    Database db =
+        config.dbUrl() == null
+            ? Database.embedded(config.dataDir().resolve("pg"))
+            : Database.external(config.dbUrl());
     Vertx vertx = null;
     try {
       db.migrate();
@@ -77,57 +85,104 @@ public final class Coordinator {
       await(blobs.start());
       AtomicBoolean ready = new AtomicBoolean();
       String[] publicUrl = new String[1];
-      Scheduler.Urls urls = new Scheduler.Urls() {
-        @Override
-        public String input(UUID taskId, String sha256) {
-          return publicUrl[0] + "/internal/tasks/" + taskId + "/inputs/" + sha256;
-        }
+      Scheduler.Urls urls =
+          new Scheduler.Urls() {
+            @Override
+            public String input(UUID taskId, String sha256) {
+              return publicUrl[0] + "/internal/tasks/" + taskId + "/inputs/" + sha256;
+            }
 
-        @Override
-        public String outputs(UUID taskId) {
-          return publicUrl[0] + "/internal/tasks/" + taskId + "/outputs";
-        }
-      };
+            @Override
+            public String outputs(UUID taskId) {
+              return publicUrl[0] + "/internal/tasks/" + taskId + "/outputs";
+            }
+          };
       LeaseBroker[] broker = new LeaseBroker[1];
-      Runnable wake = () -> {
-        if (broker[0] != null) {
-          broker[0].wake();
-        }
-      };
+      Runnable wake =
+          () -> {
+            if (broker[0] != null) {
+              broker[0].wake();
+            }
+          };
       EventPublisher events = JobEvents.publisher(vertx);
-      Scheduler scheduler = new Scheduler(new QueueStore(queuePool, events), new Scheduler.Settings(config.lease(),
-          config.maxRuntime(), new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())), urls, wake);
+      Scheduler scheduler =
+          new Scheduler(
+              new QueueStore(queuePool, events),
+              new Scheduler.Settings(
+                  config.lease(),
+                  config.maxRuntime(),
+                  new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())),
+              urls,
+              wake);
       AssetStore assets = new AssetStore(pool, config.maxAttempts(), JobPlanner::plan, events);
       NodeRegistry nodes = new NodeRegistry(vertx, true);
-      ApiVerticle api = new ApiVerticle(config.httpHost(), config.httpPort(), assets, scheduler, new LeaseTokens(pool),
-          blobs, nodes, new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES), ready::get, wake);
+      ApiVerticle api =
+          new ApiVerticle(
+              config.httpHost(),
+              config.httpPort(),
+              assets,
+              scheduler,
+              new LeaseTokens(pool),
+              blobs,
+              nodes,
+              new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES),
+              ready::get,
+              wake);
       await(vertx.deployVerticle(api));
-      publicUrl[0] = config.publicUrl() != null ? stripSlash(config.publicUrl())
-          : "http://" + (config.httpHost().equals("0.0.0.0") ? config.cluster().publicHost() : config.httpHost())
-              + ":" + api.actualPort();
+      publicUrl[0] =
+          config.publicUrl() != null
+              ? stripSlash(config.publicUrl())
+              : "http://"
+                  + (config.httpHost().equals("0.0.0.0")
+                      ? config.cluster().publicHost()
+                      : config.httpHost())
+                  + ":"
+                  + api.actualPort();
       broker[0] = new LeaseBroker(scheduler);
       await(vertx.deployVerticle(broker[0]));
       Vertx cluster = vertx;
       // the database's wall clock: leases and retries are timed by the server's now()
       Clock clock = Clock.systemUTC();
-      await(vertx.deployVerticle(new Duties(List.of(
-          new RetryTicker(scheduler, clock, broker[0]::hasParked, broker[0]::retryParked),
-          new LeaseReclaimer(scheduler, clock),
-          new NodeLossRequeuer(scheduler),
-          new OrphanSweeper(scheduler, clock, () -> new HashSet<>(ClusterBootstrap.members(cluster)))))));
+      await(
+          vertx.deployVerticle(
+              new Duties(
+                  List.of(
+                      new RetryTicker(
+                          scheduler, clock, broker[0]::hasParked, broker[0]::retryParked),
+                      new LeaseReclaimer(scheduler, clock),
+                      new NodeLossRequeuer(scheduler),
+                      new OrphanSweeper(
+                          scheduler,
+                          clock,
+                          () -> new HashSet<>(ClusterBootstrap.members(cluster)))))));
       WorkerVerticle worker = null;
       String workerDeployment = null;
       int slots = config.workers() < 0 ? WorkerOptions.defaultSlots() : config.workers();
       if (slots > 0) {
-        worker = Node.deployWorker(vertx, ClusterBootstrap.nodeId(vertx), config.cluster().publicHost(),
-            new WorkerOptions(slots, config.dataDir().resolve("work"), WorkerOptions.DEFAULT_LEASE_WAIT_MS,
-                WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS, WorkerOptions.DEFAULT_ANNOUNCE_MS), NativeProbe.probe());
+        worker =
+            Node.deployWorker(
+                vertx,
+                ClusterBootstrap.nodeId(vertx),
+                config.cluster().publicHost(),
+                new WorkerOptions(
+                    slots,
+                    config.dataDir().resolve("work"),
+                    WorkerOptions.DEFAULT_LEASE_WAIT_MS,
+                    WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS,
+                    WorkerOptions.DEFAULT_ANNOUNCE_MS),
+                NativeProbe.probe());
         workerDeployment = await(vertx.deployVerticle(worker));
       }
       ready.set(true);
-      LOG.info("coordinator ready in {} ms: http {} (public {}), database {}, cluster {} at {}, {} in-process slot(s)",
-          (System.nanoTime() - t0) / 1_000_000, api.actualPort(), publicUrl[0], db.describe(),
-          config.cluster().clusterName(), ClusterBootstrap.joinAddress(vertx), slots);
+      LOG.info(
+          "coordinator ready in {} ms: http {} (public {}), database {}, cluster {} at {}, {} in-process slot(s)",
+          (System.nanoTime() - t0) / 1_000_000,
+          api.actualPort(),
+          publicUrl[0],
+          db.describe(),
+          config.cluster().clusterName(),
+          ClusterBootstrap.joinAddress(vertx),
+          slots);
       return new Coordinator(config, db, vertx, pool, api, worker, workerDeployment);
     } catch (Exception | Error e) {
       if (vertx != null) {
@@ -171,7 +226,10 @@ public final class Coordinator {
     return ClusterBootstrap.joinAddress(vertx);
   }
 
-  /** Drains the in-process workers, stops serving, leaves the cluster and stops the embedded database. */
+  /**
+   * Drains the in-process workers, stops serving, leaves the cluster and stops the embedded
+   * database.
+   */
   public void close() {
     try {
       if (workerDeployment != null) {

@@ -11,9 +11,12 @@ import java.util.List;
  *
  * @param httpHost interface the HTTP API binds to
  * @param httpPort HTTP port; 0 = any free port (tests)
- * @param publicUrl base URL nodes use to reach this coordinator's blob endpoints; null = derived from host and port
- * @param dataDir where the embedded database ({@code pg/}) and the local blob store ({@code blobs/}) live
- * @param dbUrl external PostgreSQL ({@code postgresql://user:pass@host:port/db}); null = embedded PostgreSQL under dataDir
+ * @param publicUrl base URL nodes use to reach this coordinator's blob endpoints; null = derived
+ *     from host and port
+ * @param dataDir where the embedded database ({@code pg/}) and the local blob store ({@code
+ *     blobs/}) live
+ * @param dbUrl external PostgreSQL ({@code postgresql://user:pass@host:port/db}); null = embedded
+ *     PostgreSQL under dataDir
  * @param workers in-process worker slots; 0 = none (nodes only), negative = one per core
  * @param maxUploadBytes largest accepted upload, bytes
  * @param lease how long a lease lasts without a heartbeat
@@ -23,17 +26,32 @@ import java.util.List;
  * @param retryMax cap of the retry delay
  * @param cluster how this coordinator joins the Hazelcast cluster
  */
-public record CoordinatorConfig(String httpHost, int httpPort, String publicUrl, Path dataDir, String dbUrl,
-    int workers, long maxUploadBytes, Duration lease, Duration maxRuntime, int maxAttempts, Duration retryBase,
-    Duration retryMax, ClusterOptions cluster) {
+public record CoordinatorConfig(
+    String httpHost,
+    int httpPort,
+    String publicUrl,
+    Path dataDir,
+    String dbUrl,
+    int workers,
+    long maxUploadBytes,
+    Duration lease,
+    Duration maxRuntime,
+    int maxAttempts,
+    Duration retryBase,
+    Duration retryMax,
+    ClusterOptions cluster) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+
   /** {@link #DEFAULT_DATA_DIR} as text, for flag defaults. */
   public static final String DEFAULT_DATA_DIR_NAME = "data";
+
   public static final Path DEFAULT_DATA_DIR = Path.of(DEFAULT_DATA_DIR_NAME);
+
   /** In-process worker slots: -1 = one per core. */
   public static final int DEFAULT_WORKERS = -1;
+
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L << 20;
   public static final long DEFAULT_LEASE_SECONDS = 30;
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(DEFAULT_LEASE_SECONDS);
@@ -63,54 +81,179 @@ public record CoordinatorConfig(String httpHost, int httpPort, String publicUrl,
 
   /** The embedded single-machine defaults. */
   public static CoordinatorConfig defaults() {
-    return new CoordinatorConfig(DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, null, DEFAULT_DATA_DIR, null, DEFAULT_WORKERS,
-        DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_LEASE, DEFAULT_MAX_RUNTIME, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE,
-        DEFAULT_RETRY_MAX, new ClusterOptions(ClusterOptions.DEFAULT_CLUSTER_NAME, ClusterOptions.DEFAULT_BIND_HOST, null, 0, 0,
-            List.of(), false));
+    return new CoordinatorConfig(
+        DEFAULT_HTTP_HOST,
+        DEFAULT_HTTP_PORT,
+        null,
+        DEFAULT_DATA_DIR,
+        null,
+        DEFAULT_WORKERS,
+        DEFAULT_MAX_UPLOAD_BYTES,
+        DEFAULT_LEASE,
+        DEFAULT_MAX_RUNTIME,
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_RETRY_BASE,
+        DEFAULT_RETRY_MAX,
+        new ClusterOptions(
+            ClusterOptions.DEFAULT_CLUSTER_NAME,
+            ClusterOptions.DEFAULT_BIND_HOST,
+            null,
+            0,
+            0,
+            List.of(),
+            false));
   }
 
   public CoordinatorConfig withHttpPort(int port) {
-    return new CoordinatorConfig(httpHost, port, publicUrl, dataDir, dbUrl, workers, maxUploadBytes, lease,
-        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+    return new CoordinatorConfig(
+        httpHost,
+        port,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        workers,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster);
   }
 
   public CoordinatorConfig withDataDir(Path dir) {
-    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dir, dbUrl, workers, maxUploadBytes, lease,
-        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dir,
+        dbUrl,
+        workers,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster);
   }
 
   public CoordinatorConfig withWorkers(int n) {
-    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, n, maxUploadBytes, lease,
-        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        n,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster);
   }
 
   public CoordinatorConfig withLease(Duration l) {
-    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, workers, maxUploadBytes, l,
-        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        workers,
+        maxUploadBytes,
+        l,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster);
   }
 
   public CoordinatorConfig withRetry(int attempts, Duration base, Duration max) {
-    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, workers, maxUploadBytes, lease,
-        maxRuntime, attempts, base, max, cluster);
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        workers,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        attempts,
+        base,
+        max,
+        cluster);
   }
 
   public CoordinatorConfig withMaxUploadBytes(long n) {
-    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, workers, n, lease,
-        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        workers,
+        n,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster);
   }
 
   public CoordinatorConfig withCluster(ClusterOptions c) {
-    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, workers, maxUploadBytes, lease,
-        maxRuntime, maxAttempts, retryBase, retryMax, c);
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        workers,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        c);
   }
 
   public CoordinatorConfig withDbUrl(String url) {
-    return new CoordinatorConfig(httpHost, httpPort, publicUrl, dataDir, url, workers, maxUploadBytes, lease,
-        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        url,
+        workers,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster);
   }
 
   public CoordinatorConfig withPublicUrl(String url) {
-    return new CoordinatorConfig(httpHost, httpPort, url, dataDir, dbUrl, workers, maxUploadBytes, lease,
-        maxRuntime, maxAttempts, retryBase, retryMax, cluster);
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        url,
+        dataDir,
+        dbUrl,
+        workers,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster);
   }
 }

@@ -16,91 +16,174 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar assetgrid-coordinator.jar}: with no options, a complete single-machine grid
- * (embedded PostgreSQL under ./data/pg, blobs under ./data/blobs, in-process worker slots, HTTP on 8080).
- * Every option can also come from an environment variable ({@code ASSETGRID_*}); a flag wins.
+ * (embedded PostgreSQL under ./data/pg, blobs under ./data/blobs, in-process worker slots, HTTP on
+ * 8080). Every option can also come from an environment variable ({@code ASSETGRID_*}); a flag
+ * wins.
  */
-@Command(name = "assetgrid-coordinator", mixinStandardHelpOptions = true, versionProvider = CoordinatorMain.Version.class,
-    sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+    name = "assetgrid-coordinator",
+    mixinStandardHelpOptions = true,
+    versionProvider = CoordinatorMain.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
     description = {
-        "Runs an assetgrid coordinator: the HTTP API, the task queue in PostgreSQL and the blob store.",
-        "With no options it is a complete grid on this machine: embedded PostgreSQL (data in ./data/pg),",
-        "local blobs (./data/blobs) and one in-process worker slot per core. Nodes on other machines join",
-        "with: java -jar node/target/assetgrid-node.jar --join THIS_HOST:5701"})
+      "Runs an assetgrid coordinator: the HTTP API, the task queue in PostgreSQL and the blob store.",
+      "With no options it is a complete grid on this machine: embedded PostgreSQL (data in ./data/pg),",
+      "local blobs (./data/blobs) and one in-process worker slot per core. Nodes on other machines join",
+      "with: java -jar node/target/assetgrid-node.jar --join THIS_HOST:5701"
+    })
 public final class CoordinatorMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorMain.class);
 
-  @Option(names = "--port", paramLabel = "PORT", description = "HTTP port. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_PORT.",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "HTTP port. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_PORT.",
       defaultValue = "${env:ASSETGRID_PORT:-" + CoordinatorConfig.DEFAULT_HTTP_PORT + "}")
   int port;
 
-  @Option(names = "--host", paramLabel = "ADDRESS", description = "HTTP bind address. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_HOST.",
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description = "HTTP bind address. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_HOST.",
       defaultValue = "${env:ASSETGRID_HOST:-" + CoordinatorConfig.DEFAULT_HTTP_HOST + "}")
   String host;
 
-  @Option(names = "--public-url", paramLabel = "URL",
-      description = "Base URL nodes use to download inputs and upload outputs (e.g. http://10.0.0.5:8080). "
-          + "Default: http://<cluster address>:<port>. Env: ASSETGRID_PUBLIC_URL.", defaultValue = "${env:ASSETGRID_PUBLIC_URL}")
+  @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      description =
+          "Base URL nodes use to download inputs and upload outputs (e.g. http://10.0.0.5:8080). "
+              + "Default: http://<cluster address>:<port>. Env: ASSETGRID_PUBLIC_URL.",
+      defaultValue = "${env:ASSETGRID_PUBLIC_URL}")
   String publicUrl;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Embedded database and local blobs. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_DATA_DIR.",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Embedded database and local blobs. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_DATA_DIR.",
       defaultValue = "${env:ASSETGRID_DATA_DIR:-" + CoordinatorConfig.DEFAULT_DATA_DIR_NAME + "}")
   Path dataDir;
 
-  @Option(names = "--db-url", paramLabel = "URL",
-      description = "External PostgreSQL, e.g. postgresql://user:secret@db:5432/assetgrid. Default: embedded PostgreSQL in <data-dir>/pg. Env: ASSETGRID_DB_URL.",
+  @Option(
+      names = "--db-url",
+      paramLabel = "URL",
+      description =
+          "External PostgreSQL, e.g. postgresql://user:secret@db:5432/assetgrid. Default: embedded PostgreSQL in <data-dir>/pg. Env: ASSETGRID_DB_URL.",
       defaultValue = "${env:ASSETGRID_DB_URL}")
   String dbUrl;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = "In-process worker slots; 0 = none (only remote nodes work), -1 = one per core. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_WORKERS.",
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description =
+          "In-process worker slots; 0 = none (only remote nodes work), -1 = one per core. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_WORKERS.",
       defaultValue = "${env:ASSETGRID_WORKERS:-" + CoordinatorConfig.DEFAULT_WORKERS + "}")
   int workers;
 
-  @Option(names = "--max-upload", paramLabel = "BYTES", description = "Largest accepted upload in bytes. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_MAX_UPLOAD.",
-      defaultValue = "${env:ASSETGRID_MAX_UPLOAD:-" + CoordinatorConfig.DEFAULT_MAX_UPLOAD_BYTES + "}")
+  @Option(
+      names = "--max-upload",
+      paramLabel = "BYTES",
+      description =
+          "Largest accepted upload in bytes. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_MAX_UPLOAD.",
+      defaultValue =
+          "${env:ASSETGRID_MAX_UPLOAD:-" + CoordinatorConfig.DEFAULT_MAX_UPLOAD_BYTES + "}")
   long maxUpload;
 
-  @Option(names = "--lease-seconds", paramLabel = "S", description = "Lease length without a heartbeat. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_LEASE_SECONDS.",
-      defaultValue = "${env:ASSETGRID_LEASE_SECONDS:-" + CoordinatorConfig.DEFAULT_LEASE_SECONDS + "}")
+  @Option(
+      names = "--lease-seconds",
+      paramLabel = "S",
+      description =
+          "Lease length without a heartbeat. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_LEASE_SECONDS.",
+      defaultValue =
+          "${env:ASSETGRID_LEASE_SECONDS:-" + CoordinatorConfig.DEFAULT_LEASE_SECONDS + "}")
   long leaseSeconds;
 
-  @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts before a retryable failure is final (dead). Default: ${DEFAULT-VALUE}. "
-          + "Env: ASSETGRID_MAX_ATTEMPTS.", defaultValue = "${env:ASSETGRID_MAX_ATTEMPTS:-" + CoordinatorConfig.DEFAULT_MAX_ATTEMPTS + "}")
+  @Option(
+      names = "--max-attempts",
+      paramLabel = "N",
+      description =
+          "Attempts before a retryable failure is final (dead). Default: ${DEFAULT-VALUE}. "
+              + "Env: ASSETGRID_MAX_ATTEMPTS.",
+      defaultValue =
+          "${env:ASSETGRID_MAX_ATTEMPTS:-" + CoordinatorConfig.DEFAULT_MAX_ATTEMPTS + "}")
   int maxAttempts;
 
-  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Hazelcast cluster name. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_NAME.",
+  @Option(
+      names = "--cluster-name",
+      paramLabel = "NAME",
+      description =
+          "Hazelcast cluster name. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_NAME.",
       defaultValue = "${env:ASSETGRID_CLUSTER_NAME:-" + ClusterOptions.DEFAULT_CLUSTER_NAME + "}")
   String clusterName;
 
-  @Option(names = "--cluster-host", paramLabel = "ADDRESS",
-      description = "Address for cluster traffic; nodes on other machines must reach it. Default: ${DEFAULT-VALUE}. "
-          + "Env: ASSETGRID_CLUSTER_HOST.", defaultValue = "${env:ASSETGRID_CLUSTER_HOST:-" + ClusterOptions.DEFAULT_BIND_HOST + "}")
+  @Option(
+      names = "--cluster-host",
+      paramLabel = "ADDRESS",
+      description =
+          "Address for cluster traffic; nodes on other machines must reach it. Default: ${DEFAULT-VALUE}. "
+              + "Env: ASSETGRID_CLUSTER_HOST.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_HOST:-" + ClusterOptions.DEFAULT_BIND_HOST + "}")
   String clusterHost;
 
-  @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast port; 0 = first free from " + ClusterOptions.DEFAULT_HAZELCAST_PORT + ". Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_PORT.",
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
+      description =
+          "Hazelcast port; 0 = first free from "
+              + ClusterOptions.DEFAULT_HAZELCAST_PORT
+              + ". Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_PORT.",
       defaultValue = "${env:ASSETGRID_CLUSTER_PORT:-0}")
   int clusterPort;
 
-  @Option(names = "--join", split = ",", paramLabel = "HOST[:PORT]",
-      description = "Other coordinators to join (for more than one coordinator). Default: none. Env: ASSETGRID_JOIN.",
+  @Option(
+      names = "--join",
+      split = ",",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Other coordinators to join (for more than one coordinator). Default: none. Env: ASSETGRID_JOIN.",
       defaultValue = "${env:ASSETGRID_JOIN}")
   List<String> join = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    CoordinatorConfig c = new CoordinatorConfig(host, port, publicUrl, dataDir, dbUrl, workers, maxUpload,
-        Duration.ofSeconds(leaseSeconds), CoordinatorConfig.DEFAULT_MAX_RUNTIME, maxAttempts,
-        CoordinatorConfig.DEFAULT_RETRY_BASE, CoordinatorConfig.DEFAULT_RETRY_MAX,
-        new ClusterOptions(clusterName, clusterHost, null, clusterPort, 0, join == null ? List.of() : join, false));
+    CoordinatorConfig c =
+        new CoordinatorConfig(
+            host,
+            port,
+            publicUrl,
+            dataDir,
+            dbUrl,
+            workers,
+            maxUpload,
+            Duration.ofSeconds(leaseSeconds),
+            CoordinatorConfig.DEFAULT_MAX_RUNTIME,
+            maxAttempts,
+            CoordinatorConfig.DEFAULT_RETRY_BASE,
+            CoordinatorConfig.DEFAULT_RETRY_MAX,
+            new ClusterOptions(
+                clusterName,
+                clusterHost,
+                null,
+                clusterPort,
+                0,
+                join == null ? List.of() : join,
+                false));
     Coordinator coordinator = Coordinator.start(c);
-    System.out.printf("assetgrid coordinator listening on http://localhost:%d  (nodes join with --join %s)%n",
+    System.out.printf(
+        "assetgrid coordinator listening on http://localhost:%d  (nodes join with --join %s)%n",
         coordinator.httpPort(), coordinator.clusterAddress());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping coordinator");
-      coordinator.close();
-      stopped.countDown();
-    }, "assetgrid-coordinator-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("stopping coordinator");
+                  coordinator.close();
+                  stopped.countDown();
+                },
+                "assetgrid-coordinator-shutdown"));
     stopped.await();
     return 0;
   }
@@ -108,8 +191,10 @@ public final class CoordinatorMain implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"assetgrid-coordinator " + dev.assetgrid.node.Node.version(),
-          "default worker slots: " + WorkerOptions.defaultSlots()};
+      return new String[] {
+        "assetgrid-coordinator " + dev.assetgrid.node.Node.version(),
+        "default worker slots: " + WorkerOptions.defaultSlots()
+      };
     }
   }
 

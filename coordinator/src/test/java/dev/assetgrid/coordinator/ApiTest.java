@@ -30,13 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiTest {
   static final int MAX_UPLOAD = 256 * 1024;
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static TestGrid grid;
 
   @BeforeAll
   static void start() throws Exception {
-    grid = TestGrid.start(TestGrid.config(dataDir, TestPostgres.newDatabase()).withWorkers(2).withMaxUploadBytes(MAX_UPLOAD));
+    grid =
+        TestGrid.start(
+            TestGrid.config(dataDir, TestPostgres.newDatabase())
+                .withWorkers(2)
+                .withMaxUploadBytes(MAX_UPLOAD));
   }
 
   @AfterAll
@@ -47,13 +50,22 @@ class ApiTest {
   }
 
   static String noop(String params) {
-    return "pipeline=" + java.net.URLEncoder.encode("{\"stages\":[{\"type\":\"noop\",\"params\":" + params + "}]}",
-        StandardCharsets.UTF_8);
+    return "pipeline="
+        + java.net.URLEncoder.encode(
+            "{\"stages\":[{\"type\":\"noop\",\"params\":" + params + "}]}", StandardCharsets.UTF_8);
   }
 
   static long count(String table) throws Exception {
-    return grid.coordinator.pool().query("SELECT count(*) AS n FROM " + table).execute()
-        .toCompletionStage().toCompletableFuture().get().iterator().next().getLong("n");
+    return grid.coordinator
+        .pool()
+        .query("SELECT count(*) AS n FROM " + table)
+        .execute()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get()
+        .iterator()
+        .next()
+        .getLong("n");
   }
 
   static long blobFiles() throws Exception {
@@ -91,13 +103,20 @@ class ApiTest {
     new Random(7).nextBytes(noise);
     assertProblem(grid.uploadBytes(noise, "model.glb", null), 415, "UNSUPPORTED_FORMAT");
 
-    assertProblem(grid.uploadBytes(java.util.Arrays.copyOf(glb, glb.length - 10), "cut.glb", null), 422, "GLB_TRUNCATED");
+    assertProblem(
+        grid.uploadBytes(java.util.Arrays.copyOf(glb, glb.length - 10), "cut.glb", null),
+        422,
+        "GLB_TRUNCATED");
 
     byte[] lying = glb.clone();
-    ByteBuffer.wrap(lying).order(ByteOrder.LITTLE_ENDIAN).putInt(12, 4000); // JSON chunk length past the end
+    ByteBuffer.wrap(lying)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(12, 4000); // JSON chunk length past the end
     assertProblem(grid.uploadBytes(lying, "lying.glb", null), 422, "GLB_CHUNK_LENGTH_MISMATCH");
 
-    assertProblem(grid.uploadBytes("{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8), "x.gltf", null), 422,
+    assertProblem(
+        grid.uploadBytes("{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8), "x.gltf", null),
+        422,
         "GLTF_NOT_GLTF");
 
     assertProblem(grid.uploadBytes(glb, "ok.glb", "pipeline=frobnicate"), 400, "INVALID_REQUEST");
@@ -109,7 +128,9 @@ class ApiTest {
     assertThat(grid.get("/ready").statusCode()).isEqualTo(200);
   }
 
-  /** A bad stage param is refused before anything is stored, on every POST that takes a pipeline. */
+  /**
+   * A bad stage param is refused before anything is stored, on every POST that takes a pipeline.
+   */
   @Test
   void badStageParamsAreRefusedAtTheDoorWithTheirPointer() throws Exception {
     HttpResponse<String> ok = grid.uploadBytes(TinyGlb.triangle(), "ok.glb", noop("{}"));
@@ -121,19 +142,36 @@ class ApiTest {
     long blobs = blobFiles();
 
     // "simplify": 0.5 used to mean "no simplification" without a word
-    String upload = "pipeline=" + java.net.URLEncoder.encode(
-        "{\"stages\":[{\"type\":\"optimize-mesh\",\"params\":{\"simplify\":0.5}}]}", StandardCharsets.UTF_8);
-    assertPointer(grid.uploadBytes(TinyGlb.triangle(), "m.glb", upload), "/stages/0/params/simplify");
+    String upload =
+        "pipeline="
+            + java.net.URLEncoder.encode(
+                "{\"stages\":[{\"type\":\"optimize-mesh\",\"params\":{\"simplify\":0.5}}]}",
+                StandardCharsets.UTF_8);
+    assertPointer(
+        grid.uploadBytes(TinyGlb.triangle(), "m.glb", upload), "/stages/0/params/simplify");
     // a misspelt key inside a member
-    assertPointer(grid.post("/v1/assets/" + assetId + "/jobs",
-        "{\"pipeline\":{\"stages\":[{\"type\":\"optimize-mesh\",\"params\":{\"simplify\":{\"ratoi\":0.5}}}]}}"),
+    assertPointer(
+        grid.post(
+            "/v1/assets/" + assetId + "/jobs",
+            "{\"pipeline\":{\"stages\":[{\"type\":\"optimize-mesh\",\"params\":{\"simplify\":{\"ratoi\":0.5}}}]}}"),
         "/pipeline/stages/0/params/simplify/ratoi");
     // out of range, in the array form of the bulk endpoint
-    assertPointer(grid.post("/v1/jobs", "{\"assets\":[\"" + assetId + "\"],\"pipeline\":"
-        + "[\"inspect\",{\"type\":\"thumbnail\",\"params\":{\"size\":100000}}]}"), "/pipeline/1/params/size");
+    assertPointer(
+        grid.post(
+            "/v1/jobs",
+            "{\"assets\":[\""
+                + assetId
+                + "\"],\"pipeline\":"
+                + "[\"inspect\",{\"type\":\"thumbnail\",\"params\":{\"size\":100000}}]}"),
+        "/pipeline/1/params/size");
     // wrong type
-    assertPointer(grid.post("/v1/jobs", "{\"assets\":[\"" + assetId + "\"],\"pipeline\":"
-        + "{\"stages\":[{\"type\":\"compress-texture\",\"params\":{\"etc1sQuality\":\"high\"}}]}}"),
+    assertPointer(
+        grid.post(
+            "/v1/jobs",
+            "{\"assets\":[\""
+                + assetId
+                + "\"],\"pipeline\":"
+                + "{\"stages\":[{\"type\":\"compress-texture\",\"params\":{\"etc1sQuality\":\"high\"}}]}}"),
         "/pipeline/stages/0/params/etc1sQuality");
 
     assertThat(count("assets")).isEqualTo(assets);
@@ -147,15 +185,20 @@ class ApiTest {
     JsonObject p = new JsonObject(r.body());
     assertThat(p.getString("pointer")).isEqualTo(pointer);
     assertThat(p.getBoolean("retryable")).isFalse();
-    assertThat(p.getString("detail")).contains(pointer).doesNotContain("Exception").doesNotContain("java.");
+    assertThat(p.getString("detail"))
+        .contains(pointer)
+        .doesNotContain("Exception")
+        .doesNotContain("java.");
   }
 
   @Test
   void inputTheReaderRejectsFailsTheJobAtOnceWithItsCode() throws Exception {
-    // structurally a GLB, but its buffer claims more bytes than the BIN chunk has: inspect refuses it, no retry
-    String json = "{\"asset\":{\"version\":\"2.0\"},\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0}}]}],"
-        + "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":300,\"type\":\"VEC3\"}],"
-        + "\"bufferViews\":[{\"buffer\":0,\"byteLength\":3600}],\"buffers\":[{\"byteLength\":3600}]}";
+    // structurally a GLB, but its buffer claims more bytes than the BIN chunk has: inspect refuses
+    // it, no retry
+    String json =
+        "{\"asset\":{\"version\":\"2.0\"},\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0}}]}],"
+            + "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":300,\"type\":\"VEC3\"}],"
+            + "\"bufferViews\":[{\"buffer\":0,\"byteLength\":3600}],\"buffers\":[{\"byteLength\":3600}]}";
     byte[] j = json.getBytes(StandardCharsets.UTF_8);
     int jl = (j.length + 3) & ~3;
     ByteBuffer b = ByteBuffer.allocate(12 + 8 + jl + 8 + 36).order(ByteOrder.LITTLE_ENDIAN);
@@ -171,20 +214,28 @@ class ApiTest {
     JsonObject task = job.getJsonArray("tasks").getJsonObject(0);
     assertThat(task.getString("state")).isEqualTo("failed");
     assertThat(task.getInteger("attempt")).isEqualTo(1);
-    assertThat(dev.assetgrid.shared.error.ErrorCode.of(task.getJsonObject("error").getString("code")).retryable()).isFalse();
+    assertThat(
+            dev.assetgrid.shared.error.ErrorCode.of(task.getJsonObject("error").getString("code"))
+                .retryable())
+        .isFalse();
   }
 
   @Test
   void serverSentEventsReplayAndFollowAJobToTheEnd() throws Exception {
     Path f = Files.write(dataDir.resolve("sse.glb"), TinyGlb.triangle());
     String jobId = grid.submit(f, noop("{\"sleepMs\":800}"));
-    HttpResponse<InputStream> r = grid.http.send(HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs/" + jobId + "/events")))
-        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r =
+        grid.http.send(
+            HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs/" + jobId + "/events")))
+                .timeout(Duration.ofSeconds(60))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("text/event-stream");
     List<String> types = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         if (line.startsWith("event: ")) {
@@ -194,11 +245,18 @@ class ApiTest {
         }
       }
     }
-    assertThat(types).startsWith("job.created").contains("job.started", "task.leased", "job.progress").endsWith("job.succeeded");
+    assertThat(types)
+        .startsWith("job.created")
+        .contains("job.started", "task.leased", "job.progress")
+        .endsWith("job.succeeded");
     assertThat(ids).isSorted().doesNotHaveDuplicates();
     // a reconnecting client with Last-Event-ID only gets what followed
-    HttpResponse<String> replay = grid.http.send(HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs/" + jobId + "/events")))
-        .header("Last-Event-ID", String.valueOf(ids.get(ids.size() - 2))).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> replay =
+        grid.http.send(
+            HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs/" + jobId + "/events")))
+                .header("Last-Event-ID", String.valueOf(ids.get(ids.size() - 2)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(replay.body()).contains("event: job.succeeded").doesNotContain("event: job.created");
   }
 
@@ -206,15 +264,20 @@ class ApiTest {
   void cancelStopsARunningJobAndRetryRedrivesIt() throws Exception {
     Path f = Files.write(dataDir.resolve("cancel.glb"), TinyGlb.triangle());
     String jobId = grid.submit(f, noop("{\"sleepMs\":30000,\"sleepAttempts\":1}"));
-    grid.awaitJobWhere(jobId, j -> "leased".equals(j.getJsonArray("tasks").getJsonObject(0).getString("state")),
+    grid.awaitJobWhere(
+        jobId,
+        j -> "leased".equals(j.getJsonArray("tasks").getJsonObject(0).getString("state")),
         Duration.ofSeconds(30));
     HttpResponse<String> c = grid.post("/v1/jobs/" + jobId + "/cancel", "");
     assertThat(c.statusCode()).as(c.body()).isEqualTo(202);
     assertThat(new JsonObject(c.body()).getString("state")).isEqualTo("cancelled");
     assertProblem(grid.post("/v1/jobs/" + jobId + "/cancel", ""), 409, "CONFLICT");
     // the node hears it in its next heartbeat and stops; the task ends cancelled, not retried
-    JsonObject stopped = grid.awaitJobWhere(jobId,
-        j -> "cancelled".equals(j.getJsonArray("tasks").getJsonObject(0).getString("state")), Duration.ofSeconds(30));
+    JsonObject stopped =
+        grid.awaitJobWhere(
+            jobId,
+            j -> "cancelled".equals(j.getJsonArray("tasks").getJsonObject(0).getString("state")),
+            Duration.ofSeconds(30));
     assertThat(stopped.getJsonArray("tasks").getJsonObject(0).getInteger("attempt")).isEqualTo(1);
 
     HttpResponse<String> retry = grid.post("/v1/jobs/" + jobId + "/retry", "");
@@ -231,9 +294,11 @@ class ApiTest {
     HttpResponse<String> up = grid.upload(f, null);
     String assetId = new JsonObject(up.body()).getJsonObject("asset").getString("id");
     assertThat(up.headers().firstValue("Location")).hasValue("/v1/assets/" + assetId);
-    HttpResponse<String> r = grid.post("/v1/assets/" + assetId + "/jobs", "{\"pipeline\":\"inspect,noop\"}");
+    HttpResponse<String> r =
+        grid.post("/v1/assets/" + assetId + "/jobs", "{\"pipeline\":\"inspect,noop\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    JsonObject job = grid.awaitJob(new JsonObject(r.body()).getString("id"), Duration.ofSeconds(60));
+    JsonObject job =
+        grid.awaitJob(new JsonObject(r.body()).getString("id"), Duration.ofSeconds(60));
     assertThat(job.getString("state")).isEqualTo("succeeded");
     assertThat(job.getJsonArray("tasks")).hasSize(2);
     JsonObject asset = new JsonObject(grid.get("/v1/assets/" + assetId).body());
@@ -243,11 +308,18 @@ class ApiTest {
     assertProblem(grid.get("/v1/jobs/00000000-0000-7000-8000-000000000000"), 404, "NOT_FOUND");
     assertProblem(grid.get("/v1/jobs/not-a-uuid"), 404, "NOT_FOUND");
     assertProblem(grid.get("/v1/assets/" + assetId + "/files/nope.bin"), 404, "NOT_FOUND");
-    assertProblem(grid.post("/v1/assets/" + assetId + "/jobs", "{\"pipeline\":\"nope\"}"), 400, "INVALID_REQUEST");
+    assertProblem(
+        grid.post("/v1/assets/" + assetId + "/jobs", "{\"pipeline\":\"nope\"}"),
+        400,
+        "INVALID_REQUEST");
     assertProblem(grid.get("/v1/nothing-here"), 404, "NOT_FOUND");
     // the original comes back byte for byte
-    HttpResponse<byte[]> orig = grid.http.send(HttpRequest.newBuilder(URI.create(grid.url("/v1/assets/" + assetId
-        + "/files/original"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> orig =
+        grid.http.send(
+            HttpRequest.newBuilder(
+                    URI.create(grid.url("/v1/assets/" + assetId + "/files/original")))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(orig.body()).isEqualTo(TinyGlb.triangle());
   }
 
@@ -263,8 +335,11 @@ class ApiTest {
     List<String> seen = new ArrayList<>();
     String next = null;
     do {
-      JsonObject page = new JsonObject(grid.get("/v1/assets?tag=" + tag + "&limit=2"
-          + (next == null ? "" : "&after=" + next)).body());
+      JsonObject page =
+          new JsonObject(
+              grid.get(
+                      "/v1/assets?tag=" + tag + "&limit=2" + (next == null ? "" : "&after=" + next))
+                  .body());
       page.getJsonArray("items").forEach(a -> seen.add(((JsonObject) a).getString("id")));
       next = page.getString("next");
     } while (next != null);
@@ -272,7 +347,10 @@ class ApiTest {
     assertThat(seen).as("newest first, each once").isEqualTo(ids);
     JsonObject byName = new JsonObject(grid.get("/v1/assets?tag=" + tag + "&q=list-1_").body());
     assertThat(byName.getJsonArray("items")).hasSize(1);
-    assertThat(new JsonObject(grid.get("/v1/assets?tag=" + tag + "&format=stl").body()).getJsonArray("items")).isEmpty();
+    assertThat(
+            new JsonObject(grid.get("/v1/assets?tag=" + tag + "&format=stl").body())
+                .getJsonArray("items"))
+        .isEmpty();
     JsonObject jobs = new JsonObject(grid.get("/v1/jobs?assetId=" + ids.get(0)).body());
     assertThat(jobs.getJsonArray("items")).hasSize(1);
     assertProblem(grid.get("/v1/assets?limit=0"), 400, "INVALID_REQUEST");
@@ -283,8 +361,10 @@ class ApiTest {
   @Test
   void idempotencyKeyReplaysTheFirstAnswer() throws Exception {
     Path f = Files.write(dataDir.resolve("idem.glb"), TinyGlb.triangle());
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=idem.glb")))
-        .header("Idempotency-Key", "key-" + System.nanoTime()).POST(HttpRequest.BodyPublishers.ofFile(f));
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=idem.glb")))
+            .header("Idempotency-Key", "key-" + System.nanoTime())
+            .POST(HttpRequest.BodyPublishers.ofFile(f));
     HttpResponse<String> first = grid.http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> second = grid.http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     assertThat(first.statusCode()).isEqualTo(202);
@@ -305,6 +385,7 @@ class ApiTest {
     JsonObject n = nodes.getJsonArray("nodes").getJsonObject(0);
     assertThat(n.getInteger("slots")).isEqualTo(2);
     assertThat(n.getJsonArray("capabilities").getList()).contains("inspect", "noop");
-    assertThat(n.getJsonArray("capabilities").getList().toString()).contains("native:meshoptimizer");
+    assertThat(n.getJsonArray("capabilities").getList().toString())
+        .contains("native:meshoptimizer");
   }
 }

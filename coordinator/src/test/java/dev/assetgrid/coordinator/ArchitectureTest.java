@@ -14,32 +14,52 @@ import io.vertx.sqlclient.SqlConnection;
  * The coordinator's shape as rules (STYLE §21): http → schedule → store, one way; SQL only in the
  * store. Main classes only.
  */
-@AnalyzeClasses(packages = "dev.assetgrid.coordinator", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "dev.assetgrid.coordinator",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest
-  static final ArchRule storeNeverCallsUp = noClasses()
-      .that().resideInAPackage("dev.assetgrid.coordinator.store..")
-      .should().dependOnClassesThat().resideInAnyPackage("dev.assetgrid.coordinator.http..",
-          "dev.assetgrid.coordinator.schedule..", "dev.assetgrid.coordinator.events..")
-      .because("the store takes what it needs (a planner, an event publisher) as its own or shared types");
+  static final ArchRule storeNeverCallsUp =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.assetgrid.coordinator.store..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.assetgrid.coordinator.http..",
+              "dev.assetgrid.coordinator.schedule..",
+              "dev.assetgrid.coordinator.events..")
+          .because(
+              "the store takes what it needs (a planner, an event publisher) as its own or shared types");
 
   @ArchTest
-  static final ArchRule noPackageCycles = slices()
-      .matching("dev.assetgrid.coordinator.(**)")
-      .should().beFreeOfCycles();
+  static final ArchRule noPackageCycles =
+      slices().matching("dev.assetgrid.coordinator.(**)").should().beFreeOfCycles();
 
   @ArchTest
-  static final ArchRule noSqlInHttp = noClasses()
-      .that().resideInAPackage("dev.assetgrid.coordinator.http..")
-      .should().dependOnClassesThat().resideInAPackage("io.vertx.sqlclient..")
-      .because("resources call schedule and store methods, never SQL");
+  static final ArchRule noSqlInHttp =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.assetgrid.coordinator.http..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.vertx.sqlclient..")
+          .because("resources call schedule and store methods, never SQL");
 
   @ArchTest
-  static final ArchRule onlyTheStoreAndTheWiringHoldConnections = noClasses()
-      .that().resideOutsideOfPackage("dev.assetgrid.coordinator.store..")
-      .and().doNotHaveFullyQualifiedName(Coordinator.class.getName())
-      .should().dependOnClassesThat().areAssignableTo(Pool.class)
-      .orShould().dependOnClassesThat().areAssignableTo(SqlConnection.class)
-      .because("all SQL lives in store/; Coordinator only builds the pools and hands them over");
+  static final ArchRule onlyTheStoreAndTheWiringHoldConnections =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.assetgrid.coordinator.store..")
+          .and()
+          .doNotHaveFullyQualifiedName(Coordinator.class.getName())
+          .should()
+          .dependOnClassesThat()
+          .areAssignableTo(Pool.class)
+          .orShould()
+          .dependOnClassesThat()
+          .areAssignableTo(SqlConnection.class)
+          .because(
+              "all SQL lives in store/; Coordinator only builds the pools and hands them over");
 }

@@ -2,11 +2,11 @@ package dev.assetgrid.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.EventPublisher;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
 import dev.assetgrid.shared.util.Ids;
 import io.vertx.core.Future;
@@ -39,10 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class BulkJobsTest {
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static TestGrid grid;
-  /** Uploaded tiny GLBs; no node runs until {@link #oneJobPerEntryInRequestOrderAndTheyRunOnANode} starts one. */
+
+  /**
+   * Uploaded tiny GLBs; no node runs until {@link #oneJobPerEntryInRequestOrderAndTheyRunOnANode}
+   * starts one.
+   */
   static List<String> uploaded = new ArrayList<>();
 
   @BeforeAll
@@ -64,27 +67,45 @@ class BulkJobsTest {
   }
 
   static RowSet<Row> sql(String query, Object... args) throws Exception {
-    return grid.coordinator.pool().preparedQuery(query).execute(Tuple.from(args))
-        .toCompletionStage().toCompletableFuture().get();
+    return grid.coordinator
+        .pool()
+        .preparedQuery(query)
+        .execute(Tuple.from(args))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get();
   }
 
-  /** Rows of jobs, tasks and job.created events, in that order (a running node adds other events). */
+  /**
+   * Rows of jobs, tasks and job.created events, in that order (a running node adds other events).
+   */
   static List<Long> counts() throws Exception {
-    Row r = sql("SELECT (SELECT count(*) FROM jobs) AS j, (SELECT count(*) FROM tasks) AS t,"
-        + " (SELECT count(*) FROM job_events WHERE type = 'job.created') AS e").iterator().next();
+    Row r =
+        sql("SELECT (SELECT count(*) FROM jobs) AS j, (SELECT count(*) FROM tasks) AS t,"
+                + " (SELECT count(*) FROM job_events WHERE type = 'job.created') AS e")
+            .iterator()
+            .next();
     return List.of(r.getLong("j"), r.getLong("t"), r.getLong("e"));
   }
 
-  /** An asset row with no files and no jobs: nothing but the endpoint under test touches its status. */
+  /**
+   * An asset row with no files and no jobs: nothing but the endpoint under test touches its status.
+   */
   static String bareAsset(String status) throws Exception {
     UUID id = Ids.newId();
-    sql("INSERT INTO assets (id, name, format, sha256, size_bytes, status) VALUES ($1, 'bare.glb', 'glb', $2, 0, $3)",
-        id, "0".repeat(64), status);
+    sql(
+        "INSERT INTO assets (id, name, format, sha256, size_bytes, status) VALUES ($1, 'bare.glb', 'glb', $2, 0, $3)",
+        id,
+        "0".repeat(64),
+        status);
     return id.toString();
   }
 
   static String status(String assetId) throws Exception {
-    return sql("SELECT status FROM assets WHERE id = $1", UUID.fromString(assetId)).iterator().next().getString("status");
+    return sql("SELECT status FROM assets WHERE id = $1", UUID.fromString(assetId))
+        .iterator()
+        .next()
+        .getString("status");
   }
 
   static String body(List<String> assets, String pipeline) {
@@ -93,8 +114,11 @@ class BulkJobsTest {
   }
 
   static HttpRequest bulk(String json, String key) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs"))).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs")))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
     return (key == null ? b : b.header("Idempotency-Key", key)).build();
   }
 
@@ -104,8 +128,11 @@ class BulkJobsTest {
 
   /** The reply's entries as "asset job" strings, in order. */
   static List<String> pairs(HttpResponse<String> r) {
-    return new JsonObject(r.body()).getJsonArray("jobs").stream().map(JsonObject.class::cast)
-        .map(e -> e.getString("asset") + " " + e.getString("job")).toList();
+    return new JsonObject(r.body())
+        .getJsonArray("jobs").stream()
+            .map(JsonObject.class::cast)
+            .map(e -> e.getString("asset") + " " + e.getString("job"))
+            .toList();
   }
 
   static <T> List<T> column(HttpResponse<String> r, Function<String, T> pick) {
@@ -117,7 +144,8 @@ class BulkJobsTest {
     String a = uploaded.get(0);
     String b = uploaded.get(1);
     String c = uploaded.get(2);
-    sql("UPDATE assets SET status = 'ready' WHERE id = ANY($1)",
+    sql(
+        "UPDATE assets SET status = 'ready' WHERE id = ANY($1)",
         (Object) uploaded.stream().map(UUID::fromString).toArray(UUID[]::new));
     List<Long> before = counts();
 
@@ -141,27 +169,39 @@ class BulkJobsTest {
       assertThat(job.getString("assetId")).isEqualTo(asked.get(i));
       assertThat(job.getString("state")).isEqualTo("queued");
       assertThat(job.getInteger("tasksTotal")).isEqualTo(2);
-      assertThat(job.getJsonArray("tasks").stream().map(t -> ((JsonObject) t).getString("name")).toList())
+      assertThat(
+              job.getJsonArray("tasks").stream()
+                  .map(t -> ((JsonObject) t).getString("name"))
+                  .toList())
           .containsExactlyInAnyOrder("inspect", "noop");
-      Row created = sql("SELECT type, data FROM job_events WHERE job_id = $1 ORDER BY id LIMIT 1",
-          UUID.fromString(jobs.get(i))).iterator().next();
+      Row created =
+          sql(
+                  "SELECT type, data FROM job_events WHERE job_id = $1 ORDER BY id LIMIT 1",
+                  UUID.fromString(jobs.get(i)))
+              .iterator()
+              .next();
       assertThat(created.getString("type")).isEqualTo("job.created");
       assertThat(created.getJsonObject("data").getInteger("tasks")).isEqualTo(2);
     }
     JsonObject assetA = new JsonObject(grid.get("/v1/assets/" + a).body());
-    assertThat(assetA.getJsonArray("jobs").getList()).contains(jobs.get(0), jobs.get(2), jobs.get(4));
+    assertThat(assetA.getJsonArray("jobs").getList())
+        .contains(jobs.get(0), jobs.get(2), jobs.get(4));
 
     // GET /v1/stats counts what the tables hold, every state named; no node yet
     JsonObject stats = new JsonObject(grid.get("/v1/stats").body());
     for (Row row : sql("SELECT state, count(*) AS n FROM jobs GROUP BY state")) {
-      assertThat(stats.getJsonObject("jobs").getLong(row.getString("state"))).isEqualTo(row.getLong("n"));
+      assertThat(stats.getJsonObject("jobs").getLong(row.getString("state")))
+          .isEqualTo(row.getLong("n"));
     }
     for (Row row : sql("SELECT state, count(*) AS n FROM tasks GROUP BY state")) {
-      assertThat(stats.getJsonObject("tasks").getLong(row.getString("state"))).isEqualTo(row.getLong("n"));
+      assertThat(stats.getJsonObject("tasks").getLong(row.getString("state")))
+          .isEqualTo(row.getLong("n"));
     }
-    assertThat(stats.getJsonObject("jobs").fieldNames()).contains("queued", "running", "succeeded", "failed", "cancelled");
+    assertThat(stats.getJsonObject("jobs").fieldNames())
+        .contains("queued", "running", "succeeded", "failed", "cancelled");
     assertThat(stats.getJsonObject("tasks").getLong("leased")).isZero();
-    assertThat(stats.getLong("assets")).isEqualTo(sql("SELECT count(*) FROM assets").iterator().next().getLong(0));
+    assertThat(stats.getLong("assets"))
+        .isEqualTo(sql("SELECT count(*) FROM assets").iterator().next().getLong(0));
     assertThat(stats.getJsonObject("nodes").getInteger("count")).isZero();
 
     // a real clustered node drains them: the upload jobs and the five above
@@ -169,23 +209,36 @@ class BulkJobsTest {
     for (String job : jobs) {
       JsonObject done = grid.awaitJob(job, Duration.ofSeconds(90));
       assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("succeeded");
-      JsonObject inspect = done.getJsonArray("tasks").stream().map(JsonObject.class::cast)
-          .filter(t -> "inspect".equals(t.getString("name"))).findFirst().orElseThrow();
+      JsonObject inspect =
+          done.getJsonArray("tasks").stream()
+              .map(JsonObject.class::cast)
+              .filter(t -> "inspect".equals(t.getString("name")))
+              .findFirst()
+              .orElseThrow();
       assertThat(inspect.getJsonObject("result").getLong("triangles")).isEqualTo(1);
     }
-    assertThat(new JsonObject(grid.get("/v1/assets/" + c).body()).getJsonObject("metadata").getLong("triangles"))
+    assertThat(
+            new JsonObject(grid.get("/v1/assets/" + c).body())
+                .getJsonObject("metadata")
+                .getLong("triangles"))
         .isEqualTo(1);
     JsonObject later = new JsonObject(grid.get("/v1/stats").body());
     assertThat(later.getJsonObject("nodes").getInteger("count")).isEqualTo(1);
     assertThat(later.getJsonObject("nodes").getInteger("slots")).isEqualTo(4);
     assertThat(later.getJsonObject("jobs").getLong("succeeded")).isGreaterThanOrEqualTo(8);
-    // this coordinator's queue since start: the 3 upload jobs' tasks and the 10 above were leased and batched
+    // this coordinator's queue since start: the 3 upload jobs' tasks and the 10 above were leased
+    // and batched
     JsonObject queue = later.getJsonObject("queue");
     assertThat(queue.getLong("leasedTasks")).isGreaterThanOrEqualTo(13);
     assertThat(queue.getLong("batchedCompletions")).isGreaterThanOrEqualTo(8);
     assertThat(queue.getDouble("batchMeanMs")).isPositive();
-    long total = later.getJsonObject("jobs").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
-    assertThat(total).as("every job in one state").isEqualTo(sql("SELECT count(*) FROM jobs").iterator().next().getLong(0));
+    long total =
+        later.getJsonObject("jobs").stream()
+            .mapToLong(e -> ((Number) e.getValue()).longValue())
+            .sum();
+    assertThat(total)
+        .as("every job in one state")
+        .isEqualTo(sql("SELECT count(*) FROM jobs").iterator().next().getLong(0));
   }
 
   @Test
@@ -195,30 +248,39 @@ class BulkJobsTest {
     String missing2 = Ids.newId().toString();
     List<Long> before = counts();
 
-    HttpResponse<String> r = send(bulk(body(List.of(known, missing1, known, missing2, missing1), "noop"), null));
+    HttpResponse<String> r =
+        send(bulk(body(List.of(known, missing1, known, missing2, missing1), "noop"), null));
 
     ApiTest.assertProblem(r, 404, "NOT_FOUND");
     JsonObject p = new JsonObject(r.body());
     assertThat(p.getJsonArray("missing").getList()).containsExactly(missing1, missing2);
     assertThat(p.getString("detail")).contains(missing1, missing2).doesNotContain(known);
     assertThat(counts()).isEqualTo(before);
-    assertThat(status(known)).as("the status change was rolled back with the rest").isEqualTo("ready");
+    assertThat(status(known))
+        .as("the status change was rolled back with the rest")
+        .isEqualTo("ready");
   }
 
   @Test
   void theLimitIsAThousandJobsPerRequest() throws Exception {
     String asset = bareAsset("ready");
     List<Long> before = counts();
-    HttpResponse<String> over = send(bulk(body(Collections.nCopies(AssetStore.MAX_BULK_JOBS + 1, asset), "noop"), null));
+    HttpResponse<String> over =
+        send(bulk(body(Collections.nCopies(AssetStore.MAX_BULK_JOBS + 1, asset), "noop"), null));
     ApiTest.assertProblem(over, 422, "INPUT_LIMIT_EXCEEDED");
     assertThat(new JsonObject(over.body()).getString("detail")).contains("1001", "1000");
     assertThat(counts()).isEqualTo(before);
 
-    HttpResponse<String> full = send(bulk(body(Collections.nCopies(AssetStore.MAX_BULK_JOBS, asset), "noop"), null));
+    HttpResponse<String> full =
+        send(bulk(body(Collections.nCopies(AssetStore.MAX_BULK_JOBS, asset), "noop"), null));
     assertThat(full.statusCode()).as(full.body()).isEqualTo(202);
     assertThat(pairs(full)).hasSize(1000).doesNotHaveDuplicates();
-    assertThat(sql("SELECT count(*) AS n FROM jobs WHERE asset_id = $1", UUID.fromString(asset)).iterator().next()
-        .getLong("n")).isEqualTo(1000);
+    assertThat(
+            sql("SELECT count(*) AS n FROM jobs WHERE asset_id = $1", UUID.fromString(asset))
+                .iterator()
+                .next()
+                .getLong("n"))
+        .isEqualTo(1000);
   }
 
   @Test
@@ -256,9 +318,13 @@ class BulkJobsTest {
 
     // a key already spent on another endpoint is refused, and creates nothing
     String spent = "spent-" + UUID.randomUUID();
-    HttpResponse<String> upload = grid.http.send(HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=k.glb")))
-        .header("Idempotency-Key", spent).POST(HttpRequest.BodyPublishers.ofByteArray(TinyGlb.triangle())).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> upload =
+        grid.http.send(
+            HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=k.glb")))
+                .header("Idempotency-Key", spent)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TinyGlb.triangle()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(upload.statusCode()).isEqualTo(202);
     long afterUpload = counts().get(0);
     HttpResponse<String> reused = send(bulk(json, spent));
@@ -269,23 +335,30 @@ class BulkJobsTest {
 
   @Test
   void theKeyIsStoredWithTheJobsSoConcurrentCallsCreateOnce() throws Exception {
-    // straight at the store, all in flight at once: the HTTP layer's look-up first cannot hide a race here
-    AssetStore store = new AssetStore(grid.coordinator.pool(), 3, JobPlanner::plan, EventPublisher.NONE);
+    // straight at the store, all in flight at once: the HTTP layer's look-up first cannot hide a
+    // race here
+    AssetStore store =
+        new AssetStore(grid.coordinator.pool(), 3, JobPlanner::plan, EventPublisher.NONE);
     UUID asset = UUID.fromString(bareAsset("ready"));
     String key = "store-" + UUID.randomUUID();
     long jobs = counts().get(0);
     List<Future<JsonObject>> calls = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      calls.add(store.createJobs(List.of(asset, asset), PipelineSpec.parse("noop"), key, "/v1/jobs"));
+      calls.add(
+          store.createJobs(List.of(asset, asset), PipelineSpec.parse("noop"), key, "/v1/jobs"));
     }
     Future.join(calls).toCompletionStage().toCompletableFuture().handle((x, e) -> null).get();
-    List<JsonObject> created = calls.stream().filter(Future::succeeded).map(Future::result)
-        .toList();
+    List<JsonObject> created =
+        calls.stream().filter(Future::succeeded).map(Future::result).toList();
     assertThat(created).hasSize(1);
     assertThat(calls.stream().filter(Future::failed).map(f -> AssetGridException.codeOf(f.cause())))
-        .hasSize(5).containsOnly(ErrorCode.CONFLICT);
+        .hasSize(5)
+        .containsOnly(ErrorCode.CONFLICT);
     assertThat(counts().get(0) - jobs).isEqualTo(2);
-    Row stored = sql("SELECT method, path, status, body FROM idempotency_keys WHERE key = $1", key).iterator().next();
+    Row stored =
+        sql("SELECT method, path, status, body FROM idempotency_keys WHERE key = $1", key)
+            .iterator()
+            .next();
     assertThat(stored.getString("path")).isEqualTo("/v1/jobs");
     assertThat(stored.getInteger("status")).isEqualTo(202);
     assertThat(stored.getJsonObject("body")).isEqualTo(created.get(0));
@@ -295,8 +368,15 @@ class BulkJobsTest {
   void malformedRequestsAre400sLikeTheSingleEndpoint() throws Exception {
     String a = bareAsset("ready");
     List<Long> before = counts();
-    for (String bad : List.of("", "not json", "[]", "{}", "{\"assets\":[]}", "{\"assets\":\"" + a + "\"}",
-        "{\"assets\":[42]}")) {
+    for (String bad :
+        List.of(
+            "",
+            "not json",
+            "[]",
+            "{}",
+            "{\"assets\":[]}",
+            "{\"assets\":\"" + a + "\"}",
+            "{\"assets\":[42]}")) {
       ApiTest.assertProblem(send(bulk(bad, null)), 400, "INVALID_REQUEST");
     }
     HttpResponse<String> badId = send(bulk(body(List.of(a, "not-an-id"), null), null));
@@ -309,17 +389,40 @@ class BulkJobsTest {
     assertThat(counts()).isEqualTo(before);
     assertThat(status(a)).isEqualTo("ready");
     // the pipeline forms of the single endpoint: JSON object with params, and the default (inspect)
-    HttpResponse<String> json = send(bulk(new JsonObject().put("assets", new JsonArray().add(a))
-        .put("pipeline", new JsonObject().put("stages", new JsonArray().add(new JsonObject().put("type", "noop")
-            .put("params", new JsonObject().put("sleepMs", 1))))).encode(), null));
+    HttpResponse<String> json =
+        send(
+            bulk(
+                new JsonObject()
+                    .put("assets", new JsonArray().add(a))
+                    .put(
+                        "pipeline",
+                        new JsonObject()
+                            .put(
+                                "stages",
+                                new JsonArray()
+                                    .add(
+                                        new JsonObject()
+                                            .put("type", "noop")
+                                            .put("params", new JsonObject().put("sleepMs", 1)))))
+                    .encode(),
+                null));
     assertThat(json.statusCode()).as(json.body()).isEqualTo(202);
     JsonObject job = grid.job(column(json, p -> p.split(" ")[1]).get(0));
-    assertThat(job.getJsonObject("pipeline").getJsonArray("stages").getJsonObject(0).getJsonObject("params")
-        .getInteger("sleepMs")).isEqualTo(1);
+    assertThat(
+            job.getJsonObject("pipeline")
+                .getJsonArray("stages")
+                .getJsonObject(0)
+                .getJsonObject("params")
+                .getInteger("sleepMs"))
+        .isEqualTo(1);
     HttpResponse<String> dflt = send(bulk(body(List.of(a), null), null));
     assertThat(dflt.statusCode()).as(dflt.body()).isEqualTo(202);
-    assertThat(grid.job(column(dflt, p -> p.split(" ")[1]).get(0)).getJsonArray("tasks").getJsonObject(0)
-        .getString("name")).isEqualTo("inspect");
+    assertThat(
+            grid.job(column(dflt, p -> p.split(" ")[1]).get(0))
+                .getJsonArray("tasks")
+                .getJsonObject(0)
+                .getString("name"))
+        .isEqualTo("inspect");
     assertThat(counts().get(0) - before.get(0)).isEqualTo(2);
   }
 }

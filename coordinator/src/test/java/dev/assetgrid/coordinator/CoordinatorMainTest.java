@@ -22,7 +22,8 @@ class CoordinatorMainTest {
       assertThat(dflt).as(o.names()[0] + " reads an ASSETGRID_* variable").matches(ENV);
       Matcher m = ENV.matcher(dflt);
       assertThat(m.matches()).isTrue();
-      assertThat(String.join(" ", o.description())).as(o.names()[0] + " help names its variable")
+      assertThat(String.join(" ", o.description()))
+          .as(o.names()[0] + " help names its variable")
           .contains("Env: " + m.group(1));
       checked++;
     }
@@ -46,10 +47,13 @@ class CoordinatorMainTest {
 
   /** The default a flag falls back to when its variable is unset, as written in its annotation. */
   private static String fallback(Class<?> command, String name) {
-    String dflt = java.util.Arrays.stream(command.getDeclaredFields())
-        .map(f -> f.getAnnotation(CommandLine.Option.class))
-        .filter(o -> o != null && java.util.List.of(o.names()).contains(name))
-        .findFirst().orElseThrow().defaultValue();
+    String dflt =
+        java.util.Arrays.stream(command.getDeclaredFields())
+            .map(f -> f.getAnnotation(CommandLine.Option.class))
+            .filter(o -> o != null && java.util.List.of(o.names()).contains(name))
+            .findFirst()
+            .orElseThrow()
+            .defaultValue();
     Matcher m = ENV.matcher(dflt);
     assertThat(m.matches()).isTrue();
     return m.group(3);

@@ -27,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class CoordinatorRestartTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void everythingFinishesAfterARestart() throws Exception {
@@ -37,24 +36,37 @@ class CoordinatorRestartTest {
       hzPort = s.getLocalPort();
     }
     String cluster = "restart-" + System.nanoTime();
-    CoordinatorConfig cfg = TestGrid.config(dataDir, null)
-        .withCluster(new ClusterOptions(cluster, "127.0.0.1", null, hzPort, 0, List.of(), false));
+    CoordinatorConfig cfg =
+        TestGrid.config(dataDir, null)
+            .withCluster(
+                new ClusterOptions(cluster, "127.0.0.1", null, hzPort, 0, List.of(), false));
     HttpClient http = HttpClient.newHttpClient();
     Coordinator first = Coordinator.start(cfg);
     Node node = null;
     Coordinator second = null;
     try {
-      node = Node.start(ClusterOptions.loopback(cluster, true, List.of("127.0.0.1:" + hzPort)),
-          new WorkerOptions(2, Files.createTempDirectory("ag-node"), 2_000, 5_000, 500))
-          .toCompletionStage().toCompletableFuture().get();
+      node =
+          Node.start(
+                  ClusterOptions.loopback(cluster, true, List.of("127.0.0.1:" + hzPort)),
+                  new WorkerOptions(2, Files.createTempDirectory("ag-node"), 2_000, 5_000, 500))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get();
       Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
-      String pipeline = java.net.URLEncoder.encode("{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":1500}}]}",
-          java.nio.charset.StandardCharsets.UTF_8);
+      String pipeline =
+          java.net.URLEncoder.encode(
+              "{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":1500}}]}",
+              java.nio.charset.StandardCharsets.UTF_8);
       List<String> jobs = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(first.baseUrl()
-                + "/v1/assets?filename=tiny.glb&pipeline=" + pipeline))
-            .POST(HttpRequest.BodyPublishers.ofFile(glb)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            first.baseUrl() + "/v1/assets?filename=tiny.glb&pipeline=" + pipeline))
+                    .POST(HttpRequest.BodyPublishers.ofFile(glb))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         jobs.add(new JsonObject(r.body()).getJsonObject("job").getString("id"));
       }
@@ -63,8 +75,18 @@ class CoordinatorRestartTest {
       int leased = 0;
       while (leased == 0 && System.currentTimeMillis() < end) {
         Thread.sleep(50);
-        leased = first.pool().query("SELECT count(*) AS n FROM tasks WHERE state = 'leased'").execute()
-            .toCompletionStage().toCompletableFuture().get().iterator().next().getLong("n").intValue();
+        leased =
+            first
+                .pool()
+                .query("SELECT count(*) AS n FROM tasks WHERE state = 'leased'")
+                .execute()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get()
+                .iterator()
+                .next()
+                .getLong("n")
+                .intValue();
       }
       assertThat(leased).isPositive();
       first.close();
@@ -85,13 +107,17 @@ class CoordinatorRestartTest {
     }
   }
 
-  private static JsonObject awaitTerminal(HttpClient http, Coordinator c, String id, Duration timeout) throws Exception {
+  private static JsonObject awaitTerminal(
+      HttpClient http, Coordinator c, String id, Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     while (true) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(c.baseUrl() + "/v1/jobs/" + id)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(c.baseUrl() + "/v1/jobs/" + id)).build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonObject j = new JsonObject(r.body());
-      if (Set.of("succeeded", "failed", "cancelled").contains(j.getString("state")) || System.nanoTime() > end) {
+      if (Set.of("succeeded", "failed", "cancelled").contains(j.getString("state"))
+          || System.nanoTime() > end) {
         return j;
       }
       Thread.sleep(100);

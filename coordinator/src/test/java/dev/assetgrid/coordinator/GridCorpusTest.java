@@ -1,8 +1,8 @@
 package dev.assetgrid.coordinator;
 
-import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.net.URI;
@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * two clustered nodes; every job succeeds and the inspected triangle counts equal MANIFEST.md.
  */
 class GridCorpusTest {
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   static TestGrid grid;
 
@@ -64,7 +63,9 @@ class GridCorpusTest {
     List<String> mismatches = new ArrayList<>();
     for (var e : jobs.entrySet()) {
       JsonObject job = grid.awaitJob(e.getValue(), Duration.ofSeconds(120));
-      assertThat(job.getString("state")).as(e.getKey() + ": " + job.encodePrettily()).isEqualTo("succeeded");
+      assertThat(job.getString("state"))
+          .as(e.getKey() + ": " + job.encodePrettily())
+          .isEqualTo("succeeded");
       assertThat(job.getDouble("progress")).isEqualTo(1.0);
       JsonObject result = job.getJsonArray("tasks").getJsonObject(0).getJsonObject("result");
       Long want = expected.get(e.getKey());
@@ -86,8 +87,14 @@ class GridCorpusTest {
     // both nodes took part, and no task ran twice
     Set<String> owners = new HashSet<>();
     int attempts = 0;
-    for (Row r : grid.coordinator.pool().query("SELECT node_id FROM task_attempts").execute()
-        .toCompletionStage().toCompletableFuture().get()) {
+    for (Row r :
+        grid.coordinator
+            .pool()
+            .query("SELECT node_id FROM task_attempts")
+            .execute()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get()) {
       owners.add(r.getString("node_id"));
       attempts++;
     }
@@ -102,22 +109,37 @@ class GridCorpusTest {
     var body = new java.io.ByteArrayOutputStream();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path f : s.sorted().toList()) {
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-            + f.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
+        body.write(
+            ("--"
+                    + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                    + f.getFileName()
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes());
         body.write(Files.readAllBytes(f));
         body.write("\r\n".getBytes());
       }
     }
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\nbox,spaces\r\n").getBytes());
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\nbox,spaces\r\n")
+            .getBytes());
     body.write(("--" + boundary + "--\r\n").getBytes());
-    HttpResponse<String> r = grid.http.send(HttpRequest.newBuilder(URI.create(grid.url("/v1/assets")))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        grid.http.send(
+            HttpRequest.newBuilder(URI.create(grid.url("/v1/assets")))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     JsonObject created = new JsonObject(r.body());
     assertThat(created.getJsonObject("asset").getString("format")).isEqualTo("gltf");
-    assertThat(created.getJsonObject("asset").getJsonArray("tags").getList()).containsExactly("box", "spaces");
-    JsonObject job = grid.awaitJob(created.getJsonObject("job").getString("id"), Duration.ofSeconds(60));
+    assertThat(created.getJsonObject("asset").getJsonArray("tags").getList())
+        .containsExactly("box", "spaces");
+    JsonObject job =
+        grid.awaitJob(created.getJsonObject("job").getString("id"), Duration.ofSeconds(60));
     assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
     JsonObject result = job.getJsonArray("tasks").getJsonObject(0).getJsonObject("result");
     assertThat(result.getLong("triangles")).isEqualTo(12);

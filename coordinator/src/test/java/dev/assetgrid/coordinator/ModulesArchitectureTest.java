@@ -11,34 +11,47 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The rules between the modules (DESIGN.md, "dependencies run one way"), checked where every
  * module's classes are on the class path: coordinator → node → shared, never back; the shared
- * contracts know no part; no package cycles anywhere in the tree. Each module's own shape has its own
- * test ({@code ArchitectureTest} here and in the node).
+ * contracts know no part; no package cycles anywhere in the tree. Each module's own shape has its
+ * own test ({@code ArchitectureTest} here and in the node).
  */
 @AnalyzeClasses(packages = "dev.assetgrid", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModulesArchitectureTest {
 
   @ArchTest
-  static final ArchRule nodeNeverUsesTheCoordinator = noClasses()
-      .that().resideInAPackage("dev.assetgrid.node..")
-      .should().dependOnClassesThat().resideInAPackage("dev.assetgrid.coordinator..")
-      .because("a node talks to coordinators over the event bus only; the coordinator hosts node slots, not the reverse");
+  static final ArchRule nodeNeverUsesTheCoordinator =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.assetgrid.node..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.assetgrid.coordinator..")
+          .because(
+              "a node talks to coordinators over the event bus only; the coordinator hosts node slots, not the reverse");
 
   @ArchTest
-  static final ArchRule sharedKnowsNoPart = noClasses()
-      .that().resideInAPackage("dev.assetgrid.shared..")
-      .should().dependOnClassesThat().resideInAnyPackage("dev.assetgrid.node..", "dev.assetgrid.coordinator..",
-          "dev.assetgrid.bench..")
-      .because("shared holds the contracts every part builds on");
+  static final ArchRule sharedKnowsNoPart =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.assetgrid.shared..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.assetgrid.node..", "dev.assetgrid.coordinator..", "dev.assetgrid.bench..")
+          .because("shared holds the contracts every part builds on");
 
   @ArchTest
-  static final ArchRule sharedStageContractsAreBelowThePipeline = noClasses()
-      .that().resideInAPackage("dev.assetgrid.shared.stage..")
-      .should().dependOnClassesThat().resideInAnyPackage("dev.assetgrid.shared.pipeline..",
-          "dev.assetgrid.shared.protocol..", "io.vertx..")
-      .because("a stage's params contract is plain Jackson: the planner, the wire and the stages all read it");
+  static final ArchRule sharedStageContractsAreBelowThePipeline =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.assetgrid.shared.stage..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.assetgrid.shared.pipeline..", "dev.assetgrid.shared.protocol..", "io.vertx..")
+          .because(
+              "a stage's params contract is plain Jackson: the planner, the wire and the stages all read it");
 
   @ArchTest
-  static final ArchRule noPackageCyclesAnywhere = slices()
-      .matching("dev.assetgrid.(**)")
-      .should().beFreeOfCycles();
+  static final ArchRule noPackageCyclesAnywhere =
+      slices().matching("dev.assetgrid.(**)").should().beFreeOfCycles();
 }

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A node asked to stop finishes what it runs, leases nothing new, and leaves the cluster. */
 @Timeout(120)
 class NodeDrainTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
   TestGrid grid;
 
   @AfterEach
@@ -32,10 +30,13 @@ class NodeDrainTest {
     grid = TestGrid.start(dataDir);
     Node node = grid.startNode(1);
     Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
-    String pipeline = java.net.URLEncoder.encode("{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":1500}}]}",
-        java.nio.charset.StandardCharsets.UTF_8);
+    String pipeline =
+        java.net.URLEncoder.encode(
+            "{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":1500}}]}",
+            java.nio.charset.StandardCharsets.UTF_8);
     String running = grid.submit(glb, "pipeline=" + pipeline);
-    grid.awaitJobWhere(running, j -> "running".equals(j.getString("state")), Duration.ofSeconds(30));
+    grid.awaitJobWhere(
+        running, j -> "running".equals(j.getString("state")), Duration.ofSeconds(30));
     // the job is running once the lease committed; the node holds the task a moment later
     long until = System.currentTimeMillis() + 10_000;
     while (node.worker().runningCount() == 0 && System.currentTimeMillis() < until) {

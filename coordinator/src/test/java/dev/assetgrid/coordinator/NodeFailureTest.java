@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class NodeFailureTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
   TestGrid grid;
 
   @AfterEach
@@ -38,23 +37,32 @@ class NodeFailureTest {
     Process doomed = grid.spawnNode(1);
     awaitNodes(1);
     Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
-    // the first attempt sleeps long enough to be killed in the middle; later attempts finish at once
-    String pipeline = java.net.URLEncoder.encode(
-        "{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":60000,\"sleepAttempts\":1,\"output\":true}}]}",
-        java.nio.charset.StandardCharsets.UTF_8);
+    // the first attempt sleeps long enough to be killed in the middle; later attempts finish at
+    // once
+    String pipeline =
+        java.net.URLEncoder.encode(
+            "{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":60000,\"sleepAttempts\":1,\"output\":true}}]}",
+            java.nio.charset.StandardCharsets.UTF_8);
     String jobId = grid.submit(glb, "pipeline=" + pipeline);
-    JsonObject leased = grid.awaitJobWhere(jobId,
-        j -> "leased".equals(j.getJsonArray("tasks").getJsonObject(0).getString("state")), Duration.ofSeconds(60));
+    JsonObject leased =
+        grid.awaitJobWhere(
+            jobId,
+            j -> "leased".equals(j.getJsonArray("tasks").getJsonObject(0).getString("state")),
+            Duration.ofSeconds(60));
     String doomedNode = leased.getJsonArray("tasks").getJsonObject(0).getString("node");
 
     grid.startNode(1);
     long killedAt = System.nanoTime();
     doomed.destroyForcibly().waitFor();
 
-    JsonObject requeued = grid.awaitJobWhere(jobId, j -> {
-      JsonObject t = j.getJsonArray("tasks").getJsonObject(0);
-      return t.getInteger("attempt") >= 2;
-    }, Duration.ofSeconds(60));
+    JsonObject requeued =
+        grid.awaitJobWhere(
+            jobId,
+            j -> {
+              JsonObject t = j.getJsonArray("tasks").getJsonObject(0);
+              return t.getInteger("attempt") >= 2;
+            },
+            Duration.ofSeconds(60));
     long pickupMs = (System.nanoTime() - killedAt) / 1_000_000;
     JsonObject done = grid.awaitJob(jobId, Duration.ofSeconds(60));
     System.out.printf("[measure] killed node's task leased again after %d ms%n", pickupMs);
@@ -71,8 +79,14 @@ class NodeFailureTest {
     assertThat(requeued).isNotNull();
     // exactly one output recorded for the task, and it is the asset's file
     List<String> outputs = new ArrayList<>();
-    for (Row r : grid.coordinator.pool().query("SELECT name FROM task_outputs").execute()
-        .toCompletionStage().toCompletableFuture().get()) {
+    for (Row r :
+        grid.coordinator
+            .pool()
+            .query("SELECT name FROM task_outputs")
+            .execute()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get()) {
       outputs.add(r.getString("name"));
     }
     assertThat(outputs).containsExactly("noop.json");

@@ -1,9 +1,9 @@
 package dev.assetgrid.coordinator;
 
-import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.processing.gltf.KhronosValidator;
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
@@ -31,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class PipelineGridTest {
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static TestGrid grid;
 
   @BeforeAll
@@ -51,15 +50,20 @@ class PipelineGridTest {
   }
 
   private byte[] file(String assetId, String name) throws Exception {
-    HttpResponse<byte[]> r = grid.http.send(HttpRequest.newBuilder(URI.create(grid.url("/v1/assets/" + assetId
-        + "/files/" + name))).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        grid.http.send(
+            HttpRequest.newBuilder(URI.create(grid.url("/v1/assets/" + assetId + "/files/" + name)))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).as(name).isEqualTo(200);
     return r.body();
   }
 
   @Test
   void texturedModelFansOutAcrossNodesAndAssemblesAValidGlb() throws Exception {
-    Path model = TestCorpus.root().resolve("gltf-sample/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb");
+    Path model =
+        TestCorpus.root()
+            .resolve("gltf-sample/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb");
     String jobId = grid.submit(model, "pipeline=validate,optimize-mesh,compress-texture,thumbnail");
     JsonObject job = grid.awaitJob(jobId, Duration.ofMinutes(8));
     assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
@@ -70,8 +74,10 @@ class PipelineGridTest {
       names.add(tasks.getJsonObject(i).getString("name"));
       nodes.add(tasks.getJsonObject(i).getJsonArray("attempts").getJsonObject(0).getString("node"));
     }
-    assertThat(names).contains("inspect", "validate", "optimize-mesh", "assemble", "thumbnail")
-        .filteredOn(n -> n.startsWith("compress-texture-")).hasSize(3);
+    assertThat(names)
+        .contains("inspect", "validate", "optimize-mesh", "assemble", "thumbnail")
+        .filteredOn(n -> n.startsWith("compress-texture-"))
+        .hasSize(3);
     assertThat(nodes.stream().distinct().count()).as("work spread over both nodes").isEqualTo(2);
     // textures to merge: optimize-mesh leaves mesh.glb to assemble, which writes the final GLB
     assertThat(outputs(job, "optimize-mesh")).containsExactly("mesh.glb");
@@ -96,7 +102,9 @@ class PipelineGridTest {
     for (int i = 0; i < tasks.size(); i++) {
       JsonObject t = tasks.getJsonObject(i);
       if (t.getString("name").equals(task)) {
-        return t.getJsonArray("outputs").stream().map(o -> ((JsonObject) o).getString("name")).toList();
+        return t.getJsonArray("outputs").stream()
+            .map(o -> ((JsonObject) o).getString("name"))
+            .toList();
       }
     }
     throw new AssertionError("no task " + task + " in " + job.encodePrettily());
@@ -104,7 +112,8 @@ class PipelineGridTest {
 
   @Test
   void meshOnlyPipelineIsInspectAndOptimizeMeshWhichWritesAValidOptimizedGlb() throws Exception {
-    // textured, skinned and animated: optimize-mesh alone must keep the images and write a valid final GLB
+    // textured, skinned and animated: optimize-mesh alone must keep the images and write a valid
+    // final GLB
     Path model = TestCorpus.root().resolve("gltf-sample/CesiumMan/glTF-Binary/CesiumMan.glb");
     String jobId = grid.submit(model, "pipeline=optimize-mesh");
     JsonObject job = grid.awaitJob(jobId, Duration.ofMinutes(4));
@@ -120,13 +129,15 @@ class PipelineGridTest {
     JsonObject asset = new JsonObject(grid.get("/v1/assets/" + assetId).body());
     assertThat(asset.getString("status")).isEqualTo("ready");
     byte[] bytes = file(assetId, "optimized.glb");
-    assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("glTF");
+    assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("glTF");
     Path glb = Files.write(dataDir.resolve("cesium-man.glb"), bytes);
     KhronosValidator.Report report = KhronosValidator.require().validate(glb);
     assertThat(report.numErrors()).as(report.messages().toString()).isZero();
     String json = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
     assertThat(json).contains("EXT_meshopt_compression").doesNotContain("KHR_texture_basisu");
-    assertThat(grid.get("/v1/assets/" + assetId + "/files/mesh.glb").statusCode()).as("no intermediate mesh.glb")
+    assertThat(grid.get("/v1/assets/" + assetId + "/files/mesh.glb").statusCode())
+        .as("no intermediate mesh.glb")
         .isEqualTo(404);
   }
 
@@ -151,6 +162,7 @@ class PipelineGridTest {
     Path glb = Files.write(dataDir.resolve("spider.glb"), file(assetId, "optimized.glb"));
     KhronosValidator.Report report = KhronosValidator.require().validate(glb);
     assertThat(report.numErrors()).as(report.messages().toString()).isZero();
-    assertThat(ImageIO.read(new ByteArrayInputStream(file(assetId, "thumbnail.png"))).getWidth()).isEqualTo(512);
+    assertThat(ImageIO.read(new ByteArrayInputStream(file(assetId, "thumbnail.png"))).getWidth())
+        .isEqualTo(512);
   }
 }

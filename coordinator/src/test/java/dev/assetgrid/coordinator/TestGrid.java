@@ -19,15 +19,19 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A real grid for tests: a coordinator (real HTTP on a free port, real PostgreSQL, real Hazelcast on
- * 127.0.0.1 under a random cluster name) plus clustered nodes in this JVM or in child JVMs.
+ * A real grid for tests: a coordinator (real HTTP on a free port, real PostgreSQL, real Hazelcast
+ * on 127.0.0.1 under a random cluster name) plus clustered nodes in this JVM or in child JVMs.
  */
 public final class TestGrid implements AutoCloseable {
   public static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
 
   public final Coordinator coordinator;
   public final String clusterName;
-  public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  public final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final List<Node> nodes = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
 
@@ -36,7 +40,9 @@ public final class TestGrid implements AutoCloseable {
     this.clusterName = clusterName;
   }
 
-  /** Test defaults: short leases and retry delays, no in-process workers, external test database. */
+  /**
+   * Test defaults: short leases and retry delays, no in-process workers, external test database.
+   */
   public static CoordinatorConfig config(Path dataDir, String dbUrl) {
     String cluster = "test-" + UUID.randomUUID();
     return CoordinatorConfig.defaults()
@@ -59,10 +65,14 @@ public final class TestGrid implements AutoCloseable {
 
   /** A node in this JVM (its own clustered Vert.x, a Hazelcast lite member). */
   public Node startNode(int slots) throws Exception {
-    return startNode(new WorkerOptions(slots, Files.createTempDirectory("ag-node"), 5_000, 5_000, 500));
+    return startNode(
+        new WorkerOptions(slots, Files.createTempDirectory("ag-node"), 5_000, 5_000, 500));
   }
 
-  /** A node in this JVM with the given worker options (to watch its work directory, shorten its drain...). */
+  /**
+   * A node in this JVM with the given worker options (to watch its work directory, shorten its
+   * drain...).
+   */
   public Node startNode(WorkerOptions options) throws Exception {
     Node n = Node.start(nodeCluster(), options).toCompletionStage().toCompletableFuture().get();
     nodes.add(n);
@@ -78,16 +88,41 @@ public final class TestGrid implements AutoCloseable {
   public Process spawnNode(int slots) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-Xmx256m",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.dev.assetgrid=info",
-        "-cp", System.getProperty("java.class.path"), "dev.assetgrid.node.NodeMain",
-        "--join", coordinator.clusterAddress(), "--cluster-name", clusterName, "--slots", String.valueOf(slots),
-        "--bind", "127.0.0.1", "--drain-timeout", "1"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(Files.createTempFile("ag-node", ".log").toFile()).start();
+    cmd.addAll(
+        List.of(
+            "--add-modules",
+            "java.se",
+            "--add-exports",
+            "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens",
+            "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens",
+            "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "-Xmx256m",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dorg.slf4j.simpleLogger.log.dev.assetgrid=info",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.assetgrid.node.NodeMain",
+            "--join",
+            coordinator.clusterAddress(),
+            "--cluster-name",
+            clusterName,
+            "--slots",
+            String.valueOf(slots),
+            "--bind",
+            "127.0.0.1",
+            "--drain-timeout",
+            "1"));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(Files.createTempFile("ag-node", ".log").toFile())
+            .start();
     processes.add(p);
     return p;
   }
@@ -113,28 +148,55 @@ public final class TestGrid implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).uri(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder()
+            .timeout(Duration.ofSeconds(60))
+            .uri(URI.create(url(path)))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> post(String path, String json) throws Exception {
-    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).uri(URI.create(url(path))).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder()
+            .timeout(Duration.ofSeconds(60))
+            .uri(URI.create(url(path)))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Raw-body upload of a file; {@code query} e.g. {@code pipeline=noop}. */
   public HttpResponse<String> upload(Path file, String query) throws Exception {
-    String q = "filename=" + java.net.URLEncoder.encode(file.getFileName().toString(), java.nio.charset.StandardCharsets.UTF_8)
-        + (query == null ? "" : "&" + query);
-    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).uri(URI.create(url("/v1/assets?" + q)))
-        .header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+    String q =
+        "filename="
+            + java.net.URLEncoder.encode(
+                file.getFileName().toString(), java.nio.charset.StandardCharsets.UTF_8)
+            + (query == null ? "" : "&" + query);
+    return http.send(
+        HttpRequest.newBuilder()
+            .timeout(Duration.ofSeconds(60))
+            .uri(URI.create(url("/v1/assets?" + q)))
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofFile(file))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  public HttpResponse<String> uploadBytes(byte[] bytes, String filename, String query) throws Exception {
-    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).uri(URI.create(url("/v1/assets?filename=" + filename
-            + (query == null ? "" : "&" + query))))
-        .header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+  public HttpResponse<String> uploadBytes(byte[] bytes, String filename, String query)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder()
+            .timeout(Duration.ofSeconds(60))
+            .uri(
+                URI.create(
+                    url("/v1/assets?filename=" + filename + (query == null ? "" : "&" + query))))
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Uploads and returns the job id (asserting 202). */
@@ -156,7 +218,8 @@ public final class TestGrid implements AutoCloseable {
     JsonObject j = job(id);
     while (!TERMINAL.contains(j.getString("state"))) {
       if (System.nanoTime() > end) {
-        throw new AssertionError("job " + id + " not finished after " + timeout + ": " + j.encodePrettily());
+        throw new AssertionError(
+            "job " + id + " not finished after " + timeout + ": " + j.encodePrettily());
       }
       Thread.sleep(50);
       j = job(id);
@@ -165,7 +228,8 @@ public final class TestGrid implements AutoCloseable {
   }
 
   /** Polls until {@code check} holds for the job, returning it. */
-  public JsonObject awaitJobWhere(String id, java.util.function.Predicate<JsonObject> check, Duration timeout)
+  public JsonObject awaitJobWhere(
+      String id, java.util.function.Predicate<JsonObject> check, Duration timeout)
       throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     JsonObject j = job(id);

@@ -18,13 +18,16 @@ public final class TestPostgres {
   private static synchronized EmbeddedPostgres server() throws Exception {
     if (pg == null) {
       pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          pg.close();
-        } catch (Exception ignored) {
-          // JVM is ending
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      pg.close();
+                    } catch (Exception ignored) {
+                      // JVM is ending
+                    }
+                  }));
     }
     return pg;
   }
@@ -33,7 +36,8 @@ public final class TestPostgres {
   public static String newDatabase() throws Exception {
     EmbeddedPostgres s = server();
     String name = "t" + ProcessHandle.current().pid() + "_" + SEQ.incrementAndGet();
-    try (Connection c = s.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = s.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     }
     return "postgresql://postgres:postgres@127.0.0.1:" + s.getPort() + "/" + name;

@@ -12,19 +12,27 @@ public final class TinyGlb {
     return triangle(null);
   }
 
-  /** The same triangle, with {@code asset.generator} set: equal geometry, different bytes (and hash). */
+  /**
+   * The same triangle, with {@code asset.generator} set: equal geometry, different bytes (and
+   * hash).
+   */
   public static byte[] triangle(String generator) {
     ByteBuffer bin = ByteBuffer.allocate(36).order(ByteOrder.LITTLE_ENDIAN);
     float[] p = {0, 0, 0, 1, 0, 0, 0, 1, 0};
     for (float f : p) {
       bin.putFloat(f);
     }
-    String asset = generator == null ? "{\"version\":\"2.0\"}"
-        : "{\"version\":\"2.0\",\"generator\":\"" + generator + "\"}";
-    String json = "{\"asset\":" + asset + ",\"scene\":0,\"scenes\":[{\"nodes\":[0]}],\"nodes\":[{\"mesh\":0}],"
-        + "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0}}]}],"
-        + "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":3,\"type\":\"VEC3\",\"min\":[0,0,0],\"max\":[1,1,0]}],"
-        + "\"bufferViews\":[{\"buffer\":0,\"byteLength\":36}],\"buffers\":[{\"byteLength\":36}]}";
+    String asset =
+        generator == null
+            ? "{\"version\":\"2.0\"}"
+            : "{\"version\":\"2.0\",\"generator\":\"" + generator + "\"}";
+    String json =
+        "{\"asset\":"
+            + asset
+            + ",\"scene\":0,\"scenes\":[{\"nodes\":[0]}],\"nodes\":[{\"mesh\":0}],"
+            + "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0}}]}],"
+            + "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":3,\"type\":\"VEC3\",\"min\":[0,0,0],\"max\":[1,1,0]}],"
+            + "\"bufferViews\":[{\"buffer\":0,\"byteLength\":36}],\"buffers\":[{\"byteLength\":36}]}";
     byte[] j = json.getBytes(StandardCharsets.UTF_8);
     int jlen = (j.length + 3) & ~3;
     ByteBuffer out = ByteBuffer.allocate(12 + 8 + jlen + 8 + 36).order(ByteOrder.LITTLE_ENDIAN);

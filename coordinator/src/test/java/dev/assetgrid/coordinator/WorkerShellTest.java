@@ -55,8 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(240)
 class WorkerShellTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
   TestGrid grid;
   WorkRoot work;
 
@@ -106,20 +105,26 @@ class WorkerShellTest {
     grid.startNode(watchedNode(2, 5_000));
     Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
 
-    JsonObject job = grid.awaitJob(grid.submit(glb, noop("{\"output\":true}")), Duration.ofSeconds(60));
+    JsonObject job =
+        grid.awaitJob(grid.submit(glb, noop("{\"output\":true}")), Duration.ofSeconds(60));
 
     assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("succeeded");
     JsonObject task = task(job);
-    byte[] expected = ("{\"task\":\"" + task.getString("id") + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] expected =
+        ("{\"task\":\"" + task.getString("id") + "\"}").getBytes(StandardCharsets.UTF_8);
     assertThat(task.getJsonArray("outputs")).hasSize(1);
     JsonObject out = task.getJsonArray("outputs").getJsonObject(0);
     assertThat(out.getString("name")).isEqualTo("noop.json");
     assertThat(out.getString("sha256")).isEqualTo(sha256(expected));
     assertThat(out.getLong("size")).isEqualTo(expected.length);
     assertThat(out.getString("contentType")).isEqualTo("application/json");
-    HttpResponse<byte[]> file = grid.http.send(HttpRequest.newBuilder(
-            URI.create(grid.url("/v1/assets/" + job.getString("assetId") + "/files/noop.json"))).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> file =
+        grid.http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        grid.url("/v1/assets/" + job.getString("assetId") + "/files/noop.json")))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(file.statusCode()).isEqualTo(200);
     assertThat(file.body()).isEqualTo(expected);
     assertThat(work.created()).containsExactly(task.getString("id") + "-1");
@@ -130,15 +135,19 @@ class WorkerShellTest {
   void inputsAreDownloadedIntoTheirFoldersAndRemovedAfterwards() throws Exception {
     grid = TestGrid.start(dataDir);
     grid.startNode(watchedNode(2, 5_000));
-    // a .gltf whose buffer and image sit in subfolders: inspect reads both through their relative URIs,
+    // a .gltf whose buffer and image sit in subfolders: inspect reads both through their relative
+    // URIs,
     // so it only succeeds when every side file was put in its folder beside the original
     byte[] gltf = gltf("buffers/tri.bin", "textures/wood.png").getBytes(StandardCharsets.UTF_8);
     byte[] bin = triangleBuffer();
     byte[] png = png(3, 2);
     Path zip = dataDir.resolve("model.zip");
     try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
-      for (var e : List.of(Map.entry("model/model.gltf", gltf), Map.entry("model/buffers/tri.bin", bin),
-          Map.entry("model/textures/wood.png", png))) {
+      for (var e :
+          List.of(
+              Map.entry("model/model.gltf", gltf),
+              Map.entry("model/buffers/tri.bin", bin),
+              Map.entry("model/textures/wood.png", png))) {
         z.putNextEntry(new ZipEntry(e.getKey()));
         z.write(e.getValue());
         z.closeEntry();
@@ -147,12 +156,14 @@ class WorkerShellTest {
     Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
 
     JsonObject sides = grid.awaitJob(grid.submit(zip, "pipeline=inspect"), Duration.ofSeconds(60));
-    JsonObject original = grid.awaitJob(grid.submit(glb, "pipeline=inspect"), Duration.ofSeconds(60));
+    JsonObject original =
+        grid.awaitJob(grid.submit(glb, "pipeline=inspect"), Duration.ofSeconds(60));
 
     assertThat(sides.getString("state")).as(sides.encodePrettily()).isEqualTo("succeeded");
     JsonObject report = task(sides).getJsonObject("result");
     assertThat(report.getLong("triangles")).isEqualTo(1);
-    assertThat(report.getLong("sizeBytes")).as("the .gltf, its buffer and its image")
+    assertThat(report.getLong("sizeBytes"))
+        .as("the .gltf, its buffer and its image")
         .isEqualTo(gltf.length + bin.length + png.length);
     assertThat(report.getJsonArray("textures")).hasSize(1);
     JsonObject texture = report.getJsonArray("textures").getJsonObject(0);
@@ -162,10 +173,12 @@ class WorkerShellTest {
 
     assertThat(original.getString("state")).as(original.encodePrettily()).isEqualTo("succeeded");
     assertThat(task(original).getJsonObject("result").getLong("triangles")).isEqualTo(1);
-    assertThat(task(original).getJsonObject("result").getLong("sizeBytes")).isEqualTo(TinyGlb.triangle().length);
+    assertThat(task(original).getJsonObject("result").getLong("sizeBytes"))
+        .isEqualTo(TinyGlb.triangle().length);
 
-    assertThat(work.created()).containsExactlyInAnyOrder(task(sides).getString("id") + "-1",
-        task(original).getString("id") + "-1");
+    assertThat(work.created())
+        .containsExactlyInAnyOrder(
+            task(sides).getString("id") + "-1", task(original).getString("id") + "-1");
     work.awaitEmpty();
   }
 
@@ -174,7 +187,8 @@ class WorkerShellTest {
     grid = TestGrid.start(dataDir);
     Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
     String jobId = grid.submit(glb, "pipeline=inspect");
-    // the stored blob now holds another valid GLB: had the handler run, inspect would have succeeded
+    // the stored blob now holds another valid GLB: had the handler run, inspect would have
+    // succeeded
     Path blob = blobFile(sha256(TinyGlb.triangle()));
     blob.toFile().setWritable(true);
     Files.write(blob, TinyGlb.triangle("not the uploaded bytes"));
@@ -185,8 +199,12 @@ class WorkerShellTest {
     assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("failed");
     JsonObject task = task(job);
     assertThat(task.getJsonObject("error").getString("code")).isEqualTo("BLOB_CHECKSUM_MISMATCH");
-    assertThat(task.getJsonArray("attempts")).isNotEmpty().allSatisfy(a ->
-        assertThat(((JsonObject) a).getString("errorCode")).isEqualTo("BLOB_CHECKSUM_MISMATCH"));
+    assertThat(task.getJsonArray("attempts"))
+        .isNotEmpty()
+        .allSatisfy(
+            a ->
+                assertThat(((JsonObject) a).getString("errorCode"))
+                    .isEqualTo("BLOB_CHECKSUM_MISMATCH"));
     assertThat(task.getValue("result")).isNull();
     assertThat(task.getJsonArray("outputs")).isEmpty();
     work.awaitEmpty();
@@ -196,7 +214,9 @@ class WorkerShellTest {
   void aLeftoverDirectoryOfTheSameAttemptIsRemovedBeforeItIsReused() throws Exception {
     grid = TestGrid.start(dataDir);
     // the model refers to an image that was never uploaded
-    Path model = Files.writeString(dataDir.resolve("stale.gltf"), gltf(dataUri(triangleBuffer()), "textures/stale.png"));
+    Path model =
+        Files.writeString(
+            dataDir.resolve("stale.gltf"), gltf(dataUri(triangleBuffer()), "textures/stale.png"));
     String jobId = grid.submit(model, "pipeline=inspect");
     String taskId = task(grid.job(jobId)).getString("id");
     // a crashed earlier run of the same attempt left the missing image (and scratch output) behind;
@@ -240,20 +260,31 @@ class WorkerShellTest {
       assertThat(task(job).getJsonArray("attempts")).hasSize(1);
       assertThat(attempt(task(job), 0).getString("node")).isEqualTo(node.nodeId());
     }
-    System.out.printf("[measure] 30 queued no-op jobs done by a 2-slot node in %d ms%n",
+    System.out.printf(
+        "[measure] 30 queued no-op jobs done by a 2-slot node in %d ms%n",
         (System.nanoTime() - t0) / 1_000_000);
   }
 
   @Test
   void aNodeIsOnlyLeasedTheTaskTypesItHandles() throws Exception {
     grid = TestGrid.start(dataDir);
-    // the real worker shell with the no-op handler only, as on a node whose build offers nothing else
-    Vertx vertx = ClusterBootstrap.start(grid.nodeCluster(), new VertxOptions()).toCompletionStage()
-        .toCompletableFuture().get();
+    // the real worker shell with the no-op handler only, as on a node whose build offers nothing
+    // else
+    Vertx vertx =
+        ClusterBootstrap.start(grid.nodeCluster(), new VertxOptions())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get();
     try {
       String noopNode = ClusterBootstrap.nodeId(vertx);
-      WorkerVerticle noopOnly = new WorkerVerticle(noopNode, "127.0.0.1", "test", watchedNode(2, 5_000),
-          List.of(new NoopHandler()), List.of());
+      WorkerVerticle noopOnly =
+          new WorkerVerticle(
+              noopNode,
+              "127.0.0.1",
+              "test",
+              watchedNode(2, 5_000),
+              List.of(new NoopHandler()),
+              List.of());
       vertx.deployVerticle(noopOnly).toCompletionStage().toCompletableFuture().get();
       assertThat(noopOnly.capabilities()).containsExactly("noop");
       Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
@@ -270,7 +301,9 @@ class WorkerShellTest {
 
       Node full = grid.startNode(1);
       JsonObject inspected = grid.awaitJob(inspect, Duration.ofSeconds(60));
-      assertThat(inspected.getString("state")).as(inspected.encodePrettily()).isEqualTo("succeeded");
+      assertThat(inspected.getString("state"))
+          .as(inspected.encodePrettily())
+          .isEqualTo("succeeded");
       assertThat(task(inspected).getJsonArray("attempts")).hasSize(1);
       assertThat(attempt(task(inspected), 0).getString("node")).isEqualTo(full.nodeId());
     } finally {
@@ -287,8 +320,10 @@ class WorkerShellTest {
     Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
     String jobId = grid.submit(glb, noop("{\"sleepMs\":30000}"));
 
-    // a 3 s lease: the node heartbeats about every 0.9 s, and each heartbeat stores the task's progress
-    JsonObject running = grid.awaitJobWhere(jobId, j -> task(j).getDouble("progress") > 0, Duration.ofSeconds(30));
+    // a 3 s lease: the node heartbeats about every 0.9 s, and each heartbeat stores the task's
+    // progress
+    JsonObject running =
+        grid.awaitJobWhere(jobId, j -> task(j).getDouble("progress") > 0, Duration.ofSeconds(30));
     assertThat(task(running).getString("state")).isEqualTo("leased");
     assertThat(task(running).getDouble("progress")).isBetween(0.0, 0.5);
     assertThat(node.worker().runningCount()).isEqualTo(1);
@@ -297,8 +332,9 @@ class WorkerShellTest {
     assertThat(grid.post("/v1/jobs/" + jobId + "/cancel", "").statusCode()).isEqualTo(202);
     awaitRunning(node, 0, Duration.ofSeconds(15));
     long stoppedMs = (System.nanoTime() - t0) / 1_000_000;
-    JsonObject cancelled = grid.awaitJobWhere(jobId, j -> "cancelled".equals(task(j).getString("state")),
-        Duration.ofSeconds(15));
+    JsonObject cancelled =
+        grid.awaitJobWhere(
+            jobId, j -> "cancelled".equals(task(j).getString("state")), Duration.ofSeconds(15));
 
     assertThat(stoppedMs).as("ms from the cancel until the handler returned").isLessThan(15_000);
     // the node stopped the handler and reported it (an ignored cancel would end in LEASE_EXPIRED)
@@ -308,29 +344,34 @@ class WorkerShellTest {
 
   /**
    * The whole node pauses (as in a long GC) past its lease: the coordinator reclaims the lease and,
-   * since the node's lease request for its free slot is waiting, leases the task straight back to it.
-   * When the node resumes, the old attempt (which lost its lease) is still running beside the new one.
-   * The old attempt's end must not take the new attempt's bookkeeping with it, or the new attempt
-   * stops heartbeating, loses its lease too and the task needs a third attempt.
+   * since the node's lease request for its free slot is waiting, leases the task straight back to
+   * it. When the node resumes, the old attempt (which lost its lease) is still running beside the
+   * new one. The old attempt's end must not take the new attempt's bookkeeping with it, or the new
+   * attempt stops heartbeating, loses its lease too and the task needs a third attempt.
    */
   @Test
   void aTaskLeasedAgainWhileItsOldAttemptStillRunsKeepsItsNewAttemptAlive() throws Exception {
     // a 2 s lease: the node heartbeats about every 0.6 s
-    grid = TestGrid.start(TestGrid.config(dataDir, TestPostgres.newDatabase()).withLease(Duration.ofSeconds(2)));
+    grid =
+        TestGrid.start(
+            TestGrid.config(dataDir, TestPostgres.newDatabase()).withLease(Duration.ofSeconds(2)));
     Process node = grid.spawnNode(2);
     awaitNodes(1);
     Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
     // the first two attempts sleep 10 s, a third would not
     String jobId = grid.submit(glb, noop("{\"sleepMs\":10000,\"sleepAttempts\":2}"));
-    JsonObject leased = grid.awaitJobWhere(jobId, j -> "leased".equals(task(j).getString("state")),
-        Duration.ofSeconds(60));
+    JsonObject leased =
+        grid.awaitJobWhere(
+            jobId, j -> "leased".equals(task(j).getString("state")), Duration.ofSeconds(60));
     String nodeId = task(leased).getString("node");
     // the new attempt must outlive the old one by more than a lease plus a reclaim period
     Thread.sleep(3_000);
 
     signal(node, "STOP");
     try {
-      grid.awaitJobWhere(jobId, j -> task(j).getInteger("attempt") == 2 && "leased".equals(task(j).getString("state")),
+      grid.awaitJobWhere(
+          jobId,
+          j -> task(j).getInteger("attempt") == 2 && "leased".equals(task(j).getString("state")),
           Duration.ofSeconds(8));
     } finally {
       signal(node, "CONT");
@@ -362,8 +403,11 @@ class WorkerShellTest {
     Thread.sleep(500);
     // answered to the parked request of the draining node, which hands it straight back
     String late = grid.submit(glb, "pipeline=noop");
-    JsonObject released = grid.awaitJobWhere(late, j -> attempts(task(j)).size() == 1
-        && attempt(task(j), 0).getString("outcome") != null, Duration.ofSeconds(30));
+    JsonObject released =
+        grid.awaitJobWhere(
+            late,
+            j -> attempts(task(j)).size() == 1 && attempt(task(j), 0).getString("outcome") != null,
+            Duration.ofSeconds(30));
     stopped.get(30, TimeUnit.SECONDS);
 
     JsonObject ran = grid.job(running);
@@ -372,7 +416,9 @@ class WorkerShellTest {
     assertThat(attempt(task(ran), 0).getString("node")).isEqualTo(first.nodeId());
     JsonObject handedBack = attempt(task(released), 0);
     assertThat(handedBack.getString("node")).isEqualTo(first.nodeId());
-    assertThat(handedBack.getString("errorCode")).as(released.encodePrettily()).isEqualTo("NODE_LOST");
+    assertThat(handedBack.getString("errorCode"))
+        .as(released.encodePrettily())
+        .isEqualTo("NODE_LOST");
     assertThat(handedBack.getString("errorMessage")).contains("shutting down");
     assertThat(task(grid.job(late)).getString("state")).isEqualTo("queued");
     assertThat(attemptsBy(first.nodeId())).as("attempts of the stopped node").isEqualTo(2);
@@ -386,7 +432,8 @@ class WorkerShellTest {
   @Test
   void aTaskStillRunningAtTheDrainTimeoutIsReleased() throws Exception {
     grid = TestGrid.start(dataDir);
-    // one slot: no lease request of the stopping node waits at the coordinator to take the released task again
+    // one slot: no lease request of the stopping node waits at the coordinator to take the released
+    // task again
     Node node = grid.startNode(watchedNode(1, 300));
     Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
     String jobId = grid.submit(glb, noop("{\"sleepMs\":60000,\"sleepAttempts\":1}"));
@@ -413,8 +460,9 @@ class WorkerShellTest {
   // ------------------------------------------------------------------ helpers
 
   private static String noop(String params) {
-    return "pipeline=" + URLEncoder.encode("{\"stages\":[{\"type\":\"noop\",\"params\":" + params + "}]}",
-        StandardCharsets.UTF_8);
+    return "pipeline="
+        + URLEncoder.encode(
+            "{\"stages\":[{\"type\":\"noop\",\"params\":" + params + "}]}", StandardCharsets.UTF_8);
   }
 
   private static JsonObject task(JsonObject job) {
@@ -431,8 +479,14 @@ class WorkerShellTest {
 
   private long attemptsBy(String nodeId) throws Exception {
     long n = 0;
-    for (Row r : grid.coordinator.pool().preparedQuery("SELECT count(*) AS n FROM task_attempts WHERE node_id = $1")
-        .execute(Tuple.of(nodeId)).toCompletionStage().toCompletableFuture().get()) {
+    for (Row r :
+        grid.coordinator
+            .pool()
+            .preparedQuery("SELECT count(*) AS n FROM task_attempts WHERE node_id = $1")
+            .execute(Tuple.of(nodeId))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get()) {
       n = r.getLong("n");
     }
     return n;
@@ -449,20 +503,33 @@ class WorkerShellTest {
   private void awaitNodes(int n) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (new JsonObject(grid.get("/v1/nodes").body()).getJsonArray("nodes").size() < n) {
-      assertThat(System.nanoTime()).as("nodes did not join: " + grid.get("/v1/nodes").body()).isLessThan(end);
+      assertThat(System.nanoTime())
+          .as("nodes did not join: " + grid.get("/v1/nodes").body())
+          .isLessThan(end);
       Thread.sleep(200);
     }
   }
 
-  /** Sends a signal to a child process ({@code STOP} pauses the whole JVM, {@code CONT} resumes it). */
+  /**
+   * Sends a signal to a child process ({@code STOP} pauses the whole JVM, {@code CONT} resumes it).
+   */
   private static void signal(Process p, String signal) throws Exception {
-    int rc = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor();
+    int rc =
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid()))
+            .inheritIO()
+            .start()
+            .waitFor();
     assertThat(rc).as("kill -" + signal).isZero();
   }
 
   /** Where the coordinator's local blob store keeps the blob {@code sha256}. */
   private Path blobFile(String sha256) {
-    Path p = dataDir.resolve("blobs").resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+    Path p =
+        dataDir
+            .resolve("blobs")
+            .resolve(sha256.substring(0, 2))
+            .resolve(sha256.substring(2, 4))
+            .resolve(sha256);
     assertThat(p).isRegularFile();
     return p;
   }
@@ -472,9 +539,13 @@ class WorkerShellTest {
     return "{\"asset\":{\"version\":\"2.0\"},\"scene\":0,\"scenes\":[{\"nodes\":[0]}],\"nodes\":[{\"mesh\":0}],"
         + "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0},\"material\":0}]}],"
         + "\"materials\":[{\"pbrMetallicRoughness\":{\"baseColorTexture\":{\"index\":0}}}],"
-        + "\"textures\":[{\"source\":0}],\"images\":[{\"uri\":\"" + imageUri + "\"}],"
+        + "\"textures\":[{\"source\":0}],\"images\":[{\"uri\":\""
+        + imageUri
+        + "\"}],"
         + "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":3,\"type\":\"VEC3\",\"min\":[0,0,0],\"max\":[1,1,0]}],"
-        + "\"bufferViews\":[{\"buffer\":0,\"byteLength\":36}],\"buffers\":[{\"byteLength\":36,\"uri\":\"" + bufferUri + "\"}]}";
+        + "\"bufferViews\":[{\"buffer\":0,\"byteLength\":36}],\"buffers\":[{\"byteLength\":36,\"uri\":\""
+        + bufferUri
+        + "\"}]}";
   }
 
   private static byte[] triangleBuffer() {
@@ -499,7 +570,10 @@ class WorkerShellTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
-  /** A node's work root, watched for entries made directly under it (inotify on Linux, so nothing is missed). */
+  /**
+   * A node's work root, watched for entries made directly under it (inotify on Linux, so nothing is
+   * missed).
+   */
   private static final class WorkRoot implements AutoCloseable {
     final Path dir;
     private final WatchService watch;
@@ -513,7 +587,8 @@ class WorkerShellTest {
     /** Names made directly under the root since the last call, once nothing new came for 300 ms. */
     List<String> created() throws InterruptedException {
       List<String> names = new ArrayList<>();
-      for (WatchKey key = watch.poll(300, TimeUnit.MILLISECONDS); key != null;
+      for (WatchKey key = watch.poll(300, TimeUnit.MILLISECONDS);
+          key != null;
           key = watch.poll(300, TimeUnit.MILLISECONDS)) {
         for (WatchEvent<?> e : key.pollEvents()) {
           names.add(String.valueOf(e.context()));
@@ -529,7 +604,10 @@ class WorkerShellTest {
       }
     }
 
-    /** Waits for the attempt directories to be removed (cleanup runs after the completion is reported). */
+    /**
+     * Waits for the attempt directories to be removed (cleanup runs after the completion is
+     * reported).
+     */
     void awaitEmpty() throws IOException, InterruptedException {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (!entries().isEmpty() && System.nanoTime() < end) {

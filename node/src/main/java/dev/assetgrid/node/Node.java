@@ -12,7 +12,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.Map;
 
-/** A running node: a clustered Vert.x (Hazelcast lite member) hosting one {@link WorkerVerticle}. */
+/**
+ * A running node: a clustered Vert.x (Hazelcast lite member) hosting one {@link WorkerVerticle}.
+ */
 public final class Node {
   private final Vertx vertx;
   private final String deploymentId;
@@ -26,16 +28,34 @@ public final class Node {
 
   public static Future<Node> start(ClusterOptions cluster, WorkerOptions options) {
     Map<String, String> natives = NativeProbe.probe();
-    return ClusterBootstrap.start(cluster, new VertxOptions()).compose(vertx -> {
-      WorkerVerticle w = deployWorker(vertx, ClusterBootstrap.nodeId(vertx), cluster.publicHost(), options, natives);
-      return vertx.deployVerticle(w, new DeploymentOptions()).map(id -> new Node(vertx, id, w));
-    });
+    return ClusterBootstrap.start(cluster, new VertxOptions())
+        .compose(
+            vertx -> {
+              WorkerVerticle w =
+                  deployWorker(
+                      vertx,
+                      ClusterBootstrap.nodeId(vertx),
+                      cluster.publicHost(),
+                      options,
+                      natives);
+              return vertx
+                  .deployVerticle(w, new DeploymentOptions())
+                  .map(id -> new Node(vertx, id, w));
+            });
   }
 
-  /** Builds the worker verticle for a Vert.x that is already clustered (the coordinator's in-process slots). */
-  public static WorkerVerticle deployWorker(Vertx vertx, String nodeId, String host, WorkerOptions options,
-      Map<String, String> natives) {
-    return new WorkerVerticle(nodeId, host, version(), options, Handlers.available(natives),
+  /**
+   * Builds the worker verticle for a Vert.x that is already clustered (the coordinator's in-process
+   * slots).
+   */
+  public static WorkerVerticle deployWorker(
+      Vertx vertx, String nodeId, String host, WorkerOptions options, Map<String, String> natives) {
+    return new WorkerVerticle(
+        nodeId,
+        host,
+        version(),
+        options,
+        Handlers.available(natives),
         Handlers.nativeCapabilities(natives));
   }
 
@@ -58,12 +78,14 @@ public final class Node {
 
   /**
    * Drains the worker (running tasks finish or are released), then leaves the cluster. Vert.x is
-   * closed from a plain thread: a close chained on an event-loop callback would try to complete on the
-   * event loop it just terminated, and never complete.
+   * closed from a plain thread: a close chained on an event-loop callback would try to complete on
+   * the event loop it just terminated, and never complete.
    */
   public java.util.concurrent.CompletableFuture<Void> stop() {
-    java.util.concurrent.CompletableFuture<Void> undeployed = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Void> undeployed =
+        new java.util.concurrent.CompletableFuture<>();
     vertx.undeploy(deploymentId).onComplete(ar -> undeployed.complete(null));
-    return undeployed.thenComposeAsync(v -> vertx.close().toCompletionStage().toCompletableFuture());
+    return undeployed.thenComposeAsync(
+        v -> vertx.close().toCompletionStage().toCompletableFuture());
   }
 }

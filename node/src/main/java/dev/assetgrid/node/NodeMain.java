@@ -19,60 +19,105 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar assetgrid-node.jar --join HOST[:PORT]}: a worker node that joins the grid. */
-@Command(name = "assetgrid-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
+@Command(
+    name = "assetgrid-node",
+    mixinStandardHelpOptions = true,
+    versionProvider = NodeMain.Version.class,
     subcommands = {ProcessCommand.class, ValidateCommand.class},
-    sortOptions = false, usageHelpAutoWidth = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
     description = {
-        "Runs an assetgrid worker node: joins the cluster of a coordinator over Hazelcast (TCP/IP, no multicast),",
-        "leases tasks it can run, fetches inputs and uploads outputs over HTTP, and reports results.",
-        "Stop it with Ctrl-C / SIGTERM: it stops leasing, lets running tasks finish (--drain-timeout), releases the rest."},
-    footer = {"", "Example: java -jar node/target/assetgrid-node.jar --join 10.0.0.5:5701 --slots 8",
-        "Local tools (no cluster): 'process IN OUT' optimizes meshes, 'validate PATH...' writes validation reports;",
-        "see 'process --help' and 'validate --help'."})
+      "Runs an assetgrid worker node: joins the cluster of a coordinator over Hazelcast (TCP/IP, no multicast),",
+      "leases tasks it can run, fetches inputs and uploads outputs over HTTP, and reports results.",
+      "Stop it with Ctrl-C / SIGTERM: it stops leasing, lets running tasks finish (--drain-timeout), releases the rest."
+    },
+    footer = {
+      "",
+      "Example: java -jar node/target/assetgrid-node.jar --join 10.0.0.5:5701 --slots 8",
+      "Local tools (no cluster): 'process IN OUT' optimizes meshes, 'validate PATH...' writes validation reports;",
+      "see 'process --help' and 'validate --help'."
+    })
 public final class NodeMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
 
-  @Option(names = "--join", split = ",", paramLabel = "HOST[:PORT]",
-      description = "Cluster member(s) to join: a coordinator's cluster address (default port " + ClusterOptions.DEFAULT_HAZELCAST_PORT + "). Repeatable or comma-separated. "
-          + "Env: ASSETGRID_JOIN.", defaultValue = "${env:ASSETGRID_JOIN:-" + ClusterOptions.DEFAULT_BIND_HOST + "}")
+  @Option(
+      names = "--join",
+      split = ",",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Cluster member(s) to join: a coordinator's cluster address (default port "
+              + ClusterOptions.DEFAULT_HAZELCAST_PORT
+              + "). Repeatable or comma-separated. "
+              + "Env: ASSETGRID_JOIN.",
+      defaultValue = "${env:ASSETGRID_JOIN:-" + ClusterOptions.DEFAULT_BIND_HOST + "}")
   List<String> join = new ArrayList<>();
 
-  @Option(names = "--slots", paramLabel = "N",
+  @Option(
+      names = "--slots",
+      paramLabel = "N",
       description = "Tasks run at once; 0 = one per core (the default). Env: ASSETGRID_SLOTS.",
       defaultValue = "${env:ASSETGRID_SLOTS:-0}")
   int slots;
 
-  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name; must equal the coordinator's. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_NAME.",
+  @Option(
+      names = "--cluster-name",
+      paramLabel = "NAME",
+      description =
+          "Cluster name; must equal the coordinator's. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_NAME.",
       defaultValue = "${env:ASSETGRID_CLUSTER_NAME:-" + ClusterOptions.DEFAULT_CLUSTER_NAME + "}")
   String clusterName;
 
-  @Option(names = "--bind", paramLabel = "ADDRESS",
-      description = "Local address for cluster traffic. Default: the address that routes to the first --join host. Env: ASSETGRID_BIND.",
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      description =
+          "Local address for cluster traffic. Default: the address that routes to the first --join host. Env: ASSETGRID_BIND.",
       defaultValue = "${env:ASSETGRID_BIND}")
   String bind;
 
-  @Option(names = "--public-host", paramLabel = "HOST",
-      description = "Address other members use to reach this node (behind NAT/containers). Default: --bind. Env: ASSETGRID_PUBLIC_HOST.",
+  @Option(
+      names = "--public-host",
+      paramLabel = "HOST",
+      description =
+          "Address other members use to reach this node (behind NAT/containers). Default: --bind. Env: ASSETGRID_PUBLIC_HOST.",
       defaultValue = "${env:ASSETGRID_PUBLIC_HOST}")
   String publicHost;
 
-  @Option(names = "--cluster-port", paramLabel = "PORT",
-      description = "Hazelcast member port; 0 = first free from " + ClusterOptions.DEFAULT_HAZELCAST_PORT
-          + ". Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_PORT.", defaultValue = "${env:ASSETGRID_CLUSTER_PORT:-0}")
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
+      description =
+          "Hazelcast member port; 0 = first free from "
+              + ClusterOptions.DEFAULT_HAZELCAST_PORT
+              + ". Default: ${DEFAULT-VALUE}. Env: ASSETGRID_CLUSTER_PORT.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_PORT:-0}")
   int clusterPort;
 
-  @Option(names = "--eventbus-port", paramLabel = "PORT", description = "Event-bus port; 0 = random. Default: ${DEFAULT-VALUE}. "
-      + "Env: ASSETGRID_EVENTBUS_PORT.", defaultValue = "${env:ASSETGRID_EVENTBUS_PORT:-0}")
+  @Option(
+      names = "--eventbus-port",
+      paramLabel = "PORT",
+      description =
+          "Event-bus port; 0 = random. Default: ${DEFAULT-VALUE}. "
+              + "Env: ASSETGRID_EVENTBUS_PORT.",
+      defaultValue = "${env:ASSETGRID_EVENTBUS_PORT:-0}")
   int eventBusPort;
 
-  @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "Scratch space for task inputs and outputs. Default: <tmp>/assetgrid-work. Env: ASSETGRID_WORK_DIR.",
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description =
+          "Scratch space for task inputs and outputs. Default: <tmp>/assetgrid-work. Env: ASSETGRID_WORK_DIR.",
       defaultValue = "${env:ASSETGRID_WORK_DIR}")
   Path workDir;
 
-  @Option(names = "--drain-timeout", paramLabel = "SECONDS",
-      description = "On shutdown, how long running tasks may finish before they are released. Default: ${DEFAULT-VALUE}. "
-          + "Env: ASSETGRID_DRAIN_TIMEOUT.", defaultValue = "${env:ASSETGRID_DRAIN_TIMEOUT:-" + WorkerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS + "}")
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "On shutdown, how long running tasks may finish before they are released. Default: ${DEFAULT-VALUE}. "
+              + "Env: ASSETGRID_DRAIN_TIMEOUT.",
+      defaultValue =
+          "${env:ASSETGRID_DRAIN_TIMEOUT:-" + WorkerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS + "}")
   long drainTimeoutSeconds;
 
   @Override
@@ -80,22 +125,38 @@ public final class NodeMain implements Callable<Integer> {
     int n = slots > 0 ? slots : WorkerOptions.defaultSlots();
     List<String> members = join.stream().map(NodeMain::withDefaultPort).toList();
     String bindHost = bind != null && !bind.isBlank() ? bind : routeTo(members.get(0));
-    ClusterOptions cluster = new ClusterOptions(clusterName, bindHost, publicHost, clusterPort, eventBusPort, members, true);
-    WorkerOptions wo = new WorkerOptions(n, workDir, WorkerOptions.DEFAULT_LEASE_WAIT_MS, drainTimeoutSeconds * 1000,
-        WorkerOptions.DEFAULT_ANNOUNCE_MS);
+    ClusterOptions cluster =
+        new ClusterOptions(
+            clusterName, bindHost, publicHost, clusterPort, eventBusPort, members, true);
+    WorkerOptions wo =
+        new WorkerOptions(
+            n,
+            workDir,
+            WorkerOptions.DEFAULT_LEASE_WAIT_MS,
+            drainTimeoutSeconds * 1000,
+            WorkerOptions.DEFAULT_ANNOUNCE_MS);
     Node node = Node.start(cluster, wo).toCompletionStage().toCompletableFuture().get();
-    LOG.info("node {} joined {} via {} with {} slot(s); capabilities {}", node.nodeId(), clusterName, members, n,
+    LOG.info(
+        "node {} joined {} via {} with {} slot(s); capabilities {}",
+        node.nodeId(),
+        clusterName,
+        members,
+        n,
         node.worker().capabilities());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("draining node {}", node.nodeId());
-      try {
-        node.stop().get();
-      } catch (Exception e) {
-        LOG.warn("node stop failed: {}", e.toString());
-      }
-      stopped.countDown();
-    }, "assetgrid-node-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("draining node {}", node.nodeId());
+                  try {
+                    node.stop().get();
+                  } catch (Exception e) {
+                    LOG.warn("node stop failed: {}", e.toString());
+                  }
+                  stopped.countDown();
+                },
+                "assetgrid-node-shutdown"));
     stopped.await();
     return 0;
   }
@@ -110,7 +171,10 @@ public final class NodeMain implements Callable<Integer> {
 
   /** The local address the OS would use to reach {@code hostPort} (no packet is sent). */
   static String routeTo(String hostPort) {
-    String host = hostPort.contains(":") && !hostPort.startsWith("[") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
+    String host =
+        hostPort.contains(":") && !hostPort.startsWith("[")
+            ? hostPort.substring(0, hostPort.lastIndexOf(':'))
+            : hostPort;
     try (DatagramSocket s = new DatagramSocket()) {
       InetAddress target = InetAddress.getByName(host);
       if (target.isLoopbackAddress()) {

@@ -26,25 +26,41 @@ public final class GridClient {
   private final URI base;
   private final HttpClient http;
 
-  /** Outcome of one upload, or of one entry of a bulk job request: ids when accepted, else the problem code. */
-  public record Submitted(int status, String assetId, String jobId, String errorCode, String errorMessage,
-      long startMs, long endMs) {
+  /**
+   * Outcome of one upload, or of one entry of a bulk job request: ids when accepted, else the
+   * problem code.
+   */
+  public record Submitted(
+      int status,
+      String assetId,
+      String jobId,
+      String errorCode,
+      String errorMessage,
+      long startMs,
+      long endMs) {
     public boolean accepted() {
       return status == 202 && jobId != null;
     }
   }
 
   public GridClient(String baseUrl, int maxConnections) {
-    this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
-    // the JDK client opens one connection per concurrent request to the same host; the pool size is a hint only
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .executor(java.util.concurrent.Executors.newFixedThreadPool(Math.max(2, Math.min(maxConnections, 16)), r -> {
-          Thread t = new Thread(r, "bench-http");
-          t.setDaemon(true);
-          return t;
-        }))
-        .build();
+    this.base =
+        URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+    // the JDK client opens one connection per concurrent request to the same host; the pool size is
+    // a hint only
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(
+                java.util.concurrent.Executors.newFixedThreadPool(
+                    Math.max(2, Math.min(maxConnections, 16)),
+                    r -> {
+                      Thread t = new Thread(r, "bench-http");
+                      t.setDaemon(true);
+                      return t;
+                    }))
+            .build();
   }
 
   public URI base() {
@@ -52,13 +68,18 @@ public final class GridClient {
   }
 
   /** Uploads an item: raw body for a single file, multipart when it has side files. */
-  public Submitted submit(WorkItem item, String pipeline, List<String> tags) throws IOException, InterruptedException {
-    String query = "?filename=" + enc(item.primary().getFileName().toString())
-        + (pipeline == null ? "" : "&pipeline=" + enc(pipeline))
-        + (tags.isEmpty() ? "" : "&tags=" + enc(String.join(",", tags)));
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/v1/assets" + query)).timeout(Duration.ofMinutes(30));
+  public Submitted submit(WorkItem item, String pipeline, List<String> tags)
+      throws IOException, InterruptedException {
+    String query =
+        "?filename="
+            + enc(item.primary().getFileName().toString())
+            + (pipeline == null ? "" : "&pipeline=" + enc(pipeline))
+            + (tags.isEmpty() ? "" : "&tags=" + enc(String.join(",", tags)));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve("/v1/assets" + query)).timeout(Duration.ofMinutes(30));
     if (item.sideFiles().isEmpty()) {
-      b.header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(item.primary()));
+      b.header("Content-Type", "application/octet-stream")
+          .POST(HttpRequest.BodyPublishers.ofFile(item.primary()));
     } else {
       String boundary = "bench" + UUID.randomUUID().toString().replace("-", "");
       List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
@@ -73,7 +94,10 @@ public final class GridClient {
     return send(b.build());
   }
 
-  /** Most entries one {@code POST /v1/jobs} takes (the coordinator's {@code AssetStore.MAX_BULK_JOBS}). */
+  /**
+   * Most entries one {@code POST /v1/jobs} takes (the coordinator's {@code
+   * AssetStore.MAX_BULK_JOBS}).
+   */
   public static final int MAX_BULK_JOBS = 1_000;
 
   /**
@@ -81,16 +105,20 @@ public final class GridClient {
    * {@link Submitted} per entry, in entry order, each with the request's times; when the request
    * was refused every entry carries its problem code.
    */
-  public List<Submitted> submitJobs(List<String> assetIds, String pipeline) throws IOException, InterruptedException {
+  public List<Submitted> submitJobs(List<String> assetIds, String pipeline)
+      throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode assets = body.putArray("assets");
     assetIds.forEach(assets::add);
     if (pipeline != null) {
       body.put("pipeline", pipeline);
     }
-    HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/jobs")).timeout(Duration.ofMinutes(5))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(base.resolve("/v1/jobs"))
+            .timeout(Duration.ofMinutes(5))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+            .build();
     long t0 = System.currentTimeMillis();
     HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     long t1 = System.currentTimeMillis();
@@ -99,27 +127,45 @@ public final class GridClient {
     List<Submitted> out = new ArrayList<>(assetIds.size());
     if (resp.statusCode() == 202 && jobs.size() == assetIds.size()) {
       for (JsonNode j : jobs) {
-        out.add(new Submitted(202, j.path("asset").asText(null), j.path("job").asText(null), null, null, t0, t1));
+        out.add(
+            new Submitted(
+                202, j.path("asset").asText(null), j.path("job").asText(null), null, null, t0, t1));
       }
       return out;
     }
-    String code = resp.statusCode() == 202 ? "BENCH_BAD_REPLY" : reply.path("code").asText("HTTP_" + resp.statusCode());
-    String detail = resp.statusCode() == 202 ? jobs.size() + " jobs answered for " + assetIds.size() + " entries"
-        : reply.path("detail").asText(reply.path("title").asText(""));
+    String code =
+        resp.statusCode() == 202
+            ? "BENCH_BAD_REPLY"
+            : reply.path("code").asText("HTTP_" + resp.statusCode());
+    String detail =
+        resp.statusCode() == 202
+            ? jobs.size() + " jobs answered for " + assetIds.size() + " entries"
+            : reply.path("detail").asText(reply.path("title").asText(""));
     for (String id : assetIds) {
       out.add(new Submitted(resp.statusCode(), id, null, code, detail, t0, t1));
     }
     return out;
   }
 
-  /** Streams {@code length} bytes from the stream as a raw upload (the body is never whole in memory). */
-  public Submitted submitStream(Supplier<InputStream> body, long length, String filename, String pipeline)
+  /**
+   * Streams {@code length} bytes from the stream as a raw upload (the body is never whole in
+   * memory).
+   */
+  public Submitted submitStream(
+      Supplier<InputStream> body, long length, String filename, String pipeline)
       throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/assets?filename=" + enc(filename)
-            + (pipeline == null ? "" : "&pipeline=" + enc(pipeline))))
-        .timeout(Duration.ofHours(1)).header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length))
-        .build();
+    HttpRequest req =
+        HttpRequest.newBuilder(
+                base.resolve(
+                    "/v1/assets?filename="
+                        + enc(filename)
+                        + (pipeline == null ? "" : "&pipeline=" + enc(pipeline))))
+            .timeout(Duration.ofHours(1))
+            .header("Content-Type", "application/octet-stream")
+            .POST(
+                HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(body), length))
+            .build();
     return send(req);
   }
 
@@ -129,18 +175,42 @@ public final class GridClient {
     long t1 = System.currentTimeMillis();
     JsonNode body = parse(resp.body());
     if (resp.statusCode() == 202) {
-      return new Submitted(202, body.path("asset").path("id").asText(null), body.path("job").path("id").asText(null),
-          null, null, t0, t1);
+      return new Submitted(
+          202,
+          body.path("asset").path("id").asText(null),
+          body.path("job").path("id").asText(null),
+          null,
+          null,
+          t0,
+          t1);
     }
-    return new Submitted(resp.statusCode(), null, null, body.path("code").asText("HTTP_" + resp.statusCode()),
-        body.path("detail").asText(body.path("title").asText("")), t0, t1);
+    return new Submitted(
+        resp.statusCode(),
+        null,
+        null,
+        body.path("code").asText("HTTP_" + resp.statusCode()),
+        body.path("detail").asText(body.path("title").asText("")),
+        t0,
+        t1);
   }
 
-  private static void addFilePart(List<HttpRequest.BodyPublisher> parts, String boundary, String field,
-      String filename, Path file) throws IOException {
-    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
-        + filename.replace("\"", "%22") + "\"; filename*=UTF-8''" + enc(filename).replace("+", "%20")
-        + "\r\nContent-Type: application/octet-stream\r\n\r\n";
+  private static void addFilePart(
+      List<HttpRequest.BodyPublisher> parts,
+      String boundary,
+      String field,
+      String filename,
+      Path file)
+      throws IOException {
+    String head =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\""
+            + field
+            + "\"; filename=\""
+            + filename.replace("\"", "%22")
+            + "\"; filename*=UTF-8''"
+            + enc(filename).replace("+", "%20")
+            + "\r\nContent-Type: application/octet-stream\r\n\r\n";
     parts.add(HttpRequest.BodyPublishers.ofString(head, StandardCharsets.UTF_8));
     parts.add(HttpRequest.BodyPublishers.ofFile(file));
     parts.add(HttpRequest.BodyPublishers.ofString("\r\n"));
@@ -163,8 +233,8 @@ public final class GridClient {
   }
 
   /**
-   * Waits, polling every 50 ms, until no job of the grid is queued or running, or until
-   * {@code deadlineMs}. Only meaningful on a grid nobody else uses.
+   * Waits, polling every 50 ms, until no job of the grid is queued or running, or until {@code
+   * deadlineMs}. Only meaningful on a grid nobody else uses.
    */
   public void awaitIdle(long deadlineMs) throws InterruptedException {
     while (System.currentTimeMillis() < deadlineMs) {
@@ -195,8 +265,10 @@ public final class GridClient {
   /** True when {@code /ready} answers 200. */
   public boolean ready() {
     try {
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/ready")).timeout(Duration.ofSeconds(5))
-          .build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/ready")).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException e) {
       return false;
@@ -207,21 +279,33 @@ public final class GridClient {
   }
 
   public boolean cancel(String jobId) throws IOException, InterruptedException {
-    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/jobs/" + jobId + "/cancel"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> r =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/v1/jobs/" + jobId + "/cancel"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
     return r.statusCode() == 202;
   }
 
   /** Downloads a file of an asset to {@code target}; returns its size, or -1 when absent. */
-  public long download(String assetId, String name, Path target) throws IOException, InterruptedException {
-    HttpResponse<Path> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/assets/" + assetId + "/files/"
-        + enc(name).replace("+", "%20"))).build(), HttpResponse.BodyHandlers.ofFile(target));
+  public long download(String assetId, String name, Path target)
+      throws IOException, InterruptedException {
+    HttpResponse<Path> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    base.resolve(
+                        "/v1/assets/" + assetId + "/files/" + enc(name).replace("+", "%20")))
+                .build(),
+            HttpResponse.BodyHandlers.ofFile(target));
     return r.statusCode() == 200 ? java.nio.file.Files.size(target) : -1;
   }
 
   private JsonNode getJson(String path) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() == 404) {
       return null;
     }

@@ -27,8 +27,16 @@ public final class LocalGrid implements AutoCloseable {
    * @param jvmOptions extra JVM options for every spawned process (e.g. -Xmx1g)
    * @param maxUpload the coordinator's --max-upload
    */
-  public record Options(Path coordinatorJar, Path nodeJar, Path dataDir, String dbUrl, int nodeSlots,
-      List<String> jvmOptions, long maxUpload, Duration startTimeout, PrintStream log) {}
+  public record Options(
+      Path coordinatorJar,
+      Path nodeJar,
+      Path dataDir,
+      String dbUrl,
+      int nodeSlots,
+      List<String> jvmOptions,
+      long maxUpload,
+      Duration startTimeout,
+      PrintStream log) {}
 
   private final Options options;
   private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
@@ -47,10 +55,24 @@ public final class LocalGrid implements AutoCloseable {
     this.httpPort = freePort();
     this.clusterPort = freePort();
     List<String> cmd = java(options.coordinatorJar());
-    cmd.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(httpPort),
-        "--data-dir", options.dataDir().resolve("coordinator").toString(), "--workers", "0",
-        "--cluster-name", clusterName, "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
-        "--max-upload", Long.toString(options.maxUpload())));
+    cmd.addAll(
+        List.of(
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(httpPort),
+            "--data-dir",
+            options.dataDir().resolve("coordinator").toString(),
+            "--workers",
+            "0",
+            "--cluster-name",
+            clusterName,
+            "--cluster-host",
+            "127.0.0.1",
+            "--cluster-port",
+            Integer.toString(clusterPort),
+            "--max-upload",
+            Long.toString(options.maxUpload())));
     if (options.dbUrl() != null) {
       cmd.addAll(List.of("--db-url", options.dbUrl()));
     }
@@ -94,8 +116,16 @@ public final class LocalGrid implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       int k = nodes.size() + 1;
       List<String> cmd = java(options.nodeJar());
-      cmd.addAll(List.of("--join", "127.0.0.1:" + clusterPort, "--cluster-name", clusterName, "--bind", "127.0.0.1",
-          "--work-dir", options.dataDir().resolve("node-" + k).toString()));
+      cmd.addAll(
+          List.of(
+              "--join",
+              "127.0.0.1:" + clusterPort,
+              "--cluster-name",
+              clusterName,
+              "--bind",
+              "127.0.0.1",
+              "--work-dir",
+              options.dataDir().resolve("node-" + k).toString()));
       if (options.nodeSlots() > 0) {
         cmd.addAll(List.of("--slots", Integer.toString(options.nodeSlots())));
       }
@@ -122,8 +152,13 @@ public final class LocalGrid implements AutoCloseable {
         // coordinator busy: retry
       }
       if (System.currentTimeMillis() > deadline) {
-        throw new IOException("only some of " + n + " nodes joined within " + options.startTimeout().toSeconds()
-            + " s; see " + options.dataDir().resolve("logs"));
+        throw new IOException(
+            "only some of "
+                + n
+                + " nodes joined within "
+                + options.startTimeout().toSeconds()
+                + " s; see "
+                + options.dataDir().resolve("logs"));
       }
       Thread.sleep(250);
     }
@@ -152,8 +187,11 @@ public final class LocalGrid implements AutoCloseable {
     while (!client.ready()) {
       checkAlive();
       if (System.currentTimeMillis() > deadline) {
-        throw new IOException("coordinator not ready within " + options.startTimeout().toSeconds() + " s; see "
-            + options.dataDir().resolve("logs/coordinator.log"));
+        throw new IOException(
+            "coordinator not ready within "
+                + options.startTimeout().toSeconds()
+                + " s; see "
+                + options.dataDir().resolve("logs/coordinator.log"));
       }
       Thread.sleep(200);
     }
@@ -172,10 +210,12 @@ public final class LocalGrid implements AutoCloseable {
     Path pidFile = options.dataDir().resolve("coordinator").resolve("pg").resolve("postmaster.pid");
     try {
       long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-      ProcessHandle.of(pid).ifPresent(h -> {
-        memory.track("database", h, false);
-        memory.track("database backends", h, true);
-      });
+      ProcessHandle.of(pid)
+          .ifPresent(
+              h -> {
+                memory.track("database", h, false);
+                memory.track("database backends", h, true);
+              });
     } catch (IOException | RuntimeException e) {
       // no figures for the database then
     }
@@ -196,11 +236,18 @@ public final class LocalGrid implements AutoCloseable {
 
   private void checkAlive() throws IOException {
     if (!coordinator.isAlive()) {
-      throw new IOException("coordinator exited with " + coordinator.exitValue() + ": " + tail("coordinator"));
+      throw new IOException(
+          "coordinator exited with " + coordinator.exitValue() + ": " + tail("coordinator"));
     }
     for (int i = 0; i < nodes.size(); i++) {
       if (!nodes.get(i).isAlive()) {
-        throw new IOException("node-" + (i + 1) + " exited with " + nodes.get(i).exitValue() + ": " + tail("node-" + (i + 1)));
+        throw new IOException(
+            "node-"
+                + (i + 1)
+                + " exited with "
+                + nodes.get(i).exitValue()
+                + ": "
+                + tail("node-" + (i + 1)));
       }
     }
   }
@@ -248,7 +295,8 @@ public final class LocalGrid implements AutoCloseable {
     List<ProcessHandle> children = coordinator.descendants().toList();
     coordinator.destroy();
     stop(coordinator, 30);
-    // the embedded PostgreSQL normally stops with the coordinator; a killed coordinator leaves it behind
+    // the embedded PostgreSQL normally stops with the coordinator; a killed coordinator leaves it
+    // behind
     for (ProcessHandle h : children) {
       if (h.isAlive()) {
         h.destroy();

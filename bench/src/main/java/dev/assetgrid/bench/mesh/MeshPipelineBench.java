@@ -22,11 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Per-asset time and output size of our optimize-mesh pipeline (read file + all stages + GLB
- * bytes, default options, warm JVM, median of N runs) against {@code gltfpack -cc} over the
- * corpus glTF models. gltfpack is the native binary when {@code gltfpack} is on PATH, else the
- * npm WASM build run through node (its times then include node start-up and WASM compilation,
- * ~0.1-0.2 s per run, and are labelled so).
+ * Per-asset time and output size of our optimize-mesh pipeline (read file + all stages + GLB bytes,
+ * default options, warm JVM, median of N runs) against {@code gltfpack -cc} over the corpus glTF
+ * models. gltfpack is the native binary when {@code gltfpack} is on PATH, else the npm WASM build
+ * run through node (its times then include node start-up and WASM compilation, ~0.1-0.2 s per run,
+ * and are labelled so).
  *
  * <p>Usage: {@code MeshPipelineBench [--corpus DIR] [--iterations N] [--out results.json]
  * [--gltfpack-js PATH/cli.js]}
@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 public final class MeshPipelineBench {
   /** The real natives, as a node has them. */
   private static final LwjglMeshOptimizer MESHOPT = new LwjglMeshOptimizer();
+
   private static final GltfReader READER = new GltfReader(new LwjglMeshoptDecoder());
 
   private MeshPipelineBench() {}
@@ -55,11 +56,18 @@ public final class MeshPipelineBench {
     List<Path> files = new ArrayList<>();
     for (String sub : List.of("gltf-sample", "gltf-other")) {
       try (Stream<Path> s = Files.walk(corpus.resolve(sub))) {
-        s.filter(p -> p.toString().endsWith(".gltf") || p.toString().endsWith(".glb")).sorted().forEach(files::add);
+        s.filter(p -> p.toString().endsWith(".gltf") || p.toString().endsWith(".glb"))
+            .sorted()
+            .forEach(files::add);
       }
     }
     List<String> packCmd = gltfpackCommand(gltfpackJs);
-    String packLabel = packCmd == null ? "none" : packCmd.get(0).equals("node") ? "gltfpack (npm WASM build via node)" : "gltfpack (native)";
+    String packLabel =
+        packCmd == null
+            ? "none"
+            : packCmd.get(0).equals("node")
+                ? "gltfpack (npm WASM build via node)"
+                : "gltfpack (native)";
     Path tmp = Files.createTempDirectory("meshbench");
 
     // warm up the JIT and the natives on every asset once
@@ -68,13 +76,28 @@ public final class MeshPipelineBench {
     }
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
-    root.put("machine", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
-        + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
+    root.put(
+        "machine",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch")
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, Java "
+            + System.getProperty("java.version"));
     root.put("iterations", iterations);
     root.put("peer", packLabel);
     ArrayNode rows = root.putArray("assets");
-    System.out.printf(Locale.ROOT, "%-42s %9s %9s %9s | %9s %9s %9s%n", "asset", "in KB", "ours ms", "ours KB", "pack ms",
-        "pack KB", "size %");
+    System.out.printf(
+        Locale.ROOT,
+        "%-42s %9s %9s %9s | %9s %9s %9s%n",
+        "asset",
+        "in KB",
+        "ours ms",
+        "ours KB",
+        "pack ms",
+        "pack KB",
+        "size %");
     double sumOurs = 0;
     double sumPack = 0;
     long sumOurSize = 0;
@@ -98,7 +121,11 @@ public final class MeshPipelineBench {
           List<String> cmd = new ArrayList<>(packCmd);
           cmd.addAll(List.of("-i", f.toAbsolutePath().toString(), "-o", o.toString(), "-cc"));
           long t0 = System.nanoTime();
-          Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("pack.log").toFile()).start();
+          Process p =
+              new ProcessBuilder(cmd)
+                  .redirectErrorStream(true)
+                  .redirectOutput(tmp.resolve("pack.log").toFile())
+                  .start();
           p.waitFor(300, TimeUnit.SECONDS);
           pt[i] = (System.nanoTime() - t0) / 1e6;
         }
@@ -108,9 +135,18 @@ public final class MeshPipelineBench {
       long inSize = inputSize(f);
       String name = corpus.relativize(f).toString();
       String shortName = f.getFileName().toString();
-      System.out.printf(Locale.ROOT, "%-42s %9.1f %9.1f %9.1f | %9.1f %9.1f %9s%n", shortName.length() > 42 ? shortName.substring(0, 42) : shortName,
-          inSize / 1024.0, ours, size / 1024.0, packMs, packSize / 1024.0,
-          packSize > 0 ? String.format(Locale.ROOT, "%+.1f", 100.0 * (size - packSize) / packSize) : "-");
+      System.out.printf(
+          Locale.ROOT,
+          "%-42s %9.1f %9.1f %9.1f | %9.1f %9.1f %9s%n",
+          shortName.length() > 42 ? shortName.substring(0, 42) : shortName,
+          inSize / 1024.0,
+          ours,
+          size / 1024.0,
+          packMs,
+          packSize / 1024.0,
+          packSize > 0
+              ? String.format(Locale.ROOT, "%+.1f", 100.0 * (size - packSize) / packSize)
+              : "-");
       ObjectNode row = rows.addObject();
       row.put("asset", name);
       row.put("inputBytes", inSize);
@@ -132,8 +168,15 @@ public final class MeshPipelineBench {
     total.put("gltfpackMillis", sumPack);
     total.put("oursBytes", sumOurSize);
     total.put("gltfpackBytes", sumPackSize);
-    System.out.printf(Locale.ROOT, "TOTAL (assets gltfpack handled): ours %.0f ms, %d bytes; %s %.0f ms, %d bytes (size %+.1f%%)%n",
-        sumOurs, sumOurSize, packLabel, sumPack, sumPackSize, sumPackSize > 0 ? 100.0 * (sumOurSize - sumPackSize) / sumPackSize : 0);
+    System.out.printf(
+        Locale.ROOT,
+        "TOTAL (assets gltfpack handled): ours %.0f ms, %d bytes; %s %.0f ms, %d bytes (size %+.1f%%)%n",
+        sumOurs,
+        sumOurSize,
+        packLabel,
+        sumPack,
+        sumPackSize,
+        sumPackSize > 0 ? 100.0 * (sumOurSize - sumPackSize) / sumPackSize : 0);
     Files.writeString(out, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     System.out.println("wrote " + out.toAbsolutePath());
   }

@@ -20,18 +20,28 @@ import java.util.concurrent.TimeUnit;
  * Runs the peer tools found on PATH (gltfpack, gltf-transform, basisu) over the same glTF files,
  * with the same parallelism, and compares with our jobs: time per asset and output size.
  *
- * <p>Equivalent settings, by pipeline stage: {@code optimize-mesh} → {@code gltfpack -i IN -o OUT -cc}
- * and {@code gltf-transform optimize IN OUT --compress meshopt}; {@code compress-texture} adds
- * {@code -tc} / {@code --texture-compress ktx2} and runs {@code basisu -ktx2} on external images;
- * a pipeline with neither is compared with {@code gltf-transform inspect} (time only).
+ * <p>Equivalent settings, by pipeline stage: {@code optimize-mesh} → {@code gltfpack -i IN -o OUT
+ * -cc} and {@code gltf-transform optimize IN OUT --compress meshopt}; {@code compress-texture} adds
+ * {@code -tc} / {@code --texture-compress ktx2} and runs {@code basisu -ktx2} on external images; a
+ * pipeline with neither is compared with {@code gltf-transform inspect} (time only).
  */
 public final class PeerTools {
   /**
    * @param timeRatio our mean seconds per asset / theirs (less than 1 = we are faster)
    * @param sizeRatio our optimized.glb bytes / their output bytes over files both produced, or NaN
    */
-  public record PeerRun(String tool, String command, int files, int failures, int parallelism, double wallSeconds,
-      double secondsPerFile, double ourSecondsPerFile, double timeRatio, long theirBytes, long ourBytes,
+  public record PeerRun(
+      String tool,
+      String command,
+      int files,
+      int failures,
+      int parallelism,
+      double wallSeconds,
+      double secondsPerFile,
+      double ourSecondsPerFile,
+      double timeRatio,
+      long theirBytes,
+      long ourBytes,
       double sizeRatio) {}
 
   public record Result(List<String> found, List<String> missing, List<PeerRun> runs) {}
@@ -52,14 +62,24 @@ public final class PeerTools {
     return Optional.empty();
   }
 
-  /** Compares with every peer present; {@code ours} are the samples of our run over the same items. */
-  public static Result compare(List<WorkItem> items, List<JobSample> ours, List<String> stages, int parallelism,
-      Path workDir) throws IOException, InterruptedException {
+  /**
+   * Compares with every peer present; {@code ours} are the samples of our run over the same items.
+   */
+  public static Result compare(
+      List<WorkItem> items,
+      List<JobSample> ours,
+      List<String> stages,
+      int parallelism,
+      Path workDir)
+      throws IOException, InterruptedException {
     List<String> found = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     List<PeerRun> runs = new ArrayList<>();
-    List<WorkItem> gltf = items.stream().filter(i -> i.extension().equals("glb") || i.extension().equals("gltf"))
-        .distinct().toList();
+    List<WorkItem> gltf =
+        items.stream()
+            .filter(i -> i.extension().equals("glb") || i.extension().equals("gltf"))
+            .distinct()
+            .toList();
     boolean optimize = stages.contains("optimize-mesh");
     boolean textures = stages.contains("compress-texture");
     for (String tool : List.of("gltfpack", "gltf-transform", "basisu")) {
@@ -73,16 +93,56 @@ public final class PeerTools {
       switch (tool) {
         case "gltfpack" -> {
           if (optimize || textures) {
-            // -cc: our optimize-mesh defaults write meshopt-compressed, quantized GLBs, as gltfpack -cc does
-            runs.add(run(tool, gltf, ours, parallelism, out, (in, o) -> textures
-                ? List.of(exe.get().toString(), "-i", in.toString(), "-o", o.toString(), "-cc", "-tc")
-                : List.of(exe.get().toString(), "-i", in.toString(), "-o", o.toString(), "-cc")));
+            // -cc: our optimize-mesh defaults write meshopt-compressed, quantized GLBs, as gltfpack
+            // -cc does
+            runs.add(
+                run(
+                    tool,
+                    gltf,
+                    ours,
+                    parallelism,
+                    out,
+                    (in, o) ->
+                        textures
+                            ? List.of(
+                                exe.get().toString(),
+                                "-i",
+                                in.toString(),
+                                "-o",
+                                o.toString(),
+                                "-cc",
+                                "-tc")
+                            : List.of(
+                                exe.get().toString(),
+                                "-i",
+                                in.toString(),
+                                "-o",
+                                o.toString(),
+                                "-cc")));
           }
         }
-        case "gltf-transform" -> runs.add(run(tool, gltf, ours, parallelism, out, (in, o) -> optimize || textures
-            ? withTextures(List.of(exe.get().toString(), "optimize", in.toString(), o.toString(), "--compress", "meshopt"),
-                textures, "--texture-compress", "ktx2")
-            : List.of(exe.get().toString(), "inspect", in.toString())));
+        case "gltf-transform" ->
+            runs.add(
+                run(
+                    tool,
+                    gltf,
+                    ours,
+                    parallelism,
+                    out,
+                    (in, o) ->
+                        optimize || textures
+                            ? withTextures(
+                                List.of(
+                                    exe.get().toString(),
+                                    "optimize",
+                                    in.toString(),
+                                    o.toString(),
+                                    "--compress",
+                                    "meshopt"),
+                                textures,
+                                "--texture-compress",
+                                "ktx2")
+                            : List.of(exe.get().toString(), "inspect", in.toString())));
         case "basisu" -> {
           if (textures) {
             List<WorkItem> images = new ArrayList<>();
@@ -90,15 +150,33 @@ public final class PeerTools {
               for (WorkItem.SideFile s : i.sideFiles()) {
                 String n = s.name().toLowerCase(java.util.Locale.ROOT);
                 if (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg")) {
-                  images.add(new WorkItem(i.name() + "/" + s.name(), s.path(), List.of(), Files.size(s.path()), -1));
+                  images.add(
+                      new WorkItem(
+                          i.name() + "/" + s.name(),
+                          s.path(),
+                          List.of(),
+                          Files.size(s.path()),
+                          -1));
                 }
               }
             }
-            runs.add(run(tool, images, List.of(), parallelism, out, (in, o) -> List.of(exe.get().toString(), "-ktx2",
-                in.toString(), "-output_file", o.toString().replaceAll("\\.glb$", ".ktx2"))));
+            runs.add(
+                run(
+                    tool,
+                    images,
+                    List.of(),
+                    parallelism,
+                    out,
+                    (in, o) ->
+                        List.of(
+                            exe.get().toString(),
+                            "-ktx2",
+                            in.toString(),
+                            "-output_file",
+                            o.toString().replaceAll("\\.glb$", ".ktx2"))));
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     return new Result(found, missing, runs);
@@ -116,8 +194,14 @@ public final class PeerTools {
     List<String> of(Path in, Path out);
   }
 
-  private static PeerRun run(String tool, List<WorkItem> items, List<JobSample> ours, int parallelism, Path outDir,
-      Command command) throws InterruptedException, IOException {
+  private static PeerRun run(
+      String tool,
+      List<WorkItem> items,
+      List<JobSample> ours,
+      int parallelism,
+      Path outDir,
+      Command command)
+      throws InterruptedException, IOException {
     List<long[]> results = Collections.synchronizedList(new ArrayList<>()); // nanos, outBytes, ok
     Map<String, Long> theirSize = Collections.synchronizedMap(new HashMap<>());
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism));
@@ -125,30 +209,34 @@ public final class PeerTools {
     for (int i = 0; i < items.size(); i++) {
       WorkItem item = items.get(i);
       Path out = outDir.resolve(i + ".glb");
-      pool.submit(() -> {
-        long s = System.nanoTime();
-        boolean ok;
-        try {
-          Process p = new ProcessBuilder(command.of(item.primary(), out)).redirectErrorStream(true)
-              .redirectOutput(outDir.resolve(i(out) + ".log").toFile()).start();
-          ok = p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0;
-        } catch (IOException e) {
-          ok = false;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        long size = -1;
-        try {
-          size = Files.isRegularFile(out) ? Files.size(out) : -1;
-        } catch (IOException e) {
-          // no output
-        }
-        if (size >= 0) {
-          theirSize.put(item.name(), size);
-        }
-        results.add(new long[] {System.nanoTime() - s, size, ok ? 1 : 0});
-      });
+      pool.submit(
+          () -> {
+            long s = System.nanoTime();
+            boolean ok;
+            try {
+              Process p =
+                  new ProcessBuilder(command.of(item.primary(), out))
+                      .redirectErrorStream(true)
+                      .redirectOutput(outDir.resolve(i(out) + ".log").toFile())
+                      .start();
+              ok = p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0;
+            } catch (IOException e) {
+              ok = false;
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+            long size = -1;
+            try {
+              size = Files.isRegularFile(out) ? Files.size(out) : -1;
+            } catch (IOException e) {
+              // no output
+            }
+            if (size >= 0) {
+              theirSize.put(item.name(), size);
+            }
+            results.add(new long[] {System.nanoTime() - s, size, ok ? 1 : 0});
+          });
     }
     pool.shutdown();
     pool.awaitTermination(1, TimeUnit.HOURS);
@@ -166,9 +254,17 @@ public final class PeerTools {
         }
       }
     }
-    double ourPerFile = items.stream().filter(i -> ourTimes.containsKey(i.name()))
-        .mapToDouble(i -> ourTimes.get(i.name()).stream().mapToDouble(Double::doubleValue).average().orElse(0))
-        .average().orElse(Double.NaN);
+    double ourPerFile =
+        items.stream()
+            .filter(i -> ourTimes.containsKey(i.name()))
+            .mapToDouble(
+                i ->
+                    ourTimes.get(i.name()).stream()
+                        .mapToDouble(Double::doubleValue)
+                        .average()
+                        .orElse(0))
+            .average()
+            .orElse(Double.NaN);
     long theirs = 0;
     long mine = 0;
     for (Map.Entry<String, Long> e : theirSize.entrySet()) {
@@ -179,8 +275,18 @@ public final class PeerTools {
       }
     }
     double perFile = results.stream().mapToDouble(r -> r[0] / 1e9).average().orElse(Double.NaN);
-    return new PeerRun(tool, String.join(" ", command.of(Path.of("IN"), Path.of("OUT.glb"))), items.size(), failures,
-        parallelism, wall, perFile, ourPerFile, ourPerFile / perFile, theirs, mine,
+    return new PeerRun(
+        tool,
+        String.join(" ", command.of(Path.of("IN"), Path.of("OUT.glb"))),
+        items.size(),
+        failures,
+        parallelism,
+        wall,
+        perFile,
+        ourPerFile,
+        ourPerFile / perFile,
+        theirs,
+        mine,
         theirs > 0 ? (double) mine / theirs : Double.NaN);
   }
 

@@ -71,7 +71,9 @@ public final class StlStream extends InputStream {
 
   private byte headerByte(int i) {
     if (i < 80) {
-      byte[] h = "assetgrid-bench upload probe (binary STL)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] h =
+          "assetgrid-bench upload probe (binary STL)"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       return i < h.length ? h[i] : (byte) ' ';
     }
     return (byte) (triangles >>> (8 * (i - 80)));
@@ -86,9 +88,25 @@ public final class StlStream extends InputStream {
     tri.clear();
     tri.putFloat(0).putFloat(0).putFloat(1);
     if (t % 2 == 0) {
-      tri.putFloat(x).putFloat(y).putFloat(z).putFloat(x + 1).putFloat(y).putFloat(z).putFloat(x).putFloat(y + 1).putFloat(z);
+      tri.putFloat(x)
+          .putFloat(y)
+          .putFloat(z)
+          .putFloat(x + 1)
+          .putFloat(y)
+          .putFloat(z)
+          .putFloat(x)
+          .putFloat(y + 1)
+          .putFloat(z);
     } else {
-      tri.putFloat(x + 1).putFloat(y).putFloat(z).putFloat(x + 1).putFloat(y + 1).putFloat(z).putFloat(x).putFloat(y + 1).putFloat(z);
+      tri.putFloat(x + 1)
+          .putFloat(y)
+          .putFloat(z)
+          .putFloat(x + 1)
+          .putFloat(y + 1)
+          .putFloat(z)
+          .putFloat(x)
+          .putFloat(y + 1)
+          .putFloat(z);
     }
     tri.putShort((short) 0);
   }

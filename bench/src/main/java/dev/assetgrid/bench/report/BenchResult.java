@@ -17,13 +17,22 @@ import java.util.Map;
  * @param peers peer tool comparison, or null
  * @param notes findings worth reading next to the numbers (e.g. where the time goes)
  */
-public record BenchResult(String tool, String version, String gridVersion, String startedAt, MachineInfo machine,
-    Map<String, Object> settings, List<Run> runs, List<SweepPoint> sweep,
-    dev.assetgrid.bench.probe.UploadProbe.Result uploadProbe, dev.assetgrid.bench.peers.PeerTools.Result peers,
+public record BenchResult(
+    String tool,
+    String version,
+    String gridVersion,
+    String startedAt,
+    MachineInfo machine,
+    Map<String, Object> settings,
+    List<Run> runs,
+    List<SweepPoint> sweep,
+    dev.assetgrid.bench.probe.UploadProbe.Result uploadProbe,
+    dev.assetgrid.bench.peers.PeerTools.Result peers,
     List<String> notes) {
 
   /** A run: its summary, the peak memory of the processes it spawned, and the raw samples. */
-  public record Run(RunSummary summary, Map<String, ProcessMemory.Peak> memory, List<JobSample> samples) {}
+  public record Run(
+      RunSummary summary, Map<String, ProcessMemory.Peak> memory, List<JobSample> samples) {}
 
   /**
    * @param throughput assets/s (or tasks/s for the queue workload)
@@ -31,18 +40,24 @@ public record BenchResult(String tool, String version, String gridVersion, Strin
    */
   public record SweepPoint(int nodes, double throughput, double speedup, double efficiency) {}
 
-  /** Scaling points from runs with one throughput metric; the first point with 1 node (or the first) is the base. */
+  /**
+   * Scaling points from runs with one throughput metric; the first point with 1 node (or the first)
+   * is the base.
+   */
   public static List<SweepPoint> sweep(List<Run> runs, boolean tasks) {
     if (runs.size() < 2) {
       return List.of();
     }
     Run base = runs.stream().filter(r -> r.summary().nodes() == 1).findFirst().orElse(runs.get(0));
     double t1 = throughput(base, tasks) / base.summary().nodes();
-    return runs.stream().map(r -> {
-      double t = throughput(r, tasks);
-      int n = r.summary().nodes();
-      return new SweepPoint(n, t, Scaling.speedup(t1, t), Scaling.efficiency(t1, n, t));
-    }).toList();
+    return runs.stream()
+        .map(
+            r -> {
+              double t = throughput(r, tasks);
+              int n = r.summary().nodes();
+              return new SweepPoint(n, t, Scaling.speedup(t1, t), Scaling.efficiency(t1, n, t));
+            })
+        .toList();
   }
 
   static double throughput(Run r, boolean tasks) {

@@ -13,63 +13,145 @@ public final class ConsoleReport {
   public static String render(BenchResult r) {
     StringBuilder b = new StringBuilder();
     MachineInfo m = r.machine();
-    b.append("assetgrid bench ").append(r.version()).append(" · grid ").append(r.gridVersion()).append(" · ")
-        .append(m.cores()).append(" cores, ").append(fmt(m.ramBytes() / 1e9)).append(" GB, ").append(m.os())
-        .append(", Java ").append(m.jvm()).append('\n');
+    b.append("assetgrid bench ")
+        .append(r.version())
+        .append(" · grid ")
+        .append(r.gridVersion())
+        .append(" · ")
+        .append(m.cores())
+        .append(" cores, ")
+        .append(fmt(m.ramBytes() / 1e9))
+        .append(" GB, ")
+        .append(m.os())
+        .append(", Java ")
+        .append(m.jvm())
+        .append('\n');
     for (BenchResult.Run run : r.runs()) {
       RunSummary s = run.summary();
-      b.append("\n== ").append(s.label()).append(": ").append(s.nodes()).append(" node(s), ").append(s.slots())
+      b.append("\n== ")
+          .append(s.label())
+          .append(": ")
+          .append(s.nodes())
+          .append(" node(s), ")
+          .append(s.slots())
           .append(" slot(s)\n");
-      b.append(String.format("  jobs        %d submitted, %d succeeded, %d failed, window %s s (wall %s s)%n",
-          s.submitted(), s.succeeded(), s.failed(), fmt(s.windowSeconds()), fmt(s.wallSeconds())));
-      b.append(String.format("  throughput  %s assets/s, %s MB/s in, %s triangles/s, %s tasks/s%n",
-          fmt(s.assetsPerSec()), fmt(s.inputMBPerSec()), fmt(s.trianglesPerSec()), fmt(s.queue().tasksPerSec())));
+      b.append(
+          String.format(
+              "  jobs        %d submitted, %d succeeded, %d failed, window %s s (wall %s s)%n",
+              s.submitted(),
+              s.succeeded(),
+              s.failed(),
+              fmt(s.windowSeconds()),
+              fmt(s.wallSeconds())));
+      b.append(
+          String.format(
+              "  throughput  %s assets/s, %s MB/s in, %s triangles/s, %s tasks/s%n",
+              fmt(s.assetsPerSec()),
+              fmt(s.inputMBPerSec()),
+              fmt(s.trianglesPerSec()),
+              fmt(s.queue().tasksPerSec())));
       b.append(line("job latency", s.latencyMs()));
       b.append(line("end-to-end", s.observedMs()));
-      b.append(line("upload", s.uploadMs())).append(String.format("              %s uploads/s during the upload phase%n",
-          fmt(s.uploadsPerSec())));
+      b.append(line("upload", s.uploadMs()))
+          .append(
+              String.format(
+                  "              %s uploads/s during the upload phase%n", fmt(s.uploadsPerSec())));
       if (s.bulkRequests() > 0) {
-        b.append(line("submit", s.submitMs())).append(String.format(
-            "              %s jobs created/s during the submit phase (%d jobs in %d POST /v1/jobs)%n",
-            fmt(s.jobsCreatedPerSec()), s.jobsCreated(), s.bulkRequests()));
+        b.append(line("submit", s.submitMs()))
+            .append(
+                String.format(
+                    "              %s jobs created/s during the submit phase (%d jobs in %d POST /v1/jobs)%n",
+                    fmt(s.jobsCreatedPerSec()), s.jobsCreated(), s.bulkRequests()));
       }
       b.append(line("lease→done", s.queue().leaseToCompleteMs()));
       b.append(line("queue wait", s.queue().queueWaitMs()));
-      s.stages().forEach((k, v) -> b.append(String.format(
-          "  stage %-16s %6d attempts, mean %s ms, p50 %s, p95 %s, total %s s; node's own time p50 %s ms%n",
-          k, v.attempts(), fmt(v.durationMs().mean()), fmt(v.durationMs().p50()), fmt(v.durationMs().p95()),
-          fmt(v.totalSeconds()), fmt(v.nodeElapsedMs().p50()))));
-      s.nodeUse().forEach((k, v) -> b.append(String.format("  node %s  %d attempts, busy %s s on %d slot(s): %s %%%n",
-          k, v.attempts(), fmt(v.busySeconds()), v.slots(), fmt(v.utilisation() * 100))));
+      s.stages()
+          .forEach(
+              (k, v) ->
+                  b.append(
+                      String.format(
+                          "  stage %-16s %6d attempts, mean %s ms, p50 %s, p95 %s, total %s s; node's own time p50 %s ms%n",
+                          k,
+                          v.attempts(),
+                          fmt(v.durationMs().mean()),
+                          fmt(v.durationMs().p50()),
+                          fmt(v.durationMs().p95()),
+                          fmt(v.totalSeconds()),
+                          fmt(v.nodeElapsedMs().p50()))));
+      s.nodeUse()
+          .forEach(
+              (k, v) ->
+                  b.append(
+                      String.format(
+                          "  node %s  %d attempts, busy %s s on %d slot(s): %s %%%n",
+                          k,
+                          v.attempts(),
+                          fmt(v.busySeconds()),
+                          v.slots(),
+                          fmt(v.utilisation() * 100))));
       s.errors().forEach((k, v) -> b.append(String.format("  error %-24s %d%n", k, v)));
       long attempts = s.queue().attempts();
-      run.memory().forEach((k, v) -> b.append(String.format("  process %-12s peak RSS %s MB (VmHWM %s MB), CPU %s s%s%n", k,
-          fmt(v.peakRssBytes() / 1e6), fmt(v.hwmBytes() / 1e6), fmt(v.cpuSeconds()),
-          attempts > 0 && v.cpuSeconds() > 0 ? String.format(", %s ms per task", fmt(v.cpuSeconds() * 1000 / attempts)) : "")));
+      run.memory()
+          .forEach(
+              (k, v) ->
+                  b.append(
+                      String.format(
+                          "  process %-12s peak RSS %s MB (VmHWM %s MB), CPU %s s%s%n",
+                          k,
+                          fmt(v.peakRssBytes() / 1e6),
+                          fmt(v.hwmBytes() / 1e6),
+                          fmt(v.cpuSeconds()),
+                          attempts > 0 && v.cpuSeconds() > 0
+                              ? String.format(
+                                  ", %s ms per task", fmt(v.cpuSeconds() * 1000 / attempts))
+                              : "")));
     }
     if (!r.sweep().isEmpty()) {
       b.append("\n== scaling\n");
       for (BenchResult.SweepPoint p : r.sweep()) {
-        b.append(String.format("  %2d node(s): %s/s, speed-up %s, efficiency %s%n", p.nodes(), fmt(p.throughput()),
-            fmt(p.speedup()), fmt(p.efficiency())));
+        b.append(
+            String.format(
+                "  %2d node(s): %s/s, speed-up %s, efficiency %s%n",
+                p.nodes(), fmt(p.throughput()), fmt(p.speedup()), fmt(p.efficiency())));
       }
     }
     UploadProbe.Result p = r.uploadProbe();
     if (p != null) {
-      b.append(String.format("%n== upload probe: %s MB in %s s (%s MB/s), status %d%s%n", fmt(p.bytes() / 1e6),
-          fmt(p.seconds()), fmt(p.mbPerSec()), p.status(), p.errorCode() == null ? "" : " " + p.errorCode()));
-      b.append(String.format("  coordinator RSS before %s MB, peak %s MB, after %s MB; heap used before %s MB, after %s MB%n",
-          fmt(p.rssBeforeBytes() / 1e6), fmt(p.rssPeakBytes() / 1e6), fmt(p.rssAfterBytes() / 1e6),
-          fmt(p.heapUsedBeforeBytes() / 1e6), fmt(p.heapUsedAfterBytes() / 1e6)));
+      b.append(
+          String.format(
+              "%n== upload probe: %s MB in %s s (%s MB/s), status %d%s%n",
+              fmt(p.bytes() / 1e6),
+              fmt(p.seconds()),
+              fmt(p.mbPerSec()),
+              p.status(),
+              p.errorCode() == null ? "" : " " + p.errorCode()));
+      b.append(
+          String.format(
+              "  coordinator RSS before %s MB, peak %s MB, after %s MB; heap used before %s MB, after %s MB%n",
+              fmt(p.rssBeforeBytes() / 1e6),
+              fmt(p.rssPeakBytes() / 1e6),
+              fmt(p.rssAfterBytes() / 1e6),
+              fmt(p.heapUsedBeforeBytes() / 1e6),
+              fmt(p.heapUsedAfterBytes() / 1e6)));
     }
     PeerTools.Result peers = r.peers();
     if (peers != null) {
-      b.append("\n== peers: found ").append(peers.found().isEmpty() ? "none" : String.join(", ", peers.found()))
-          .append("; not on PATH: ").append(String.join(", ", peers.missing())).append('\n');
+      b.append("\n== peers: found ")
+          .append(peers.found().isEmpty() ? "none" : String.join(", ", peers.found()))
+          .append("; not on PATH: ")
+          .append(String.join(", ", peers.missing()))
+          .append('\n');
       for (PeerTools.PeerRun x : peers.runs()) {
-        b.append(String.format("  %-15s %d files (%d failed): %s s/file vs ours %s → time ours/theirs %s, size ours/theirs %s%n",
-            x.tool(), x.files(), x.failures(), fmt(x.secondsPerFile()), fmt(x.ourSecondsPerFile()), fmt(x.timeRatio()),
-            fmt(x.sizeRatio())));
+        b.append(
+            String.format(
+                "  %-15s %d files (%d failed): %s s/file vs ours %s → time ours/theirs %s, size ours/theirs %s%n",
+                x.tool(),
+                x.files(),
+                x.failures(),
+                fmt(x.secondsPerFile()),
+                fmt(x.ourSecondsPerFile()),
+                fmt(x.timeRatio()),
+                fmt(x.sizeRatio())));
       }
     }
     for (String n : r.notes()) {
@@ -79,8 +161,9 @@ public final class ConsoleReport {
   }
 
   private static String line(String name, Dist d) {
-    return String.format("  %-11s p50 %s ms, p95 %s, p99 %s, max %s (n=%d)%n", name, fmt(d.p50()), fmt(d.p95()),
-        fmt(d.p99()), fmt(d.max()), d.count());
+    return String.format(
+        "  %-11s p50 %s ms, p95 %s, p99 %s, max %s (n=%d)%n",
+        name, fmt(d.p50()), fmt(d.p95()), fmt(d.p99()), fmt(d.max()), d.count());
   }
 
   static String kv(Map<String, ?> m) {

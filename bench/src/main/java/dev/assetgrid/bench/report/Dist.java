@@ -7,7 +7,8 @@ import java.util.Collection;
  * Summary of a distribution: nearest-rank percentiles (the smallest value with at least p% of the
  * values at or below it), so every reported percentile is an observed value.
  */
-public record Dist(long count, double min, double mean, double p50, double p95, double p99, double max) {
+public record Dist(
+    long count, double min, double mean, double p50, double p95, double p99, double max) {
   public static final Dist EMPTY = new Dist(0, 0, 0, 0, 0, 0, 0);
 
   public static Dist of(Collection<? extends Number> values) {
@@ -24,7 +25,13 @@ public record Dist(long count, double min, double mean, double p50, double p95, 
     for (double x : v) {
       sum += x;
     }
-    return new Dist(v.length, v[0], sum / v.length, percentile(v, 50), percentile(v, 95), percentile(v, 99),
+    return new Dist(
+        v.length,
+        v[0],
+        sum / v.length,
+        percentile(v, 50),
+        percentile(v, 95),
+        percentile(v, 99),
         v[v.length - 1]);
   }
 

@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A self-contained HTML page (inline CSS and SVG, no script, nothing fetched) of a {@link BenchResult}. */
+/**
+ * A self-contained HTML page (inline CSS and SVG, no script, nothing fetched) of a {@link
+ * BenchResult}.
+ */
 public final class HtmlReport {
   private HtmlReport() {}
 
@@ -29,18 +32,30 @@ public final class HtmlReport {
 
   public static String render(BenchResult r) {
     StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>assetgrid bench ")
-        .append(esc(r.startedAt())).append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
-            + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;"
-            + "text-align:right}th{background:#f3f4f6}td:first-child,th:first-child{text-align:left}"
-            + "h2{border-bottom:2px solid #2563eb}.muted{color:#6b7280}</style></head><body>\n");
-    h.append("<h1>assetgrid bench</h1>\n<p class=\"muted\">").append(esc(r.startedAt())).append(" · bench ")
-        .append(esc(r.version())).append(" · grid ").append(esc(r.gridVersion())).append("</p>\n");
+    h.append(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>assetgrid bench ")
+        .append(esc(r.startedAt()))
+        .append(
+            "</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
+                + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;"
+                + "text-align:right}th{background:#f3f4f6}td:first-child,th:first-child{text-align:left}"
+                + "h2{border-bottom:2px solid #2563eb}.muted{color:#6b7280}</style></head><body>\n");
+    h.append("<h1>assetgrid bench</h1>\n<p class=\"muted\">")
+        .append(esc(r.startedAt()))
+        .append(" · bench ")
+        .append(esc(r.version()))
+        .append(" · grid ")
+        .append(esc(r.gridVersion()))
+        .append("</p>\n");
     MachineInfo m = r.machine();
-    table(h, List.of("machine", ""), List.of(
-        List.of("host", m.host()), List.of("cores", Integer.toString(m.cores())),
-        List.of("RAM", fmt(m.ramBytes() / 1e9) + " GB"), List.of("CPU", m.cpu()),
-        List.of("OS", m.os() + " " + m.osVersion() + " " + m.arch()), List.of("JVM", m.jvm() + " (" + m.jvmVendor() + ")")));
+    table(
+        h,
+        List.of("machine", ""),
+        List.of(
+            List.of("host", m.host()), List.of("cores", Integer.toString(m.cores())),
+            List.of("RAM", fmt(m.ramBytes() / 1e9) + " GB"), List.of("CPU", m.cpu()),
+            List.of("OS", m.os() + " " + m.osVersion() + " " + m.arch()),
+                List.of("JVM", m.jvm() + " (" + m.jvmVendor() + ")")));
     List<List<String>> settings = new ArrayList<>();
     r.settings().forEach((k, v) -> settings.add(List.of(k, String.valueOf(v))));
     table(h, List.of("setting", "value"), settings);
@@ -54,14 +69,45 @@ public final class HtmlReport {
     List<List<String>> rows = new ArrayList<>();
     for (BenchResult.Run run : r.runs()) {
       RunSummary s = run.summary();
-      rows.add(List.of(s.label(), Integer.toString(s.nodes()), Integer.toString(s.slots()), s.succeeded() + "/" + s.submitted(),
-          fmt(s.windowSeconds()), fmt(s.assetsPerSec()), fmt(s.inputMBPerSec()), fmt(s.trianglesPerSec()),
-          fmt(s.queue().tasksPerSec()), fmt(s.latencyMs().p50()), fmt(s.latencyMs().p95()), fmt(s.latencyMs().p99()),
-          fmt(s.latencyMs().max()), fmt(s.queue().leaseToCompleteMs().p50()), fmt(s.uploadMs().p50()),
-          s.bulkRequests() > 0 ? fmt(s.jobsCreatedPerSec()) : "–"));
+      rows.add(
+          List.of(
+              s.label(),
+              Integer.toString(s.nodes()),
+              Integer.toString(s.slots()),
+              s.succeeded() + "/" + s.submitted(),
+              fmt(s.windowSeconds()),
+              fmt(s.assetsPerSec()),
+              fmt(s.inputMBPerSec()),
+              fmt(s.trianglesPerSec()),
+              fmt(s.queue().tasksPerSec()),
+              fmt(s.latencyMs().p50()),
+              fmt(s.latencyMs().p95()),
+              fmt(s.latencyMs().p99()),
+              fmt(s.latencyMs().max()),
+              fmt(s.queue().leaseToCompleteMs().p50()),
+              fmt(s.uploadMs().p50()),
+              s.bulkRequests() > 0 ? fmt(s.jobsCreatedPerSec()) : "–"));
     }
-    table(h, List.of("run", "nodes", "slots", "ok/jobs", "window s", "assets/s", "MB/s", "triangles/s", "tasks/s",
-        "latency p50 ms", "p95", "p99", "max", "lease→complete p50 ms", "upload p50 ms", "jobs created/s"), rows);
+    table(
+        h,
+        List.of(
+            "run",
+            "nodes",
+            "slots",
+            "ok/jobs",
+            "window s",
+            "assets/s",
+            "MB/s",
+            "triangles/s",
+            "tasks/s",
+            "latency p50 ms",
+            "p95",
+            "p99",
+            "max",
+            "lease→complete p50 ms",
+            "upload p50 ms",
+            "jobs created/s"),
+        rows);
 
     if (!r.sweep().isEmpty()) {
       h.append("<h2>Scaling</h2>\n");
@@ -72,41 +118,94 @@ public final class HtmlReport {
       for (BenchResult.SweepPoint p : r.sweep()) {
         pts.add(new double[] {p.nodes(), p.throughput()});
         ideal.add(new double[] {p.nodes(), base * p.nodes()});
-        sr.add(List.of(Integer.toString(p.nodes()), fmt(p.throughput()), fmt(p.speedup()), fmt(p.efficiency())));
+        sr.add(
+            List.of(
+                Integer.toString(p.nodes()),
+                fmt(p.throughput()),
+                fmt(p.speedup()),
+                fmt(p.efficiency())));
       }
-      h.append(Svg.lineChart("Throughput vs nodes", "nodes", "throughput / s",
-          List.of(new Svg.Series("measured", pts), new Svg.Series("ideal", ideal)), "ideal"));
+      h.append(
+          Svg.lineChart(
+              "Throughput vs nodes",
+              "nodes",
+              "throughput / s",
+              List.of(new Svg.Series("measured", pts), new Svg.Series("ideal", ideal)),
+              "ideal"));
       table(h, List.of("nodes", "throughput/s", "speed-up", "efficiency"), sr);
     }
 
     for (BenchResult.Run run : r.runs()) {
       RunSummary s = run.summary();
       h.append("<h2>Run: ").append(esc(s.label())).append("</h2>\n");
-      h.append(Svg.lineChart("Completions over time", "seconds", "jobs / s",
-          List.of(new Svg.Series("succeeded jobs/s", s.timeline())), null));
+      h.append(
+          Svg.lineChart(
+              "Completions over time",
+              "seconds",
+              "jobs / s",
+              List.of(new Svg.Series("succeeded jobs/s", s.timeline())),
+              null));
       h.append(histogram(run.samples()));
-      table(h, List.of("distribution (ms)", "count", "min", "mean", "p50", "p95", "p99", "max"), List.of(
-          dist("job latency (server)", s.latencyMs()), dist("end-to-end (client)", s.observedMs()),
-          dist("upload", s.uploadMs()), dist("submit (POST /v1/jobs, per request)", s.submitMs()),
-          dist("lease → complete", s.queue().leaseToCompleteMs()),
-          dist("queue wait", s.queue().queueWaitMs())));
+      table(
+          h,
+          List.of("distribution (ms)", "count", "min", "mean", "p50", "p95", "p99", "max"),
+          List.of(
+              dist("job latency (server)", s.latencyMs()),
+              dist("end-to-end (client)", s.observedMs()),
+              dist("upload", s.uploadMs()),
+              dist("submit (POST /v1/jobs, per request)", s.submitMs()),
+              dist("lease → complete", s.queue().leaseToCompleteMs()),
+              dist("queue wait", s.queue().queueWaitMs())));
       List<List<String>> st = new ArrayList<>();
       List<String> labels = new ArrayList<>();
       List<Double> means = new ArrayList<>();
-      s.stages().forEach((k, v) -> {
-        st.add(List.of(k, Long.toString(v.attempts()), fmt(v.totalSeconds()), fmt(v.durationMs().mean()),
-            fmt(v.durationMs().p50()), fmt(v.durationMs().p95()), fmt(v.durationMs().max()), fmt(v.nodeElapsedMs().p50())));
-        labels.add(k);
-        means.add(v.durationMs().mean());
-      });
+      s.stages()
+          .forEach(
+              (k, v) -> {
+                st.add(
+                    List.of(
+                        k,
+                        Long.toString(v.attempts()),
+                        fmt(v.totalSeconds()),
+                        fmt(v.durationMs().mean()),
+                        fmt(v.durationMs().p50()),
+                        fmt(v.durationMs().p95()),
+                        fmt(v.durationMs().max()),
+                        fmt(v.nodeElapsedMs().p50())));
+                labels.add(k);
+                means.add(v.durationMs().mean());
+              });
       if (!st.isEmpty()) {
-        h.append(Svg.barChart("Mean time per stage (ms)", "ms", labels,
-            means.stream().mapToDouble(Double::doubleValue).toArray()));
-        table(h, List.of("stage", "attempts", "total s", "mean ms", "p50", "p95", "max", "node's own p50 ms"), st);
+        h.append(
+            Svg.barChart(
+                "Mean time per stage (ms)",
+                "ms",
+                labels,
+                means.stream().mapToDouble(Double::doubleValue).toArray()));
+        table(
+            h,
+            List.of(
+                "stage",
+                "attempts",
+                "total s",
+                "mean ms",
+                "p50",
+                "p95",
+                "max",
+                "node's own p50 ms"),
+            st);
       }
       List<List<String>> nu = new ArrayList<>();
-      s.nodeUse().forEach((k, v) -> nu.add(List.of(k, Long.toString(v.attempts()), fmt(v.busySeconds()),
-          Integer.toString(v.slots()), fmt(v.utilisation() * 100) + " %")));
+      s.nodeUse()
+          .forEach(
+              (k, v) ->
+                  nu.add(
+                      List.of(
+                          k,
+                          Long.toString(v.attempts()),
+                          fmt(v.busySeconds()),
+                          Integer.toString(v.slots()),
+                          fmt(v.utilisation() * 100) + " %")));
       table(h, List.of("node", "attempts", "busy s", "slots", "utilisation"), nu);
       if (!s.errors().isEmpty()) {
         List<List<String>> er = new ArrayList<>();
@@ -116,46 +215,95 @@ public final class HtmlReport {
       if (!run.memory().isEmpty()) {
         List<List<String>> mr = new ArrayList<>();
         for (Map.Entry<String, ProcessMemory.Peak> e : run.memory().entrySet()) {
-          mr.add(List.of(e.getKey(), mb(e.getValue().peakRssBytes()), mb(e.getValue().hwmBytes()),
-              mb(e.getValue().lastRssBytes()), fmt(e.getValue().cpuSeconds())));
+          mr.add(
+              List.of(
+                  e.getKey(),
+                  mb(e.getValue().peakRssBytes()),
+                  mb(e.getValue().hwmBytes()),
+                  mb(e.getValue().lastRssBytes()),
+                  fmt(e.getValue().cpuSeconds())));
         }
-        table(h, List.of("process", "peak RSS MB (sampled)", "VmHWM MB", "last RSS MB", "CPU s"), mr);
+        table(
+            h, List.of("process", "peak RSS MB (sampled)", "VmHWM MB", "last RSS MB", "CPU s"), mr);
       }
     }
 
     UploadProbe.Result p = r.uploadProbe();
     if (p != null) {
       h.append("<h2>Upload probe</h2>\n");
-      h.append(Svg.lineChart("Coordinator RSS during a " + fmt(p.bytes() / 1e6) + " MB upload", "seconds", "RSS MB",
-          List.of(new Svg.Series("RSS", p.rssSeries())), null));
-      table(h, List.of("probe", "value"), List.of(List.of("bytes", Long.toString(p.bytes())),
-          List.of("status", p.status() + (p.errorCode() == null ? "" : " " + p.errorCode())),
-          List.of("seconds", fmt(p.seconds())), List.of("MB/s", fmt(p.mbPerSec())),
-          List.of("RSS before / peak / after MB", mb(p.rssBeforeBytes()) + " / " + mb(p.rssPeakBytes()) + " / "
-              + mb(p.rssAfterBytes())),
-          List.of("heap used before / after MB", mb(p.heapUsedBeforeBytes()) + " / " + mb(p.heapUsedAfterBytes())),
-          List.of("note", p.note())));
+      h.append(
+          Svg.lineChart(
+              "Coordinator RSS during a " + fmt(p.bytes() / 1e6) + " MB upload",
+              "seconds",
+              "RSS MB",
+              List.of(new Svg.Series("RSS", p.rssSeries())),
+              null));
+      table(
+          h,
+          List.of("probe", "value"),
+          List.of(
+              List.of("bytes", Long.toString(p.bytes())),
+              List.of("status", p.status() + (p.errorCode() == null ? "" : " " + p.errorCode())),
+              List.of("seconds", fmt(p.seconds())),
+              List.of("MB/s", fmt(p.mbPerSec())),
+              List.of(
+                  "RSS before / peak / after MB",
+                  mb(p.rssBeforeBytes())
+                      + " / "
+                      + mb(p.rssPeakBytes())
+                      + " / "
+                      + mb(p.rssAfterBytes())),
+              List.of(
+                  "heap used before / after MB",
+                  mb(p.heapUsedBeforeBytes()) + " / " + mb(p.heapUsedAfterBytes())),
+              List.of("note", p.note())));
     }
     PeerTools.Result peers = r.peers();
     if (peers != null) {
-      h.append("<h2>Peers</h2>\n<p>found: ").append(esc(String.join(", ", peers.found()))).append("; not on PATH: ")
-          .append(esc(String.join(", ", peers.missing()))).append("</p>\n");
+      h.append("<h2>Peers</h2>\n<p>found: ")
+          .append(esc(String.join(", ", peers.found())))
+          .append("; not on PATH: ")
+          .append(esc(String.join(", ", peers.missing())))
+          .append("</p>\n");
       List<List<String>> pr = new ArrayList<>();
       for (PeerTools.PeerRun x : peers.runs()) {
-        pr.add(List.of(x.tool(), x.command(), Integer.toString(x.files()), Integer.toString(x.failures()),
-            fmt(x.secondsPerFile()), fmt(x.ourSecondsPerFile()), fmt(x.timeRatio()), fmt(x.sizeRatio())));
+        pr.add(
+            List.of(
+                x.tool(),
+                x.command(),
+                Integer.toString(x.files()),
+                Integer.toString(x.failures()),
+                fmt(x.secondsPerFile()),
+                fmt(x.ourSecondsPerFile()),
+                fmt(x.timeRatio()),
+                fmt(x.sizeRatio())));
       }
-      table(h, List.of("tool", "command", "files", "failed", "s/file theirs", "s/file ours", "time ours/theirs",
-          "size ours/theirs"), pr);
+      table(
+          h,
+          List.of(
+              "tool",
+              "command",
+              "files",
+              "failed",
+              "s/file theirs",
+              "s/file ours",
+              "time ours/theirs",
+              "size ours/theirs"),
+          pr);
     }
-    h.append("<p class=\"muted\">Raw samples are in the JSON result file (--json).</p>\n</body></html>\n");
+    h.append(
+        "<p class=\"muted\">Raw samples are in the JSON result file (--json).</p>\n</body></html>\n");
     return h.toString();
   }
 
   /** Latency histogram of succeeded jobs: 20 equal-width bins from 0 to the max. */
   static String histogram(List<JobSample> samples) {
-    double[] v = samples.stream().filter(JobSample::succeeded).mapToDouble(JobSample::latencyMs)
-        .filter(x -> x >= 0).toArray();
+    double[] v =
+        samples.stream()
+            .filter(JobSample::succeeded)
+            .mapToDouble(JobSample::latencyMs)
+            .filter(x -> x >= 0)
+            .toArray();
     if (v.length == 0) {
       return "";
     }
@@ -177,8 +325,15 @@ public final class HtmlReport {
   }
 
   private static List<String> dist(String name, Dist d) {
-    return List.of(name, Long.toString(d.count()), fmt(d.min()), fmt(d.mean()), fmt(d.p50()), fmt(d.p95()),
-        fmt(d.p99()), fmt(d.max()));
+    return List.of(
+        name,
+        Long.toString(d.count()),
+        fmt(d.min()),
+        fmt(d.mean()),
+        fmt(d.p50()),
+        fmt(d.p95()),
+        fmt(d.p99()),
+        fmt(d.max()));
   }
 
   private static String mb(long bytes) {

@@ -20,22 +20,27 @@ public final class JsonReports {
 
   public static ObjectMapper mapper() {
     SimpleModule m = new SimpleModule();
-    m.addSerializer(Instant.class, new JsonSerializer<>() {
-      @Override
-      public void serialize(Instant v, JsonGenerator g, SerializerProvider p) throws IOException {
-        g.writeString(v.toString());
-      }
-    });
-    JsonSerializer<Double> finite = new JsonSerializer<>() {
-      @Override
-      public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-        if (v.isNaN() || v.isInfinite()) {
-          g.writeNull(); // JSON has no NaN
-        } else {
-          g.writeNumber(v);
-        }
-      }
-    };
+    m.addSerializer(
+        Instant.class,
+        new JsonSerializer<>() {
+          @Override
+          public void serialize(Instant v, JsonGenerator g, SerializerProvider p)
+              throws IOException {
+            g.writeString(v.toString());
+          }
+        });
+    JsonSerializer<Double> finite =
+        new JsonSerializer<>() {
+          @Override
+          public void serialize(Double v, JsonGenerator g, SerializerProvider p)
+              throws IOException {
+            if (v.isNaN() || v.isInfinite()) {
+              g.writeNull(); // JSON has no NaN
+            } else {
+              g.writeNumber(v);
+            }
+          }
+        };
     m.addSerializer(Double.class, finite);
     m.addSerializer(double.class, finite);
     return new ObjectMapper().registerModule(m).disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -46,7 +51,9 @@ public final class JsonReports {
     mapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), r);
   }
 
-  /** One line per run: the headline numbers, with machine and version, for comparing runs over time. */
+  /**
+   * One line per run: the headline numbers, with machine and version, for comparing runs over time.
+   */
   public static void appendHistory(BenchResult r, Path file) throws IOException {
     createParent(file);
     ObjectMapper m = mapper();
@@ -71,12 +78,19 @@ public final class JsonReports {
       num(o, "leaseToCompleteP50Ms", s.queue().leaseToCompleteMs().p50());
       o.set("errors", m.valueToTree(s.errors()));
       o.set("memory", m.valueToTree(run.memory()));
-      o.putObject("machine").put("host", r.machine().host()).put("cores", r.machine().cores())
-          .put("ramBytes", r.machine().ramBytes()).put("os", r.machine().os() + " " + r.machine().osVersion())
+      o.putObject("machine")
+          .put("host", r.machine().host())
+          .put("cores", r.machine().cores())
+          .put("ramBytes", r.machine().ramBytes())
+          .put("os", r.machine().os() + " " + r.machine().osVersion())
           .put("jvm", r.machine().jvm());
       lines.append(m.writeValueAsString(o)).append('\n');
     }
-    Files.writeString(file, lines.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+    Files.writeString(
+        file,
+        lines.toString(),
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
   }
 

@@ -6,8 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The machine a run was measured on. */
-public record MachineInfo(String host, int cores, long ramBytes, String cpu, String os, String osVersion,
-    String arch, String jvm, String jvmVendor) {
+public record MachineInfo(
+    String host,
+    int cores,
+    long ramBytes,
+    String cpu,
+    String os,
+    String osVersion,
+    String arch,
+    String jvm,
+    String jvmVendor) {
 
   public static MachineInfo current() {
     long ram = -1;
@@ -25,7 +33,8 @@ public record MachineInfo(String host, int cores, long ramBytes, String cpu, Str
         }
       }
     } catch (IOException | RuntimeException e) {
-      if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      if (ManagementFactory.getOperatingSystemMXBean()
+          instanceof com.sun.management.OperatingSystemMXBean os) {
         ram = os.getTotalMemorySize();
       }
     }
@@ -35,8 +44,15 @@ public record MachineInfo(String host, int cores, long ramBytes, String cpu, Str
     } catch (IOException e) {
       host = "unknown";
     }
-    return new MachineInfo(host, Runtime.getRuntime().availableProcessors(), ram, cpu, System.getProperty("os.name"),
-        System.getProperty("os.version"), System.getProperty("os.arch"), System.getProperty("java.version"),
+    return new MachineInfo(
+        host,
+        Runtime.getRuntime().availableProcessors(),
+        ram,
+        cpu,
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"),
         System.getProperty("java.vendor"));
   }
 }

@@ -16,11 +16,13 @@ import java.util.TreeMap;
  *     to last end); for an open loop (queue) the drain window, first lease to last completion
  * @param assetsPerSec succeeded jobs per second of the window
  * @param inputMBPerSec input bytes (10^6) of succeeded jobs per second
- * @param trianglesPerSec triangles reported by inspect tasks of succeeded jobs per second (0 when none)
+ * @param trianglesPerSec triangles reported by inspect tasks of succeeded jobs per second (0 when
+ *     none)
  * @param latencyMs server-side job latency, created → finished (succeeded jobs)
  * @param observedMs client-side, upload start → end seen by the poller (succeeded jobs)
  * @param uploadMs client-side time of each accepted upload
- * @param uploadsPerSec accepted uploads per second of the upload phase (first upload start → last end)
+ * @param uploadsPerSec accepted uploads per second of the upload phase (first upload start → last
+ *     end)
  * @param submitMs client-side time of each accepted bulk job request ({@code POST /v1/jobs}, queue)
  * @param bulkRequests bulk job requests sent, accepted or not
  * @param jobsCreated jobs the accepted bulk requests created
@@ -32,13 +34,33 @@ import java.util.TreeMap;
  * @param errors count per error code (job error, upload problem or bench timeout)
  * @param timeline completions per second over time (seconds since window start)
  */
-public record RunSummary(String label, int nodes, int slots, double windowSeconds, double wallSeconds,
-    long submitted, long succeeded, long failed, long inputBytes, long triangles,
-    double assetsPerSec, double inputMBPerSec, double trianglesPerSec,
-    Dist latencyMs, Dist observedMs, Dist uploadMs, double uploadsPerSec,
-    Dist submitMs, long bulkRequests, long jobsCreated, double jobsCreatedPerSec,
-    Map<String, StageStats> stages, Map<String, NodeUse> nodeUse, QueueStats queue,
-    Map<String, Long> errors, List<double[]> timeline) {
+public record RunSummary(
+    String label,
+    int nodes,
+    int slots,
+    double windowSeconds,
+    double wallSeconds,
+    long submitted,
+    long succeeded,
+    long failed,
+    long inputBytes,
+    long triangles,
+    double assetsPerSec,
+    double inputMBPerSec,
+    double trianglesPerSec,
+    Dist latencyMs,
+    Dist observedMs,
+    Dist uploadMs,
+    double uploadsPerSec,
+    Dist submitMs,
+    long bulkRequests,
+    long jobsCreated,
+    double jobsCreatedPerSec,
+    Map<String, StageStats> stages,
+    Map<String, NodeUse> nodeUse,
+    QueueStats queue,
+    Map<String, Long> errors,
+    List<double[]> timeline) {
 
   /**
    * Attempts of one task type.
@@ -47,24 +69,34 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
    * @param nodeElapsedMs the node's own time for the task (fetch inputs, run, upload outputs); the
    *     difference to {@code durationMs} is lease delivery, completion and database time
    */
-  public record StageStats(long attempts, double totalSeconds, Dist durationMs, Dist nodeElapsedMs) {}
+  public record StageStats(
+      long attempts, double totalSeconds, Dist durationMs, Dist nodeElapsedMs) {}
 
   /** One node's share. */
   public record NodeUse(long attempts, double busySeconds, int slots, double utilisation) {}
 
   /**
-   * @param tasksPerSec attempts ended per second of the attempt window (first lease → last completion)
+   * @param tasksPerSec attempts ended per second of the attempt window (first lease → last
+   *     completion)
    * @param leaseToCompleteMs attempt durations
    * @param queueWaitMs job created → its first lease
    */
-  public record QueueStats(long attempts, double windowSeconds, double tasksPerSec, Dist leaseToCompleteMs,
+  public record QueueStats(
+      long attempts,
+      double windowSeconds,
+      double tasksPerSec,
+      Dist leaseToCompleteMs,
       Dist queueWaitMs) {}
 
   /**
    * @param slotsByNode slots of each node as /v1/nodes reported them (missing = 1)
    * @param openLoop whether the run was upload-all-then-drain
    */
-  public static RunSummary of(String label, Runner.RunData data, Map<String, Integer> slotsByNode, int nodes,
+  public static RunSummary of(
+      String label,
+      Runner.RunData data,
+      Map<String, Integer> slotsByNode,
+      int nodes,
       boolean openLoop) {
     List<JobSample> samples = data.samples();
     long succeeded = 0;
@@ -93,7 +125,8 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
         observed.add((double) s.observedMs());
       } else {
         failed++;
-        errors.merge(s.errorCode() == null ? "UNKNOWN(" + s.state() + ")" : s.errorCode(), 1L, Long::sum);
+        errors.merge(
+            s.errorCode() == null ? "UNKNOWN(" + s.state() + ")" : s.errorCode(), 1L, Long::sum);
       }
       if (s.createdAt() != null && (firstCreated == null || s.createdAt().isBefore(firstCreated))) {
         firstCreated = s.createdAt();
@@ -101,10 +134,13 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
       Instant jobFirstLease = null;
       for (JobSample.TaskSample t : s.tasks()) {
         if (t.nodeElapsedMs() >= 0) {
-          nodeElapsed.computeIfAbsent(t.type(), k -> new ArrayList<>()).add((double) t.nodeElapsedMs());
+          nodeElapsed
+              .computeIfAbsent(t.type(), k -> new ArrayList<>())
+              .add((double) t.nodeElapsedMs());
         }
         for (JobSample.Attempt a : t.attempts()) {
-          if (a.startedAt() != null && (jobFirstLease == null || a.startedAt().isBefore(jobFirstLease))) {
+          if (a.startedAt() != null
+              && (jobFirstLease == null || a.startedAt().isBefore(jobFirstLease))) {
             jobFirstLease = a.startedAt();
           }
           double d = a.durationMs();
@@ -126,37 +162,74 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
     Instant firstLease = span == null ? null : span[0];
     Instant lastEnd = span == null ? null : span[1];
     double wall = Math.max(0.001, (data.endMs() - data.startMs()) / 1000.0);
-    double attemptWindow = firstLease == null ? 0 : Math.max(0.001,
-        java.time.Duration.between(firstLease, lastEnd).toNanos() / 1e9);
+    double attemptWindow =
+        firstLease == null
+            ? 0
+            : Math.max(0.001, java.time.Duration.between(firstLease, lastEnd).toNanos() / 1e9);
     double window = openLoop && attemptWindow > 0 ? attemptWindow : wall;
     Map<String, StageStats> stages = new TreeMap<>();
-    byStage.forEach((k, v) -> stages.put(k, new StageStats(v.size(),
-        v.stream().mapToDouble(Double::doubleValue).sum() / 1000.0, Dist.of(v),
-        Dist.of(nodeElapsed.getOrDefault(k, List.of())))));
+    byStage.forEach(
+        (k, v) ->
+            stages.put(
+                k,
+                new StageStats(
+                    v.size(),
+                    v.stream().mapToDouble(Double::doubleValue).sum() / 1000.0,
+                    Dist.of(v),
+                    Dist.of(nodeElapsed.getOrDefault(k, List.of())))));
     Map<String, NodeUse> nodeUse = new TreeMap<>();
     int totalSlots = 0;
     for (int sl : slotsByNode.values()) {
       totalSlots += sl;
     }
     double nodeWindow = attemptWindow > 0 ? (openLoop ? attemptWindow : wall) : wall;
-    busy.forEach((node, b) -> {
-      int sl = slotsByNode.getOrDefault(node, 1);
-      nodeUse.put(node, new NodeUse((long) b[0], b[1] / 1000.0, sl, b[1] / 1000.0 / (nodeWindow * sl)));
-    });
+    busy.forEach(
+        (node, b) -> {
+          int sl = slotsByNode.getOrDefault(node, 1);
+          nodeUse.put(
+              node, new NodeUse((long) b[0], b[1] / 1000.0, sl, b[1] / 1000.0 / (nodeWindow * sl)));
+        });
     Instant origin = openLoop ? firstLease : firstCreated;
     Phase uploads = Phase.of(data.requests(), SubmitRequest.Kind.UPLOAD);
     Phase bulk = Phase.of(data.requests(), SubmitRequest.Kind.BULK);
-    return new RunSummary(label, nodes, totalSlots, window, wall, samples.size(), succeeded, failed, bytes, tris,
-        succeeded / window, bytes / 1e6 / window, tris / window,
-        Dist.of(latency), Dist.of(observed), uploads.acceptedMs(), uploads.perSecond(uploads.accepted()),
-        bulk.acceptedMs(), bulk.requests(), bulk.jobs(), bulk.perSecond(bulk.jobs()),
-        stages, nodeUse,
-        new QueueStats(attemptsMs.size(), attemptWindow, attemptWindow > 0 ? attemptsMs.size() / attemptWindow : 0,
-            Dist.of(attemptsMs), Dist.of(queueWait)),
-        errors, timeline(samples, origin));
+    return new RunSummary(
+        label,
+        nodes,
+        totalSlots,
+        window,
+        wall,
+        samples.size(),
+        succeeded,
+        failed,
+        bytes,
+        tris,
+        succeeded / window,
+        bytes / 1e6 / window,
+        tris / window,
+        Dist.of(latency),
+        Dist.of(observed),
+        uploads.acceptedMs(),
+        uploads.perSecond(uploads.accepted()),
+        bulk.acceptedMs(),
+        bulk.requests(),
+        bulk.jobs(),
+        bulk.perSecond(bulk.jobs()),
+        stages,
+        nodeUse,
+        new QueueStats(
+            attemptsMs.size(),
+            attemptWindow,
+            attemptWindow > 0 ? attemptsMs.size() / attemptWindow : 0,
+            Dist.of(attemptsMs),
+            Dist.of(queueWait)),
+        errors,
+        timeline(samples, origin));
   }
 
-  /** First lease and last attempt end among these jobs (server clock), or null when no attempt ended. */
+  /**
+   * First lease and last attempt end among these jobs (server clock), or null when no attempt
+   * ended.
+   */
   public static Instant[] attemptSpan(List<JobSample> samples) {
     Instant first = null;
     Instant last = null;
@@ -174,7 +247,9 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
     return first == null ? null : new Instant[] {first, last};
   }
 
-  /** The requests of one kind: how many, the jobs they created, their times and the phase they span. */
+  /**
+   * The requests of one kind: how many, the jobs they created, their times and the phase they span.
+   */
   private record Phase(long requests, long accepted, long jobs, Dist acceptedMs, double seconds) {
     static Phase of(List<SubmitRequest> all, SubmitRequest.Kind kind) {
       long n = 0;
@@ -204,7 +279,10 @@ public record RunSummary(String label, int nodes, int slots, double windowSecond
     }
   }
 
-  /** Completions per second, bucketed by server finish time since {@code origin}; ~60 buckets at most. */
+  /**
+   * Completions per second, bucketed by server finish time since {@code origin}; ~60 buckets at
+   * most.
+   */
   static List<double[]> timeline(List<JobSample> samples, Instant origin) {
     List<double[]> out = new ArrayList<>();
     if (origin == null) {

@@ -11,13 +11,26 @@ import java.util.List;
  * What the bench recorded about one submitted asset: client-side times (epoch ms, this machine's
  * clock) and the job record's server-side times and tasks (the coordinator's clock).
  *
- * @param state job state, or {@code rejected} (upload refused) or {@code timeout} (not finished in time)
+ * @param state job state, or {@code rejected} (upload refused) or {@code timeout} (not finished in
+ *     time)
  * @param errorCode the job's error code, the upload's problem code, or {@code BENCH_TIMEOUT}
  * @param triangles from the inspect task's result, -1 when no inspect result is present
  */
-public record JobSample(String item, long bytes, long submitStartMs, long submitEndMs, long observedEndMs,
-    String jobId, String assetId, String state, String errorCode, Instant createdAt, Instant startedAt,
-    Instant finishedAt, long triangles, List<TaskSample> tasks) {
+public record JobSample(
+    String item,
+    long bytes,
+    long submitStartMs,
+    long submitEndMs,
+    long observedEndMs,
+    String jobId,
+    String assetId,
+    String state,
+    String errorCode,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    long triangles,
+    List<TaskSample> tasks) {
 
   /** Code recorded for a job that did not reach a terminal state within the job timeout. */
   public static final String TIMEOUT_CODE = "BENCH_TIMEOUT";
@@ -32,7 +45,12 @@ public record JobSample(String item, long bytes, long submitStartMs, long submit
    * @param nodeElapsedMs the node's own measure of the last attempt (inputs fetched, run, outputs
    *     uploaded; {@code result.elapsedMs}), or -1
    */
-  public record TaskSample(String name, String type, String state, long nodeElapsedMs, List<Attempt> attempts,
+  public record TaskSample(
+      String name,
+      String type,
+      String state,
+      long nodeElapsedMs,
+      List<Attempt> attempts,
       List<Output> outputs) {
     public TaskSample {
       attempts = List.copyOf(attempts);
@@ -40,8 +58,16 @@ public record JobSample(String item, long bytes, long submitStartMs, long submit
     }
   }
 
-  /** One attempt: leased at {@code startedAt} by {@code node}, ended at {@code finishedAt} (null while running). */
-  public record Attempt(int attempt, String node, Instant startedAt, Instant finishedAt, String outcome,
+  /**
+   * One attempt: leased at {@code startedAt} by {@code node}, ended at {@code finishedAt} (null
+   * while running).
+   */
+  public record Attempt(
+      int attempt,
+      String node,
+      Instant startedAt,
+      Instant finishedAt,
+      String outcome,
       String errorCode) {
     /** Lease-to-complete time in milliseconds (microsecond resolution), or -1 when unfinished. */
     public double durationMs() {
@@ -97,24 +123,59 @@ public record JobSample(String item, long bytes, long submitStartMs, long submit
 
   /** A sample for an upload the coordinator refused. */
   public static JobSample rejected(WorkItem item, GridClient.Submitted s) {
-    return new JobSample(item.name(), item.bytes(), s.startMs(), s.endMs(), s.endMs(), null, null, "rejected",
-        s.errorCode(), null, null, null, -1, List.of());
+    return new JobSample(
+        item.name(),
+        item.bytes(),
+        s.startMs(),
+        s.endMs(),
+        s.endMs(),
+        null,
+        null,
+        "rejected",
+        s.errorCode(),
+        null,
+        null,
+        null,
+        -1,
+        List.of());
   }
 
-  /** A sample from the job record seen last; {@code timedOut} when it was still running at the deadline. */
-  public static JobSample of(WorkItem item, GridClient.Submitted s, JsonNode job, long observedEndMs,
-      boolean timedOut) {
+  /**
+   * A sample from the job record seen last; {@code timedOut} when it was still running at the
+   * deadline.
+   */
+  public static JobSample of(
+      WorkItem item, GridClient.Submitted s, JsonNode job, long observedEndMs, boolean timedOut) {
     if (job == null) {
-      return new JobSample(item.name(), item.bytes(), s.startMs(), s.endMs(), observedEndMs, s.jobId(), s.assetId(),
-          timedOut ? "timeout" : "missing", timedOut ? TIMEOUT_CODE : "JOB_MISSING", null, null, null, -1, List.of());
+      return new JobSample(
+          item.name(),
+          item.bytes(),
+          s.startMs(),
+          s.endMs(),
+          observedEndMs,
+          s.jobId(),
+          s.assetId(),
+          timedOut ? "timeout" : "missing",
+          timedOut ? TIMEOUT_CODE : "JOB_MISSING",
+          null,
+          null,
+          null,
+          -1,
+          List.of());
     }
     List<TaskSample> tasks = new ArrayList<>();
     long triangles = -1;
     for (JsonNode t : job.path("tasks")) {
       List<Attempt> attempts = new ArrayList<>();
       for (JsonNode a : t.path("attempts")) {
-        attempts.add(new Attempt(a.path("attempt").asInt(), text(a, "node"), instant(a, "startedAt"),
-            instant(a, "finishedAt"), text(a, "outcome"), text(a, "errorCode")));
+        attempts.add(
+            new Attempt(
+                a.path("attempt").asInt(),
+                text(a, "node"),
+                instant(a, "startedAt"),
+                instant(a, "finishedAt"),
+                text(a, "outcome"),
+                text(a, "errorCode")));
       }
       List<Output> outputs = new ArrayList<>();
       for (JsonNode o : t.path("outputs")) {
@@ -124,8 +185,14 @@ public record JobSample(String item, long bytes, long submitStartMs, long submit
       if ("inspect".equals(type) && t.path("result").has("triangles")) {
         triangles = t.path("result").path("triangles").asLong(-1);
       }
-      tasks.add(new TaskSample(t.path("name").asText(), type, t.path("state").asText(),
-          t.path("result").path("elapsedMs").asLong(-1), attempts, outputs));
+      tasks.add(
+          new TaskSample(
+              t.path("name").asText(),
+              type,
+              t.path("state").asText(),
+              t.path("result").path("elapsedMs").asLong(-1),
+              attempts,
+              outputs));
     }
     String state = job.path("state").asText();
     String code = job.path("error").path("code").asText(null);
@@ -133,8 +200,20 @@ public record JobSample(String item, long bytes, long submitStartMs, long submit
       state = "timeout";
       code = TIMEOUT_CODE;
     }
-    return new JobSample(item.name(), item.bytes(), s.startMs(), s.endMs(), observedEndMs, s.jobId(), s.assetId(),
-        state, code, instant(job, "createdAt"), instant(job, "startedAt"), instant(job, "finishedAt"), triangles,
+    return new JobSample(
+        item.name(),
+        item.bytes(),
+        s.startMs(),
+        s.endMs(),
+        observedEndMs,
+        s.jobId(),
+        s.assetId(),
+        state,
+        code,
+        instant(job, "createdAt"),
+        instant(job, "startedAt"),
+        instant(job, "finishedAt"),
+        triangles,
         tasks);
   }
 

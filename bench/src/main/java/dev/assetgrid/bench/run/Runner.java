@@ -20,30 +20,42 @@ import java.util.concurrent.atomic.AtomicLong;
  * item, poll its job until it ends, and take the next item, so at most {@code concurrency} jobs are
  * in flight. <b>Open loop</b> (queue): all jobs are submitted first, then {@code beforeDrain} runs
  * (e.g. the nodes are started) and the jobs are followed to their end, so the drain measures the
- * coordinator's queue without submit traffic mixed in. Submitting is two phases, each by
- * {@code concurrency} clients: a few uploads (each upload is an asset and its job), then bulk
- * {@code POST /v1/jobs} requests of up to {@link GridClient#MAX_BULK_JOBS} jobs over those assets,
- * since one upload per job (about 150/s) took minutes to fill a 20,000-task queue.
+ * coordinator's queue without submit traffic mixed in. Submitting is two phases, each by {@code
+ * concurrency} clients: a few uploads (each upload is an asset and its job), then bulk {@code POST
+ * /v1/jobs} requests of up to {@link GridClient#MAX_BULK_JOBS} jobs over those assets, since one
+ * upload per job (about 150/s) took minutes to fill a 20,000-task queue.
  *
  * <p>Latencies come from the job records (server clock), so the poll interval only bounds how fast
- * a closed-loop client notices an end, not what is measured. Polls back off from
- * {@code pollMinMs} to {@code pollMaxMs}.
+ * a closed-loop client notices an end, not what is measured. Polls back off from {@code pollMinMs}
+ * to {@code pollMaxMs}.
  */
 public final class Runner {
   /**
    * @param count items to submit (repeating the list), 0 = use {@code duration}
    * @param duration submit for this long when count is 0
    */
-  public record Settings(int concurrency, long count, Duration duration, String pipeline, List<String> tags,
-      Duration jobTimeout, long pollMinMs, long pollMaxMs) {}
+  public record Settings(
+      int concurrency,
+      long count,
+      Duration duration,
+      String pipeline,
+      List<String> tags,
+      Duration jobTimeout,
+      long pollMinMs,
+      long pollMaxMs) {}
 
   /**
    * Raw result of a run.
    *
    * @param requests every upload and bulk job request, in the order they ended
    */
-  public record RunData(List<JobSample> samples, List<SubmitRequest> requests, long startMs, long submitEndMs,
-      long drainStartMs, long endMs) {
+  public record RunData(
+      List<JobSample> samples,
+      List<SubmitRequest> requests,
+      long startMs,
+      long submitEndMs,
+      long drainStartMs,
+      long endMs) {
     public RunData {
       samples = List.copyOf(samples);
       requests = List.copyOf(requests);
@@ -51,22 +63,25 @@ public final class Runner {
 
     /**
      * The run split after the first {@code n} jobs to end (by the server's end time; unfinished
-     * jobs last): a drain's warm-up (JIT compilation, caches, connection pools filling) and the rest,
-     * which keeps the submit requests.
+     * jobs last): a drain's warm-up (JIT compilation, caches, connection pools filling) and the
+     * rest, which keeps the submit requests.
      */
     public Split splitWarmup(int n) {
       List<JobSample> byEnd = new ArrayList<>(samples);
-      byEnd.sort(java.util.Comparator.comparing(JobSample::finishedAt,
-          java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
+      byEnd.sort(
+          java.util.Comparator.comparing(
+              JobSample::finishedAt,
+              java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
       int k = Math.min(Math.max(0, n), byEnd.size());
-      return new Split(new RunData(byEnd.subList(0, k), List.of(), startMs, submitEndMs, drainStartMs, endMs),
-          new RunData(byEnd.subList(k, byEnd.size()), requests, startMs, submitEndMs, drainStartMs, endMs));
+      return new Split(
+          new RunData(byEnd.subList(0, k), List.of(), startMs, submitEndMs, drainStartMs, endMs),
+          new RunData(
+              byEnd.subList(k, byEnd.size()), requests, startMs, submitEndMs, drainStartMs, endMs));
     }
   }
 
   /** A run cut in two by {@link RunData#splitWarmup}. */
-  public record Split(RunData warmup, RunData measured) {
-  }
+  public record Split(RunData warmup, RunData measured) {}
 
   private final GridClient client;
   private final Settings settings;
@@ -81,7 +96,11 @@ public final class Runner {
    * @param gridFailure non-null when the grid under test is known to be dead (a spawned process
    *     exited): followers stop waiting and the remaining jobs are recorded as timed out
    */
-  public Runner(GridClient client, Settings settings, Progress progress, java.util.function.Supplier<String> gridFailure) {
+  public Runner(
+      GridClient client,
+      Settings settings,
+      Progress progress,
+      java.util.function.Supplier<String> gridFailure) {
     this.client = client;
     this.settings = settings;
     this.progress = progress;
@@ -97,25 +116,28 @@ public final class Runner {
     AtomicLong next = new AtomicLong();
     long start = System.currentTimeMillis();
     long stopAt = settings.count() > 0 ? Long.MAX_VALUE : start + settings.duration().toMillis();
-    ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency(), daemon("bench-client"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(settings.concurrency(), daemon("bench-client"));
     progress.start(start);
     for (int i = 0; i < settings.concurrency(); i++) {
-      pool.submit(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          long n = next.getAndIncrement();
-          if ((settings.count() > 0 && n >= settings.count()) || System.currentTimeMillis() >= stopAt) {
+      pool.submit(
+          () -> {
+            while (!Thread.currentThread().isInterrupted()) {
+              long n = next.getAndIncrement();
+              if ((settings.count() > 0 && n >= settings.count())
+                  || System.currentTimeMillis() >= stopAt) {
+                return null;
+              }
+              WorkItem item = items.get((int) (n % items.size()));
+              GridClient.Submitted s = submit(item, requests);
+              if (!s.accepted()) {
+                record(samples, JobSample.rejected(item, s));
+                continue;
+              }
+              record(samples, follow(item, s, s.endMs() + settings.jobTimeout().toMillis()));
+            }
             return null;
-          }
-          WorkItem item = items.get((int) (n % items.size()));
-          GridClient.Submitted s = submit(item, requests);
-          if (!s.accepted()) {
-            record(samples, JobSample.rejected(item, s));
-            continue;
-          }
-          record(samples, follow(item, s, s.endMs() + settings.jobTimeout().toMillis()));
-        }
-        return null;
-      });
+          });
     }
     pool.shutdown();
     awaitAll(pool);
@@ -128,11 +150,12 @@ public final class Runner {
    * Submits every job, runs {@code beforeDrain}, then follows every job to its end.
    *
    * @param assets how many copies of {@code item} to upload (fewer when {@code count} is smaller);
-   *     each upload is one job, and every other job is created over these assets, in turn, by
-   *     bulk requests
+   *     each upload is one job, and every other job is created over these assets, in turn, by bulk
+   *     requests
    */
-  public RunData openLoop(WorkItem item, int assets, Runnable beforeDrain) throws InterruptedException {
-    return openLoop(item, assets, beforeDrain, () -> { });
+  public RunData openLoop(WorkItem item, int assets, Runnable beforeDrain)
+      throws InterruptedException {
+    return openLoop(item, assets, beforeDrain, () -> {});
   }
 
   /**
@@ -154,49 +177,54 @@ public final class Runner {
 
     long uploads = settings.count() > 0 ? Math.min(settings.count(), assets) : assets;
     AtomicLong nextUpload = new AtomicLong();
-    inParallel("bench-upload", () -> {
-      while (nextUpload.getAndIncrement() < uploads && System.currentTimeMillis() < stopAt) {
-        GridClient.Submitted s = submit(item, requests);
-        if (s.accepted()) {
-          accepted.add(s);
-        } else {
-          record(samples, JobSample.rejected(item, s));
-        }
-      }
-    });
+    inParallel(
+        "bench-upload",
+        () -> {
+          while (nextUpload.getAndIncrement() < uploads && System.currentTimeMillis() < stopAt) {
+            GridClient.Submitted s = submit(item, requests);
+            if (s.accepted()) {
+              accepted.add(s);
+            } else {
+              record(samples, JobSample.rejected(item, s));
+            }
+          }
+        });
 
     List<String> assetIds = accepted.stream().map(GridClient.Submitted::assetId).toList();
     long bulkJobs = settings.count() > 0 ? settings.count() - uploads : Long.MAX_VALUE;
     AtomicLong nextJob = new AtomicLong();
-    inParallel("bench-submit", () -> {
-      while (!assetIds.isEmpty() && System.currentTimeMillis() < stopAt) {
-        long first = nextJob.getAndAdd(GridClient.MAX_BULK_JOBS);
-        if (first >= bulkJobs) {
-          return;
-        }
-        int size = (int) Math.min(GridClient.MAX_BULK_JOBS, bulkJobs - first);
-        List<String> entries = new ArrayList<>(size);
-        for (int k = 0; k < size; k++) {
-          entries.add(assetIds.get((int) ((first + k) % assetIds.size())));
-        }
-        for (GridClient.Submitted s : submitJobs(item, entries, requests)) {
-          if (s.accepted()) {
-            accepted.add(s);
-          } else {
-            record(samples, JobSample.rejected(item, s));
+    inParallel(
+        "bench-submit",
+        () -> {
+          while (!assetIds.isEmpty() && System.currentTimeMillis() < stopAt) {
+            long first = nextJob.getAndAdd(GridClient.MAX_BULK_JOBS);
+            if (first >= bulkJobs) {
+              return;
+            }
+            int size = (int) Math.min(GridClient.MAX_BULK_JOBS, bulkJobs - first);
+            List<String> entries = new ArrayList<>(size);
+            for (int k = 0; k < size; k++) {
+              entries.add(assetIds.get((int) ((first + k) % assetIds.size())));
+            }
+            for (GridClient.Submitted s : submitJobs(item, entries, requests)) {
+              if (s.accepted()) {
+                accepted.add(s);
+              } else {
+                record(samples, JobSample.rejected(item, s));
+              }
+            }
           }
-        }
-      }
-    });
+        });
 
     long submitEnd = System.currentTimeMillis();
     long endedBefore = endedJobs();
     beforeDrain.run();
     long drainStart = System.currentTimeMillis();
-    progress.draining(() -> {
-      long now = endedJobs();
-      return now < 0 || endedBefore < 0 ? -1 : now - endedBefore;
-    });
+    progress.draining(
+        () -> {
+          long now = endedJobs();
+          return now < 0 || endedBefore < 0 ? -1 : now - endedBefore;
+        });
     List<GridClient.Submitted> order = new ArrayList<>(accepted);
     order.sort(java.util.Comparator.comparingLong(GridClient.Submitted::endMs));
     // the queue is FIFO: wait for the last job first, then collect every record once
@@ -207,22 +235,31 @@ public final class Runner {
     afterDrain.run();
     progress.draining(null);
     AtomicLong idx = new AtomicLong();
-    inParallel("bench-follow", () -> {
-      long k;
-      while ((k = idx.getAndIncrement()) < order.size()) {
-        record(samples, follow(item, order.get((int) k), drainStart + settings.jobTimeout().toMillis()));
-      }
-    });
+    inParallel(
+        "bench-follow",
+        () -> {
+          long k;
+          while ((k = idx.getAndIncrement()) < order.size()) {
+            record(
+                samples,
+                follow(item, order.get((int) k), drainStart + settings.jobTimeout().toMillis()));
+          }
+        });
     long end = System.currentTimeMillis();
     progress.stop();
     return new RunData(samples, requests, start, submitEnd, drainStart, end);
   }
 
-  /** Jobs of the grid that ended (succeeded, failed or cancelled), from {@code GET /v1/stats}; -1 when unknown. */
+  /**
+   * Jobs of the grid that ended (succeeded, failed or cancelled), from {@code GET /v1/stats}; -1
+   * when unknown.
+   */
   private long endedJobs() {
     try {
       JsonNode jobs = client.stats().path("jobs");
-      return jobs.path("succeeded").asLong() + jobs.path("failed").asLong() + jobs.path("cancelled").asLong();
+      return jobs.path("succeeded").asLong()
+          + jobs.path("failed").asLong()
+          + jobs.path("cancelled").asLong();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
@@ -248,13 +285,22 @@ public final class Runner {
     try {
       s = client.submit(item, settings.pipeline(), settings.tags());
     } catch (IOException e) {
-      s = new GridClient.Submitted(0, null, null, "BENCH_HTTP_ERROR", e.toString(), t0, System.currentTimeMillis());
+      s =
+          new GridClient.Submitted(
+              0, null, null, "BENCH_HTTP_ERROR", e.toString(), t0, System.currentTimeMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      s = new GridClient.Submitted(0, null, null, "BENCH_INTERRUPTED", "interrupted", t0, System.currentTimeMillis());
+      s =
+          new GridClient.Submitted(
+              0, null, null, "BENCH_INTERRUPTED", "interrupted", t0, System.currentTimeMillis());
     }
-    requests.add(new SubmitRequest(SubmitRequest.Kind.UPLOAD, s.startMs(), s.endMs(), s.accepted() ? 1 : 0,
-        s.accepted() ? null : s.errorCode()));
+    requests.add(
+        new SubmitRequest(
+            SubmitRequest.Kind.UPLOAD,
+            s.startMs(),
+            s.endMs(),
+            s.accepted() ? 1 : 0,
+            s.accepted() ? null : s.errorCode()));
     if (s.accepted()) {
       progress.accepted(1);
     }
@@ -262,7 +308,8 @@ public final class Runner {
   }
 
   /** One bulk request over {@code assetIds}; one result per entry. */
-  private List<GridClient.Submitted> submitJobs(WorkItem item, List<String> assetIds, List<SubmitRequest> requests) {
+  private List<GridClient.Submitted> submitJobs(
+      WorkItem item, List<String> assetIds, List<SubmitRequest> requests) {
     progress.submitted(assetIds.size());
     long t0 = System.currentTimeMillis();
     List<GridClient.Submitted> out;
@@ -275,17 +322,25 @@ public final class Runner {
       out = failedEntries(assetIds, "BENCH_INTERRUPTED", "interrupted", t0);
     }
     GridClient.Submitted first = out.get(0);
-    requests.add(new SubmitRequest(SubmitRequest.Kind.BULK, first.startMs(), first.endMs(),
-        first.accepted() ? out.size() : 0, first.accepted() ? null : first.errorCode()));
+    requests.add(
+        new SubmitRequest(
+            SubmitRequest.Kind.BULK,
+            first.startMs(),
+            first.endMs(),
+            first.accepted() ? out.size() : 0,
+            first.accepted() ? null : first.errorCode()));
     if (first.accepted()) {
       progress.accepted(out.size());
     }
     return out;
   }
 
-  private static List<GridClient.Submitted> failedEntries(List<String> assetIds, String code, String message, long t0) {
+  private static List<GridClient.Submitted> failedEntries(
+      List<String> assetIds, String code, String message, long t0) {
     long t1 = System.currentTimeMillis();
-    return assetIds.stream().map(id -> new GridClient.Submitted(0, id, null, code, message, t0, t1)).toList();
+    return assetIds.stream()
+        .map(id -> new GridClient.Submitted(0, id, null, code, message, t0, t1))
+        .toList();
   }
 
   private JobSample follow(WorkItem item, GridClient.Submitted s, long deadline) {
@@ -294,7 +349,10 @@ public final class Runner {
     return JobSample.of(item, s, job, System.currentTimeMillis(), timedOut);
   }
 
-  /** Polls until the job is terminal or the deadline passes; returns the last record seen (may be null). */
+  /**
+   * Polls until the job is terminal or the deadline passes; returns the last record seen (may be
+   * null).
+   */
   private JsonNode waitTerminal(String jobId, long deadline, long minMs, long maxMs) {
     long sleep = minMs;
     JsonNode job = null;

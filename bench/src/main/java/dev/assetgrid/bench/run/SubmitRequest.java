@@ -11,7 +11,10 @@ package dev.assetgrid.bench.run;
 public record SubmitRequest(Kind kind, long startMs, long endMs, int jobs, String errorCode) {
 
   /** What the request was. */
-  public enum Kind { UPLOAD, BULK }
+  public enum Kind {
+    UPLOAD,
+    BULK
+  }
 
   public boolean accepted() {
     return errorCode == null;

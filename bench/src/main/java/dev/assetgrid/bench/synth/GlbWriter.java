@@ -24,7 +24,9 @@ public final class GlbWriter {
 
   private GlbWriter() {}
 
-  /** Writes {@code mesh} (and {@code png}, may be null) as a GLB file; returns its size in bytes. */
+  /**
+   * Writes {@code mesh} (and {@code png}, may be null) as a GLB file; returns its size in bytes.
+   */
   public static long write(Mesh mesh, byte[] png, String name, Path file) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       return write(mesh, png, name, out);
@@ -32,7 +34,8 @@ public final class GlbWriter {
   }
 
   /** Writes the GLB to {@code out}; returns the number of bytes written. */
-  public static long write(Mesh mesh, byte[] png, String name, OutputStream out) throws IOException {
+  public static long write(Mesh mesh, byte[] png, String name, OutputStream out)
+      throws IOException {
     int n = mesh.vertexCount();
     boolean wide = n > 65535;
     long posBytes = 12L * n;
@@ -51,10 +54,12 @@ public final class GlbWriter {
     root.put("scene", 0);
     root.putArray("scenes").addObject().putArray("nodes").add(0);
     root.putArray("nodes").addObject().put("mesh", 0).put("name", name);
-    ObjectNode prim = root.putArray("meshes").addObject().put("name", name).putArray("primitives").addObject();
+    ObjectNode prim =
+        root.putArray("meshes").addObject().put("name", name).putArray("primitives").addObject();
     prim.putObject("attributes").put("POSITION", 0).put("NORMAL", 1).put("TEXCOORD_0", 2);
     prim.put("indices", 3).put("mode", 4).put("material", 0);
-    ObjectNode pbr = root.putArray("materials").addObject().put("name", name).putObject("pbrMetallicRoughness");
+    ObjectNode pbr =
+        root.putArray("materials").addObject().put("name", name).putObject("pbrMetallicRoughness");
     pbr.put("metallicFactor", 0.0).put("roughnessFactor", 0.8);
     ArrayNode views = root.putArray("bufferViews");
     view(views, 0, posBytes, 34962);
@@ -113,14 +118,19 @@ public final class GlbWriter {
   }
 
   private static void view(ArrayNode views, long offset, long length, int target) {
-    ObjectNode v = views.addObject().put("buffer", 0).put("byteOffset", offset).put("byteLength", length);
+    ObjectNode v =
+        views.addObject().put("buffer", 0).put("byteOffset", offset).put("byteLength", length);
     if (target != 0) {
       v.put("target", target);
     }
   }
 
-  private static ObjectNode accessor(ArrayNode acc, int view, int componentType, long count, String type) {
-    return acc.addObject().put("bufferView", view).put("componentType", componentType).put("count", count)
+  private static ObjectNode accessor(
+      ArrayNode acc, int view, int componentType, long count, String type) {
+    return acc.addObject()
+        .put("bufferView", view)
+        .put("componentType", componentType)
+        .put("count", count)
         .put("type", type);
   }
 
@@ -144,7 +154,8 @@ public final class GlbWriter {
     out.write(b.array(), 0, b.position());
   }
 
-  private static void writeIndices(OutputStream out, int[] values, boolean wide) throws IOException {
+  private static void writeIndices(OutputStream out, int[] values, boolean wide)
+      throws IOException {
     ByteBuffer b = le(64 * 1024);
     for (int v : values) {
       if (b.remaining() < 4) {

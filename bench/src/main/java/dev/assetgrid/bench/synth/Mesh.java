@@ -10,7 +10,9 @@ package dev.assetgrid.bench.synth;
  */
 public record Mesh(float[] positions, float[] normals, float[] uvs, int[] indices) {
   public Mesh {
-    if (positions.length % 3 != 0 || normals.length != positions.length || uvs.length != positions.length / 3 * 2
+    if (positions.length % 3 != 0
+        || normals.length != positions.length
+        || uvs.length != positions.length / 3 * 2
         || indices.length % 3 != 0) {
       throw new IllegalArgumentException("inconsistent mesh arrays");
     }

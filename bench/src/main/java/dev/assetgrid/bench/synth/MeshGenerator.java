@@ -6,15 +6,18 @@ import java.util.SplittableRandom;
  * Procedural meshes with an exact triangle count, deterministic for a seed.
  *
  * <p>Both shapes are "rectangular" in their parameter space, so a triangle count {@code T} is hit
- * exactly by factoring {@code T/2 = a × b} with {@code a} the largest divisor not above √(T/2):
- * a grid has {@code 2·a·b} triangles, a UV sphere with {@code a} segments and {@code b+1} rings has
+ * exactly by factoring {@code T/2 = a × b} with {@code a} the largest divisor not above √(T/2): a
+ * grid has {@code 2·a·b} triangles, a UV sphere with {@code a} segments and {@code b+1} rings has
  * {@code 2·a·b} (one triangle per segment at each pole, two in every band between).
  */
 public final class MeshGenerator {
   private MeshGenerator() {}
 
   /** Shapes the synthetic corpus alternates between. */
-  public enum Shape { SPHERE, TERRAIN }
+  public enum Shape {
+    SPHERE,
+    TERRAIN
+  }
 
   /** A mesh of {@code triangles} triangles (even, ≥ 2; ≥ 6 for a sphere) of the given shape. */
   public static Mesh generate(Shape shape, long triangles, long seed) {
@@ -27,7 +30,8 @@ public final class MeshGenerator {
     return switch (shape) {
       case TERRAIN -> terrain((int) b, (int) a, seed);
       case SPHERE -> {
-        // poles need at least 3 segments: for T/2 prime (or tiny) use T/2 segments and one band (a bicone)
+        // poles need at least 3 segments: for T/2 prime (or tiny) use T/2 segments and one band (a
+        // bicone)
         if (a < 3) {
           if (half < 3) {
             throw new IllegalArgumentException("a sphere needs at least 6 triangles: " + triangles);
@@ -57,8 +61,12 @@ public final class MeshGenerator {
   public static Mesh terrain(int qx, int qy, long seed) {
     checkSize((long) (qx + 1) * (qy + 1), 2L * qx * qy);
     SplittableRandom rnd = new SplittableRandom(seed);
-    double[] freq = {rnd.nextDouble(1, 4), rnd.nextDouble(1, 4), rnd.nextDouble(4, 12), rnd.nextDouble(4, 12)};
-    double[] phase = {rnd.nextDouble(6.28), rnd.nextDouble(6.28), rnd.nextDouble(6.28), rnd.nextDouble(6.28)};
+    double[] freq = {
+      rnd.nextDouble(1, 4), rnd.nextDouble(1, 4), rnd.nextDouble(4, 12), rnd.nextDouble(4, 12)
+    };
+    double[] phase = {
+      rnd.nextDouble(6.28), rnd.nextDouble(6.28), rnd.nextDouble(6.28), rnd.nextDouble(6.28)
+    };
     int vx = qx + 1;
     int vy = qy + 1;
     int n = vx * vy;
@@ -71,12 +79,21 @@ public final class MeshGenerator {
         double v = (double) j / qy;
         double x = u * 2 - 1;
         double z = v * 2 - 1;
-        double h = 0.15 * Math.sin(freq[0] * x + phase[0]) * Math.cos(freq[1] * z + phase[1])
-            + 0.03 * Math.sin(freq[2] * x + phase[2]) * Math.sin(freq[3] * z + phase[3]);
-        double dx = 0.15 * freq[0] * Math.cos(freq[0] * x + phase[0]) * Math.cos(freq[1] * z + phase[1])
-            + 0.03 * freq[2] * Math.cos(freq[2] * x + phase[2]) * Math.sin(freq[3] * z + phase[3]);
-        double dz = -0.15 * freq[1] * Math.sin(freq[0] * x + phase[0]) * Math.sin(freq[1] * z + phase[1])
-            + 0.03 * freq[3] * Math.sin(freq[2] * x + phase[2]) * Math.cos(freq[3] * z + phase[3]);
+        double h =
+            0.15 * Math.sin(freq[0] * x + phase[0]) * Math.cos(freq[1] * z + phase[1])
+                + 0.03 * Math.sin(freq[2] * x + phase[2]) * Math.sin(freq[3] * z + phase[3]);
+        double dx =
+            0.15 * freq[0] * Math.cos(freq[0] * x + phase[0]) * Math.cos(freq[1] * z + phase[1])
+                + 0.03
+                    * freq[2]
+                    * Math.cos(freq[2] * x + phase[2])
+                    * Math.sin(freq[3] * z + phase[3]);
+        double dz =
+            -0.15 * freq[1] * Math.sin(freq[0] * x + phase[0]) * Math.sin(freq[1] * z + phase[1])
+                + 0.03
+                    * freq[3]
+                    * Math.sin(freq[2] * x + phase[2])
+                    * Math.cos(freq[3] * z + phase[3]);
         double len = Math.sqrt(dx * dx + 1 + dz * dz);
         int k = j * vx + i;
         pos[k * 3] = (float) x;
@@ -110,8 +127,8 @@ public final class MeshGenerator {
   }
 
   /**
-   * A unit UV sphere, radius slightly perturbed by seeded noise: {@code segments} around,
-   * {@code rings} bands from pole to pole; 2·segments·(rings-1) triangles.
+   * A unit UV sphere, radius slightly perturbed by seeded noise: {@code segments} around, {@code
+   * rings} bands from pole to pole; 2·segments·(rings-1) triangles.
    */
   public static Mesh sphere(int segments, int rings, long seed) {
     if (segments < 3 || rings < 2) {
@@ -178,8 +195,17 @@ public final class MeshGenerator {
     return new Mesh(pos, nor, uv, idx);
   }
 
-  private static void put(float[] pos, float[] nor, float[] uv, int k, double nx, double ny, double nz, double rad,
-      double u, double v) {
+  private static void put(
+      float[] pos,
+      float[] nor,
+      float[] uv,
+      int k,
+      double nx,
+      double ny,
+      double nz,
+      double rad,
+      double u,
+      double v) {
     pos[k * 3] = (float) (nx * rad);
     pos[k * 3 + 1] = (float) (ny * rad);
     pos[k * 3 + 2] = (float) (nz * rad);
@@ -193,7 +219,8 @@ public final class MeshGenerator {
   private static void checkSize(long vertices, long triangles) {
     // float arrays of 3 per vertex and int arrays of 3 per triangle must fit a Java array
     if (vertices * 3 > Integer.MAX_VALUE - 8 || triangles * 3 > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("mesh too large for one primitive: " + triangles + " triangles");
+      throw new IllegalArgumentException(
+          "mesh too large for one primitive: " + triangles + " triangles");
     }
   }
 }

@@ -3,9 +3,9 @@ package dev.assetgrid.bench.texture;
 import dev.assetgrid.node.natives.LibKtxEncoder;
 import dev.assetgrid.node.natives.StbImageDecoder;
 import dev.assetgrid.node.processing.texture.CompressTexture;
+import dev.assetgrid.node.processing.texture.CompressedTexture;
 import dev.assetgrid.shared.stage.CompressTextureOptions;
 import dev.assetgrid.shared.stage.CompressTextureOptions.Mode;
-import dev.assetgrid.node.processing.texture.CompressedTexture;
 import dev.assetgrid.shared.stage.TextureRole;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 
 /**
- * Compression time per megapixel of the compress-texture stage (decode, resize, mips, encode,
- * PSNR check) for ETC1S and UASTC, and of the {@code basisu} CLI with the same settings when it is
- * on the PATH. Not a test: run it by hand and record the numbers with the machine.
+ * Compression time per megapixel of the compress-texture stage (decode, resize, mips, encode, PSNR
+ * check) for ETC1S and UASTC, and of the {@code basisu} CLI with the same settings when it is on
+ * the PATH. Not a test: run it by hand and record the numbers with the machine.
  *
  * <pre>
  * mvn -q -pl bench -am compile
@@ -60,23 +60,34 @@ public final class TextureBench {
       names.add(f.getFileName().toString());
       images.add(Files.readAllBytes(f));
     }
-    System.out.printf(Locale.ROOT, "TextureBench: java %s, %d cores, %s, threads=%d, runs=%d (median)%n",
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-        threads, runs);
-    List<Setting> settings = List.of(
-        new Setting("etc1s", TextureRole.COLOR, Mode.ETC1S, false, false),
-        new Setting("etc1s+mips", TextureRole.COLOR, Mode.ETC1S, true, false),
-        new Setting("etc1s sse", TextureRole.COLOR, Mode.ETC1S, false, true),
-        new Setting("uastc+zstd", TextureRole.DATA, Mode.UASTC, false, false),
-        new Setting("uastc+zstd+mips", TextureRole.DATA, Mode.UASTC, true, false));
-    CompressTextureOptions base = CompressTextureOptions.fromJson(
-        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("threads", threads));
+    System.out.printf(
+        Locale.ROOT,
+        "TextureBench: java %s, %d cores, %s, threads=%d, runs=%d (median)%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        threads,
+        runs);
+    List<Setting> settings =
+        List.of(
+            new Setting("etc1s", TextureRole.COLOR, Mode.ETC1S, false, false),
+            new Setting("etc1s+mips", TextureRole.COLOR, Mode.ETC1S, true, false),
+            new Setting("etc1s sse", TextureRole.COLOR, Mode.ETC1S, false, true),
+            new Setting("uastc+zstd", TextureRole.DATA, Mode.UASTC, false, false),
+            new Setting("uastc+zstd+mips", TextureRole.DATA, Mode.UASTC, true, false));
+    CompressTextureOptions base =
+        CompressTextureOptions.fromJson(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode()
+                .put("threads", threads));
     for (int n = 0; n < images.size(); n++) {
       byte[] img = images.get(n);
       System.out.printf(Locale.ROOT, "%n%s (%d bytes)%n", names.get(n), img.length);
-      System.out.printf(Locale.ROOT, "%-18s %9s %9s %9s %9s%n", "setting", "ms", "ms/MP", "PSNR dB", "KTX2 B");
+      System.out.printf(
+          Locale.ROOT, "%-18s %9s %9s %9s %9s%n", "setting", "ms", "ms/MP", "PSNR dB", "KTX2 B");
       for (Setting s : settings) {
-        CompressTexture stage = new CompressTexture(new StbImageDecoder(), new LibKtxEncoder(s.sse()));
+        CompressTexture stage =
+            new CompressTexture(new StbImageDecoder(), new LibKtxEncoder(s.sse()));
         CompressTextureOptions o = base.withMode(s.mode()).withSize(0, false, s.mipmaps());
         stage.compress(img, s.role(), o); // warm-up
         long[] ms = new long[runs];
@@ -89,7 +100,13 @@ public final class TextureBench {
         Arrays.sort(ms);
         long median = ms[runs / 2];
         double mp = (double) last.widthIn() * last.heightIn() / 1e6;
-        System.out.printf(Locale.ROOT, "%-18s %9d %9.0f %9.2f %9d%n", s.name(), median, median / mp, last.psnr(),
+        System.out.printf(
+            Locale.ROOT,
+            "%-18s %9d %9.0f %9.2f %9d%n",
+            s.name(),
+            median,
+            median / mp,
+            last.psnr(),
             last.bytesOut());
       }
       basisu(img, threads, runs);
@@ -108,12 +125,22 @@ public final class TextureBench {
     Files.write(in, toPng(image));
     BufferedImage decoded = ImageIO.read(in.toFile());
     double mp = decoded.getWidth() * (double) decoded.getHeight() / 1e6;
-    List<List<String>> modes = List.of(
-        List.of("-q", "128", "-comp_level", "2"),
-        List.of("-q", "128", "-comp_level", "2", "-mipmap"),
-        List.of("-uastc", "-uastc_level", "2", "-ktx2_zstandard_level", "18", "-linear"),
-        List.of("-uastc", "-uastc_level", "2", "-ktx2_zstandard_level", "18", "-linear", "-mipmap"));
-    String[] names = {"basisu etc1s", "basisu etc1s+mips", "basisu uastc+zstd", "basisu uastc+mips"};
+    List<List<String>> modes =
+        List.of(
+            List.of("-q", "128", "-comp_level", "2"),
+            List.of("-q", "128", "-comp_level", "2", "-mipmap"),
+            List.of("-uastc", "-uastc_level", "2", "-ktx2_zstandard_level", "18", "-linear"),
+            List.of(
+                "-uastc",
+                "-uastc_level",
+                "2",
+                "-ktx2_zstandard_level",
+                "18",
+                "-linear",
+                "-mipmap"));
+    String[] names = {
+      "basisu etc1s", "basisu etc1s+mips", "basisu uastc+zstd", "basisu uastc+mips"
+    };
     for (int m = 0; m < modes.size(); m++) {
       List<String> cmd = new ArrayList<>(List.of(exe.toString(), "-ktx2"));
       cmd.addAll(modes.get(m));
@@ -124,7 +151,11 @@ public final class TextureBench {
       long[] ms = new long[runs];
       for (int r = 0; r < runs; r++) {
         long t = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log.txt").toFile())
+                .start();
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
           System.out.println(names[m] + ": failed, see " + dir.resolve("log.txt"));
           return;
@@ -132,7 +163,13 @@ public final class TextureBench {
         ms[r] = (System.nanoTime() - t) / 1_000_000;
       }
       Arrays.sort(ms);
-      System.out.printf(Locale.ROOT, "%-18s %9d %9.0f %9s %9d%n", names[m], ms[runs / 2], ms[runs / 2] / mp, "-",
+      System.out.printf(
+          Locale.ROOT,
+          "%-18s %9d %9.0f %9s %9d%n",
+          names[m],
+          ms[runs / 2],
+          ms[runs / 2] / mp,
+          "-",
           Files.size(dir.resolve("out.ktx2")));
     }
   }

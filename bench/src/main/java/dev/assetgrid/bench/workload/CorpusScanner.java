@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  */
 public final class CorpusScanner {
   /** Every extension the grid accepts as a model. */
-  public static final Set<String> MODEL_EXTENSIONS = Set.of("glb", "gltf", "obj", "stl", "ply", "fbx", "dae");
+  public static final Set<String> MODEL_EXTENSIONS =
+      Set.of("glb", "gltf", "obj", "stl", "ply", "fbx", "dae");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CorpusScanner() {}
@@ -31,8 +33,8 @@ public final class CorpusScanner {
    * @param excludes path substrings to skip (e.g. {@code validator-tests})
    * @param maxBytes files (with side files) larger than this are skipped
    */
-  public static List<WorkItem> scan(Path root, Set<String> formats, List<String> excludes, long maxBytes)
-      throws IOException {
+  public static List<WorkItem> scan(
+      Path root, Set<String> formats, List<String> excludes, long maxBytes) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.walk(root)) {
       files = s.filter(Files::isRegularFile).sorted().toList();
@@ -49,11 +51,12 @@ public final class CorpusScanner {
       if (!MODEL_EXTENSIONS.contains(ext) || !formats.contains(ext)) {
         continue;
       }
-      List<WorkItem.SideFile> sides = switch (ext) {
-        case "gltf" -> gltfSideFiles(f);
-        case "obj" -> objSideFiles(f);
-        default -> List.of();
-      };
+      List<WorkItem.SideFile> sides =
+          switch (ext) {
+            case "gltf" -> gltfSideFiles(f);
+            case "obj" -> objSideFiles(f);
+            default -> List.of();
+          };
       long bytes = Files.size(f);
       for (WorkItem.SideFile sf : sides) {
         bytes += Files.size(sf.path());
@@ -87,8 +90,12 @@ public final class CorpusScanner {
   static List<WorkItem.SideFile> objSideFiles(Path obj) {
     Map<String, WorkItem.SideFile> out = new LinkedHashMap<>();
     try (Stream<String> lines = Files.lines(obj, StandardCharsets.ISO_8859_1)) {
-      List<String> libs = lines.map(String::trim).filter(l -> l.startsWith("mtllib "))
-          .map(l -> l.substring(7).trim()).toList();
+      List<String> libs =
+          lines
+              .map(String::trim)
+              .filter(l -> l.startsWith("mtllib "))
+              .map(l -> l.substring(7).trim())
+              .toList();
       for (String lib : libs) {
         addRelative(obj, lib, out);
         Path mtl = obj.resolveSibling(lib.replace('\\', '/'));

@@ -21,7 +21,11 @@ public final class SyntheticCorpus {
   public static final String DEFAULT_SIZES = "1k,10k,100k,500k,2m";
 
   /** Which variants to write per size. */
-  public enum Textures { NONE, ONLY, BOTH }
+  public enum Textures {
+    NONE,
+    ONLY,
+    BOTH
+  }
 
   private SyntheticCorpus() {}
 
@@ -51,22 +55,31 @@ public final class SyntheticCorpus {
     return out;
   }
 
-  public static List<WorkItem> generate(Path dir, List<Long> sizes, Textures textures, int textureSize, long seed)
+  public static List<WorkItem> generate(
+      Path dir, List<Long> sizes, Textures textures, int textureSize, long seed)
       throws IOException {
     Files.createDirectories(dir);
     List<WorkItem> items = new ArrayList<>();
     int i = 0;
     for (long tris : sizes) {
-      MeshGenerator.Shape shape = i++ % 2 == 0 ? MeshGenerator.Shape.SPHERE : MeshGenerator.Shape.TERRAIN;
-      List<Boolean> variants = switch (textures) {
-        case NONE -> List.of(false);
-        case ONLY -> List.of(true);
-        case BOTH -> List.of(false, true);
-      };
+      MeshGenerator.Shape shape =
+          i++ % 2 == 0 ? MeshGenerator.Shape.SPHERE : MeshGenerator.Shape.TERRAIN;
+      List<Boolean> variants =
+          switch (textures) {
+            case NONE -> List.of(false);
+            case ONLY -> List.of(true);
+            case BOTH -> List.of(false, true);
+          };
       Mesh mesh = null;
       for (boolean tex : variants) {
-        String name = String.format(Locale.ROOT, "%s-%d%s-s%d.glb", shape.name().toLowerCase(Locale.ROOT), tris,
-            tex ? "-tex" + textureSize : "", seed);
+        String name =
+            String.format(
+                Locale.ROOT,
+                "%s-%d%s-s%d.glb",
+                shape.name().toLowerCase(Locale.ROOT),
+                tris,
+                tex ? "-tex" + textureSize : "",
+                seed);
         Path file = dir.resolve(name);
         if (!Files.isRegularFile(file) || Files.size(file) < 12) {
           if (mesh == null) {

@@ -12,7 +12,8 @@ import java.util.List;
  * @param bytes total bytes of the model and its side files
  * @param knownTriangles triangles when the workload knows them (synthetic), else -1
  */
-public record WorkItem(String name, Path primary, List<SideFile> sideFiles, long bytes, long knownTriangles) {
+public record WorkItem(
+    String name, Path primary, List<SideFile> sideFiles, long bytes, long knownTriangles) {
   public WorkItem {
     sideFiles = List.copyOf(sideFiles);
   }

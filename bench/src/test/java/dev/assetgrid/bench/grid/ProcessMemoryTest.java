@@ -22,7 +22,8 @@ class ProcessMemoryTest {
       m.sampleNow();
       double busy = m.peaks(from, to).get("self").cpuSeconds();
       double idle = m.peaks(to + 100, to + 450).get("self").cpuSeconds();
-      // 1 s of a busy thread (plus whatever the JVM's own threads did meanwhile), give or take the 10 ms tick
+      // 1 s of a busy thread (plus whatever the JVM's own threads did meanwhile), give or take the
+      // 10 ms tick
       assertThat(busy).isBetween(0.6, 3.0);
       assertThat(idle).as("350 ms after the work").isLessThan(busy / 2);
       assertThat(m.peaks().get("self").cpuSeconds()).isGreaterThanOrEqualTo(busy - 0.05);

@@ -32,7 +32,9 @@ class DistTest {
   @Test
   void emptyIsZeroAndBadPercentileIsRefused() {
     assertThat(Dist.of(new double[0])).isEqualTo(Dist.EMPTY);
-    assertThatThrownBy(() -> Dist.percentile(new double[] {1}, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Dist.percentile(new double[] {1}, 101)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Dist.percentile(new double[] {1}, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Dist.percentile(new double[] {1}, 101))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

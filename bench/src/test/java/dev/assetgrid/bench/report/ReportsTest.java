@@ -18,20 +18,45 @@ import org.w3c.dom.Document;
 import org.xml.sax.InputSource;
 
 class ReportsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static BenchResult result() {
     RunSummary one = RunSummary.of("corpus @1 node", Samples.run(10), Map.of("n1", 2), 1, false);
-    RunSummary two = RunSummary.of("corpus @2 nodes <&>", Samples.run(5), Map.of("n1", 2), 2, false);
-    Map<String, ProcessMemory.Peak> mem = Map.of("coordinator", new ProcessMemory.Peak(300_000_000, 310_000_000, 290_000_000, 9, 1.5));
-    List<BenchResult.Run> runs = List.of(new BenchResult.Run(one, mem, Samples.run(10).samples()),
-        new BenchResult.Run(two, Map.of(), Samples.run(5).samples()));
-    UploadProbe.Result probe = new UploadProbe.Result(1 << 30, 202, null, 10, 107.4, 200_000_000, 260_000_000,
-        250_000_000, 50_000_000, 60_000_000, List.of(new double[] {0, 200}, new double[] {1, 260}), "note");
-    return new BenchResult("assetgrid-bench", "1.2.3", "1.2.3", "2026-01-01T00:00:00Z",
-        new MachineInfo("h", 2, 8L << 30, "cpu", "Linux", "6", "amd64", "17", "vendor"), Map.of("workload", "corpus",
-        "pipeline", "inspect"), runs, BenchResult.sweep(runs, false), probe, null, List.of("a note"));
+    RunSummary two =
+        RunSummary.of("corpus @2 nodes <&>", Samples.run(5), Map.of("n1", 2), 2, false);
+    Map<String, ProcessMemory.Peak> mem =
+        Map.of(
+            "coordinator", new ProcessMemory.Peak(300_000_000, 310_000_000, 290_000_000, 9, 1.5));
+    List<BenchResult.Run> runs =
+        List.of(
+            new BenchResult.Run(one, mem, Samples.run(10).samples()),
+            new BenchResult.Run(two, Map.of(), Samples.run(5).samples()));
+    UploadProbe.Result probe =
+        new UploadProbe.Result(
+            1 << 30,
+            202,
+            null,
+            10,
+            107.4,
+            200_000_000,
+            260_000_000,
+            250_000_000,
+            50_000_000,
+            60_000_000,
+            List.of(new double[] {0, 200}, new double[] {1, 260}),
+            "note");
+    return new BenchResult(
+        "assetgrid-bench",
+        "1.2.3",
+        "1.2.3",
+        "2026-01-01T00:00:00Z",
+        new MachineInfo("h", 2, 8L << 30, "cpu", "Linux", "6", "amd64", "17", "vendor"),
+        Map.of("workload", "corpus", "pipeline", "inspect"),
+        runs,
+        BenchResult.sweep(runs, false),
+        probe,
+        null,
+        List.of("a note"));
   }
 
   @Test
@@ -55,8 +80,11 @@ class ReportsTest {
     assertThat(s.path("latencyMs").path("p50").asDouble()).isEqualTo(150.0);
     assertThat(s.path("errors").path("DATA_ERROR").asLong()).isEqualTo(1);
     assertThat(j.path("runs").get(0).path("samples")).hasSize(11);
-    assertThat(j.path("runs").get(0).path("samples").get(0).path("createdAt").asText()).isEqualTo("2026-01-01T00:00:00Z");
-    assertThat(j.path("runs").get(0).path("memory").path("coordinator").path("peakRssBytes").asLong()).isEqualTo(300_000_000);
+    assertThat(j.path("runs").get(0).path("samples").get(0).path("createdAt").asText())
+        .isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(
+            j.path("runs").get(0).path("memory").path("coordinator").path("peakRssBytes").asLong())
+        .isEqualTo(300_000_000);
     assertThat(j.path("uploadProbe").path("bytes").asLong()).isEqualTo(1L << 30);
     assertThat(j.path("sweep")).hasSize(2);
   }
@@ -77,13 +105,22 @@ class ReportsTest {
   @Test
   void htmlIsWellFormedSelfContainedAndHoldsTheNumbers() throws Exception {
     String html = HtmlReport.render(result());
-    assertThat(html).doesNotContain("<script").doesNotContain("http://cdn").doesNotContain("https://")
-        .contains("<svg").contains("Throughput vs nodes").contains("Job latency histogram")
-        .contains("Completions over time").contains("corpus @2 nodes &lt;&amp;&gt;").contains("a note");
+    assertThat(html)
+        .doesNotContain("<script")
+        .doesNotContain("http://cdn")
+        .doesNotContain("https://")
+        .contains("<svg")
+        .contains("Throughput vs nodes")
+        .contains("Job latency histogram")
+        .contains("Completions over time")
+        .contains("corpus @2 nodes &lt;&amp;&gt;")
+        .contains("a note");
     assertThat(html).contains("<td>150</td>"); // latency p50 ms
     // every tag is closed: the page parses as XML once the HTML5 doctype is removed
-    Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(new InputSource(new StringReader(html.replace("<!DOCTYPE html>", ""))));
+    Document doc =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(new InputSource(new StringReader(html.replace("<!DOCTYPE html>", ""))));
     assertThat(doc.getElementsByTagName("svg").getLength()).isGreaterThanOrEqualTo(5);
     assertThat(doc.getElementsByTagName("table").getLength()).isGreaterThan(5);
   }
@@ -91,23 +128,42 @@ class ReportsTest {
   @Test
   void consoleReportMentionsTheHeadlines() {
     String text = ConsoleReport.render(result());
-    assertThat(text).contains("1 assets/s").contains("DATA_ERROR").contains("scaling").contains("upload probe")
-        .contains("uploads/s during the upload phase").doesNotContain("jobs created/s");
+    assertThat(text)
+        .contains("1 assets/s")
+        .contains("DATA_ERROR")
+        .contains("scaling")
+        .contains("upload probe")
+        .contains("uploads/s during the upload phase")
+        .doesNotContain("jobs created/s");
   }
 
   @Test
   void aQueueRunReportsItsSubmitPhase() throws Exception {
     RunSummary q = RunSummary.of("queue @1 node", Samples.queueRun(), Map.of("n1", 2), 1, true);
-    BenchResult r = new BenchResult("assetgrid-bench", "1.2.3", "1.2.3", "2026-01-01T00:00:00Z",
-        new MachineInfo("h", 2, 8L << 30, "cpu", "Linux", "6", "amd64", "17", "vendor"), Map.of("workload", "queue"),
-        List.of(new BenchResult.Run(q, Map.of(), Samples.queueRun().samples())), List.of(), null, null, List.of());
-    assertThat(ConsoleReport.render(r)).contains("submit      p50 500 ms")
+    BenchResult r =
+        new BenchResult(
+            "assetgrid-bench",
+            "1.2.3",
+            "1.2.3",
+            "2026-01-01T00:00:00Z",
+            new MachineInfo("h", 2, 8L << 30, "cpu", "Linux", "6", "amd64", "17", "vendor"),
+            Map.of("workload", "queue"),
+            List.of(new BenchResult.Run(q, Map.of(), Samples.queueRun().samples())),
+            List.of(),
+            null,
+            null,
+            List.of());
+    assertThat(ConsoleReport.render(r))
+        .contains("submit      p50 500 ms")
         .contains("1,481 jobs created/s during the submit phase (1496 jobs in 3 POST /v1/jobs)");
-    assertThat(HtmlReport.render(r)).contains("submit (POST /v1/jobs, per request)").contains("<td>1,481</td>");
+    assertThat(HtmlReport.render(r))
+        .contains("submit (POST /v1/jobs, per request)")
+        .contains("<td>1,481</td>");
     Path f = dir.resolve("q.jsonl");
     JsonReports.appendHistory(r, f);
     JsonNode line = new ObjectMapper().readTree(Files.readAllLines(f).get(0));
-    assertThat(line.path("jobsCreatedPerSec").asDouble()).isCloseTo(1496 / 1.01, org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(line.path("jobsCreatedPerSec").asDouble())
+        .isCloseTo(1496 / 1.01, org.assertj.core.api.Assertions.within(1e-3));
     assertThat(line.path("uploadsPerSec").asDouble()).isEqualTo(10.0);
   }
 }

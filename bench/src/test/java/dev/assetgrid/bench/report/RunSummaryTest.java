@@ -70,18 +70,29 @@ class RunSummaryTest {
     assertThat(s.windowSeconds()).isCloseTo(9.1, within(1e-9));
     assertThat(s.queue().tasksPerSec()).isCloseTo(10 / 9.1, within(1e-9));
   }
+
   @Test
   void aDrainsWarmUpIsItsFirstJobsToEndAndLeavesTheFigures() {
     Runner.RunData all = Samples.queueRun();
     // samples in reverse order: the split goes by the server's end time, not by list order
     List<JobSample> reversed = new java.util.ArrayList<>(all.samples());
     java.util.Collections.reverse(reversed);
-    Runner.Split split = new Runner.RunData(reversed, all.requests(), all.startMs(), all.submitEndMs(),
-        all.drainStartMs(), all.endMs()).splitWarmup(4);
+    Runner.Split split =
+        new Runner.RunData(
+                reversed,
+                all.requests(),
+                all.startMs(),
+                all.submitEndMs(),
+                all.drainStartMs(),
+                all.endMs())
+            .splitWarmup(4);
     // the failed job ended at T0 + 1 ms, then jobs 0, 1, 2 (each created a second apart)
-    assertThat(split.warmup().samples()).extracting(JobSample::jobId).containsExactly("jx", "j0", "j1", "j2");
+    assertThat(split.warmup().samples())
+        .extracting(JobSample::jobId)
+        .containsExactly("jx", "j0", "j1", "j2");
     assertThat(split.warmup().requests()).isEmpty();
-    assertThat(split.measured().samples()).extracting(JobSample::jobId)
+    assertThat(split.measured().samples())
+        .extracting(JobSample::jobId)
         .containsExactly("j3", "j4", "j5", "j6", "j7", "j8", "j9");
     assertThat(split.measured().requests()).isEqualTo(all.requests());
 
@@ -92,6 +103,11 @@ class RunSummaryTest {
     assertThat(s.queue().windowSeconds()).isCloseTo(6.1, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(RunSummary.attemptSpan(split.measured().samples()))
         .containsExactly(Samples.T0.plusMillis(3100), Samples.T0.plusMillis(9200));
-    assertThat(new Runner.RunData(List.of(), List.of(), 0, 0, 0, 0).splitWarmup(3).measured().samples()).isEmpty();
+    assertThat(
+            new Runner.RunData(List.of(), List.of(), 0, 0, 0, 0)
+                .splitWarmup(3)
+                .measured()
+                .samples())
+        .isEmpty();
   }
 }

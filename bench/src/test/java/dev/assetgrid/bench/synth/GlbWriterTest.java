@@ -9,14 +9,23 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class GlbWriterTest {
 
   @ParameterizedTest
-  @CsvSource({"SPHERE,1000", "TERRAIN,1000", "SPHERE,10000", "TERRAIN,100000", "SPHERE,6", "SPHERE,12", "TERRAIN,2", "SPHERE,131074"})
+  @CsvSource({
+    "SPHERE,1000",
+    "TERRAIN,1000",
+    "SPHERE,10000",
+    "TERRAIN,100000",
+    "SPHERE,6",
+    "SPHERE,12",
+    "TERRAIN,2",
+    "SPHERE,131074"
+  })
   void exactTriangleCounts(MeshGenerator.Shape shape, long triangles) {
     Mesh m = MeshGenerator.generate(shape, triangles, 7);
     assertThat(m.triangleCount()).isEqualTo(triangles);
@@ -81,21 +90,26 @@ class GlbWriterTest {
     assertThat(b.getInt(binHead + 4)).isEqualTo(0x004E4942);
     assertThat(binLen % 4).isZero();
     assertThat(binHead + 8 + binLen).isEqualTo(glb.length);
-    JsonNode json = new ObjectMapper().readTree(new String(glb, 20, jsonLen, StandardCharsets.UTF_8));
+    JsonNode json =
+        new ObjectMapper().readTree(new String(glb, 20, jsonLen, StandardCharsets.UTF_8));
     assertThat(json.path("asset").path("version").asText()).isEqualTo("2.0");
     assertThat(json.path("buffers").get(0).path("byteLength").asLong()).isEqualTo(binLen);
     for (JsonNode v : json.path("bufferViews")) {
-      assertThat(v.path("byteOffset").asLong() + v.path("byteLength").asLong()).isLessThanOrEqualTo(binLen);
+      assertThat(v.path("byteOffset").asLong() + v.path("byteLength").asLong())
+          .isLessThanOrEqualTo(binLen);
       assertThat(v.path("byteOffset").asLong() % 4).isZero();
     }
-    JsonNode idx = json.path("accessors").get(json.path("meshes").get(0).path("primitives").get(0).path("indices").asInt());
+    JsonNode idx =
+        json.path("accessors")
+            .get(json.path("meshes").get(0).path("primitives").get(0).path("indices").asInt());
     assertThat(idx.path("count").asLong()).isEqualTo(triangles * 3);
     JsonNode pos = json.path("accessors").get(0);
     assertThat(pos.path("min")).hasSize(3);
     assertThat(pos.path("max")).hasSize(3);
     assertThat(json.has("images")).isEqualTo(textured);
     if (textured) {
-      JsonNode view = json.path("bufferViews").get(json.path("images").get(0).path("bufferView").asInt());
+      JsonNode view =
+          json.path("bufferViews").get(json.path("images").get(0).path("bufferView").asInt());
       int at = binHead + 8 + view.path("byteOffset").asInt();
       assertThat(glb[at + 1]).isEqualTo((byte) 'P');
     }

@@ -28,7 +28,8 @@ public record BlobInfo(String sha256, long size) {
   /** Returns {@code s} when it is a valid sha256 string, else throws INVALID_REQUEST. */
   public static String requireSha256(String s) {
     if (!isSha256(s)) {
-      throw AssetGridException.of(ErrorCode.INVALID_REQUEST,
+      throw AssetGridException.of(
+          ErrorCode.INVALID_REQUEST,
           "sha256 must be 64 lowercase hex characters, got " + abbreviate(s));
     }
     return s;

@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
-import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -77,21 +76,26 @@ public final class LocalBlobStore implements BlobStore {
     if (!ready.compareAndSet(null, p.future())) {
       return ready.get();
     }
-    vertx.<Void>executeBlocking(() -> {
-      Files.createDirectories(tmp);
-      int removed = 0;
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
-        for (Path stale : ds) {
-          if (Files.deleteIfExists(stale)) {
-            removed++;
-          }
-        }
-      }
-      if (removed > 0) {
-        LOG.info("Removed {} stale staging file(s) from {}", removed, tmp);
-      }
-      return null;
-    }, false).recover(t -> Future.failedFuture(ioError("cannot prepare " + root, t))).onComplete(p);
+    vertx
+        .<Void>executeBlocking(
+            () -> {
+              Files.createDirectories(tmp);
+              int removed = 0;
+              try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+                for (Path stale : ds) {
+                  if (Files.deleteIfExists(stale)) {
+                    removed++;
+                  }
+                }
+              }
+              if (removed > 0) {
+                LOG.info("Removed {} stale staging file(s) from {}", removed, tmp);
+              }
+              return null;
+            },
+            false)
+        .recover(t -> Future.failedFuture(ioError("cannot prepare " + root, t)))
+        .onComplete(p);
     return p.future();
   }
 
@@ -104,8 +108,11 @@ public final class LocalBlobStore implements BlobStore {
     }
     Path file = tmp.resolve(UUID.randomUUID() + TMP_SUFFIX);
     return start()
-        .compose(v -> vertx.fileSystem().open(file.toString(),
-            new OpenOptions().setWrite(true).setCreateNew(true)))
+        .compose(
+            v ->
+                vertx
+                    .fileSystem()
+                    .open(file.toString(), new OpenOptions().setWrite(true).setCreateNew(true)))
         .recover(t -> Future.failedFuture(ioError("cannot create staging file", t)))
         .compose(af -> new Stager(in, af, file, maxBytes).run());
   }
@@ -113,31 +120,38 @@ public final class LocalBlobStore implements BlobStore {
   @Override
   public Future<BlobInfo> commit(StagedBlob staged) {
     Path target = blobPath(staged.sha256());
-    return vertx.executeBlocking(() -> {
-      Path source = staged.path();
-      if (!Files.isRegularFile(source)) {
-        throw AssetGridException.of(ErrorCode.BLOB_IO_ERROR, "staged file is gone: " + source);
-      }
-      if (Files.exists(target)) {
-        Files.deleteIfExists(source); // same bytes are already published
-        return staged.info();
-      }
-      try (FileChannel ch = FileChannel.open(source, StandardOpenOption.WRITE)) {
-        ch.force(true); // durable content before the name makes it visible
-      }
-      Files.createDirectories(target.getParent());
-      try {
-        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException raced) {
-        Files.deleteIfExists(source);
-      }
-      return staged.info();
-    }, false).recover(t -> {
-      if (t instanceof AtomicMoveNotSupportedException) {
-        return Future.failedFuture(ioError("staging and blob directories must be on one file system", t));
-      }
-      return Future.failedFuture(ioError("commit of " + staged.sha256() + " failed", t));
-    });
+    return vertx
+        .executeBlocking(
+            () -> {
+              Path source = staged.path();
+              if (!Files.isRegularFile(source)) {
+                throw AssetGridException.of(
+                    ErrorCode.BLOB_IO_ERROR, "staged file is gone: " + source);
+              }
+              if (Files.exists(target)) {
+                Files.deleteIfExists(source); // same bytes are already published
+                return staged.info();
+              }
+              try (FileChannel ch = FileChannel.open(source, StandardOpenOption.WRITE)) {
+                ch.force(true); // durable content before the name makes it visible
+              }
+              Files.createDirectories(target.getParent());
+              try {
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+              } catch (FileAlreadyExistsException raced) {
+                Files.deleteIfExists(source);
+              }
+              return staged.info();
+            },
+            false)
+        .recover(
+            t -> {
+              if (t instanceof AtomicMoveNotSupportedException) {
+                return Future.failedFuture(
+                    ioError("staging and blob directories must be on one file system", t));
+              }
+              return Future.failedFuture(ioError("commit of " + staged.sha256() + " failed", t));
+            });
   }
 
   @Override
@@ -146,22 +160,36 @@ public final class LocalBlobStore implements BlobStore {
       in.pause();
       return Future.failedFuture(invalidSha(expectedSha256));
     }
-    return stage(in, maxBytes).compose(staged -> {
-      if (expectedSha256 != null && !expectedSha256.equals(staged.sha256())) {
-        return discard(staged).transform(ignored -> Future.failedFuture(AssetGridException.of(
-            ErrorCode.BLOB_CHECKSUM_MISMATCH,
-            "expected " + expectedSha256 + ", content hashes to " + staged.sha256())));
-      }
-      return commit(staged).recover(t -> discard(staged).transform(ignored -> Future.failedFuture(t)));
-    });
+    return stage(in, maxBytes)
+        .compose(
+            staged -> {
+              if (expectedSha256 != null && !expectedSha256.equals(staged.sha256())) {
+                return discard(staged)
+                    .transform(
+                        ignored ->
+                            Future.failedFuture(
+                                AssetGridException.of(
+                                    ErrorCode.BLOB_CHECKSUM_MISMATCH,
+                                    "expected "
+                                        + expectedSha256
+                                        + ", content hashes to "
+                                        + staged.sha256())));
+              }
+              return commit(staged)
+                  .recover(t -> discard(staged).transform(ignored -> Future.failedFuture(t)));
+            });
   }
 
   @Override
   public Future<Void> discard(StagedBlob staged) {
-    return vertx.<Void>executeBlocking(() -> {
-      Files.deleteIfExists(staged.path());
-      return null;
-    }, false).recover(t -> Future.failedFuture(ioError("cannot delete " + staged.path(), t)));
+    return vertx
+        .<Void>executeBlocking(
+            () -> {
+              Files.deleteIfExists(staged.path());
+              return null;
+            },
+            false)
+        .recover(t -> Future.failedFuture(ioError("cannot delete " + staged.path(), t)));
   }
 
   @Override
@@ -170,14 +198,20 @@ public final class LocalBlobStore implements BlobStore {
       return Future.failedFuture(invalidSha(sha256));
     }
     Path p = blobPath(sha256);
-    return vertx.executeBlocking(() -> {
-      try {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        return a.isRegularFile() ? Optional.of(new BlobInfo(sha256, a.size())) : Optional.<BlobInfo>empty();
-      } catch (NoSuchFileException e) {
-        return Optional.<BlobInfo>empty();
-      }
-    }, false).recover(t -> Future.failedFuture(ioError("stat of " + sha256 + " failed", t)));
+    return vertx
+        .executeBlocking(
+            () -> {
+              try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                return a.isRegularFile()
+                    ? Optional.of(new BlobInfo(sha256, a.size()))
+                    : Optional.<BlobInfo>empty();
+              } catch (NoSuchFileException e) {
+                return Optional.<BlobInfo>empty();
+              }
+            },
+            false)
+        .recover(t -> Future.failedFuture(ioError("stat of " + sha256 + " failed", t)));
   }
 
   @Override
@@ -185,11 +219,18 @@ public final class LocalBlobStore implements BlobStore {
     if (!BlobInfo.isSha256(sha256)) {
       return Future.failedFuture(invalidSha(sha256));
     }
-    return vertx.fileSystem().open(blobPath(sha256).toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+    return vertx
+        .fileSystem()
+        .open(
+            blobPath(sha256).toString(),
+            new OpenOptions().setRead(true).setWrite(false).setCreate(false))
         .<ReadStream<Buffer>>map(f -> f)
-        .recover(t -> Future.failedFuture(isNoSuchFile(t)
-            ? AssetGridException.of(ErrorCode.BLOB_NOT_FOUND, sha256)
-            : ioError("cannot open " + sha256, t)));
+        .recover(
+            t ->
+                Future.failedFuture(
+                    isNoSuchFile(t)
+                        ? AssetGridException.of(ErrorCode.BLOB_NOT_FOUND, sha256)
+                        : ioError("cannot open " + sha256, t)));
   }
 
   @Override
@@ -203,10 +244,14 @@ public final class LocalBlobStore implements BlobStore {
       return Future.failedFuture(invalidSha(sha256));
     }
     Path p = blobPath(sha256);
-    return vertx.<Void>executeBlocking(() -> {
-      Files.deleteIfExists(p);
-      return null;
-    }, false).recover(t -> Future.failedFuture(ioError("cannot delete " + sha256, t)));
+    return vertx
+        .<Void>executeBlocking(
+            () -> {
+              Files.deleteIfExists(p);
+              return null;
+            },
+            false)
+        .recover(t -> Future.failedFuture(ioError("cannot delete " + sha256, t)));
   }
 
   /** {@code root/ab/cd/<sha256>}; callers validate the string first. */
@@ -227,7 +272,8 @@ public final class LocalBlobStore implements BlobStore {
     if (t instanceof AssetGridException) {
       return t;
     }
-    return new AssetGridException(ErrorCode.BLOB_IO_ERROR, ErrorCode.BLOB_IO_ERROR.format(what + ": " + t), t);
+    return new AssetGridException(
+        ErrorCode.BLOB_IO_ERROR, ErrorCode.BLOB_IO_ERROR.format(what + ": " + t), t);
   }
 
   private static boolean isNoSuchFile(Throwable t) {
@@ -273,14 +319,22 @@ public final class LocalBlobStore implements BlobStore {
 
     Future<StagedBlob> run() {
       file.exceptionHandler(t -> fail(ioError("write to staging file failed", t)));
-      file.drainHandler(v -> {
-        if (!done) {
-          in.resume();
-        }
-      });
-      in.exceptionHandler(t -> fail(t instanceof AssetGridException ? t
-          : new AssetGridException(ErrorCode.INVALID_REQUEST,
-              ErrorCode.INVALID_REQUEST.format("upload stream failed: " + t.getMessage()), t)));
+      file.drainHandler(
+          v -> {
+            if (!done) {
+              in.resume();
+            }
+          });
+      in.exceptionHandler(
+          t ->
+              fail(
+                  t instanceof AssetGridException
+                      ? t
+                      : new AssetGridException(
+                          ErrorCode.INVALID_REQUEST,
+                          ErrorCode.INVALID_REQUEST.format(
+                              "upload stream failed: " + t.getMessage()),
+                          t)));
       in.endHandler(v -> finish());
       in.handler(this::onData);
       in.resume();
@@ -318,8 +372,11 @@ public final class LocalBlobStore implements BlobStore {
       byte[] h = headLength == head.length ? head : java.util.Arrays.copyOf(head, headLength);
       file.close() // waits for queued writes
           .onSuccess(v -> result.tryComplete(new StagedBlob(sha, size, path, h)))
-          .onFailure(t -> deleteStaged().onComplete(ignored ->
-              result.tryFail(ioError("closing staging file failed", t))));
+          .onFailure(
+              t ->
+                  deleteStaged()
+                      .onComplete(
+                          ignored -> result.tryFail(ioError("closing staging file failed", t))));
     }
 
     private void fail(Throwable t) {
@@ -333,7 +390,9 @@ public final class LocalBlobStore implements BlobStore {
 
     /** Deletes the partial file before the result completes, so a failed stage leaves nothing. */
     private Future<Void> deleteStaged() {
-      return vertx.fileSystem().delete(path.toString())
+      return vertx
+          .fileSystem()
+          .delete(path.toString())
           .onFailure(e -> LOG.warn("Could not delete staging file {}: {}", path, e.toString()))
           .recover(e -> Future.succeededFuture());
     }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Content that was streamed to a store's staging area and is not published yet: either
- * {@link BlobStore#commit committed} or {@link BlobStore#discard discarded} by its owner.
+ * Content that was streamed to a store's staging area and is not published yet: either {@link
+ * BlobStore#commit committed} or {@link BlobStore#discard discarded} by its owner.
  *
  * <p>Carries what was computed while the bytes streamed by: the SHA-256, the size and the first
  * bytes ({@link #head()}, up to {@value #HEAD_BYTES}) so the format can be sniffed without reading

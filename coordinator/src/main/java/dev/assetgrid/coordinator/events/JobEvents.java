@@ -20,10 +20,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * ({@code store.EventBatch}) are published cluster-wide once their transaction committed, so an SSE
  * client on any coordinator sees them live and a reconnecting one can replay from the table.
  *
- * <p>Design note. Every committed batch of events is one message on the single address
- * {@link #ADDRESS}, which only coordinators consume; each coordinator's {@link Hub} hands the events
- * to its local subscribers by job id. One address per job looked natural but costs a cluster
- * registry lookup (a Hazelcast multimap read) for every new job id, per event.
+ * <p>Design note. Every committed batch of events is one message on the single address {@link
+ * #ADDRESS}, which only coordinators consume; each coordinator's {@link Hub} hands the events to
+ * its local subscribers by job id. One address per job looked natural but costs a cluster registry
+ * lookup (a Hazelcast multimap read) for every new job id, per event.
  */
 public final class JobEvents {
   /** Where committed event batches are published: {@code {"events":[...]}}. */
@@ -36,7 +36,11 @@ public final class JobEvents {
    * are given to publish with.
    */
   public static EventPublisher publisher(Vertx vertx) {
-    return events -> vertx.eventBus().publish(ADDRESS, new JsonObject().put("events", new JsonArray(new ArrayList<>(events))));
+    return events ->
+        vertx
+            .eventBus()
+            .publish(
+                ADDRESS, new JsonObject().put("events", new JsonArray(new ArrayList<>(events))));
   }
 
   /**
@@ -56,21 +60,26 @@ public final class JobEvents {
     }
 
     public Hub(Vertx vertx) {
-      consumer = vertx.eventBus().consumer(ADDRESS, m -> {
-        JsonArray events = m.body().getJsonArray("events");
-        if (events == null) {
-          return;
-        }
-        for (Object o : events) {
-          JsonObject e = (JsonObject) o;
-          Set<Subscriber> subs = subscribers.get(UUID.fromString(e.getString("jobId")));
-          if (subs != null) {
-            for (Subscriber s : subs) {
-              s.context().runOnContext(v -> s.handler().handle(e));
-            }
-          }
-        }
-      });
+      consumer =
+          vertx
+              .eventBus()
+              .consumer(
+                  ADDRESS,
+                  m -> {
+                    JsonArray events = m.body().getJsonArray("events");
+                    if (events == null) {
+                      return;
+                    }
+                    for (Object o : events) {
+                      JsonObject e = (JsonObject) o;
+                      Set<Subscriber> subs = subscribers.get(UUID.fromString(e.getString("jobId")));
+                      if (subs != null) {
+                        for (Subscriber s : subs) {
+                          s.context().runOnContext(v -> s.handler().handle(e));
+                        }
+                      }
+                    }
+                  });
     }
 
     /** Completes once the hub receives cluster-wide publications. */
@@ -78,14 +87,19 @@ public final class JobEvents {
       return consumer.completion();
     }
 
-    /** Delivers the job's events published from now on to {@code handler}, on the caller's context. */
+    /**
+     * Delivers the job's events published from now on to {@code handler}, on the caller's context.
+     */
     public Subscription subscribe(Vertx vertx, UUID jobId, Handler<JsonObject> handler) {
       Subscriber s = new Subscriber(vertx.getOrCreateContext(), handler);
       subscribers.computeIfAbsent(jobId, k -> new CopyOnWriteArraySet<>()).add(s);
-      return () -> subscribers.computeIfPresent(jobId, (k, set) -> {
-        set.remove(s);
-        return set.isEmpty() ? null : set;
-      });
+      return () ->
+          subscribers.computeIfPresent(
+              jobId,
+              (k, set) -> {
+                set.remove(s);
+                return set.isEmpty() ? null : set;
+              });
     }
 
     public Future<Void> close() {

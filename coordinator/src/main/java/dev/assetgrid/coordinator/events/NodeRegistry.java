@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** What the coordinator knows about nodes: their last announcement, pruned to current cluster members. */
+/**
+ * What the coordinator knows about nodes: their last announcement, pruned to current cluster
+ * members.
+ */
 public final class NodeRegistry {
   private record Seen(NodeAnnouncement announcement, long at) {}
 
@@ -22,33 +25,41 @@ public final class NodeRegistry {
   public NodeRegistry(Vertx vertx, boolean clustered) {
     this.vertx = vertx;
     this.clustered = clustered;
-    vertx.eventBus().<JsonObject>consumer(Addresses.NODES, m -> {
-      try {
-        NodeAnnouncement a = NodeAnnouncement.fromJson(m.body());
-        nodes.put(a.nodeId(), new Seen(a, System.currentTimeMillis()));
-      } catch (RuntimeException ignored) {
-        // a malformed announcement is dropped; the node announces again in a few seconds
-      }
-    });
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.NODES,
+            m -> {
+              try {
+                NodeAnnouncement a = NodeAnnouncement.fromJson(m.body());
+                nodes.put(a.nodeId(), new Seen(a, System.currentTimeMillis()));
+              } catch (RuntimeException ignored) {
+                // a malformed announcement is dropped; the node announces again in a few seconds
+              }
+            });
     if (clustered) {
       ClusterBootstrap.onMemberLeft(vertx, nodes::remove);
     }
   }
 
-  /** Current nodes, with the tasks the database says each one is running ({@code leaseOwner → task ids}). */
+  /**
+   * Current nodes, with the tasks the database says each one is running ({@code leaseOwner → task
+   * ids}).
+   */
   public JsonArray snapshot(JsonObject runningByNode) {
     Set<String> members = clustered ? new HashSet<>(ClusterBootstrap.members(vertx)) : null;
     JsonArray out = new JsonArray();
     long now = System.currentTimeMillis();
-    nodes.forEach((id, seen) -> {
-      if (members != null && !members.contains(id)) {
-        return;
-      }
-      JsonObject j = seen.announcement().toJson();
-      j.put("lastSeenMsAgo", now - seen.at());
-      j.put("runningTasks", runningByNode.getJsonArray(id, new JsonArray()));
-      out.add(j);
-    });
+    nodes.forEach(
+        (id, seen) -> {
+          if (members != null && !members.contains(id)) {
+            return;
+          }
+          JsonObject j = seen.announcement().toJson();
+          j.put("lastSeenMsAgo", now - seen.at());
+          j.put("runningTasks", runningByNode.getJsonArray(id, new JsonArray()));
+          out.add(j);
+        });
     return out;
   }
 

@@ -20,8 +20,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The coordinator's HTTP server: the API ({@code /v1}), health endpoints, and the blob endpoints
  * nodes use ({@code /internal/tasks/...}, authorised by the lease token). Each resource registers
- * its own routes ({@link HttpResource}); this class adds the answers for unknown routes and failures
- * ({@code application/problem+json}, see {@link Problems}).
+ * its own routes ({@link HttpResource}); this class adds the answers for unknown routes and
+ * failures ({@code application/problem+json}, see {@link Problems}).
  */
 public final class ApiVerticle extends VerticleBase {
   private final String host;
@@ -41,8 +41,17 @@ public final class ApiVerticle extends VerticleBase {
    * @param ready whether the coordinator finished starting ({@code /ready})
    * @param onQueued called after a request queued tasks (wakes idle nodes)
    */
-  public ApiVerticle(String host, int port, AssetStore assets, Scheduler scheduler, LeaseTokens leases,
-      BlobStore blobs, NodeRegistry nodes, UploadLimits uploadLimits, BooleanSupplier ready, Runnable onQueued) {
+  public ApiVerticle(
+      String host,
+      int port,
+      AssetStore assets,
+      Scheduler scheduler,
+      LeaseTokens leases,
+      BlobStore blobs,
+      NodeRegistry nodes,
+      UploadLimits uploadLimits,
+      BooleanSupplier ready,
+      Runnable onQueued) {
     this.host = host;
     this.port = port;
     this.assets = assets;
@@ -64,33 +73,41 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     hub = new JobEvents.Hub(vertx);
     Idempotency idempotency = new Idempotency(assets);
-    List<HttpResource> resources = List.of(
-        new HealthResource(assets, nodes, ready),
-        new AssetsResource(vertx, assets, blobs, uploadLimits, idempotency, onQueued),
-        new JobsResource(assets, scheduler, idempotency, onQueued),
-        new JobEventsResource(vertx, assets, hub),
-        new StatsResource(assets, scheduler, nodes),
-        new TaskBlobsResource(leases, blobs));
+    List<HttpResource> resources =
+        List.of(
+            new HealthResource(assets, nodes, ready),
+            new AssetsResource(vertx, assets, blobs, uploadLimits, idempotency, onQueued),
+            new JobsResource(assets, scheduler, idempotency, onQueued),
+            new JobEventsResource(vertx, assets, hub),
+            new StatsResource(assets, scheduler, nodes),
+            new TaskBlobsResource(leases, blobs));
     Router r = Router.router(vertx);
     resources.forEach(res -> res.register(r));
 
     r.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, ctx.request().path()));
-    r.route().failureHandler(ctx -> {
-      if (ctx.failure() != null) {
-        Problems.send(ctx, ctx.failure());
-      } else if (ctx.statusCode() == 413) {
-        Problems.send(ctx, ErrorCode.UPLOAD_TOO_LARGE, "request body too large");
-      } else if (ctx.statusCode() == 405) {
-        Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.request().path());
-      } else if (ctx.statusCode() == 404) {
-        Problems.send(ctx, ErrorCode.NOT_FOUND, ctx.request().path());
-      } else {
-        Problems.send(ctx, ErrorCode.INVALID_REQUEST, "status " + ctx.statusCode());
-      }
-    });
+    r.route()
+        .failureHandler(
+            ctx -> {
+              if (ctx.failure() != null) {
+                Problems.send(ctx, ctx.failure());
+              } else if (ctx.statusCode() == 413) {
+                Problems.send(ctx, ErrorCode.UPLOAD_TOO_LARGE, "request body too large");
+              } else if (ctx.statusCode() == 405) {
+                Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.request().path());
+              } else if (ctx.statusCode() == 404) {
+                Problems.send(ctx, ErrorCode.NOT_FOUND, ctx.request().path());
+              } else {
+                Problems.send(ctx, ErrorCode.INVALID_REQUEST, "status " + ctx.statusCode());
+              }
+            });
 
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-        .setCompressionSupported(true).setDecompressionSupported(false));
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setCompressionSupported(true)
+                .setDecompressionSupported(false));
     return hub.ready().compose(v -> server.requestHandler(r).listen());
   }
 

@@ -39,7 +39,12 @@ final class AssetsResource implements HttpResource {
   private final Idempotency idempotency;
   private final Runnable onQueued;
 
-  AssetsResource(Vertx vertx, AssetStore assets, BlobStore blobs, UploadLimits uploadLimits, Idempotency idempotency,
+  AssetsResource(
+      Vertx vertx,
+      AssetStore assets,
+      BlobStore blobs,
+      UploadLimits uploadLimits,
+      Idempotency idempotency,
       Runnable onQueued) {
     this.vertx = vertx;
     this.assets = assets;
@@ -55,7 +60,9 @@ final class AssetsResource implements HttpResource {
     r.get("/v1/assets").handler(this::listAssets);
     r.get("/v1/assets/:id").handler(this::getAsset);
     r.get("/v1/assets/:id/files/:name").handler(this::getFile);
-    r.post("/v1/assets/:id/jobs").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::newJob);
+    r.post("/v1/assets/:id/jobs")
+        .handler(BodyHandler.create().setBodyLimit(64 * 1024))
+        .handler(this::newJob);
   }
 
   private void upload(RoutingContext ctx) {
@@ -65,26 +72,41 @@ final class AssetsResource implements HttpResource {
     }
     Future<java.util.Optional<JsonObject>> replay = idempotency.storedReply(key, "/v1/assets");
     ctx.request().pause();
-    replay.onFailure(e -> Problems.send(ctx, e)).onSuccess(prev -> {
-      if (prev.isPresent()) {
-        ctx.response().putHeader("Idempotent-Replayed", "true").putHeader("Connection", "close");
-        json(ctx, prev.get().getInteger("status"), prev.get().getJsonObject("body"));
-        return;
-      }
-      new UploadReceiver(vertx, blobs, uploadLimits).receive(ctx.request())
-          .compose(up -> createAsset(up, ctx))
-          .onSuccess(created -> {
-            String assetId = created.getJsonObject("asset").getString("id");
-            String jobId = created.getJsonObject("job").getString("id");
-            ctx.response().putHeader("Location", "/v1/assets/" + assetId)
-                .putHeader("Content-Location", "/v1/jobs/" + jobId)
-                .putHeader("Link", "</v1/jobs/" + jobId + ">; rel=\"job\", </v1/jobs/" + jobId
-                    + "/events>; rel=\"events\"");
-            onQueued.run();
-            idempotency.remember(key, "/v1/assets", 202, created).onComplete(x -> json(ctx, 202, created));
-          })
-          .onFailure(e -> Problems.send(ctx, e));
-    });
+    replay
+        .onFailure(e -> Problems.send(ctx, e))
+        .onSuccess(
+            prev -> {
+              if (prev.isPresent()) {
+                ctx.response()
+                    .putHeader("Idempotent-Replayed", "true")
+                    .putHeader("Connection", "close");
+                json(ctx, prev.get().getInteger("status"), prev.get().getJsonObject("body"));
+                return;
+              }
+              new UploadReceiver(vertx, blobs, uploadLimits)
+                  .receive(ctx.request())
+                  .compose(up -> createAsset(up, ctx))
+                  .onSuccess(
+                      created -> {
+                        String assetId = created.getJsonObject("asset").getString("id");
+                        String jobId = created.getJsonObject("job").getString("id");
+                        ctx.response()
+                            .putHeader("Location", "/v1/assets/" + assetId)
+                            .putHeader("Content-Location", "/v1/jobs/" + jobId)
+                            .putHeader(
+                                "Link",
+                                "</v1/jobs/"
+                                    + jobId
+                                    + ">; rel=\"job\", </v1/jobs/"
+                                    + jobId
+                                    + "/events>; rel=\"events\"");
+                        onQueued.run();
+                        idempotency
+                            .remember(key, "/v1/assets", 202, created)
+                            .onComplete(x -> json(ctx, 202, created));
+                      })
+                  .onFailure(e -> Problems.send(ctx, e));
+            });
   }
 
   private Future<JsonObject> createAsset(ReceivedUpload up, RoutingContext ctx) {
@@ -92,36 +114,63 @@ final class AssetsResource implements HttpResource {
     PipelineSpec pipeline;
     try {
       primary = up.primary();
-      String pipelineText = up.fields().getOrDefault("pipeline", ctx.request().getParam("pipeline"));
+      String pipelineText =
+          up.fields().getOrDefault("pipeline", ctx.request().getParam("pipeline"));
       pipeline = PipelineSpec.parse(pipelineText);
     } catch (AssetGridException e) {
       return Future.failedFuture(e);
     }
     String name = up.fields().getOrDefault("name", ctx.request().getParam("name"));
     if (name == null || name.isBlank()) {
-      name = primary.filename() != null ? primary.filename() : "asset." + primary.format().extension();
+      name =
+          primary.filename() != null ? primary.filename() : "asset." + primary.format().extension();
     }
     String tagText = up.fields().getOrDefault("tags", ctx.request().getParam("tags"));
-    List<String> tags = tagText == null ? List.of()
-        : Arrays.stream(tagText.split(",")).map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
+    List<String> tags =
+        tagText == null
+            ? List.of()
+            : Arrays.stream(tagText.split(","))
+                .map(String::trim)
+                .filter(t -> !t.isEmpty())
+                .distinct()
+                .toList();
     List<AssetStore.NewFile> files = new ArrayList<>();
-    files.add(new AssetStore.NewFile("original", "original", primary.blob().sha256(), primary.blob().size(),
-        primary.format().mediaType()));
+    files.add(
+        new AssetStore.NewFile(
+            "original",
+            "original",
+            primary.blob().sha256(),
+            primary.blob().size(),
+            primary.format().mediaType()));
     for (ReceivedFile f : up.files()) {
       if (f != primary && f.filename() != null) {
-        files.add(new AssetStore.NewFile(f.filename(), "side", f.blob().sha256(), f.blob().size(),
-            f.contentType() == null ? "application/octet-stream" : f.contentType()));
+        files.add(
+            new AssetStore.NewFile(
+                f.filename(),
+                "side",
+                f.blob().sha256(),
+                f.blob().size(),
+                f.contentType() == null ? "application/octet-stream" : f.contentType()));
       }
     }
-    return assets.createAssetWithJob(new AssetStore.NewAsset(name, primary.format(), primary.blob().sha256(),
-        primary.blob().size(), tags, files), pipeline);
+    return assets.createAssetWithJob(
+        new AssetStore.NewAsset(
+            name, primary.format(), primary.blob().sha256(), primary.blob().size(), tags, files),
+        pipeline);
   }
 
   private void listAssets(RoutingContext ctx) {
     try {
-      var q = new AssetStore.AssetQuery(param(ctx, "tag"), param(ctx, "format"), param(ctx, "status"),
-          param(ctx, "q"), time(ctx, "createdFrom"), time(ctx, "createdBefore"));
-      assets.listAssets(q, cursor(ctx), limit(ctx))
+      var q =
+          new AssetStore.AssetQuery(
+              param(ctx, "tag"),
+              param(ctx, "format"),
+              param(ctx, "status"),
+              param(ctx, "q"),
+              time(ctx, "createdFrom"),
+              time(ctx, "createdBefore"));
+      assets
+          .listAssets(q, cursor(ctx), limit(ctx))
           .onSuccess(page -> json(ctx, 200, page))
           .onFailure(e -> Problems.send(ctx, e));
     } catch (AssetGridException e) {
@@ -134,9 +183,13 @@ final class AssetsResource implements HttpResource {
     if (id == null) {
       return;
     }
-    assets.getAsset(id)
-        .onSuccess(a -> a.ifPresentOrElse(x -> json(ctx, 200, x),
-            () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "asset " + id)))
+    assets
+        .getAsset(id)
+        .onSuccess(
+            a ->
+                a.ifPresentOrElse(
+                    x -> json(ctx, 200, x),
+                    () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "asset " + id)))
         .onFailure(e -> Problems.send(ctx, e));
   }
 
@@ -146,10 +199,17 @@ final class AssetsResource implements HttpResource {
       return;
     }
     String name = ctx.pathParam("name");
-    assets.getFile(id, name)
-        .onSuccess(f -> f.ifPresentOrElse(
-            x -> Responses.sendBlob(ctx, blobs, x.getString("sha256"), x.getString("contentType"), name),
-            () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "file " + name + " of asset " + id)))
+    assets
+        .getFile(id, name)
+        .onSuccess(
+            f ->
+                f.ifPresentOrElse(
+                    x ->
+                        Responses.sendBlob(
+                            ctx, blobs, x.getString("sha256"), x.getString("contentType"), name),
+                    () ->
+                        Problems.send(
+                            ctx, ErrorCode.NOT_FOUND, "file " + name + " of asset " + id)))
         .onFailure(e -> Problems.send(ctx, e));
   }
 
@@ -166,16 +226,26 @@ final class AssetsResource implements HttpResource {
       Problems.send(ctx, e);
       return;
     } catch (RuntimeException e) {
-      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "body must be a JSON object: " + e.getMessage());
+      Problems.send(
+          ctx, ErrorCode.INVALID_REQUEST, "body must be a JSON object: " + e.getMessage());
       return;
     }
-    assets.createJob(id, spec)
-        .compose(j -> j.isEmpty() ? Future.succeededFuture(java.util.Optional.<JsonObject>empty()) : assets.getJob(j.get()))
-        .onSuccess(job -> job.ifPresentOrElse(x -> {
-          onQueued.run();
-          ctx.response().putHeader("Location", "/v1/jobs/" + x.getString("id"));
-          json(ctx, 202, x);
-        }, () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "asset " + id)))
+    assets
+        .createJob(id, spec)
+        .compose(
+            j ->
+                j.isEmpty()
+                    ? Future.succeededFuture(java.util.Optional.<JsonObject>empty())
+                    : assets.getJob(j.get()))
+        .onSuccess(
+            job ->
+                job.ifPresentOrElse(
+                    x -> {
+                      onQueued.run();
+                      ctx.response().putHeader("Location", "/v1/jobs/" + x.getString("id"));
+                      json(ctx, 202, x);
+                    },
+                    () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "asset " + id)))
         .onFailure(e -> Problems.send(ctx, e));
   }
 }

@@ -33,8 +33,10 @@ final class HealthResource implements HttpResource {
       Problems.send(ctx, ErrorCode.NOT_READY, "starting");
       return;
     }
-    assets.ping()
-        .onSuccess(v -> json(ctx, 200, new JsonObject().put("status", "ready").put("nodes", nodes.size())))
+    assets
+        .ping()
+        .onSuccess(
+            v -> json(ctx, 200, new JsonObject().put("status", "ready").put("nodes", nodes.size())))
         .onFailure(e -> Problems.send(ctx, ErrorCode.NOT_READY, "database: " + e.getMessage()));
   }
 }

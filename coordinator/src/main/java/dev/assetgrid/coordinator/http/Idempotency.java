@@ -28,7 +28,10 @@ final class Idempotency {
     }
   }
 
-  /** False, with a 400 sent, when the request carries a malformed Idempotency-Key; an absent one is fine. */
+  /**
+   * False, with a 400 sent, when the request carries a malformed Idempotency-Key; an absent one is
+   * fine.
+   */
   static boolean checkKey(RoutingContext ctx, String key) {
     if (key != null && (key.isBlank() || key.length() > 200)) {
       Problems.send(ctx, ErrorCode.INVALID_REQUEST, "Idempotency-Key must be 1..200 characters");
@@ -39,12 +42,16 @@ final class Idempotency {
 
   /** The answer stored for {@code POST path} under {@code key}; empty without a key. */
   Future<Optional<JsonObject>> storedReply(String key, String path) {
-    return key == null ? Future.succeededFuture(Optional.empty()) : store.idempotentReply(key, "POST", path);
+    return key == null
+        ? Future.succeededFuture(Optional.empty())
+        : store.idempotentReply(key, "POST", path);
   }
 
   /** Stores the answer to {@code POST path} under {@code key} (nothing without a key). */
   Future<Void> remember(String key, String path, int status, JsonObject body) {
-    return key == null ? Future.succeededFuture() : store.rememberReply(key, "POST", path, status, body);
+    return key == null
+        ? Future.succeededFuture()
+        : store.rememberReply(key, "POST", path, status, body);
   }
 
   /**
@@ -56,7 +63,12 @@ final class Idempotency {
     if (key == null || AssetGridException.codeOf(e) != ErrorCode.CONFLICT) {
       return Future.failedFuture(e);
     }
-    return store.idempotentReply(key, "POST", path)
-        .compose(first -> first.isPresent() ? Future.succeededFuture(Reply.stored(first.get())) : Future.failedFuture(e));
+    return store
+        .idempotentReply(key, "POST", path)
+        .compose(
+            first ->
+                first.isPresent()
+                    ? Future.succeededFuture(Reply.stored(first.get()))
+                    : Future.failedFuture(e));
   }
 }

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code GET /v1/jobs/{id}/events}, server-sent events: replays stored events after
- * {@code Last-Event-ID} (or {@code ?after=}), then streams live ones from the {@link JobEvents.Hub};
- * the stream ends after the job's terminal event.
+ * {@code GET /v1/jobs/{id}/events}, server-sent events: replays stored events after {@code
+ * Last-Event-ID} (or {@code ?after=}), then streams live ones from the {@link JobEvents.Hub}; the
+ * stream ends after the job's terminal event.
  */
 final class JobEventsResource implements HttpResource {
   private final Vertx vertx;
@@ -51,57 +51,75 @@ final class JobEventsResource implements HttpResource {
       Problems.send(ctx, ErrorCode.INVALID_REQUEST, "Last-Event-ID must be a number");
       return;
     }
-    assets.getJob(id).onFailure(e -> Problems.send(ctx, e)).onSuccess(job -> {
-      if (job.isEmpty()) {
-        Problems.send(ctx, ErrorCode.NOT_FOUND, "job " + id);
-        return;
-      }
-      HttpServerResponse resp = ctx.response().setChunked(true)
-          .putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache")
-          .putHeader("X-Accel-Buffering", "no");
-      resp.write(": job " + id + "\n\n");
-      long[] sent = {after};
-      List<JsonObject> early = new ArrayList<>();
-      boolean[] replayed = {false};
-      boolean[] stopped = {false};
-      JobEvents.Hub.Subscription[] sub = new JobEvents.Hub.Subscription[1];
-      long ping = vertx.setPeriodic(15_000, t -> {
-        if (!resp.ended()) {
-          resp.write(": ping\n\n");
-        }
-      });
-      Runnable stop = () -> {
-        stopped[0] = true;
-        sub[0].close();
-        vertx.cancelTimer(ping);
-      };
-      resp.closeHandler(v -> stop.run());
-      sub[0] = hub.subscribe(vertx, id, e -> {
-        if (stopped[0]) {
-          return;
-        }
-        if (!replayed[0]) {
-          early.add(e);
-        } else {
-          emit(resp, e, sent, stop);
-        }
-      });
-      assets.events(id, after)
-          .onSuccess(stored -> {
-            for (JsonObject e : stored) {
-              emit(resp, e, sent, stop);
-            }
-            replayed[0] = true;
-            for (JsonObject e : early) {
-              emit(resp, e, sent, stop);
-            }
-            early.clear();
-          })
-          .onFailure(e -> {
-            stop.run();
-            resp.end();
-          });
-    });
+    assets
+        .getJob(id)
+        .onFailure(e -> Problems.send(ctx, e))
+        .onSuccess(
+            job -> {
+              if (job.isEmpty()) {
+                Problems.send(ctx, ErrorCode.NOT_FOUND, "job " + id);
+                return;
+              }
+              HttpServerResponse resp =
+                  ctx.response()
+                      .setChunked(true)
+                      .putHeader("Content-Type", "text/event-stream")
+                      .putHeader("Cache-Control", "no-cache")
+                      .putHeader("X-Accel-Buffering", "no");
+              resp.write(": job " + id + "\n\n");
+              long[] sent = {after};
+              List<JsonObject> early = new ArrayList<>();
+              boolean[] replayed = {false};
+              boolean[] stopped = {false};
+              JobEvents.Hub.Subscription[] sub = new JobEvents.Hub.Subscription[1];
+              long ping =
+                  vertx.setPeriodic(
+                      15_000,
+                      t -> {
+                        if (!resp.ended()) {
+                          resp.write(": ping\n\n");
+                        }
+                      });
+              Runnable stop =
+                  () -> {
+                    stopped[0] = true;
+                    sub[0].close();
+                    vertx.cancelTimer(ping);
+                  };
+              resp.closeHandler(v -> stop.run());
+              sub[0] =
+                  hub.subscribe(
+                      vertx,
+                      id,
+                      e -> {
+                        if (stopped[0]) {
+                          return;
+                        }
+                        if (!replayed[0]) {
+                          early.add(e);
+                        } else {
+                          emit(resp, e, sent, stop);
+                        }
+                      });
+              assets
+                  .events(id, after)
+                  .onSuccess(
+                      stored -> {
+                        for (JsonObject e : stored) {
+                          emit(resp, e, sent, stop);
+                        }
+                        replayed[0] = true;
+                        for (JsonObject e : early) {
+                          emit(resp, e, sent, stop);
+                        }
+                        early.clear();
+                      })
+                  .onFailure(
+                      e -> {
+                        stop.run();
+                        resp.end();
+                      });
+            });
   }
 
   private static void emit(HttpServerResponse resp, JsonObject e, long[] sent, Runnable stop) {

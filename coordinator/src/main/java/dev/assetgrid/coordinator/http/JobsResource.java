@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code /v1/jobs}: the paged list, one job with its tasks and attempts, bulk creation
- * ({@code POST /v1/jobs}), cancel and retry.
+ * {@code /v1/jobs}: the paged list, one job with its tasks and attempts, bulk creation ({@code POST
+ * /v1/jobs}), cancel and retry.
  */
 final class JobsResource implements HttpResource {
   /** Largest body of {@code POST /v1/jobs}: far more than 1,000 ids and a pipeline need. */
@@ -46,16 +46,18 @@ final class JobsResource implements HttpResource {
   @Override
   public void register(Router r) {
     r.get("/v1/jobs").handler(this::listJobs);
-    r.post("/v1/jobs").handler(BodyHandler.create().setBodyLimit(MAX_BULK_BODY)).handler(this::newJobs);
+    r.post("/v1/jobs")
+        .handler(BodyHandler.create().setBodyLimit(MAX_BULK_BODY))
+        .handler(this::newJobs);
     r.get("/v1/jobs/:id").handler(this::getJob);
     r.post("/v1/jobs/:id/cancel").handler(this::cancel);
     r.post("/v1/jobs/:id/retry").handler(this::retry);
   }
 
   /**
-   * The {@code pipeline} member of a job request body, in any form {@link PipelineSpec#parse} takes.
-   * When it is JSON (an object or an array), the pointer of a bad field is made relative to the body
-   * ({@code /pipeline/stages/0/params/...}).
+   * The {@code pipeline} member of a job request body, in any form {@link PipelineSpec#parse}
+   * takes. When it is JSON (an object or an array), the pointer of a bad field is made relative to
+   * the body ({@code /pipeline/stages/0/params/...}).
    */
   static PipelineSpec pipelineOf(JsonObject body) {
     Object p = body.getValue("pipeline");
@@ -70,8 +72,11 @@ final class JobsResource implements HttpResource {
         throw e;
       }
       String at = "/pipeline" + pointer;
-      throw new AssetGridException(e.code(), e.getMessage().replace(pointer + " ", at + " "),
-          java.util.Map.of(OptionReader.POINTER, at), e);
+      throw new AssetGridException(
+          e.code(),
+          e.getMessage().replace(pointer + " ", at + " "),
+          java.util.Map.of(OptionReader.POINTER, at),
+          e);
     }
   }
 
@@ -82,7 +87,8 @@ final class JobsResource implements HttpResource {
       if (asset != null && assetId == null) {
         throw new AssetGridException(ErrorCode.INVALID_REQUEST, "assetId is not an id");
       }
-      assets.listJobs(param(ctx, "state"), assetId, cursor(ctx), limit(ctx))
+      assets
+          .listJobs(param(ctx, "state"), assetId, cursor(ctx), limit(ctx))
           .onSuccess(page -> json(ctx, 200, page))
           .onFailure(e -> Problems.send(ctx, e));
     } catch (AssetGridException e) {
@@ -104,19 +110,27 @@ final class JobsResource implements HttpResource {
     PipelineSpec spec;
     try {
       JsonObject body = ctx.body().asJsonObject();
-      if (body == null || !(body.getValue("assets") instanceof JsonArray entries) || entries.isEmpty()) {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST,
+      if (body == null
+          || !(body.getValue("assets") instanceof JsonArray entries)
+          || entries.isEmpty()) {
+        throw new AssetGridException(
+            ErrorCode.INVALID_REQUEST,
             "body must be {\"assets\": [asset id, ...], \"pipeline\": ...} with at least one asset");
       }
       if (entries.size() > AssetStore.MAX_BULK_JOBS) {
-        throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, entries.size()
-            + " assets in one request; at most " + AssetStore.MAX_BULK_JOBS + " jobs per request");
+        throw new AssetGridException(
+            ErrorCode.INPUT_LIMIT_EXCEEDED,
+            entries.size()
+                + " assets in one request; at most "
+                + AssetStore.MAX_BULK_JOBS
+                + " jobs per request");
       }
       for (int i = 0; i < entries.size(); i++) {
         UUID assetId = entries.getValue(i) instanceof String s ? Ids.parse(s) : null;
         if (assetId == null) {
-          throw new AssetGridException(ErrorCode.INVALID_REQUEST, "assets[" + i + "] is not an asset id: "
-              + entries.getValue(i));
+          throw new AssetGridException(
+              ErrorCode.INVALID_REQUEST,
+              "assets[" + i + "] is not an asset id: " + entries.getValue(i));
         }
         assetIds.add(assetId);
       }
@@ -125,23 +139,31 @@ final class JobsResource implements HttpResource {
       Problems.send(ctx, e);
       return;
     } catch (RuntimeException e) {
-      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "body must be a JSON object: " + e.getMessage());
+      Problems.send(
+          ctx, ErrorCode.INVALID_REQUEST, "body must be a JSON object: " + e.getMessage());
       return;
     }
-    idempotency.storedReply(key, path)
-        .compose(prev -> prev.isPresent() ? Future.succeededFuture(Idempotency.Reply.stored(prev.get()))
-            : assets.createJobs(assetIds, spec, key, path)
-                .map(created -> {
-                  onQueued.run();
-                  return new Idempotency.Reply(202, created, false);
-                })
-                .recover(e -> idempotency.replayAfterConflict(key, path, e)))
-        .onSuccess(r -> {
-          if (r.replayed()) {
-            ctx.response().putHeader("Idempotent-Replayed", "true");
-          }
-          json(ctx, r.status(), r.body());
-        })
+    idempotency
+        .storedReply(key, path)
+        .compose(
+            prev ->
+                prev.isPresent()
+                    ? Future.succeededFuture(Idempotency.Reply.stored(prev.get()))
+                    : assets
+                        .createJobs(assetIds, spec, key, path)
+                        .map(
+                            created -> {
+                              onQueued.run();
+                              return new Idempotency.Reply(202, created, false);
+                            })
+                        .recover(e -> idempotency.replayAfterConflict(key, path, e)))
+        .onSuccess(
+            r -> {
+              if (r.replayed()) {
+                ctx.response().putHeader("Idempotent-Replayed", "true");
+              }
+              json(ctx, r.status(), r.body());
+            })
         .onFailure(e -> Problems.send(ctx, e));
   }
 
@@ -150,9 +172,13 @@ final class JobsResource implements HttpResource {
     if (id == null) {
       return;
     }
-    assets.getJob(id)
-        .onSuccess(j -> j.ifPresentOrElse(x -> json(ctx, 200, x),
-            () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "job " + id)))
+    assets
+        .getJob(id)
+        .onSuccess(
+            j ->
+                j.ifPresentOrElse(
+                    x -> json(ctx, 200, x),
+                    () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "job " + id)))
         .onFailure(e -> Problems.send(ctx, e));
   }
 
@@ -161,17 +187,26 @@ final class JobsResource implements HttpResource {
     if (id == null) {
       return;
     }
-    scheduler.cancelJob(id)
-        .compose(ok -> assets.getJob(id).map(j -> {
-          if (j.isEmpty()) {
-            Problems.send(ctx, ErrorCode.NOT_FOUND, "job " + id);
-          } else if (!ok) {
-            Problems.send(ctx, ErrorCode.CONFLICT, "job " + id + " is already " + j.get().getString("state"));
-          } else {
-            json(ctx, 202, j.get());
-          }
-          return null;
-        }))
+    scheduler
+        .cancelJob(id)
+        .compose(
+            ok ->
+                assets
+                    .getJob(id)
+                    .map(
+                        j -> {
+                          if (j.isEmpty()) {
+                            Problems.send(ctx, ErrorCode.NOT_FOUND, "job " + id);
+                          } else if (!ok) {
+                            Problems.send(
+                                ctx,
+                                ErrorCode.CONFLICT,
+                                "job " + id + " is already " + j.get().getString("state"));
+                          } else {
+                            json(ctx, 202, j.get());
+                          }
+                          return null;
+                        }))
         .onFailure(e -> Problems.send(ctx, e));
   }
 
@@ -180,18 +215,29 @@ final class JobsResource implements HttpResource {
     if (id == null) {
       return;
     }
-    scheduler.retryJob(id)
-        .compose(ok -> assets.getJob(id).map(j -> {
-          if (j.isEmpty()) {
-            Problems.send(ctx, ErrorCode.NOT_FOUND, "job " + id);
-          } else if (!ok) {
-            Problems.send(ctx, ErrorCode.CONFLICT, "only failed or cancelled jobs can be retried; job " + id
-                + " is " + j.get().getString("state"));
-          } else {
-            json(ctx, 202, j.get());
-          }
-          return null;
-        }))
+    scheduler
+        .retryJob(id)
+        .compose(
+            ok ->
+                assets
+                    .getJob(id)
+                    .map(
+                        j -> {
+                          if (j.isEmpty()) {
+                            Problems.send(ctx, ErrorCode.NOT_FOUND, "job " + id);
+                          } else if (!ok) {
+                            Problems.send(
+                                ctx,
+                                ErrorCode.CONFLICT,
+                                "only failed or cancelled jobs can be retried; job "
+                                    + id
+                                    + " is "
+                                    + j.get().getString("state"));
+                          } else {
+                            json(ctx, 202, j.get());
+                          }
+                          return null;
+                        }))
         .onFailure(e -> Problems.send(ctx, e));
   }
 }

@@ -26,7 +26,8 @@ final class Paging {
     try {
       return v == null ? null : java.time.OffsetDateTime.parse(v);
     } catch (java.time.format.DateTimeParseException e) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, name + " must be an ISO-8601 time with offset");
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST, name + " must be an ISO-8601 time with offset");
     }
   }
 

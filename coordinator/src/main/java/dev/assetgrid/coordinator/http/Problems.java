@@ -38,7 +38,8 @@ public final class Problems {
    * A problem whose {@code extensions} (an exception's structured details, e.g. the ids that were
    * not found) become extension members beside the standard ones, which they never replace.
    */
-  public static void send(RoutingContext ctx, ErrorCode code, String detail, Map<String, Object> extensions) {
+  public static void send(
+      RoutingContext ctx, ErrorCode code, String detail, Map<String, Object> extensions) {
     HttpServerResponse r = ctx.response();
     if (r.ended() || r.closed()) {
       return;
@@ -53,11 +54,12 @@ public final class Problems {
       r.putHeader("Connection", "close");
     }
     JsonObject body = body(code, detail, ctx.request().path());
-    extensions.forEach((k, v) -> {
-      if (!body.containsKey(k)) {
-        body.put(k, v instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : v);
-      }
-    });
+    extensions.forEach(
+        (k, v) -> {
+          if (!body.containsKey(k)) {
+            body.put(k, v instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : v);
+          }
+        });
     r.end(body.encode());
   }
 

@@ -16,7 +16,10 @@ final class Responses {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encodePrettily());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body.encodePrettily());
   }
 
   /** The id in path parameter {@code param}; null, with a 404 sent, when it is not an id. */
@@ -29,19 +32,21 @@ final class Responses {
   }
 
   /** Streams blob {@code sha256} (from the local folder when it is one, else from the store). */
-  static void sendBlob(RoutingContext ctx, BlobStore blobs, String sha256, String contentType, String downloadName) {
-    HttpServerResponse resp = ctx.response().putHeader("Content-Type", contentType)
-        .putHeader("ETag", "\"" + sha256 + "\"");
+  static void sendBlob(
+      RoutingContext ctx, BlobStore blobs, String sha256, String contentType, String downloadName) {
+    HttpServerResponse resp =
+        ctx.response()
+            .putHeader("Content-Type", contentType)
+            .putHeader("ETag", "\"" + sha256 + "\"");
     if (downloadName != null) {
-      resp.putHeader("Content-Disposition", "attachment; filename=\"" + downloadName.replace("\"", "") + "\"");
+      resp.putHeader(
+          "Content-Disposition", "attachment; filename=\"" + downloadName.replace("\"", "") + "\"");
     }
     var local = blobs.localPath(sha256);
     if (local.isPresent()) {
       resp.sendFile(local.get().toString()).onFailure(e -> Problems.send(ctx, e));
       return;
     }
-    blobs.open(sha256)
-        .compose(stream -> stream.pipeTo(resp))
-        .onFailure(e -> Problems.send(ctx, e));
+    blobs.open(sha256).compose(stream -> stream.pipeTo(resp)).onFailure(e -> Problems.send(ctx, e));
   }
 }

@@ -10,7 +10,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET /v1/stats} (counts of the grid and this coordinator's queue figures) and {@code GET /v1/nodes}. */
+/**
+ * {@code GET /v1/stats} (counts of the grid and this coordinator's queue figures) and {@code GET
+ * /v1/nodes}.
+ */
 final class StatsResource implements HttpResource {
   private final AssetStore assets;
   private final Scheduler scheduler;
@@ -24,9 +27,15 @@ final class StatsResource implements HttpResource {
 
   @Override
   public void register(Router r) {
-    r.get("/v1/nodes").handler(ctx -> assets.runningByNode()
-        .onSuccess(running -> json(ctx, 200, new JsonObject().put("nodes", nodes.snapshot(running))))
-        .onFailure(e -> Problems.send(ctx, e)));
+    r.get("/v1/nodes")
+        .handler(
+            ctx ->
+                assets
+                    .runningByNode()
+                    .onSuccess(
+                        running ->
+                            json(ctx, 200, new JsonObject().put("nodes", nodes.snapshot(running))))
+                    .onFailure(e -> Problems.send(ctx, e)));
     r.get("/v1/stats").handler(this::stats);
   }
 
@@ -35,16 +44,23 @@ final class StatsResource implements HttpResource {
    * coordinator's queue did since it started.
    */
   private void stats(RoutingContext ctx) {
-    assets.stats()
-        .onSuccess(stats -> {
-          JsonArray live = nodes.snapshot(new JsonObject());
-          int slots = 0;
-          for (int i = 0; i < live.size(); i++) {
-            slots += live.getJsonObject(i).getInteger("slots", 0);
-          }
-          json(ctx, 200, stats.put("nodes", new JsonObject().put("count", live.size()).put("slots", slots))
-              .put("queue", scheduler.queueStats()).put("at", java.time.Instant.now().toString()));
-        })
+    assets
+        .stats()
+        .onSuccess(
+            stats -> {
+              JsonArray live = nodes.snapshot(new JsonObject());
+              int slots = 0;
+              for (int i = 0; i < live.size(); i++) {
+                slots += live.getJsonObject(i).getInteger("slots", 0);
+              }
+              json(
+                  ctx,
+                  200,
+                  stats
+                      .put("nodes", new JsonObject().put("count", live.size()).put("slots", slots))
+                      .put("queue", scheduler.queueStats())
+                      .put("at", java.time.Instant.now().toString()));
+            })
         .onFailure(e -> Problems.send(ctx, e));
   }
 }

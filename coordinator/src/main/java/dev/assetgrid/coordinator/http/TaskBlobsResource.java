@@ -21,8 +21,13 @@ import java.util.UUID;
 final class TaskBlobsResource implements HttpResource {
   /** Header that carries a lease token on the internal blob endpoints. */
   static final String LEASE_TOKEN_HEADER = "X-Lease-Token";
-  /** Optional header on an output PUT: the sha256 the node computed; the upload is refused if it differs. */
+
+  /**
+   * Optional header on an output PUT: the sha256 the node computed; the upload is refused if it
+   * differs.
+   */
   static final String SHA256_HEADER = "X-Content-SHA256";
+
   /** Largest output a task may upload. */
   static final long MAX_OUTPUT_BYTES = 4L << 30;
 
@@ -51,14 +56,19 @@ final class TaskBlobsResource implements HttpResource {
       Problems.send(ctx, ErrorCode.UNAUTHORIZED, "lease token required");
       return;
     }
-    leases.mayRead(taskId, token, sha)
-        .onSuccess(allowed -> {
-          if (!allowed) {
-            Problems.send(ctx, ErrorCode.LEASE_INVALID, "task " + taskId + " holds no lease on blob " + sha);
-          } else {
-            Responses.sendBlob(ctx, blobs, sha, "application/octet-stream", null);
-          }
-        })
+    leases
+        .mayRead(taskId, token, sha)
+        .onSuccess(
+            allowed -> {
+              if (!allowed) {
+                Problems.send(
+                    ctx,
+                    ErrorCode.LEASE_INVALID,
+                    "task " + taskId + " holds no lease on blob " + sha);
+              } else {
+                Responses.sendBlob(ctx, blobs, sha, "application/octet-stream", null);
+              }
+            })
         .onFailure(e -> Problems.send(ctx, e));
   }
 
@@ -73,20 +83,35 @@ final class TaskBlobsResource implements HttpResource {
       Problems.send(ctx, ErrorCode.UNAUTHORIZED, "lease token required");
       return;
     }
-    if (name.isBlank() || name.length() > 200 || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+    if (name.isBlank()
+        || name.length() > 200
+        || name.contains("/")
+        || name.contains("\\")
+        || name.startsWith(".")) {
       Problems.send(ctx, ErrorCode.INVALID_REQUEST, "bad output name");
       return;
     }
     ctx.request().pause();
-    leases.mayWrite(taskId, token)
-        .compose(allowed -> {
-          if (!allowed) {
-            return Future.failedFuture(new AssetGridException(ErrorCode.LEASE_INVALID, "task " + taskId));
-          }
-          return blobs.put(ctx.request(), MAX_OUTPUT_BYTES, ctx.request().getHeader(SHA256_HEADER));
-        })
-        .onSuccess(info -> json(ctx, 201, new JsonObject().put("name", name).put("sha256", info.sha256())
-            .put("size", info.size())))
+    leases
+        .mayWrite(taskId, token)
+        .compose(
+            allowed -> {
+              if (!allowed) {
+                return Future.failedFuture(
+                    new AssetGridException(ErrorCode.LEASE_INVALID, "task " + taskId));
+              }
+              return blobs.put(
+                  ctx.request(), MAX_OUTPUT_BYTES, ctx.request().getHeader(SHA256_HEADER));
+            })
+        .onSuccess(
+            info ->
+                json(
+                    ctx,
+                    201,
+                    new JsonObject()
+                        .put("name", name)
+                        .put("sha256", info.sha256())
+                        .put("size", info.size())))
         .onFailure(e -> Problems.send(ctx, e));
   }
 }

@@ -5,10 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A view of an upload stream that the receiver can abort: {@link #abort} fails whoever consumes
- * the view (the blob store stops, deletes its partial file and fails its future) and from then on
- * drains the underlying stream, so the connection stays readable while the error is answered.
- * Not thread-safe: use on the request's context only.
+ * A view of an upload stream that the receiver can abort: {@link #abort} fails whoever consumes the
+ * view (the blob store stops, deletes its partial file and fails its future) and from then on
+ * drains the underlying stream, so the connection stays readable while the error is answered. Not
+ * thread-safe: use on the request's context only.
  */
 final class AbortableStream implements ReadStream<Buffer> {
   private final ReadStream<Buffer> source;
@@ -16,6 +16,7 @@ final class AbortableStream implements ReadStream<Buffer> {
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
   private boolean aborted;
+
   /** An abort that happened before the consumer registered its exception handler. */
   private Throwable undelivered;
 
@@ -23,21 +24,24 @@ final class AbortableStream implements ReadStream<Buffer> {
   AbortableStream(ReadStream<Buffer> source) {
     this.source = source;
     source.pause();
-    source.handler(b -> {
-      if (!aborted && handler != null) {
-        handler.handle(b);
-      }
-    });
-    source.endHandler(v -> {
-      if (!aborted && endHandler != null) {
-        endHandler.handle(null);
-      }
-    });
-    source.exceptionHandler(t -> {
-      if (!aborted && exceptionHandler != null) {
-        exceptionHandler.handle(t);
-      }
-    });
+    source.handler(
+        b -> {
+          if (!aborted && handler != null) {
+            handler.handle(b);
+          }
+        });
+    source.endHandler(
+        v -> {
+          if (!aborted && endHandler != null) {
+            endHandler.handle(null);
+          }
+        });
+    source.exceptionHandler(
+        t -> {
+          if (!aborted && exceptionHandler != null) {
+            exceptionHandler.handle(t);
+          }
+        });
   }
 
   /**

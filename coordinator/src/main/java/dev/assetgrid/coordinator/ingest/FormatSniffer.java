@@ -9,9 +9,9 @@ import java.util.Set;
  * Tells the model format from content (magic bytes, or the shape of the text), never from the file
  * name: names lie, and the pipeline must pick an importer that can actually read the bytes.
  *
- * <p>Checks, in order: binary magics (GLB {@code glTF}, ZIP {@code PK\3\4}, binary FBX
- * {@code Kaydara FBX Binary  \0}, PLY {@code ply\n}), binary STL (80-byte header + uint32 triangle
- * count with {@code 84 + 50 * count == totalSize}, so only when the total size is known), then text
+ * <p>Checks, in order: binary magics (GLB {@code glTF}, ZIP {@code PK\3\4}, binary FBX {@code
+ * Kaydara FBX Binary \0}, PLY {@code ply\n}), binary STL (80-byte header + uint32 triangle count
+ * with {@code 84 + 50 * count == totalSize}, so only when the total size is known), then text
  * formats, which must be printable text (no control characters other than tab, CR, LF, FF): glTF
  * JSON (first non-blank character {@code &#123;}; whether it is glTF and not some other JSON is
  * decided by {@link UploadChecks}), COLLADA (XML with a {@code <COLLADA} element), ASCII FBX
@@ -27,12 +27,49 @@ public final class FormatSniffer {
   private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
   /** Keywords that begin an OBJ statement (Wavefront spec, geometry and grouping). */
-  private static final Set<String> OBJ_KEYWORDS = Set.of(
-      "v", "vt", "vn", "vp", "f", "l", "p", "o", "g", "s", "mg", "mtllib", "usemtl", "usemap", "maplib",
-      "cstype", "deg", "bmat", "step", "curv", "curv2", "surf", "parm", "trim", "hole", "scrv", "sp",
-      "end", "con", "lod", "bevel", "c_interp", "d_interp", "ctech", "stech", "shadow_obj", "trace_obj");
+  private static final Set<String> OBJ_KEYWORDS =
+      Set.of(
+          "v",
+          "vt",
+          "vn",
+          "vp",
+          "f",
+          "l",
+          "p",
+          "o",
+          "g",
+          "s",
+          "mg",
+          "mtllib",
+          "usemtl",
+          "usemap",
+          "maplib",
+          "cstype",
+          "deg",
+          "bmat",
+          "step",
+          "curv",
+          "curv2",
+          "surf",
+          "parm",
+          "trim",
+          "hole",
+          "scrv",
+          "sp",
+          "end",
+          "con",
+          "lod",
+          "bevel",
+          "c_interp",
+          "d_interp",
+          "ctech",
+          "stech",
+          "shadow_obj",
+          "trace_obj");
+
   /** Keywords only OBJ has: a text made of other keywords (e.g. an .mtl file) is not OBJ. */
-  private static final Set<String> OBJ_DATA_KEYWORDS = Set.of("v", "vt", "vn", "f", "o", "g", "mtllib", "usemtl");
+  private static final Set<String> OBJ_DATA_KEYWORDS =
+      Set.of("v", "vt", "vn", "f", "o", "g", "mtllib", "usemtl");
 
   private FormatSniffer() {}
 
@@ -78,7 +115,8 @@ public final class FormatSniffer {
     if (totalSize < 84 || n < 84) {
       return false;
     }
-    long count = (b[80] & 0xFFL) | (b[81] & 0xFFL) << 8 | (b[82] & 0xFFL) << 16 | (b[83] & 0xFFL) << 24;
+    long count =
+        (b[80] & 0xFFL) | (b[81] & 0xFFL) << 8 | (b[82] & 0xFFL) << 16 | (b[83] & 0xFFL) << 24;
     return 84 + 50 * count == totalSize;
   }
 

@@ -9,7 +9,8 @@ import java.util.Map;
  * What one upload request delivered: its files, all committed to the blob store, and its plain
  * fields.
  *
- * @param files every file in request order: exactly one model ({@link #primary()}) and any side files
+ * @param files every file in request order: exactly one model ({@link #primary()}) and any side
+ *     files
  * @param fields plain fields: query parameters, then multipart form fields (which win on a clash);
  *     e.g. {@code name}, {@code tags}, {@code pipeline}. The {@code filename} query parameter of a
  *     raw upload is not repeated here.
@@ -35,14 +36,20 @@ public record ReceivedUpload(List<ReceivedFile> files, Map<String, String> field
     for (ReceivedFile f : files) {
       if (f.isModel()) {
         if (model != null) {
-          throw AssetGridException.of(ErrorCode.INVALID_REQUEST, "more than one model file ('"
-              + model.filename() + "' and '" + f.filename() + "'); upload one model per asset");
+          throw AssetGridException.of(
+              ErrorCode.INVALID_REQUEST,
+              "more than one model file ('"
+                  + model.filename()
+                  + "' and '"
+                  + f.filename()
+                  + "'); upload one model per asset");
         }
         model = f;
       }
     }
     if (model == null) {
-      throw AssetGridException.of(ErrorCode.UNSUPPORTED_FORMAT,
+      throw AssetGridException.of(
+          ErrorCode.UNSUPPORTED_FORMAT,
           "none of the " + files.size() + " file(s) is a recognised model format");
     }
     return model;

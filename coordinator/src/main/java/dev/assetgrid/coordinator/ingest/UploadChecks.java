@@ -1,8 +1,8 @@
 package dev.assetgrid.coordinator.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -30,9 +30,9 @@ import java.nio.file.StandardOpenOption;
  * <ul>
  *   <li>GLB: 12-byte header (magic, version 2, declared length equal to the file size: a shorter
  *       file is {@code GLB_TRUNCATED}, a longer one {@code GLB_CHUNK_LENGTH_MISMATCH}); the first
- *       chunk is JSON; every chunk header and body lies inside the file, chunk lengths are multiples
- *       of 4 and the chunks exactly fill the file ({@code GLB_CHUNK_LENGTH_MISMATCH}); the JSON chunk
- *       parses ({@code GLTF_INVALID_JSON}) and is glTF 2.0 ({@code GLTF_NOT_GLTF}).
+ *       chunk is JSON; every chunk header and body lies inside the file, chunk lengths are
+ *       multiples of 4 and the chunks exactly fill the file ({@code GLB_CHUNK_LENGTH_MISMATCH});
+ *       the JSON chunk parses ({@code GLTF_INVALID_JSON}) and is glTF 2.0 ({@code GLTF_NOT_GLTF}).
  *   <li>glTF JSON: parses and is glTF 2.0: a top-level object whose {@code asset.version} starts
  *       with "2." ({@code GLTF_NOT_GLTF} for any other JSON).
  *   <li>Other formats: nothing yet (the sniffer already matched their signature).
@@ -51,12 +51,15 @@ public final class UploadChecks {
   private static final int GLB_HEADER = 12;
   private static final int CHUNK_HEADER = 8;
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxStringLength((int) MAX_JSON_BYTES) // embedded base64 data URIs are long strings
-          .maxNestingDepth(1000)
-          .build())
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxStringLength(
+                      (int) MAX_JSON_BYTES) // embedded base64 data URIs are long strings
+                  .maxNestingDepth(1000)
+                  .build())
+          .build();
 
   private UploadChecks() {}
 
@@ -66,23 +69,27 @@ public final class UploadChecks {
    * @param size the file's size in bytes as staged (the file is not re-stat'ed)
    * @throws AssetGridException with the code of the first problem found
    */
-  public static void check(ModelFormat format, Path stagedFile, long size) throws AssetGridException {
+  public static void check(ModelFormat format, Path stagedFile, long size)
+      throws AssetGridException {
     try {
       switch (format) {
         case GLB -> checkGlb(stagedFile, size);
         case GLTF -> checkGltfJson(stagedFile, size);
-        default -> { }
+        default -> {}
       }
     } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.BLOB_IO_ERROR,
-          ErrorCode.BLOB_IO_ERROR.format("reading staged upload: " + e), e);
+      throw new AssetGridException(
+          ErrorCode.BLOB_IO_ERROR,
+          ErrorCode.BLOB_IO_ERROR.format("reading staged upload: " + e),
+          e);
     }
   }
 
   private static void checkGlb(Path file, long size) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       if (size < GLB_HEADER) {
-        throw fail(ErrorCode.GLB_TRUNCATED, "file has " + size + " bytes, the GLB header alone needs 12");
+        throw fail(
+            ErrorCode.GLB_TRUNCATED, "file has " + size + " bytes, the GLB header alone needs 12");
       }
       ByteBuffer header = read(ch, 0, GLB_HEADER);
       int magic = header.getInt(0);
@@ -95,10 +102,12 @@ public final class UploadChecks {
         throw fail(ErrorCode.GLB_INVALID_HEADER, "version " + version + ", only 2 is supported");
       }
       if (length > size) {
-        throw fail(ErrorCode.GLB_TRUNCATED, "header declares " + length + " bytes, file has " + size);
+        throw fail(
+            ErrorCode.GLB_TRUNCATED, "header declares " + length + " bytes, file has " + size);
       }
       if (length < size) {
-        throw fail(ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
+        throw fail(
+            ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
             "header declares " + length + " bytes, file has " + size + " (trailing data)");
       }
       // From here on the file is as long as it says, so a chunk running past the end is a lie in
@@ -109,7 +118,8 @@ public final class UploadChecks {
       long jsonLength = 0;
       while (pos < size) {
         if (size - pos < CHUNK_HEADER) {
-          throw fail(ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
+          throw fail(
+              ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
               (size - pos) + " stray bytes at offset " + pos + ", too few for a chunk header");
         }
         ByteBuffer ch8 = read(ch, pos, CHUNK_HEADER);
@@ -117,16 +127,27 @@ public final class UploadChecks {
         int type = ch8.getInt(4);
         long body = pos + CHUNK_HEADER;
         if (chunkLength > size - body) {
-          throw fail(ErrorCode.GLB_CHUNK_LENGTH_MISMATCH, "chunk " + index + " declares " + chunkLength
-              + " bytes at offset " + body + ", only " + (size - body) + " remain");
+          throw fail(
+              ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
+              "chunk "
+                  + index
+                  + " declares "
+                  + chunkLength
+                  + " bytes at offset "
+                  + body
+                  + ", only "
+                  + (size - body)
+                  + " remain");
         }
         if (chunkLength % 4 != 0) {
-          throw fail(ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
+          throw fail(
+              ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
               "chunk " + index + " length " + chunkLength + " is not a multiple of 4");
         }
         if (index == 0) {
           if (type != CHUNK_JSON) {
-            throw fail(ErrorCode.GLB_INVALID_HEADER,
+            throw fail(
+                ErrorCode.GLB_INVALID_HEADER,
                 String.format("first chunk must be JSON, is type 0x%08X", type));
           }
           jsonOffset = body;
@@ -142,7 +163,8 @@ public final class UploadChecks {
         throw fail(ErrorCode.GLTF_INVALID_JSON, "JSON chunk is empty");
       }
       if (jsonLength > MAX_JSON_BYTES) {
-        throw fail(ErrorCode.INPUT_LIMIT_EXCEEDED,
+        throw fail(
+            ErrorCode.INPUT_LIMIT_EXCEEDED,
             "JSON chunk of " + jsonLength + " bytes, the limit is " + MAX_JSON_BYTES);
       }
       ch.position(jsonOffset);
@@ -153,11 +175,13 @@ public final class UploadChecks {
 
   private static void checkGltfJson(Path file, long size) throws IOException {
     if (size > MAX_JSON_BYTES) {
-      throw fail(ErrorCode.INPUT_LIMIT_EXCEEDED,
+      throw fail(
+          ErrorCode.INPUT_LIMIT_EXCEEDED,
           "glTF JSON of " + size + " bytes, the limit is " + MAX_JSON_BYTES);
     }
-    try (InputStream in = new BufferedInputStream(
-        new BoundedInputStream(Files.newInputStream(file), MAX_JSON_BYTES), 64 * 1024)) {
+    try (InputStream in =
+        new BufferedInputStream(
+            new BoundedInputStream(Files.newInputStream(file), MAX_JSON_BYTES), 64 * 1024)) {
       checkGltf(in);
     }
   }
@@ -173,7 +197,8 @@ public final class UploadChecks {
       }
       if (t != JsonToken.START_OBJECT) {
         readToEnd(p);
-        throw fail(ErrorCode.GLTF_NOT_GLTF, "the root is a JSON " + t.asString() + ", not an object");
+        throw fail(
+            ErrorCode.GLTF_NOT_GLTF, "the root is a JSON " + t.asString() + ", not an object");
       }
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -197,12 +222,17 @@ public final class UploadChecks {
         throw fail(ErrorCode.GLTF_INVALID_JSON, "content after the root object");
       }
     } catch (StreamConstraintsException e) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
-          ErrorCode.INPUT_LIMIT_EXCEEDED.format("JSON " + e.getOriginalMessage()), e);
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED,
+          ErrorCode.INPUT_LIMIT_EXCEEDED.format("JSON " + e.getOriginalMessage()),
+          e);
     } catch (JsonProcessingException | CharConversionException | EOFException e) {
-      String msg = e instanceof JsonProcessingException jpe
-          ? jpe.getOriginalMessage() + " at " + location(jpe) : e.toString();
-      throw new AssetGridException(ErrorCode.GLTF_INVALID_JSON, ErrorCode.GLTF_INVALID_JSON.format(msg), e);
+      String msg =
+          e instanceof JsonProcessingException jpe
+              ? jpe.getOriginalMessage() + " at " + location(jpe)
+              : e.toString();
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID_JSON, ErrorCode.GLTF_INVALID_JSON.format(msg), e);
     }
     if (!hasAsset) {
       throw fail(ErrorCode.GLTF_NOT_GLTF, "no 'asset' object");
@@ -211,7 +241,9 @@ public final class UploadChecks {
       throw fail(ErrorCode.GLTF_NOT_GLTF, "no 'asset.version' string");
     }
     if (!version.startsWith("2.")) {
-      throw fail(ErrorCode.GLTF_NOT_GLTF, "asset.version is '" + abbreviate(version) + "', only 2.x is supported");
+      throw fail(
+          ErrorCode.GLTF_NOT_GLTF,
+          "asset.version is '" + abbreviate(version) + "', only 2.x is supported");
     }
   }
 

@@ -12,19 +12,26 @@ package dev.assetgrid.coordinator.ingest;
  * @param maxZipBytes largest total uncompressed size of a zip's files, in bytes, counted while
  *     inflating (declared sizes are not trusted); {@code > 0}. Default 1 GiB.
  * @param maxZipRatio largest compression ratio (uncompressed / compressed) of one zip entry once it
- *     has inflated past {@value #ZIP_RATIO_FLOOR_BYTES} bytes; {@code >= 1}. Default
- *     {@value #DEFAULT_MAX_ZIP_RATIO} (real models and textures stay far below 20; zip bombs reach
- *     1000 and more).
+ *     has inflated past {@value #ZIP_RATIO_FLOOR_BYTES} bytes; {@code >= 1}. Default {@value
+ *     #DEFAULT_MAX_ZIP_RATIO} (real models and textures stay far below 20; zip bombs reach 1000 and
+ *     more).
  */
-public record UploadLimits(long maxBytes, int maxFiles, int maxZipEntries, long maxZipBytes, int maxZipRatio) {
+public record UploadLimits(
+    long maxBytes, int maxFiles, int maxZipEntries, long maxZipBytes, int maxZipRatio) {
   public static final long DEFAULT_MAX_BYTES = 512L << 20;
   public static final int DEFAULT_MAX_FILES = 64;
   public static final int DEFAULT_MAX_ZIP_ENTRIES = 4096;
   public static final long DEFAULT_MAX_ZIP_BYTES = 1L << 30;
   public static final int DEFAULT_MAX_ZIP_RATIO = 200;
-  /** Entries smaller than this are never refused for their ratio (a tiny text file may compress 500:1). */
+
+  /**
+   * Entries smaller than this are never refused for their ratio (a tiny text file may compress
+   * 500:1).
+   */
   public static final long ZIP_RATIO_FLOOR_BYTES = 1L << 20;
-  public static final UploadLimits DEFAULTS = new UploadLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES);
+
+  public static final UploadLimits DEFAULTS =
+      new UploadLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES);
 
   public UploadLimits {
     if (maxBytes <= 0) {

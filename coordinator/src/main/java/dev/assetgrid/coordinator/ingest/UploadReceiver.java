@@ -31,15 +31,15 @@ import java.util.regex.Pattern;
  *
  * <p>Per file: stage (sha256, size and the first 64 KiB computed on the way) → sniff the format
  * from the content → {@link UploadChecks} on a worker thread, while the next part keeps streaming.
- * Only when every file passed and the request holds exactly one model ({@link ReceivedUpload#primary()})
- * are the staged files committed. So a refused upload never touches the published store: its
- * staging files are deleted and that is all. Committed blobs are never deleted here, because a
- * content-addressed blob may already belong to another asset; if a commit fails half-way, the
- * blobs committed so far are unreferenced and left to blob garbage collection.
+ * Only when every file passed and the request holds exactly one model ({@link
+ * ReceivedUpload#primary()}) are the staged files committed. So a refused upload never touches the
+ * published store: its staging files are deleted and that is all. Committed blobs are never deleted
+ * here, because a content-addressed blob may already belong to another asset; if a commit fails
+ * half-way, the blobs committed so far are unreferenced and left to blob garbage collection.
  *
  * <p>Design note: the size limit is enforced by the store while bytes arrive (the first buffer past
- * the limit stops the stream), not from Content-Length alone, because chunked uploads have none.
- * An in-flight part is stopped through {@link AbortableStream} when another part fails.
+ * the limit stops the stream), not from Content-Length alone, because chunked uploads have none. An
+ * in-flight part is stopped through {@link AbortableStream} when another part fails.
  */
 public final class UploadReceiver {
   /** Multipart framing and form fields allowed on top of {@code maxBytes} of file content. */
@@ -71,16 +71,16 @@ public final class UploadReceiver {
    * side files take its place in {@link ReceivedUpload#files()} (side files named by their path
    * relative to the model, with the zip part's field name) and the zip itself is not stored.
    *
-   * <p>Must be called before anything reads the body (first thing in the handler, no BodyHandler
-   * on the route), on the request's context. Answers {@code 100 Continue} when the client expects it.
+   * <p>Must be called before anything reads the body (first thing in the handler, no BodyHandler on
+   * the route), on the request's context. Answers {@code 100 Continue} when the client expects it.
    *
-   * <p>Fails with an {@link AssetGridException}: {@code UPLOAD_TOO_LARGE} (a Content-Length over the
-   * limit fails at once, before reading), {@code UNSUPPORTED_FORMAT}, {@code INVALID_REQUEST},
+   * <p>Fails with an {@link AssetGridException}: {@code UPLOAD_TOO_LARGE} (a Content-Length over
+   * the limit fails at once, before reading), {@code UNSUPPORTED_FORMAT}, {@code INVALID_REQUEST},
    * {@code INPUT_LIMIT_EXCEEDED} (too many files), the GLB/glTF codes of {@link UploadChecks},
    * {@code BLOB_IO_ERROR}. When it fails, nothing of the request is left in the store, and the rest
-   * of the body is being drained (read and dropped) so the error can be answered. For
-   * {@code UPLOAD_TOO_LARGE}, answer with {@code Connection: close} and close the connection after
-   * the response, so that a client sending gigabytes stops.
+   * of the body is being drained (read and dropped) so the error can be answered. For {@code
+   * UPLOAD_TOO_LARGE}, answer with {@code Connection: close} and close the connection after the
+   * response, so that a client sending gigabytes stops.
    */
   public Future<ReceivedUpload> receive(HttpServerRequest request) {
     request.pause();
@@ -88,7 +88,12 @@ public final class UploadReceiver {
   }
 
   /** A file part that passed the checks and waits for the request to succeed before commit. */
-  private record Part(String fieldName, String filename, ModelFormat format, StagedBlob staged, String contentType) {}
+  private record Part(
+      String fieldName,
+      String filename,
+      ModelFormat format,
+      StagedBlob staged,
+      String contentType) {}
 
   /** The state of one request; every callback runs on the request's context. */
   private final class Exchange {
@@ -97,8 +102,10 @@ public final class UploadReceiver {
     private final List<Future<Part>> parts = new ArrayList<>();
     private final List<AbortableStream> streams = new ArrayList<>();
     private final List<HttpServerFileUpload> uploads = new ArrayList<>();
+
     /** Blobs staged from zips; discarded with the rest when the request fails. */
     private final List<StagedBlob> unpacked = new ArrayList<>();
+
     private boolean failed;
 
     Exchange(HttpServerRequest request) {
@@ -129,8 +136,10 @@ public final class UploadReceiver {
       AbortableStream body = new AbortableStream(request);
       streams.add(body);
       String filename = rawFilename(request);
-      Future<Part> part = store.stage(body, limits.maxBytes())
-          .compose(staged -> inspect(null, filename, contentType(request), staged, true));
+      Future<Part> part =
+          store
+              .stage(body, limits.maxBytes())
+              .compose(staged -> inspect(null, filename, contentType(request), staged, true));
       parts.add(part);
       part.onSuccess(p -> complete()).onFailure(this::fail);
     }
@@ -138,11 +147,12 @@ public final class UploadReceiver {
     private void receiveMultipart() {
       request.setExpectMultipart(true);
       request.uploadHandler(this::onUpload);
-      request.endHandler(v -> {
-        if (!failed) {
-          Future.all(parts).onSuccess(ignored -> complete()).onFailure(this::fail);
-        }
-      });
+      request.endHandler(
+          v -> {
+            if (!failed) {
+              Future.all(parts).onSuccess(ignored -> complete()).onFailure(this::fail);
+            }
+          });
       request.resume();
     }
 
@@ -155,8 +165,10 @@ public final class UploadReceiver {
       }
       if (uploads.size() >= limits.maxFiles()) {
         in.abort(new IllegalStateException("too many files"));
-        fail(AssetGridException.of(ErrorCode.INPUT_LIMIT_EXCEEDED,
-            "more than " + limits.maxFiles() + " files in one upload"));
+        fail(
+            AssetGridException.of(
+                ErrorCode.INPUT_LIMIT_EXCEEDED,
+                "more than " + limits.maxFiles() + " files in one upload"));
         return;
       }
       long used = 0;
@@ -166,28 +178,38 @@ public final class UploadReceiver {
       uploads.add(upload);
       String filename = emptyToNull(upload.filename());
       String contentType = emptyToNull(upload.contentType());
-      Future<Part> part = store.stage(in, Math.max(0, limits.maxBytes() - used))
-          .compose(staged -> inspect(upload.name(), filename, contentType, staged, false));
+      Future<Part> part =
+          store
+              .stage(in, Math.max(0, limits.maxBytes() - used))
+              .compose(staged -> inspect(upload.name(), filename, contentType, staged, false));
       parts.add(part);
       part.onFailure(this::fail);
     }
 
     /** Sniffs and checks one staged file; discards it when it does not pass. */
-    private Future<Part> inspect(String field, String filename, String contentType, StagedBlob staged,
-        boolean mustBeModel) {
-      Optional<ModelFormat> format = FormatSniffer.sniff(staged.head(), staged.headLength(), staged.size());
+    private Future<Part> inspect(
+        String field, String filename, String contentType, StagedBlob staged, boolean mustBeModel) {
+      Optional<ModelFormat> format =
+          FormatSniffer.sniff(staged.head(), staged.headLength(), staged.size());
       if (format.isEmpty() && mustBeModel) {
-        return discardAndFail(staged, AssetGridException.of(ErrorCode.UNSUPPORTED_FORMAT,
-            describe(filename) + " is not a recognised model format"));
+        return discardAndFail(
+            staged,
+            AssetGridException.of(
+                ErrorCode.UNSUPPORTED_FORMAT,
+                describe(filename) + " is not a recognised model format"));
       }
       Part part = new Part(field, filename, format.orElse(null), staged, contentType);
       if (format.isEmpty() || !format.get().isGltf()) {
         return Future.succeededFuture(part);
       }
-      return vertx.<Part>executeBlocking(() -> {
-        UploadChecks.check(format.get(), staged.path(), staged.size());
-        return part;
-      }, false).recover(t -> discardAndFail(staged, t));
+      return vertx
+          .<Part>executeBlocking(
+              () -> {
+                UploadChecks.check(format.get(), staged.path(), staged.size());
+                return part;
+              },
+              false)
+          .recover(t -> discardAndFail(staged, t));
     }
 
     private <T> Future<T> discardAndFail(StagedBlob staged, Throwable t) {
@@ -218,20 +240,33 @@ public final class UploadReceiver {
       Future<Void> chain = Future.succeededFuture();
       for (Part p : in) {
         if (p.format() != ModelFormat.ZIP) {
-          chain = chain.map(v -> {
-            out.add(p);
-            return null;
-          });
+          chain =
+              chain.map(
+                  v -> {
+                    out.add(p);
+                    return null;
+                  });
           continue;
         }
-        chain = chain.compose(v -> unzip.unpack(p.staged().path())).compose(files -> {
-          for (ZipUnpacker.Unpacked u : files) {
-            unpacked.add(u.staged());
-            out.add(new Part(p.fieldName(), u.name(), u.format(), u.staged(),
-                u.isModel() ? u.format().mediaType() : ZipUnpacker.contentTypeOf(u.name())));
-          }
-          return store.discard(p.staged());
-        });
+        chain =
+            chain
+                .compose(v -> unzip.unpack(p.staged().path()))
+                .compose(
+                    files -> {
+                      for (ZipUnpacker.Unpacked u : files) {
+                        unpacked.add(u.staged());
+                        out.add(
+                            new Part(
+                                p.fieldName(),
+                                u.name(),
+                                u.format(),
+                                u.staged(),
+                                u.isModel()
+                                    ? u.format().mediaType()
+                                    : ZipUnpacker.contentTypeOf(u.name())));
+                      }
+                      return store.discard(p.staged());
+                    });
       }
       return chain.map(v -> out);
     }
@@ -242,7 +277,9 @@ public final class UploadReceiver {
       }
       List<ReceivedFile> files = new ArrayList<>();
       for (Part p : ok) {
-        files.add(new ReceivedFile(p.fieldName(), p.filename(), p.format(), p.staged().info(), p.contentType()));
+        files.add(
+            new ReceivedFile(
+                p.fieldName(), p.filename(), p.format(), p.staged().info(), p.contentType()));
       }
       ReceivedUpload upload;
       try {
@@ -272,26 +309,36 @@ public final class UploadReceiver {
     }
 
     /**
-     * Fails the request once: stops and deletes every part (in flight or staged), drains the
-     * rest of the body, and only then fails the result, so a caller that answers the error finds
-     * nothing of this request left in the store.
+     * Fails the request once: stops and deletes every part (in flight or staged), drains the rest
+     * of the body, and only then fails the result, so a caller that answers the error finds nothing
+     * of this request left in the store.
      */
     private void fail(Throwable t) {
       if (failed) {
         return;
       }
       failed = true;
-      Throwable error = t instanceof AssetGridException ? t : new AssetGridException(
-          ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST.format("upload failed: " + t.getMessage()), t);
-      AssetGridException abort = new AssetGridException(ErrorCode.INVALID_REQUEST, "upload aborted");
+      Throwable error =
+          t instanceof AssetGridException
+              ? t
+              : new AssetGridException(
+                  ErrorCode.INVALID_REQUEST,
+                  ErrorCode.INVALID_REQUEST.format("upload failed: " + t.getMessage()),
+                  t);
+      AssetGridException abort =
+          new AssetGridException(ErrorCode.INVALID_REQUEST, "upload aborted");
       for (AbortableStream s : streams) {
         s.abort(abort);
       }
       drain();
       List<Future<?>> cleanups = new ArrayList<>();
       for (Future<Part> part : parts) {
-        cleanups.add(part.transform(ar -> ar.succeeded()
-            ? store.discard(ar.result().staged()) : Future.succeededFuture()));
+        cleanups.add(
+            part.transform(
+                ar ->
+                    ar.succeeded()
+                        ? store.discard(ar.result().staged())
+                        : Future.succeededFuture()));
       }
       for (StagedBlob s : unpacked) {
         cleanups.add(store.discard(s));
@@ -307,7 +354,7 @@ public final class UploadReceiver {
       try {
         if (!request.isExpectMultipart()) {
           if (streams.isEmpty()) {
-            request.handler(b -> { });
+            request.handler(b -> {});
           }
         } else {
           request.uploadHandler(this::onUpload); // later parts are aborted on arrival
@@ -348,13 +395,17 @@ public final class UploadReceiver {
     return emptyToNull(request.getHeader(HttpHeaders.CONTENT_TYPE));
   }
 
-  /** {@code ?filename=}, then {@code Content-Disposition} (RFC 6266, {@code filename*} first), then {@code X-Filename}. */
+  /**
+   * {@code ?filename=}, then {@code Content-Disposition} (RFC 6266, {@code filename*} first), then
+   * {@code X-Filename}.
+   */
   static String rawFilename(HttpServerRequest request) {
     String q = emptyToNull(request.getParam("filename"));
     if (q != null) {
       return q;
     }
-    String fromDisposition = dispositionFilename(request.getHeader(HttpHeaders.CONTENT_DISPOSITION));
+    String fromDisposition =
+        dispositionFilename(request.getHeader(HttpHeaders.CONTENT_DISPOSITION));
     if (fromDisposition != null) {
       return fromDisposition;
     }
@@ -368,7 +419,8 @@ public final class UploadReceiver {
     Matcher ext = DISPOSITION_FILENAME_EXT.matcher(disposition);
     if (ext.find()) {
       try {
-        return emptyToNull(URLDecoder.decode(ext.group(1).replace("+", "%2B"), StandardCharsets.UTF_8));
+        return emptyToNull(
+            URLDecoder.decode(ext.group(1).replace("+", "%2B"), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException badEscape) {
         // fall back to the plain parameter
       }

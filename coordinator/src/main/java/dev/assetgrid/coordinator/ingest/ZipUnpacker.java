@@ -35,10 +35,10 @@ import java.util.zip.ZipFile;
  * <p>Safety: entry names are checked before anything is written (absolute paths, drive letters,
  * {@code ..} segments and NUL are refused: zip-slip); entries are inflated into a private temp
  * directory under numbered names, never under their own names; the entry count, the total inflated
- * size and each entry's compression ratio are checked against {@link UploadLimits} while bytes
- * are inflated, so a zip bomb stops at the first byte past a limit. Encrypted entries are refused.
- * Junk that archivers add ({@code __MACOSX/}, {@code ._*}, {@code .DS_Store}, {@code Thumbs.db},
- * {@code desktop.ini}) and directories are skipped.
+ * size and each entry's compression ratio are checked against {@link UploadLimits} while bytes are
+ * inflated, so a zip bomb stops at the first byte past a limit. Encrypted entries are refused. Junk
+ * that archivers add ({@code __MACOSX/}, {@code ._*}, {@code .DS_Store}, {@code Thumbs.db}, {@code
+ * desktop.ini}) and directories are skipped.
  *
  * <p>Which entry is the model: every entry whose content {@link FormatSniffer} recognises (a JSON
  * file only when {@link UploadChecks} finds it is glTF 2.0, so a {@code metadata.json} is a side
@@ -93,13 +93,21 @@ public final class ZipUnpacker {
    *     glTF model, BLOB_IO_ERROR
    */
   public Future<List<Unpacked>> unpack(Path zipFile) {
-    return vertx.<Path>executeBlocking(() -> Files.createTempDirectory("assetgrid-unzip"), false)
-        .compose(tmp -> vertx.executeBlocking(() -> extract(zipFile, tmp), false)
-            .compose(this::stageAll)
-            .eventually(() -> vertx.executeBlocking(() -> {
-              FileTrees.delete(tmp);
-              return null;
-            }, false)));
+    return vertx
+        .<Path>executeBlocking(() -> Files.createTempDirectory("assetgrid-unzip"), false)
+        .compose(
+            tmp ->
+                vertx
+                    .executeBlocking(() -> extract(zipFile, tmp), false)
+                    .compose(this::stageAll)
+                    .eventually(
+                        () ->
+                            vertx.executeBlocking(
+                                () -> {
+                                  FileTrees.delete(tmp);
+                                  return null;
+                                },
+                                false)));
   }
 
   // ------------------------------------------------------------------ extract (blocking)
@@ -108,7 +116,8 @@ public final class ZipUnpacker {
     List<Extracted> out = new ArrayList<>();
     try (ZipFile zip = new ZipFile(zipFile.toFile())) {
       if (zip.size() > limits.maxZipEntries()) {
-        throw AssetGridException.of(ErrorCode.INPUT_LIMIT_EXCEEDED,
+        throw AssetGridException.of(
+            ErrorCode.INPUT_LIMIT_EXCEEDED,
             "the zip lists " + zip.size() + " entries, more than " + limits.maxZipEntries());
       }
       Set<String> seen = new HashSet<>();
@@ -118,14 +127,16 @@ public final class ZipUnpacker {
       while (entries.hasMoreElements()) {
         ZipEntry e = entries.nextElement();
         if (++index > limits.maxZipEntries()) {
-          throw AssetGridException.of(ErrorCode.INPUT_LIMIT_EXCEEDED, "more than " + limits.maxZipEntries() + " entries");
+          throw AssetGridException.of(
+              ErrorCode.INPUT_LIMIT_EXCEEDED, "more than " + limits.maxZipEntries() + " entries");
         }
         String name = safeName(e.getName());
         if (e.isDirectory() || name == null || isJunk(name)) {
           continue;
         }
         if (!seen.add(name)) {
-          throw AssetGridException.of(ErrorCode.INVALID_REQUEST, "the zip holds '" + name + "' twice");
+          throw AssetGridException.of(
+              ErrorCode.INVALID_REQUEST, "the zip holds '" + name + "' twice");
         }
         Path file = tmp.resolve("entry-" + index);
         long size = inflate(zip, e, name, file, limits.maxZipBytes() - total);
@@ -140,31 +151,44 @@ public final class ZipUnpacker {
     } catch (ZipException e) {
       String msg = String.valueOf(e.getMessage());
       if (msg.contains("encrypted")) {
-        throw new AssetGridException(ErrorCode.UNSUPPORTED_FORMAT,
-            ErrorCode.UNSUPPORTED_FORMAT.format("encrypted zip entries are not supported"), e);
+        throw new AssetGridException(
+            ErrorCode.UNSUPPORTED_FORMAT,
+            ErrorCode.UNSUPPORTED_FORMAT.format("encrypted zip entries are not supported"),
+            e);
       }
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST,
-          ErrorCode.INVALID_REQUEST.format("the zip cannot be read: " + msg), e);
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          ErrorCode.INVALID_REQUEST.format("the zip cannot be read: " + msg),
+          e);
     }
     return chooseModel(out);
   }
 
   /** Inflates one entry, counting real bytes against the remaining budget and the ratio limit. */
-  private long inflate(ZipFile zip, ZipEntry e, String name, Path file, long budget) throws IOException {
+  private long inflate(ZipFile zip, ZipEntry e, String name, Path file, long budget)
+      throws IOException {
     long compressed = Math.max(1, e.getCompressedSize());
     long written = 0;
     byte[] buf = new byte[1 << 16];
-    try (InputStream in = zip.getInputStream(e); OutputStream out = Files.newOutputStream(file)) {
+    try (InputStream in = zip.getInputStream(e);
+        OutputStream out = Files.newOutputStream(file)) {
       int n;
       while ((n = in.read(buf)) > 0) {
         written += n;
         if (written > budget) {
-          throw AssetGridException.of(ErrorCode.INPUT_LIMIT_EXCEEDED,
+          throw AssetGridException.of(
+              ErrorCode.INPUT_LIMIT_EXCEEDED,
               "the zip's files inflate to more than " + limits.maxZipBytes() + " bytes");
         }
-        if (written > UploadLimits.ZIP_RATIO_FLOOR_BYTES && written > compressed * limits.maxZipRatio()) {
-          throw AssetGridException.of(ErrorCode.INPUT_LIMIT_EXCEEDED, "zip entry '" + name
-              + "' inflates more than " + limits.maxZipRatio() + " times its compressed size (zip bomb?)");
+        if (written > UploadLimits.ZIP_RATIO_FLOOR_BYTES
+            && written > compressed * limits.maxZipRatio()) {
+          throw AssetGridException.of(
+              ErrorCode.INPUT_LIMIT_EXCEEDED,
+              "zip entry '"
+                  + name
+                  + "' inflates more than "
+                  + limits.maxZipRatio()
+                  + " times its compressed size (zip bomb?)");
         }
         out.write(buf, 0, n);
       }
@@ -194,7 +218,8 @@ public final class ZipUnpacker {
         continue;
       }
       if (seg.equals("..")) {
-        throw AssetGridException.of(ErrorCode.INVALID_REQUEST, "unsafe path in zip (leaves the archive): '" + raw + "'");
+        throw AssetGridException.of(
+            ErrorCode.INVALID_REQUEST, "unsafe path in zip (leaves the archive): '" + raw + "'");
       }
       segments.add(seg);
     }
@@ -203,7 +228,9 @@ public final class ZipUnpacker {
 
   private static boolean isJunk(String name) {
     String base = name.substring(name.lastIndexOf('/') + 1);
-    return name.startsWith("__MACOSX/") || base.startsWith("._") || JUNK_NAMES.contains(base.toLowerCase(Locale.ROOT));
+    return name.startsWith("__MACOSX/")
+        || base.startsWith("._")
+        || JUNK_NAMES.contains(base.toLowerCase(Locale.ROOT));
   }
 
   private List<Extracted> chooseModel(List<Extracted> files) {
@@ -235,26 +262,39 @@ public final class ZipUnpacker {
     } else if (other.size() > 1) {
       throw ambiguous(other);
     } else {
-      throw AssetGridException.of(ErrorCode.UNSUPPORTED_FORMAT,
-          "the zip holds no model file (glb, gltf, obj, fbx, stl, ply, dae) among its " + files.size() + " file(s)");
+      throw AssetGridException.of(
+          ErrorCode.UNSUPPORTED_FORMAT,
+          "the zip holds no model file (glb, gltf, obj, fbx, stl, ply, dae) among its "
+              + files.size()
+              + " file(s)");
     }
     if (model.format() == ModelFormat.GLB) {
       UploadChecks.check(ModelFormat.GLB, model.file(), model.size());
     }
-    String dir = model.path().contains("/") ? model.path().substring(0, model.path().lastIndexOf('/') + 1) : "";
+    String dir =
+        model.path().contains("/")
+            ? model.path().substring(0, model.path().lastIndexOf('/') + 1)
+            : "";
     List<Extracted> ordered = new ArrayList<>();
-    ordered.add(new Extracted(model.path().substring(dir.length()), model.file(), model.size(), model.head(),
-        model.format()));
+    ordered.add(
+        new Extracted(
+            model.path().substring(dir.length()),
+            model.file(),
+            model.size(),
+            model.head(),
+            model.format()));
     Set<String> names = new HashSet<>();
     names.add(OutputNames.ORIGINAL); // the model's own input name
     for (Extracted f : files) {
       if (f == model) {
         continue;
       }
-      String name = !dir.isEmpty() && f.path().startsWith(dir) ? f.path().substring(dir.length()) : f.path();
+      String name =
+          !dir.isEmpty() && f.path().startsWith(dir) ? f.path().substring(dir.length()) : f.path();
       if (!names.add(name)) {
-        throw AssetGridException.of(ErrorCode.INVALID_REQUEST, "the zip holds two files named '" + name
-            + "' relative to the model");
+        throw AssetGridException.of(
+            ErrorCode.INVALID_REQUEST,
+            "the zip holds two files named '" + name + "' relative to the model");
       }
       ordered.add(new Extracted(name, f.file(), f.size(), f.head(), null));
     }
@@ -265,8 +305,13 @@ public final class ZipUnpacker {
     List<String> names = new ArrayList<>();
     models.forEach(m -> names.add(m.path()));
     Collections.sort(names);
-    return AssetGridException.of(ErrorCode.INVALID_REQUEST, "the zip holds " + models.size()
-        + " models (" + String.join(", ", names) + "); put one model per zip");
+    return AssetGridException.of(
+        ErrorCode.INVALID_REQUEST,
+        "the zip holds "
+            + models.size()
+            + " models ("
+            + String.join(", ", names)
+            + "); put one model per zip");
   }
 
   // ------------------------------------------------------------------ stage (async)
@@ -275,35 +320,45 @@ public final class ZipUnpacker {
     List<Unpacked> staged = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Extracted f : files) {
-      chain = chain.compose(v -> vertx.fileSystem().open(f.file().toString(), new OpenOptions().setRead(true))
-          .compose(file -> store.stage(file, f.size()).eventually(() -> file.close()))
-          .map(s -> {
-            staged.add(new Unpacked(f.path(), f.format(), s));
-            return null;
-          }));
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .fileSystem()
+                      .open(f.file().toString(), new OpenOptions().setRead(true))
+                      .compose(file -> store.stage(file, f.size()).eventually(() -> file.close()))
+                      .map(
+                          s -> {
+                            staged.add(new Unpacked(f.path(), f.format(), s));
+                            return null;
+                          }));
     }
-    return chain.map(v -> staged).recover(t -> {
-      List<Future<Void>> discards = new ArrayList<>();
-      staged.forEach(u -> discards.add(store.discard(u.staged())));
-      return Future.join(discards).transform(x -> Future.failedFuture(t));
-    });
+    return chain
+        .map(v -> staged)
+        .recover(
+            t -> {
+              List<Future<Void>> discards = new ArrayList<>();
+              staged.forEach(u -> discards.add(store.discard(u.staged())));
+              return Future.join(discards).transform(x -> Future.failedFuture(t));
+            });
   }
-
 
   /** A media type for a side file from its name, or null. */
   static String contentTypeOf(String name) {
     String n = name.toLowerCase(Locale.ROOT);
     int dot = n.lastIndexOf('.');
     String ext = dot < 0 ? "" : n.substring(dot + 1);
-    return Optional.ofNullable(switch (ext) {
-      case "png" -> "image/png";
-      case "jpg", "jpeg" -> "image/jpeg";
-      case "ktx2" -> "image/ktx2";
-      case "webp" -> "image/webp";
-      case "bin" -> "application/octet-stream";
-      case "mtl", "txt", "md" -> "text/plain";
-      case "gltf" -> "model/gltf+json";
-      default -> null;
-    }).orElse(null);
+    return Optional.ofNullable(
+            switch (ext) {
+              case "png" -> "image/png";
+              case "jpg", "jpeg" -> "image/jpeg";
+              case "ktx2" -> "image/ktx2";
+              case "webp" -> "image/webp";
+              case "bin" -> "application/octet-stream";
+              case "mtl", "txt", "md" -> "text/plain";
+              case "gltf" -> "model/gltf+json";
+              default -> null;
+            })
+        .orElse(null);
   }
 }

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's side of the task protocol on the event bus: answers lease (long-poll),
- * heartbeat and complete requests through the {@link Scheduler} and publishes {@code wake} when work
- * was queued. The periodic duties that keep leases honest are beside it ({@code schedule.duty}).
+ * heartbeat and complete requests through the {@link Scheduler} and publishes {@code wake} when
+ * work was queued. The periodic duties that keep leases honest are beside it ({@code
+ * schedule.duty}).
  *
  * <p>Long-poll: a lease request that finds nothing is parked until its {@code waitMs} runs out; any
  * wake (local enqueue, a wake published by another coordinator, {@link #retryParked} when a delayed
@@ -35,8 +36,10 @@ public final class LeaseBroker extends VerticleBase {
 
   private final Scheduler scheduler;
   private final Deque<Parked> parked = new ArrayDeque<>();
+
   /** {@code parked.size()}, readable from any thread. */
   private volatile int waiting;
+
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean draining;
   private boolean redrain;
@@ -51,12 +54,22 @@ public final class LeaseBroker extends VerticleBase {
   public Future<?> start() {
     var eb = vertx.eventBus();
     consumers.add(eb.<JsonObject>consumer(Addresses.LEASE, this::onLease));
-    consumers.add(eb.<JsonObject>consumer(Addresses.HEARTBEAT, m -> scheduler.heartbeat(Heartbeat.fromJson(m.body()))
-        .onSuccess(r -> m.reply(r.toJson()))
-        .onFailure(e -> fail(m, e))));
-    consumers.add(eb.<JsonObject>consumer(Addresses.COMPLETE, m -> scheduler.complete(CompleteRequest.fromJson(m.body()))
-        .onSuccess(r -> m.reply(r.toJson()))
-        .onFailure(e -> fail(m, e))));
+    consumers.add(
+        eb.<JsonObject>consumer(
+            Addresses.HEARTBEAT,
+            m ->
+                scheduler
+                    .heartbeat(Heartbeat.fromJson(m.body()))
+                    .onSuccess(r -> m.reply(r.toJson()))
+                    .onFailure(e -> fail(m, e))));
+    consumers.add(
+        eb.<JsonObject>consumer(
+            Addresses.COMPLETE,
+            m ->
+                scheduler
+                    .complete(CompleteRequest.fromJson(m.body()))
+                    .onSuccess(r -> m.reply(r.toJson()))
+                    .onFailure(e -> fail(m, e))));
     consumers.add(eb.<Object>consumer(Addresses.WAKE, m -> drain()));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -84,25 +97,31 @@ public final class LeaseBroker extends VerticleBase {
       m.fail(ErrorCode.INVALID_REQUEST.httpStatus(), "malformed lease request: " + e.getMessage());
       return;
     }
-    scheduler.lease(req).onComplete(ar -> {
-      if (ar.failed()) {
-        fail(m, ar.cause());
-      } else if (!ar.result().isEmpty() || req.waitMs() <= 0) {
-        m.reply(new LeaseReply(ar.result()).toJson());
-      } else {
-        park(m, req, System.currentTimeMillis() + Math.min(req.waitMs(), 60_000), false);
-      }
-    });
+    scheduler
+        .lease(req)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                fail(m, ar.cause());
+              } else if (!ar.result().isEmpty() || req.waitMs() <= 0) {
+                m.reply(new LeaseReply(ar.result()).toJson());
+              } else {
+                park(m, req, System.currentTimeMillis() + Math.min(req.waitMs(), 60_000), false);
+              }
+            });
   }
 
   private void park(Message<JsonObject> m, LeaseRequest req, long deadline, boolean front) {
     Parked[] self = new Parked[1];
-    long timer = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), id -> {
-      if (parked.remove(self[0])) {
-        waiting = parked.size();
-        m.reply(new LeaseReply(List.of()).toJson());
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            Math.max(1, deadline - System.currentTimeMillis()),
+            id -> {
+              if (parked.remove(self[0])) {
+                waiting = parked.size();
+                m.reply(new LeaseReply(List.of()).toJson());
+              }
+            });
     self[0] = new Parked(m, req, deadline, timer);
     if (front) {
       parked.addFirst(self[0]);
@@ -112,7 +131,10 @@ public final class LeaseBroker extends VerticleBase {
     waiting = parked.size();
   }
 
-  /** Re-tries parked requests in order until one finds nothing (the queue is then empty for its types). */
+  /**
+   * Re-tries parked requests in order until one finds nothing (the queue is then empty for its
+   * types).
+   */
   private void drain() {
     if (draining) {
       redrain = true;
@@ -134,19 +156,22 @@ public final class LeaseBroker extends VerticleBase {
       return;
     }
     vertx.cancelTimer(p.timer());
-    scheduler.lease(p.req()).onComplete(ar -> {
-      if (ar.failed()) {
-        fail(p.msg(), ar.cause());
-        drainNext(emptyHanded);
-      } else if (ar.result().isEmpty()) {
-        emptyHanded.add(p);
-        drainNext(emptyHanded);
-      } else {
-        List<LeasedTask> tasks = ar.result();
-        p.msg().reply(new LeaseReply(tasks).toJson());
-        drainNext(emptyHanded);
-      }
-    });
+    scheduler
+        .lease(p.req())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                fail(p.msg(), ar.cause());
+                drainNext(emptyHanded);
+              } else if (ar.result().isEmpty()) {
+                emptyHanded.add(p);
+                drainNext(emptyHanded);
+              } else {
+                List<LeasedTask> tasks = ar.result();
+                p.msg().reply(new LeaseReply(tasks).toJson());
+                drainNext(emptyHanded);
+              }
+            });
   }
 
   private void finishDrain(List<Parked> emptyHanded) {

@@ -6,13 +6,18 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Decides what happens after a failed attempt: retry after a capped exponential backoff with "equal
- * jitter" (half the capped delay for sure, the other half random: retries of a burst spread out, yet
- * none comes back sooner than half its backoff, which full jitter over [0, cap] would allow), fail at once (the error code says a retry cannot help), or give up (dead) when the attempts
- * are spent. Losing a lease (expiry, node gone) is retried without delay.
+ * jitter" (half the capped delay for sure, the other half random: retries of a burst spread out,
+ * yet none comes back sooner than half its backoff, which full jitter over [0, cap] would allow),
+ * fail at once (the error code says a retry cannot help), or give up (dead) when the attempts are
+ * spent. Losing a lease (expiry, node gone) is retried without delay.
  */
 public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
 
-  public enum Verdict { RETRY, FAIL, DEAD }
+  public enum Verdict {
+    RETRY,
+    FAIL,
+    DEAD
+  }
 
   public record Decision(Verdict verdict, long delayMs) {}
 
@@ -26,7 +31,10 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
     return new Decision(Verdict.RETRY, immediate ? 0 : delayMs(attempt));
   }
 
-  /** Delay before attempt {@code attempt + 1}: uniform in [cap/2, cap], cap = min(max, base·2^(attempt-1)). */
+  /**
+   * Delay before attempt {@code attempt + 1}: uniform in [cap/2, cap], cap = min(max,
+   * base·2^(attempt-1)).
+   */
   public long delayMs(int attempt) {
     long cap = base.toMillis() << Math.min(Math.max(attempt - 1, 0), 20);
     cap = Math.min(cap, max.toMillis());

@@ -1,8 +1,8 @@
 package dev.assetgrid.coordinator.schedule;
 
 import dev.assetgrid.coordinator.store.QueueStore;
-import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.shared.protocol.CompleteReply;
 import dev.assetgrid.shared.protocol.CompleteRequest;
 import dev.assetgrid.shared.protocol.Heartbeat;
@@ -86,26 +86,41 @@ public final class Scheduler {
       return Future.succeededFuture(List.of());
     }
     long t0 = System.nanoTime();
-    return queue.lease(r.nodeId(), r.capabilities().toArray(new String[0]), Math.min(r.freeSlots(), MAX_LEASE),
+    return queue
+        .lease(
+            r.nodeId(),
+            r.capabilities().toArray(new String[0]),
+            Math.min(r.freeSlots(), MAX_LEASE),
             settings.lease().toMillis())
-        .map(leased -> {
-          List<LeasedTask> out = new ArrayList<>(leased.size());
-          for (QueueStore.Leased x : leased) {
-            UUID tid = x.id();
-            List<TaskInput> inputs = new ArrayList<>(x.inputs().size());
-            for (QueueStore.Input in : x.inputs()) {
-              inputs.add(new TaskInput(in.name(), in.sha256(), in.size(), urls.input(tid, in.sha256())));
-            }
-            out.add(new LeasedTask(tid.toString(), x.attempt(), x.leaseToken(), x.leaseExpiresAt(), x.type(),
-                JsonTrees.toJackson(x.params()), inputs, urls.outputs(tid)));
-          }
-          if (!out.isEmpty()) {
-            leases.incrementAndGet();
-            leasedTasks.addAndGet(out.size());
-            leaseNanos.addAndGet(System.nanoTime() - t0);
-          }
-          return out;
-        });
+        .map(
+            leased -> {
+              List<LeasedTask> out = new ArrayList<>(leased.size());
+              for (QueueStore.Leased x : leased) {
+                UUID tid = x.id();
+                List<TaskInput> inputs = new ArrayList<>(x.inputs().size());
+                for (QueueStore.Input in : x.inputs()) {
+                  inputs.add(
+                      new TaskInput(
+                          in.name(), in.sha256(), in.size(), urls.input(tid, in.sha256())));
+                }
+                out.add(
+                    new LeasedTask(
+                        tid.toString(),
+                        x.attempt(),
+                        x.leaseToken(),
+                        x.leaseExpiresAt(),
+                        x.type(),
+                        JsonTrees.toJackson(x.params()),
+                        inputs,
+                        urls.outputs(tid)));
+              }
+              if (!out.isEmpty()) {
+                leases.incrementAndGet();
+                leasedTasks.addAndGet(out.size());
+                leaseNanos.addAndGet(System.nanoTime() - t0);
+              }
+              return out;
+            });
   }
 
   // ---------------------------------------------------------------- heartbeat
@@ -129,35 +144,54 @@ public final class Scheduler {
       tokens.add(l.leaseToken());
       progress.add(l.progress());
     }
-    return queue.extend(ids.toArray(new UUID[0]), tokens.toArray(new String[0]), progress.toArray(new Double[0]),
-            settings.lease().toMillis(), settings.maxRuntime().toMillis())
-        .compose(rows -> {
-          Set<String> extended = new HashSet<>();
-          long expires = 0;
-          for (QueueStore.Extended r : rows) {
-            extended.add(r.id().toString());
-            expires = Math.max(expires, r.leaseExpiresAt());
-          }
-          List<String> cancelled = new ArrayList<>(malformed);
-          List<Heartbeat.Lease> overdue = new ArrayList<>();
-          for (Heartbeat.Lease l : hb.leases()) {
-            if (!extended.contains(l.taskId()) && !malformed.contains(l.taskId())) {
-              cancelled.add(l.taskId());
-              overdue.add(l);
-            }
-          }
-          long exp = expires;
-          // leases refused because the attempt ran past its max runtime end here, as a timed-out attempt
-          return timeOut(overdue).map(v -> new HeartbeatReply(List.copyOf(extended), cancelled, exp));
-        });
+    return queue
+        .extend(
+            ids.toArray(new UUID[0]),
+            tokens.toArray(new String[0]),
+            progress.toArray(new Double[0]),
+            settings.lease().toMillis(),
+            settings.maxRuntime().toMillis())
+        .compose(
+            rows -> {
+              Set<String> extended = new HashSet<>();
+              long expires = 0;
+              for (QueueStore.Extended r : rows) {
+                extended.add(r.id().toString());
+                expires = Math.max(expires, r.leaseExpiresAt());
+              }
+              List<String> cancelled = new ArrayList<>(malformed);
+              List<Heartbeat.Lease> overdue = new ArrayList<>();
+              for (Heartbeat.Lease l : hb.leases()) {
+                if (!extended.contains(l.taskId()) && !malformed.contains(l.taskId())) {
+                  cancelled.add(l.taskId());
+                  overdue.add(l);
+                }
+              }
+              long exp = expires;
+              // leases refused because the attempt ran past its max runtime end here, as a
+              // timed-out attempt
+              return timeOut(overdue)
+                  .map(v -> new HeartbeatReply(List.copyOf(extended), cancelled, exp));
+            });
   }
 
   private Future<Void> timeOut(List<Heartbeat.Lease> leases) {
     Future<Void> f = Future.succeededFuture();
     for (Heartbeat.Lease l : leases) {
-      TaskError error = TaskError.of(ErrorCode.TASK_TIMED_OUT, ErrorCode.TASK_TIMED_OUT.format(settings.maxRuntime()));
-      f = f.compose(v -> wakeIfRequeued(queue.timeOut(UUID.fromString(l.taskId()), l.leaseToken(),
-          settings.maxRuntime().toMillis(), error, retry(error, false))).mapEmpty());
+      TaskError error =
+          TaskError.of(
+              ErrorCode.TASK_TIMED_OUT, ErrorCode.TASK_TIMED_OUT.format(settings.maxRuntime()));
+      f =
+          f.compose(
+              v ->
+                  wakeIfRequeued(
+                          queue.timeOut(
+                              UUID.fromString(l.taskId()),
+                              l.leaseToken(),
+                              settings.maxRuntime().toMillis(),
+                              error,
+                              retry(error, false)))
+                      .mapEmpty());
     }
     return f;
   }
@@ -194,7 +228,8 @@ public final class Scheduler {
 
   private record PendingCompletion(CompleteRequest req, UUID taskId, Promise<CompleteReply> reply) {
     QueueStore.Completion completion() {
-      return new QueueStore.Completion(taskId, req.attempt(), req.leaseToken(), req.result(), req.outputs());
+      return new QueueStore.Completion(
+          taskId, req.attempt(), req.leaseToken(), req.result(), req.outputs());
     }
   }
 
@@ -220,7 +255,8 @@ public final class Scheduler {
   public record CompletionStats(long batches, long completed, long failures, double batchMillis) {}
 
   public CompletionStats completionStats() {
-    return new CompletionStats(batches.get(), batched.get(), batchFailures.get(), batchNanos.get() / 1e6);
+    return new CompletionStats(
+        batches.get(), batched.get(), batchFailures.get(), batchNanos.get() / 1e6);
   }
 
   /**
@@ -232,9 +268,11 @@ public final class Scheduler {
     CompletionStats c = completionStats();
     long n = leases.get();
     return new JsonObject()
-        .put("leases", n).put("leasedTasks", leasedTasks.get())
+        .put("leases", n)
+        .put("leasedTasks", leasedTasks.get())
         .put("leaseMeanMs", n == 0 ? 0.0 : leaseNanos.get() / 1e6 / n)
-        .put("completionBatches", c.batches()).put("batchedCompletions", c.completed())
+        .put("completionBatches", c.batches())
+        .put("batchedCompletions", c.completed())
         .put("batchMeanMs", c.batches() == 0 ? 0.0 : c.batchMillis() / c.batches())
         .put("batchMeanSize", c.batches() == 0 ? 0.0 : (double) c.completed() / c.batches())
         .put("batchFailures", c.failures());
@@ -260,57 +298,78 @@ public final class Scheduler {
       rows.add(p.completion());
     }
     long t0 = System.nanoTime();
-    queue.completeBatch(rows)
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            // the statement changed nothing: every completion gets its own transaction instead
-            LOG.warn("batch completion of {} task(s) failed, completing one by one: {}", batch.size(), ar.cause().toString());
-            batchFailures.incrementAndGet();
-            single.addAll(batch);
-          } else {
-            QueueStore.BatchResult r = ar.result();
-            if (r.queued()) {
-              onQueued.run();
-            }
-            batchNanos.addAndGet(System.nanoTime() - t0);
-            batches.incrementAndGet();
-            batched.addAndGet(r.done().size());
-            for (PendingCompletion p : batch) {
-              if (r.done().contains(p.taskId())) {
-                p.reply().complete(new CompleteReply(true, null));
+    queue
+        .completeBatch(rows)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                // the statement changed nothing: every completion gets its own transaction instead
+                LOG.warn(
+                    "batch completion of {} task(s) failed, completing one by one: {}",
+                    batch.size(),
+                    ar.cause().toString());
+                batchFailures.incrementAndGet();
+                single.addAll(batch);
               } else {
-                single.add(p);
+                QueueStore.BatchResult r = ar.result();
+                if (r.queued()) {
+                  onQueued.run();
+                }
+                batchNanos.addAndGet(System.nanoTime() - t0);
+                batches.incrementAndGet();
+                batched.addAndGet(r.done().size());
+                for (PendingCompletion p : batch) {
+                  if (r.done().contains(p.taskId())) {
+                    p.reply().complete(new CompleteReply(true, null));
+                  } else {
+                    single.add(p);
+                  }
+                }
               }
-            }
-          }
-          for (PendingCompletion p : single) {
-            completeOne(p.req(), p.taskId()).onComplete(p.reply());
-          }
-          completeBatch();
-        });
+              for (PendingCompletion p : single) {
+                completeOne(p.req(), p.taskId()).onComplete(p.reply());
+              }
+              completeBatch();
+            });
   }
 
-  /** One completion in its own transaction (failures, inspect, and whatever a batch did not take). */
+  /**
+   * One completion in its own transaction (failures, inspect, and whatever a batch did not take).
+   */
   private Future<CompleteReply> completeOne(CompleteRequest c, UUID taskId) {
     if (c.outcome() == CompleteRequest.Outcome.FAILED) {
-      TaskError err = c.error() != null ? c.error() : TaskError.of(ErrorCode.INTERNAL_ERROR, "no error given");
+      TaskError err =
+          c.error() != null ? c.error() : TaskError.of(ErrorCode.INTERNAL_ERROR, "no error given");
       // trust the coordinator's catalogue over the node's claim about retryability
       ErrorCode code = ErrorCode.of(err.code());
       TaskError normalized = new TaskError(code.name(), err.message(), code.retryable());
-      return queue.holdsLease(taskId, c.attempt(), c.leaseToken())
-          .compose(held -> held
-              ? wakeIfRequeued(queue.fail(taskId, c.leaseToken(), normalized, retry(normalized, false)))
-                  .map(ended -> new CompleteReply(ended.ended() > 0, ended.ended() > 0 ? null : "lease no longer held"))
-              : Future.succeededFuture(new CompleteReply(false, "lease no longer held")));
+      return queue
+          .holdsLease(taskId, c.attempt(), c.leaseToken())
+          .compose(
+              held ->
+                  held
+                      ? wakeIfRequeued(
+                              queue.fail(
+                                  taskId, c.leaseToken(), normalized, retry(normalized, false)))
+                          .map(
+                              ended ->
+                                  new CompleteReply(
+                                      ended.ended() > 0,
+                                      ended.ended() > 0 ? null : "lease no longer held"))
+                      : Future.succeededFuture(new CompleteReply(false, "lease no longer held")));
     }
     PendingCompletion p = new PendingCompletion(c, taskId, null);
-    return queue.completeOne(p.completion(), JobPlanner::expandTextures)
-        .map(o -> {
-          if (o.queued()) {
-            onQueued.run();
-          }
-          return o.accepted() ? new CompleteReply(true, null) : new CompleteReply(false, "lease no longer held");
-        });
+    return queue
+        .completeOne(p.completion(), JobPlanner::expandTextures)
+        .map(
+            o -> {
+              if (o.queued()) {
+                onQueued.run();
+              }
+              return o.accepted()
+                  ? new CompleteReply(true, null)
+                  : new CompleteReply(false, "lease no longer held");
+            });
   }
 
   // ---------------------------------------------------------------- failure, requeue, cancel
@@ -321,9 +380,12 @@ public final class Scheduler {
    * lease was lost through no fault of the task (expiry, node gone or draining).
    */
   private QueueStore.RetryDecision retry(TaskError error, boolean immediate) {
-    boolean lostLease = ErrorCode.NODE_LOST.name().equals(error.code()) || ErrorCode.LEASE_EXPIRED.name().equals(error.code());
+    boolean lostLease =
+        ErrorCode.NODE_LOST.name().equals(error.code())
+            || ErrorCode.LEASE_EXPIRED.name().equals(error.code());
     return (attempt, maxAttempts) -> {
-      RetryPolicy.Decision d = settings.retry().decide(attempt, maxAttempts, error, immediate || lostLease);
+      RetryPolicy.Decision d =
+          settings.retry().decide(attempt, maxAttempts, error, immediate || lostLease);
       return switch (d.verdict()) {
         case RETRY -> new QueueStore.Verdict(TaskState.QUEUED, d.delayMs());
         case FAIL -> new QueueStore.Verdict(TaskState.FAILED, 0);
@@ -334,11 +396,12 @@ public final class Scheduler {
 
   /** Wakes idle nodes once {@code ended} committed with tasks back in the queue. */
   private Future<QueueStore.Ended> wakeIfRequeued(Future<QueueStore.Ended> ended) {
-    return ended.onSuccess(e -> {
-      if (e.requeued() > 0) {
-        onQueued.run();
-      }
-    });
+    return ended.onSuccess(
+        e -> {
+          if (e.requeued() > 0) {
+            onQueued.run();
+          }
+        });
   }
 
   /**
@@ -349,7 +412,8 @@ public final class Scheduler {
    */
   public Future<Integer> reclaimExpired(Instant now) {
     TaskError error = TaskError.of(ErrorCode.LEASE_EXPIRED, ErrorCode.LEASE_EXPIRED.format());
-    return wakeIfRequeued(queue.reclaimExpired(now, error, retry(error, true))).map(QueueStore.Ended::ended);
+    return wakeIfRequeued(queue.reclaimExpired(now, error, retry(error, true)))
+        .map(QueueStore.Ended::ended);
   }
 
   /** {@link #reclaimExpired(Instant)} by the system clock. */
@@ -360,13 +424,18 @@ public final class Scheduler {
   /** Requeues at once every lease held by a node that left the cluster. */
   public Future<Integer> requeueNode(String nodeId) {
     TaskError error = TaskError.of(ErrorCode.NODE_LOST, "node " + nodeId + " left the cluster");
-    return wakeIfRequeued(queue.requeueNode(nodeId, error, retry(error, true))).map(QueueStore.Ended::ended);
+    return wakeIfRequeued(queue.requeueNode(nodeId, error, retry(error, true)))
+        .map(QueueStore.Ended::ended);
   }
 
-  /** Requeues leases held by nodes that are not cluster members any more (missed events, restarts). */
+  /**
+   * Requeues leases held by nodes that are not cluster members any more (missed events, restarts).
+   */
   public Future<Integer> requeueOrphans(Set<String> liveNodes) {
-    TaskError error = TaskError.of(ErrorCode.NODE_LOST, "lease owner is no longer a cluster member");
-    return wakeIfRequeued(queue.requeueOrphans(liveNodes, error, retry(error, true))).map(QueueStore.Ended::ended);
+    TaskError error =
+        TaskError.of(ErrorCode.NODE_LOST, "lease owner is no longer a cluster member");
+    return wakeIfRequeued(queue.requeueOrphans(liveNodes, error, retry(error, true)))
+        .map(QueueStore.Ended::ended);
   }
 
   /**
@@ -388,14 +457,17 @@ public final class Scheduler {
 
   /**
    * Re-drives a failed or cancelled job: its failed, dead and cancelled tasks get a fresh budget of
-   * attempts and go back to the queue (or wait for their dependencies). Earlier attempts stay recorded.
+   * attempts and go back to the queue (or wait for their dependencies). Earlier attempts stay
+   * recorded.
    */
   public Future<Boolean> retryJob(UUID jobId) {
-    return queue.retryJob(jobId, settings.retry().maxAttempts())
-        .onSuccess(ok -> {
-          if (ok) {
-            onQueued.run();
-          }
-        });
+    return queue
+        .retryJob(jobId, settings.retry().maxAttempts())
+        .onSuccess(
+            ok -> {
+              if (ok) {
+                onQueued.run();
+              }
+            });
   }
 }

@@ -32,7 +32,10 @@ import java.util.stream.Collectors;
  */
 public final class AssetStore {
 
-  /** Plans the tasks of a job over an asset of {@code format} (the coordinator's {@code JobPlanner::plan}). */
+  /**
+   * Plans the tasks of a job over an asset of {@code format} (the coordinator's {@code
+   * JobPlanner::plan}).
+   */
   @FunctionalInterface
   public interface Planner {
     List<PlannedTask> plan(PipelineSpec pipeline, ModelFormat format);
@@ -41,7 +44,12 @@ public final class AssetStore {
   /** A blob that belongs to a new asset. */
   public record NewFile(String name, String role, String sha256, long size, String contentType) {}
 
-  public record NewAsset(String name, ModelFormat format, String sha256, long size, List<String> tags,
+  public record NewAsset(
+      String name,
+      ModelFormat format,
+      String sha256,
+      long size,
+      List<String> tags,
       List<NewFile> files) {}
 
   private final Pool pool;
@@ -62,39 +70,79 @@ public final class AssetStore {
     this.publisher = publisher;
   }
 
-  /** Inserts the asset, its files, a job and the job's tasks in one transaction. Returns {asset, job}. */
+  /**
+   * Inserts the asset, its files, a job and the job's tasks in one transaction. Returns {asset,
+   * job}.
+   */
   public Future<JsonObject> createAssetWithJob(NewAsset a, PipelineSpec pipeline) {
     UUID assetId = Ids.newId();
-    return EventBatch.inTransaction(pool, publisher, (conn, events) -> conn.preparedQuery("""
+    return EventBatch.inTransaction(
+            pool,
+            publisher,
+            (conn, events) ->
+                conn.preparedQuery(
+                        """
             INSERT INTO assets (id, name, format, sha256, size_bytes, tags) VALUES ($1, $2, $3, $4, $5, $6)""")
-        .execute(Tuple.of(assetId, a.name(), a.format().wire(), a.sha256(), a.size(), a.tags().toArray(new String[0])))
-        .compose(v -> {
-          List<Tuple> rows = new ArrayList<>();
-          for (NewFile f : a.files()) {
-            rows.add(Tuple.of(assetId, f.name(), f.role(), f.sha256(), f.size(), f.contentType()));
-          }
-          return conn.preparedQuery("""
+                    .execute(
+                        Tuple.of(
+                            assetId,
+                            a.name(),
+                            a.format().wire(),
+                            a.sha256(),
+                            a.size(),
+                            a.tags().toArray(new String[0])))
+                    .compose(
+                        v -> {
+                          List<Tuple> rows = new ArrayList<>();
+                          for (NewFile f : a.files()) {
+                            rows.add(
+                                Tuple.of(
+                                    assetId,
+                                    f.name(),
+                                    f.role(),
+                                    f.sha256(),
+                                    f.size(),
+                                    f.contentType()));
+                          }
+                          return conn.preparedQuery(
+                                  """
               INSERT INTO asset_files (asset_id, name, role, sha256, size_bytes, content_type)
-              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""").executeBatch(rows);
-        })
-        .compose(v -> {
-          NewJob job = new NewJob(Ids.newId(), assetId, a.format(), pipeline);
-          return insertJobs(conn, List.of(job), events).map(job.id());
-        }))
-        .compose(jobId -> getAsset(assetId).compose(asset -> getJob(jobId).map(job ->
-            new JsonObject().put("asset", asset.orElseThrow()).put("job", job.orElseThrow()))));
+              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""")
+                              .executeBatch(rows);
+                        })
+                    .compose(
+                        v -> {
+                          NewJob job = new NewJob(Ids.newId(), assetId, a.format(), pipeline);
+                          return insertJobs(conn, List.of(job), events).map(job.id());
+                        }))
+        .compose(
+            jobId ->
+                getAsset(assetId)
+                    .compose(
+                        asset ->
+                            getJob(jobId)
+                                .map(
+                                    job ->
+                                        new JsonObject()
+                                            .put("asset", asset.orElseThrow())
+                                            .put("job", job.orElseThrow()))));
   }
 
   /** A new job over an existing asset; empty when the asset does not exist. */
   public Future<Optional<UUID>> createJob(UUID assetId, PipelineSpec pipeline) {
-    return EventBatch.inTransaction(pool, publisher, (conn, events) -> markProcessing(conn, List.of(assetId))
-        .compose(formats -> {
-          if (formats.isEmpty()) {
-            return Future.succeededFuture(Optional.<UUID>empty());
-          }
-          NewJob job = new NewJob(Ids.newId(), assetId, formats.get(assetId), pipeline);
-          return insertJobs(conn, List.of(job), events).map(v -> Optional.of(job.id()));
-        }));
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            markProcessing(conn, List.of(assetId))
+                .compose(
+                    formats -> {
+                      if (formats.isEmpty()) {
+                        return Future.succeededFuture(Optional.<UUID>empty());
+                      }
+                      NewJob job = new NewJob(Ids.newId(), assetId, formats.get(assetId), pipeline);
+                      return insertJobs(conn, List.of(job), events).map(v -> Optional.of(job.id()));
+                    }));
   }
 
   /** Most jobs one {@link #createJobs} call (one {@code POST /v1/jobs}) may create. */
@@ -109,75 +157,106 @@ public final class AssetStore {
    * fails the call with {@code CONFLICT} (detail {@code idempotencyKey}) and creates nothing, so
    * two concurrent requests with one key cannot both create jobs.
    */
-  public Future<JsonObject> createJobs(List<UUID> assetIds, PipelineSpec pipeline, String idempotencyKey,
-      String path) {
+  public Future<JsonObject> createJobs(
+      List<UUID> assetIds, PipelineSpec pipeline, String idempotencyKey, String path) {
     if (assetIds.isEmpty()) {
-      return Future.failedFuture(new AssetGridException(ErrorCode.INVALID_REQUEST, "no assets given"));
+      return Future.failedFuture(
+          new AssetGridException(ErrorCode.INVALID_REQUEST, "no assets given"));
     }
     if (assetIds.size() > MAX_BULK_JOBS) {
-      return Future.failedFuture(new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
-          assetIds.size() + " jobs in one request; at most " + MAX_BULK_JOBS));
+      return Future.failedFuture(
+          new AssetGridException(
+              ErrorCode.INPUT_LIMIT_EXCEEDED,
+              assetIds.size() + " jobs in one request; at most " + MAX_BULK_JOBS));
     }
-    return EventBatch.inTransaction(pool, publisher, (conn, events) -> markProcessing(conn, new LinkedHashSet<>(assetIds))
-        .compose(formats -> {
-          List<String> missing = assetIds.stream().filter(id -> !formats.containsKey(id)).distinct()
-              .map(UUID::toString).toList();
-          if (!missing.isEmpty()) {
-            String shown = String.join(", ", missing.subList(0, Math.min(missing.size(), 10)))
-                + (missing.size() > 10 ? " and " + (missing.size() - 10) + " more" : "");
-            return Future.failedFuture(new AssetGridException(ErrorCode.NOT_FOUND,
-                "no job was created: " + missing.size() + " asset(s) do not exist: " + shown,
-                Map.of("missing", missing), null));
-          }
-          List<NewJob> jobs = new ArrayList<>(assetIds.size());
-          JsonArray reply = new JsonArray();
-          for (UUID assetId : assetIds) {
-            NewJob job = new NewJob(Ids.newId(), assetId, formats.get(assetId), pipeline);
-            jobs.add(job);
-            reply.add(new JsonObject().put("asset", assetId.toString()).put("job", job.id().toString()));
-          }
-          JsonObject body = new JsonObject().put("jobs", reply);
-          // the key first: a request that lost a race for it fails before writing any job row
-          Future<Void> remembered = idempotencyKey == null ? Future.succeededFuture()
-              : rememberReply(conn, idempotencyKey, "POST", path, 202, body);
-          return remembered.compose(v -> insertJobs(conn, jobs, events)).map(body);
-        }));
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            markProcessing(conn, new LinkedHashSet<>(assetIds))
+                .compose(
+                    formats -> {
+                      List<String> missing =
+                          assetIds.stream()
+                              .filter(id -> !formats.containsKey(id))
+                              .distinct()
+                              .map(UUID::toString)
+                              .toList();
+                      if (!missing.isEmpty()) {
+                        String shown =
+                            String.join(", ", missing.subList(0, Math.min(missing.size(), 10)))
+                                + (missing.size() > 10
+                                    ? " and " + (missing.size() - 10) + " more"
+                                    : "");
+                        return Future.failedFuture(
+                            new AssetGridException(
+                                ErrorCode.NOT_FOUND,
+                                "no job was created: "
+                                    + missing.size()
+                                    + " asset(s) do not exist: "
+                                    + shown,
+                                Map.of("missing", missing),
+                                null));
+                      }
+                      List<NewJob> jobs = new ArrayList<>(assetIds.size());
+                      JsonArray reply = new JsonArray();
+                      for (UUID assetId : assetIds) {
+                        NewJob job =
+                            new NewJob(Ids.newId(), assetId, formats.get(assetId), pipeline);
+                        jobs.add(job);
+                        reply.add(
+                            new JsonObject()
+                                .put("asset", assetId.toString())
+                                .put("job", job.id().toString()));
+                      }
+                      JsonObject body = new JsonObject().put("jobs", reply);
+                      // the key first: a request that lost a race for it fails before writing any
+                      // job row
+                      Future<Void> remembered =
+                          idempotencyKey == null
+                              ? Future.succeededFuture()
+                              : rememberReply(conn, idempotencyKey, "POST", path, 202, body);
+                      return remembered.compose(v -> insertJobs(conn, jobs, events)).map(body);
+                    }));
   }
 
   /**
    * Sets the assets' status to processing, locking their rows in id order (so concurrent callers
    * cannot deadlock) against a concurrent change; returns the format of each asset that exists.
    */
-  private static Future<Map<UUID, ModelFormat>> markProcessing(SqlConnection conn, Collection<UUID> assetIds) {
-    return conn.preparedQuery("""
+  private static Future<Map<UUID, ModelFormat>> markProcessing(
+      SqlConnection conn, Collection<UUID> assetIds) {
+    return conn.preparedQuery(
+            """
             UPDATE assets a SET status = 'processing', updated_at = now()
               FROM (SELECT id FROM assets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) l
              WHERE a.id = l.id
             RETURNING a.id, a.format""")
         .execute(Tuple.of(assetIds.toArray(new UUID[0])))
-        .map(rs -> {
-          Map<UUID, ModelFormat> formats = new HashMap<>();
-          for (Row r : rs) {
-            formats.put(r.getUUID("id"), ModelFormat.fromWire(r.getString("format")));
-          }
-          return formats;
-        });
+        .map(
+            rs -> {
+              Map<UUID, ModelFormat> formats = new HashMap<>();
+              for (Row r : rs) {
+                formats.put(r.getUUID("id"), ModelFormat.fromWire(r.getString("format")));
+              }
+              return formats;
+            });
   }
 
   /** A job to insert: its id, the asset it runs over (and that asset's format) and its pipeline. */
   private record NewJob(UUID id, UUID assetId, ModelFormat format, PipelineSpec pipeline) {}
 
   /**
-   * Inserts jobs with the tasks the {@link Planner} plans for each and records their
-   * {@code job.created} events: two statements whatever the number of jobs.
+   * Inserts jobs with the tasks the {@link Planner} plans for each and records their {@code
+   * job.created} events: two statements whatever the number of jobs.
    *
    * <p>Design note: rows go in as parallel arrays through {@code unnest}, one statement per table.
    * Measured on the 2-core dev machine under load (embedded PostgreSQL 14, one transaction of 1,000
    * jobs with their tasks and {@code job.created} events, median of 20 after 5 warm-ups): a
-   * statement per job and its tasks in sequence 231 ms (noop) / 294 ms (5 tasks per job);
-   * {@code executeBatch} per table (one pipelined round trip, but one executed statement per row)
-   * 76 / 155 ms; {@code unnest} 59 / 93 ms. A task's {@code depends_on} travels as an array literal
-   * in a {@code text[]} because PostgreSQL arrays cannot be ragged.
+   * statement per job and its tasks in sequence 231 ms (noop) / 294 ms (5 tasks per job); {@code
+   * executeBatch} per table (one pipelined round trip, but one executed statement per row) 76 / 155
+   * ms; {@code unnest} 59 / 93 ms. A task's {@code depends_on} travels as an array literal in a
+   * {@code text[]} because PostgreSQL arrays cannot be ragged.
    */
   private Future<Void> insertJobs(SqlConnection conn, List<NewJob> jobs, EventBatch events) {
     int n = jobs.size();
@@ -207,79 +286,113 @@ public final class AssetStore {
         names.add(t.name());
         params.add(t.params().toString());
         states.add(t.dependsOn().isEmpty() ? "queued" : "pending");
-        dependsOn.add(t.dependsOn().stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}")));
+        dependsOn.add(
+            t.dependsOn().stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}")));
         pendingDeps.add(t.dependsOn().size());
       }
     }
-    return conn.preparedQuery("""
+    return conn.preparedQuery(
+            """
             INSERT INTO jobs (id, asset_id, pipeline, state, tasks_total)
             SELECT id, asset_id, pipeline::jsonb, 'queued', tasks_total
               FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[]) AS j(id, asset_id, pipeline, tasks_total)""")
         .execute(Tuple.of(jobIds, assetIds, pipelines, tasksTotal))
-        .compose(v -> conn.preparedQuery("""
+        .compose(
+            v ->
+                conn.preparedQuery(
+                        """
             INSERT INTO tasks (id, job_id, type, name, params, state, depends_on, pending_deps, max_attempts)
             SELECT id, job_id, type, name, params::jsonb, state, depends_on::uuid[], pending_deps, $9
               FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                           $8::int[]) AS t(id, job_id, type, name, params, state, depends_on, pending_deps)""")
-            .execute(Tuple.of(taskIds.toArray(new UUID[0]), taskJobs.toArray(new UUID[0]), types.toArray(new String[0]),
-                names.toArray(new String[0]), params.toArray(new String[0]), states.toArray(new String[0]),
-                dependsOn.toArray(new String[0]), pendingDeps.toArray(new Integer[0]), maxAttempts)))
-        .compose(v -> {
-          for (int i = 0; i < n; i++) {
-            events.record(jobIds[i], "job.created", new JsonObject().put("tasks", tasksTotal[i]));
-          }
-          return Future.succeededFuture();
-        });
+                    .execute(
+                        Tuple.of(
+                            taskIds.toArray(new UUID[0]),
+                            taskJobs.toArray(new UUID[0]),
+                            types.toArray(new String[0]),
+                            names.toArray(new String[0]),
+                            params.toArray(new String[0]),
+                            states.toArray(new String[0]),
+                            dependsOn.toArray(new String[0]),
+                            pendingDeps.toArray(new Integer[0]),
+                            maxAttempts)))
+        .compose(
+            v -> {
+              for (int i = 0; i < n; i++) {
+                events.record(
+                    jobIds[i], "job.created", new JsonObject().put("tasks", tasksTotal[i]));
+              }
+              return Future.succeededFuture();
+            });
   }
 
   public Future<Optional<JsonObject>> getAsset(UUID id) {
-    return pool.preparedQuery("SELECT * FROM assets WHERE id = $1").execute(Tuple.of(id))
-        .compose(rs -> {
-          if (rs.size() == 0) {
-            return Future.succeededFuture(Optional.empty());
-          }
-          JsonObject asset = assetJson(rs.iterator().next());
-          return pool.preparedQuery("""
+    return pool.preparedQuery("SELECT * FROM assets WHERE id = $1")
+        .execute(Tuple.of(id))
+        .compose(
+            rs -> {
+              if (rs.size() == 0) {
+                return Future.succeededFuture(Optional.empty());
+              }
+              JsonObject asset = assetJson(rs.iterator().next());
+              return pool.preparedQuery(
+                      """
                   SELECT name, role, sha256, size_bytes, content_type FROM asset_files WHERE asset_id = $1 ORDER BY name""")
-              .execute(Tuple.of(id))
-              .compose(files -> {
-                JsonArray fa = new JsonArray();
-                for (Row f : files) {
-                  fa.add(new JsonObject().put("name", f.getString("name")).put("role", f.getString("role"))
-                      .put("sha256", f.getString("sha256")).put("size", f.getLong("size_bytes"))
-                      .put("contentType", f.getString("content_type")));
-                }
-                asset.put("files", fa);
-                return pool.preparedQuery("SELECT id FROM jobs WHERE asset_id = $1 ORDER BY created_at")
-                    .execute(Tuple.of(id));
-              })
-              .map(jobs -> {
-                JsonArray ja = new JsonArray();
-                jobs.forEach(j -> ja.add(j.getUUID("id").toString()));
-                return Optional.of(asset.put("jobs", ja));
-              });
-        });
+                  .execute(Tuple.of(id))
+                  .compose(
+                      files -> {
+                        JsonArray fa = new JsonArray();
+                        for (Row f : files) {
+                          fa.add(
+                              new JsonObject()
+                                  .put("name", f.getString("name"))
+                                  .put("role", f.getString("role"))
+                                  .put("sha256", f.getString("sha256"))
+                                  .put("size", f.getLong("size_bytes"))
+                                  .put("contentType", f.getString("content_type")));
+                        }
+                        asset.put("files", fa);
+                        return pool.preparedQuery(
+                                "SELECT id FROM jobs WHERE asset_id = $1 ORDER BY created_at")
+                            .execute(Tuple.of(id));
+                      })
+                  .map(
+                      jobs -> {
+                        JsonArray ja = new JsonArray();
+                        jobs.forEach(j -> ja.add(j.getUUID("id").toString()));
+                        return Optional.of(asset.put("jobs", ja));
+                      });
+            });
   }
 
   /** A file of an asset by name: {sha256, size, contentType}. */
   public Future<Optional<JsonObject>> getFile(UUID assetId, String name) {
-    return pool.preparedQuery("SELECT sha256, size_bytes, content_type FROM asset_files WHERE asset_id = $1 AND name = $2")
+    return pool.preparedQuery(
+            "SELECT sha256, size_bytes, content_type FROM asset_files WHERE asset_id = $1 AND name = $2")
         .execute(Tuple.of(assetId, name))
-        .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(new JsonObject()
-            .put("sha256", rs.iterator().next().getString("sha256"))
-            .put("size", rs.iterator().next().getLong("size_bytes"))
-            .put("contentType", rs.iterator().next().getString("content_type"))));
+        .map(
+            rs ->
+                rs.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(
+                        new JsonObject()
+                            .put("sha256", rs.iterator().next().getString("sha256"))
+                            .put("size", rs.iterator().next().getLong("size_bytes"))
+                            .put("contentType", rs.iterator().next().getString("content_type"))));
   }
 
   public Future<Optional<JsonObject>> getJob(UUID id) {
-    return pool.preparedQuery("SELECT * FROM jobs WHERE id = $1").execute(Tuple.of(id))
-        .compose(rs -> {
-          if (rs.size() == 0) {
-            return Future.succeededFuture(Optional.empty());
-          }
-          Row j = rs.iterator().next();
-          JsonObject job = jobJson(j);
-          return pool.preparedQuery("""
+    return pool.preparedQuery("SELECT * FROM jobs WHERE id = $1")
+        .execute(Tuple.of(id))
+        .compose(
+            rs -> {
+              if (rs.size() == 0) {
+                return Future.succeededFuture(Optional.empty());
+              }
+              Row j = rs.iterator().next();
+              JsonObject job = jobJson(j);
+              return pool.preparedQuery(
+                      """
                   SELECT t.*, (SELECT coalesce(json_agg(json_build_object('attempt', a.attempt, 'node', a.node_id,
                           'startedAt', a.started_at, 'finishedAt', a.finished_at, 'outcome', a.outcome,
                           'errorCode', a.error_code, 'errorMessage', a.error_message) ORDER BY a.attempt), '[]'::json)
@@ -288,62 +401,78 @@ public final class AssetStore {
                           'size', o.size_bytes, 'contentType', o.content_type) ORDER BY o.name), '[]'::json)
                           FROM task_outputs o WHERE o.task_id = t.id) AS outputs
                     FROM tasks t WHERE t.job_id = $1 ORDER BY t.created_at, t.name""")
-              .execute(Tuple.of(id))
-              .map(tasks -> {
-                JsonArray ta = new JsonArray();
-                double work = 0;
-                for (Row t : tasks) {
-                  JsonObject tj = taskJson(t);
-                  ta.add(tj);
-                  String st = t.getString("state");
-                  work += "succeeded".equals(st) ? 1.0 : "leased".equals(st) ? t.getDouble("progress") : 0.0;
-                }
-                int total = job.getInteger("tasksTotal");
-                job.put("progress", total == 0 ? 1.0 : Math.min(1.0, work / total));
-                job.put("tasks", ta);
-                return Optional.of(job);
-              });
-        });
+                  .execute(Tuple.of(id))
+                  .map(
+                      tasks -> {
+                        JsonArray ta = new JsonArray();
+                        double work = 0;
+                        for (Row t : tasks) {
+                          JsonObject tj = taskJson(t);
+                          ta.add(tj);
+                          String st = t.getString("state");
+                          work +=
+                              "succeeded".equals(st)
+                                  ? 1.0
+                                  : "leased".equals(st) ? t.getDouble("progress") : 0.0;
+                        }
+                        int total = job.getInteger("tasksTotal");
+                        job.put("progress", total == 0 ? 1.0 : Math.min(1.0, work / total));
+                        job.put("tasks", ta);
+                        return Optional.of(job);
+                      });
+            });
   }
 
   /** Events of a job with id greater than {@code afterId}, oldest first. */
   public Future<List<JsonObject>> events(UUID jobId, long afterId) {
-    return pool.preparedQuery("SELECT id, type, data, created_at FROM job_events WHERE job_id = $1 AND id > $2 ORDER BY id")
+    return pool.preparedQuery(
+            "SELECT id, type, data, created_at FROM job_events WHERE job_id = $1 AND id > $2 ORDER BY id")
         .execute(Tuple.of(jobId, afterId))
-        .map(rs -> {
-          List<JsonObject> out = new ArrayList<>();
-          for (Row r : rs) {
-            out.add(new JsonObject().put("id", r.getLong("id")).put("jobId", jobId.toString())
-                .put("type", r.getString("type")).put("data", r.getJsonObject("data"))
-                .put("at", r.getOffsetDateTime("created_at").toInstant().toString()));
-          }
-          return out;
-        });
+        .map(
+            rs -> {
+              List<JsonObject> out = new ArrayList<>();
+              for (Row r : rs) {
+                out.add(
+                    new JsonObject()
+                        .put("id", r.getLong("id"))
+                        .put("jobId", jobId.toString())
+                        .put("type", r.getString("type"))
+                        .put("data", r.getJsonObject("data"))
+                        .put("at", r.getOffsetDateTime("created_at").toInstant().toString()));
+              }
+              return out;
+            });
   }
 
   /**
    * How much the grid holds, for {@code GET /v1/stats}: jobs and tasks by state (every state named,
    * 0 when none) and the asset count. Counted, not estimated: a few tens of milliseconds over
-   * 100,000 jobs, so meant for dashboards and progress lines polled every few seconds, not per request.
+   * 100,000 jobs, so meant for dashboards and progress lines polled every few seconds, not per
+   * request.
    */
   public Future<JsonObject> stats() {
-    return pool.query("""
+    return pool.query(
+            """
             SELECT (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM jobs GROUP BY state) j) AS jobs,
                    (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM tasks GROUP BY state) t) AS tasks,
                    (SELECT count(*) FROM assets) AS assets""")
         .execute()
-        .map(rs -> {
-          Row r = rs.iterator().next();
-          JsonObject jobs = new JsonObject();
-          for (JobState st : JobState.values()) {
-            jobs.put(st.wire(), count(r.getJsonObject("jobs"), st.wire()));
-          }
-          JsonObject tasks = new JsonObject();
-          for (TaskState st : TaskState.values()) {
-            tasks.put(st.wire(), count(r.getJsonObject("tasks"), st.wire()));
-          }
-          return new JsonObject().put("assets", r.getLong("assets")).put("jobs", jobs).put("tasks", tasks);
-        });
+        .map(
+            rs -> {
+              Row r = rs.iterator().next();
+              JsonObject jobs = new JsonObject();
+              for (JobState st : JobState.values()) {
+                jobs.put(st.wire(), count(r.getJsonObject("jobs"), st.wire()));
+              }
+              JsonObject tasks = new JsonObject();
+              for (TaskState st : TaskState.values()) {
+                tasks.put(st.wire(), count(r.getJsonObject("tasks"), st.wire()));
+              }
+              return new JsonObject()
+                  .put("assets", r.getLong("assets"))
+                  .put("jobs", jobs)
+                  .put("tasks", tasks);
+            });
   }
 
   private static long count(JsonObject byState, String state) {
@@ -353,16 +482,19 @@ public final class AssetStore {
   /** Running tasks per lease owner (for /v1/nodes). */
   public Future<JsonObject> runningByNode() {
     // every lease has an expiry: the condition reaches the running leases through their index
-    return pool.query("SELECT lease_owner, array_agg(id::text) AS ids FROM tasks"
-            + " WHERE state = 'leased' AND lease_expires_at IS NOT NULL GROUP BY lease_owner")
+    return pool.query(
+            "SELECT lease_owner, array_agg(id::text) AS ids FROM tasks"
+                + " WHERE state = 'leased' AND lease_expires_at IS NOT NULL GROUP BY lease_owner")
         .execute()
-        .map(rs -> {
-          JsonObject o = new JsonObject();
-          for (Row r : rs) {
-            o.put(r.getString("lease_owner"), new JsonArray(List.of(r.getArrayOfStrings("ids"))));
-          }
-          return o;
-        });
+        .map(
+            rs -> {
+              JsonObject o = new JsonObject();
+              for (Row r : rs) {
+                o.put(
+                    r.getString("lease_owner"), new JsonArray(List.of(r.getArrayOfStrings("ids"))));
+              }
+              return o;
+            });
   }
 
   public Future<Void> ping() {
@@ -370,34 +502,48 @@ public final class AssetStore {
   }
 
   /** Filters of {@code GET /v1/assets}; null fields do not filter. */
-  public record AssetQuery(String tag, String format, String status, String nameContains,
-      java.time.OffsetDateTime createdFrom, java.time.OffsetDateTime createdBefore) {}
+  public record AssetQuery(
+      String tag,
+      String format,
+      String status,
+      String nameContains,
+      java.time.OffsetDateTime createdFrom,
+      java.time.OffsetDateTime createdBefore) {}
 
   /** A keyset position: the (created_at, id) of the last row of the previous page. */
   public record Cursor(java.time.OffsetDateTime createdAt, UUID id) {
     public String encode() {
-      return java.util.Base64.getUrlEncoder().withoutPadding()
+      return java.util.Base64.getUrlEncoder()
+          .withoutPadding()
           .encodeToString((createdAt + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Decodes a cursor; an unreadable one is an INVALID_REQUEST. */
     public static Cursor decode(String s) {
       try {
-        String[] p = new String(java.util.Base64.getUrlDecoder().decode(s), java.nio.charset.StandardCharsets.UTF_8)
-            .split("\\|", 2);
+        String[] p =
+            new String(
+                    java.util.Base64.getUrlDecoder().decode(s),
+                    java.nio.charset.StandardCharsets.UTF_8)
+                .split("\\|", 2);
         return new Cursor(java.time.OffsetDateTime.parse(p[0]), UUID.fromString(p[1]));
       } catch (RuntimeException e) {
-        throw new dev.assetgrid.shared.error.AssetGridException(dev.assetgrid.shared.error.ErrorCode.INVALID_REQUEST,
-            "bad cursor");
+        throw new dev.assetgrid.shared.error.AssetGridException(
+            dev.assetgrid.shared.error.ErrorCode.INVALID_REQUEST, "bad cursor");
       }
     }
   }
 
   /** A page of assets, newest first: {items, next}. */
   public Future<JsonObject> listAssets(AssetQuery q, Cursor after, int limit) {
-    String like = q.nameContains() == null ? null
-        : "%" + q.nameContains().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-    return pool.preparedQuery("""
+    String like =
+        q.nameContains() == null
+            ? null
+            : "%"
+                + q.nameContains().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%";
+    return pool.preparedQuery(
+            """
             SELECT * FROM assets
              WHERE ($1::text IS NULL OR $1 = ANY(tags))
                AND ($2::text IS NULL OR format = $2)
@@ -408,26 +554,44 @@ public final class AssetStore {
                AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
              ORDER BY created_at DESC, id DESC
              LIMIT $9""")
-        .execute(Tuple.of(q.tag(), q.format(), q.status(), like, q.createdFrom(), q.createdBefore(),
-            after == null ? null : after.createdAt(), after == null ? null : after.id(), limit + 1))
+        .execute(
+            Tuple.of(
+                q.tag(),
+                q.format(),
+                q.status(),
+                like,
+                q.createdFrom(),
+                q.createdBefore(),
+                after == null ? null : after.createdAt(),
+                after == null ? null : after.id(),
+                limit + 1))
         .map(rs -> page(rs, limit, AssetStore::assetJson));
   }
 
   /** A page of jobs, newest first, optionally of one state or one asset: {items, next}. */
   public Future<JsonObject> listJobs(String state, UUID assetId, Cursor after, int limit) {
-    return pool.preparedQuery("""
+    return pool.preparedQuery(
+            """
             SELECT * FROM jobs
              WHERE ($1::text IS NULL OR state = $1)
                AND ($2::uuid IS NULL OR asset_id = $2)
                AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
              ORDER BY created_at DESC, id DESC
              LIMIT $5""")
-        .execute(Tuple.of(state, assetId, after == null ? null : after.createdAt(), after == null ? null : after.id(),
-            limit + 1))
+        .execute(
+            Tuple.of(
+                state,
+                assetId,
+                after == null ? null : after.createdAt(),
+                after == null ? null : after.id(),
+                limit + 1))
         .map(rs -> page(rs, limit, AssetStore::jobJson));
   }
 
-  private static JsonObject page(io.vertx.sqlclient.RowSet<Row> rs, int limit, java.util.function.Function<Row, JsonObject> f) {
+  private static JsonObject page(
+      io.vertx.sqlclient.RowSet<Row> rs,
+      int limit,
+      java.util.function.Function<Row, JsonObject> f) {
     JsonArray items = new JsonArray();
     Row last = null;
     int n = 0;
@@ -441,25 +605,37 @@ public final class AssetStore {
       last = r;
       n++;
     }
-    String next = more && last != null
-        ? new Cursor(last.getOffsetDateTime("created_at"), last.getUUID("id")).encode() : null;
+    String next =
+        more && last != null
+            ? new Cursor(last.getOffsetDateTime("created_at"), last.getUUID("id")).encode()
+            : null;
     return new JsonObject().put("items", items).put("next", next);
   }
 
   /** The answer first given to a POST with this Idempotency-Key, if any: {status, body}. */
   public Future<Optional<JsonObject>> idempotentReply(String key, String method, String path) {
-    return pool.preparedQuery("SELECT status, body FROM idempotency_keys WHERE key = $1 AND method = $2 AND path = $3")
+    return pool.preparedQuery(
+            "SELECT status, body FROM idempotency_keys WHERE key = $1 AND method = $2 AND path = $3")
         .execute(Tuple.of(key, method, path))
-        .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(new JsonObject()
-            .put("status", rs.iterator().next().getInteger("status"))
-            .put("body", rs.iterator().next().getJsonObject("body"))));
+        .map(
+            rs ->
+                rs.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(
+                        new JsonObject()
+                            .put("status", rs.iterator().next().getInteger("status"))
+                            .put("body", rs.iterator().next().getJsonObject("body"))));
   }
 
-  public Future<Void> rememberReply(String key, String method, String path, int status, JsonObject body) {
-    return pool.preparedQuery(REMEMBER_REPLY_SQL).execute(Tuple.of(key, method, path, status, body)).mapEmpty();
+  public Future<Void> rememberReply(
+      String key, String method, String path, int status, JsonObject body) {
+    return pool.preparedQuery(REMEMBER_REPLY_SQL)
+        .execute(Tuple.of(key, method, path, status, body))
+        .mapEmpty();
   }
 
-  private static final String REMEMBER_REPLY_SQL = """
+  private static final String REMEMBER_REPLY_SQL =
+      """
       INSERT INTO idempotency_keys (key, method, path, status, body) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (key) DO NOTHING""";
 
@@ -467,12 +643,20 @@ public final class AssetStore {
    * Stores the answer inside the caller's transaction; fails with {@code CONFLICT} when the key is
    * already stored (a concurrent request with the same key waits here until the first commits).
    */
-  private static Future<Void> rememberReply(SqlConnection conn, String key, String method, String path, int status,
-      JsonObject body) {
-    return conn.preparedQuery(REMEMBER_REPLY_SQL).execute(Tuple.of(key, method, path, status, body))
-        .compose(rs -> rs.rowCount() == 1 ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new AssetGridException(ErrorCode.CONFLICT, "Idempotency-Key " + key
-                + " was already used", Map.of("idempotencyKey", key), null)));
+  private static Future<Void> rememberReply(
+      SqlConnection conn, String key, String method, String path, int status, JsonObject body) {
+    return conn.preparedQuery(REMEMBER_REPLY_SQL)
+        .execute(Tuple.of(key, method, path, status, body))
+        .compose(
+            rs ->
+                rs.rowCount() == 1
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(
+                        new AssetGridException(
+                            ErrorCode.CONFLICT,
+                            "Idempotency-Key " + key + " was already used",
+                            Map.of("idempotencyKey", key),
+                            null)));
   }
 
   static JsonObject assetJson(Row r) {
@@ -490,18 +674,23 @@ public final class AssetStore {
   }
 
   static JsonObject jobJson(Row r) {
-    JsonObject j = new JsonObject()
-        .put("id", r.getUUID("id").toString())
-        .put("assetId", r.getUUID("asset_id").toString())
-        .put("state", r.getString("state"))
-        .put("pipeline", r.getJsonObject("pipeline"))
-        .put("tasksTotal", r.getInteger("tasks_total"))
-        .put("tasksDone", r.getInteger("tasks_done"))
-        .put("createdAt", ts(r.getOffsetDateTime("created_at")))
-        .put("startedAt", ts(r.getOffsetDateTime("started_at")))
-        .put("finishedAt", ts(r.getOffsetDateTime("finished_at")));
+    JsonObject j =
+        new JsonObject()
+            .put("id", r.getUUID("id").toString())
+            .put("assetId", r.getUUID("asset_id").toString())
+            .put("state", r.getString("state"))
+            .put("pipeline", r.getJsonObject("pipeline"))
+            .put("tasksTotal", r.getInteger("tasks_total"))
+            .put("tasksDone", r.getInteger("tasks_done"))
+            .put("createdAt", ts(r.getOffsetDateTime("created_at")))
+            .put("startedAt", ts(r.getOffsetDateTime("started_at")))
+            .put("finishedAt", ts(r.getOffsetDateTime("finished_at")));
     if (r.getString("error_code") != null) {
-      j.put("error", new JsonObject().put("code", r.getString("error_code")).put("message", r.getString("error_message")));
+      j.put(
+          "error",
+          new JsonObject()
+              .put("code", r.getString("error_code"))
+              .put("message", r.getString("error_message")));
     }
     OffsetDateTime s = r.getOffsetDateTime("started_at");
     OffsetDateTime f = r.getOffsetDateTime("finished_at");
@@ -512,23 +701,28 @@ public final class AssetStore {
   }
 
   static JsonObject taskJson(Row t) {
-    JsonObject tj = new JsonObject()
-        .put("id", t.getUUID("id").toString())
-        .put("name", t.getString("name"))
-        .put("type", t.getString("type"))
-        .put("state", t.getString("state"))
-        .put("attempt", t.getInteger("attempt"))
-        .put("maxAttempts", t.getInteger("max_attempts"))
-        .put("progress", t.getDouble("progress"))
-        .put("node", t.getString("lease_owner"))
-        .put("createdAt", ts(t.getOffsetDateTime("created_at")))
-        .put("startedAt", ts(t.getOffsetDateTime("started_at")))
-        .put("finishedAt", ts(t.getOffsetDateTime("finished_at")))
-        .put("result", t.getJsonObject("result"))
-        .put("attempts", new JsonArray(t.getValue("attempts").toString()))
-        .put("outputs", new JsonArray(t.getValue("outputs").toString()));
+    JsonObject tj =
+        new JsonObject()
+            .put("id", t.getUUID("id").toString())
+            .put("name", t.getString("name"))
+            .put("type", t.getString("type"))
+            .put("state", t.getString("state"))
+            .put("attempt", t.getInteger("attempt"))
+            .put("maxAttempts", t.getInteger("max_attempts"))
+            .put("progress", t.getDouble("progress"))
+            .put("node", t.getString("lease_owner"))
+            .put("createdAt", ts(t.getOffsetDateTime("created_at")))
+            .put("startedAt", ts(t.getOffsetDateTime("started_at")))
+            .put("finishedAt", ts(t.getOffsetDateTime("finished_at")))
+            .put("result", t.getJsonObject("result"))
+            .put("attempts", new JsonArray(t.getValue("attempts").toString()))
+            .put("outputs", new JsonArray(t.getValue("outputs").toString()));
     if (t.getString("error_code") != null) {
-      tj.put("error", new JsonObject().put("code", t.getString("error_code")).put("message", t.getString("error_message")));
+      tj.put(
+          "error",
+          new JsonObject()
+              .put("code", t.getString("error_code"))
+              .put("message", t.getString("error_message")));
     }
     OffsetDateTime s = t.getOffsetDateTime("started_at");
     OffsetDateTime f = t.getOffsetDateTime("finished_at");

@@ -31,31 +31,52 @@ public final class Database implements AutoCloseable {
   private Database(EmbeddedPostgres embedded, PgConnectOptions connect) {
     this.embedded = embedded;
     this.connect = connect;
-    this.jdbcUrl = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
+    this.jdbcUrl =
+        "jdbc:postgresql://"
+            + connect.getHost()
+            + ":"
+            + connect.getPort()
+            + "/"
+            + connect.getDatabase();
   }
 
-  /** Starts the embedded server with its data in {@code dataDir} (created when missing, kept on close). */
+  /**
+   * Starts the embedded server with its data in {@code dataDir} (created when missing, kept on
+   * close).
+   */
   public static Database embedded(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
       long t0 = System.nanoTime();
-      EmbeddedPostgres pg = EmbeddedPostgres.builder()
-          .setDataDirectory(dataDir)
-          .setCleanDataDirectory(false)
-          .setServerConfig("max_connections", "200")
-          // zonky turns synchronous commit off; an accepted upload must survive a power cut, so the
-          // server keeps PostgreSQL's default and only the queue's own connections opt out (see queuePool)
-          .setServerConfig("synchronous_commit", "on")
-          // the queue tables churn: look for autovacuum work every 10 s instead of every minute
-          .setServerConfig("autovacuum_naptime", "10s")
-          .start();
-      LOG.info("embedded PostgreSQL on port {} (data {}) started in {} ms", pg.getPort(), dataDir,
+      EmbeddedPostgres pg =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dataDir)
+              .setCleanDataDirectory(false)
+              .setServerConfig("max_connections", "200")
+              // zonky turns synchronous commit off; an accepted upload must survive a power cut, so
+              // the
+              // server keeps PostgreSQL's default and only the queue's own connections opt out (see
+              // queuePool)
+              .setServerConfig("synchronous_commit", "on")
+              // the queue tables churn: look for autovacuum work every 10 s instead of every minute
+              .setServerConfig("autovacuum_naptime", "10s")
+              .start();
+      LOG.info(
+          "embedded PostgreSQL on port {} (data {}) started in {} ms",
+          pg.getPort(),
+          dataDir,
           (System.nanoTime() - t0) / 1_000_000);
-      PgConnectOptions o = new PgConnectOptions().setHost("127.0.0.1").setPort(pg.getPort())
-          .setDatabase("postgres").setUser("postgres").setPassword("postgres");
+      PgConnectOptions o =
+          new PgConnectOptions()
+              .setHost("127.0.0.1")
+              .setPort(pg.getPort())
+              .setDatabase("postgres")
+              .setUser("postgres")
+              .setPassword("postgres");
       return new Database(pg, o);
     } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.STORE_UNAVAILABLE, "embedded PostgreSQL failed to start: " + e.getMessage(), e);
+      throw new AssetGridException(
+          ErrorCode.STORE_UNAVAILABLE, "embedded PostgreSQL failed to start: " + e.getMessage(), e);
     }
   }
 
@@ -76,21 +97,28 @@ public final class Database implements AutoCloseable {
 
   /** Drops and recreates the schema (tests). */
   public void reset() {
-    Flyway f = Flyway.configure().cleanDisabled(false)
-        .dataSource(jdbcUrl, connect.getUser(), connect.getPassword())
-        .locations("classpath:db/migration").load();
+    Flyway f =
+        Flyway.configure()
+            .cleanDisabled(false)
+            .dataSource(jdbcUrl, connect.getUser(), connect.getPassword())
+            .locations("classpath:db/migration")
+            .load();
     f.clean();
     f.migrate();
   }
 
   public Pool pool(Vertx vertx, int maxSize) {
-    return build(vertx, maxSize, new PgConnectOptions(connect).setPipeliningLimit(256).setCachePreparedStatements(true));
+    return build(
+        vertx,
+        maxSize,
+        new PgConnectOptions(connect).setPipeliningLimit(256).setCachePreparedStatements(true));
   }
 
   /**
    * Both pools prepare every statement once per connection, however long its text: the client's
-   * default leaves statements over 2,048 characters unprepared, and the queue's completion statement
-   * (4,300) was parsed and planned on every batch, half of its cost (3.3 of 6.7 s in a 15 s drain).
+   * default leaves statements over 2,048 characters unprepared, and the queue's completion
+   * statement (4,300) was parsed and planned on every batch, half of its cost (3.3 of 6.7 s in a 15
+   * s drain).
    */
   static final int PREPARED_SQL_LIMIT = 64 * 1024;
 
@@ -116,7 +144,8 @@ public final class Database implements AutoCloseable {
    */
   public Pool queuePool(Vertx vertx, int maxSize) {
     // no pipelining: a lease must not queue behind a completion batch on a shared connection
-    PgConnectOptions o = new PgConnectOptions(connect).setPipeliningLimit(1).setCachePreparedStatements(true);
+    PgConnectOptions o =
+        new PgConnectOptions(connect).setPipeliningLimit(1).setCachePreparedStatements(true);
     o.addProperty("synchronous_commit", "off");
     // the queue runs a handful of fixed statements thousands of times a second: plan them once per
     // connection (a custom plan of the completion statement costs more than running it); they are
@@ -135,7 +164,13 @@ public final class Database implements AutoCloseable {
   }
 
   public URI describe() {
-    return URI.create("postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase());
+    return URI.create(
+        "postgresql://"
+            + connect.getHost()
+            + ":"
+            + connect.getPort()
+            + "/"
+            + connect.getDatabase());
   }
 
   @Override

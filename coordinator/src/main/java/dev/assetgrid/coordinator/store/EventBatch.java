@@ -13,8 +13,8 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 
 /**
- * The job events of one transaction: a row in {@code job_events} written in the same transaction
- * as the state change it describes, handed to an {@link EventPublisher} once the transaction
+ * The job events of one transaction: a row in {@code job_events} written in the same transaction as
+ * the state change it describes, handed to an {@link EventPublisher} once the transaction
  * committed, so an SSE client on any coordinator sees it live and a reconnecting one can replay
  * from the table.
  *
@@ -32,17 +32,24 @@ final class EventBatch {
    * Runs {@code work} in a transaction, writes the events it recorded just before the commit and
    * publishes what was written after it.
    */
-  static <T> Future<T> inTransaction(Pool pool, EventPublisher publisher,
-      BiFunction<SqlConnection, EventBatch, Future<T>> work) {
+  static <T> Future<T> inTransaction(
+      Pool pool, EventPublisher publisher, BiFunction<SqlConnection, EventBatch, Future<T>> work) {
     EventBatch events = new EventBatch();
-    return pool.withTransaction(conn -> work.apply(conn, events).compose(r -> events.flush(conn).map(r)))
+    return pool.withTransaction(
+            conn -> work.apply(conn, events).compose(r -> events.flush(conn).map(r)))
         .onSuccess(x -> events.publish(publisher));
   }
 
-  /** The JSON form of an event row ({@code id, job_id, type, data, created_at} under the given column names). */
+  /**
+   * The JSON form of an event row ({@code id, job_id, type, data, created_at} under the given
+   * column names).
+   */
   static JsonObject fromRow(Row row, String id, String jobId, String type, String data, String at) {
-    return new JsonObject().put("id", row.getLong(id)).put("jobId", row.getUUID(jobId).toString())
-        .put("type", row.getString(type)).put("data", row.getJsonObject(data))
+    return new JsonObject()
+        .put("id", row.getLong(id))
+        .put("jobId", row.getUUID(jobId).toString())
+        .put("type", row.getString(type))
+        .put("data", row.getJsonObject(data))
         .put("at", row.getOffsetDateTime(at).toInstant().toString());
   }
 
@@ -64,22 +71,26 @@ final class EventBatch {
     if (jobIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    Tuple args = Tuple.of(jobIds.toArray(new UUID[0]), types.toArray(new String[0]), data.toArray(new String[0]));
+    Tuple args =
+        Tuple.of(
+            jobIds.toArray(new UUID[0]), types.toArray(new String[0]), data.toArray(new String[0]));
     jobIds.clear();
     types.clear();
     data.clear();
-    return conn.preparedQuery("""
+    return conn.preparedQuery(
+            """
             INSERT INTO job_events (job_id, type, data)
             SELECT j, t, d::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS e(j, t, d, n)
              ORDER BY n
             RETURNING id, job_id, type, data, created_at""")
         .execute(args)
-        .map(rs -> {
-          for (Row row : rs) {
-            pending.add(fromRow(row, "id", "job_id", "type", "data", "created_at"));
-          }
-          return null;
-        });
+        .map(
+            rs -> {
+              for (Row row : rs) {
+                pending.add(fromRow(row, "id", "job_id", "type", "data", "created_at"));
+              }
+              return null;
+            });
   }
 
   /** Hands what was written to {@code publisher}, in id order, as one list. */

@@ -11,7 +11,7 @@ import java.util.List;
 @FunctionalInterface
 public interface EventPublisher {
   /** Drops events: for stores that run without live subscribers. */
-  EventPublisher NONE = events -> { };
+  EventPublisher NONE = events -> {};
 
   /**
    * @param events committed events in id order, each {@code {id, jobId, type, data, at}}; never

@@ -1,14 +1,14 @@
 package dev.assetgrid.coordinator.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.shared.pipeline.PlaceholderExpansion;
 import dev.assetgrid.shared.pipeline.PlannedTask;
+import dev.assetgrid.shared.protocol.JsonTrees;
 import dev.assetgrid.shared.protocol.TaskError;
 import dev.assetgrid.shared.protocol.TaskOutput;
 import dev.assetgrid.shared.state.TaskState;
 import dev.assetgrid.shared.state.TaskType;
 import io.vertx.core.Future;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.assetgrid.shared.protocol.JsonTrees;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -35,11 +35,12 @@ import java.util.stream.Collectors;
  * the caller's ({@code schedule.Scheduler}); this class only says how.
  *
  * <p>Design note. A lease is one {@code UPDATE ... WHERE id = ANY(ARRAY(SELECT ... FOR UPDATE SKIP
- * LOCKED))} that bumps {@code attempt} and sets a fresh random token; concurrent coordinators and nodes never
- * get the same row. Every later write about the attempt (heartbeat, completion) repeats
- * {@code id, attempt, lease_token, state='leased'} in its WHERE clause, so a node that lost its lease
- * (expired, its node declared dead, the job cancelled) can no longer change anything: its completion
- * is refused and its outputs are not recorded. Attempts are rows in {@code task_attempts}.
+ * LOCKED))} that bumps {@code attempt} and sets a fresh random token; concurrent coordinators and
+ * nodes never get the same row. Every later write about the attempt (heartbeat, completion) repeats
+ * {@code id, attempt, lease_token, state='leased'} in its WHERE clause, so a node that lost its
+ * lease (expired, its node declared dead, the job cancelled) can no longer change anything: its
+ * completion is refused and its outputs are not recorded. Attempts are rows in {@code
+ * task_attempts}.
  *
  * <p>The statements run on the queue's pool ({@link Database#queuePool}), which plans each of them
  * once per connection (generic plans). Every key that reaches a big table comes from a parameter or
@@ -63,7 +64,13 @@ public final class QueueStore {
   // ---------------------------------------------------------------- lease
 
   /** A task as the lease statement handed it out; {@code inputs} are the blobs it may read. */
-  public record Leased(UUID id, String type, JsonObject params, int attempt, String leaseToken, long leaseExpiresAt,
+  public record Leased(
+      UUID id,
+      String type,
+      JsonObject params,
+      int attempt,
+      String leaseToken,
+      long leaseExpiresAt,
       List<Input> inputs) {}
 
   /** An input blob of a leased task, by the name the stage reads it under. */
@@ -80,8 +87,8 @@ public final class QueueStore {
    * input ({@code in_task} set). Reading the inputs in the same statement saves the lease a second
    * round trip.
    *
-   * <p>Inputs are the asset's original and side files, and the outputs of every task each leased one
-   * depends on, directly or not (optimize-mesh reads convert's GLB through inspect). A nearer
+   * <p>Inputs are the asset's original and side files, and the outputs of every task each leased
+   * one depends on, directly or not (optimize-mesh reads convert's GLB through inspect). A nearer
    * ancestor's output shadows a farther one's of the same name, and any output shadows a side file
    * of the same name (the derived file is what the stage asked for). Ancestors are looked for among
    * the tasks of the leased tasks' jobs only.
@@ -89,7 +96,8 @@ public final class QueueStore {
    * <p>Parameters: {@code $1} node id, {@code $2} task types, {@code $3} most tasks, {@code $4}
    * lease length in ms. Public for the tests that check its generic plan.
    */
-  public static final String LEASE_SQL = """
+  public static final String LEASE_SQL =
+      """
       WITH RECURSIVE l AS (
         UPDATE tasks t
            SET state = 'leased', attempt = t.attempt + 1, lease_owner = $1,
@@ -159,29 +167,40 @@ public final class QueueStore {
     EventBatch events = new EventBatch();
     return pool.preparedQuery(LEASE_SQL)
         .execute(Tuple.of(nodeId, types, limit, leaseMs))
-        .map(rows -> {
-          List<Row> leased = new ArrayList<>();
-          Map<UUID, List<Input>> inputs = new HashMap<>();
-          for (Row x : rows) {
-            if (x.getUUID("id") != null) {
-              leased.add(x);
-            } else if (x.getLong("ev_id") != null) {
-              events.written(EventBatch.fromRow(x, "ev_id", "ev_job", "ev_type", "ev_data", "ev_at"));
-            } else {
-              inputs.computeIfAbsent(x.getUUID("in_task"), k -> new ArrayList<>())
-                  .add(new Input(x.getString("in_name"), x.getString("in_sha"), x.getLong("in_size")));
-            }
-          }
-          events.publish(publisher);
-          List<Leased> out = new ArrayList<>(leased.size());
-          for (Row x : leased) {
-            UUID tid = x.getUUID("id");
-            out.add(new Leased(tid, x.getString("type"), x.getJsonObject("params"), x.getInteger("attempt"),
-                x.getString("lease_token"), x.getOffsetDateTime("lease_expires_at").toInstant().toEpochMilli(),
-                inputs.getOrDefault(tid, List.of())));
-          }
-          return out;
-        });
+        .map(
+            rows -> {
+              List<Row> leased = new ArrayList<>();
+              Map<UUID, List<Input>> inputs = new HashMap<>();
+              for (Row x : rows) {
+                if (x.getUUID("id") != null) {
+                  leased.add(x);
+                } else if (x.getLong("ev_id") != null) {
+                  events.written(
+                      EventBatch.fromRow(x, "ev_id", "ev_job", "ev_type", "ev_data", "ev_at"));
+                } else {
+                  inputs
+                      .computeIfAbsent(x.getUUID("in_task"), k -> new ArrayList<>())
+                      .add(
+                          new Input(
+                              x.getString("in_name"), x.getString("in_sha"), x.getLong("in_size")));
+                }
+              }
+              events.publish(publisher);
+              List<Leased> out = new ArrayList<>(leased.size());
+              for (Row x : leased) {
+                UUID tid = x.getUUID("id");
+                out.add(
+                    new Leased(
+                        tid,
+                        x.getString("type"),
+                        x.getJsonObject("params"),
+                        x.getInteger("attempt"),
+                        x.getString("lease_token"),
+                        x.getOffsetDateTime("lease_expires_at").toInstant().toEpochMilli(),
+                        inputs.getOrDefault(tid, List.of())));
+              }
+              return out;
+            });
   }
 
   // ---------------------------------------------------------------- heartbeat
@@ -189,10 +208,11 @@ public final class QueueStore {
   /**
    * Extends held leases and records progress (a negative progress keeps the stored one); refuses
    * leases whose task is being cancelled or whose attempt ran past the max runtime. Parameters:
-   * {@code $1} ids, {@code $2} tokens, {@code $3} progress, {@code $4} lease length in ms,
-   * {@code $5} max runtime in ms. Public for the tests that check its generic plan.
+   * {@code $1} ids, {@code $2} tokens, {@code $3} progress, {@code $4} lease length in ms, {@code
+   * $5} max runtime in ms. Public for the tests that check its generic plan.
    */
-  public static final String EXTEND_SQL = """
+  public static final String EXTEND_SQL =
+      """
       UPDATE tasks t
          SET lease_expires_at = now() + ($4::bigint * interval '1 millisecond'),
              progress = CASE WHEN v.progress >= 0 THEN least(v.progress, 1) ELSE t.progress END, updated_at = now()
@@ -206,25 +226,31 @@ public final class QueueStore {
   public record Extended(UUID id, long leaseExpiresAt) {}
 
   /**
-   * Extends the leases named by {@code ids[i], tokens[i]} that are still held, recording
-   * {@code progress[i]}; returns those it extended.
+   * Extends the leases named by {@code ids[i], tokens[i]} that are still held, recording {@code
+   * progress[i]}; returns those it extended.
    */
-  public Future<List<Extended>> extend(UUID[] ids, String[] tokens, Double[] progress, long leaseMs, long maxRuntimeMs) {
+  public Future<List<Extended>> extend(
+      UUID[] ids, String[] tokens, Double[] progress, long leaseMs, long maxRuntimeMs) {
     return pool.preparedQuery(EXTEND_SQL)
         .execute(Tuple.of(ids, tokens, progress, leaseMs, maxRuntimeMs))
-        .map(rows -> {
-          List<Extended> out = new ArrayList<>();
-          for (Row r : rows) {
-            out.add(new Extended(r.getUUID("id"), r.getOffsetDateTime("lease_expires_at").toInstant().toEpochMilli()));
-          }
-          return out;
-        });
+        .map(
+            rows -> {
+              List<Extended> out = new ArrayList<>();
+              for (Row r : rows) {
+                out.add(
+                    new Extended(
+                        r.getUUID("id"),
+                        r.getOffsetDateTime("lease_expires_at").toInstant().toEpochMilli()));
+              }
+              return out;
+            });
   }
 
   // ---------------------------------------------------------------- complete
 
   /** A successful attempt as its node reported it. */
-  public record Completion(UUID taskId, int attempt, String leaseToken, JsonObject result, List<TaskOutput> outputs) {}
+  public record Completion(
+      UUID taskId, int attempt, String leaseToken, JsonObject result, List<TaskOutput> outputs) {}
 
   /** What a batch statement ended: the tasks it took, and whether dependents became ready. */
   public record BatchResult(Set<UUID> done, boolean queued) {}
@@ -235,10 +261,11 @@ public final class QueueStore {
    * last task ends succeeds and readies its asset) and the events. Every CTE sees the rows as they
    * were before the statement, so counters move by per-job and per-dependent counts, and a derived
    * file two jobs of one asset both write keeps the later one. Inspect tasks are left alone unless
-   * {@code $10} (their result plans the texture fan-out, which {@link #completeOne} does first in the
-   * same transaction). Public for the tests that check its generic plan.
+   * {@code $10} (their result plans the texture fan-out, which {@link #completeOne} does first in
+   * the same transaction). Public for the tests that check its generic plan.
    */
-  public static final String COMPLETE_BATCH_SQL = """
+  public static final String COMPLETE_BATCH_SQL =
+      """
       WITH v AS (
         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS v(id, attempt, token, result)),
       t AS (
@@ -306,28 +333,32 @@ public final class QueueStore {
         FROM t
       UNION ALL
       SELECT NULL, e.id, e.job_id, e.type, e.data, e.created_at, NULL FROM e
-      """.formatted(TaskType.INSPECT.wire());
+      """
+          .formatted(TaskType.INSPECT.wire());
 
   /**
-   * Runs {@link #COMPLETE_BATCH_SQL} over {@code batch} (no task twice, no inspect task); it commits
-   * on its own. A completion it did not take ({@link BatchResult#done} lacks its task) lost its lease
-   * or is an inspect. The future fails when the statement failed, which then changed nothing.
+   * Runs {@link #COMPLETE_BATCH_SQL} over {@code batch} (no task twice, no inspect task); it
+   * commits on its own. A completion it did not take ({@link BatchResult#done} lacks its task) lost
+   * its lease or is an inspect. The future fails when the statement failed, which then changed
+   * nothing.
    */
   public Future<BatchResult> completeBatch(List<Completion> batch) {
     EventBatch events = new EventBatch();
     return pool.preparedQuery(COMPLETE_BATCH_SQL)
         .execute(batchArgs(batch, false))
-        .map(rows -> {
-          BatchResult r = readBatch(rows, events);
-          events.publish(publisher);
-          return r;
-        });
+        .map(
+            rows -> {
+              BatchResult r = readBatch(rows, events);
+              events.publish(publisher);
+              return r;
+            });
   }
 
   /**
    * The parameters of {@link #COMPLETE_BATCH_SQL} for these completions (no task twice).
    *
-   * @param inspect whether inspect tasks are taken (only with their fan-out done in the same transaction)
+   * @param inspect whether inspect tasks are taken (only with their fan-out done in the same
+   *     transaction)
    */
   private static Tuple batchArgs(List<Completion> batch, boolean inspect) {
     int n = batch.size();
@@ -354,9 +385,19 @@ public final class QueueStore {
         outType.add(o.contentType());
       }
     }
-    return Tuple.from(new Object[] {ids, attempts, tokens, results, outTask.toArray(new UUID[0]),
-        outName.toArray(new String[0]), outSha.toArray(new String[0]), outSize.toArray(new Long[0]),
-        outType.toArray(new String[0]), inspect});
+    return Tuple.from(
+        new Object[] {
+          ids,
+          attempts,
+          tokens,
+          results,
+          outTask.toArray(new UUID[0]),
+          outName.toArray(new String[0]),
+          outSha.toArray(new String[0]),
+          outSize.toArray(new Long[0]),
+          outType.toArray(new String[0]),
+          inspect
+        });
   }
 
   /** Reads a batch statement's rows; the events it wrote go to {@code events}. */
@@ -376,13 +417,14 @@ public final class QueueStore {
   }
 
   /**
-   * Plans what an inspect result adds to its job: the texture fan-out (the planner's pure function).
-   * Given the inspect task's id, its result and the job's tasks that wait for something (pending),
-   * it answers the placeholder to expand, or empty when there is none.
+   * Plans what an inspect result adds to its job: the texture fan-out (the planner's pure
+   * function). Given the inspect task's id, its result and the job's tasks that wait for something
+   * (pending), it answers the placeholder to expand, or empty when there is none.
    */
   @FunctionalInterface
   public interface FanOutPlanner {
-    Optional<PlaceholderExpansion> expand(UUID inspectId, JsonNode inspectResult, List<PlannedTask> waiting);
+    Optional<PlaceholderExpansion> expand(
+        UUID inspectId, JsonNode inspectResult, List<PlannedTask> waiting);
   }
 
   /** What one completion did: whether it counted, and whether tasks became ready. */
@@ -395,31 +437,47 @@ public final class QueueStore {
    */
   public Future<Outcome> completeOne(Completion c, FanOutPlanner planner) {
     boolean[] queued = {false};
-    return EventBatch.inTransaction(pool, publisher, (conn, events) -> conn.preparedQuery(
-            "SELECT job_id, type FROM tasks WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased' FOR UPDATE")
-        .execute(Tuple.of(c.taskId(), c.attempt(), c.leaseToken()))
-        .compose(rs -> {
-          if (rs.size() == 0) {
-            return Future.succeededFuture(new Outcome(false, false));
-          }
-          Row t = rs.iterator().next();
-          UUID jobId = t.getUUID("job_id");
-          Future<Void> before = !TaskType.INSPECT.wire().equals(t.getString("type")) ? Future.succeededFuture()
-              : conn.preparedQuery("UPDATE assets SET metadata = $2, updated_at = now() WHERE id = (SELECT asset_id FROM jobs WHERE id = $1)")
-                  .execute(Tuple.of(jobId, c.result()))
-                  .compose(x -> expand(conn, jobId, c.taskId(), c.result(), planner, events))
-                  .compose(q -> {
-                    queued[0] |= q;
-                    return events.flush(conn);
-                  });
-          return before
-              .compose(v -> conn.preparedQuery(COMPLETE_BATCH_SQL).execute(batchArgs(List.of(c), true)))
-              .map(rows -> {
-                BatchResult r = readBatch(rows, events);
-                queued[0] |= r.queued();
-                return new Outcome(r.done().contains(c.taskId()), queued[0]);
-              });
-        }));
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            conn.preparedQuery(
+                    "SELECT job_id, type FROM tasks WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased' FOR UPDATE")
+                .execute(Tuple.of(c.taskId(), c.attempt(), c.leaseToken()))
+                .compose(
+                    rs -> {
+                      if (rs.size() == 0) {
+                        return Future.succeededFuture(new Outcome(false, false));
+                      }
+                      Row t = rs.iterator().next();
+                      UUID jobId = t.getUUID("job_id");
+                      Future<Void> before =
+                          !TaskType.INSPECT.wire().equals(t.getString("type"))
+                              ? Future.succeededFuture()
+                              : conn.preparedQuery(
+                                      "UPDATE assets SET metadata = $2, updated_at = now() WHERE id = (SELECT asset_id FROM jobs WHERE id = $1)")
+                                  .execute(Tuple.of(jobId, c.result()))
+                                  .compose(
+                                      x ->
+                                          expand(
+                                              conn, jobId, c.taskId(), c.result(), planner, events))
+                                  .compose(
+                                      q -> {
+                                        queued[0] |= q;
+                                        return events.flush(conn);
+                                      });
+                      return before
+                          .compose(
+                              v ->
+                                  conn.preparedQuery(COMPLETE_BATCH_SQL)
+                                      .execute(batchArgs(List.of(c), true)))
+                          .map(
+                              rows -> {
+                                BatchResult r = readBatch(rows, events);
+                                queued[0] |= r.queued();
+                                return new Outcome(r.done().contains(c.taskId()), queued[0]);
+                              });
+                    }));
   }
 
   /**
@@ -427,69 +485,122 @@ public final class QueueStore {
    * (ready), points the placeholder's dependents at them, queues what no longer waits, removes the
    * placeholder and corrects the job's task count. Returns whether tasks were queued.
    */
-  private Future<Boolean> expand(SqlConnection conn, UUID jobId, UUID inspectId, JsonObject inspect,
-      FanOutPlanner planner, EventBatch events) {
-    return conn.preparedQuery("""
+  private Future<Boolean> expand(
+      SqlConnection conn,
+      UUID jobId,
+      UUID inspectId,
+      JsonObject inspect,
+      FanOutPlanner planner,
+      EventBatch events) {
+    return conn.preparedQuery(
+            """
             SELECT id, type, name, params, depends_on, max_attempts FROM tasks
-             WHERE job_id = $1 AND state = 'pending' FOR UPDATE""").execute(Tuple.of(jobId))
-        .compose(rs -> {
-          List<PlannedTask> waiting = new ArrayList<>();
-          Map<UUID, Row> rows = new HashMap<>();
-          for (Row r : rs) {
-            UUID id = r.getUUID("id");
-            rows.put(id, r);
-            waiting.add(new PlannedTask(id, r.getString("name"), TaskType.fromWire(r.getString("type")),
-                JsonTrees.toJackson(r.getJsonObject("params")), List.of(r.getArrayOfUUIDs("depends_on"))));
-          }
-          Optional<PlaceholderExpansion> planned = waiting.isEmpty() ? Optional.empty()
-              : planner.expand(inspectId, JsonTrees.toJackson(inspect), waiting);
-          if (planned.isEmpty()) {
-            return Future.succeededFuture(false);
-          }
-          PlaceholderExpansion x = planned.get();
-          Row placeholder = rows.get(x.placeholder());
-          List<Tuple> added = new ArrayList<>();
-          for (PlannedTask a : x.added()) {
-            added.add(Tuple.of(a.id(), jobId, a.type().wire(), a.name(), JsonTrees.toVertx(a.params()), a.dependsOn().toArray(new UUID[0]),
-                placeholder.getInteger("max_attempts")));
-          }
-          int n = x.rewired().size();
-          UUID[] rewired = new UUID[n];
-          String[] dependsOn = new String[n];
-          Integer[] pendingDelta = new Integer[n];
-          for (int i = 0; i < n; i++) {
-            PlannedTask r = x.rewired().get(i);
-            rewired[i] = r.id();
-            dependsOn[i] = r.dependsOn().stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
-            pendingDelta[i] = r.dependsOn().size() - rows.get(r.id()).getArrayOfUUIDs("depends_on").length;
-          }
-          Future<?> insert = added.isEmpty() ? Future.succeededFuture()
-              : conn.preparedQuery("""
+             WHERE job_id = $1 AND state = 'pending' FOR UPDATE""")
+        .execute(Tuple.of(jobId))
+        .compose(
+            rs -> {
+              List<PlannedTask> waiting = new ArrayList<>();
+              Map<UUID, Row> rows = new HashMap<>();
+              for (Row r : rs) {
+                UUID id = r.getUUID("id");
+                rows.put(id, r);
+                waiting.add(
+                    new PlannedTask(
+                        id,
+                        r.getString("name"),
+                        TaskType.fromWire(r.getString("type")),
+                        JsonTrees.toJackson(r.getJsonObject("params")),
+                        List.of(r.getArrayOfUUIDs("depends_on"))));
+              }
+              Optional<PlaceholderExpansion> planned =
+                  waiting.isEmpty()
+                      ? Optional.empty()
+                      : planner.expand(inspectId, JsonTrees.toJackson(inspect), waiting);
+              if (planned.isEmpty()) {
+                return Future.succeededFuture(false);
+              }
+              PlaceholderExpansion x = planned.get();
+              Row placeholder = rows.get(x.placeholder());
+              List<Tuple> added = new ArrayList<>();
+              for (PlannedTask a : x.added()) {
+                added.add(
+                    Tuple.of(
+                        a.id(),
+                        jobId,
+                        a.type().wire(),
+                        a.name(),
+                        JsonTrees.toVertx(a.params()),
+                        a.dependsOn().toArray(new UUID[0]),
+                        placeholder.getInteger("max_attempts")));
+              }
+              int n = x.rewired().size();
+              UUID[] rewired = new UUID[n];
+              String[] dependsOn = new String[n];
+              Integer[] pendingDelta = new Integer[n];
+              for (int i = 0; i < n; i++) {
+                PlannedTask r = x.rewired().get(i);
+                rewired[i] = r.id();
+                dependsOn[i] =
+                    r.dependsOn().stream()
+                        .map(UUID::toString)
+                        .collect(Collectors.joining(",", "{", "}"));
+                pendingDelta[i] =
+                    r.dependsOn().size() - rows.get(r.id()).getArrayOfUUIDs("depends_on").length;
+              }
+              Future<?> insert =
+                  added.isEmpty()
+                      ? Future.succeededFuture()
+                      : conn.preparedQuery(
+                              """
                   INSERT INTO tasks (id, job_id, type, name, params, state, depends_on, pending_deps, max_attempts)
-                  VALUES ($1, $2, $3, $4, $5, 'queued', $6, 0, $7)""").executeBatch(added);
-          return insert
-              .compose(v -> conn.preparedQuery("""
+                  VALUES ($1, $2, $3, $4, $5, 'queued', $6, 0, $7)""")
+                          .executeBatch(added);
+              return insert
+                  .compose(
+                      v ->
+                          conn.preparedQuery(
+                                  """
                   UPDATE tasks t SET depends_on = v.depends_on::uuid[], pending_deps = t.pending_deps + v.delta,
                          updated_at = now()
                     FROM unnest($2::uuid[], $3::text[], $4::int[]) AS v(id, depends_on, delta)
-                   WHERE t.job_id = $1 AND t.id = v.id""").execute(Tuple.of(jobId, rewired, dependsOn, pendingDelta)))
-              .compose(v -> conn.preparedQuery("""
+                   WHERE t.job_id = $1 AND t.id = v.id""")
+                              .execute(Tuple.of(jobId, rewired, dependsOn, pendingDelta)))
+                  .compose(
+                      v ->
+                          conn.preparedQuery(
+                                  """
                   UPDATE tasks SET state = 'queued', run_at = now() WHERE job_id = $1 AND state = 'pending' AND pending_deps <= 0""")
-                  .execute(Tuple.of(jobId)))
-              .compose(v -> conn.preparedQuery("DELETE FROM tasks WHERE id = $1").execute(Tuple.of(x.placeholder())))
-              .compose(v -> conn.preparedQuery("UPDATE jobs SET tasks_total = tasks_total - 1 + $2 WHERE id = $1")
-                  .execute(Tuple.of(jobId, x.added().size())))
-              .compose(v -> events.record(jobId, "job.planned", new JsonObject().put("textures", x.added().size())))
-              .map(v -> true);
-        });
+                              .execute(Tuple.of(jobId)))
+                  .compose(
+                      v ->
+                          conn.preparedQuery("DELETE FROM tasks WHERE id = $1")
+                              .execute(Tuple.of(x.placeholder())))
+                  .compose(
+                      v ->
+                          conn.preparedQuery(
+                                  "UPDATE jobs SET tasks_total = tasks_total - 1 + $2 WHERE id = $1")
+                              .execute(Tuple.of(jobId, x.added().size())))
+                  .compose(
+                      v ->
+                          events.record(
+                              jobId,
+                              "job.planned",
+                              new JsonObject().put("textures", x.added().size())))
+                  .map(v -> true);
+            });
   }
 
-  /** Whether the attempt still holds its lease (locks the row for the length of a transaction of its own). */
+  /**
+   * Whether the attempt still holds its lease (locks the row for the length of a transaction of its
+   * own).
+   */
   public Future<Boolean> holdsLease(UUID taskId, int attempt, String leaseToken) {
-    return pool.withTransaction(conn -> conn.preparedQuery(
-            "SELECT id FROM tasks WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased' FOR UPDATE")
-        .execute(Tuple.of(taskId, attempt, leaseToken))
-        .map(rs -> rs.size() > 0));
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(
+                    "SELECT id FROM tasks WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND state = 'leased' FOR UPDATE")
+                .execute(Tuple.of(taskId, attempt, leaseToken))
+                .map(rs -> rs.size() > 0));
   }
 
   // ---------------------------------------------------------------- failure, requeue, cancel
@@ -501,7 +612,8 @@ public final class QueueStore {
   public record Verdict(TaskState next, long delayMs) {
     public Verdict {
       if (next != TaskState.QUEUED && next != TaskState.FAILED && next != TaskState.DEAD) {
-        throw new IllegalArgumentException("an ended attempt leaves its task queued, failed or dead, not " + next);
+        throw new IllegalArgumentException(
+            "an ended attempt leaves its task queued, failed or dead, not " + next);
       }
     }
   }
@@ -521,19 +633,28 @@ public final class QueueStore {
     static final Ended NONE = new Ended(0, 0);
   }
 
-  /** Ends the attempt that holds ({@code taskId}, {@code leaseToken}) with {@code error} (outcome {@code failed}). */
+  /**
+   * Ends the attempt that holds ({@code taskId}, {@code leaseToken}) with {@code error} (outcome
+   * {@code failed}).
+   */
   public Future<Ended> fail(UUID taskId, String leaseToken, TaskError error, RetryDecision decide) {
     return endAttempt(taskId, leaseToken, "", null, error, "failed", decide);
   }
 
   /**
-   * Ends the attempt that holds ({@code taskId}, {@code leaseToken}) as timed out (outcome
-   * {@code timed_out}), if it was leased at least {@code maxRuntimeMs} ago.
+   * Ends the attempt that holds ({@code taskId}, {@code leaseToken}) as timed out (outcome {@code
+   * timed_out}), if it was leased at least {@code maxRuntimeMs} ago.
    */
-  public Future<Ended> timeOut(UUID taskId, String leaseToken, long maxRuntimeMs, TaskError error,
-      RetryDecision decide) {
-    return endAttempt(taskId, leaseToken, "AND leased_at <= now() - ($3::bigint * interval '1 millisecond')",
-        maxRuntimeMs, error, "timed_out", decide);
+  public Future<Ended> timeOut(
+      UUID taskId, String leaseToken, long maxRuntimeMs, TaskError error, RetryDecision decide) {
+    return endAttempt(
+        taskId,
+        leaseToken,
+        "AND leased_at <= now() - ($3::bigint * interval '1 millisecond')",
+        maxRuntimeMs,
+        error,
+        "timed_out",
+        decide);
   }
 
   /**
@@ -541,90 +662,152 @@ public final class QueueStore {
    *
    * @param extraWhere additional condition on the task row ($1 = id, $2 = token, $3 = extraArg)
    */
-  private Future<Ended> endAttempt(UUID taskId, String token, String extraWhere, Object extraArg, TaskError error,
-      String outcome, RetryDecision decide) {
+  private Future<Ended> endAttempt(
+      UUID taskId,
+      String token,
+      String extraWhere,
+      Object extraArg,
+      TaskError error,
+      String outcome,
+      RetryDecision decide) {
     Tuple args = extraArg == null ? Tuple.of(taskId, token) : Tuple.of(taskId, token, extraArg);
-    return EventBatch.inTransaction(pool, publisher, (conn, events) -> conn.preparedQuery(
-            "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks"
-                + " WHERE id = $1 AND lease_token = $2 AND state = 'leased' " + extraWhere + " FOR UPDATE")
-        .execute(args)
-        .compose(rs -> {
-          if (rs.size() == 0) {
-            return Future.succeededFuture(Ended.NONE);
-          }
-          Row t = rs.iterator().next();
-          return failLocked(conn, t, error, outcome, decide, events).map(q -> new Ended(1, q ? 1 : 0));
-        }));
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            conn.preparedQuery(
+                    "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks"
+                        + " WHERE id = $1 AND lease_token = $2 AND state = 'leased' "
+                        + extraWhere
+                        + " FOR UPDATE")
+                .execute(args)
+                .compose(
+                    rs -> {
+                      if (rs.size() == 0) {
+                        return Future.succeededFuture(Ended.NONE);
+                      }
+                      Row t = rs.iterator().next();
+                      return failLocked(conn, t, error, outcome, decide, events)
+                          .map(q -> new Ended(1, q ? 1 : 0));
+                    }));
   }
 
-  /** With the task row locked: closes the attempt, then retries, fails or kills the task. Returns true when requeued. */
-  private static Future<Boolean> failLocked(SqlConnection conn, Row t, TaskError error, String outcome,
-      RetryDecision decide, EventBatch events) {
+  /**
+   * With the task row locked: closes the attempt, then retries, fails or kills the task. Returns
+   * true when requeued.
+   */
+  private static Future<Boolean> failLocked(
+      SqlConnection conn,
+      Row t,
+      TaskError error,
+      String outcome,
+      RetryDecision decide,
+      EventBatch events) {
     UUID taskId = t.getUUID("id");
     UUID jobId = t.getUUID("job_id");
     int attempt = t.getInteger("attempt");
     String name = t.getString("name");
-    Future<Void> closeAttempt = conn.preparedQuery("""
+    Future<Void> closeAttempt =
+        conn.preparedQuery(
+                """
             UPDATE task_attempts SET finished_at = now(), outcome = $3, error_code = $4, error_message = $5
              WHERE task_id = $1 AND attempt = $2""")
-        .execute(Tuple.of(taskId, attempt, outcome, error.code(), truncate(error.message())))
-        .mapEmpty();
+            .execute(Tuple.of(taskId, attempt, outcome, error.code(), truncate(error.message())))
+            .mapEmpty();
     if (t.getBoolean("cancel_requested")) {
-      return closeAttempt.compose(v -> conn.preparedQuery("""
+      return closeAttempt
+          .compose(
+              v ->
+                  conn.preparedQuery(
+                          """
               UPDATE tasks SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL, updated_at = now()
-               WHERE id = $1""").execute(Tuple.of(taskId)))
+               WHERE id = $1""")
+                      .execute(Tuple.of(taskId)))
           .compose(v -> events.record(jobId, "task.cancelled", new JsonObject().put("task", name)))
           .map(false);
     }
     Verdict d = decide.decide(attempt, t.getInteger("max_attempts"));
-    JsonObject evt = new JsonObject().put("task", name).put("attempt", attempt).put("code", error.code())
-        .put("message", error.message());
+    JsonObject evt =
+        new JsonObject()
+            .put("task", name)
+            .put("attempt", attempt)
+            .put("code", error.code())
+            .put("message", error.message());
     if (d.next() == TaskState.QUEUED) {
-      return closeAttempt.compose(v -> conn.preparedQuery("""
+      return closeAttempt
+          .compose(
+              v ->
+                  conn.preparedQuery(
+                          """
               UPDATE tasks SET state = 'queued', run_at = now() + ($2::bigint * interval '1 millisecond'),
                      lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, progress = 0,
                      error_code = $3, error_message = $4, updated_at = now()
-               WHERE id = $1""").execute(Tuple.of(taskId, d.delayMs(), error.code(), truncate(error.message()))))
+               WHERE id = $1""")
+                      .execute(
+                          Tuple.of(taskId, d.delayMs(), error.code(), truncate(error.message()))))
           .compose(v -> events.record(jobId, "task.retrying", evt.put("delayMs", d.delayMs())))
           .map(true);
     }
     String state = d.next().wire();
-    return closeAttempt.compose(v -> conn.preparedQuery("""
+    return closeAttempt
+        .compose(
+            v ->
+                conn.preparedQuery(
+                        """
             UPDATE tasks SET state = $2, finished_at = now(), lease_expires_at = NULL,
                    error_code = $3, error_message = $4, updated_at = now()
-             WHERE id = $1""").execute(Tuple.of(taskId, state, error.code(), truncate(error.message()))))
+             WHERE id = $1""")
+                    .execute(Tuple.of(taskId, state, error.code(), truncate(error.message()))))
         .compose(v -> events.record(jobId, "task." + state, evt))
         .compose(v -> failJob(conn, jobId, error, name, events))
         .map(false);
   }
 
-  private static Future<Void> failJob(SqlConnection conn, UUID jobId, TaskError error, String taskName,
-      EventBatch events) {
+  private static Future<Void> failJob(
+      SqlConnection conn, UUID jobId, TaskError error, String taskName, EventBatch events) {
     String message = "task " + taskName + " failed: " + error.message();
-    return conn.preparedQuery("""
+    return conn.preparedQuery(
+            """
             UPDATE jobs SET state = 'failed', error_code = $2, error_message = $3, finished_at = now(), updated_at = now()
              WHERE id = $1 AND state IN ('queued', 'running') RETURNING asset_id""")
         .execute(Tuple.of(jobId, error.code(), truncate(message)))
-        .compose(rs -> {
-          if (rs.size() == 0) {
-            return Future.succeededFuture();
-          }
-          UUID assetId = rs.iterator().next().getUUID("asset_id");
-          return stopOtherTasks(conn, jobId)
-              .compose(v -> conn.preparedQuery("UPDATE assets SET status = 'failed', updated_at = now() WHERE id = $1")
-                  .execute(Tuple.of(assetId)))
-              .compose(v -> events.record(jobId, "job.failed", new JsonObject().put("code", error.code())
-                  .put("message", message).put("task", taskName)));
-        });
+        .compose(
+            rs -> {
+              if (rs.size() == 0) {
+                return Future.succeededFuture();
+              }
+              UUID assetId = rs.iterator().next().getUUID("asset_id");
+              return stopOtherTasks(conn, jobId)
+                  .compose(
+                      v ->
+                          conn.preparedQuery(
+                                  "UPDATE assets SET status = 'failed', updated_at = now() WHERE id = $1")
+                              .execute(Tuple.of(assetId)))
+                  .compose(
+                      v ->
+                          events.record(
+                              jobId,
+                              "job.failed",
+                              new JsonObject()
+                                  .put("code", error.code())
+                                  .put("message", message)
+                                  .put("task", taskName)));
+            });
   }
 
   private static Future<Void> stopOtherTasks(SqlConnection conn, UUID jobId) {
-    return conn.preparedQuery("""
+    return conn.preparedQuery(
+            """
             UPDATE tasks SET state = 'cancelled', finished_at = now(), updated_at = now()
-             WHERE job_id = $1 AND state IN ('pending', 'queued')""").execute(Tuple.of(jobId))
-        .compose(v -> conn.preparedQuery("""
+             WHERE job_id = $1 AND state IN ('pending', 'queued')""")
+        .execute(Tuple.of(jobId))
+        .compose(
+            v ->
+                conn.preparedQuery(
+                        """
             UPDATE tasks SET cancel_requested = true, updated_at = now()
-             WHERE job_id = $1 AND state = 'leased'""").execute(Tuple.of(jobId)))
+             WHERE job_id = $1 AND state = 'leased'""")
+                    .execute(Tuple.of(jobId)))
         .mapEmpty();
   }
 
@@ -636,8 +819,12 @@ public final class QueueStore {
    *     time agrees with the database server's (leases expire by the server's {@code now()})
    */
   public Future<Ended> reclaimExpired(Instant now, TaskError error, RetryDecision decide) {
-    return endLeases("lease_expires_at < $1", Tuple.of(OffsetDateTime.ofInstant(now, ZoneOffset.UTC)), error,
-        "lease_expired", decide);
+    return endLeases(
+        "lease_expires_at < $1",
+        Tuple.of(OffsetDateTime.ofInstant(now, ZoneOffset.UTC)),
+        error,
+        "lease_expired",
+        decide);
   }
 
   /** Ends every lease held by {@code nodeId} (outcome {@code node_lost}), up to 500 per call. */
@@ -645,32 +832,53 @@ public final class QueueStore {
     return endLeases("lease_owner = $1", Tuple.of(nodeId), error, "node_lost", decide);
   }
 
-  /** Ends every lease held by a node not in {@code liveNodes} (outcome {@code node_lost}), up to 500 per call. */
-  public Future<Ended> requeueOrphans(Set<String> liveNodes, TaskError error, RetryDecision decide) {
-    return endLeases("NOT (lease_owner = ANY($1))", Tuple.of((Object) liveNodes.toArray(new String[0])), error,
-        "node_lost", decide);
+  /**
+   * Ends every lease held by a node not in {@code liveNodes} (outcome {@code node_lost}), up to 500
+   * per call.
+   */
+  public Future<Ended> requeueOrphans(
+      Set<String> liveNodes, TaskError error, RetryDecision decide) {
+    return endLeases(
+        "NOT (lease_owner = ANY($1))",
+        Tuple.of((Object) liveNodes.toArray(new String[0])),
+        error,
+        "node_lost",
+        decide);
   }
 
-  private Future<Ended> endLeases(String condition, Tuple args, TaskError error, String outcome, RetryDecision decide) {
+  private Future<Ended> endLeases(
+      String condition, Tuple args, TaskError error, String outcome, RetryDecision decide) {
     int[] requeued = {0};
-    return EventBatch.inTransaction(pool, publisher, (conn, events) -> conn.preparedQuery(
-            "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks"
-                // every lease has an expiry: that reaches the running leases through their index
-                + " WHERE state = 'leased' AND lease_expires_at IS NOT NULL AND "
-                + condition + " ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED")
-        .execute(args)
-        .compose(rs -> {
-          Future<Integer> f = Future.succeededFuture(0);
-          for (Row t : rs) {
-            f = f.compose(n -> failLocked(conn, t, error, outcome, decide, events).map(q -> {
-              if (q) {
-                requeued[0]++;
-              }
-              return n + 1;
-            }));
-          }
-          return f.map(n -> new Ended(n, requeued[0]));
-        }));
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            conn.preparedQuery(
+                    "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks"
+                        // every lease has an expiry: that reaches the running leases through their
+                        // index
+                        + " WHERE state = 'leased' AND lease_expires_at IS NOT NULL AND "
+                        + condition
+                        + " ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED")
+                .execute(args)
+                .compose(
+                    rs -> {
+                      Future<Integer> f = Future.succeededFuture(0);
+                      for (Row t : rs) {
+                        f =
+                            f.compose(
+                                n ->
+                                    failLocked(conn, t, error, outcome, decide, events)
+                                        .map(
+                                            q -> {
+                                              if (q) {
+                                                requeued[0]++;
+                                              }
+                                              return n + 1;
+                                            }));
+                      }
+                      return f.map(n -> new Ended(n, requeued[0]));
+                    }));
   }
 
   /**
@@ -680,7 +888,8 @@ public final class QueueStore {
    * @param now the database's wall clock (see {@link #reclaimExpired})
    */
   public Future<Boolean> anyReady(Instant now) {
-    return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM tasks WHERE state = 'queued' AND run_at <= $1) AS ready")
+    return pool.preparedQuery(
+            "SELECT EXISTS (SELECT 1 FROM tasks WHERE state = 'queued' AND run_at <= $1) AS ready")
         .execute(Tuple.of(OffsetDateTime.ofInstant(now, ZoneOffset.UTC)))
         .map(rs -> rs.iterator().next().getBoolean("ready"));
   }
@@ -690,54 +899,79 @@ public final class QueueStore {
    * heartbeat reply. Returns false when the job is unknown or already finished.
    */
   public Future<Boolean> cancelJob(UUID jobId) {
-    return EventBatch.inTransaction(pool, publisher, (conn, events) -> conn.preparedQuery("""
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            conn.preparedQuery(
+                    """
             UPDATE jobs SET state = 'cancelled', finished_at = now(), updated_at = now(),
                    error_code = 'TASK_CANCELLED', error_message = 'cancelled on request'
-             WHERE id = $1 AND state IN ('queued', 'running') RETURNING asset_id""").execute(Tuple.of(jobId))
-        .compose(rs -> {
-          if (rs.size() == 0) {
-            return Future.succeededFuture(false);
-          }
-          return stopOtherTasks(conn, jobId)
-              .compose(v -> conn.preparedQuery("""
+             WHERE id = $1 AND state IN ('queued', 'running') RETURNING asset_id""")
+                .execute(Tuple.of(jobId))
+                .compose(
+                    rs -> {
+                      if (rs.size() == 0) {
+                        return Future.succeededFuture(false);
+                      }
+                      return stopOtherTasks(conn, jobId)
+                          .compose(
+                              v ->
+                                  conn.preparedQuery(
+                                          """
                   UPDATE assets SET status = 'failed', updated_at = now()
                    WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM jobs WHERE asset_id = $1 AND state = 'succeeded')""")
-                  .execute(Tuple.of(rs.iterator().next().getUUID("asset_id"))))
-              .compose(v -> events.record(jobId, "job.cancelled", new JsonObject()))
-              .map(true);
-        }));
+                                      .execute(Tuple.of(rs.iterator().next().getUUID("asset_id"))))
+                          .compose(v -> events.record(jobId, "job.cancelled", new JsonObject()))
+                          .map(true);
+                    }));
   }
 
   /**
-   * Re-drives a failed or cancelled job: its failed, dead and cancelled tasks get {@code freshAttempts}
-   * more attempts and go back to the queue (or wait for their dependencies). Earlier attempts stay
-   * recorded. Returns false when the job is unknown or neither failed nor cancelled.
+   * Re-drives a failed or cancelled job: its failed, dead and cancelled tasks get {@code
+   * freshAttempts} more attempts and go back to the queue (or wait for their dependencies). Earlier
+   * attempts stay recorded. Returns false when the job is unknown or neither failed nor cancelled.
    */
   public Future<Boolean> retryJob(UUID jobId, int freshAttempts) {
-    return EventBatch.inTransaction(pool, publisher, (conn, events) -> conn.preparedQuery("""
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            conn.preparedQuery(
+                    """
             UPDATE jobs SET state = 'queued', finished_at = NULL, error_code = NULL, error_message = NULL, updated_at = now()
-             WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING asset_id""").execute(Tuple.of(jobId))
-        .compose(rs -> {
-          if (rs.size() == 0) {
-            return Future.succeededFuture(false);
-          }
-          UUID assetId = rs.iterator().next().getUUID("asset_id");
-          return conn.preparedQuery("""
+             WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING asset_id""")
+                .execute(Tuple.of(jobId))
+                .compose(
+                    rs -> {
+                      if (rs.size() == 0) {
+                        return Future.succeededFuture(false);
+                      }
+                      UUID assetId = rs.iterator().next().getUUID("asset_id");
+                      return conn.preparedQuery(
+                              """
                   UPDATE tasks t SET max_attempts = t.attempt + $2, cancel_requested = false, error_code = NULL,
                          error_message = NULL, finished_at = NULL, run_at = now(), updated_at = now(),
                          pending_deps = (SELECT count(*) FROM tasks d WHERE d.id = ANY(t.depends_on) AND d.state <> 'succeeded'),
                          state = CASE WHEN EXISTS (SELECT 1 FROM tasks d WHERE d.id = ANY(t.depends_on) AND d.state <> 'succeeded')
                                       THEN 'pending' ELSE 'queued' END
                    WHERE t.job_id = $1 AND t.state IN ('failed', 'dead', 'cancelled')""")
-              .execute(Tuple.of(jobId, freshAttempts))
-              .compose(v -> conn.preparedQuery("""
+                          .execute(Tuple.of(jobId, freshAttempts))
+                          .compose(
+                              v ->
+                                  conn.preparedQuery(
+                                          """
                   UPDATE jobs SET tasks_done = (SELECT count(*) FROM tasks WHERE job_id = $1 AND state = 'succeeded')
-                   WHERE id = $1""").execute(Tuple.of(jobId)))
-              .compose(v -> conn.preparedQuery("UPDATE assets SET status = 'processing', updated_at = now() WHERE id = $1")
-                  .execute(Tuple.of(assetId)))
-              .compose(v -> events.record(jobId, "job.retried", new JsonObject()))
-              .map(true);
-        }));
+                   WHERE id = $1""")
+                                      .execute(Tuple.of(jobId)))
+                          .compose(
+                              v ->
+                                  conn.preparedQuery(
+                                          "UPDATE assets SET status = 'processing', updated_at = now() WHERE id = $1")
+                                      .execute(Tuple.of(assetId)))
+                          .compose(v -> events.record(jobId, "job.retried", new JsonObject()))
+                          .map(true);
+                    }));
   }
 
   private static String truncate(String s) {

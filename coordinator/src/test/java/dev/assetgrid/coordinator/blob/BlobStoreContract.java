@@ -34,13 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
  * extending this class (local disk now; S3 through s3proxy later).
  *
  * <p>Each test gets its own Vert.x instance from {@link VertxExtension} (closed by it after the
- * test) and a fresh store; the tests chain the store's futures and assert in
- * {@link VertxTestContext#verify}.
+ * test) and a fresh store; the tests chain the store's futures and assert in {@link
+ * VertxTestContext#verify}.
  */
 @ExtendWith(VertxExtension.class)
 public abstract class BlobStoreContract {
   /** The test's Vert.x instance, the one the extension injects into the test method too. */
   protected Vertx vertx;
+
   protected BlobStore store;
   @TempDir protected Path scratch;
 
@@ -56,10 +57,13 @@ public abstract class BlobStoreContract {
   @BeforeEach
   void setUpStore(Vertx vertx, VertxTestContext ctx) {
     this.vertx = vertx;
-    createStore(vertx, scratch).onComplete(ctx.succeeding(s -> {
-      store = s;
-      ctx.completeNow();
-    }));
+    createStore(vertx, scratch)
+        .onComplete(
+            ctx.succeeding(
+                s -> {
+                  store = s;
+                  ctx.completeNow();
+                }));
   }
 
   @Test
@@ -68,9 +72,11 @@ public abstract class BlobStoreContract {
     String sha = sha256(content);
 
     put(content, 1 << 20, sha)
-        .compose(info -> verified(ctx, () -> assertThat(info).isEqualTo(new BlobInfo(sha, content.length)))
-            .compose(v -> store.stat(sha))
-            .compose(stat -> verified(ctx, () -> assertThat(stat).contains(info))))
+        .compose(
+            info ->
+                verified(ctx, () -> assertThat(info).isEqualTo(new BlobInfo(sha, content.length)))
+                    .compose(v -> store.stat(sha))
+                    .compose(stat -> verified(ctx, () -> assertThat(stat).contains(info))))
         .compose(v -> readAll(sha))
         .compose(read -> verified(ctx, () -> assertThat(read).isEqualTo(content)))
         .compose(v -> blobCount())
@@ -83,9 +89,15 @@ public abstract class BlobStoreContract {
   @Test
   void emptyContentIsABlobToo(VertxTestContext ctx) {
     put(new byte[0], 10, null)
-        .compose(info -> verified(ctx, () -> assertThat(info.sha256())
-                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))
-            .compose(v -> readAll(info.sha256())))
+        .compose(
+            info ->
+                verified(
+                        ctx,
+                        () ->
+                            assertThat(info.sha256())
+                                .isEqualTo(
+                                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))
+                    .compose(v -> readAll(info.sha256())))
         .compose(read -> verified(ctx, () -> assertThat(read).isEmpty()))
         .onComplete(ctx.succeedingThenComplete());
   }
@@ -96,8 +108,10 @@ public abstract class BlobStoreContract {
     BlobInfo expected = new BlobInfo(sha256(content), content.length);
 
     put(content, 64 << 20, null)
-        .compose(info -> verified(ctx, () -> assertThat(info).isEqualTo(expected))
-            .compose(v -> readAll(info.sha256())))
+        .compose(
+            info ->
+                verified(ctx, () -> assertThat(info).isEqualTo(expected))
+                    .compose(v -> readAll(info.sha256())))
         .compose(read -> verified(ctx, () -> assertThat(read).isEqualTo(content)))
         .onComplete(ctx.succeedingThenComplete());
   }
@@ -108,17 +122,22 @@ public abstract class BlobStoreContract {
     String sha = sha256(content);
 
     onContext(() -> store.stage(source(content), 1 << 20))
-        .compose(staged -> verified(ctx, () -> {
-              assertThat(staged.sha256()).isEqualTo(sha);
-              assertThat(staged.size()).isEqualTo(content.length);
-              assertThat(staged.head()).hasSize(StagedBlob.HEAD_BYTES)
-                  .isEqualTo(java.util.Arrays.copyOf(content, StagedBlob.HEAD_BYTES));
-            })
-            .compose(v -> stagingCount())
-            .compose(n -> verified(ctx, () -> assertThat(n).isEqualTo(1)))
-            .compose(v -> store.stat(staged.sha256()))
-            .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
-            .compose(v -> store.discard(staged)))
+        .compose(
+            staged ->
+                verified(
+                        ctx,
+                        () -> {
+                          assertThat(staged.sha256()).isEqualTo(sha);
+                          assertThat(staged.size()).isEqualTo(content.length);
+                          assertThat(staged.head())
+                              .hasSize(StagedBlob.HEAD_BYTES)
+                              .isEqualTo(java.util.Arrays.copyOf(content, StagedBlob.HEAD_BYTES));
+                        })
+                    .compose(v -> stagingCount())
+                    .compose(n -> verified(ctx, () -> assertThat(n).isEqualTo(1)))
+                    .compose(v -> store.stat(staged.sha256()))
+                    .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
+                    .compose(v -> store.discard(staged)))
         .compose(v -> stagingCount())
         .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
         .compose(v -> blobCount())
@@ -131,7 +150,8 @@ public abstract class BlobStoreContract {
     byte[] content = bytes(3 << 20, 4);
 
     codeOf(put(content, 1 << 20, null))
-        .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.UPLOAD_TOO_LARGE)))
+        .compose(
+            code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.UPLOAD_TOO_LARGE)))
         .compose(v -> stagingCount())
         .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
         .compose(v -> blobCount())
@@ -146,7 +166,8 @@ public abstract class BlobStoreContract {
     put(content, content.length, null)
         .compose(info -> verified(ctx, () -> assertThat(info.size()).isEqualTo(content.length)))
         .compose(v -> codeOf(put(bytes(1 << 20, 6), (1 << 20) - 1, null)))
-        .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.UPLOAD_TOO_LARGE)))
+        .compose(
+            code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.UPLOAD_TOO_LARGE)))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -157,7 +178,9 @@ public abstract class BlobStoreContract {
     String sha = sha256(content);
 
     codeOf(put(content, 1 << 20, wrong))
-        .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_CHECKSUM_MISMATCH)))
+        .compose(
+            code ->
+                verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_CHECKSUM_MISMATCH)))
         .compose(v -> stagingCount())
         .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
         .compose(v -> blobCount())
@@ -173,22 +196,43 @@ public abstract class BlobStoreContract {
     String sha = sha256(content);
 
     onContext(() -> store.stage(source(content), 1 << 20))
-        .compose(first -> onContext(() -> store.stage(source(content), 1 << 20))
-            .compose(second -> store.commit(first)
-                .compose(a -> store.commit(second)
-                    .compose(b -> put(content, 1 << 20, sha)
-                        .compose(c -> verified(ctx, () -> assertThat(a).isEqualTo(b).isEqualTo(c))))
-                    .compose(v -> blobCount())
-                    .compose(n -> verified(ctx, () -> assertThat(n).isEqualTo(1)))
-                    .compose(v -> stagingCount())
-                    .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
-                    .compose(v -> readAll(a.sha256())))))
+        .compose(
+            first ->
+                onContext(() -> store.stage(source(content), 1 << 20))
+                    .compose(
+                        second ->
+                            store
+                                .commit(first)
+                                .compose(
+                                    a ->
+                                        store
+                                            .commit(second)
+                                            .compose(
+                                                b ->
+                                                    put(content, 1 << 20, sha)
+                                                        .compose(
+                                                            c ->
+                                                                verified(
+                                                                    ctx,
+                                                                    () ->
+                                                                        assertThat(a)
+                                                                            .isEqualTo(b)
+                                                                            .isEqualTo(c))))
+                                            .compose(v -> blobCount())
+                                            .compose(
+                                                n ->
+                                                    verified(ctx, () -> assertThat(n).isEqualTo(1)))
+                                            .compose(v -> stagingCount())
+                                            .compose(
+                                                n -> verified(ctx, () -> assertThat(n).isZero()))
+                                            .compose(v -> readAll(a.sha256())))))
         .compose(read -> verified(ctx, () -> assertThat(read).isEqualTo(content)))
         .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
-  void concurrentPutsOfTheSameContentStoreOneBlob(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void concurrentPutsOfTheSameContentStoreOneBlob(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     byte[] content = bytes(2 << 20, 10);
     BlobInfo expected = new BlobInfo(sha256(content), content.length);
     int writers = 8;
@@ -199,10 +243,16 @@ public abstract class BlobStoreContract {
       Context context = vertx.getOrCreateContext(); // distinct event loops where possible
       Promise<BlobInfo> p = Promise.promise();
       context.runOnContext(v -> store.put(source(content), 4 << 20, null).onComplete(p));
-      puts.add(p.future().onComplete(ctx.succeeding(info -> ctx.verify(() -> {
-        assertThat(info).isEqualTo(expected);
-        eachPut.flag();
-      }))));
+      puts.add(
+          p.future()
+              .onComplete(
+                  ctx.succeeding(
+                      info ->
+                          ctx.verify(
+                              () -> {
+                                assertThat(info).isEqualTo(expected);
+                                eachPut.flag();
+                              }))));
     }
 
     Future.all(puts)
@@ -211,32 +261,58 @@ public abstract class BlobStoreContract {
         .compose(v -> stagingCount())
         .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
         .compose(v -> readAll(expected.sha256()))
-        .onComplete(ctx.succeeding(read -> ctx.verify(() -> {
-          assertThat(read).isEqualTo(content);
-          thenOneBlob.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                read ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(read).isEqualTo(content);
+                          thenOneBlob.flag();
+                        })));
   }
 
   @Test
   void malformedShaStringsAreRejectedBeforeTouchingStorage(VertxTestContext ctx) throws Exception {
     String valid = sha256(new byte[0]);
-    String[] malformed = {"", "abc", valid.toUpperCase(), valid + "0", valid.substring(1),
-        "../../../../etc/passwd", "../" + valid.substring(3), valid.substring(0, 63) + "g"};
+    String[] malformed = {
+      "",
+      "abc",
+      valid.toUpperCase(),
+      valid + "0",
+      valid.substring(1),
+      "../../../../etc/passwd",
+      "../" + valid.substring(3),
+      valid.substring(0, 63) + "g"
+    };
     // stat, open, delete and put of each malformed string, and stat of null
     Checkpoint refused = ctx.checkpoint(malformed.length * 4 + 1);
     for (String bad : malformed) {
-      ctx.verify(() -> assertThatThrownBy(() -> store.localPath(bad)).isInstanceOf(AssetGridException.class));
-      for (Future<?> f : List.of(store.stat(bad), store.open(bad), store.delete(bad), put(new byte[1], 10, bad))) {
-        codeOf(f).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
-          assertThat(code).as(bad).isEqualTo(ErrorCode.INVALID_REQUEST);
-          refused.flag();
-        })));
+      ctx.verify(
+          () ->
+              assertThatThrownBy(() -> store.localPath(bad))
+                  .isInstanceOf(AssetGridException.class));
+      for (Future<?> f :
+          List.of(store.stat(bad), store.open(bad), store.delete(bad), put(new byte[1], 10, bad))) {
+        codeOf(f)
+            .onComplete(
+                ctx.succeeding(
+                    code ->
+                        ctx.verify(
+                            () -> {
+                              assertThat(code).as(bad).isEqualTo(ErrorCode.INVALID_REQUEST);
+                              refused.flag();
+                            })));
       }
     }
-    codeOf(store.stat(null)).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
-      assertThat(code).isEqualTo(ErrorCode.INVALID_REQUEST);
-      refused.flag();
-    })));
+    codeOf(store.stat(null))
+        .onComplete(
+            ctx.succeeding(
+                code ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(code).isEqualTo(ErrorCode.INVALID_REQUEST);
+                          refused.flag();
+                        })));
   }
 
   @Test
@@ -244,14 +320,20 @@ public abstract class BlobStoreContract {
     byte[] content = bytes(1000, 11);
 
     put(content, 1 << 20, null)
-        .compose(info -> store.delete(info.sha256())
-            .compose(v -> store.stat(info.sha256()))
-            .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
-            .compose(v -> codeOf(store.open(info.sha256())))
-            .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_NOT_FOUND)))
-            .compose(v -> blobCount())
-            .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
-            .compose(v -> store.delete(info.sha256())))
+        .compose(
+            info ->
+                store
+                    .delete(info.sha256())
+                    .compose(v -> store.stat(info.sha256()))
+                    .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
+                    .compose(v -> codeOf(store.open(info.sha256())))
+                    .compose(
+                        code ->
+                            verified(
+                                ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_NOT_FOUND)))
+                    .compose(v -> blobCount())
+                    .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
+                    .compose(v -> store.delete(info.sha256())))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -259,7 +341,8 @@ public abstract class BlobStoreContract {
   void missingBlobIsNotFound(VertxTestContext ctx) throws Exception {
     String sha = sha256(bytes(5, 12));
 
-    store.stat(sha)
+    store
+        .stat(sha)
         .compose(stat -> verified(ctx, () -> assertThat(stat).isEqualTo(Optional.empty())))
         .compose(v -> codeOf(store.open(sha)))
         .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_NOT_FOUND)))
@@ -284,25 +367,34 @@ public abstract class BlobStoreContract {
   }
 
   protected Future<byte[]> readAll(String sha) {
-    return onContext(() -> store.open(sha).compose(rs -> {
-      Buffer all = Buffer.buffer();
-      Promise<byte[]> done = Promise.promise();
-      rs.handler(all::appendBuffer).exceptionHandler(done::tryFail)
-          .endHandler(v -> done.tryComplete(all.getBytes()));
-      return done.future();
-    }));
+    return onContext(
+        () ->
+            store
+                .open(sha)
+                .compose(
+                    rs -> {
+                      Buffer all = Buffer.buffer();
+                      Promise<byte[]> done = Promise.promise();
+                      rs.handler(all::appendBuffer)
+                          .exceptionHandler(done::tryFail)
+                          .endHandler(v -> done.tryComplete(all.getBytes()));
+                      return done.future();
+                    }));
   }
 
   /** Runs {@code work} on a Vert.x context, as the store is used in production. */
   protected <T> Future<T> onContext(Supplier<Future<T>> work) {
     Promise<T> p = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> {
-      try {
-        work.get().onComplete(p);
-      } catch (Throwable t) {
-        p.fail(t);
-      }
-    });
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v -> {
+              try {
+                work.get().onComplete(p);
+              } catch (Throwable t) {
+                p.fail(t);
+              }
+            });
     return p.future();
   }
 
@@ -310,7 +402,8 @@ public abstract class BlobStoreContract {
    * Runs {@code assertions} in {@code ctx.verify}; the chain goes on only if they held (a failed
    * assertion fails the test and the rest of the chain).
    */
-  protected static Future<Void> verified(VertxTestContext ctx, VertxTestContext.ExecutionBlock assertions) {
+  protected static Future<Void> verified(
+      VertxTestContext ctx, VertxTestContext.ExecutionBlock assertions) {
     ctx.verify(assertions);
     return ctx.failed() ? Future.failedFuture(ctx.causeOfFailure()) : Future.succeededFuture();
   }

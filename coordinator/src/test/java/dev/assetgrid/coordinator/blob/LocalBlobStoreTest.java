@@ -23,20 +23,25 @@ class LocalBlobStoreTest extends BlobStoreContract {
   /** Counted on a worker thread: listing a directory blocks. */
   @Override
   protected Future<Long> stagingCount() {
-    return vertx.executeBlocking(() -> {
-      try (Stream<Path> files = Files.list(root.resolve("tmp"))) {
-        return files.count();
-      }
-    });
+    return vertx.executeBlocking(
+        () -> {
+          try (Stream<Path> files = Files.list(root.resolve("tmp"))) {
+            return files.count();
+          }
+        });
   }
 
   @Override
   protected Future<Long> blobCount() {
-    return vertx.executeBlocking(() -> {
-      try (Stream<Path> files = Files.walk(root)) {
-        return files.filter(Files::isRegularFile).filter(p -> !p.getParent().equals(root.resolve("tmp"))).count();
-      }
-    });
+    return vertx.executeBlocking(
+        () -> {
+          try (Stream<Path> files = Files.walk(root)) {
+            return files
+                .filter(Files::isRegularFile)
+                .filter(p -> !p.getParent().equals(root.resolve("tmp")))
+                .count();
+          }
+        });
   }
 
   @Test
@@ -44,12 +49,20 @@ class LocalBlobStoreTest extends BlobStoreContract {
     byte[] content = bytes(100, 20);
     String sha = sha256(content);
 
-    put(content, 1000, null).onComplete(ctx.succeeding(info -> ctx.verify(() -> {
-      Path expected = root.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
-      assertThat(expected).isRegularFile().hasBinaryContent(content);
-      assertThat(store.localPath(sha)).contains(expected);
-      ctx.completeNow();
-    })));
+    put(content, 1000, null)
+        .onComplete(
+            ctx.succeeding(
+                info ->
+                    ctx.verify(
+                        () -> {
+                          Path expected =
+                              root.resolve(sha.substring(0, 2))
+                                  .resolve(sha.substring(2, 4))
+                                  .resolve(sha);
+                          assertThat(expected).isRegularFile().hasBinaryContent(content);
+                          assertThat(store.localPath(sha)).contains(expected);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -58,12 +71,17 @@ class LocalBlobStoreTest extends BlobStoreContract {
     Files.write(tmp.resolve("left-by-a-crash.part"), new byte[123]);
 
     LocalBlobStore restarted = new LocalBlobStore(vertx, root);
-    restarted.start()
+    restarted
+        .start()
         .compose(v -> stagingCount())
-        .onComplete(ctx.succeeding(n -> ctx.verify(() -> {
-          assertThat(n).isZero();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                n ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(n).isZero();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -71,10 +89,15 @@ class LocalBlobStoreTest extends BlobStoreContract {
     Path fresh = scratch.resolve("fresh");
     BlobStore lazy = new LocalBlobStore(vertx, fresh);
 
-    onContext(() -> lazy.put(source(new byte[] {1, 2, 3}), 10, null)).onComplete(ctx.succeeding(info -> ctx.verify(() -> {
-      assertThat(lazy.localPath(info.sha256()).orElseThrow()).isRegularFile();
-      assertThat(fresh.resolve("tmp")).isDirectory();
-      ctx.completeNow();
-    })));
+    onContext(() -> lazy.put(source(new byte[] {1, 2, 3}), 10, null))
+        .onComplete(
+            ctx.succeeding(
+                info ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lazy.localPath(info.sha256()).orElseThrow()).isRegularFile();
+                          assertThat(fresh.resolve("tmp")).isDirectory();
+                          ctx.completeNow();
+                        })));
   }
 }

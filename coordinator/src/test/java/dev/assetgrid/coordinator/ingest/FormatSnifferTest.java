@@ -1,8 +1,8 @@
 package dev.assetgrid.coordinator.ingest;
 
-import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,8 @@ class FormatSnifferTest {
     assertThat(sniff(Samples.fbxBinary())).contains(ModelFormat.FBX);
     assertThat(sniff(Samples.FBX_ASCII)).contains(ModelFormat.FBX);
     assertThat(sniff(Samples.PLY)).contains(ModelFormat.PLY);
-    assertThat(sniff(Samples.text("ply\r\nformat binary_little_endian 1.0\r\n"))).contains(ModelFormat.PLY);
+    assertThat(sniff(Samples.text("ply\r\nformat binary_little_endian 1.0\r\n")))
+        .contains(ModelFormat.PLY);
     assertThat(sniff(Samples.STL_ASCII)).contains(ModelFormat.STL);
     assertThat(sniff(Samples.stlBinary(1))).contains(ModelFormat.STL);
     assertThat(sniff(Samples.stlBinary(0))).contains(ModelFormat.STL);
@@ -89,12 +90,28 @@ class FormatSnifferTest {
   @Test
   void sniffsTheCorpus() throws Exception {
     Path corpus = TestCorpus.root();
-    Map<String, ModelFormat> byExtension = Map.of("glb", ModelFormat.GLB, "gltf", ModelFormat.GLTF,
-        "obj", ModelFormat.OBJ, "stl", ModelFormat.STL, "ply", ModelFormat.PLY, "fbx", ModelFormat.FBX,
-        "dae", ModelFormat.DAE);
+    Map<String, ModelFormat> byExtension =
+        Map.of(
+            "glb",
+            ModelFormat.GLB,
+            "gltf",
+            ModelFormat.GLTF,
+            "obj",
+            ModelFormat.OBJ,
+            "stl",
+            ModelFormat.STL,
+            "ply",
+            ModelFormat.PLY,
+            "fbx",
+            ModelFormat.FBX,
+            "dae",
+            ModelFormat.DAE);
     List<Path> files;
     try (Stream<Path> s = Files.walk(corpus)) {
-      files = s.filter(Files::isRegularFile).filter(p -> !p.toString().contains("validator-tests")).toList();
+      files =
+          s.filter(Files::isRegularFile)
+              .filter(p -> !p.toString().contains("validator-tests"))
+              .toList();
     }
     int checked = 0;
     for (Path f : files) {
@@ -110,8 +127,14 @@ class FormatSnifferTest {
       if (expected != null) {
         assertThat(got).as(f.toString()).contains(expected);
         checked++;
-      } else if (ext.equals("png") || ext.equals("jpg") || ext.equals("jpeg") || ext.equals("bin")
-          || ext.equals("mtl") || ext.equals("md") || ext.equals("tga") || ext.equals("ktx2")) {
+      } else if (ext.equals("png")
+          || ext.equals("jpg")
+          || ext.equals("jpeg")
+          || ext.equals("bin")
+          || ext.equals("mtl")
+          || ext.equals("md")
+          || ext.equals("tga")
+          || ext.equals("ktx2")) {
         assertThat(got).as("side file " + f).isEmpty();
       }
     }

@@ -4,17 +4,18 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 
 /** Tiny inline model files of every format, and a GLB builder for the broken-GLB cases. */
 final class Samples {
   private Samples() {}
 
-  static final String GLTF_JSON = "{\"asset\":{\"version\":\"2.0\",\"generator\":\"test\"},\"scenes\":[{\"nodes\":[]}]}";
+  static final String GLTF_JSON =
+      "{\"asset\":{\"version\":\"2.0\",\"generator\":\"test\"},\"scenes\":[{\"nodes\":[]}]}";
 
-  static final byte[] OBJ = text("""
+  static final byte[] OBJ =
+      text(
+          """
       # a triangle
       mtllib tri.mtl
       o tri
@@ -26,14 +27,18 @@ final class Samples {
       f 1//1 2//1 3//1
       """);
 
-  static final byte[] MTL = text("""
+  static final byte[] MTL =
+      text(
+          """
       # material
       newmtl red
       Kd 1 0 0
       map_Kd red.png
       """);
 
-  static final byte[] STL_ASCII = text("""
+  static final byte[] STL_ASCII =
+      text(
+          """
       solid tri
         facet normal 0 0 1
           outer loop
@@ -45,7 +50,9 @@ final class Samples {
       endsolid tri
       """);
 
-  static final byte[] PLY = text("""
+  static final byte[] PLY =
+      text(
+          """
       ply
       format ascii 1.0
       element vertex 3
@@ -61,14 +68,18 @@ final class Samples {
       3 0 1 2
       """);
 
-  static final byte[] DAE = text("""
+  static final byte[] DAE =
+      text(
+          """
       <?xml version="1.0" encoding="utf-8"?>
       <COLLADA xmlns="http://www.collada.org/2005/11/COLLADASchema" version="1.4.1">
         <asset><up_axis>Y_UP</up_axis></asset>
       </COLLADA>
       """);
 
-  static final byte[] FBX_ASCII = text("""
+  static final byte[] FBX_ASCII =
+      text(
+          """
       ; FBX 7.4.0 project file
       ; ----------------------------------------------------
 
@@ -77,8 +88,41 @@ final class Samples {
       }
       """);
 
-  static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-      0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, (byte) 0xC4, (byte) 0x89};
+  static final byte[] PNG = {
+    (byte) 0x89,
+    'P',
+    'N',
+    'G',
+    '\r',
+    '\n',
+    0x1A,
+    '\n',
+    0,
+    0,
+    0,
+    13,
+    'I',
+    'H',
+    'D',
+    'R',
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    1,
+    8,
+    6,
+    0,
+    0,
+    0,
+    0x1F,
+    0x15,
+    (byte) 0xC4,
+    (byte) 0x89
+  };
 
   /** Binary STL with one triangle, a header that starts with "solid" as many exporters write. */
   static byte[] stlBinary(int triangles) {
@@ -115,7 +159,9 @@ final class Samples {
     return b;
   }
 
-  /** A well-formed GLB: JSON chunk (space-padded) and, when {@code bin} is not null, a BIN chunk. */
+  /**
+   * A well-formed GLB: JSON chunk (space-padded) and, when {@code bin} is not null, a BIN chunk.
+   */
   static byte[] glb(String json, byte[] bin) {
     byte[] j = pad(json.getBytes(StandardCharsets.UTF_8), (byte) ' ');
     byte[] bb = bin == null ? null : pad(bin, (byte) 0);
@@ -146,5 +192,4 @@ final class Samples {
   static byte[] text(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
-
 }

@@ -1,9 +1,9 @@
 package dev.assetgrid.coordinator.ingest;
 
-import dev.assetgrid.node.processing.gltf.TestCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import io.vertx.core.Future;
@@ -41,7 +41,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Uploads against a real HTTP server on port 0 whose only route calls {@link UploadReceiver#receive}. */
+/**
+ * Uploads against a real HTTP server on port 0 whose only route calls {@link
+ * UploadReceiver#receive}.
+ */
 @ExtendWith(VertxExtension.class)
 class UploadReceiverTest {
   private static final long SMALL_MAX = 1 << 20;
@@ -51,7 +54,10 @@ class UploadReceiverTest {
   static WebClient client;
   static Path root;
 
-  /** One server for the class, on the extension's class-wide Vert.x instance (which it closes after the last test). */
+  /**
+   * One server for the class, on the extension's class-wide Vert.x instance (which it closes after
+   * the last test).
+   */
   @BeforeAll
   static void start(Vertx vertx, VertxTestContext ctx) {
     root = dir.resolve("blobs");
@@ -61,34 +67,63 @@ class UploadReceiverTest {
     Router router = Router.router(vertx);
     router.post("/upload").handler(rc -> answer(rc, standard));
     router.post("/small").handler(rc -> answer(rc, small));
-    store.start()
-        .compose(v -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
-                .setMaxChunkSize(Integer.getInteger("assetgrid.test.chunkSize", 8192)))
-            .requestHandler(router).listen(0, "127.0.0.1"))
-        .onComplete(ctx.succeeding(s -> {
-          server = s;
-          client = WebClient.create(vertx);
-          ctx.completeNow();
-        }));
+    store
+        .start()
+        .compose(
+            v ->
+                vertx
+                    .createHttpServer(
+                        new io.vertx.core.http.HttpServerOptions()
+                            .setMaxChunkSize(Integer.getInteger("assetgrid.test.chunkSize", 8192)))
+                    .requestHandler(router)
+                    .listen(0, "127.0.0.1"))
+        .onComplete(
+            ctx.succeeding(
+                s -> {
+                  server = s;
+                  client = WebClient.create(vertx);
+                  ctx.completeNow();
+                }));
   }
 
   /** What the lead's handler does: receive first, answer JSON or a problem. */
   private static void answer(RoutingContext ctx, UploadReceiver receiver) {
-    receiver.receive(ctx.request()).onSuccess(upload -> {
-      JsonArray files = new JsonArray();
-      upload.files().forEach(f -> files.add(new JsonObject().put("field", f.fieldName()).put("filename", f.filename())
-          .put("format", f.format() == null ? null : f.format().name()).put("sha256", f.blob().sha256())
-          .put("size", f.blob().size()).put("contentType", f.contentType())));
-      ctx.json(new JsonObject().put("primary", upload.primary().blob().sha256()).put("files", files)
-          .put("fields", new JsonObject(new java.util.HashMap<>(upload.fields()))));
-    }).onFailure(t -> {
-      ErrorCode code = AssetGridException.codeOf(t);
-      var response = ctx.response().setStatusCode(code.httpStatus()).putHeader("content-type", "application/problem+json");
-      if (code == ErrorCode.UPLOAD_TOO_LARGE) {
-        response.putHeader("connection", "close");
-      }
-      response.end(new JsonObject().put("code", code.name()).put("detail", t.getMessage()).encode());
-    });
+    receiver
+        .receive(ctx.request())
+        .onSuccess(
+            upload -> {
+              JsonArray files = new JsonArray();
+              upload
+                  .files()
+                  .forEach(
+                      f ->
+                          files.add(
+                              new JsonObject()
+                                  .put("field", f.fieldName())
+                                  .put("filename", f.filename())
+                                  .put("format", f.format() == null ? null : f.format().name())
+                                  .put("sha256", f.blob().sha256())
+                                  .put("size", f.blob().size())
+                                  .put("contentType", f.contentType())));
+              ctx.json(
+                  new JsonObject()
+                      .put("primary", upload.primary().blob().sha256())
+                      .put("files", files)
+                      .put("fields", new JsonObject(new java.util.HashMap<>(upload.fields()))));
+            })
+        .onFailure(
+            t -> {
+              ErrorCode code = AssetGridException.codeOf(t);
+              var response =
+                  ctx.response()
+                      .setStatusCode(code.httpStatus())
+                      .putHeader("content-type", "application/problem+json");
+              if (code == ErrorCode.UPLOAD_TOO_LARGE) {
+                response.putHeader("connection", "close");
+              }
+              response.end(
+                  new JsonObject().put("code", code.name()).put("detail", t.getMessage()).encode());
+            });
   }
 
   @AfterEach
@@ -100,63 +135,124 @@ class UploadReceiverTest {
 
   @Test
   void rawGlbFromTheCorpus(VertxTestContext ctx) throws Exception {
-    Path glb = TestCorpus.path("gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb");
+    Path glb =
+        TestCorpus.path(
+            "gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb");
     byte[] content = Files.readAllBytes(glb);
 
-    client.post(port(), "127.0.0.1", "/upload?filename=box.glb&name=Box&tags=a,b")
-        .putHeader("content-type", "model/gltf-binary").sendBuffer(Buffer.buffer(content))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
-          JsonObject body = r.bodyAsJsonObject();
-          JsonObject file = body.getJsonArray("files").getJsonObject(0);
-          assertThat(file.getString("format")).isEqualTo("GLB");
-          assertThat(file.getString("filename")).isEqualTo("box.glb");
-          assertThat(file.getString("field")).isNull();
-          assertThat(file.getString("contentType")).isEqualTo("model/gltf-binary");
-          assertThat(file.getString("sha256")).isEqualTo(sha256(content)).isEqualTo(body.getString("primary"));
-          assertThat(file.getLong("size")).isEqualTo(content.length);
-          assertThat(body.getJsonObject("fields").getMap()).containsEntry("name", "Box").containsEntry("tags", "a,b")
-              .doesNotContainKey("filename");
-          assertThat(stored(sha256(content))).hasBinaryContent(content);
-          ctx.completeNow();
-        })));
+    client
+        .post(port(), "127.0.0.1", "/upload?filename=box.glb&name=Box&tags=a,b")
+        .putHeader("content-type", "model/gltf-binary")
+        .sendBuffer(Buffer.buffer(content))
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+                          JsonObject body = r.bodyAsJsonObject();
+                          JsonObject file = body.getJsonArray("files").getJsonObject(0);
+                          assertThat(file.getString("format")).isEqualTo("GLB");
+                          assertThat(file.getString("filename")).isEqualTo("box.glb");
+                          assertThat(file.getString("field")).isNull();
+                          assertThat(file.getString("contentType")).isEqualTo("model/gltf-binary");
+                          assertThat(file.getString("sha256"))
+                              .isEqualTo(sha256(content))
+                              .isEqualTo(body.getString("primary"));
+                          assertThat(file.getLong("size")).isEqualTo(content.length);
+                          assertThat(body.getJsonObject("fields").getMap())
+                              .containsEntry("name", "Box")
+                              .containsEntry("tags", "a,b")
+                              .doesNotContainKey("filename");
+                          assertThat(stored(sha256(content))).hasBinaryContent(content);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void filenameFromContentDispositionOrHeader(VertxTestContext ctx) {
-    ok(ctx, client.post(port(), "127.0.0.1", "/upload")
-        .putHeader("content-disposition", "attachment; filename=\"my model.obj\"").sendBuffer(Buffer.buffer(Samples.OBJ)))
-        .compose(a -> verified(ctx, () -> assertThat(a.getJsonArray("files").getJsonObject(0).getString("filename"))
-            .isEqualTo("my model.obj")))
-        .compose(v -> ok(ctx, client.post(port(), "127.0.0.1", "/upload")
-            .putHeader("content-disposition", "attachment; filename=x.obj; filename*=UTF-8''caf%C3%A9.obj")
-            .sendBuffer(Buffer.buffer(Samples.OBJ))))
-        .compose(b -> verified(ctx, () -> assertThat(b.getJsonArray("files").getJsonObject(0).getString("filename"))
-            .isEqualTo("café.obj")))
-        .compose(v -> ok(ctx, client.post(port(), "127.0.0.1", "/upload").putHeader("x-filename", "h.obj")
-            .sendBuffer(Buffer.buffer(Samples.OBJ))))
-        .compose(c -> verified(ctx, () -> assertThat(c.getJsonArray("files").getJsonObject(0).getString("filename"))
-            .isEqualTo("h.obj")))
+    ok(
+            ctx,
+            client
+                .post(port(), "127.0.0.1", "/upload")
+                .putHeader("content-disposition", "attachment; filename=\"my model.obj\"")
+                .sendBuffer(Buffer.buffer(Samples.OBJ)))
+        .compose(
+            a ->
+                verified(
+                    ctx,
+                    () ->
+                        assertThat(a.getJsonArray("files").getJsonObject(0).getString("filename"))
+                            .isEqualTo("my model.obj")))
+        .compose(
+            v ->
+                ok(
+                    ctx,
+                    client
+                        .post(port(), "127.0.0.1", "/upload")
+                        .putHeader(
+                            "content-disposition",
+                            "attachment; filename=x.obj; filename*=UTF-8''caf%C3%A9.obj")
+                        .sendBuffer(Buffer.buffer(Samples.OBJ))))
+        .compose(
+            b ->
+                verified(
+                    ctx,
+                    () ->
+                        assertThat(b.getJsonArray("files").getJsonObject(0).getString("filename"))
+                            .isEqualTo("café.obj")))
+        .compose(
+            v ->
+                ok(
+                    ctx,
+                    client
+                        .post(port(), "127.0.0.1", "/upload")
+                        .putHeader("x-filename", "h.obj")
+                        .sendBuffer(Buffer.buffer(Samples.OBJ))))
+        .compose(
+            c ->
+                verified(
+                    ctx,
+                    () ->
+                        assertThat(c.getJsonArray("files").getJsonObject(0).getString("filename"))
+                            .isEqualTo("h.obj")))
         .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   void everyFormatIsSniffedFromContentNotName(VertxTestContext ctx) {
     Object[][] cases = {
-        {Samples.OBJ, "OBJ"}, {Samples.STL_ASCII, "STL"}, {Samples.stlBinary(4), "STL"}, {Samples.PLY, "PLY"},
-        {Samples.DAE, "DAE"}, {Samples.fbxBinary(), "FBX"}, {Samples.FBX_ASCII, "FBX"},
-        {Samples.glb(), "GLB"}, {Samples.text(Samples.GLTF_JSON), "GLTF"}};
+      {Samples.OBJ, "OBJ"},
+      {Samples.STL_ASCII, "STL"},
+      {Samples.stlBinary(4), "STL"},
+      {Samples.PLY, "PLY"},
+      {Samples.DAE, "DAE"},
+      {Samples.fbxBinary(), "FBX"},
+      {Samples.FBX_ASCII, "FBX"},
+      {Samples.glb(), "GLB"},
+      {Samples.text(Samples.GLTF_JSON), "GLTF"}
+    };
     Future<Void> checks = Future.succeededFuture();
     for (Object[] c : cases) {
       byte[] content = (byte[]) c[0];
-      checks = checks
-          .compose(v -> ok(ctx, client.post(port(), "127.0.0.1", "/upload?filename=misleading.png")
-              .sendBuffer(Buffer.buffer(content))))
-          .compose(body -> verified(ctx, () -> {
-            JsonObject file = body.getJsonArray("files").getJsonObject(0);
-            assertThat(file.getString("format")).as((String) c[1]).isEqualTo(c[1]);
-            assertThat(stored(sha256(content))).hasBinaryContent(content);
-          }));
+      checks =
+          checks
+              .compose(
+                  v ->
+                      ok(
+                          ctx,
+                          client
+                              .post(port(), "127.0.0.1", "/upload?filename=misleading.png")
+                              .sendBuffer(Buffer.buffer(content))))
+              .compose(
+                  body ->
+                      verified(
+                          ctx,
+                          () -> {
+                            JsonObject file = body.getJsonArray("files").getJsonObject(0);
+                            assertThat(file.getString("format")).as((String) c[1]).isEqualTo(c[1]);
+                            assertThat(stored(sha256(content))).hasBinaryContent(content);
+                          }));
     }
     checks.onComplete(ctx.succeedingThenComplete());
   }
@@ -166,8 +262,16 @@ class UploadReceiverTest {
     Future<Void> refusals = Future.succeededFuture();
     for (byte[] content : new byte[][] {Samples.random(10_000, 3), Samples.PNG, new byte[0]}) {
       // one after the other: each refusal checks that staging is empty when it is answered
-      refusals = refusals.compose(v -> assertRefused(ctx, "/upload", Buffer.buffer(content), 415,
-          ErrorCode.UNSUPPORTED_FORMAT, sha256(content)));
+      refusals =
+          refusals.compose(
+              v ->
+                  assertRefused(
+                      ctx,
+                      "/upload",
+                      Buffer.buffer(content),
+                      415,
+                      ErrorCode.UNSUPPORTED_FORMAT,
+                      sha256(content)));
     }
     refusals.onComplete(ctx.succeedingThenComplete());
   }
@@ -183,7 +287,13 @@ class UploadReceiverTest {
   void glbWhoseChunkLengthLies(VertxTestContext ctx) {
     byte[] glb = Samples.glb();
     ByteBuffer.wrap(glb).order(ByteOrder.LITTLE_ENDIAN).putInt(12, 1000);
-    assertRefused(ctx, "/upload", Buffer.buffer(glb), 422, ErrorCode.GLB_CHUNK_LENGTH_MISMATCH, sha256(glb))
+    assertRefused(
+            ctx,
+            "/upload",
+            Buffer.buffer(glb),
+            422,
+            ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
+            sha256(glb))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -197,7 +307,8 @@ class UploadReceiverTest {
   @Test
   void oversizeByContentLengthIsRefusedBeforeReading(VertxTestContext ctx) {
     byte[] content = Samples.stlBinary(30_000); // 1.5 MB > 1 MiB
-    assertRefused(ctx, "/small", Buffer.buffer(content), 413, ErrorCode.UPLOAD_TOO_LARGE, sha256(content))
+    assertRefused(
+            ctx, "/small", Buffer.buffer(content), 413, ErrorCode.UPLOAD_TOO_LARGE, sha256(content))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -206,15 +317,22 @@ class UploadReceiverTest {
     byte[] content = Samples.stlBinary(60_000); // 3 MB, sent without Content-Length
     Path f = Files.write(dir.resolve("big.stl"), content);
 
-    vertx.fileSystem().open(f.toString(), new OpenOptions().setRead(true))
+    vertx
+        .fileSystem()
+        .open(f.toString(), new OpenOptions().setRead(true))
         .compose(stream -> client.post(port(), "127.0.0.1", "/small").sendStream(stream))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(413);
-          assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("UPLOAD_TOO_LARGE");
-          assertThat(count(root.resolve("tmp"))).isZero();
-          assertThat(stored(sha256(content))).doesNotExist();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(413);
+                          assertThat(r.bodyAsJsonObject().getString("code"))
+                              .isEqualTo("UPLOAD_TOO_LARGE");
+                          assertThat(count(root.resolve("tmp"))).isZero();
+                          assertThat(stored(sha256(content))).doesNotExist();
+                          ctx.completeNow();
+                        })));
   }
 
   // --- multipart ---
@@ -222,101 +340,151 @@ class UploadReceiverTest {
   @Test
   void multipartGltfWithSideFiles(VertxTestContext ctx) throws Exception {
     Path folder = TestCorpus.path("gltf-sample/Box With Spaces/glTF");
-    MultipartForm form = MultipartForm.create().attribute("name", "Box").attribute("pipeline", "optimize");
+    MultipartForm form =
+        MultipartForm.create().attribute("name", "Box").attribute("pipeline", "optimize");
     String[] names = {"Box With Spaces.gltf", "Box With Spaces.bin", "Normal Map.png"};
     for (String n : names) {
       form.binaryFileUpload("files", n, folder.resolve(n).toString(), "application/octet-stream");
     }
 
     ok(ctx, client.post(port(), "127.0.0.1", "/upload?tags=box").sendMultipartForm(form))
-        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
-          JsonArray files = body.getJsonArray("files");
-          assertThat(files).hasSize(3);
-          for (int i = 0; i < names.length; i++) {
-            JsonObject f = files.getJsonObject(i);
-            byte[] content = Files.readAllBytes(folder.resolve(names[i]));
-            assertThat(f.getString("filename")).isEqualTo(names[i]);
-            assertThat(f.getString("field")).isEqualTo("files");
-            assertThat(f.getString("sha256")).isEqualTo(sha256(content));
-            assertThat(f.getLong("size")).isEqualTo(content.length);
-            assertThat(stored(sha256(content))).hasBinaryContent(content);
-          }
-          assertThat(files.getJsonObject(0).getString("format")).isEqualTo("GLTF");
-          assertThat(files.getJsonObject(1).getString("format")).isNull();
-          assertThat(files.getJsonObject(2).getString("format")).isNull();
-          assertThat(body.getString("primary")).isEqualTo(files.getJsonObject(0).getString("sha256"));
-          assertThat(body.getJsonObject("fields").getMap())
-              .containsEntry("name", "Box").containsEntry("pipeline", "optimize").containsEntry("tags", "box");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                body ->
+                    ctx.verify(
+                        () -> {
+                          JsonArray files = body.getJsonArray("files");
+                          assertThat(files).hasSize(3);
+                          for (int i = 0; i < names.length; i++) {
+                            JsonObject f = files.getJsonObject(i);
+                            byte[] content = Files.readAllBytes(folder.resolve(names[i]));
+                            assertThat(f.getString("filename")).isEqualTo(names[i]);
+                            assertThat(f.getString("field")).isEqualTo("files");
+                            assertThat(f.getString("sha256")).isEqualTo(sha256(content));
+                            assertThat(f.getLong("size")).isEqualTo(content.length);
+                            assertThat(stored(sha256(content))).hasBinaryContent(content);
+                          }
+                          assertThat(files.getJsonObject(0).getString("format")).isEqualTo("GLTF");
+                          assertThat(files.getJsonObject(1).getString("format")).isNull();
+                          assertThat(files.getJsonObject(2).getString("format")).isNull();
+                          assertThat(body.getString("primary"))
+                              .isEqualTo(files.getJsonObject(0).getString("sha256"));
+                          assertThat(body.getJsonObject("fields").getMap())
+                              .containsEntry("name", "Box")
+                              .containsEntry("pipeline", "optimize")
+                              .containsEntry("tags", "box");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void multipartWithABrokenModelKeepsNothing(VertxTestContext ctx) {
     byte[] side = Samples.random(50_000, 4);
     byte[] broken = Arrays.copyOf(Samples.glb(), 40);
-    MultipartForm form = MultipartForm.create()
-        .binaryFileUpload("bin", "a.bin", Buffer.buffer(side), "application/octet-stream")
-        .binaryFileUpload("model", "m.glb", Buffer.buffer(broken), "model/gltf-binary")
-        .binaryFileUpload("bin2", "b.bin", Buffer.buffer(Samples.random(70_000, 5)), "application/octet-stream");
+    MultipartForm form =
+        MultipartForm.create()
+            .binaryFileUpload("bin", "a.bin", Buffer.buffer(side), "application/octet-stream")
+            .binaryFileUpload("model", "m.glb", Buffer.buffer(broken), "model/gltf-binary")
+            .binaryFileUpload(
+                "bin2",
+                "b.bin",
+                Buffer.buffer(Samples.random(70_000, 5)),
+                "application/octet-stream");
 
-    client.post(port(), "127.0.0.1", "/upload").sendMultipartForm(form).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-      assertThat(r.statusCode()).isEqualTo(422);
-      assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("GLB_TRUNCATED");
-      assertThat(stored(sha256(side))).doesNotExist();
-      assertThat(stored(sha256(broken))).doesNotExist();
-      ctx.completeNow();
-    })));
+    client
+        .post(port(), "127.0.0.1", "/upload")
+        .sendMultipartForm(form)
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(422);
+                          assertThat(r.bodyAsJsonObject().getString("code"))
+                              .isEqualTo("GLB_TRUNCATED");
+                          assertThat(stored(sha256(side))).doesNotExist();
+                          assertThat(stored(sha256(broken))).doesNotExist();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void multipartNeedsExactlyOneModel(VertxTestContext ctx) {
     byte[] png = Samples.PNG;
-    byte[] obj = Samples.text("# only in this test\n" + new String(Samples.OBJ, java.nio.charset.StandardCharsets.UTF_8));
-    MultipartForm none = MultipartForm.create().binaryFileUpload("f", "a.png", Buffer.buffer(png), "image/png");
-    MultipartForm two = MultipartForm.create()
-        .binaryFileUpload("f", "a.obj", Buffer.buffer(obj), "model/obj")
-        .binaryFileUpload("g", "b.stl", Buffer.buffer(Samples.STL_ASCII), "model/stl");
+    byte[] obj =
+        Samples.text(
+            "# only in this test\n"
+                + new String(Samples.OBJ, java.nio.charset.StandardCharsets.UTF_8));
+    MultipartForm none =
+        MultipartForm.create().binaryFileUpload("f", "a.png", Buffer.buffer(png), "image/png");
+    MultipartForm two =
+        MultipartForm.create()
+            .binaryFileUpload("f", "a.obj", Buffer.buffer(obj), "model/obj")
+            .binaryFileUpload("g", "b.stl", Buffer.buffer(Samples.STL_ASCII), "model/stl");
     MultipartForm noFile = MultipartForm.create().attribute("name", "x");
 
-    client.post(port(), "127.0.0.1", "/upload").sendMultipartForm(none)
+    client
+        .post(port(), "127.0.0.1", "/upload")
+        .sendMultipartForm(none)
         .compose(r -> assertProblem(ctx, r, 415, ErrorCode.UNSUPPORTED_FORMAT))
         .compose(v -> client.post(port(), "127.0.0.1", "/upload").sendMultipartForm(two))
         .compose(r -> assertProblem(ctx, r, 400, ErrorCode.INVALID_REQUEST))
         .compose(v -> client.post(port(), "127.0.0.1", "/upload").sendMultipartForm(noFile))
         .compose(r -> assertProblem(ctx, r, 400, ErrorCode.INVALID_REQUEST))
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(stored(sha256(png))).doesNotExist();
-          assertThat(stored(sha256(obj))).doesNotExist();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(stored(sha256(png))).doesNotExist();
+                          assertThat(stored(sha256(obj))).doesNotExist();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void multipartLimits(VertxTestContext ctx) {
     MultipartForm many = MultipartForm.create();
     for (int i = 0; i < 5; i++) {
-      many.binaryFileUpload("f" + i, i + ".bin", Buffer.buffer(Samples.random(1000, 10 + i)), "application/octet-stream");
+      many.binaryFileUpload(
+          "f" + i,
+          i + ".bin",
+          Buffer.buffer(Samples.random(1000, 10 + i)),
+          "application/octet-stream");
     }
     byte[] part = Samples.random(600_000, 20);
-    MultipartForm big = MultipartForm.create()
-        .binaryFileUpload("a", "a.bin", Buffer.buffer(part), "application/octet-stream")
-        .binaryFileUpload("b", "b.bin", Buffer.buffer(Samples.random(600_000, 21)), "application/octet-stream")
-        .binaryFileUpload("m", "m.obj", Buffer.buffer(Samples.OBJ), "model/obj");
+    MultipartForm big =
+        MultipartForm.create()
+            .binaryFileUpload("a", "a.bin", Buffer.buffer(part), "application/octet-stream")
+            .binaryFileUpload(
+                "b",
+                "b.bin",
+                Buffer.buffer(Samples.random(600_000, 21)),
+                "application/octet-stream")
+            .binaryFileUpload("m", "m.obj", Buffer.buffer(Samples.OBJ), "model/obj");
 
-    client.post(port(), "127.0.0.1", "/small").sendMultipartForm(many)
+    client
+        .post(port(), "127.0.0.1", "/small")
+        .sendMultipartForm(many)
         .compose(r -> assertProblem(ctx, r, 422, ErrorCode.INPUT_LIMIT_EXCEEDED))
         .compose(v -> client.post(port(), "127.0.0.1", "/small").sendMultipartForm(big))
         .compose(r -> assertProblem(ctx, r, 413, ErrorCode.UPLOAD_TOO_LARGE))
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(stored(sha256(part))).doesNotExist();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(stored(sha256(part))).doesNotExist();
+                          ctx.completeNow();
+                        })));
   }
 
   // --- big streamed upload ---
 
-  /** 200 MB through the server on a busy 2-core machine: the extension's 30 s is too tight (the old wait was 120 s). */
+  /**
+   * 200 MB through the server on a busy 2-core machine: the extension's 30 s is too tight (the old
+   * wait was 120 s).
+   */
   @Test
   @Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
   void twoHundredMegabytesStreamWithoutHeap(Vertx vertx, VertxTestContext ctx) throws Exception {
@@ -338,64 +506,99 @@ class UploadReceiverTest {
     }
     long size = Files.size(f);
     String expectedSha = HexFormat.of().formatHex(sha.digest());
-    MemoryPoolMXBean oldGen = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP && p.getName().contains("Old")).findFirst().orElse(null);
+    MemoryPoolMXBean oldGen =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP && p.getName().contains("Old"))
+            .findFirst()
+            .orElse(null);
     System.gc();
     if (oldGen != null) {
       oldGen.resetPeakUsage();
     }
 
-    vertx.fileSystem().open(f.toString(), new OpenOptions().setRead(true)).compose(stream -> {
-      stream.setReadBufferSize(Integer.getInteger("assetgrid.test.chunkSize", 8192));
-      long t0 = System.nanoTime();
-      return ok(ctx, client.post(port(), "127.0.0.1", "/upload?filename=huge.stl").sendStream(stream))
-          .compose(body -> verified(ctx, () -> {
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            JsonObject file = body.getJsonArray("files").getJsonObject(0);
-            assertThat(file.getString("format")).isEqualTo("STL");
-            assertThat(file.getLong("size")).isEqualTo(size);
-            assertThat(file.getString("sha256")).isEqualTo(expectedSha);
-            assertThat(stored(file.getString("sha256"))).hasSize(size);
-            System.out.printf("[upload-throughput] %d MB chunked in %.2f s = %.0f MB/s%n",
-                size / 1_000_000, seconds, size / 1e6 / seconds);
-            if (oldGen != null) {
-              long peak = oldGen.getPeakUsage().getUsed();
-              System.out.printf("[upload-throughput] old-gen peak %d MB%n", peak >> 20);
-              assertThat(peak).as("old generation peak while streaming").isLessThan(size / 2);
-            }
-            Files.delete(stored(file.getString("sha256")));
-          }));
-    }).onComplete(ctx.succeedingThenComplete());
+    vertx
+        .fileSystem()
+        .open(f.toString(), new OpenOptions().setRead(true))
+        .compose(
+            stream -> {
+              stream.setReadBufferSize(Integer.getInteger("assetgrid.test.chunkSize", 8192));
+              long t0 = System.nanoTime();
+              return ok(
+                      ctx,
+                      client
+                          .post(port(), "127.0.0.1", "/upload?filename=huge.stl")
+                          .sendStream(stream))
+                  .compose(
+                      body ->
+                          verified(
+                              ctx,
+                              () -> {
+                                double seconds = (System.nanoTime() - t0) / 1e9;
+                                JsonObject file = body.getJsonArray("files").getJsonObject(0);
+                                assertThat(file.getString("format")).isEqualTo("STL");
+                                assertThat(file.getLong("size")).isEqualTo(size);
+                                assertThat(file.getString("sha256")).isEqualTo(expectedSha);
+                                assertThat(stored(file.getString("sha256"))).hasSize(size);
+                                System.out.printf(
+                                    "[upload-throughput] %d MB chunked in %.2f s = %.0f MB/s%n",
+                                    size / 1_000_000, seconds, size / 1e6 / seconds);
+                                if (oldGen != null) {
+                                  long peak = oldGen.getPeakUsage().getUsed();
+                                  System.out.printf(
+                                      "[upload-throughput] old-gen peak %d MB%n", peak >> 20);
+                                  assertThat(peak)
+                                      .as("old generation peak while streaming")
+                                      .isLessThan(size / 2);
+                                }
+                                Files.delete(stored(file.getString("sha256")));
+                              }));
+            })
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   // --- helpers ---
 
-  /** Sends {@code body} and checks the refusal, and that neither the store nor staging keeps anything of it. */
-  private Future<Void> assertRefused(VertxTestContext ctx, String path, Buffer body, int status, ErrorCode code,
-      String sha) {
-    return client.post(port(), "127.0.0.1", path).sendBuffer(body)
+  /**
+   * Sends {@code body} and checks the refusal, and that neither the store nor staging keeps
+   * anything of it.
+   */
+  private Future<Void> assertRefused(
+      VertxTestContext ctx, String path, Buffer body, int status, ErrorCode code, String sha) {
+    return client
+        .post(port(), "127.0.0.1", path)
+        .sendBuffer(body)
         .compose(r -> assertProblem(ctx, r, status, code))
-        .compose(v -> verified(ctx, () -> {
-          assertThat(stored(sha)).doesNotExist();
-          assertThat(count(root.resolve("tmp"))).isZero();
-        }));
+        .compose(
+            v ->
+                verified(
+                    ctx,
+                    () -> {
+                      assertThat(stored(sha)).doesNotExist();
+                      assertThat(count(root.resolve("tmp"))).isZero();
+                    }));
   }
 
-  private static Future<Void> assertProblem(VertxTestContext ctx, HttpResponse<Buffer> r, int status, ErrorCode code) {
-    return verified(ctx, () -> {
-      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
-      assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo(code.name());
-    });
+  private static Future<Void> assertProblem(
+      VertxTestContext ctx, HttpResponse<Buffer> r, int status, ErrorCode code) {
+    return verified(
+        ctx,
+        () -> {
+          assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
+          assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo(code.name());
+        });
   }
 
   /** The response's JSON body, once checked to be a 200. */
   private static Future<JsonObject> ok(VertxTestContext ctx, Future<HttpResponse<Buffer>> request) {
-    return request.compose(r -> verified(ctx, () -> assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200))
-        .map(v -> r.bodyAsJsonObject()));
+    return request.compose(
+        r ->
+            verified(ctx, () -> assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200))
+                .map(v -> r.bodyAsJsonObject()));
   }
 
   /** Runs {@code assertions} in {@code ctx.verify}; the chain goes on only if they held. */
-  private static Future<Void> verified(VertxTestContext ctx, VertxTestContext.ExecutionBlock assertions) {
+  private static Future<Void> verified(
+      VertxTestContext ctx, VertxTestContext.ExecutionBlock assertions) {
     ctx.verify(assertions);
     return ctx.failed() ? Future.failedFuture(ctx.causeOfFailure()) : Future.succeededFuture();
   }

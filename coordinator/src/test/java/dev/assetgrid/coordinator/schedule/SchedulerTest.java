@@ -38,7 +38,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The durable queue against a real PostgreSQL: leasing, fencing, retries, requeue, cancellation. */
+/**
+ * The durable queue against a real PostgreSQL: leasing, fencing, retries, requeue, cancellation.
+ */
 class SchedulerTest {
   static Vertx vertx;
   static Database db;
@@ -54,20 +56,27 @@ class SchedulerTest {
     db = Database.external(TestPostgres.newDatabase());
     db.migrate();
     pool = db.pool(vertx, 8);
-    Scheduler.Urls urls = new Scheduler.Urls() {
-      @Override
-      public String input(UUID taskId, String sha256) {
-        return "http://test/in/" + taskId + "/" + sha256;
-      }
+    Scheduler.Urls urls =
+        new Scheduler.Urls() {
+          @Override
+          public String input(UUID taskId, String sha256) {
+            return "http://test/in/" + taskId + "/" + sha256;
+          }
 
-      @Override
-      public String outputs(UUID taskId) {
-        return "http://test/out/" + taskId;
-      }
-    };
-    scheduler = new Scheduler(new QueueStore(pool, JobEvents.publisher(vertx)), new Scheduler.Settings(
-        Duration.ofSeconds(30), Duration.ofMinutes(5), new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(800))),
-        urls, wakes::incrementAndGet);
+          @Override
+          public String outputs(UUID taskId) {
+            return "http://test/out/" + taskId;
+          }
+        };
+    scheduler =
+        new Scheduler(
+            new QueueStore(pool, JobEvents.publisher(vertx)),
+            new Scheduler.Settings(
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(800))),
+            urls,
+            wakes::incrementAndGet);
     assets = new AssetStore(pool, 3, JobPlanner::plan, JobEvents.publisher(vertx));
   }
 
@@ -79,7 +88,10 @@ class SchedulerTest {
 
   @BeforeEach
   void clean() throws Exception {
-    await(pool.query("TRUNCATE assets, jobs, tasks, task_attempts, task_outputs, job_events, asset_files CASCADE").execute());
+    await(
+        pool.query(
+                "TRUNCATE assets, jobs, tasks, task_attempts, task_outputs, job_events, asset_files CASCADE")
+            .execute());
   }
 
   static <T> T await(Future<T> f) throws Exception {
@@ -88,9 +100,19 @@ class SchedulerTest {
 
   static String newJob(String pipeline) throws Exception {
     String sha = "a".repeat(64);
-    JsonObject created = await(assets.createAssetWithJob(new AssetStore.NewAsset("t.glb", ModelFormat.GLB, sha, 10,
-        List.of(), List.of(new AssetStore.NewFile("original", "original", sha, 10, "model/gltf-binary"))),
-        PipelineSpec.parse(pipeline)));
+    JsonObject created =
+        await(
+            assets.createAssetWithJob(
+                new AssetStore.NewAsset(
+                    "t.glb",
+                    ModelFormat.GLB,
+                    sha,
+                    10,
+                    List.of(),
+                    List.of(
+                        new AssetStore.NewFile(
+                            "original", "original", sha, 10, "model/gltf-binary"))),
+                PipelineSpec.parse(pipeline)));
     return created.getJsonObject("job").getString("id");
   }
 
@@ -99,8 +121,12 @@ class SchedulerTest {
   }
 
   static CompleteReply succeed(LeasedTask t, String outputSha) throws Exception {
-    List<TaskOutput> outs = outputSha == null ? List.of() : List.of(new TaskOutput("noop.json", outputSha, 3, "application/json"));
-    return await(scheduler.complete(CompleteRequest.succeeded(t, outs, new JsonObject().put("ok", true))));
+    List<TaskOutput> outs =
+        outputSha == null
+            ? List.of()
+            : List.of(new TaskOutput("noop.json", outputSha, 3, "application/json"));
+    return await(
+        scheduler.complete(CompleteRequest.succeeded(t, outs, new JsonObject().put("ok", true))));
   }
 
   static String jobState(String jobId) throws Exception {
@@ -108,7 +134,10 @@ class SchedulerTest {
   }
 
   static void expireLeases() throws Exception {
-    await(pool.query("UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE state = 'leased'").execute());
+    await(
+        pool.query(
+                "UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE state = 'leased'")
+            .execute());
   }
 
   @Test
@@ -119,10 +148,13 @@ class SchedulerTest {
     LeasedTask t = got.get(0);
     assertThat(t.attempt()).isEqualTo(1);
     assertThat(t.type()).isEqualTo("noop");
-    assertThat(t.inputs()).singleElement().satisfies(in -> {
-      assertThat(in.name()).isEqualTo("original");
-      assertThat(in.url()).isEqualTo("http://test/in/" + t.taskId() + "/" + "a".repeat(64));
-    });
+    assertThat(t.inputs())
+        .singleElement()
+        .satisfies(
+            in -> {
+              assertThat(in.name()).isEqualTo("original");
+              assertThat(in.url()).isEqualTo("http://test/in/" + t.taskId() + "/" + "a".repeat(64));
+            });
     assertThat(t.leaseExpiresAt()).isGreaterThan(System.currentTimeMillis() + 20_000);
     assertThat(lease("n2", 4)).isEmpty();
     assertThat(jobState(job)).isEqualTo("running");
@@ -131,8 +163,15 @@ class SchedulerTest {
     assertThat(j.getString("state")).isEqualTo("succeeded");
     assertThat(j.getDouble("progress")).isEqualTo(1.0);
     List<JsonObject> events = await(assets.events(UUID.fromString(job), 0));
-    assertThat(events).extracting(e -> e.getString("type"))
-        .containsExactly("job.created", "job.started", "task.leased", "task.succeeded", "job.progress", "job.succeeded");
+    assertThat(events)
+        .extracting(e -> e.getString("type"))
+        .containsExactly(
+            "job.created",
+            "job.started",
+            "task.leased",
+            "task.succeeded",
+            "job.progress",
+            "job.succeeded");
   }
 
   @Test
@@ -147,17 +186,39 @@ class SchedulerTest {
     assertThat(b.leaseToken()).isNotEqualTo(a.leaseToken());
 
     // A wakes up late: its heartbeat is answered "cancelled", its completion refused
-    HeartbeatReply hb = await(scheduler.heartbeat(new Heartbeat("node-a", List.of(new Heartbeat.Lease(a.taskId(), a.leaseToken(), 0.5)))));
+    HeartbeatReply hb =
+        await(
+            scheduler.heartbeat(
+                new Heartbeat(
+                    "node-a", List.of(new Heartbeat.Lease(a.taskId(), a.leaseToken(), 0.5)))));
     assertThat(hb.extended()).isEmpty();
     assertThat(hb.cancelled()).containsExactly(a.taskId());
     assertThat(succeed(a, "c".repeat(64)).accepted()).isFalse();
-    assertThat(await(scheduler.complete(CompleteRequest.failed(a, TaskError.of(ErrorCode.INTERNAL_ERROR, "x")))).accepted()).isFalse();
+    assertThat(
+            await(
+                    scheduler.complete(
+                        CompleteRequest.failed(a, TaskError.of(ErrorCode.INTERNAL_ERROR, "x"))))
+                .accepted())
+        .isFalse();
     // a token from A with B's attempt number is refused as well
-    assertThat(await(scheduler.complete(new CompleteRequest(b.taskId(), b.attempt(), a.leaseToken(),
-        CompleteRequest.Outcome.SUCCEEDED, List.of(), null, null))).accepted()).isFalse();
+    assertThat(
+            await(
+                    scheduler.complete(
+                        new CompleteRequest(
+                            b.taskId(),
+                            b.attempt(),
+                            a.leaseToken(),
+                            CompleteRequest.Outcome.SUCCEEDED,
+                            List.of(),
+                            null,
+                            null)))
+                .accepted())
+        .isFalse();
 
     assertThat(succeed(b, "d".repeat(64)).accepted()).isTrue();
-    assertThat(succeed(b, "e".repeat(64)).accepted()).as("second completion of the same lease").isFalse();
+    assertThat(succeed(b, "e".repeat(64)).accepted())
+        .as("second completion of the same lease")
+        .isFalse();
     assertThat(jobState(job)).isEqualTo("succeeded");
     List<String> outputs = new ArrayList<>();
     for (Row r : await(pool.query("SELECT sha256 FROM task_outputs").execute())) {
@@ -165,7 +226,8 @@ class SchedulerTest {
     }
     assertThat(outputs).containsExactly("d".repeat(64));
     List<String> outcomes = new ArrayList<>();
-    for (Row r : await(pool.query("SELECT outcome FROM task_attempts ORDER BY attempt").execute())) {
+    for (Row r :
+        await(pool.query("SELECT outcome FROM task_attempts ORDER BY attempt").execute())) {
       outcomes.add(r.getString("outcome"));
     }
     assertThat(outcomes).containsExactly("lease_expired", "succeeded");
@@ -202,7 +264,10 @@ class SchedulerTest {
     await(Future.join(completions));
     long accepted = completions.stream().filter(f -> f.result().accepted()).count();
     assertThat(accepted).isEqualTo(jobs);
-    Row r = await(pool.query("SELECT count(*) AS n FROM jobs WHERE state = 'succeeded'").execute()).iterator().next();
+    Row r =
+        await(pool.query("SELECT count(*) AS n FROM jobs WHERE state = 'succeeded'").execute())
+            .iterator()
+            .next();
     assertThat(r.getLong("n")).isEqualTo(jobs);
   }
 
@@ -210,24 +275,38 @@ class SchedulerTest {
   void retryableFailuresBackOffThenDieNonRetryableFailAtOnce() throws Exception {
     String retryJob = newJob("noop");
     LeasedTask t1 = lease("n", 1).get(0);
-    assertThat(await(scheduler.complete(CompleteRequest.failed(t1, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk")))).accepted()).isTrue();
-    Row delay = await(pool.preparedQuery(
-        "SELECT state, extract(epoch FROM (run_at - updated_at)) * 1000 AS ms FROM tasks WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(t1.taskId())))).iterator().next();
+    assertThat(
+            await(
+                    scheduler.complete(
+                        CompleteRequest.failed(t1, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))))
+                .accepted())
+        .isTrue();
+    Row delay =
+        await(
+                pool.preparedQuery(
+                        "SELECT state, extract(epoch FROM (run_at - updated_at)) * 1000 AS ms FROM tasks WHERE id = $1")
+                    .execute(Tuple.of(UUID.fromString(t1.taskId()))))
+            .iterator()
+            .next();
     assertThat(delay.getString("state")).isEqualTo("queued");
     assertThat(delay.getDouble("ms")).as("first retry waits base/2..base").isBetween(100.0, 200.0);
     LeasedTask t2 = awaitLease();
     assertThat(t2.attempt()).isEqualTo(2);
-    await(scheduler.complete(CompleteRequest.failed(t2, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))));
+    await(
+        scheduler.complete(
+            CompleteRequest.failed(t2, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))));
     LeasedTask t3 = awaitLease();
     assertThat(t3.attempt()).isEqualTo(3);
-    await(scheduler.complete(CompleteRequest.failed(t3, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))));
+    await(
+        scheduler.complete(
+            CompleteRequest.failed(t3, TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))));
     JsonObject j = await(assets.getJob(UUID.fromString(retryJob))).orElseThrow();
     assertThat(j.getString("state")).isEqualTo("failed");
     JsonObject task = j.getJsonArray("tasks").getJsonObject(0);
     assertThat(task.getString("state")).isEqualTo("dead");
     assertThat(task.getJsonArray("attempts")).hasSize(3);
-    assertThat(task.getJsonArray("attempts").getJsonObject(0).getString("errorCode")).isEqualTo("BLOB_IO_ERROR");
+    assertThat(task.getJsonArray("attempts").getJsonObject(0).getString("errorCode"))
+        .isEqualTo("BLOB_IO_ERROR");
     assertThat(j.getJsonObject("error").getString("code")).isEqualTo("BLOB_IO_ERROR");
 
     // re-drive: a fresh budget, the old attempts kept
@@ -239,11 +318,14 @@ class SchedulerTest {
 
     String badInput = newJob("noop");
     LeasedTask b = lease("n", 1).get(0);
-    await(scheduler.complete(CompleteRequest.failed(b, new TaskError("GLB_TRUNCATED", "short", true))));
+    await(
+        scheduler.complete(
+            CompleteRequest.failed(b, new TaskError("GLB_TRUNCATED", "short", true))));
     JsonObject bj = await(assets.getJob(UUID.fromString(badInput))).orElseThrow();
     assertThat(bj.getString("state")).isEqualTo("failed");
     assertThat(bj.getJsonArray("tasks").getJsonObject(0).getString("state"))
-        .as("the catalogue, not the node, decides retryability").isEqualTo("failed");
+        .as("the catalogue, not the node, decides retryability")
+        .isEqualTo("failed");
     assertThat(bj.getJsonArray("tasks").getJsonObject(0).getInteger("attempt")).isEqualTo(1);
   }
 
@@ -262,12 +344,14 @@ class SchedulerTest {
   @Test
   void dependentTasksWaitAndNodeLossRequeuesAtOnce() throws Exception {
     String job = newJob("inspect,noop");
-    List<LeasedTask> first = await(scheduler.lease(new LeaseRequest("n1", 5, List.of("inspect", "noop"), 0)));
+    List<LeasedTask> first =
+        await(scheduler.lease(new LeaseRequest("n1", 5, List.of("inspect", "noop"), 0)));
     assertThat(first).extracting(LeasedTask::type).containsExactly("inspect");
     int before = wakes.get();
     assertThat(succeed(first.get(0), "f".repeat(64)).accepted()).isTrue();
     assertThat(wakes.get()).as("unlocking a dependent wakes nodes").isGreaterThan(before);
-    LeasedTask second = await(scheduler.lease(new LeaseRequest("n1", 5, List.of("inspect", "noop"), 0))).get(0);
+    LeasedTask second =
+        await(scheduler.lease(new LeaseRequest("n1", 5, List.of("inspect", "noop"), 0))).get(0);
     assertThat(second.type()).isEqualTo("noop");
     // the dependent task gets its dependency's outputs as inputs
     assertThat(second.inputs()).extracting(in -> in.name()).contains("original", "noop.json");
@@ -285,34 +369,59 @@ class SchedulerTest {
     String job = newJob("compress-texture,optimize-mesh");
     List<String> caps = List.of("inspect", "compress-texture", "optimize-mesh", "assemble");
     JsonObject planned = await(assets.getJob(UUID.fromString(job))).orElseThrow();
-    assertThat(planned.getJsonArray("tasks")).extracting(t -> ((JsonObject) t).getString("name"))
+    assertThat(planned.getJsonArray("tasks"))
+        .extracting(t -> ((JsonObject) t).getString("name"))
         .containsExactlyInAnyOrder("inspect", "optimize-mesh", "compress-texture", "assemble");
     LeasedTask inspect = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
     assertThat(inspect.type()).isEqualTo("inspect");
-    JsonObject result = new JsonObject().put("textures", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("index", 0).put("image", 1))
-        .add(new JsonObject().put("index", 1).put("image", 0))
-        .add(new JsonObject().put("index", 2).put("image", 1)));
-    assertThat(await(scheduler.complete(CompleteRequest.succeeded(inspect, List.of(), result))).accepted()).isTrue();
+    JsonObject result =
+        new JsonObject()
+            .put(
+                "textures",
+                new io.vertx.core.json.JsonArray()
+                    .add(new JsonObject().put("index", 0).put("image", 1))
+                    .add(new JsonObject().put("index", 1).put("image", 0))
+                    .add(new JsonObject().put("index", 2).put("image", 1)));
+    assertThat(
+            await(scheduler.complete(CompleteRequest.succeeded(inspect, List.of(), result)))
+                .accepted())
+        .isTrue();
 
     List<LeasedTask> wave = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0)));
-    assertThat(wave).extracting(LeasedTask::type)
+    assertThat(wave)
+        .extracting(LeasedTask::type)
         .containsExactlyInAnyOrder("optimize-mesh", "compress-texture", "compress-texture");
-    assertThat(wave.stream().filter(t -> t.type().equals("compress-texture")).map(t -> t.params().path("image").asInt()))
+    assertThat(
+            wave.stream()
+                .filter(t -> t.type().equals("compress-texture"))
+                .map(t -> t.params().path("image").asInt()))
         .containsExactlyInAnyOrder(0, 1);
     JsonObject mid = await(assets.getJob(UUID.fromString(job))).orElseThrow();
     assertThat(mid.getInteger("tasksTotal")).isEqualTo(5);
     for (LeasedTask t : wave) {
-      String name = t.type().equals("compress-texture") ? "texture-" + t.params().path("image").asInt() + ".ktx2" : "mesh.glb";
-      assertThat(await(scheduler.complete(CompleteRequest.succeeded(t,
-          List.of(new TaskOutput(name, "c".repeat(64), 1, "application/octet-stream")), null))).accepted()).isTrue();
+      String name =
+          t.type().equals("compress-texture")
+              ? "texture-" + t.params().path("image").asInt() + ".ktx2"
+              : "mesh.glb";
+      assertThat(
+              await(
+                      scheduler.complete(
+                          CompleteRequest.succeeded(
+                              t,
+                              List.of(
+                                  new TaskOutput(
+                                      name, "c".repeat(64), 1, "application/octet-stream")),
+                              null)))
+                  .accepted())
+          .isTrue();
       if (t != wave.get(wave.size() - 1)) {
         assertThat(lease("n", 1)).as("assemble waits for every texture").isEmpty();
       }
     }
     LeasedTask assemble = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
     assertThat(assemble.type()).isEqualTo("assemble");
-    assertThat(assemble.inputs()).extracting(in -> in.name())
+    assertThat(assemble.inputs())
+        .extracting(in -> in.name())
         .contains("original", "mesh.glb", "texture-0.ktx2", "texture-1.ktx2");
     assertThat(succeed(assemble, null).accepted()).isTrue();
     JsonObject done = await(assets.getJob(UUID.fromString(job))).orElseThrow();
@@ -329,8 +438,13 @@ class SchedulerTest {
     for (int a = 0; a < 6; a++) {
       String first = newJob("validate,noop");
       jobs.add(first);
-      UUID asset = UUID.fromString(await(assets.getJob(UUID.fromString(first))).orElseThrow().getString("assetId"));
-      jobs.add(await(assets.createJob(asset, PipelineSpec.parse("validate,noop"))).orElseThrow().toString());
+      UUID asset =
+          UUID.fromString(
+              await(assets.getJob(UUID.fromString(first))).orElseThrow().getString("assetId"));
+      jobs.add(
+          await(assets.createJob(asset, PipelineSpec.parse("validate,noop")))
+              .orElseThrow()
+              .toString());
     }
     List<LeasedTask> inspects = await(scheduler.lease(new LeaseRequest("n", 64, caps, 0)));
     assertThat(inspects).hasSize(12).allMatch(t -> t.type().equals("inspect"));
@@ -346,9 +460,20 @@ class SchedulerTest {
     List<Future<CompleteReply>> replies = new ArrayList<>();
     for (LeasedTask t : wave) {
       String out = t.type().equals("validate") ? "validation.json" : "noop.json";
-      replies.add(scheduler.complete(CompleteRequest.succeeded(t,
-          List.of(new TaskOutput(out, Integer.toHexString(t.taskId().hashCode()).repeat(8).substring(0, 8).repeat(8), 7,
-              "application/json")), new JsonObject().put("task", t.taskId()))));
+      replies.add(
+          scheduler.complete(
+              CompleteRequest.succeeded(
+                  t,
+                  List.of(
+                      new TaskOutput(
+                          out,
+                          Integer.toHexString(t.taskId().hashCode())
+                              .repeat(8)
+                              .substring(0, 8)
+                              .repeat(8),
+                          7,
+                          "application/json")),
+                  new JsonObject().put("task", t.taskId()))));
     }
     // a second report of an already reported attempt, in the same burst, is refused
     replies.add(scheduler.complete(CompleteRequest.succeeded(wave.get(0), List.of(), null)));
@@ -358,75 +483,126 @@ class SchedulerTest {
     Scheduler.CompletionStats after = scheduler.completionStats();
     assertThat(after.failures()).isEqualTo(before.failures());
     assertThat(after.completed() - before.completed()).isEqualTo(24);
-    assertThat(after.batches() - before.batches()).as("batches for 24 completions").isBetween(1L, 4L);
+    assertThat(after.batches() - before.batches())
+        .as("batches for 24 completions")
+        .isBetween(1L, 4L);
     assertThat(after.batchMillis()).isGreaterThan(before.batchMillis());
     JsonObject q = scheduler.queueStats();
     assertThat(q.getLong("leasedTasks")).isGreaterThanOrEqualTo(24 + 12);
     assertThat(q.getDouble("leaseMeanMs")).isPositive();
-    assertThat(q.getDouble("batchMeanSize")).isEqualTo((double) after.completed() / after.batches());
+    assertThat(q.getDouble("batchMeanSize"))
+        .isEqualTo((double) after.completed() / after.batches());
 
     for (String job : jobs) {
       JsonObject j = await(assets.getJob(UUID.fromString(job))).orElseThrow();
       assertThat(j.getString("state")).isEqualTo("succeeded");
       assertThat(j.getInteger("tasksDone")).isEqualTo(3);
-      List<String> types = await(pool.preparedQuery("SELECT type, data FROM job_events WHERE job_id = $1 ORDER BY id")
-          .execute(Tuple.of(UUID.fromString(job)))).stream().map(r -> r.getString("type")).toList();
+      List<String> types =
+          await(
+                  pool.preparedQuery(
+                          "SELECT type, data FROM job_events WHERE job_id = $1 ORDER BY id")
+                      .execute(Tuple.of(UUID.fromString(job))))
+              .stream()
+              .map(r -> r.getString("type"))
+              .toList();
       assertThat(types).filteredOn("job.succeeded"::equals).hasSize(1);
       assertThat(types.get(types.size() - 1)).isEqualTo("job.succeeded");
       assertThat(types).filteredOn("task.succeeded"::equals).hasSize(3);
-      Row last = await(pool.preparedQuery("""
+      Row last =
+          await(
+                  pool.preparedQuery(
+                          """
           SELECT data FROM job_events WHERE job_id = $1 AND type = 'job.progress' ORDER BY id DESC LIMIT 1""")
-          .execute(Tuple.of(UUID.fromString(job)))).iterator().next();
+                      .execute(Tuple.of(UUID.fromString(job))))
+              .iterator()
+              .next();
       assertThat(last.getJsonObject("data").getInteger("tasksDone")).isEqualTo(3);
       assertThat(last.getJsonObject("data").getDouble("progress")).isEqualTo(1.0);
     }
-    Row files = await(pool.query("""
-        SELECT count(*) AS n, count(DISTINCT asset_id) AS assets FROM asset_files WHERE role = 'derived'""").execute())
-        .iterator().next();
-    // both jobs of an asset wrote validation.json and noop.json: one row per asset and name, no conflict
+    Row files =
+        await(
+                pool.query(
+                        """
+        SELECT count(*) AS n, count(DISTINCT asset_id) AS assets FROM asset_files WHERE role = 'derived'""")
+                    .execute())
+            .iterator()
+            .next();
+    // both jobs of an asset wrote validation.json and noop.json: one row per asset and name, no
+    // conflict
     assertThat(files.getLong("n")).isEqualTo(12);
     assertThat(files.getLong("assets")).isEqualTo(6);
-    assertThat(await(pool.query("SELECT count(*) AS n FROM task_outputs").execute()).iterator().next().getLong("n"))
+    assertThat(
+            await(pool.query("SELECT count(*) AS n FROM task_outputs").execute())
+                .iterator()
+                .next()
+                .getLong("n"))
         .isEqualTo(24);
-    assertThat(await(pool.query("SELECT count(*) AS n FROM assets WHERE status = 'ready'").execute()).iterator().next()
-        .getLong("n")).isEqualTo(6);
-    assertThat(await(pool.query("SELECT count(*) AS n FROM task_attempts WHERE outcome = 'succeeded'").execute())
-        .iterator().next().getLong("n")).isEqualTo(36);
+    assertThat(
+            await(pool.query("SELECT count(*) AS n FROM assets WHERE status = 'ready'").execute())
+                .iterator()
+                .next()
+                .getLong("n"))
+        .isEqualTo(6);
+    assertThat(
+            await(
+                    pool.query(
+                            "SELECT count(*) AS n FROM task_attempts WHERE outcome = 'succeeded'")
+                        .execute())
+                .iterator()
+                .next()
+                .getLong("n"))
+        .isEqualTo(36);
   }
 
   @Test
   void queueStatementsPlanOnceWithIndexesWhateverTheStatistics() throws Exception {
-    // a big queue that the planner's statistics have not seen yet (no ANALYZE), as after a bulk load
+    // a big queue that the planner's statistics have not seen yet (no ANALYZE), as after a bulk
+    // load
     String first = newJob("noop");
-    UUID asset = UUID.fromString(await(assets.getJob(UUID.fromString(first))).orElseThrow().getString("assetId"));
+    UUID asset =
+        UUID.fromString(
+            await(assets.getJob(UUID.fromString(first))).orElseThrow().getString("assetId"));
     // statistics taken while the grid was idle...
-    await(pool.query("ANALYZE tasks, jobs, task_attempts, task_outputs, assets, asset_files, job_events").execute());
+    await(
+        pool.query(
+                "ANALYZE tasks, jobs, task_attempts, task_outputs, assets, asset_files, job_events")
+            .execute());
     // ...then a bulk load
-    await(pool.preparedQuery("""
+    await(
+        pool.preparedQuery(
+                """
         WITH j AS (INSERT INTO jobs (id, asset_id, pipeline, state, tasks_total)
                    SELECT gen_random_uuid(), $1, '{}', 'queued', 1 FROM generate_series(1, 50000) RETURNING id)
         INSERT INTO tasks (id, job_id, type, name, state, max_attempts) SELECT gen_random_uuid(), id, 'noop', 'noop', 'queued', 3 FROM j""")
-        .execute(Tuple.of(asset)));
+            .execute(Tuple.of(asset)));
     // and a history: finished tasks with outputs and attempts
-    await(pool.query("""
+    await(
+        pool.query(
+                """
         WITH t AS (INSERT INTO tasks (id, job_id, type, name, state, max_attempts, attempt)
                    SELECT gen_random_uuid(), id, 'noop', 'done', 'succeeded', 3, 1 FROM jobs RETURNING id),
              a AS (INSERT INTO task_attempts (task_id, attempt, node_id, lease_token) SELECT id, 1, 'old', 'x' FROM t)
         INSERT INTO task_outputs (task_id, name, sha256, size_bytes, content_type)
-        SELECT id, 'noop.json', repeat('b', 64), 1, 'application/json' FROM t""").execute());
+        SELECT id, 'noop.json', repeat('b', 64), 1, 'application/json' FROM t""")
+            .execute());
     java.util.Map<String, String> plans = genericPlans(lease("n", 64));
-    plans.forEach((name, plan) -> {
-      // tables that grow with every task are never scanned whole (assets here are one row: a scan is right)
-      java.util.regex.Matcher m = java.util.regex.Pattern
-          .compile("\"Node Type\":\"Seq Scan\",[^{}]*?\"Relation Name\":\"(\\w+)\"").matcher(plan);
-      List<String> scanned = new ArrayList<>();
-      while (m.find()) {
-        scanned.add(m.group(1));
-      }
-      assertThat(scanned).as(name + " plan: " + plan)
-          .doesNotContain("tasks", "jobs", "task_attempts", "task_outputs", "job_events");
-      assertThat(plan).contains("Index");
-    });
+    plans.forEach(
+        (name, plan) -> {
+          // tables that grow with every task are never scanned whole (assets here are one row: a
+          // scan is right)
+          java.util.regex.Matcher m =
+              java.util.regex.Pattern.compile(
+                      "\"Node Type\":\"Seq Scan\",[^{}]*?\"Relation Name\":\"(\\w+)\"")
+                  .matcher(plan);
+          List<String> scanned = new ArrayList<>();
+          while (m.find()) {
+            scanned.add(m.group(1));
+          }
+          assertThat(scanned)
+              .as(name + " plan: " + plan)
+              .doesNotContain("tasks", "jobs", "task_attempts", "task_outputs", "job_events");
+          assertThat(plan).contains("Index");
+        });
   }
 
   @Test
@@ -436,45 +612,101 @@ class SchedulerTest {
     // index of running leases filtered by id; finished leases leave dead entries there until
     // vacuum, and the queue fell from ~2,000 to ~250 tasks/s
     String first = newJob("noop");
-    UUID asset = UUID.fromString(await(assets.getJob(UUID.fromString(first))).orElseThrow().getString("assetId"));
-    await(pool.preparedQuery("""
+    UUID asset =
+        UUID.fromString(
+            await(assets.getJob(UUID.fromString(first))).orElseThrow().getString("assetId"));
+    await(
+        pool.preparedQuery(
+                """
         WITH j AS (INSERT INTO jobs (id, asset_id, pipeline, state, tasks_total)
                    SELECT gen_random_uuid(), $1, '{}', 'queued', 1 FROM generate_series(1, 50000) RETURNING id)
         INSERT INTO tasks (id, job_id, type, name, state, max_attempts, attempt)
-        SELECT gen_random_uuid(), id, 'noop', 'noop', 'succeeded', 3, 1 FROM j""").execute(Tuple.of(asset)));
-    await(pool.query("UPDATE tasks SET state = 'queued' WHERE id IN (SELECT id FROM tasks LIMIT 200)").execute());
+        SELECT gen_random_uuid(), id, 'noop', 'noop', 'succeeded', 3, 1 FROM j""")
+            .execute(Tuple.of(asset)));
+    await(
+        pool.query("UPDATE tasks SET state = 'queued' WHERE id IN (SELECT id FROM tasks LIMIT 200)")
+            .execute());
     List<LeasedTask> leased = lease("n", 16); // a node's worth still running
-    await(pool.query("ANALYZE tasks, jobs, task_attempts, task_outputs, assets, asset_files, job_events").execute());
+    await(
+        pool.query(
+                "ANALYZE tasks, jobs, task_attempts, task_outputs, assets, asset_files, job_events")
+            .execute());
     java.util.Map<String, String> plans = genericPlans(leased);
     for (String name : List.of("complete", "extend")) {
       String plan = plans.get(name);
-      java.util.regex.Matcher m = java.util.regex.Pattern
-          .compile("\"Index Name\":\"(tasks_\\w+)\"").matcher(plan); // the indexes of tasks (plain or bitmap scans)
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"Index Name\":\"(tasks_\\w+)\"")
+              .matcher(plan); // the indexes of tasks (plain or bitmap scans)
       List<String> indexes = new ArrayList<>();
       while (m.find()) {
         indexes.add(m.group(1));
       }
-      assertThat(indexes).as(name + " plan: " + plan).contains("tasks_pkey").doesNotContain("tasks_leased", "tasks_ready");
+      assertThat(indexes)
+          .as(name + " plan: " + plan)
+          .contains("tasks_pkey")
+          .doesNotContain("tasks_leased", "tasks_ready");
     }
   }
 
   /** EXPLAIN (FORMAT JSON) of the generic plans of the queue's statements, for these leases. */
   private java.util.Map<String, String> genericPlans(List<LeasedTask> some) throws Exception {
     assertThat(some).isNotEmpty();
-    String ids = some.stream().map(LeasedTask::taskId).collect(java.util.stream.Collectors.joining(",", "'{", "}'"));
-    String tokens = some.stream().map(LeasedTask::leaseToken).collect(java.util.stream.Collectors.joining(",", "'{", "}'"));
+    String ids =
+        some.stream()
+            .map(LeasedTask::taskId)
+            .collect(java.util.stream.Collectors.joining(",", "'{", "}'"));
+    String tokens =
+        some.stream()
+            .map(LeasedTask::leaseToken)
+            .collect(java.util.stream.Collectors.joining(",", "'{", "}'"));
     String n = "array_fill(1, ARRAY[" + some.size() + "])";
-    java.util.Map<String, String[]> statements = java.util.Map.of(
-        "lease", new String[] {QueueStore.LEASE_SQL, "'n', '{noop}', 16, 60000"},
-        "extend", new String[] {QueueStore.EXTEND_SQL, ids + ", " + tokens + ", array_fill(0.5::float8, ARRAY[" + some.size() + "]), 60000, 300000"},
-        "complete", new String[] {QueueStore.COMPLETE_BATCH_SQL, ids + ", " + n + ", " + tokens
-            + ", array_fill(NULL::text, ARRAY[" + some.size() + "]), '{}', '{}', '{}', '{}', '{}', false"});
+    java.util.Map<String, String[]> statements =
+        java.util.Map.of(
+            "lease", new String[] {QueueStore.LEASE_SQL, "'n', '{noop}', 16, 60000"},
+            "extend",
+                new String[] {
+                  QueueStore.EXTEND_SQL,
+                  ids
+                      + ", "
+                      + tokens
+                      + ", array_fill(0.5::float8, ARRAY["
+                      + some.size()
+                      + "]), 60000, 300000"
+                },
+            "complete",
+                new String[] {
+                  QueueStore.COMPLETE_BATCH_SQL,
+                  ids
+                      + ", "
+                      + n
+                      + ", "
+                      + tokens
+                      + ", array_fill(NULL::text, ARRAY["
+                      + some.size()
+                      + "]), '{}', '{}', '{}', '{}', '{}', false"
+                });
     java.util.Map<String, String> plans = new java.util.TreeMap<>();
     for (var e : statements.entrySet()) {
-      plans.put(e.getKey(), await(pool.withConnection(conn -> conn.query("SET plan_cache_mode = force_generic_plan").execute()
-          .compose(v -> conn.query("PREPARE q AS " + e.getValue()[0]).execute())
-          .compose(v -> conn.query("EXPLAIN (FORMAT JSON) EXECUTE q(" + e.getValue()[1] + ")").execute())
-          .compose(rs -> conn.query("DEALLOCATE q").execute().map(v -> rs.iterator().next().getValue(0).toString())))));
+      plans.put(
+          e.getKey(),
+          await(
+              pool.withConnection(
+                  conn ->
+                      conn.query("SET plan_cache_mode = force_generic_plan")
+                          .execute()
+                          .compose(v -> conn.query("PREPARE q AS " + e.getValue()[0]).execute())
+                          .compose(
+                              v ->
+                                  conn.query(
+                                          "EXPLAIN (FORMAT JSON) EXECUTE q("
+                                              + e.getValue()[1]
+                                              + ")")
+                                      .execute())
+                          .compose(
+                              rs ->
+                                  conn.query("DEALLOCATE q")
+                                      .execute()
+                                      .map(v -> rs.iterator().next().getValue(0).toString())))));
     }
     return plans;
   }
@@ -493,17 +725,35 @@ class SchedulerTest {
 
   @Test
   void assembleOfAConvertedModelWithoutTexturesStillReadsTheConvertedGlb() throws Exception {
-    // an STL has no images: the placeholder is dropped, and assemble must still have convert's GLB as an input
+    // an STL has no images: the placeholder is dropped, and assemble must still have convert's GLB
+    // as an input
     String sha = "b".repeat(64);
-    JsonObject created = await(assets.createAssetWithJob(new AssetStore.NewAsset("t.stl", ModelFormat.STL, sha, 10,
-        List.of(), List.of(new AssetStore.NewFile("original", "original", sha, 10, "model/stl"))),
-        PipelineSpec.parse("compress-texture")));
+    JsonObject created =
+        await(
+            assets.createAssetWithJob(
+                new AssetStore.NewAsset(
+                    "t.stl",
+                    ModelFormat.STL,
+                    sha,
+                    10,
+                    List.of(),
+                    List.of(new AssetStore.NewFile("original", "original", sha, 10, "model/stl"))),
+                PipelineSpec.parse("compress-texture")));
     String job = created.getJsonObject("job").getString("id");
     List<String> caps = List.of("convert", "inspect", "compress-texture", "assemble");
     LeasedTask convert = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
     assertThat(convert.type()).isEqualTo("convert");
-    assertThat(await(scheduler.complete(CompleteRequest.succeeded(convert,
-        List.of(new TaskOutput("converted.glb", "c".repeat(64), 1, "model/gltf-binary")), null))).accepted()).isTrue();
+    assertThat(
+            await(
+                    scheduler.complete(
+                        CompleteRequest.succeeded(
+                            convert,
+                            List.of(
+                                new TaskOutput(
+                                    "converted.glb", "c".repeat(64), 1, "model/gltf-binary")),
+                            null)))
+                .accepted())
+        .isTrue();
     LeasedTask inspect = await(scheduler.lease(new LeaseRequest("n", 8, caps, 0))).get(0);
     assertThat(inspect.type()).isEqualTo("inspect");
     await(scheduler.complete(CompleteRequest.succeeded(inspect, List.of(), new JsonObject())));
@@ -529,9 +779,14 @@ class SchedulerTest {
     LeasedTask t = lease("n", 1).get(0);
     assertThat(await(scheduler.cancelJob(UUID.fromString(job)))).isTrue();
     assertThat(await(scheduler.cancelJob(UUID.fromString(job)))).as("already cancelled").isFalse();
-    HeartbeatReply hb = await(scheduler.heartbeat(new Heartbeat("n", List.of(new Heartbeat.Lease(t.taskId(), t.leaseToken(), 0.1)))));
+    HeartbeatReply hb =
+        await(
+            scheduler.heartbeat(
+                new Heartbeat("n", List.of(new Heartbeat.Lease(t.taskId(), t.leaseToken(), 0.1)))));
     assertThat(hb.cancelled()).containsExactly(t.taskId());
-    await(scheduler.complete(CompleteRequest.failed(t, TaskError.of(ErrorCode.TASK_CANCELLED, "stopped"))));
+    await(
+        scheduler.complete(
+            CompleteRequest.failed(t, TaskError.of(ErrorCode.TASK_CANCELLED, "stopped"))));
     JsonObject j = await(assets.getJob(UUID.fromString(job))).orElseThrow();
     assertThat(j.getString("state")).isEqualTo("cancelled");
     assertThat(j.getJsonArray("tasks").getJsonObject(0).getString("state")).isEqualTo("cancelled");
@@ -542,8 +797,14 @@ class SchedulerTest {
     String job = newJob("noop");
     LeasedTask t = lease("n", 1).get(0);
     Thread.sleep(20);
-    HeartbeatReply hb = await(scheduler.heartbeat(new Heartbeat("n", List.of(new Heartbeat.Lease(t.taskId(), t.leaseToken(), 0.5),
-        new Heartbeat.Lease("not-a-uuid", "x", 0)))));
+    HeartbeatReply hb =
+        await(
+            scheduler.heartbeat(
+                new Heartbeat(
+                    "n",
+                    List.of(
+                        new Heartbeat.Lease(t.taskId(), t.leaseToken(), 0.5),
+                        new Heartbeat.Lease("not-a-uuid", "x", 0)))));
     assertThat(hb.extended()).containsExactly(t.taskId());
     assertThat(hb.cancelled()).containsExactly("not-a-uuid");
     assertThat(hb.leaseExpiresAt()).isGreaterThan(t.leaseExpiresAt());
@@ -562,7 +823,8 @@ class SchedulerTest {
     TaskError retryable = TaskError.of(ErrorCode.BLOB_IO_ERROR, "x");
     assertThat(p.decide(1, 5, retryable, false).verdict()).isEqualTo(RetryPolicy.Verdict.RETRY);
     assertThat(p.decide(5, 5, retryable, false).verdict()).isEqualTo(RetryPolicy.Verdict.DEAD);
-    assertThat(p.decide(1, 5, TaskError.of(ErrorCode.DATA_ERROR, "x"), false).verdict()).isEqualTo(RetryPolicy.Verdict.FAIL);
+    assertThat(p.decide(1, 5, TaskError.of(ErrorCode.DATA_ERROR, "x"), false).verdict())
+        .isEqualTo(RetryPolicy.Verdict.FAIL);
     assertThat(p.decide(1, 5, retryable, true).delayMs()).isZero();
   }
 }

@@ -3,10 +3,10 @@ package dev.assetgrid.coordinator.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.TestPostgres;
-import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
 import dev.assetgrid.shared.protocol.CompleteReply;
@@ -48,10 +48,11 @@ class StateTransitionsTest {
   static Pool pool;
   static Scheduler scheduler;
   static AssetStore assets;
-  static final List<String> ALL = List.of("noop", "inspect", "validate", "compress-texture", "optimize-mesh",
-      "assemble");
+  static final List<String> ALL =
+      List.of("noop", "inspect", "validate", "compress-texture", "optimize-mesh", "assemble");
 
-  static final String TRIGGERS = """
+  static final String TRIGGERS =
+      """
       CREATE TABLE state_log (id bigserial PRIMARY KEY, tbl text NOT NULL, old_state text, new_state text NOT NULL);
       CREATE FUNCTION log_state() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -74,22 +75,29 @@ class StateTransitionsTest {
     db.migrate();
     pool = db.pool(vertx, 8);
     await(pool.query(TRIGGERS).execute());
-    Scheduler.Urls urls = new Scheduler.Urls() {
-      @Override
-      public String input(UUID taskId, String sha256) {
-        return "http://test/in/" + taskId + "/" + sha256;
-      }
+    Scheduler.Urls urls =
+        new Scheduler.Urls() {
+          @Override
+          public String input(UUID taskId, String sha256) {
+            return "http://test/in/" + taskId + "/" + sha256;
+          }
 
-      @Override
-      public String outputs(UUID taskId) {
-        return "http://test/out/" + taskId;
-      }
-    };
+          @Override
+          public String outputs(UUID taskId) {
+            return "http://test/out/" + taskId;
+          }
+        };
     // the queue's own pool settings: the statements run as they do in production
     Pool queuePool = db.queuePool(vertx, 4);
-    scheduler = new Scheduler(new QueueStore(queuePool, EventPublisher.NONE), new Scheduler.Settings(
-        Duration.ofSeconds(30), Duration.ofMinutes(5), new RetryPolicy(3, Duration.ofMinutes(10), Duration.ofMinutes(20))),
-        urls, () -> { });
+    scheduler =
+        new Scheduler(
+            new QueueStore(queuePool, EventPublisher.NONE),
+            new Scheduler.Settings(
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                new RetryPolicy(3, Duration.ofMinutes(10), Duration.ofMinutes(20))),
+            urls,
+            () -> {});
     assets = new AssetStore(pool, 3, JobPlanner::plan, EventPublisher.NONE);
   }
 
@@ -104,9 +112,19 @@ class StateTransitionsTest {
 
   static UUID job(String pipeline) throws Exception {
     String sha = "a".repeat(64);
-    JsonObject created = await(assets.createAssetWithJob(new AssetStore.NewAsset("t.glb", ModelFormat.GLB, sha, 10,
-        List.of(), List.of(new AssetStore.NewFile("original", "original", sha, 10, "model/gltf-binary"))),
-        PipelineSpec.parse(pipeline)));
+    JsonObject created =
+        await(
+            assets.createAssetWithJob(
+                new AssetStore.NewAsset(
+                    "t.glb",
+                    ModelFormat.GLB,
+                    sha,
+                    10,
+                    List.of(),
+                    List.of(
+                        new AssetStore.NewFile(
+                            "original", "original", sha, 10, "model/gltf-binary"))),
+                PipelineSpec.parse(pipeline)));
     return UUID.fromString(created.getJsonObject("job").getString("id"));
   }
 
@@ -155,7 +173,10 @@ class StateTransitionsTest {
     // lease, heartbeat, complete
     UUID ok = job("noop");
     LeasedTask t = leaseOne("n");
-    HeartbeatReply hb = await(scheduler.heartbeat(new Heartbeat("n", List.of(new Heartbeat.Lease(t.taskId(), t.leaseToken(), 0.5)))));
+    HeartbeatReply hb =
+        await(
+            scheduler.heartbeat(
+                new Heartbeat("n", List.of(new Heartbeat.Lease(t.taskId(), t.leaseToken(), 0.5)))));
     assertThat(hb.extended()).containsExactly(t.taskId());
     assertThat(succeed(t, null).accepted()).isTrue();
     assertThat(state(ok)).isEqualTo("succeeded");
@@ -186,8 +207,13 @@ class StateTransitionsTest {
     UUID running = job("noop");
     LeasedTask r = leaseOne("n");
     assertThat(await(scheduler.cancelJob(running))).isTrue();
-    assertThat(await(scheduler.heartbeat(new Heartbeat("n", List.of(new Heartbeat.Lease(r.taskId(), r.leaseToken(), 0.1)))))
-        .cancelled()).containsExactly(r.taskId());
+    assertThat(
+            await(
+                    scheduler.heartbeat(
+                        new Heartbeat(
+                            "n", List.of(new Heartbeat.Lease(r.taskId(), r.leaseToken(), 0.1)))))
+                .cancelled())
+        .containsExactly(r.taskId());
     fail(r, ErrorCode.TASK_CANCELLED);
     assertThat(state(running)).isEqualTo("cancelled");
 
@@ -198,8 +224,16 @@ class StateTransitionsTest {
     leaseOne("n");
     assertThat(await(scheduler.reclaimExpired(Instant.now().plusSeconds(31)))).isEqualTo(1);
     LeasedTask slow = leaseOne("n");
-    await(pool.query("UPDATE tasks SET leased_at = now() - interval '1 hour' WHERE state = 'leased'").execute());
-    assertThat(await(scheduler.heartbeat(new Heartbeat("n", List.of(new Heartbeat.Lease(slow.taskId(), slow.leaseToken(), 0))))).cancelled())
+    await(
+        pool.query("UPDATE tasks SET leased_at = now() - interval '1 hour' WHERE state = 'leased'")
+            .execute());
+    assertThat(
+            await(
+                    scheduler.heartbeat(
+                        new Heartbeat(
+                            "n",
+                            List.of(new Heartbeat.Lease(slow.taskId(), slow.leaseToken(), 0)))))
+                .cancelled())
         .containsExactly(slow.taskId());
     assertThat(state(lost)).as("the third attempt timed out: dead").isEqualTo("failed");
     UUID orphan = job("noop");
@@ -210,16 +244,28 @@ class StateTransitionsTest {
     // texture fan-out after inspect, then the textures and the mesh in one group-committed batch
     UUID textured = job("compress-texture,optimize-mesh");
     LeasedTask inspect = leaseOne("n");
-    JsonObject images = new JsonObject().put("textures", new JsonArray().add(new JsonObject().put("image", 0))
-        .add(new JsonObject().put("image", 1)));
+    JsonObject images =
+        new JsonObject()
+            .put(
+                "textures",
+                new JsonArray()
+                    .add(new JsonObject().put("image", 0))
+                    .add(new JsonObject().put("image", 1)));
     assertThat(succeed(inspect, images).accepted()).isTrue();
     List<LeasedTask> wave = lease("n");
-    assertThat(wave).extracting(LeasedTask::type)
+    assertThat(wave)
+        .extracting(LeasedTask::type)
         .containsExactlyInAnyOrder("compress-texture", "compress-texture", "optimize-mesh");
     List<Future<CompleteReply>> replies = new ArrayList<>();
     for (LeasedTask w : wave) {
-      replies.add(scheduler.complete(CompleteRequest.succeeded(w,
-          List.of(new TaskOutput(w.taskId() + ".bin", "c".repeat(64), 1, "application/octet-stream")), null)));
+      replies.add(
+          scheduler.complete(
+              CompleteRequest.succeeded(
+                  w,
+                  List.of(
+                      new TaskOutput(
+                          w.taskId() + ".bin", "c".repeat(64), 1, "application/octet-stream")),
+                  null)));
     }
     await(Future.all(replies));
     drain(textured);
@@ -228,26 +274,35 @@ class StateTransitionsTest {
     List<String> created = new ArrayList<>();
     Set<String> changes = new TreeSet<>();
     List<String> outside = new ArrayList<>();
-    for (Row row : await(pool.query("SELECT tbl, old_state, new_state FROM state_log ORDER BY id").execute())) {
+    for (Row row :
+        await(
+            pool.query("SELECT tbl, old_state, new_state FROM state_log ORDER BY id").execute())) {
       String tbl = row.getString("tbl");
       String from = row.getString("old_state");
       String to = row.getString("new_state");
       if (from == null) {
         created.add(tbl + ":" + to);
-        boolean initial = tbl.equals("tasks") ? TaskState.fromWire(to).initial() : JobState.fromWire(to).initial();
+        boolean initial =
+            tbl.equals("tasks")
+                ? TaskState.fromWire(to).initial()
+                : JobState.fromWire(to).initial();
         if (!initial) {
           outside.add(tbl + " created " + to);
         }
         continue;
       }
       changes.add(tbl + ":" + from + "->" + to);
-      boolean allowed = tbl.equals("tasks") ? TaskState.fromWire(from).canBecome(TaskState.fromWire(to))
-          : JobState.fromWire(from).canBecome(JobState.fromWire(to));
+      boolean allowed =
+          tbl.equals("tasks")
+              ? TaskState.fromWire(from).canBecome(TaskState.fromWire(to))
+              : JobState.fromWire(from).canBecome(JobState.fromWire(to));
       if (!allowed) {
         outside.add(tbl + " " + from + " -> " + to);
       }
     }
-    assertThat(outside).as("state changes the SQL made that the transition tables do not allow").isEmpty();
+    assertThat(outside)
+        .as("state changes the SQL made that the transition tables do not allow")
+        .isEmpty();
     assertThat(created).contains("tasks:queued", "tasks:pending", "jobs:queued");
 
     // the scenario went through most of the tables: what it did not reach, the SQL cannot do
@@ -270,8 +325,13 @@ class StateTransitionsTest {
     }
     Set<String> missed = new TreeSet<>(table);
     missed.removeAll(changes);
-    assertThat(missed).containsExactlyInAnyOrder("tasks:pending->failed", "tasks:failed->pending",
-        "tasks:dead->pending", "jobs:queued->succeeded", "jobs:queued->failed");
+    assertThat(missed)
+        .containsExactlyInAnyOrder(
+            "tasks:pending->failed",
+            "tasks:failed->pending",
+            "tasks:dead->pending",
+            "jobs:queued->succeeded",
+            "jobs:queued->failed");
     assertThat(changes).hasSize(table.size() - missed.size());
   }
 }

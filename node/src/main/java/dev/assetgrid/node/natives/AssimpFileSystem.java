@@ -33,9 +33,9 @@ import org.lwjgl.assimp.AIFileWriteProc;
  * upload ({@code ..}, absolute paths) are refused the same way missing files are (open returns
  * NULL), so a hostile MTL cannot read {@code /etc/passwd}.
  *
- * <p>Every callback catches everything: an exception must never unwind through native frames.
- * All native memory (file structs, data copies, callbacks) is released by {@link #close()},
- * including files Assimp forgot to close.
+ * <p>Every callback catches everything: an exception must never unwind through native frames. All
+ * native memory (file structs, data copies, callbacks) is released by {@link #close()}, including
+ * files Assimp forgot to close.
  */
 final class AssimpFileSystem implements AutoCloseable {
   private static final int AI_SUCCESS = 0;
@@ -87,7 +87,7 @@ final class AssimpFileSystem implements AutoCloseable {
       tellProc = track(AIFileTellProc.create(this::tell));
       sizeProc = track(AIFileTellProc.create(this::size));
       seekProc = track(AIFileSeek.create(this::seek));
-      flushProc = track(AIFileFlushProc.create(f -> { }));
+      flushProc = track(AIFileFlushProc.create(f -> {}));
       AIFileOpenProc openProc = track(AIFileOpenProc.create(this::open));
       AIFileCloseProc closeProc = track(AIFileCloseProc.create(this::closeFile));
       io = AIFileIO.calloc().OpenProc(openProc).CloseProc(closeProc).UserData(NULL);
@@ -120,7 +120,11 @@ final class AssimpFileSystem implements AutoCloseable {
     try {
       String name = memUTF8Safe(fileNamePtr);
       String mode = memASCIISafe(modePtr);
-      if (name == null || mode == null || mode.contains("w") || mode.contains("a") || mode.contains("+")) {
+      if (name == null
+          || mode == null
+          || mode.contains("w")
+          || mode.contains("a")
+          || mode.contains("+")) {
         return NULL;
       }
       String normalized;
@@ -152,8 +156,15 @@ final class AssimpFileSystem implements AutoCloseable {
         owned = true;
         read.add(normalized);
       }
-      AIFile file = AIFile.calloc().ReadProc(readProc).WriteProc(writeProc).TellProc(tellProc).FileSizeProc(sizeProc)
-          .SeekProc(seekProc).FlushProc(flushProc).UserData(NULL);
+      AIFile file =
+          AIFile.calloc()
+              .ReadProc(readProc)
+              .WriteProc(writeProc)
+              .TellProc(tellProc)
+              .FileSizeProc(sizeProc)
+              .SeekProc(seekProc)
+              .FlushProc(flushProc)
+              .UserData(NULL);
       open.put(file.address(), new OpenFile(file, data, owned));
       return file.address();
     } catch (Throwable t) {
@@ -207,12 +218,13 @@ final class AssimpFileSystem implements AutoCloseable {
       if (f == null) {
         return AI_FAILURE;
       }
-      long base = switch (origin) {
-        case 0 -> 0; // aiOrigin_SET
-        case 1 -> f.position; // aiOrigin_CUR
-        case 2 -> f.data.limit(); // aiOrigin_END
-        default -> -1;
-      };
+      long base =
+          switch (origin) {
+            case 0 -> 0; // aiOrigin_SET
+            case 1 -> f.position; // aiOrigin_CUR
+            case 2 -> f.data.limit(); // aiOrigin_END
+            default -> -1;
+          };
       if (base < 0) {
         return AI_FAILURE;
       }

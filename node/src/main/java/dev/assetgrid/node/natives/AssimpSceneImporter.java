@@ -7,7 +7,6 @@ import static org.lwjgl.system.MemoryUtil.memGetAddress;
 import static org.lwjgl.system.MemoryUtil.memGetDouble;
 import static org.lwjgl.system.MemoryUtil.memGetFloat;
 
-import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.node.processing.convert.SceneImporter;
 import dev.assetgrid.node.processing.convert.SourceScene;
 import dev.assetgrid.node.processing.convert.SourceScene.EmbeddedTexture;
@@ -20,6 +19,7 @@ import dev.assetgrid.node.processing.convert.SourceScene.TextureSlot;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
@@ -51,18 +51,19 @@ import org.lwjgl.system.MemoryStack;
  * <p>Design note: Assimp reads through {@link AssimpFileSystem}, so it sees the model from memory
  * and side files only through our resolver. Post-processing: {@code Triangulate} (polygons →
  * triangles), {@code JoinIdenticalVertices} (indexed output), {@code SortByPType} (one primitive
- * mode per mesh), {@code FlipUVs} (glTF's top-left UV origin), {@code GenUVCoords} +
- * {@code TransformUVCoords} (bake spherical mappings and UV transforms, which core glTF lacks),
- * {@code GenSmoothNormals} when asked, and {@code ValidateDataStructure}, which makes Assimp
- * reject a scene with out-of-range indices before we read it. {@code FindDegenerates} is left out
- * on purpose: it turns degenerate triangles into lines and points, which changes the triangle count
+ * mode per mesh), {@code FlipUVs} (glTF's top-left UV origin), {@code GenUVCoords} + {@code
+ * TransformUVCoords} (bake spherical mappings and UV transforms, which core glTF lacks), {@code
+ * GenSmoothNormals} when asked, and {@code ValidateDataStructure}, which makes Assimp reject a
+ * scene with out-of-range indices before we read it. {@code FindDegenerates} is left out on
+ * purpose: it turns degenerate triangles into lines and points, which changes the triangle count
  * (the corpus spider has 28 such triangles); cleaning them is optimize-mesh's job. FBX pivots are
  * not preserved, so no {@code $AssimpFbx$} helper nodes appear. FBX files are brought to metres
  * (glTF's unit) by scaling the root node with {@code UnitScaleFactor / 100}, as Blender does;
- * {@code AI_CONFIG_FBX_CONVERT_TO_M} was tried and had no effect in Assimp 5.4.3. Everything is copied into Java
- * arrays before {@code aiReleaseImport}; counts are checked against the limits before any array
- * is allocated. Assimp's error string is global, so it is read right after the failure on the same
- * thread; under concurrency it may belong to another import (it is only used as a message).
+ * {@code AI_CONFIG_FBX_CONVERT_TO_M} was tried and had no effect in Assimp 5.4.3. Everything is
+ * copied into Java arrays before {@code aiReleaseImport}; counts are checked against the limits
+ * before any array is allocated. Assimp's error string is global, so it is read right after the
+ * failure on the same thread; under concurrency it may belong to another import (it is only used as
+ * a message).
  */
 public final class AssimpSceneImporter implements SceneImporter {
   private static final int MAX_NODES = 1_000_000;
@@ -72,18 +73,26 @@ public final class AssimpSceneImporter implements SceneImporter {
   public AssimpSceneImporter() {}
 
   @Override
-  public SourceScene importScene(byte[] source, String fileName, ResourceResolver sideFiles, ConvertOptions options) {
+  public SourceScene importScene(
+      byte[] source, String fileName, ResourceResolver sideFiles, ConvertOptions options) {
     if (source.length == 0) {
       throw new AssetGridException(ErrorCode.DATA_ERROR, "the model file is empty");
     }
     if (source.length > options.maxInputBytes()) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED,
           "model of " + source.length + " bytes exceeds " + options.maxInputBytes());
     }
     String name = ResourceResolver.normalize(fileName);
-    int flags = aiProcess_Triangulate | aiProcess_JoinIdenticalVertices | aiProcess_ValidateDataStructure
-        | aiProcess_SortByPType | aiProcess_FlipUVs | aiProcess_GenUVCoords | aiProcess_TransformUVCoords
-        | (options.generateNormals() ? aiProcess_GenSmoothNormals : 0);
+    int flags =
+        aiProcess_Triangulate
+            | aiProcess_JoinIdenticalVertices
+            | aiProcess_ValidateDataStructure
+            | aiProcess_SortByPType
+            | aiProcess_FlipUVs
+            | aiProcess_GenUVCoords
+            | aiProcess_TransformUVCoords
+            | (options.generateNormals() ? aiProcess_GenSmoothNormals : 0);
     AssimpFileSystem fs;
     AIPropertyStore props;
     try {
@@ -94,7 +103,8 @@ public final class AssimpSceneImporter implements SceneImporter {
     }
     try {
       aiSetImportPropertyInteger(props, AI_CONFIG_IMPORT_FBX_PRESERVE_PIVOTS, 0);
-      aiSetImportPropertyFloat(props, AI_CONFIG_PP_GSN_MAX_SMOOTHING_ANGLE, options.smoothingAngle());
+      aiSetImportPropertyFloat(
+          props, AI_CONFIG_PP_GSN_MAX_SMOOTHING_ANGLE, options.smoothingAngle());
       AIScene scene = aiImportFileExWithProperties(name, flags, fs.io(), props);
       if (scene == null) {
         throw failure(aiGetErrorString());
@@ -115,7 +125,8 @@ public final class AssimpSceneImporter implements SceneImporter {
   private static AssetGridException failure(String error) {
     String msg = error == null || error.isBlank() ? "unknown error" : error.strip();
     if (msg.contains("No suitable reader found")) {
-      return new AssetGridException(ErrorCode.UNSUPPORTED_FORMAT, "no importer can read this file: " + msg);
+      return new AssetGridException(
+          ErrorCode.UNSUPPORTED_FORMAT, "no importer can read this file: " + msg);
     }
     return new AssetGridException(ErrorCode.DATA_ERROR, "the model cannot be read: " + msg);
   }
@@ -131,8 +142,12 @@ public final class AssimpSceneImporter implements SceneImporter {
       vertices += AIMesh.create(meshPtrs.get(i)).mNumVertices() & 0xFFFFFFFFL;
     }
     if (vertices > options.maxVertices()) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
-          "the model has " + vertices + " vertices, more than the limit of " + options.maxVertices());
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED,
+          "the model has "
+              + vertices
+              + " vertices, more than the limit of "
+              + options.maxVertices());
     }
     List<Mesh> meshes = new ArrayList<>(numMeshes);
     int skins = 0;
@@ -223,7 +238,8 @@ public final class AssimpSceneImporter implements SceneImporter {
       mode = Mode.POINTS;
     }
     if (nv <= 0 || m.mVertices() == null) {
-      throw new AssetGridException(ErrorCode.DATA_ERROR, "mesh '" + m.mName().dataString() + "' has no vertices");
+      throw new AssetGridException(
+          ErrorCode.DATA_ERROR, "mesh '" + m.mName().dataString() + "' has no vertices");
     }
     float[] positions = vec3(m.mVertices().address(), nv);
     float[] normals = m.mNormals() == null ? null : vec3(m.mNormals().address(), nv);
@@ -278,7 +294,16 @@ public final class AssimpSceneImporter implements SceneImporter {
     if (k != indices.length) {
       indices = java.util.Arrays.copyOf(indices, k);
     }
-    return new Mesh(m.mName().dataString(), mode, positions, normals, tangents, bitangents, uvs, colors, indices,
+    return new Mesh(
+        m.mName().dataString(),
+        mode,
+        positions,
+        normals,
+        tangents,
+        bitangents,
+        uvs,
+        colors,
+        indices,
         m.mMaterialIndex());
   }
 
@@ -298,7 +323,8 @@ public final class AssimpSceneImporter implements SceneImporter {
       AINode n = queue.poll();
       order.add(n);
       if (order.size() > MAX_NODES) {
-        throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "more than " + MAX_NODES + " nodes");
+        throw new AssetGridException(
+            ErrorCode.INPUT_LIMIT_EXCEEDED, "more than " + MAX_NODES + " nodes");
       }
       PointerBuffer children = n.mNumChildren() > 0 ? n.mChildren() : null;
       for (int c = 0; c < n.mNumChildren(); c++) {
@@ -313,7 +339,8 @@ public final class AssimpSceneImporter implements SceneImporter {
       }
       for (int m : meshes) {
         if (m < 0 || m >= numMeshes) {
-          throw new AssetGridException(ErrorCode.DATA_ERROR, "node refers to mesh " + m + " out of range");
+          throw new AssetGridException(
+              ErrorCode.DATA_ERROR, "node refers to mesh " + m + " out of range");
         }
       }
       int[] children = new int[n.mNumChildren()];
@@ -327,10 +354,11 @@ public final class AssimpSceneImporter implements SceneImporter {
 
   private static float[] columnMajor(AIMatrix4x4 m) {
     return new float[] {
-        m.a1(), m.b1(), m.c1(), m.d1(),
-        m.a2(), m.b2(), m.c2(), m.d2(),
-        m.a3(), m.b3(), m.c3(), m.d3(),
-        m.a4(), m.b4(), m.c4(), m.d4()};
+      m.a1(), m.b1(), m.c1(), m.d1(),
+      m.a2(), m.b2(), m.c2(), m.d2(),
+      m.a3(), m.b3(), m.c3(), m.d3(),
+      m.a4(), m.b4(), m.c4(), m.d4()
+    };
   }
 
   // ------------------------------------------------------------------ materials
@@ -338,7 +366,10 @@ public final class AssimpSceneImporter implements SceneImporter {
   private static Material copyMaterial(AIMaterial mat) {
     try (MemoryStack stack = MemoryStack.stackPush()) {
       AIString str = AIString.calloc(stack);
-      String name = aiGetMaterialString(mat, AI_MATKEY_NAME, 0, 0, str) == aiReturn_SUCCESS ? str.dataString() : "";
+      String name =
+          aiGetMaterialString(mat, AI_MATKEY_NAME, 0, 0, str) == aiReturn_SUCCESS
+              ? str.dataString()
+              : "";
       AIColor4D color = AIColor4D.calloc(stack);
       float[] diffuse = color(mat, AI_MATKEY_COLOR_DIFFUSE, color);
       float[] base = color(mat, AI_MATKEY_BASE_COLOR, color);
@@ -349,16 +380,38 @@ public final class AssimpSceneImporter implements SceneImporter {
       Float roughness = scalar(mat, AI_MATKEY_ROUGHNESS_FACTOR);
       Integer twoSided = integer(mat, AI_MATKEY_TWOSIDED);
       Integer shading = integer(mat, AI_MATKEY_SHADING_MODEL);
-      boolean unlit = shading != null && (shading == aiShadingMode_Unlit || shading == aiShadingMode_NoShading);
+      boolean unlit =
+          shading != null && (shading == aiShadingMode_Unlit || shading == aiShadingMode_NoShading);
       Map<TextureSlot, TextureRef> textures = new EnumMap<>(TextureSlot.class);
-      texture(mat, textures, TextureSlot.BASE_COLOR, aiTextureType_BASE_COLOR, aiTextureType_DIFFUSE);
-      texture(mat, textures, TextureSlot.NORMAL, aiTextureType_NORMALS, aiTextureType_NORMAL_CAMERA);
-      texture(mat, textures, TextureSlot.EMISSIVE, aiTextureType_EMISSIVE, aiTextureType_EMISSION_COLOR);
-      texture(mat, textures, TextureSlot.OCCLUSION, aiTextureType_AMBIENT_OCCLUSION, aiTextureType_LIGHTMAP);
+      texture(
+          mat, textures, TextureSlot.BASE_COLOR, aiTextureType_BASE_COLOR, aiTextureType_DIFFUSE);
+      texture(
+          mat, textures, TextureSlot.NORMAL, aiTextureType_NORMALS, aiTextureType_NORMAL_CAMERA);
+      texture(
+          mat,
+          textures,
+          TextureSlot.EMISSIVE,
+          aiTextureType_EMISSIVE,
+          aiTextureType_EMISSION_COLOR);
+      texture(
+          mat,
+          textures,
+          TextureSlot.OCCLUSION,
+          aiTextureType_AMBIENT_OCCLUSION,
+          aiTextureType_LIGHTMAP);
       texture(mat, textures, TextureSlot.OPACITY, aiTextureType_OPACITY);
-      return new Material(name, diffuse, base, opacity, shininess, metallic, roughness,
+      return new Material(
+          name,
+          diffuse,
+          base,
+          opacity,
+          shininess,
+          metallic,
+          roughness,
           emissive == null ? null : new float[] {emissive[0], emissive[1], emissive[2]},
-          twoSided != null && twoSided != 0, unlit, textures);
+          twoSided != null && twoSided != 0,
+          unlit,
+          textures);
     }
   }
 
@@ -372,18 +425,23 @@ public final class AssimpSceneImporter implements SceneImporter {
   private static Float scalar(AIMaterial mat, String key) {
     float[] v = new float[1];
     int[] max = {1};
-    return aiGetMaterialFloatArray(mat, key, aiTextureType_NONE, 0, v, max) == aiReturn_SUCCESS && max[0] >= 1
-        ? v[0] : null;
+    return aiGetMaterialFloatArray(mat, key, aiTextureType_NONE, 0, v, max) == aiReturn_SUCCESS
+            && max[0] >= 1
+        ? v[0]
+        : null;
   }
 
   private static Integer integer(AIMaterial mat, String key) {
     int[] v = new int[1];
     int[] max = {1};
-    return aiGetMaterialIntegerArray(mat, key, aiTextureType_NONE, 0, v, max) == aiReturn_SUCCESS && max[0] >= 1
-        ? v[0] : null;
+    return aiGetMaterialIntegerArray(mat, key, aiTextureType_NONE, 0, v, max) == aiReturn_SUCCESS
+            && max[0] >= 1
+        ? v[0]
+        : null;
   }
 
-  private static void texture(AIMaterial mat, Map<TextureSlot, TextureRef> out, TextureSlot slot, int... types) {
+  private static void texture(
+      AIMaterial mat, Map<TextureSlot, TextureRef> out, TextureSlot slot, int... types) {
     for (int type : types) {
       if (aiGetMaterialTextureCount(mat, type) <= 0) {
         continue;
@@ -392,7 +450,8 @@ public final class AssimpSceneImporter implements SceneImporter {
         AIString path = AIString.calloc(stack);
         int[] uv = {0};
         int[] mapMode = {aiTextureMapMode_Wrap, aiTextureMapMode_Wrap};
-        if (aiGetMaterialTexture(mat, type, 0, path, null, uv, null, null, mapMode, null) != aiReturn_SUCCESS) {
+        if (aiGetMaterialTexture(mat, type, 0, path, null, uv, null, null, mapMode, null)
+            != aiReturn_SUCCESS) {
           continue;
         }
         String p = path.dataString();
@@ -423,7 +482,8 @@ public final class AssimpSceneImporter implements SceneImporter {
     if (height == 0) {
       long size = width & 0xFFFFFFFFL;
       if (size == 0 || size > options.maxSideFileBytes()) {
-        throw new AssetGridException(size == 0 ? ErrorCode.DATA_ERROR : ErrorCode.INPUT_LIMIT_EXCEEDED,
+        throw new AssetGridException(
+            size == 0 ? ErrorCode.DATA_ERROR : ErrorCode.INPUT_LIMIT_EXCEEDED,
             "embedded texture '" + filename + "' has " + size + " bytes");
       }
       ByteBuffer data = memByteBuffer(memGetAddress(t.address() + AITexture.PCDATA), (int) size);
@@ -433,8 +493,15 @@ public final class AssimpSceneImporter implements SceneImporter {
     }
     long pixels = (long) width * height;
     if (width <= 0 || height <= 0 || pixels > options.maxTexturePixels()) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
-          "embedded texture '" + filename + "' of " + width + "x" + height + " exceeds the pixel limit");
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED,
+          "embedded texture '"
+              + filename
+              + "' of "
+              + width
+              + "x"
+              + height
+              + " exceeds the pixel limit");
     }
     ByteBuffer raw = memByteBuffer(memGetAddress(t.address() + AITexture.PCDATA), (int) pixels * 4);
     byte[] rgba = new byte[(int) pixels * 4];

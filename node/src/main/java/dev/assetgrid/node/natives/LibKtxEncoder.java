@@ -38,18 +38,18 @@ import org.lwjgl.util.ktx.ktxTextureCreateInfo;
 /**
  * {@link TextureEncoder} over libktx 4.3 (lwjgl-ktx 3.3.6: {@code ktxBasisParams.uastc(boolean)}
  * and {@code compressionLevel}; 3.4.x renamed them). Flow: {@code ktxTexture2_Create} with an
- * R8G8B8[A8] (sRGB or UNORM) format, one {@code SetImageFromMemory} per level,
- * {@code CompressBasisEx}, {@code DeflateZstd} (UASTC only: ETC1S is already BasisLZ),
- * {@code WriteToMemory} (result malloc'ed by libktx, freed with {@code nfree}).
+ * R8G8B8[A8] (sRGB or UNORM) format, one {@code SetImageFromMemory} per level, {@code
+ * CompressBasisEx}, {@code DeflateZstd} (UASTC only: ETC1S is already BasisLZ), {@code
+ * WriteToMemory} (result malloc'ed by libktx, freed with {@code nfree}).
  *
  * <p>SSE is off by default: the SSE4.1 kernels of the bundled basisu (KTX-Software 4.3.2, built
- * with assertions) abort the process ({@code perceptual_distance_rgb_4_N: Assertion
- * early_out_err >= 0}) on ordinary inputs, e.g. the second texture of the VertexColorTest sample,
- * because the first trial passes UINT64_MAX as a signed early-out bound. An abort would take the
- * whole node down, so the scalar path is used; {@code TextureBench} measures what that costs.
+ * with assertions) abort the process ({@code perceptual_distance_rgb_4_N: Assertion early_out_err
+ * >= 0}) on ordinary inputs, e.g. the second texture of the VertexColorTest sample, because the
+ * first trial passes UINT64_MAX as a signed early-out bound. An abort would take the whole node
+ * down, so the scalar path is used; {@code TextureBench} measures what that costs.
  *
- * <p>libktx writes BT.709 primaries for UNORM input too; KHR_texture_basisu wants
- * {@code KHR_DF_PRIMARIES_UNSPECIFIED} for non-colour data, so the DFD byte is patched in the output.
+ * <p>libktx writes BT.709 primaries for UNORM input too; KHR_texture_basisu wants {@code
+ * KHR_DF_PRIMARIES_UNSPECIFIED} for non-colour data, so the DFD byte is patched in the output.
  */
 public final class LibKtxEncoder implements TextureEncoder {
   private static final int VK_FORMAT_R8G8B8_UNORM = 23;
@@ -77,16 +77,25 @@ public final class LibKtxEncoder implements TextureEncoder {
   public byte[] encode(Request r) {
     check(r);
     Level base = r.levels().get(0);
-    int vkFormat = r.channels() == 4
-        ? (r.srgb() ? VK_FORMAT_R8G8B8A8_SRGB : VK_FORMAT_R8G8B8A8_UNORM)
-        : (r.srgb() ? VK_FORMAT_R8G8B8_SRGB : VK_FORMAT_R8G8B8_UNORM);
+    int vkFormat =
+        r.channels() == 4
+            ? (r.srgb() ? VK_FORMAT_R8G8B8A8_SRGB : VK_FORMAT_R8G8B8A8_UNORM)
+            : (r.srgb() ? VK_FORMAT_R8G8B8_SRGB : VK_FORMAT_R8G8B8_UNORM);
     byte[] out;
     try (MemoryStack stack = MemoryStack.stackPush()) {
-      ktxTextureCreateInfo ci = ktxTextureCreateInfo.calloc(stack)
-          .vkFormat(vkFormat)
-          .baseWidth(base.width()).baseHeight(base.height()).baseDepth(1)
-          .numDimensions(2).numLevels(r.levels().size()).numLayers(1).numFaces(1)
-          .isArray(false).generateMipmaps(false);
+      ktxTextureCreateInfo ci =
+          ktxTextureCreateInfo
+              .calloc(stack)
+              .vkFormat(vkFormat)
+              .baseWidth(base.width())
+              .baseHeight(base.height())
+              .baseDepth(1)
+              .numDimensions(2)
+              .numLevels(r.levels().size())
+              .numLayers(1)
+              .numFaces(1)
+              .isArray(false)
+              .generateMipmaps(false);
       PointerBuffer pp = stack.mallocPointer(1);
       ok(ktxTexture2_Create(ci, KTX_TEXTURE_CREATE_ALLOC_STORAGE, pp), "ktxTexture2_Create");
       long handle = pp.get(0);
@@ -96,22 +105,27 @@ public final class LibKtxEncoder implements TextureEncoder {
           byte[] pixels = r.levels().get(level).pixels();
           long expected = ktxTexture_GetImageSize(tex, level);
           if (expected != pixels.length) {
-            throw new AssetGridException(ErrorCode.INTERNAL_ERROR,
+            throw new AssetGridException(
+                ErrorCode.INTERNAL_ERROR,
                 "level " + level + " has " + pixels.length + " bytes, libktx expects " + expected);
           }
           ByteBuffer buf = memAlloc(pixels.length);
           try {
             buf.put(pixels).flip();
-            ok(ktxTexture_SetImageFromMemory(tex, level, 0, 0, buf), "ktxTexture_SetImageFromMemory");
+            ok(
+                ktxTexture_SetImageFromMemory(tex, level, 0, 0, buf),
+                "ktxTexture_SetImageFromMemory");
           } finally {
             memFree(buf);
           }
         }
-        ktxBasisParams params = ktxBasisParams.calloc(stack)
-            .structSize(ktxBasisParams.SIZEOF)
-            .uastc(r.codec() == Codec.UASTC)
-            .noSSE(!allowSse)
-            .threadCount(r.threads());
+        ktxBasisParams params =
+            ktxBasisParams
+                .calloc(stack)
+                .structSize(ktxBasisParams.SIZEOF)
+                .uastc(r.codec() == Codec.UASTC)
+                .noSSE(!allowSse)
+                .threadCount(r.threads());
         if (r.codec() == Codec.ETC1S) {
           params.qualityLevel(r.etc1sQuality()).compressionLevel(r.etc1sCompressionLevel());
         } else {
@@ -132,7 +146,8 @@ public final class LibKtxEncoder implements TextureEncoder {
         try {
           long size = pSize.get(0);
           if (data == 0 || size <= 0 || size > Integer.MAX_VALUE - 64) {
-            throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "libktx wrote " + size + " bytes");
+            throw new AssetGridException(
+                ErrorCode.INTERNAL_ERROR, "libktx wrote " + size + " bytes");
           }
           out = new byte[(int) size];
           memByteBuffer(data, (int) size).get(out);
@@ -151,8 +166,13 @@ public final class LibKtxEncoder implements TextureEncoder {
 
   @Override
   public ImageDecoder.Pixels transcodeRgba(byte[] ktx2, long maxPixels) {
-    if (ktx2.length < 80 || (ktx2[0] & 0xff) != 0xAB || ktx2[1] != 'K' || ktx2[2] != 'T' || ktx2[3] != 'X'
-        || ktx2[5] != '2' || ktx2[6] != '0') {
+    if (ktx2.length < 80
+        || (ktx2[0] & 0xff) != 0xAB
+        || ktx2[1] != 'K'
+        || ktx2[2] != 'T'
+        || ktx2[3] != 'X'
+        || ktx2[5] != '2'
+        || ktx2[6] != '0') {
       throw new AssetGridException(ErrorCode.DATA_ERROR, "not a KTX2 file");
     }
     long w = u32(ktx2, 20);
@@ -161,7 +181,8 @@ public final class LibKtxEncoder implements TextureEncoder {
       throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 width is 0");
     }
     if (w * h > Math.min(maxPixels, StbImageDecoder.HARD_MAX_PIXELS)) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "KTX2 level 0 is " + w + "x" + h + " pixels");
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED, "KTX2 level 0 is " + w + "x" + h + " pixels");
     }
     ByteBuffer src = memAlloc(ktx2.length);
     try (MemoryStack stack = MemoryStack.stackPush()) {
@@ -169,31 +190,39 @@ public final class LibKtxEncoder implements TextureEncoder {
       PointerBuffer pp = stack.mallocPointer(1);
       int rc = ktxTexture2_CreateFromMemory(src, KTX_TEXTURE_CREATE_LOAD_IMAGE_DATA_BIT, pp);
       if (rc != KTX_SUCCESS) {
-        throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 cannot be loaded: " + ktxErrorString(rc));
+        throw new AssetGridException(
+            ErrorCode.DATA_ERROR, "KTX2 cannot be loaded: " + ktxErrorString(rc));
       }
       long handle = pp.get(0);
       try {
         ktxTexture2 tex2 = ktxTexture2.create(handle);
         if (tex2.baseWidth() != w || Math.max(1, tex2.baseHeight()) != h) {
-          throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 header and libktx disagree on the size");
+          throw new AssetGridException(
+              ErrorCode.DATA_ERROR, "KTX2 header and libktx disagree on the size");
         }
         if (ktxTexture2_NeedsTranscoding(tex2)) {
           rc = ktxTexture2_TranscodeBasis(tex2, KTX_TTF_RGBA32, 0);
           if (rc != KTX_SUCCESS) {
-            throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 cannot be transcoded: " + ktxErrorString(rc));
+            throw new AssetGridException(
+                ErrorCode.DATA_ERROR, "KTX2 cannot be transcoded: " + ktxErrorString(rc));
           }
-        } else if (tex2.vkFormat() != VK_FORMAT_R8G8B8A8_SRGB && tex2.vkFormat() != VK_FORMAT_R8G8B8A8_UNORM) {
-          throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 is neither Basis Universal nor RGBA8 (vkFormat "
-              + tex2.vkFormat() + ")");
+        } else if (tex2.vkFormat() != VK_FORMAT_R8G8B8A8_SRGB
+            && tex2.vkFormat() != VK_FORMAT_R8G8B8A8_UNORM) {
+          throw new AssetGridException(
+              ErrorCode.DATA_ERROR,
+              "KTX2 is neither Basis Universal nor RGBA8 (vkFormat " + tex2.vkFormat() + ")");
         }
         PointerBuffer off = stack.mallocPointer(1);
-        ok(ktxTexture_GetImageOffset(ktxTexture.create(handle), 0, 0, 0, off), "ktxTexture_GetImageOffset");
+        ok(
+            ktxTexture_GetImageOffset(ktxTexture.create(handle), 0, 0, 0, off),
+            "ktxTexture_GetImageOffset");
         long offset = off.get(0);
         long size = w * h * 4;
         long dataSize = nktxTexture_GetDataSize(handle);
         long data = nktxTexture_GetData(handle);
         if (data == 0 || offset < 0 || offset + size > dataSize) {
-          throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 level 0 is outside the texture data");
+          throw new AssetGridException(
+              ErrorCode.DATA_ERROR, "KTX2 level 0 is outside the texture data");
         }
         byte[] rgba = new byte[(int) size];
         memByteBuffer(data + offset, (int) size).get(rgba);
@@ -208,14 +237,23 @@ public final class LibKtxEncoder implements TextureEncoder {
 
   private static void check(Request r) {
     if (r.levels().isEmpty() || r.levels().size() > MAX_LEVELS) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "1.." + MAX_LEVELS + " levels, got " + r.levels().size());
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST, "1.." + MAX_LEVELS + " levels, got " + r.levels().size());
     }
     if (r.channels() != 3 && r.channels() != 4) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "channels must be 3 or 4: " + r.channels());
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST, "channels must be 3 or 4: " + r.channels());
     }
-    if (r.threads() < 1 || r.etc1sQuality() < 1 || r.etc1sQuality() > 255 || r.etc1sCompressionLevel() < 0
-        || r.etc1sCompressionLevel() > 5 || r.uastcLevel() < 0 || r.uastcLevel() > 4 || r.zstdLevel() < 0
-        || r.zstdLevel() > 22 || !(r.uastcRdoQuality() > 0)) {
+    if (r.threads() < 1
+        || r.etc1sQuality() < 1
+        || r.etc1sQuality() > 255
+        || r.etc1sCompressionLevel() < 0
+        || r.etc1sCompressionLevel() > 5
+        || r.uastcLevel() < 0
+        || r.uastcLevel() > 4
+        || r.zstdLevel() < 0
+        || r.zstdLevel() > 22
+        || !(r.uastcRdoQuality() > 0)) {
       throw new AssetGridException(ErrorCode.INVALID_REQUEST, "encoder setting out of range: " + r);
     }
     Level base = r.levels().get(0);
@@ -224,8 +262,9 @@ public final class LibKtxEncoder implements TextureEncoder {
       int w = Math.max(1, base.width() >> i);
       int h = Math.max(1, base.height() >> i);
       if (l.width() != w || l.height() != h || l.pixels().length != (long) w * h * r.channels()) {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "level " + i + " must be " + w + "x" + h
-            + " with " + r.channels() + " channels");
+        throw new AssetGridException(
+            ErrorCode.INVALID_REQUEST,
+            "level " + i + " must be " + w + "x" + h + " with " + r.channels() + " channels");
       }
     }
   }
@@ -240,12 +279,16 @@ public final class LibKtxEncoder implements TextureEncoder {
   }
 
   private static long u32(byte[] b, int i) {
-    return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (long) (b[i + 3] & 0xff) << 24;
+    return (b[i] & 0xff)
+        | (b[i + 1] & 0xff) << 8
+        | (b[i + 2] & 0xff) << 16
+        | (long) (b[i + 3] & 0xff) << 24;
   }
 
   private static void ok(int rc, String call) {
     if (rc != KTX_SUCCESS) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, call + " failed: " + ktxErrorString(rc) + " (" + rc + ")");
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, call + " failed: " + ktxErrorString(rc) + " (" + rc + ")");
     }
   }
 }

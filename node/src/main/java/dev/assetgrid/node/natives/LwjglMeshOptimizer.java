@@ -28,10 +28,10 @@ import org.lwjgl.system.MemoryStack;
 import org.lwjgl.util.meshoptimizer.MeshoptStream;
 
 /**
- * {@link MeshOptimizer} over meshoptimizer (lwjgl-meshoptimizer). Each method checks the
- * parameters meshoptimizer would assert on (which aborts the process) before the native call, and
- * owns its off-heap memory: copies in and out through an {@link OffHeap} and small out-parameters on
- * the {@link MemoryStack}, both closed by try-with-resources when the call returns or throws.
+ * {@link MeshOptimizer} over meshoptimizer (lwjgl-meshoptimizer). Each method checks the parameters
+ * meshoptimizer would assert on (which aborts the process) before the native call, and owns its
+ * off-heap memory: copies in and out through an {@link OffHeap} and small out-parameters on the
+ * {@link MemoryStack}, both closed by try-with-resources when the call returns or throws.
  *
  * <p>Design note: copying Java arrays in and out costs a few percent of the native work on the
  * corpus (measured with the bench) and keeps native pointers out of the asset model.
@@ -46,28 +46,37 @@ public final class LwjglMeshOptimizer implements MeshOptimizer {
     meshopt_encodeIndexVersion(1);
   }
 
-  /** Loads meshoptimizer (and sets its codec versions); throws a {@link LinkageError} when it cannot load. */
+  /**
+   * Loads meshoptimizer (and sets its codec versions); throws a {@link LinkageError} when it cannot
+   * load.
+   */
   public LwjglMeshOptimizer() {}
 
   private static void checkIndices(int[] indices, int vertexCount, boolean triangles) {
     if (triangles && indices.length % 3 != 0) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "index count " + indices.length + " is not a multiple of 3");
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, "index count " + indices.length + " is not a multiple of 3");
     }
     for (int i : indices) {
       if (i < 0 || i >= vertexCount) {
-        throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "index " + i + " is not below the vertex count " + vertexCount);
+        throw new AssetGridException(
+            ErrorCode.INTERNAL_ERROR,
+            "index " + i + " is not below the vertex count " + vertexCount);
       }
     }
   }
 
   private static void checkPositions(float[] positions, int vertexCount) {
     if (positions.length != vertexCount * 3) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, positions.length + " position floats for " + vertexCount + " vertices");
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR,
+          positions.length + " position floats for " + vertexCount + " vertices");
     }
   }
 
   @Override
-  public int vertexRemap(int[] indices, int vertexCount, float[][] streams, int[] components, int[] remapOut) {
+  public int vertexRemap(
+      int[] indices, int vertexCount, float[][] streams, int[] components, int[] remapOut) {
     if (indices != null) {
       checkIndices(indices, vertexCount, false);
     }
@@ -75,30 +84,43 @@ public final class LwjglMeshOptimizer implements MeshOptimizer {
       throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "remap table size");
     }
     for (int i = 0; i < streams.length; i++) {
-      if (components[i] < 1 || components[i] > 64 || streams[i].length != vertexCount * components[i]) {
-        throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "stream " + i + " does not match the vertex count");
+      if (components[i] < 1
+          || components[i] > 64
+          || streams[i].length != vertexCount * components[i]) {
+        throw new AssetGridException(
+            ErrorCode.INTERNAL_ERROR, "stream " + i + " does not match the vertex count");
       }
     }
     if (streams.length > 16) {
       return remapInJava(vertexCount, streams, components, remapOut);
     }
-    try (OffHeap heap = new OffHeap(); MemoryStack stack = MemoryStack.stackPush()) {
+    try (OffHeap heap = new OffHeap();
+        MemoryStack stack = MemoryStack.stackPush()) {
       IntBuffer idx = indices == null ? null : heap.copyOf(indices);
       IntBuffer remap = heap.ints(vertexCount);
       MeshoptStream.Buffer sb = MeshoptStream.malloc(streams.length, stack);
       for (int i = 0; i < streams.length; i++) {
-        sb.get(i).data(memByteBuffer(heap.copyOf(streams[i])))
-            .size(4L * components[i]).stride(4L * components[i]);
+        sb.get(i)
+            .data(memByteBuffer(heap.copyOf(streams[i])))
+            .size(4L * components[i])
+            .stride(4L * components[i]);
       }
-      long unique = nmeshopt_generateVertexRemapMulti(memAddress(remap), idx == null ? 0L : memAddress(idx),
-          indices == null ? vertexCount : indices.length, vertexCount, sb.address(), streams.length);
+      long unique =
+          nmeshopt_generateVertexRemapMulti(
+              memAddress(remap),
+              idx == null ? 0L : memAddress(idx),
+              indices == null ? vertexCount : indices.length,
+              vertexCount,
+              sb.address(),
+              streams.length);
       remap.get(remapOut);
       return (int) unique;
     }
   }
 
   /** Fallback for more streams than meshoptimizer's limit (16): hash of the full vertex. */
-  private static int remapInJava(int vertexCount, float[][] streams, int[] components, int[] remapOut) {
+  private static int remapInJava(
+      int vertexCount, float[][] streams, int[] components, int[] remapOut) {
     java.util.HashMap<VertexKey, Integer> seen = new java.util.HashMap<>();
     int next = 0;
     for (int v = 0; v < vertexCount; v++) {
@@ -117,7 +139,8 @@ public final class LwjglMeshOptimizer implements MeshOptimizer {
       }
       for (int i = 0; i < s.length; i++) {
         for (int j = 0; j < c[i]; j++) {
-          if (Float.floatToRawIntBits(s[i][v * c[i] + j]) != Float.floatToRawIntBits(k.s[i][k.v * c[i] + j])) {
+          if (Float.floatToRawIntBits(s[i][v * c[i] + j])
+              != Float.floatToRawIntBits(k.s[i][k.v * c[i] + j])) {
             return false;
           }
         }
@@ -179,18 +202,32 @@ public final class LwjglMeshOptimizer implements MeshOptimizer {
   }
 
   @Override
-  public Simplified simplify(int[] indices, float[] positions, int vertexCount, int targetIndexCount, float targetError,
-      boolean lockBorder, float[] attributes, int attributeCount, float[] weights) {
+  public Simplified simplify(
+      int[] indices,
+      float[] positions,
+      int vertexCount,
+      int targetIndexCount,
+      float targetError,
+      boolean lockBorder,
+      float[] attributes,
+      int attributeCount,
+      float[] weights) {
     checkIndices(indices, vertexCount, true);
     checkPositions(positions, vertexCount);
-    if (attributes != null && (attributeCount < 1 || attributeCount > 32 || attributes.length != vertexCount * attributeCount
-        || weights.length != attributeCount)) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "simplify attributes do not match the vertex count");
+    if (attributes != null
+        && (attributeCount < 1
+            || attributeCount > 32
+            || attributes.length != vertexCount * attributeCount
+            || weights.length != attributeCount)) {
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, "simplify attributes do not match the vertex count");
     }
     if (targetIndexCount > indices.length || targetIndexCount < 0) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "target index count " + targetIndexCount);
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, "target index count " + targetIndexCount);
     }
-    try (OffHeap heap = new OffHeap(); MemoryStack stack = MemoryStack.stackPush()) {
+    try (OffHeap heap = new OffHeap();
+        MemoryStack stack = MemoryStack.stackPush()) {
       IntBuffer idx = heap.copyOf(indices);
       IntBuffer dst = heap.ints(Math.max(1, indices.length));
       FloatBuffer pos = heap.copyOf(positions);
@@ -201,10 +238,25 @@ public final class LwjglMeshOptimizer implements MeshOptimizer {
       int options = lockBorder ? meshopt_SimplifyLockBorder : 0;
       long n;
       if (attr == null) {
-        n = meshopt_simplify(dst, idx, pos, vertexCount, 12, targetIndexCount, targetError, options, err);
+        n =
+            meshopt_simplify(
+                dst, idx, pos, vertexCount, 12, targetIndexCount, targetError, options, err);
       } else {
-        n = meshopt_simplifyWithAttributes(dst, idx, pos, vertexCount, 12, attr, 4L * attributeCount, w, null,
-            targetIndexCount, targetError, options, err);
+        n =
+            meshopt_simplifyWithAttributes(
+                dst,
+                idx,
+                pos,
+                vertexCount,
+                12,
+                attr,
+                4L * attributeCount,
+                w,
+                null,
+                targetIndexCount,
+                targetError,
+                options,
+                err);
       }
       int[] out = new int[(int) n];
       dst.get(0, out);
@@ -215,7 +267,9 @@ public final class LwjglMeshOptimizer implements MeshOptimizer {
   @Override
   public byte[] encodeVertexBuffer(byte[] vertices, int count, int stride) {
     if (stride <= 0 || stride > 256 || stride % 4 != 0 || vertices.length != count * stride) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "vertex stream of " + vertices.length + " bytes, stride " + stride);
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR,
+          "vertex stream of " + vertices.length + " bytes, stride " + stride);
     }
     long bound = meshopt_encodeVertexBufferBound(count, stride);
     try (OffHeap heap = new OffHeap()) {
@@ -234,13 +288,16 @@ public final class LwjglMeshOptimizer implements MeshOptimizer {
   @Override
   public byte[] encodeIndices(int[] indices, int vertexCount, boolean triangles) {
     checkIndices(indices, vertexCount, triangles);
-    long bound = triangles ? meshopt_encodeIndexBufferBound(indices.length, vertexCount)
-        : meshopt_encodeIndexSequenceBound(indices.length, vertexCount);
+    long bound =
+        triangles
+            ? meshopt_encodeIndexBufferBound(indices.length, vertexCount)
+            : meshopt_encodeIndexSequenceBound(indices.length, vertexCount);
     try (OffHeap heap = new OffHeap()) {
       IntBuffer idx = heap.copyOf(indices);
       ByteBuffer dst = heap.bytes((int) bound);
       idx.limit(indices.length);
-      long n = triangles ? meshopt_encodeIndexBuffer(dst, idx) : meshopt_encodeIndexSequence(dst, idx);
+      long n =
+          triangles ? meshopt_encodeIndexBuffer(dst, idx) : meshopt_encodeIndexSequence(dst, idx);
       if (n == 0) {
         throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "meshopt index encoding failed");
       }

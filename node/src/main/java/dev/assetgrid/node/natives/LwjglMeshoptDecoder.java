@@ -23,15 +23,26 @@ import java.nio.ByteOrder;
  */
 public final class LwjglMeshoptDecoder implements MeshoptDecoder {
 
-  /** Stateless: meshoptimizer is loaded by the first decode (see {@link NativeProbe} for whether it can). */
+  /**
+   * Stateless: meshoptimizer is loaded by the first decode (see {@link NativeProbe} for whether it
+   * can).
+   */
   public LwjglMeshoptDecoder() {}
 
   @Override
-  public ByteBuffer decode(ByteBuffer source, long count, long stride, Mode mode, Filter filter, long viewLength, String at) {
+  public ByteBuffer decode(
+      ByteBuffer source,
+      long count,
+      long stride,
+      Mode mode,
+      Filter filter,
+      long viewLength,
+      String at) {
     switch (mode) {
       case ATTRIBUTES -> {
         if (stride % 4 != 0 || stride > 256) {
-          throw invalid(at + ": ATTRIBUTES byteStride must be a multiple of 4 up to 256, is " + stride);
+          throw invalid(
+              at + ": ATTRIBUTES byteStride must be a multiple of 4 up to 256, is " + stride);
         }
       }
       case TRIANGLES, INDICES -> {
@@ -48,7 +59,7 @@ public final class LwjglMeshoptDecoder implements MeshoptDecoder {
       default -> throw new IllegalStateException(mode.name());
     }
     switch (filter) {
-      case NONE -> { }
+      case NONE -> {}
       case OCTAHEDRAL -> {
         if (stride != 4 && stride != 8) {
           throw invalid(at + ": OCTAHEDRAL filter needs byteStride 4 or 8, is " + stride);
@@ -67,33 +78,58 @@ public final class LwjglMeshoptDecoder implements MeshoptDecoder {
       default -> throw new IllegalStateException(filter.name());
     }
     if (count < 1 || stride < 1 || viewLength < 1) {
-      throw invalid(at + ": count " + count + ", byteStride " + stride + " and byteLength " + viewLength + " must be >= 1");
+      throw invalid(
+          at
+              + ": count "
+              + count
+              + ", byteStride "
+              + stride
+              + " and byteLength "
+              + viewLength
+              + " must be >= 1");
     }
     long size = count * stride; // count <= 2^63/256 is not guaranteed: check via division
     if (count > viewLength / stride || size > viewLength) {
-      throw invalid(at + ": count " + count + " x byteStride " + stride + " exceeds the bufferView byteLength " + viewLength);
+      throw invalid(
+          at
+              + ": count "
+              + count
+              + " x byteStride "
+              + stride
+              + " exceeds the bufferView byteLength "
+              + viewLength);
     }
     if (viewLength > MAX_VIEW_BYTES) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, at + ": decoded size " + viewLength + " is too large");
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED, at + ": decoded size " + viewLength + " is too large");
     }
     int srcSize = source.remaining();
     try (OffHeap heap = new OffHeap()) {
       ByteBuffer src = heap.bytes(Math.max(srcSize, 1));
       src.put(source.duplicate()).flip();
       ByteBuffer dst = heap.bytes((int) Math.max(size, 1));
-      int rc = switch (mode) {
-        case ATTRIBUTES -> nmeshopt_decodeVertexBuffer(memAddress(dst), count, stride, memAddress(src), srcSize);
-        case TRIANGLES -> nmeshopt_decodeIndexBuffer(memAddress(dst), count, stride, memAddress(src), srcSize);
-        case INDICES -> nmeshopt_decodeIndexSequence(memAddress(dst), count, stride, memAddress(src), srcSize);
-      };
+      int rc =
+          switch (mode) {
+            case ATTRIBUTES ->
+                nmeshopt_decodeVertexBuffer(
+                    memAddress(dst), count, stride, memAddress(src), srcSize);
+            case TRIANGLES ->
+                nmeshopt_decodeIndexBuffer(
+                    memAddress(dst), count, stride, memAddress(src), srcSize);
+            case INDICES ->
+                nmeshopt_decodeIndexSequence(
+                    memAddress(dst), count, stride, memAddress(src), srcSize);
+          };
       if (rc != 0) {
-        throw new AssetGridException(ErrorCode.DATA_ERROR, at + ": meshopt " + mode + " data cannot be decoded (code " + rc + ")");
+        throw new AssetGridException(
+            ErrorCode.DATA_ERROR,
+            at + ": meshopt " + mode + " data cannot be decoded (code " + rc + ")");
       }
       switch (filter) {
         case OCTAHEDRAL -> nmeshopt_decodeFilterOct(memAddress(dst), count, stride);
         case QUATERNION -> nmeshopt_decodeFilterQuat(memAddress(dst), count, stride);
         case EXPONENTIAL -> nmeshopt_decodeFilterExp(memAddress(dst), count, stride);
-        case NONE -> { }
+        case NONE -> {}
       }
       byte[] out = new byte[(int) viewLength];
       dst.get(out, 0, (int) size);

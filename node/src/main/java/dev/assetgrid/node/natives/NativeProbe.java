@@ -12,8 +12,12 @@ import org.slf4j.LoggerFactory;
 public final class NativeProbe {
   private static final Logger LOG = LoggerFactory.getLogger(NativeProbe.class);
 
-  /** Names of the libraries in {@link #probe()}'s map, as the node announces them ({@code native:<name>=...}). */
+  /**
+   * Names of the libraries in {@link #probe()}'s map, as the node announces them ({@code
+   * native:<name>=...}).
+   */
   public static final String MESHOPTIMIZER = "meshoptimizer";
+
   public static final String ASSIMP = "assimp";
   public static final String KTX = "ktx";
   public static final String STB = "stb";
@@ -25,13 +29,20 @@ public final class NativeProbe {
     Map<String, String> out = new LinkedHashMap<>();
     try {
       org.lwjgl.util.meshoptimizer.MeshOptimizer.meshopt_encodeVertexBufferBound(1, 4);
-      out.put(MESHOPTIMIZER, String.valueOf(org.lwjgl.util.meshoptimizer.MeshOptimizer.MESHOPTIMIZER_VERSION));
+      out.put(
+          MESHOPTIMIZER,
+          String.valueOf(org.lwjgl.util.meshoptimizer.MeshOptimizer.MESHOPTIMIZER_VERSION));
     } catch (Throwable t) {
       LOG.warn("meshoptimizer unavailable: {}", t.toString());
     }
     try {
-      out.put(ASSIMP, org.lwjgl.assimp.Assimp.aiGetVersionMajor() + "." + org.lwjgl.assimp.Assimp.aiGetVersionMinor()
-          + "." + org.lwjgl.assimp.Assimp.aiGetVersionPatch());
+      out.put(
+          ASSIMP,
+          org.lwjgl.assimp.Assimp.aiGetVersionMajor()
+              + "."
+              + org.lwjgl.assimp.Assimp.aiGetVersionMinor()
+              + "."
+              + org.lwjgl.assimp.Assimp.aiGetVersionPatch());
     } catch (Throwable t) {
       LOG.warn("assimp unavailable: {}", t.toString());
     }

@@ -15,8 +15,8 @@ import java.nio.IntBuffer;
 import org.lwjgl.system.MemoryStack;
 
 /**
- * {@link ImageDecoder} over stb_image (lwjgl-stb). The header is read with
- * {@code stbi_info_from_memory} and checked against the pixel limit before anything is decoded
+ * {@link ImageDecoder} over stb_image (lwjgl-stb). The header is read with {@code
+ * stbi_info_from_memory} and checked against the pixel limit before anything is decoded
  * (decompression bombs); the input is copied to a direct buffer that is freed afterwards, and the
  * decoded pixels are copied to the heap and freed with {@code stbi_image_free}.
  *
@@ -42,15 +42,18 @@ public final class StbImageDecoder implements ImageDecoder {
       if (!stbi_info_from_memory(src, w, h, comp)) {
         String reason = reason();
         // stb refuses headers above 2^24 per side or 2^30 bytes of pixels itself ("too large")
-        throw new AssetGridException(reason.contains("too large") ? ErrorCode.INPUT_LIMIT_EXCEEDED : ErrorCode.DATA_ERROR,
+        throw new AssetGridException(
+            reason.contains("too large") ? ErrorCode.INPUT_LIMIT_EXCEEDED : ErrorCode.DATA_ERROR,
             "image header cannot be read: " + reason);
       }
       long pixels = (long) w.get(0) * h.get(0);
       if (w.get(0) < 1 || h.get(0) < 1) {
-        throw new AssetGridException(ErrorCode.DATA_ERROR, "image declares " + w.get(0) + "x" + h.get(0) + " pixels");
+        throw new AssetGridException(
+            ErrorCode.DATA_ERROR, "image declares " + w.get(0) + "x" + h.get(0) + " pixels");
       }
       if (pixels > limit) {
-        throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
+        throw new AssetGridException(
+            ErrorCode.INPUT_LIMIT_EXCEEDED,
             "image is " + w.get(0) + "x" + h.get(0) + " = " + pixels + " pixels, limit " + limit);
       }
       ByteBuffer decoded = stbi_load_from_memory(src, w, h, comp, 4);
@@ -59,9 +62,19 @@ public final class StbImageDecoder implements ImageDecoder {
       }
       try {
         long expected = (long) w.get(0) * h.get(0) * 4;
-        if (w.get(0) < 1 || h.get(0) < 1 || (long) w.get(0) * h.get(0) > limit || decoded.remaining() != expected) {
-          throw new AssetGridException(ErrorCode.DATA_ERROR, "decoder returned " + w.get(0) + "x" + h.get(0)
-              + " pixels in " + decoded.remaining() + " bytes");
+        if (w.get(0) < 1
+            || h.get(0) < 1
+            || (long) w.get(0) * h.get(0) > limit
+            || decoded.remaining() != expected) {
+          throw new AssetGridException(
+              ErrorCode.DATA_ERROR,
+              "decoder returned "
+                  + w.get(0)
+                  + "x"
+                  + h.get(0)
+                  + " pixels in "
+                  + decoded.remaining()
+                  + " bytes");
         }
         byte[] rgba = new byte[(int) expected];
         decoded.get(0, rgba); // absolute: stbi_image_free needs the position left at 0

@@ -11,19 +11,23 @@ import dev.assetgrid.shared.error.ErrorCode;
 /**
  * The ports through which the stages reach native code, as one value: {@code natives.NativePorts}
  * builds it from the libraries that loaded on this machine, the worker's {@code Handlers} and the
- * local CLI take it from there and hand each stage the ports it needs. A port is
- * null when its library did not load.
+ * local CLI take it from there and hand each stage the ports it needs. A port is null when its
+ * library did not load.
  *
  * @param meshOptimizer meshoptimizer's mesh operations (optimize-mesh), or null
  * @param meshoptDecoder meshoptimizer's {@code EXT_meshopt_compression} decoder (reading compressed
  *     models), or null
  * @param sceneImporter Assimp (convert), or null
- * @param imageDecoder stb_image's PNG/JPEG decoder (compress-texture, convert's re-encoded textures),
- *     or null
+ * @param imageDecoder stb_image's PNG/JPEG decoder (compress-texture, convert's re-encoded
+ *     textures), or null
  * @param textureEncoder libktx's KTX2 / Basis Universal codec (compress-texture), or null
  */
-public record Ports(MeshOptimizer meshOptimizer, MeshoptDecoder meshoptDecoder, SceneImporter sceneImporter,
-    ImageDecoder imageDecoder, TextureEncoder textureEncoder) {
+public record Ports(
+    MeshOptimizer meshOptimizer,
+    MeshoptDecoder meshoptDecoder,
+    SceneImporter sceneImporter,
+    ImageDecoder imageDecoder,
+    TextureEncoder textureEncoder) {
 
   /** No native library at all. */
   public static final Ports NONE = new Ports(null, null, null, null, null);

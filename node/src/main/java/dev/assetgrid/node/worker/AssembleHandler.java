@@ -1,16 +1,15 @@
 package dev.assetgrid.node.worker;
 
-import dev.assetgrid.shared.stage.TaskParams;
-import dev.assetgrid.shared.stage.StageParams;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.assemble.Assemble;
-import dev.assetgrid.shared.stage.AssembleOptions;
 import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
+import dev.assetgrid.shared.stage.AssembleOptions;
 import dev.assetgrid.shared.stage.OutputNames;
+import dev.assetgrid.shared.stage.TaskParams;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +22,13 @@ import java.util.regex.Pattern;
 
 /**
  * {@code assemble}: the model the plan names ({@code mesh.glb}, or {@code converted.glb} or the
- * original when the job has no optimize-mesh) plus every {@code texture-<k>.ktx2} input → {@code optimized.glb}. Params:
- * {@link AssembleOptions}. With no textures the base model is written as it is (as GLB).
+ * original when the job has no optimize-mesh) plus every {@code texture-<k>.ktx2} input → {@code
+ * optimized.glb}. Params: {@link AssembleOptions}. With no textures the base model is written as it
+ * is (as GLB).
  *
- * <p>Result: {@code base} (input name), {@code bytesBefore} (base model, with side files),
- * {@code bytesAfter}, {@code textures} (KTX2 inputs), {@code replacedImages}, and one entry per
- * KTX2 in {@code images} (see {@link Assemble.ImageChange}).
+ * <p>Result: {@code base} (input name), {@code bytesBefore} (base model, with side files), {@code
+ * bytesAfter}, {@code textures} (KTX2 inputs), {@code replacedImages}, and one entry per KTX2 in
+ * {@code images} (see {@link Assemble.ImageChange}).
  */
 public final class AssembleHandler implements TaskHandler {
   private static final Pattern TEXTURE = Pattern.compile("texture-(\\d{1,9})\\.ktx2");
@@ -76,6 +76,8 @@ public final class AssembleHandler implements TaskHandler {
     assembled.replacedImages().forEach(replaced::add);
     ArrayNode images = result.putArray("images");
     assembled.changes().forEach(c -> images.add(c.toJson()));
-    return new TaskResult(result, List.of(new TaskResult.Output(OutputNames.OPTIMIZED_GLB, out, "model/gltf-binary")));
+    return new TaskResult(
+        result,
+        List.of(new TaskResult.Output(OutputNames.OPTIMIZED_GLB, out, "model/gltf-binary")));
   }
 }

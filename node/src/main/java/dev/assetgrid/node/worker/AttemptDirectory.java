@@ -21,8 +21,12 @@ import java.nio.file.Path;
  * other, ordered by futures); the event loop reads {@link #created()} after both are done.
  */
 final class AttemptDirectory {
-  /** Owned tree, removed before first use and by {@link #delete()}; null for caller-chosen directories. */
+  /**
+   * Owned tree, removed before first use and by {@link #delete()}; null for caller-chosen
+   * directories.
+   */
   private final Path root;
+
   private final Path inputDir;
   private final Path workDir;
   private boolean rootReady;
@@ -35,13 +39,19 @@ final class AttemptDirectory {
     this.workDir = workDir;
   }
 
-  /** The directory of attempt {@code attempt} of {@code taskId} under the worker's {@code workRoot}; nothing is made yet. */
+  /**
+   * The directory of attempt {@code attempt} of {@code taskId} under the worker's {@code workRoot};
+   * nothing is made yet.
+   */
   static AttemptDirectory under(Path workRoot, String taskId, int attempt) {
     Path root = workRoot.resolve(taskId + "-" + attempt);
     return new AttemptDirectory(root, root.resolve("in"), root.resolve("out"));
   }
 
-  /** Directories chosen by the caller (tests, direct handler calls): made if missing on first use, never deleted. */
+  /**
+   * Directories chosen by the caller (tests, direct handler calls): made if missing on first use,
+   * never deleted.
+   */
   static AttemptDirectory of(Path inputDir, Path workDir) {
     return new AttemptDirectory(null, inputDir, workDir);
   }
@@ -71,12 +81,16 @@ final class AttemptDirectory {
     return workDir;
   }
 
-  /** Whether anything may have been made on disk (true from the first attempt to make a directory). */
+  /**
+   * Whether anything may have been made on disk (true from the first attempt to make a directory).
+   */
   synchronized boolean created() {
     return rootReady || inputReady || workReady;
   }
 
-  /** Removes the owned tree if anything was made; a no-op for caller-chosen directories. Blocking. */
+  /**
+   * Removes the owned tree if anything was made; a no-op for caller-chosen directories. Blocking.
+   */
   void delete() throws IOException {
     if (root != null && created()) {
       FileTrees.delete(root);
@@ -85,7 +99,8 @@ final class AttemptDirectory {
 
   private void prepareRoot() throws IOException {
     if (!rootReady && root != null) {
-      // set first: a failure half-way through the removal must still get the tree cleaned up afterwards
+      // set first: a failure half-way through the removal must still get the tree cleaned up
+      // afterwards
       rootReady = true;
       FileTrees.delete(root);
     }

@@ -17,18 +17,19 @@ import java.util.Map;
  * meshoptimizer decoder when there is one; without it a model's {@code EXT_meshopt_compression}
  * views fail with NATIVE_UNAVAILABLE (retryable: another attempt may run on a node that has it)
  * when a stage reads their data. Per handler:
+ *
  * <ul>
  *   <li>inspect, validate, assemble: always. Inspect reads vertex data only in rare cases (POSITION
  *       without min/max, instancing), assemble never does (it copies compressed views as they are),
  *       and validate has its own loader, which reports {@code EXT_meshopt_compression} as an
- *       extension it does not validate (as the Khronos validator does) and decodes nothing.</li>
- *   <li>optimize-mesh: needs meshoptimizer (it is the work itself).</li>
+ *       extension it does not validate (as the Khronos validator does) and decodes nothing.
+ *   <li>optimize-mesh: needs meshoptimizer (it is the work itself).
  *   <li>thumbnail: needs meshoptimizer, because its usual input is optimize-mesh's output, which is
  *       meshopt-compressed by default; a node without the decoder could draw little of what it
- *       would lease.</li>
- *   <li>compress-texture: needs libktx and stb (images never sit in compressed views).</li>
+ *       would lease.
+ *   <li>compress-texture: needs libktx and stb (images never sit in compressed views).
  *   <li>convert: needs Assimp; stb re-encodes textures glTF cannot carry and the meshopt decoder
- *       reads a glTF upload passed through, each failing only the files that need it.</li>
+ *       reads a glTF upload passed through, each failing only the files that need it.
  * </ul>
  */
 public final class Handlers {
@@ -52,11 +53,15 @@ public final class Handlers {
       out.add(new ThumbnailHandler(reader));
     }
     if (ports.textureEncoder() != null && ports.imageDecoder() != null) {
-      out.add(new CompressTextureHandler(reader, new CompressTexture(ports.imageDecoder(), ports.textureEncoder())));
+      out.add(
+          new CompressTextureHandler(
+              reader, new CompressTexture(ports.imageDecoder(), ports.textureEncoder())));
     }
     out.add(new AssembleHandler(reader));
     if (ports.sceneImporter() != null) {
-      out.add(new ConvertHandler(new Convert(ports.sceneImporter(), ports.imageDecoder(), ports.meshoptDecoder())));
+      out.add(
+          new ConvertHandler(
+              new Convert(ports.sceneImporter(), ports.imageDecoder(), ports.meshoptDecoder())));
     }
     return out;
   }

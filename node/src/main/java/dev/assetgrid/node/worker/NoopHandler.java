@@ -1,19 +1,20 @@
 package dev.assetgrid.node.worker;
 
-import dev.assetgrid.shared.stage.StageParams;
-import dev.assetgrid.shared.stage.NoopParams;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.NoopParams;
+import dev.assetgrid.shared.stage.StageParams;
 import dev.assetgrid.shared.state.TaskType;
 import java.util.List;
 
 /**
- * Does nothing, on purpose: the queue micro-benchmark measures the coordinator with it, and protocol
- * tests use its params to hold a lease ({@code sleepMs}, for the first {@code sleepAttempts} attempts;
- * all when absent), to fail ({@code failWith} an ErrorCode name, for the first {@code failTimes}
- * attempts; all when absent) or to produce an output file ({@code output: true} → {@code noop.json}).
+ * Does nothing, on purpose: the queue micro-benchmark measures the coordinator with it, and
+ * protocol tests use its params to hold a lease ({@code sleepMs}, for the first {@code
+ * sleepAttempts} attempts; all when absent), to fail ({@code failWith} an ErrorCode name, for the
+ * first {@code failTimes} attempts; all when absent) or to produce an output file ({@code output:
+ * true} → {@code noop.json}).
  */
 public final class NoopHandler implements TaskHandler {
   /** A no-op reads nothing: the queue benchmark measures the coordinator, not blob transfers. */
@@ -34,13 +35,16 @@ public final class NoopHandler implements TaskHandler {
     long end = System.currentTimeMillis() + sleep;
     while (System.currentTimeMillis() < end && !work.cancelled().getAsBoolean()) {
       Thread.sleep(Math.min(50, Math.max(1, end - System.currentTimeMillis())));
-      work.progress().accept(1.0 - (double) Math.max(0, end - System.currentTimeMillis()) / Math.max(sleep, 1));
+      work.progress()
+          .accept(
+              1.0 - (double) Math.max(0, end - System.currentTimeMillis()) / Math.max(sleep, 1));
     }
     if (work.cancelled().getAsBoolean()) {
       throw new AssetGridException(ErrorCode.TASK_CANCELLED, "cancelled");
     }
     if (params.failsIn(work.attempt())) {
-      throw new AssetGridException(params.failWith(), "noop asked to fail with " + params.failWith().name());
+      throw new AssetGridException(
+          params.failWith(), "noop asked to fail with " + params.failWith().name());
     }
     ObjectNode r = JsonNodeFactory.instance.objectNode();
     r.put("sleptMs", sleep);
@@ -48,7 +52,8 @@ public final class NoopHandler implements TaskHandler {
     if (params.output()) {
       java.nio.file.Path out = work.workDir().resolve("noop.json");
       java.nio.file.Files.writeString(out, "{\"task\":\"" + work.taskId() + "\"}");
-      return new TaskResult(r, List.of(new TaskResult.Output("noop.json", out, "application/json")));
+      return new TaskResult(
+          r, List.of(new TaskResult.Output("noop.json", out, "application/json")));
     }
     return new TaskResult(r, List.of());
   }

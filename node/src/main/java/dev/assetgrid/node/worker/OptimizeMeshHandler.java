@@ -1,18 +1,14 @@
 package dev.assetgrid.node.worker;
 
-import dev.assetgrid.shared.stage.TaskParams;
-import dev.assetgrid.shared.stage.StageParams;
-import dev.assetgrid.shared.stage.OptimizeMeshParams;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.assetgrid.node.processing.optimize.OptimizeMeshRun;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.shared.stage.OptimizeMeshOptions;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.optimize.MeshOptimizer;
-import dev.assetgrid.shared.error.AssetGridException;
-import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.node.processing.optimize.OptimizeMeshRun;
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
+import dev.assetgrid.shared.stage.OptimizeMeshParams;
 import dev.assetgrid.shared.stage.OutputNames;
+import dev.assetgrid.shared.stage.TaskParams;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,12 +16,12 @@ import java.util.Objects;
 
 /**
  * {@code optimize-mesh}: reads the model the plan names ({@value OutputNames#INPUT_PARAM}: the
- * converted GLB when there is one, else the original), runs the mesh recipe with the task params as {@link OptimizeMeshOptions} JSON and
- * uploads the result under the name the param {@value OutputNames#MESH_OUTPUT_PARAM} gives:
- * {@code mesh.glb} (default) when an assemble task follows, {@code optimized.glb} when the planner
- * left no assemble to the job (no textures to merge) and this GLB is the final model. Any other
- * value fails the task with {@code INVALID_REQUEST}. Result: before/after triangles, vertices and
- * sizes, per-stage times and the primitives passed through.
+ * converted GLB when there is one, else the original), runs the mesh recipe with the task params as
+ * {@link OptimizeMeshOptions} JSON and uploads the result under the name the param {@value
+ * OutputNames#MESH_OUTPUT_PARAM} gives: {@code mesh.glb} (default) when an assemble task follows,
+ * {@code optimized.glb} when the planner left no assemble to the job (no textures to merge) and
+ * this GLB is the final model. Any other value fails the task with {@code INVALID_REQUEST}. Result:
+ * before/after triangles, vertices and sizes, per-stage times and the primitives passed through.
  */
 public final class OptimizeMeshHandler implements TaskHandler {
   private final GltfReader reader;
@@ -60,7 +56,7 @@ public final class OptimizeMeshHandler implements TaskHandler {
     OptimizeMeshRun r = OptimizeMeshRun.apply(asset, read, out, options, meshopt);
     ObjectNode result = r.toJson();
     result.set("options", options.toJson());
-    return new TaskResult(result, List.of(new TaskResult.Output(outName, out, "model/gltf-binary")));
+    return new TaskResult(
+        result, List.of(new TaskResult.Output(outName, out, "model/gltf-binary")));
   }
-
 }

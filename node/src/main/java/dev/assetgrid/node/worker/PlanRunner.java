@@ -11,7 +11,6 @@ import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,16 +30,18 @@ import java.util.UUID;
  * the benchmarks use it, so a file processed locally goes through exactly the stages, params and
  * inputs a job on the grid would.
  *
- * <p>Each task gets what a lease would give it: the original and its side files, and the outputs
- * of every task it depends on, directly or not (a nearer ancestor's output shadows a farther one's
- * of the same name). When inspect succeeds its image list expands the compress-texture placeholder,
- * as the coordinator does ({@link JobPlanner#expandTextures}). Outputs stay in {@code workRoot},
- * one folder per task, until the caller deletes it.
+ * <p>Each task gets what a lease would give it: the original and its side files, and the outputs of
+ * every task it depends on, directly or not (a nearer ancestor's output shadows a farther one's of
+ * the same name). When inspect succeeds its image list expands the compress-texture placeholder, as
+ * the coordinator does ({@link JobPlanner#expandTextures}). Outputs stay in {@code workRoot}, one
+ * folder per task, until the caller deletes it.
  */
 public final class PlanRunner {
   private final Map<TaskType, TaskHandler> handlers = new EnumMap<>(TaskType.class);
 
-  /** @param handlers the handlers available here ({@link Handlers#available}) */
+  /**
+   * @param handlers the handlers available here ({@link Handlers#available})
+   */
   public PlanRunner(List<TaskHandler> handlers) {
     handlers.forEach(h -> this.handlers.put(h.type(), h));
   }
@@ -53,7 +54,8 @@ public final class PlanRunner {
    * @param outputs output name → file
    * @param millis wall time of the handler
    */
-  public record TaskRun(PlannedTask task, ObjectNode result, Map<String, Path> outputs, double millis) {}
+  public record TaskRun(
+      PlannedTask task, ObjectNode result, Map<String, Path> outputs, double millis) {}
 
   /**
    * What a run did.
@@ -85,12 +87,13 @@ public final class PlanRunner {
    * Runs {@code plan}.
    *
    * @param original the uploaded model; a .gltf's buffers and images are resolved beside it
-   * @param sideFiles side files by their relative name (an OBJ's MTL and textures), offered to every
-   *     task as inputs under those names
+   * @param sideFiles side files by their relative name (an OBJ's MTL and textures), offered to
+   *     every task as inputs under those names
    * @param workRoot where each task's outputs go (one sub-folder per task)
    * @throws AssetGridException the first failing task's error, its message prefixed with the task
    */
-  public Run run(List<PlannedTask> plan, Path original, Map<String, Path> sideFiles, Path workRoot) {
+  public Run run(
+      List<PlannedTask> plan, Path original, Map<String, Path> sideFiles, Path workRoot) {
     Map<UUID, PlannedTask> pending = new LinkedHashMap<>();
     plan.forEach(t -> pending.put(t.id(), t));
     Map<UUID, List<UUID>> deps = new HashMap<>();
@@ -100,9 +103,16 @@ public final class PlanRunner {
     Map<String, Path> files = new LinkedHashMap<>();
     files.put(OutputNames.ORIGINAL, original);
     while (!pending.isEmpty()) {
-      PlannedTask next = pending.values().stream().filter(t -> done.keySet().containsAll(t.dependsOn()))
-          .findFirst().orElseThrow(() -> new AssetGridException(ErrorCode.INTERNAL_ERROR,
-              "the plan has a cycle or waits for a task it does not have: " + pending.values()));
+      PlannedTask next =
+          pending.values().stream()
+              .filter(t -> done.keySet().containsAll(t.dependsOn()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssetGridException(
+                          ErrorCode.INTERNAL_ERROR,
+                          "the plan has a cycle or waits for a task it does not have: "
+                              + pending.values()));
       pending.remove(next.id());
       TaskRun r = runOne(next, inputsOf(next, deps, done, original, sideFiles), original, workRoot);
       done.put(next.id(), r);
@@ -118,12 +128,23 @@ public final class PlanRunner {
   private TaskRun runOne(PlannedTask task, Map<String, Path> inputs, Path original, Path workRoot) {
     TaskHandler h = handlers.get(task.type());
     if (h == null) {
-      throw new AssetGridException(ErrorCode.NATIVE_UNAVAILABLE,
-          "no handler for " + task.type().wire() + " here (a native library it needs did not load)");
+      throw new AssetGridException(
+          ErrorCode.NATIVE_UNAVAILABLE,
+          "no handler for "
+              + task.type().wire()
+              + " here (a native library it needs did not load)");
     }
     Path workDir = workRoot.resolve(task.name());
-    TaskWork work = new TaskWork(task.id().toString(), 1, (ObjectNode) task.params().deepCopy(), inputs,
-        original.toAbsolutePath().getParent(), workDir, p -> { }, () -> false);
+    TaskWork work =
+        new TaskWork(
+            task.id().toString(),
+            1,
+            (ObjectNode) task.params().deepCopy(),
+            inputs,
+            original.toAbsolutePath().getParent(),
+            workDir,
+            p -> {},
+            () -> false);
     long t0 = System.nanoTime();
     TaskResult result;
     try {
@@ -140,17 +161,22 @@ public final class PlanRunner {
     double ms = (System.nanoTime() - t0) / 1e6;
     Map<String, Path> outputs = new LinkedHashMap<>();
     result.outputs().forEach(o -> outputs.put(o.name(), o.file()));
-    ObjectNode json = result.result() == null ? JsonNodeFactory.instance.objectNode() : result.result();
+    ObjectNode json =
+        result.result() == null ? JsonNodeFactory.instance.objectNode() : result.result();
     return new TaskRun(task, json, Collections.unmodifiableMap(outputs), ms);
   }
 
   /**
    * The inputs a lease would carry: the original and side files, then the outputs of the task's
-   * ancestors, nearest first (a nearer ancestor's output shadows a farther one's; any output shadows a
-   * side file of the same name).
+   * ancestors, nearest first (a nearer ancestor's output shadows a farther one's; any output
+   * shadows a side file of the same name).
    */
-  private static Map<String, Path> inputsOf(PlannedTask task, Map<UUID, List<UUID>> deps, Map<UUID, TaskRun> done,
-      Path original, Map<String, Path> sideFiles) {
+  private static Map<String, Path> inputsOf(
+      PlannedTask task,
+      Map<UUID, List<UUID>> deps,
+      Map<UUID, TaskRun> done,
+      Path original,
+      Map<String, Path> sideFiles) {
     Map<String, Path> in = new HashMap<>(sideFiles);
     in.put(OutputNames.ORIGINAL, original);
     List<List<UUID>> levels = new ArrayList<>();
@@ -179,10 +205,13 @@ public final class PlanRunner {
     return in;
   }
 
-  private static void expand(PlannedTask inspect, ObjectNode result, Map<UUID, PlannedTask> pending,
+  private static void expand(
+      PlannedTask inspect,
+      ObjectNode result,
+      Map<UUID, PlannedTask> pending,
       Map<UUID, List<UUID>> deps) {
-    Optional<PlaceholderExpansion> x = JobPlanner.expandTextures(inspect.id(), result,
-        new ArrayList<>(pending.values()));
+    Optional<PlaceholderExpansion> x =
+        JobPlanner.expandTextures(inspect.id(), result, new ArrayList<>(pending.values()));
     if (x.isEmpty()) {
       return;
     }

@@ -17,7 +17,10 @@ public interface TaskHandler {
    */
   TaskResult run(TaskWork work) throws Exception;
 
-  /** Whether the worker should download the task's inputs before {@link #run}; false skips the transfer. */
+  /**
+   * Whether the worker should download the task's inputs before {@link #run}; false skips the
+   * transfer.
+   */
   default boolean needsInputs() {
     return true;
   }

@@ -14,8 +14,8 @@ public final class TaskInputs {
   private TaskInputs() {}
 
   /**
-   * The model input the params name (a GLB, or a .gltf whose side files sit beside it in
-   * {@link TaskWork#inputDir()}).
+   * The model input the params name (a GLB, or a .gltf whose side files sit beside it in {@link
+   * TaskWork#inputDir()}).
    *
    * @throws dev.assetgrid.shared.error.AssetGridException GLTF_RESOURCE_MISSING when the lease did
    *     not carry it

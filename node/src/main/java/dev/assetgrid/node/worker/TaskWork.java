@@ -15,7 +15,8 @@ import java.util.function.DoubleConsumer;
  * directory (deleted afterwards), a progress sink and a cancellation flag to poll.
  *
  * <p>The directories are made on first use, from the handler's own worker thread: a handler that
- * never calls {@link #workDir()} or {@link #inputDir()} and receives no inputs costs no disk access.
+ * never calls {@link #workDir()} or {@link #inputDir()} and receives no inputs costs no disk
+ * access.
  */
 public final class TaskWork {
   private final String taskId;
@@ -33,19 +34,40 @@ public final class TaskWork {
    * @param taskId task id
    * @param attempt attempt number, from 1
    * @param params stage options as JSON; may be null for handlers that take none
-   * @param inputs input name → local file; side files keep their relative names under {@code inputDir}
+   * @param inputs input name → local file; side files keep their relative names under {@code
+   *     inputDir}
    * @param inputDir directory holding all inputs (relative URIs of a .gltf resolve here)
    * @param workDir scratch directory for outputs
    * @param progress accepts 0..1
    * @param cancelled true once the coordinator asked to stop; long handlers should poll it
    */
-  public TaskWork(String taskId, int attempt, ObjectNode params, Map<String, Path> inputs, Path inputDir,
-      Path workDir, DoubleConsumer progress, BooleanSupplier cancelled) {
-    this(taskId, attempt, params, inputs, AttemptDirectory.of(inputDir, workDir), progress, cancelled);
+  public TaskWork(
+      String taskId,
+      int attempt,
+      ObjectNode params,
+      Map<String, Path> inputs,
+      Path inputDir,
+      Path workDir,
+      DoubleConsumer progress,
+      BooleanSupplier cancelled) {
+    this(
+        taskId,
+        attempt,
+        params,
+        inputs,
+        AttemptDirectory.of(inputDir, workDir),
+        progress,
+        cancelled);
   }
 
-  TaskWork(String taskId, int attempt, ObjectNode params, Map<String, Path> inputs, AttemptDirectory dirs,
-      DoubleConsumer progress, BooleanSupplier cancelled) {
+  TaskWork(
+      String taskId,
+      int attempt,
+      ObjectNode params,
+      Map<String, Path> inputs,
+      AttemptDirectory dirs,
+      DoubleConsumer progress,
+      BooleanSupplier cancelled) {
     this.taskId = taskId;
     this.attempt = attempt;
     this.params = params;
@@ -75,8 +97,8 @@ public final class TaskWork {
   }
 
   /**
-   * Directory holding all inputs (relative URIs of a .gltf resolve here); made on first call when the
-   * task had none. Blocking: call it from {@link TaskHandler#run}.
+   * Directory holding all inputs (relative URIs of a .gltf resolve here); made on first call when
+   * the task had none. Blocking: call it from {@link TaskHandler#run}.
    *
    * @throws UncheckedIOException when the directory cannot be made (an internal, retryable error)
    */
@@ -112,11 +134,14 @@ public final class TaskWork {
     return cancelled;
   }
 
-  /** The input named {@code name}, or a DATA_ERROR-style failure when the lease did not carry it. */
+  /**
+   * The input named {@code name}, or a DATA_ERROR-style failure when the lease did not carry it.
+   */
   public Path input(String name) {
     Path p = inputs.get(name);
     if (p == null) {
-      throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "task input '" + name + "' is missing");
+      throw new AssetGridException(
+          ErrorCode.GLTF_RESOURCE_MISSING, "task input '" + name + "' is missing");
     }
     return p;
   }

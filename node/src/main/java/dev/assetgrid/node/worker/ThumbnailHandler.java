@@ -1,18 +1,17 @@
 package dev.assetgrid.node.worker;
 
-import dev.assetgrid.shared.stage.TaskParams;
-import dev.assetgrid.shared.stage.StageParams;
-import dev.assetgrid.shared.stage.ThumbnailParams;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.thumbnail.Thumbnail;
 import dev.assetgrid.node.processing.thumbnail.ThumbnailImage;
-import dev.assetgrid.shared.stage.ThumbnailOptions;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.stage.OutputNames;
+import dev.assetgrid.shared.stage.TaskParams;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
+import dev.assetgrid.shared.stage.ThumbnailParams;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +21,11 @@ import java.util.Objects;
 
 /**
  * {@code thumbnail}: renders the model the plan names ({@value OutputNames#INPUT_PARAM}:
- * optimize-mesh's GLB when the job has one, else the converted GLB or the original) with
- * {@link Thumbnail}. Params are
- * {@link ThumbnailOptions} JSON. Outputs {@code thumbnail.png}, plus {@value #TURNTABLE_PNG} (a
- * horizontal strip of N views) when {@code turntableViews} is set. Result:
- * {@code {size, width, height, coverage, ms, notes[], options{}, turntable?{views, width, height, coverage, ms}}}.
+ * optimize-mesh's GLB when the job has one, else the converted GLB or the original) with {@link
+ * Thumbnail}. Params are {@link ThumbnailOptions} JSON. Outputs {@code thumbnail.png}, plus {@value
+ * #TURNTABLE_PNG} (a horizontal strip of N views) when {@code turntableViews} is set. Result:
+ * {@code {size, width, height, coverage, ms, notes[], options{}, turntable?{views, width, height,
+ * coverage, ms}}}.
  */
 public final class ThumbnailHandler implements TaskHandler {
   /** Output name of the turntable strip. */
@@ -34,7 +33,10 @@ public final class ThumbnailHandler implements TaskHandler {
 
   private final GltfReader reader;
 
-  /** @param reader reads the model; with the meshopt decoder, since optimize-mesh output is compressed */
+  /**
+   * @param reader reads the model; with the meshopt decoder, since optimize-mesh output is
+   *     compressed
+   */
   public ThumbnailHandler(GltfReader reader) {
     this.reader = Objects.requireNonNull(reader, "reader");
   }
@@ -60,7 +62,8 @@ public final class ThumbnailHandler implements TaskHandler {
       return render(work, task, options);
     } catch (AssetGridException e) {
       ErrorCode c = e.code();
-      boolean drawable = c == ErrorCode.INVALID_REQUEST || c == ErrorCode.TASK_CANCELLED || c.retryable();
+      boolean drawable =
+          c == ErrorCode.INVALID_REQUEST || c == ErrorCode.TASK_CANCELLED || c.retryable();
       if (!skipOnError || drawable) {
         throw e;
       }
@@ -72,7 +75,8 @@ public final class ThumbnailHandler implements TaskHandler {
     }
   }
 
-  private TaskResult render(TaskWork work, TaskParams task, ThumbnailOptions options) throws Exception {
+  private TaskResult render(TaskWork work, TaskParams task, ThumbnailOptions options)
+      throws Exception {
     // the planner names optimize-mesh's GLB when there is one: the optimized mesh with its original
     // textures (the rasterizer cannot decode the KTX2 images of an assembled model)
     GltfAsset asset = TaskInputs.readModel(reader, work, task);

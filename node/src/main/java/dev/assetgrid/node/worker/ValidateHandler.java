@@ -1,15 +1,14 @@
 package dev.assetgrid.node.worker;
 
-import dev.assetgrid.shared.stage.TaskParams;
-import dev.assetgrid.shared.stage.StageParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.gltf.GltfReader;
-import dev.assetgrid.shared.stage.ValidateOptions;
 import dev.assetgrid.node.processing.validate.ValidationReport;
 import dev.assetgrid.node.processing.validate.Validator;
 import dev.assetgrid.shared.stage.OutputNames;
+import dev.assetgrid.shared.stage.TaskParams;
+import dev.assetgrid.shared.stage.ValidateOptions;
 import dev.assetgrid.shared.state.TaskType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +51,8 @@ public final class ValidateHandler implements TaskHandler {
       issues.add(messages.get(i));
     }
     result.put("issuesTruncated", messages.size() > RESULT_ISSUES || report.truncated());
-    return new TaskResult(result, List.of(new TaskResult.Output(OutputNames.VALIDATION_JSON, out, "application/json")));
+    return new TaskResult(
+        result,
+        List.of(new TaskResult.Output(OutputNames.VALIDATION_JSON, out, "application/json")));
   }
 }

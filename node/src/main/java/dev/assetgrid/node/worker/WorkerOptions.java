@@ -8,10 +8,12 @@ import java.nio.file.Path;
  * @param slots tasks run at once (≥ 1); default one per core
  * @param workDir where inputs and outputs of running tasks are kept (one subdirectory per attempt)
  * @param leaseWaitMs how long a lease request may wait at the coordinator when nothing is queued
- * @param drainTimeoutMs on shutdown, how long running tasks may take before their leases are released
+ * @param drainTimeoutMs on shutdown, how long running tasks may take before their leases are
+ *     released
  * @param announceMs how often the node announces itself on {@code assetgrid.nodes}
  */
-public record WorkerOptions(int slots, Path workDir, long leaseWaitMs, long drainTimeoutMs, long announceMs) {
+public record WorkerOptions(
+    int slots, Path workDir, long leaseWaitMs, long drainTimeoutMs, long announceMs) {
   public static final long DEFAULT_LEASE_WAIT_MS = 20_000;
   public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
   public static final long DEFAULT_DRAIN_TIMEOUT_MS = DEFAULT_DRAIN_TIMEOUT_SECONDS * 1000;
@@ -24,11 +26,13 @@ public record WorkerOptions(int slots, Path workDir, long leaseWaitMs, long drai
     if (leaseWaitMs < 0 || drainTimeoutMs < 0 || announceMs < 100) {
       throw new IllegalArgumentException("bad worker timing options");
     }
-    workDir = workDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "assetgrid-work") : workDir;
+    workDir =
+        workDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "assetgrid-work") : workDir;
   }
 
   public static WorkerOptions defaults(int slots) {
-    return new WorkerOptions(slots, null, DEFAULT_LEASE_WAIT_MS, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_ANNOUNCE_MS);
+    return new WorkerOptions(
+        slots, null, DEFAULT_LEASE_WAIT_MS, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_ANNOUNCE_MS);
   }
 
   public static int defaultSlots() {

@@ -59,9 +59,10 @@ public final class WorkerVerticle extends VerticleBase {
   private final WorkerOptions options;
   private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
   private final List<String> capabilities;
+
   /**
-   * Running attempts by {@link #key}: a task leased again (its lease expired while this node was paused, say)
-   * runs its new attempt beside the old one until the old one returns.
+   * Running attempts by {@link #key}: a task leased again (its lease expired while this node was
+   * paused, say) runs its new attempt beside the old one until the old one returns.
    */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
@@ -77,8 +78,13 @@ public final class WorkerVerticle extends VerticleBase {
   private static final class Running {
     final LeasedTask task;
     final AtomicBoolean cancelled = new AtomicBoolean();
-    /** Handed back at the drain timeout: set before {@link #cancelled}, so the stopped handler does not report a cancel. */
+
+    /**
+     * Handed back at the drain timeout: set before {@link #cancelled}, so the stopped handler does
+     * not report a cancel.
+     */
     volatile boolean released;
+
     volatile double progress;
     volatile long leaseExpiresAt;
     volatile long nextHeartbeatAt;
@@ -95,9 +101,15 @@ public final class WorkerVerticle extends VerticleBase {
 
   /**
    * @param nodeId the Vert.x cluster node id of this process (lease owner)
-   * @param extraCapabilities advertised besides the task types, e.g. {@code native:meshoptimizer=0.22}
+   * @param extraCapabilities advertised besides the task types, e.g. {@code
+   *     native:meshoptimizer=0.22}
    */
-  public WorkerVerticle(String nodeId, String host, String version, WorkerOptions options, List<TaskHandler> handlers,
+  public WorkerVerticle(
+      String nodeId,
+      String host,
+      String version,
+      WorkerOptions options,
+      List<TaskHandler> handlers,
       List<String> extraCapabilities) {
     this.nodeId = nodeId;
     this.host = host;
@@ -117,9 +129,13 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() throws IOException {
     Files.createDirectories(options.workDir());
-    pool = vertx.createSharedWorkerExecutor("assetgrid-task-" + nodeId, options.slots(), 24, TimeUnit.HOURS);
-    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(60),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(4, options.slots() * 2)));
+    pool =
+        vertx.createSharedWorkerExecutor(
+            "assetgrid-task-" + nodeId, options.slots(), 24, TimeUnit.HOURS);
+    http =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true).setIdleTimeout(60),
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(4, options.slots() * 2)));
     consumers.add(vertx.eventBus().consumer(Addresses.WAKE, m -> leaseMore()));
     vertx.setPeriodic(200, id -> heartbeatIfDue());
     vertx.setPeriodic(10, options.announceMs(), id -> announce());
@@ -149,28 +165,33 @@ public final class WorkerVerticle extends VerticleBase {
     }
     leasing = true;
     LeaseRequest req = new LeaseRequest(nodeId, free, capabilities, options.leaseWaitMs());
-    vertx.eventBus().<JsonObject>request(Addresses.LEASE, req.toJson(),
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.LEASE,
+            req.toJson(),
             new DeliveryOptions().setSendTimeout(options.leaseWaitMs() + SEND_TIMEOUT_MS))
-        .onComplete(ar -> {
-          leasing = false;
-          if (ar.failed()) {
-            // no coordinator reachable (yet): try again shortly
-            LOG.debug("lease request failed: {}", ar.cause().toString());
-            backoffUntil = System.currentTimeMillis() + 1000;
-            leaseAfterBackoff();
-            return;
-          }
-          List<LeasedTask> tasks = LeaseReply.fromJson(ar.result().body()).tasks();
-          for (LeasedTask t : tasks) {
-            if (draining) {
-              // leased while we started draining: hand it straight back
-              release(t);
-            } else {
-              execute(t);
-            }
-          }
-          leaseMore();
-        });
+        .onComplete(
+            ar -> {
+              leasing = false;
+              if (ar.failed()) {
+                // no coordinator reachable (yet): try again shortly
+                LOG.debug("lease request failed: {}", ar.cause().toString());
+                backoffUntil = System.currentTimeMillis() + 1000;
+                leaseAfterBackoff();
+                return;
+              }
+              List<LeasedTask> tasks = LeaseReply.fromJson(ar.result().body()).tasks();
+              for (LeasedTask t : tasks) {
+                if (draining) {
+                  // leased while we started draining: hand it straight back
+                  release(t);
+                } else {
+                  execute(t);
+                }
+              }
+              leaseMore();
+            });
   }
 
   /**
@@ -182,10 +203,12 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     backoffPending = true;
-    vertx.setTimer(Math.max(1, backoffUntil - System.currentTimeMillis()), id -> {
-      backoffPending = false;
-      leaseMore();
-    });
+    vertx.setTimer(
+        Math.max(1, backoffUntil - System.currentTimeMillis()),
+        id -> {
+          backoffPending = false;
+          leaseMore();
+        });
   }
 
   // ------------------------------------------------------------------ one attempt
@@ -199,71 +222,120 @@ public final class WorkerVerticle extends VerticleBase {
     for (Running older : running.values()) {
       // the coordinator leases a task again only after the earlier attempt lost its lease: its
       // completion would be refused, so stop it and free its slot
-      if (older.task.taskId().equals(task.taskId()) && older.task.attempt() < task.attempt()
+      if (older.task.taskId().equals(task.taskId())
+          && older.task.attempt() < task.attempt()
           && older.cancelled.compareAndSet(false, true)) {
-        LOG.info("task {} leased again (attempt {}): stopping attempt {}", task.taskId(), task.attempt(),
+        LOG.info(
+            "task {} leased again (attempt {}): stopping attempt {}",
+            task.taskId(),
+            task.attempt(),
             older.task.attempt());
       }
     }
     running.put(key(task), r);
     TaskHandler h = handlers.get(task.type());
     // nothing touches the disk unless the task has inputs or its handler asks for a directory
-    AttemptDirectory dirs = AttemptDirectory.under(options.workDir(), task.taskId(), task.attempt());
+    AttemptDirectory dirs =
+        AttemptDirectory.under(options.workDir(), task.taskId(), task.attempt());
     long t0 = System.nanoTime();
     Future<CompleteRequest> outcome;
     if (h == null) {
-      outcome = Future.failedFuture(AssetGridException.of(ErrorCode.TASK_TYPE_UNSUPPORTED, task.type()));
+      outcome =
+          Future.failedFuture(AssetGridException.of(ErrorCode.TASK_TYPE_UNSUPPORTED, task.type()));
     } else {
-      Future<Map<String, Path>> inputs = h.needsInputs() && !task.inputs().isEmpty() ? download(task, dirs)
-          : Future.succeededFuture(Map.of());
-      outcome = inputs
-          .compose(files -> pool.executeBlocking(() -> run(h, task, r, files, dirs), false))
-          .compose(ran -> {
-            Future<List<TaskOutput>> outputs = ran.outputs().isEmpty() ? Future.succeededFuture(List.of())
-                : upload(task, ran.outputs());
-            return outputs.map(o -> CompleteRequest.succeeded(task, o,
-                ran.result().put("elapsedMs", (System.nanoTime() - t0) / 1_000_000)));
-          });
+      Future<Map<String, Path>> inputs =
+          h.needsInputs() && !task.inputs().isEmpty()
+              ? download(task, dirs)
+              : Future.succeededFuture(Map.of());
+      outcome =
+          inputs
+              .compose(files -> pool.executeBlocking(() -> run(h, task, r, files, dirs), false))
+              .compose(
+                  ran -> {
+                    Future<List<TaskOutput>> outputs =
+                        ran.outputs().isEmpty()
+                            ? Future.succeededFuture(List.of())
+                            : upload(task, ran.outputs());
+                    return outputs.map(
+                        o ->
+                            CompleteRequest.succeeded(
+                                task,
+                                o,
+                                ran.result()
+                                    .put("elapsedMs", (System.nanoTime() - t0) / 1_000_000)));
+                  });
     }
     outcome
-        .recover(e -> {
-          // a released attempt reports what the release did: a handler stopped by it must not turn the
-          // requeue into a cancel, which would fail the job if it reached the coordinator first
-          TaskError err = r.released ? shuttingDown()
-              : r.cancelled.get() ? TaskError.of(ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
-              : TaskError.of(e);
-          if (AssetGridException.codeOf(e) == ErrorCode.INTERNAL_ERROR) {
-            LOG.warn("task {} ({}) failed unexpectedly", task.taskId(), task.type(), e);
-          }
-          return Future.succeededFuture(CompleteRequest.failed(task, err));
-        })
+        .recover(
+            e -> {
+              // a released attempt reports what the release did: a handler stopped by it must not
+              // turn the
+              // requeue into a cancel, which would fail the job if it reached the coordinator first
+              TaskError err =
+                  r.released
+                      ? shuttingDown()
+                      : r.cancelled.get()
+                          ? TaskError.of(ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
+                          : TaskError.of(e);
+              if (AssetGridException.codeOf(e) == ErrorCode.INTERNAL_ERROR) {
+                LOG.warn("task {} ({}) failed unexpectedly", task.taskId(), task.type(), e);
+              }
+              return Future.succeededFuture(CompleteRequest.failed(task, err));
+            })
         .compose(c -> report(c, 0))
-        .onComplete(ar -> {
-          running.remove(key(task), r);
-          // the handler has returned and any download has ended: nothing more will be made on disk
-          if (dirs.created()) {
-            vertx.executeBlocking(() -> {
-              dirs.delete();
-              return null;
-            }, false).onFailure(e -> LOG.warn("could not remove the work directory of task {}: {}", task.taskId(),
-                e.toString()));
-          }
-          if (ar.succeeded() && !ar.result().accepted()) {
-            LOG.info("completion of task {} attempt {} was refused: {}", task.taskId(), task.attempt(),
-                ar.result().reason());
-          }
-          leaseMore();
-        });
+        .onComplete(
+            ar -> {
+              running.remove(key(task), r);
+              // the handler has returned and any download has ended: nothing more will be made on
+              // disk
+              if (dirs.created()) {
+                vertx
+                    .executeBlocking(
+                        () -> {
+                          dirs.delete();
+                          return null;
+                        },
+                        false)
+                    .onFailure(
+                        e ->
+                            LOG.warn(
+                                "could not remove the work directory of task {}: {}",
+                                task.taskId(),
+                                e.toString()));
+              }
+              if (ar.succeeded() && !ar.result().accepted()) {
+                LOG.info(
+                    "completion of task {} attempt {} was refused: {}",
+                    task.taskId(),
+                    task.attempt(),
+                    ar.result().reason());
+              }
+              leaseMore();
+            });
   }
 
-  /** What a handler run hands back to the event loop: outputs to upload and the result, already in wire form. */
+  /**
+   * What a handler run hands back to the event loop: outputs to upload and the result, already in
+   * wire form.
+   */
   private record Ran(List<TaskResult.Output> outputs, JsonObject result) {}
 
-  /** Runs the handler; on a {@code pool} thread, so the params and result conversions stay off the event loop. */
-  private static Ran run(TaskHandler h, LeasedTask task, Running r, Map<String, Path> files, AttemptDirectory dirs)
+  /**
+   * Runs the handler; on a {@code pool} thread, so the params and result conversions stay off the
+   * event loop.
+   */
+  private static Ran run(
+      TaskHandler h, LeasedTask task, Running r, Map<String, Path> files, AttemptDirectory dirs)
       throws Exception {
-    TaskWork work = new TaskWork(task.taskId(), task.attempt(), task.params(), files, dirs,
-        p -> r.progress = p, r.cancelled::get);
+    TaskWork work =
+        new TaskWork(
+            task.taskId(),
+            task.attempt(),
+            task.params(),
+            files,
+            dirs,
+            p -> r.progress = p,
+            r.cancelled::get);
     TaskResult result = h.run(work);
     return new Ran(result.outputs(), JsonTrees.toVertx(result.result()));
   }
@@ -277,14 +349,18 @@ public final class WorkerVerticle extends VerticleBase {
         return Future.failedFuture(e);
       }
     }
-    // one hop makes the input directory (removing a leftover of the same attempt) and every side-file folder
-    Future<Void> chain = vertx.executeBlocking(() -> {
-      dirs.inputDir();
-      for (Path target : files.values()) {
-        Files.createDirectories(target.getParent());
-      }
-      return null;
-    }, false);
+    // one hop makes the input directory (removing a leftover of the same attempt) and every
+    // side-file folder
+    Future<Void> chain =
+        vertx.executeBlocking(
+            () -> {
+              dirs.inputDir();
+              for (Path target : files.values()) {
+                Files.createDirectories(target.getParent());
+              }
+              return null;
+            },
+            false);
     for (TaskInput in : task.inputs()) {
       Path target = files.get(in.name());
       chain = chain.compose(v -> fetch(task, in, target));
@@ -294,77 +370,146 @@ public final class WorkerVerticle extends VerticleBase {
 
   private Future<Void> fetch(LeasedTask task, TaskInput in, Path target) {
     MessageDigest md = sha256();
-    return vertx.fileSystem().open(target.toString(), new OpenOptions().setWrite(true).setCreate(true)
-            .setTruncateExisting(true))
-        .compose(file -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(in.url())
-                .putHeader("X-Lease-Token", task.leaseToken()))
-            .compose(req -> req.send())
-            .compose(resp -> {
-              if (resp.statusCode() != 200) {
-                return resp.body().compose(b -> Future.failedFuture(transferError(resp.statusCode(), b, in.url())));
-              }
-              Promise<Void> copied = Promise.promise();
-              resp.handler(buf -> {
-                md.update(buf.getBytes());
-                file.write(buf).onFailure(copied::tryFail);
-                if (file.writeQueueFull()) {
-                  resp.pause();
-                  file.drainHandler(x -> resp.resume());
-                }
-              });
-              resp.exceptionHandler(copied::tryFail);
-              resp.endHandler(x -> copied.tryComplete());
-              return copied.future();
-            })
-            .eventually(() -> file.close()))
-        .recover(e -> Future.failedFuture(e instanceof AssetGridException ? e
-            : new AssetGridException(ErrorCode.TRANSFER_FAILED, "download of " + in.name() + " failed: " + e, e)))
-        .compose(v -> {
-          String got = HexFormat.of().formatHex(md.digest());
-          return got.equals(in.sha256()) ? Future.succeededFuture()
-              : Future.failedFuture(new AssetGridException(ErrorCode.BLOB_CHECKSUM_MISMATCH,
-                  in.name() + ": expected " + in.sha256() + ", got " + got));
-        });
+    return vertx
+        .fileSystem()
+        .open(
+            target.toString(),
+            new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
+        .compose(
+            file ->
+                http.request(
+                        new RequestOptions()
+                            .setMethod(HttpMethod.GET)
+                            .setAbsoluteURI(in.url())
+                            .putHeader("X-Lease-Token", task.leaseToken()))
+                    .compose(req -> req.send())
+                    .compose(
+                        resp -> {
+                          if (resp.statusCode() != 200) {
+                            return resp.body()
+                                .compose(
+                                    b ->
+                                        Future.failedFuture(
+                                            transferError(resp.statusCode(), b, in.url())));
+                          }
+                          Promise<Void> copied = Promise.promise();
+                          resp.handler(
+                              buf -> {
+                                md.update(buf.getBytes());
+                                file.write(buf).onFailure(copied::tryFail);
+                                if (file.writeQueueFull()) {
+                                  resp.pause();
+                                  file.drainHandler(x -> resp.resume());
+                                }
+                              });
+                          resp.exceptionHandler(copied::tryFail);
+                          resp.endHandler(x -> copied.tryComplete());
+                          return copied.future();
+                        })
+                    .eventually(() -> file.close()))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof AssetGridException
+                        ? e
+                        : new AssetGridException(
+                            ErrorCode.TRANSFER_FAILED,
+                            "download of " + in.name() + " failed: " + e,
+                            e)))
+        .compose(
+            v -> {
+              String got = HexFormat.of().formatHex(md.digest());
+              return got.equals(in.sha256())
+                  ? Future.succeededFuture()
+                  : Future.failedFuture(
+                      new AssetGridException(
+                          ErrorCode.BLOB_CHECKSUM_MISMATCH,
+                          in.name() + ": expected " + in.sha256() + ", got " + got));
+            });
   }
 
   private Future<List<TaskOutput>> upload(LeasedTask task, List<TaskResult.Output> files) {
     List<TaskOutput> outputs = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (TaskResult.Output o : files) {
-      chain = chain.compose(v -> vertx.executeBlocking(() -> new String[] {sha256Hex(o.file()),
-              String.valueOf(Files.size(o.file()))}, false)
-          .compose(hs -> vertx.fileSystem().open(o.file().toString(), new OpenOptions().setRead(true))
-              .compose(file -> http.request(new RequestOptions().setMethod(HttpMethod.PUT)
-                      .setAbsoluteURI(task.outputUploadUrl() + "/" + o.name())
-                      .putHeader("X-Lease-Token", task.leaseToken()).putHeader("X-Content-SHA256", hs[0])
-                      .putHeader("Content-Type", o.contentType()).putHeader("Content-Length", hs[1]))
-                  .compose(req -> req.send(file))
-                  .compose(resp -> resp.body().compose(b -> resp.statusCode() == 201
-                      ? Future.succeededFuture(new JsonObject(b))
-                      : Future.failedFuture(transferError(resp.statusCode(), b, task.outputUploadUrl()))))
-                  .eventually(() -> file.close()))
-              .map(j -> {
-                outputs.add(new TaskOutput(o.name(), j.getString("sha256"), j.getLong("size"), o.contentType()));
-                return null;
-              })));
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .executeBlocking(
+                          () ->
+                              new String[] {
+                                sha256Hex(o.file()), String.valueOf(Files.size(o.file()))
+                              },
+                          false)
+                      .compose(
+                          hs ->
+                              vertx
+                                  .fileSystem()
+                                  .open(o.file().toString(), new OpenOptions().setRead(true))
+                                  .compose(
+                                      file ->
+                                          http.request(
+                                                  new RequestOptions()
+                                                      .setMethod(HttpMethod.PUT)
+                                                      .setAbsoluteURI(
+                                                          task.outputUploadUrl() + "/" + o.name())
+                                                      .putHeader("X-Lease-Token", task.leaseToken())
+                                                      .putHeader("X-Content-SHA256", hs[0])
+                                                      .putHeader("Content-Type", o.contentType())
+                                                      .putHeader("Content-Length", hs[1]))
+                                              .compose(req -> req.send(file))
+                                              .compose(
+                                                  resp ->
+                                                      resp.body()
+                                                          .compose(
+                                                              b ->
+                                                                  resp.statusCode() == 201
+                                                                      ? Future.succeededFuture(
+                                                                          new JsonObject(b))
+                                                                      : Future.failedFuture(
+                                                                          transferError(
+                                                                              resp.statusCode(),
+                                                                              b,
+                                                                              task
+                                                                                  .outputUploadUrl()))))
+                                              .eventually(() -> file.close()))
+                                  .map(
+                                      j -> {
+                                        outputs.add(
+                                            new TaskOutput(
+                                                o.name(),
+                                                j.getString("sha256"),
+                                                j.getLong("size"),
+                                                o.contentType()));
+                                        return null;
+                                      })));
     }
     return chain.map(v -> outputs);
   }
 
-  /** Reports the completion; transient failures (no coordinator right now) are retried for a while. */
+  /**
+   * Reports the completion; transient failures (no coordinator right now) are retried for a while.
+   */
   private Future<CompleteReply> report(CompleteRequest c, int tries) {
-    return vertx.eventBus().<JsonObject>request(Addresses.COMPLETE, c.toJson(),
-            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.COMPLETE, c.toJson(), new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
         .map(m -> CompleteReply.fromJson(m.body()))
-        .recover(e -> {
-          if (tries >= 40) {
-            LOG.warn("giving up reporting task {}: {}", c.taskId(), e.toString());
-            return Future.succeededFuture(new CompleteReply(false, "unreported: " + e.getMessage()));
-          }
-          Promise<CompleteReply> p = Promise.promise();
-          vertx.setTimer(Math.min(5000, 250L << Math.min(tries, 4)), id -> report(c, tries + 1).onComplete(p));
-          return p.future();
-        });
+        .recover(
+            e -> {
+              if (tries >= 40) {
+                LOG.warn("giving up reporting task {}: {}", c.taskId(), e.toString());
+                return Future.succeededFuture(
+                    new CompleteReply(false, "unreported: " + e.getMessage()));
+              }
+              Promise<CompleteReply> p = Promise.promise();
+              vertx.setTimer(
+                  Math.min(5000, 250L << Math.min(tries, 4)),
+                  id -> report(c, tries + 1).onComplete(p));
+              return p.future();
+            });
   }
 
   private void release(LeasedTask t) {
@@ -383,52 +528,73 @@ public final class WorkerVerticle extends VerticleBase {
     if (heartbeating || running.isEmpty()) {
       return;
     }
-    // a cancelled attempt has no lease left to extend, and would otherwise be due at every tick until its handler returns
+    // a cancelled attempt has no lease left to extend, and would otherwise be due at every tick
+    // until its handler returns
     List<Running> sent = running.values().stream().filter(r -> !r.cancelled.get()).toList();
     long now = System.currentTimeMillis();
     if (sent.stream().noneMatch(r -> r.nextHeartbeatAt <= now)) {
       return;
     }
     List<Heartbeat.Lease> leases = new ArrayList<>();
-    sent.forEach(r -> leases.add(new Heartbeat.Lease(r.task.taskId(), r.task.leaseToken(), r.progress)));
+    sent.forEach(
+        r -> leases.add(new Heartbeat.Lease(r.task.taskId(), r.task.leaseToken(), r.progress)));
     heartbeating = true;
-    vertx.eventBus().<JsonObject>request(Addresses.HEARTBEAT, new Heartbeat(nodeId, leases).toJson(),
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.HEARTBEAT,
+            new Heartbeat(nodeId, leases).toJson(),
             new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
-        .onComplete(ar -> {
-          heartbeating = false;
-          long at = System.currentTimeMillis();
-          if (ar.failed()) {
-            LOG.debug("heartbeat failed: {}", ar.cause().toString());
-            running.values().forEach(r -> r.nextHeartbeatAt = at + 500);
-            return;
-          }
-          // the reply names tasks, not attempts: it is about the attempts of this heartbeat, not a newer
-          // attempt of the same task leased while it was under way (an older one sent nothing: it was stopped)
-          HeartbeatReply reply = HeartbeatReply.fromJson(ar.result().body());
-          Map<String, Running> sentByTask = new LinkedHashMap<>();
-          for (Running r : sent) {
-            sentByTask.merge(r.task.taskId(), r, (a, b) -> a.task.attempt() >= b.task.attempt() ? a : b);
-          }
-          for (String id : reply.extended()) {
-            Running r = sentByTask.get(id);
-            if (r != null) {
-              r.leaseExpiresAt = reply.leaseExpiresAt();
-              r.nextHeartbeatAt = at + r.heartbeatEveryMs;
-            }
-          }
-          for (String id : reply.cancelled()) {
-            Running r = sentByTask.get(id);
-            if (r != null && r.cancelled.compareAndSet(false, true)) {
-              LOG.info("task {} attempt {} cancelled by the coordinator", id, r.task.attempt());
-            }
-          }
-        });
+        .onComplete(
+            ar -> {
+              heartbeating = false;
+              long at = System.currentTimeMillis();
+              if (ar.failed()) {
+                LOG.debug("heartbeat failed: {}", ar.cause().toString());
+                running.values().forEach(r -> r.nextHeartbeatAt = at + 500);
+                return;
+              }
+              // the reply names tasks, not attempts: it is about the attempts of this heartbeat,
+              // not a newer
+              // attempt of the same task leased while it was under way (an older one sent nothing:
+              // it was stopped)
+              HeartbeatReply reply = HeartbeatReply.fromJson(ar.result().body());
+              Map<String, Running> sentByTask = new LinkedHashMap<>();
+              for (Running r : sent) {
+                sentByTask.merge(
+                    r.task.taskId(), r, (a, b) -> a.task.attempt() >= b.task.attempt() ? a : b);
+              }
+              for (String id : reply.extended()) {
+                Running r = sentByTask.get(id);
+                if (r != null) {
+                  r.leaseExpiresAt = reply.leaseExpiresAt();
+                  r.nextHeartbeatAt = at + r.heartbeatEveryMs;
+                }
+              }
+              for (String id : reply.cancelled()) {
+                Running r = sentByTask.get(id);
+                if (r != null && r.cancelled.compareAndSet(false, true)) {
+                  LOG.info("task {} attempt {} cancelled by the coordinator", id, r.task.attempt());
+                }
+              }
+            });
   }
 
   private void announce() {
     List<String> ids = running.values().stream().map(r -> r.task.taskId()).distinct().toList();
-    vertx.eventBus().publish(Addresses.NODES, new NodeAnnouncement(nodeId, host, options.slots(), advertised, version,
-        (double) running.size() / options.slots(), ids).toJson());
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.NODES,
+            new NodeAnnouncement(
+                    nodeId,
+                    host,
+                    options.slots(),
+                    advertised,
+                    version,
+                    (double) running.size() / options.slots(),
+                    ids)
+                .toJson());
   }
 
   // ------------------------------------------------------------------ drain
@@ -441,7 +607,9 @@ public final class WorkerVerticle extends VerticleBase {
     waitDrained(deadline, done);
     // the HTTP client and the worker pool belong to this verticle's context: Vert.x closes them
     // after stop() completes (awaiting their close here would wait on the undeploy itself)
-    return done.future().eventually(() -> Future.join(consumers.stream().map(MessageConsumer::unregister).toList()));
+    return done.future()
+        .eventually(
+            () -> Future.join(consumers.stream().map(MessageConsumer::unregister).toList()));
   }
 
   private void waitDrained(long deadline, Promise<Void> done) {
@@ -465,14 +633,18 @@ public final class WorkerVerticle extends VerticleBase {
 
   // ------------------------------------------------------------------ helpers
 
-  /** Resolves an input name (possibly a relative path of a side file) inside {@code dir}, refusing escapes. */
+  /**
+   * Resolves an input name (possibly a relative path of a side file) inside {@code dir}, refusing
+   * escapes.
+   */
   static Path safeChild(Path dir, String name) {
     if (name == null || name.isBlank() || name.indexOf('\0') >= 0 || name.length() > 1024) {
       throw new AssetGridException(ErrorCode.DATA_ERROR, "bad input name");
     }
     Path p = dir.resolve(name.replace('\\', '/')).normalize();
     if (!p.startsWith(dir) || p.equals(dir)) {
-      throw new AssetGridException(ErrorCode.DATA_ERROR, "input name escapes the work directory: " + name);
+      throw new AssetGridException(
+          ErrorCode.DATA_ERROR, "input name escapes the work directory: " + name);
     }
     return p;
   }

@@ -29,8 +29,7 @@ import picocli.CommandLine;
  * thumbnail), run in-process on corpus files; every output GLB goes through the Khronos validator.
  */
 class ProcessCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -53,16 +52,21 @@ class ProcessCommandTest {
     Path in = TestCorpus.root().resolve("obj/spot/spot.obj");
     Path glb = tmp.resolve("spot.glb");
     Path report = tmp.resolve("r.json");
-    assertThat(run("process", in.toString(), glb.toString(), "--report", report.toString())).as(err.toString()).isZero();
+    assertThat(run("process", in.toString(), glb.toString(), "--report", report.toString()))
+        .as(err.toString())
+        .isZero();
 
     assertKhronosValid(glb);
     GltfAsset asset = TestNatives.reader().read(glb);
     assertThat(Inspect.apply(asset).triangles()).isEqualTo(5856);
-    assertThat(asset.count("images")).as("spot_texture.png, the only image beside the OBJ").isEqualTo(1);
+    assertThat(asset.count("images"))
+        .as("spot_texture.png, the only image beside the OBJ")
+        .isEqualTo(1);
     JsonNode r = GltfReader.JSON.readTree(report.toFile());
     assertThat(r.path("triangles").path("after").asLong()).isEqualTo(5856);
     assertThat(r.path("convert").path("warnings").toString()).contains("spot_texture.png");
-    assertThat(fieldNames(r.path("pipelineMillis"))).containsExactly("convert", "inspect", "optimize-mesh", "total");
+    assertThat(fieldNames(r.path("pipelineMillis")))
+        .containsExactly("convert", "inspect", "optimize-mesh", "total");
     assertThat(r.has("textures")).as("--textures keep").isFalse();
   }
 
@@ -78,12 +82,28 @@ class ProcessCommandTest {
 
   @Test
   void ktx2TexturesAndAThumbnail() throws Exception {
-    Path in = TestCorpus.root().resolve("gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb");
+    Path in =
+        TestCorpus.root()
+            .resolve(
+                "gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb");
     Path glb = tmp.resolve("box.glb");
     Path png = tmp.resolve("t.png");
     Path report = tmp.resolve("r.json");
-    assertThat(run("process", in.toString(), glb.toString(), "--textures", "ktx2", "--thumbnail", png.toString(),
-        "--thumbnail-size", "96", "--report", report.toString())).as(err.toString()).isZero();
+    assertThat(
+            run(
+                "process",
+                in.toString(),
+                glb.toString(),
+                "--textures",
+                "ktx2",
+                "--thumbnail",
+                png.toString(),
+                "--thumbnail-size",
+                "96",
+                "--report",
+                report.toString()))
+        .as(err.toString())
+        .isZero();
 
     KhronosValidator.Report v = KhronosValidator.require().validate(glb);
     assertThat(v.errorCodes()).isEmpty();
@@ -97,7 +117,9 @@ class ProcessCommandTest {
     BufferedImage thumb = ImageIO.read(png.toFile());
     assertThat(thumb.getWidth()).isEqualTo(96);
     assertThat(thumb.getHeight()).isEqualTo(96);
-    assertThat(opaquePixels(thumb)).as("the box covers part of the frame").isGreaterThan(96 * 96 / 10);
+    assertThat(opaquePixels(thumb))
+        .as("the box covers part of the frame")
+        .isGreaterThan(96 * 96 / 10);
     int colored = 0;
     for (int y = 0; y < 96; y++) {
       for (int x = 0; x < 96; x++) {
@@ -110,16 +132,20 @@ class ProcessCommandTest {
         }
       }
     }
-    assertThat(colored).as("rendered with its original texture, not the plain material color").isGreaterThan(96 * 96 / 50);
+    assertThat(colored)
+        .as("rendered with its original texture, not the plain material color")
+        .isGreaterThan(96 * 96 / 50);
 
     JsonNode r = GltfReader.JSON.readTree(report.toFile());
     // the tasks a grid job over this model runs, in an order the plan allows
-    assertThat(fieldNames(r.path("pipelineMillis"))).containsExactly("inspect", "optimize-mesh", "compress-texture-0",
-        "assemble", "thumbnail", "total");
+    assertThat(fieldNames(r.path("pipelineMillis")))
+        .containsExactly(
+            "inspect", "optimize-mesh", "compress-texture-0", "assemble", "thumbnail", "total");
     assertThat(r.path("textures")).hasSize(1);
     assertThat(r.path("textures").get(0).path("mode").asText()).isEqualTo("etc1s");
     assertThat(r.path("textures").get(0).path("role").asText()).isEqualTo("color");
-    assertThat(r.path("assemble").path("images").get(0).path("action").asText()).isEqualTo("replaced");
+    assertThat(r.path("assemble").path("images").get(0).path("action").asText())
+        .isEqualTo("replaced");
     assertThat(r.path("thumbnail").path("width").asInt()).isEqualTo(96);
     assertThat(out.toString()).contains("image 0").contains("etc1s").contains("thumbnail: " + png);
   }
@@ -130,23 +156,39 @@ class ProcessCommandTest {
     for (int i = 50; i < corrupt.length - 16; i++) {
       corrupt[i] ^= 0x5a;
     }
-    GltfAsset model = TestAssets.asset("""
+    GltfAsset model =
+        TestAssets.asset(
+            """
         {'asset':{'version':'2.0'},'buffers':[{'byteLength':%d}],
          'bufferViews':[{'buffer':0,'byteLength':%d}],
          'images':[{'name':'bricks','bufferView':0,'mimeType':'image/png'}],
          'textures':[{'source':0}],
          'materials':[{'pbrMetallicRoughness':{'baseColorTexture':{'index':0}}}]}
-        """.formatted(corrupt.length, corrupt.length), corrupt);
+        """
+                .formatted(corrupt.length, corrupt.length),
+            corrupt);
     Path in = tmp.resolve("corrupt.glb");
     GlbWriter.write(model, in);
 
-    assertThat(run("process", in.toString(), tmp.resolve("a.glb").toString(), "--textures", "ktx2")).isEqualTo(1);
+    assertThat(run("process", in.toString(), tmp.resolve("a.glb").toString(), "--textures", "ktx2"))
+        .isEqualTo(1);
     assertThat(err.toString()).contains("DATA_ERROR").contains("image 0 'bricks'");
 
     Path kept = tmp.resolve("b.glb");
     Path report = tmp.resolve("r.json");
-    assertThat(run("process", in.toString(), kept.toString(), "--textures", "ktx2", "--texture-errors", "keep",
-        "--report", report.toString())).as(err.toString()).isZero();
+    assertThat(
+            run(
+                "process",
+                in.toString(),
+                kept.toString(),
+                "--textures",
+                "ktx2",
+                "--texture-errors",
+                "keep",
+                "--report",
+                report.toString()))
+        .as(err.toString())
+        .isZero();
     JsonNode r = GltfReader.JSON.readTree(report.toFile());
     assertThat(r.path("textures").get(0).path("mode").asText()).isEqualTo("skipped");
     assertThat(r.path("textures").get(0).path("code").asText()).isEqualTo("DATA_ERROR");
@@ -158,18 +200,46 @@ class ProcessCommandTest {
   @Test
   void helpExplainsTheNewFlagsAndMisusedFlagsAreRejected() throws Exception {
     assertThat(run("process", "--help")).isZero();
-    for (String flag : List.of("--textures", "--texture-mode", "--texture-quality", "--texture-max-size", "--texture-errors",
-        "--texture-fallback", "--thumbnail", "--thumbnail-size", "--default-texture", "convert", "Assimp")) {
+    for (String flag :
+        List.of(
+            "--textures",
+            "--texture-mode",
+            "--texture-quality",
+            "--texture-max-size",
+            "--texture-errors",
+            "--texture-fallback",
+            "--thumbnail",
+            "--thumbnail-size",
+            "--default-texture",
+            "convert",
+            "Assimp")) {
       assertThat(out.toString()).contains(flag);
     }
-    Path in = TestCorpus.root().resolve("gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb");
+    Path in =
+        TestCorpus.root()
+            .resolve(
+                "gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb");
     String o = tmp.resolve("x.glb").toString();
     assertThat(run("process", in.toString(), o, "--textures", "png")).isEqualTo(2);
-    assertThat(run("process", in.toString(), o, "--texture-quality", "200")).as("needs --textures ktx2").isEqualTo(2);
-    assertThat(run("process", in.toString(), o, "--textures", "ktx2", "--texture-quality", "0")).isEqualTo(2);
-    assertThat(run("process", in.toString(), o, "--textures", "ktx2", "--texture-errors", "ignore")).isEqualTo(2);
-    assertThat(run("process", in.toString(), o, "--thumbnail-size", "64")).as("needs --thumbnail").isEqualTo(2);
-    assertThat(run("process", in.toString(), o, "--thumbnail", tmp.resolve("t.png").toString(), "--thumbnail-size", "8"))
+    assertThat(run("process", in.toString(), o, "--texture-quality", "200"))
+        .as("needs --textures ktx2")
+        .isEqualTo(2);
+    assertThat(run("process", in.toString(), o, "--textures", "ktx2", "--texture-quality", "0"))
+        .isEqualTo(2);
+    assertThat(run("process", in.toString(), o, "--textures", "ktx2", "--texture-errors", "ignore"))
+        .isEqualTo(2);
+    assertThat(run("process", in.toString(), o, "--thumbnail-size", "64"))
+        .as("needs --thumbnail")
+        .isEqualTo(2);
+    assertThat(
+            run(
+                "process",
+                in.toString(),
+                o,
+                "--thumbnail",
+                tmp.resolve("t.png").toString(),
+                "--thumbnail-size",
+                "8"))
         .isEqualTo(2);
     assertThat(Files.exists(tmp.resolve("x.glb"))).as("bad flags write nothing").isFalse();
   }

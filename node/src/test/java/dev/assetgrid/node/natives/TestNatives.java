@@ -7,7 +7,8 @@ import dev.assetgrid.node.processing.texture.CompressTexture;
 
 /**
  * The real native implementations of the ports, for tests: stage and handler tests run on the real
- * libraries, never on stand-ins. Each is stateless and thread-safe, so one instance serves all tests.
+ * libraries, never on stand-ins. Each is stateless and thread-safe, so one instance serves all
+ * tests.
  */
 public final class TestNatives {
   public static final LwjglMeshOptimizer MESH_OPTIMIZER = new LwjglMeshOptimizer();
@@ -15,9 +16,10 @@ public final class TestNatives {
   public static final AssimpSceneImporter SCENE_IMPORTER = new AssimpSceneImporter();
   public static final StbImageDecoder IMAGE_DECODER = new StbImageDecoder();
   public static final LibKtxEncoder TEXTURE_ENCODER = new LibKtxEncoder();
+
   /** Every port, as a node where every native loaded has them. */
-  public static final Ports PORTS = new Ports(MESH_OPTIMIZER, MESHOPT_DECODER, SCENE_IMPORTER, IMAGE_DECODER,
-      TEXTURE_ENCODER);
+  public static final Ports PORTS =
+      new Ports(MESH_OPTIMIZER, MESHOPT_DECODER, SCENE_IMPORTER, IMAGE_DECODER, TEXTURE_ENCODER);
 
   private TestNatives() {}
 

@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AttemptDirectoryTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Test
   void nothingIsMadeUntilADirectoryIsAskedFor() throws Exception {
@@ -73,7 +72,7 @@ class AttemptDirectoryTest {
   @Test
   void taskWorkMakesItsWorkDirectoryOnFirstUse() {
     AttemptDirectory d = AttemptDirectory.under(root, "w", 1);
-    TaskWork work = new TaskWork("w", 1, null, java.util.Map.of(), d, p -> { }, () -> false);
+    TaskWork work = new TaskWork("w", 1, null, java.util.Map.of(), d, p -> {}, () -> false);
 
     assertThat(root).isEmptyDirectory();
     assertThat(work.workDir()).isDirectory();

@@ -24,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** compress-texture and assemble handlers over a tiny GLB, as the worker shell runs them. */
 class TextureHandlersTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static byte[] png() throws Exception {
     BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
@@ -41,13 +40,17 @@ class TextureHandlersTest {
 
   /** A GLB with image 0 ('bricks', used as base colour) holding {@code image}. */
   private Path glb(byte[] image, String mime) throws Exception {
-    GltfAsset asset = TestAssets.asset("""
+    GltfAsset asset =
+        TestAssets.asset(
+            """
         {'asset':{'version':'2.0'},'buffers':[{'byteLength':%d}],
          'bufferViews':[{'buffer':0,'byteLength':%d}],
          'images':[{'name':'bricks','bufferView':0,'mimeType':'%s'}],
          'textures':[{'source':0}],
          'materials':[{'pbrMetallicRoughness':{'baseColorTexture':{'index':0}}}]}
-        """.formatted(image.length, image.length, mime), image);
+        """
+                .formatted(image.length, image.length, mime),
+            image);
     Path p = dir.resolve("converted-" + System.nanoTime() + ".glb");
     GlbWriter.write(asset, p);
     return p;
@@ -56,13 +59,23 @@ class TextureHandlersTest {
   private TaskWork work(String params, Map<String, Path> inputs) throws Exception {
     Path workDir = Files.createTempDirectory(dir, "work");
     ObjectNode p = TestAssets.json(params);
-    return new TaskWork("t1", 1, PlannedInputs.withPlannedInput(p, inputs), inputs, dir, workDir, x -> { }, () -> false);
+    return new TaskWork(
+        "t1",
+        1,
+        PlannedInputs.withPlannedInput(p, inputs),
+        inputs,
+        dir,
+        workDir,
+        x -> {},
+        () -> false);
   }
 
   @Test
   void compressesOneImageWithTheRoleOfItsSlot() throws Exception {
     Path model = glb(png(), "image/png");
-    TaskResult r = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0}", Map.of(OutputNames.CONVERTED_GLB, model)));
+    TaskResult r =
+        new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+            .run(work("{'image':0}", Map.of(OutputNames.CONVERTED_GLB, model)));
     assertThat(r.outputs()).hasSize(1);
     TaskResult.Output out = r.outputs().get(0);
     assertThat(out.name()).isEqualTo("texture-0.ktx2");
@@ -80,8 +93,12 @@ class TextureHandlersTest {
     assertThat(j.path("psnr").asDouble()).isGreaterThan(25); // steep 32x32 gradient: ~28.7 dB
     assertThat(j.has("ms")).isTrue();
 
-    TaskResult n = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0,'role':'normal','mipmaps':false}",
-        Map.of(OutputNames.ORIGINAL, model)));
+    TaskResult n =
+        new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+            .run(
+                work(
+                    "{'image':0,'role':'normal','mipmaps':false}",
+                    Map.of(OutputNames.ORIGINAL, model)));
     assertThat(n.result().path("mode").asText()).isEqualTo("uastc");
     assertThat(n.result().path("levels").asInt()).isEqualTo(1);
   }
@@ -93,14 +110,26 @@ class TextureHandlersTest {
       corrupt[i] ^= 0x5a;
     }
     Path model = glb(corrupt, "image/png");
-    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0}", Map.of(OutputNames.ORIGINAL, model))))
+    assertThatThrownBy(
+            () ->
+                new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+                    .run(work("{'image':0}", Map.of(OutputNames.ORIGINAL, model))))
         .isInstanceOf(AssetGridException.class)
         .hasMessageStartingWith("image 0 'bricks': ")
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
-    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':3}", Map.of(OutputNames.ORIGINAL, model))))
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
-    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{}", Map.of(OutputNames.ORIGINAL, model))))
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+        .satisfies(
+            e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
+    assertThatThrownBy(
+            () ->
+                new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+                    .run(work("{'image':3}", Map.of(OutputNames.ORIGINAL, model))))
+        .satisfies(
+            e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
+    assertThatThrownBy(
+            () ->
+                new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+                    .run(work("{}", Map.of(OutputNames.ORIGINAL, model))))
+        .satisfies(
+            e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
   }
 
   @Test
@@ -110,33 +139,51 @@ class TextureHandlersTest {
       corrupt[i] ^= 0x5a;
     }
     Path model = glb(corrupt, "image/png");
-    TaskResult r = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0,'onError':'keep'}",
-        Map.of(OutputNames.CONVERTED_GLB, model)));
+    TaskResult r =
+        new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+            .run(work("{'image':0,'onError':'keep'}", Map.of(OutputNames.CONVERTED_GLB, model)));
     assertThat(r.outputs()).isEmpty();
     assertThat(r.result().path("mode").asText()).isEqualTo("skipped");
     assertThat(r.result().path("code").asText()).isEqualTo("DATA_ERROR");
     assertThat(r.result().path("reason").asText()).isNotBlank();
     assertThat(r.result().path("name").asText()).isEqualTo("bricks");
 
-    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0,'onError':'fail'}",
-        Map.of(OutputNames.CONVERTED_GLB, model))))
+    assertThatThrownBy(
+            () ->
+                new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+                    .run(
+                        work(
+                            "{'image':0,'onError':'fail'}",
+                            Map.of(OutputNames.CONVERTED_GLB, model))))
         .isInstanceOf(AssetGridException.class)
         .hasMessageStartingWith("image 0 'bricks': ");
-    assertThatThrownBy(() -> new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0,'onError':'ignore'}",
-        Map.of(OutputNames.CONVERTED_GLB, model))))
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    assertThatThrownBy(
+            () ->
+                new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+                    .run(
+                        work(
+                            "{'image':0,'onError':'ignore'}",
+                            Map.of(OutputNames.CONVERTED_GLB, model))))
+        .satisfies(
+            e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
 
     // assemble with no KTX2 for the skipped image keeps the original bytes
-    TaskResult a = new AssembleHandler(TestNatives.reader()).run(work("{}", Map.of(OutputNames.CONVERTED_GLB, model)));
+    TaskResult a =
+        new AssembleHandler(TestNatives.reader())
+            .run(work("{}", Map.of(OutputNames.CONVERTED_GLB, model)));
     GltfAsset out = TestNatives.reader().read(a.outputs().get(0).file());
     assertThat(out.imageBytes(0).bytes()).isEqualTo(corrupt);
   }
 
   @Test
   void unsupportedFormatsAreSkippedWithoutOutput() throws Exception {
-    byte[] webp = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'L', 0, 0, 0, 0};
+    byte[] webp = {
+      'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'L', 0, 0, 0, 0
+    };
     Path model = glb(webp, "image/webp");
-    TaskResult r = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0}", Map.of(OutputNames.ORIGINAL, model)));
+    TaskResult r =
+        new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+            .run(work("{'image':0}", Map.of(OutputNames.ORIGINAL, model)));
     assertThat(r.outputs()).isEmpty();
     assertThat(r.result().path("mode").asText()).isEqualTo("skipped");
     assertThat(r.result().path("reason").asText()).contains("image/webp");
@@ -146,22 +193,29 @@ class TextureHandlersTest {
   @Test
   void assembleReplacesTexturesOrWritesTheBaseAlone() throws Exception {
     Path model = glb(png(), "image/png");
-    TaskResult t = new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture()).run(work("{'image':0}", Map.of(OutputNames.CONVERTED_GLB, model)));
+    TaskResult t =
+        new CompressTextureHandler(TestNatives.reader(), TestNatives.compressTexture())
+            .run(work("{'image':0}", Map.of(OutputNames.CONVERTED_GLB, model)));
     Map<String, Path> inputs = new HashMap<>();
     inputs.put(OutputNames.ORIGINAL, dir.resolve("missing.glb"));
     inputs.put(OutputNames.CONVERTED_GLB, model);
     inputs.put(OutputNames.texture(0), t.outputs().get(0).file());
     TaskResult r = new AssembleHandler(TestNatives.reader()).run(work("{}", inputs));
-    assertThat(r.outputs()).singleElement().satisfies(o -> assertThat(o.name()).isEqualTo(OutputNames.OPTIMIZED_GLB));
+    assertThat(r.outputs())
+        .singleElement()
+        .satisfies(o -> assertThat(o.name()).isEqualTo(OutputNames.OPTIMIZED_GLB));
     assertThat(r.result().path("base").asText()).isEqualTo(OutputNames.CONVERTED_GLB);
     assertThat(r.result().path("replacedImages").toString()).isEqualTo("[0]");
     assertThat(r.result().path("bytesBefore").asLong()).isEqualTo(Files.size(model));
-    assertThat(r.result().path("bytesAfter").asLong()).isEqualTo(Files.size(r.outputs().get(0).file()));
+    assertThat(r.result().path("bytesAfter").asLong())
+        .isEqualTo(Files.size(r.outputs().get(0).file()));
     GltfAsset out = TestNatives.reader().read(r.outputs().get(0).file());
     assertThat(out.json().path("extensionsRequired").toString()).contains("KHR_texture_basisu");
     assertThat(out.imageBytes(0).mimeType()).isEqualTo("image/ktx2");
 
-    TaskResult plain = new AssembleHandler(TestNatives.reader()).run(work("{}", Map.of(OutputNames.ORIGINAL, model)));
+    TaskResult plain =
+        new AssembleHandler(TestNatives.reader())
+            .run(work("{}", Map.of(OutputNames.ORIGINAL, model)));
     assertThat(plain.result().path("textures").asInt()).isZero();
     GltfAsset same = TestNatives.reader().read(plain.outputs().get(0).file());
     assertThat(same.imageBytes(0).mimeType()).isEqualTo("image/png");

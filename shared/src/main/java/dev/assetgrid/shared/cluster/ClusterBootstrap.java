@@ -14,8 +14,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.function.Consumer;
 
 /**
- * Builds a clustered Vert.x from {@link ClusterOptions}. The one place where Hazelcast is configured:
- * TCP-IP join only, explicit interfaces, phone-home off, our cluster name.
+ * Builds a clustered Vert.x from {@link ClusterOptions}. The one place where Hazelcast is
+ * configured: TCP-IP join only, explicit interfaces, phone-home off, our cluster name.
  */
 public final class ClusterBootstrap {
   private ClusterBootstrap() {}
@@ -39,7 +39,9 @@ public final class ClusterBootstrap {
     cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     NetworkConfig net = cfg.getNetworkConfig();
     if (o.hazelcastPort() == 0) {
-      net.setPort(ClusterOptions.DEFAULT_HAZELCAST_PORT).setPortAutoIncrement(true).setPortCount(200);
+      net.setPort(ClusterOptions.DEFAULT_HAZELCAST_PORT)
+          .setPortAutoIncrement(true)
+          .setPortCount(200);
     } else {
       net.setPort(o.hazelcastPort()).setPortAutoIncrement(false);
     }
@@ -48,32 +50,42 @@ public final class ClusterBootstrap {
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(o.members().isEmpty() ? java.util.List.of(o.publicHost()) : o.members());
+    join.getTcpIpConfig()
+        .setEnabled(true)
+        .setMembers(o.members().isEmpty() ? java.util.List.of(o.publicHost()) : o.members());
     HazelcastClusterManager mgr = new HazelcastClusterManager(cfg);
-    VertxOptions vo = new VertxOptions(base).setEventBusOptions(
-        new EventBusOptions(base.getEventBusOptions()).setHost(o.bindHost()).setPort(o.eventBusPort())
-            .setClusterPublicHost(o.publicHost()));
+    VertxOptions vo =
+        new VertxOptions(base)
+            .setEventBusOptions(
+                new EventBusOptions(base.getEventBusOptions())
+                    .setHost(o.bindHost())
+                    .setPort(o.eventBusPort())
+                    .setClusterPublicHost(o.publicHost()));
     return Vertx.builder().with(vo).withClusterManager(mgr).buildClustered();
   }
 
   /**
-   * Calls {@code onLeft} with the Vert.x node id of every member that leaves the cluster (gracefully
-   * or not). Uses a Hazelcast membership listener so Vert.x's own HA node listener stays in place.
+   * Calls {@code onLeft} with the Vert.x node id of every member that leaves the cluster
+   * (gracefully or not). Uses a Hazelcast membership listener so Vert.x's own HA node listener
+   * stays in place.
    */
   public static void onMemberLeft(Vertx vertx, Consumer<String> onLeft) {
     HazelcastClusterManager mgr = clusterManager(vertx);
-    mgr.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent e) {}
+    mgr.getHazelcastInstance()
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent e) {}
 
-      @Override
-      public void memberRemoved(MembershipEvent e) {
-        String id = e.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
-        if (id != null) {
-          onLeft.accept(id);
-        }
-      }
-    });
+              @Override
+              public void memberRemoved(MembershipEvent e) {
+                String id = e.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+                if (id != null) {
+                  onLeft.accept(id);
+                }
+              }
+            });
   }
 
   /** The Vert.x node id of this process. */
@@ -93,6 +105,7 @@ public final class ClusterBootstrap {
   }
 
   private static HazelcastClusterManager clusterManager(Vertx vertx) {
-    return (HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    return (HazelcastClusterManager)
+        ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
   }
 }

@@ -3,21 +3,30 @@ package dev.assetgrid.shared.cluster;
 import java.util.List;
 
 /**
- * How a process joins the assetgrid cluster (Hazelcast TCP-IP join; multicast and auto-detection off).
+ * How a process joins the assetgrid cluster (Hazelcast TCP-IP join; multicast and auto-detection
+ * off).
  *
  * @param clusterName Hazelcast cluster name; processes with different names never meet
  * @param bindHost interface Hazelcast and the event bus bind to
  * @param publicHost address other members use to reach this one (defaults to {@code bindHost})
- * @param hazelcastPort Hazelcast member port; 0 = first free port from {@link #DEFAULT_HAZELCAST_PORT}
+ * @param hazelcastPort Hazelcast member port; 0 = first free port from {@link
+ *     #DEFAULT_HAZELCAST_PORT}
  * @param eventBusPort event-bus TCP port; 0 = random
  * @param members {@code host[:port]} of members to join; empty = start a new cluster
  * @param liteMember lite members hold no cluster data (nodes are lite; coordinators are not)
  */
-public record ClusterOptions(String clusterName, String bindHost, String publicHost, int hazelcastPort,
-    int eventBusPort, List<String> members, boolean liteMember) {
+public record ClusterOptions(
+    String clusterName,
+    String bindHost,
+    String publicHost,
+    int hazelcastPort,
+    int eventBusPort,
+    List<String> members,
+    boolean liteMember) {
 
   public static final String DEFAULT_CLUSTER_NAME = "assetgrid";
   public static final int DEFAULT_HAZELCAST_PORT = 5701;
+
   /** Cluster traffic stays on loopback unless told otherwise. */
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
 
@@ -34,7 +43,8 @@ public record ClusterOptions(String clusterName, String bindHost, String publicH
   }
 
   /** A fresh single-machine cluster on loopback. */
-  public static ClusterOptions loopback(String clusterName, boolean liteMember, List<String> members) {
+  public static ClusterOptions loopback(
+      String clusterName, boolean liteMember, List<String> members) {
     return new ClusterOptions(clusterName, "127.0.0.1", "127.0.0.1", 0, 0, members, liteMember);
   }
 }

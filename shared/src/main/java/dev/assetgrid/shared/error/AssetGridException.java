@@ -15,7 +15,8 @@ public class AssetGridException extends RuntimeException {
     this(code, message, Map.of(), cause);
   }
 
-  public AssetGridException(ErrorCode code, String message, Map<String, Object> details, Throwable cause) {
+  public AssetGridException(
+      ErrorCode code, String message, Map<String, Object> details, Throwable cause) {
     super(message, cause);
     this.code = code;
     this.details = Map.copyOf(details);

@@ -5,8 +5,8 @@ package dev.assetgrid.shared.error;
  * attempt records. The code is stable (clients switch on it); the HTTP status and whether a retry
  * can help are properties of the code, not of the place that raised it.
  *
- * <p>{@code ERRORS.md} at the project root is generated from this enum
- * ({@code ErrorCatalog.markdown()}) and a test keeps the two equal.
+ * <p>{@code ERRORS.md} at the project root is generated from this enum ({@code
+ * ErrorCatalog.markdown()}) and a test keeps the two equal.
  */
 public enum ErrorCode {
   // --- request errors (the caller can fix them) ---

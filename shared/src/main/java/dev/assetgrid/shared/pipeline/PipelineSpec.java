@@ -19,21 +19,22 @@ import java.util.Set;
 
 /**
  * What a job should do with an asset: an ordered list of stages, each a task type with options.
- * Accepted forms (HTTP field {@code pipeline}): a comma list ({@code inspect,noop}), a JSON array of
- * names or stage objects, or {@code {"stages":[{"type":"inspect","params":{...}}]}}.
- * {@link JobPlanner} turns it into a task DAG.
+ * Accepted forms (HTTP field {@code pipeline}): a comma list ({@code inspect,noop}), a JSON array
+ * of names or stage objects, or {@code {"stages":[{"type":"inspect","params":{...}}]}}. {@link
+ * JobPlanner} turns it into a task DAG.
  *
  * <p>Parsing checks every stage's params against its contract ({@link StageParams#read}): a wrong
- * type, a member that must be an object, an unknown key or a value out of range is
- * {@code INVALID_REQUEST} whose {@code pointer} detail is the JSON pointer of the bad field in the
- * pipeline as given ({@code /stages/0/params/simplify/ratio} in the object form, {@code /0/params/...}
- * in the array form).
+ * type, a member that must be an object, an unknown key or a value out of range is {@code
+ * INVALID_REQUEST} whose {@code pointer} detail is the JSON pointer of the bad field in the
+ * pipeline as given ({@code /stages/0/params/simplify/ratio} in the object form, {@code
+ * /0/params/...} in the array form).
  */
 public record PipelineSpec(List<Stage> stages) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Default pipeline for an upload that names none. */
-  public static final PipelineSpec DEFAULT = new PipelineSpec(List.of(new Stage(TaskType.INSPECT, null)));
+  public static final PipelineSpec DEFAULT =
+      new PipelineSpec(List.of(new Stage(TaskType.INSPECT, null)));
 
   /** Most stages a pipeline may have. */
   public static final int MAX_STAGES = 32;
@@ -56,7 +57,8 @@ public record PipelineSpec(List<Stage> stages) {
       throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline has no stages");
     }
     if (stages.size() > MAX_STAGES) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline has more than " + MAX_STAGES + " stages");
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST, "pipeline has more than " + MAX_STAGES + " stages");
     }
     stages = List.copyOf(stages);
   }
@@ -79,8 +81,13 @@ public record PipelineSpec(List<Stage> stages) {
       try {
         json = JSON.readTree(t);
       } catch (JsonProcessingException e) {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline is not valid JSON (line "
-            + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        throw new AssetGridException(
+            ErrorCode.INVALID_REQUEST,
+            "pipeline is not valid JSON (line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr()
+                + ")");
       }
       return fromJson(json);
     }
@@ -100,8 +107,11 @@ public record PipelineSpec(List<Stage> stages) {
     }
     JsonNode stages = j == null ? null : j.get("stages");
     if (stages == null || !stages.isArray()) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "pipeline.stages must be an array",
-          Map.of(OptionReader.POINTER, "/stages"), null);
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          "pipeline.stages must be an array",
+          Map.of(OptionReader.POINTER, "/stages"),
+          null);
     }
     return fromArray((ArrayNode) stages, "/stages");
   }
@@ -115,7 +125,10 @@ public record PipelineSpec(List<Stage> stages) {
       if (o.isTextual()) {
         s = new Stage(type(o.textValue(), pointer + "/" + i), null);
       } else if (o.isObject()) {
-        TaskType type = type(o.path("type").isTextual() ? o.path("type").textValue() : null, pointer + "/" + i + "/type");
+        TaskType type =
+            type(
+                o.path("type").isTextual() ? o.path("type").textValue() : null,
+                pointer + "/" + i + "/type");
         String at = pointer + "/" + i + "/params";
         JsonNode params = o.get("params");
         if (params != null && !params.isNull() && !params.isObject()) {
@@ -125,12 +138,18 @@ public record PipelineSpec(List<Stage> stages) {
         StageParams.read(type, p, at);
         s = new Stage(type, p);
       } else {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "a stage is a name or an object with a type",
-            Map.of(OptionReader.POINTER, pointer + "/" + i), null);
+        throw new AssetGridException(
+            ErrorCode.INVALID_REQUEST,
+            "a stage is a name or an object with a type",
+            Map.of(OptionReader.POINTER, pointer + "/" + i),
+            null);
       }
       if (!seen.add(s.type())) {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "stage " + s.type().wire() + " appears twice",
-            Map.of(OptionReader.POINTER, pointer + "/" + i), null);
+        throw new AssetGridException(
+            ErrorCode.INVALID_REQUEST,
+            "stage " + s.type().wire() + " appears twice",
+            Map.of(OptionReader.POINTER, pointer + "/" + i),
+            null);
       }
       stages.add(s);
     }
@@ -141,8 +160,11 @@ public record PipelineSpec(List<Stage> stages) {
     try {
       return TaskType.fromWire(name);
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "unknown pipeline stage: " + name,
-          Map.of(OptionReader.POINTER, pointer), null);
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          "unknown pipeline stage: " + name,
+          Map.of(OptionReader.POINTER, pointer),
+          null);
     }
   }
 }

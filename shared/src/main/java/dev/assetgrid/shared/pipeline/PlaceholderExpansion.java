@@ -13,4 +13,5 @@ import java.util.UUID;
  * @param rewired the tasks that waited for the placeholder, each with its new {@code dependsOn}
  *     (the placeholder replaced by {@code added}); other fields as they were
  */
-public record PlaceholderExpansion(UUID placeholder, List<PlannedTask> added, List<PlannedTask> rewired) {}
+public record PlaceholderExpansion(
+    UUID placeholder, List<PlannedTask> added, List<PlannedTask> rewired) {}

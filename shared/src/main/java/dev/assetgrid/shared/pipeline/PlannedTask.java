@@ -1,7 +1,7 @@
 package dev.assetgrid.shared.pipeline;
 
-import dev.assetgrid.shared.state.TaskType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.shared.state.TaskType;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,4 +15,5 @@ import java.util.UUID;
  * @param dependsOn ids of tasks of the same job that must succeed first, never null; empty for a
  *     task that is ready at once
  */
-public record PlannedTask(UUID id, String name, TaskType type, ObjectNode params, List<UUID> dependsOn) {}
+public record PlannedTask(
+    UUID id, String name, TaskType type, ObjectNode params, List<UUID> dependsOn) {}

@@ -14,11 +14,15 @@ public record Heartbeat(String nodeId, List<Lease> leases) {
    */
   public record Lease(String taskId, String leaseToken, double progress) {
     public JsonObject toJson() {
-      return new JsonObject().put("taskId", taskId).put("leaseToken", leaseToken).put("progress", progress);
+      return new JsonObject()
+          .put("taskId", taskId)
+          .put("leaseToken", leaseToken)
+          .put("progress", progress);
     }
 
     public static Lease fromJson(JsonObject j) {
-      return new Lease(j.getString("taskId"), j.getString("leaseToken"), j.getDouble("progress", -1.0));
+      return new Lease(
+          j.getString("taskId"), j.getString("leaseToken"), j.getDouble("progress", -1.0));
     }
   }
 
@@ -27,6 +31,7 @@ public record Heartbeat(String nodeId, List<Lease> leases) {
   }
 
   public static Heartbeat fromJson(JsonObject j) {
-    return new Heartbeat(j.getString("nodeId"), Json.objects(j.getJsonArray("leases"), Lease::fromJson));
+    return new Heartbeat(
+        j.getString("nodeId"), Json.objects(j.getJsonArray("leases"), Lease::fromJson));
   }
 }

@@ -16,12 +16,16 @@ public record HeartbeatReply(List<String> extended, List<String> cancelled, long
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("extended", new JsonArray(extended)).put("cancelled", new JsonArray(cancelled))
+    return new JsonObject()
+        .put("extended", new JsonArray(extended))
+        .put("cancelled", new JsonArray(cancelled))
         .put("leaseExpiresAt", leaseExpiresAt);
   }
 
   public static HeartbeatReply fromJson(JsonObject j) {
-    return new HeartbeatReply(Json.strings(j.getJsonArray("extended")), Json.strings(j.getJsonArray("cancelled")),
+    return new HeartbeatReply(
+        Json.strings(j.getJsonArray("extended")),
+        Json.strings(j.getJsonArray("cancelled")),
         j.getLong("leaseExpiresAt", 0L));
   }
 }

@@ -17,13 +17,14 @@ import java.util.Map;
 
 /**
  * The one edge between the two JSON types: Vert.x JSON is the wire form (event-bus messages, the
- * PostgreSQL client's jsonb values, HTTP bodies), Jackson's tree is what every Java API that carries
- * stage params uses, from the parsed pipeline spec to the stage ({@code PipelineSpec},
- * {@code PlannedTask}, {@link LeasedTask}, the stages' option records). It converts by walking the values, instead of encoding to text and parsing it again.
- * The result is the same as the text round trip it replaces: numbers land in the node type or Java
- * type the parser would have picked (an int-sized long becomes an {@code IntNode} / {@code Integer}).
- * The rare values whose text form is not obvious (BigDecimal, non-finite doubles, binary, POJOs) still
- * go through text, one value at a time.
+ * PostgreSQL client's jsonb values, HTTP bodies), Jackson's tree is what every Java API that
+ * carries stage params uses, from the parsed pipeline spec to the stage ({@code PipelineSpec},
+ * {@code PlannedTask}, {@link LeasedTask}, the stages' option records). It converts by walking the
+ * values, instead of encoding to text and parsing it again. The result is the same as the text
+ * round trip it replaces: numbers land in the node type or Java type the parser would have picked
+ * (an int-sized long becomes an {@code IntNode} / {@code Integer}). The rare values whose text form
+ * is not obvious (BigDecimal, non-finite doubles, binary, POJOs) still go through text, one value
+ * at a time.
  */
 public final class JsonTrees {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -105,19 +106,22 @@ public final class JsonTrees {
         return n.booleanValue();
       case OBJECT:
         return toVertx((ObjectNode) n);
-      case ARRAY: {
-        JsonArray a = new JsonArray();
-        for (JsonNode e : n) {
-          a.add(vertx(e));
+      case ARRAY:
+        {
+          JsonArray a = new JsonArray();
+          for (JsonNode e : n) {
+            a.add(vertx(e));
+          }
+          return a;
         }
-        return a;
-      }
       case NUMBER:
         if (n.isInt() || n.isShort()) {
           return n.intValue();
         } else if (n.isLong() || n.isBigInteger()) {
           BigInteger b = n.bigIntegerValue();
-          return b.bitLength() < 32 ? (Object) b.intValue() : b.bitLength() < 64 ? (Object) b.longValue() : b;
+          return b.bitLength() < 32
+              ? (Object) b.intValue()
+              : b.bitLength() < 64 ? (Object) b.longValue() : b;
         } else if ((n.isDouble() || n.isFloat()) && Double.isFinite(n.doubleValue())) {
           // a float is printed with its shortest decimal form and read back as a double
           return n.isFloat() ? Double.parseDouble(Float.toString(n.floatValue())) : n.doubleValue();

@@ -18,12 +18,18 @@ public record LeaseRequest(String nodeId, int freeSlots, List<String> capabiliti
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("nodeId", nodeId).put("freeSlots", freeSlots)
-        .put("capabilities", new JsonArray(capabilities)).put("waitMs", waitMs);
+    return new JsonObject()
+        .put("nodeId", nodeId)
+        .put("freeSlots", freeSlots)
+        .put("capabilities", new JsonArray(capabilities))
+        .put("waitMs", waitMs);
   }
 
   public static LeaseRequest fromJson(JsonObject j) {
-    return new LeaseRequest(j.getString("nodeId"), j.getInteger("freeSlots", 1),
-        Json.strings(j.getJsonArray("capabilities")), j.getLong("waitMs", 0L));
+    return new LeaseRequest(
+        j.getString("nodeId"),
+        j.getInteger("freeSlots", 1),
+        Json.strings(j.getJsonArray("capabilities")),
+        j.getLong("waitMs", 0L));
   }
 }

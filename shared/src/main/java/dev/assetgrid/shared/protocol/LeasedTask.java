@@ -17,23 +17,41 @@ import java.util.List;
  * @param inputs blobs to fetch
  * @param outputUploadUrl base URL for outputs: {@code PUT outputUploadUrl + "/" + name}
  */
-public record LeasedTask(String taskId, int attempt, String leaseToken, long leaseExpiresAt, String type,
-    ObjectNode params, List<TaskInput> inputs, String outputUploadUrl) {
+public record LeasedTask(
+    String taskId,
+    int attempt,
+    String leaseToken,
+    long leaseExpiresAt,
+    String type,
+    ObjectNode params,
+    List<TaskInput> inputs,
+    String outputUploadUrl) {
   public LeasedTask {
     inputs = List.copyOf(inputs);
     params = params == null ? JsonNodeFactory.instance.objectNode() : params;
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("taskId", taskId).put("attempt", attempt).put("leaseToken", leaseToken)
-        .put("leaseExpiresAt", leaseExpiresAt).put("type", type).put("params", JsonTrees.toVertx(params))
-        .put("inputs", Json.array(inputs, TaskInput::toJson)).put("outputUploadUrl", outputUploadUrl);
+    return new JsonObject()
+        .put("taskId", taskId)
+        .put("attempt", attempt)
+        .put("leaseToken", leaseToken)
+        .put("leaseExpiresAt", leaseExpiresAt)
+        .put("type", type)
+        .put("params", JsonTrees.toVertx(params))
+        .put("inputs", Json.array(inputs, TaskInput::toJson))
+        .put("outputUploadUrl", outputUploadUrl);
   }
 
   public static LeasedTask fromJson(JsonObject j) {
-    return new LeasedTask(j.getString("taskId"), j.getInteger("attempt"), j.getString("leaseToken"),
-        j.getLong("leaseExpiresAt"), j.getString("type"),
+    return new LeasedTask(
+        j.getString("taskId"),
+        j.getInteger("attempt"),
+        j.getString("leaseToken"),
+        j.getLong("leaseExpiresAt"),
+        j.getString("type"),
         j.getJsonObject("params") == null ? null : JsonTrees.toJackson(j.getJsonObject("params")),
-        Json.objects(j.getJsonArray("inputs"), TaskInput::fromJson), j.getString("outputUploadUrl"));
+        Json.objects(j.getJsonArray("inputs"), TaskInput::fromJson),
+        j.getString("outputUploadUrl"));
   }
 }

@@ -24,6 +24,7 @@ public record TaskError(String code, String message, boolean retryable) {
     if (j == null) {
       return null;
     }
-    return new TaskError(j.getString("code"), j.getString("message"), j.getBoolean("retryable", false));
+    return new TaskError(
+        j.getString("code"), j.getString("message"), j.getBoolean("retryable", false));
   }
 }

@@ -13,10 +13,15 @@ import io.vertx.core.json.JsonObject;
  */
 public record TaskInput(String name, String sha256, long size, String url) {
   public JsonObject toJson() {
-    return new JsonObject().put("name", name).put("sha256", sha256).put("size", size).put("url", url);
+    return new JsonObject()
+        .put("name", name)
+        .put("sha256", sha256)
+        .put("size", size)
+        .put("url", url);
   }
 
   public static TaskInput fromJson(JsonObject j) {
-    return new TaskInput(j.getString("name"), j.getString("sha256"), j.getLong("size", 0L), j.getString("url"));
+    return new TaskInput(
+        j.getString("name"), j.getString("sha256"), j.getLong("size", 0L), j.getString("url"));
   }
 }

@@ -9,13 +9,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param keepFallback keep each original PNG/JPEG as the texture's core {@code source} and add the
  *     KTX2 as a new image referenced from {@code KHR_texture_basisu} (viewers without the extension
- *     still load the model; the file grows). Default false: the KTX2 replaces the image and
- *     {@code KHR_texture_basisu} goes into {@code extensionsRequired}.
+ *     still load the model; the file grows). Default false: the KTX2 replaces the image and {@code
+ *     KHR_texture_basisu} goes into {@code extensionsRequired}.
  */
 public record AssembleOptions(boolean keepFallback) implements StageParams {
   public static final AssembleOptions DEFAULTS = new AssembleOptions(false);
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static AssembleOptions read(OptionReader r) {
     return new AssembleOptions(r.bool("keepFallback", DEFAULTS.keepFallback));
   }

@@ -11,18 +11,20 @@ import java.util.Objects;
  *
  * @param mode {@link Mode#MESHOPT} encodes every vertex stream (ATTRIBUTES, codec v0) and index
  *     list (TRIANGLES / INDICES, codec v1) the mesh stages write, with a fallback buffer without
- *     data; the extension becomes required. {@link Mode#NONE} writes plain bufferViews. Input
- *     data that was meshopt-compressed and is not rewritten by the stages (e.g. animations) is
- *     stored decoded. Default MESHOPT. JSON: {@code "meshopt"} or {@code "none"}.
+ *     data; the extension becomes required. {@link Mode#NONE} writes plain bufferViews. Input data
+ *     that was meshopt-compressed and is not rewritten by the stages (e.g. animations) is stored
+ *     decoded. Default MESHOPT. JSON: {@code "meshopt"} or {@code "none"}.
  */
 public record CompressOptions(Mode mode) {
   /** Stream compression. */
   public enum Mode {
-    NONE, MESHOPT
+    NONE,
+    MESHOPT
   }
 
   /** {@link #DEFAULT_MODE} as it is written in JSON and on the command line. */
   public static final String DEFAULT_MODE_NAME = "meshopt";
+
   public static final Mode DEFAULT_MODE = Mode.valueOf(DEFAULT_MODE_NAME.toUpperCase(Locale.ROOT));
   public static final CompressOptions DEFAULTS = new CompressOptions(DEFAULT_MODE);
   public static final CompressOptions NONE = new CompressOptions(Mode.NONE);
@@ -35,7 +37,9 @@ public record CompressOptions(Mode mode) {
     return mode == Mode.MESHOPT;
   }
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static CompressOptions read(OptionReader r) {
     CompressOptions o = new CompressOptions(r.choice("mode", Mode.class, DEFAULT_MODE));
     return o;

@@ -6,62 +6,84 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 
 /**
- * Options of the {@code compress-texture} stage. Defaults follow the KTX-Software / gltfpack defaults.
+ * Options of the {@code compress-texture} stage. Defaults follow the KTX-Software / gltfpack
+ * defaults.
  *
  * @param mode {@code AUTO} (ETC1S for colour, UASTC for normal and data maps), or force one codec.
  *     Default AUTO.
  * @param maxPixels largest input image accepted, in pixels (width x height), read from the header
- *     before decoding. Default {@value #DEFAULT_MAX_PIXELS} (8192 x 8192); 1..{@value #HARD_MAX_PIXELS}.
+ *     before decoding. Default {@value #DEFAULT_MAX_PIXELS} (8192 x 8192); 1..{@value
+ *     #HARD_MAX_PIXELS}.
  * @param maxSize longest side of the output in pixels, 0 = no limit (aspect ratio kept). Default 0;
  *     otherwise 4..16384.
  * @param powerOfTwo resize each side to the nearest power of two (not above {@code maxSize}).
- *     Default false. Sides are always rounded to a multiple of 4, which KHR_texture_basisu requires.
+ *     Default false. Sides are always rounded to a multiple of 4, which KHR_texture_basisu
+ *     requires.
  * @param mipmaps write a full mip chain (box filter, in linear light for colour, renormalised for
  *     normal maps). Default true: KHR_texture_basisu asks for it when samplers use mipmaps.
  * @param etc1sQuality ETC1S quality 1..255. Default {@value #DEFAULT_ETC1S_QUALITY}.
- * @param etc1sCompressionLevel ETC1S effort 0..5. Default {@value #DEFAULT_ETC1S_COMPRESSION_LEVEL}.
- * @param uastcLevel UASTC pack level 0 (fastest) ..4 (slowest). Default {@value #DEFAULT_UASTC_LEVEL}.
+ * @param etc1sCompressionLevel ETC1S effort 0..5. Default {@value
+ *     #DEFAULT_ETC1S_COMPRESSION_LEVEL}.
+ * @param uastcLevel UASTC pack level 0 (fastest) ..4 (slowest). Default {@value
+ *     #DEFAULT_UASTC_LEVEL}.
  * @param uastcRdo UASTC rate-distortion optimisation (smaller after zstd, a few dB lower PSNR).
  *     Default false.
  * @param uastcRdoQuality RDO quality scalar, 0.001..10 (lower = better, larger). Default 1.0.
- * @param zstdLevel Zstandard level applied to UASTC, 0 = none, 1..22. Default {@value #DEFAULT_ZSTD_LEVEL}.
+ * @param zstdLevel Zstandard level applied to UASTC, 0 = none, 1..22. Default {@value
+ *     #DEFAULT_ZSTD_LEVEL}.
  * @param threads encoder threads, 1..64. Default 1: one task occupies one worker slot.
  * @param psnr transcode the result once and report the PSNR of level 0 against the (resized)
  *     source. Default true (a few ms per megapixel).
- * @param onError what the stage does when an image cannot be compressed
- *     for a reason a retry cannot fix (corrupt, too large...): {@code FAIL} the stage, naming the
- *     image, or {@code KEEP} the original image and report it as skipped. Default FAIL. Images in
- *     formats that cannot be compressed at all (WebP, GIF...) are always kept.
+ * @param onError what the stage does when an image cannot be compressed for a reason a retry cannot
+ *     fix (corrupt, too large...): {@code FAIL} the stage, naming the image, or {@code KEEP} the
+ *     original image and report it as skipped. Default FAIL. Images in formats that cannot be
+ *     compressed at all (WebP, GIF...) are always kept.
  */
-public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boolean powerOfTwo, boolean mipmaps,
-    int etc1sQuality, int etc1sCompressionLevel, int uastcLevel, boolean uastcRdo, double uastcRdoQuality,
-    int zstdLevel, int threads, boolean psnr, OnError onError) {
+public record CompressTextureOptions(
+    Mode mode,
+    long maxPixels,
+    int maxSize,
+    boolean powerOfTwo,
+    boolean mipmaps,
+    int etc1sQuality,
+    int etc1sCompressionLevel,
+    int uastcLevel,
+    boolean uastcRdo,
+    double uastcRdoQuality,
+    int zstdLevel,
+    int threads,
+    boolean psnr,
+    OnError onError) {
 
   /** Codec choice. */
   public enum Mode {
-    AUTO, ETC1S, UASTC;
+    AUTO,
+    ETC1S,
+    UASTC;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
     }
-
   }
 
   /** What to do with an image that fails to compress. */
   public enum OnError {
-    FAIL, KEEP;
+    FAIL,
+    KEEP;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
     }
-
   }
 
   /** The default mode and error policy as they are written in JSON and on the command line. */
   public static final String DEFAULT_MODE_NAME = "auto";
+
   public static final String DEFAULT_ON_ERROR_NAME = "fail";
+
   /** Longest output side: 0 = no limit. */
   public static final int DEFAULT_MAX_SIZE = 0;
+
   public static final long DEFAULT_MAX_PIXELS = 8192L * 8192L;
   public static final long HARD_MAX_PIXELS = 1L << 28;
   public static final int MAX_SIZE_LIMIT = 16384;
@@ -72,30 +94,61 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
   public static final int DEFAULT_ZSTD_LEVEL = 18;
   public static final int DEFAULT_THREADS = 1;
 
-  public static final CompressTextureOptions DEFAULTS = new CompressTextureOptions(
-      Mode.valueOf(DEFAULT_MODE_NAME.toUpperCase(Locale.ROOT)), DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIZE,
-      false, true, DEFAULT_ETC1S_QUALITY, DEFAULT_ETC1S_COMPRESSION_LEVEL, DEFAULT_UASTC_LEVEL, false,
-      DEFAULT_UASTC_RDO_QUALITY, DEFAULT_ZSTD_LEVEL, DEFAULT_THREADS, true,
-      OnError.valueOf(DEFAULT_ON_ERROR_NAME.toUpperCase(Locale.ROOT)));
+  public static final CompressTextureOptions DEFAULTS =
+      new CompressTextureOptions(
+          Mode.valueOf(DEFAULT_MODE_NAME.toUpperCase(Locale.ROOT)),
+          DEFAULT_MAX_PIXELS,
+          DEFAULT_MAX_SIZE,
+          false,
+          true,
+          DEFAULT_ETC1S_QUALITY,
+          DEFAULT_ETC1S_COMPRESSION_LEVEL,
+          DEFAULT_UASTC_LEVEL,
+          false,
+          DEFAULT_UASTC_RDO_QUALITY,
+          DEFAULT_ZSTD_LEVEL,
+          DEFAULT_THREADS,
+          true,
+          OnError.valueOf(DEFAULT_ON_ERROR_NAME.toUpperCase(Locale.ROOT)));
 
   public CompressTextureOptions {
     OptionReader.require(mode != null, "mode", "must be set", mode);
-    OptionReader.require(maxPixels >= 1 && maxPixels <= HARD_MAX_PIXELS, "maxPixels", "must be in 1.." + HARD_MAX_PIXELS,
+    OptionReader.require(
+        maxPixels >= 1 && maxPixels <= HARD_MAX_PIXELS,
+        "maxPixels",
+        "must be in 1.." + HARD_MAX_PIXELS,
         maxPixels);
-    OptionReader.require(maxSize == 0 || (maxSize >= 4 && maxSize <= MAX_SIZE_LIMIT), "maxSize",
-        "must be 0 or in 4.." + MAX_SIZE_LIMIT, maxSize);
-    OptionReader.require(etc1sQuality >= 1 && etc1sQuality <= 255, "etc1sQuality", "must be in 1..255", etc1sQuality);
-    OptionReader.require(etc1sCompressionLevel >= 0 && etc1sCompressionLevel <= 5, "etc1sCompressionLevel",
-        "must be in 0..5", etc1sCompressionLevel);
-    OptionReader.require(uastcLevel >= 0 && uastcLevel <= 4, "uastcLevel", "must be in 0..4", uastcLevel);
-    OptionReader.require(uastcRdoQuality >= 0.001 && uastcRdoQuality <= 10, "uastcRdoQuality", "must be in 0.001..10",
+    OptionReader.require(
+        maxSize == 0 || (maxSize >= 4 && maxSize <= MAX_SIZE_LIMIT),
+        "maxSize",
+        "must be 0 or in 4.." + MAX_SIZE_LIMIT,
+        maxSize);
+    OptionReader.require(
+        etc1sQuality >= 1 && etc1sQuality <= 255,
+        "etc1sQuality",
+        "must be in 1..255",
+        etc1sQuality);
+    OptionReader.require(
+        etc1sCompressionLevel >= 0 && etc1sCompressionLevel <= 5,
+        "etc1sCompressionLevel",
+        "must be in 0..5",
+        etc1sCompressionLevel);
+    OptionReader.require(
+        uastcLevel >= 0 && uastcLevel <= 4, "uastcLevel", "must be in 0..4", uastcLevel);
+    OptionReader.require(
+        uastcRdoQuality >= 0.001 && uastcRdoQuality <= 10,
+        "uastcRdoQuality",
+        "must be in 0.001..10",
         uastcRdoQuality);
-    OptionReader.require(zstdLevel >= 0 && zstdLevel <= 22, "zstdLevel", "must be in 0..22", zstdLevel);
+    OptionReader.require(
+        zstdLevel >= 0 && zstdLevel <= 22, "zstdLevel", "must be in 0..22", zstdLevel);
     OptionReader.require(threads >= 1 && threads <= 64, "threads", "must be in 1..64", threads);
     OptionReader.require(onError != null, "onError", "must be set", onError);
   }
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static CompressTextureOptions read(OptionReader r) {
     CompressTextureOptions d = DEFAULTS;
     Mode mode = r.choice("mode", Mode.class, d.mode);
@@ -112,8 +165,23 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
     int threads = r.integer("threads", d.threads);
     boolean psnr = r.bool("psnr", d.psnr);
     OnError onError = r.choice("onError", OnError.class, d.onError);
-    return r.build(() -> new CompressTextureOptions(mode, maxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality,
-        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError));
+    return r.build(
+        () ->
+            new CompressTextureOptions(
+                mode,
+                maxPixels,
+                maxSize,
+                powerOfTwo,
+                mipmaps,
+                etc1sQuality,
+                etc1sCompressionLevel,
+                uastcLevel,
+                uastcRdo,
+                uastcRdoQuality,
+                zstdLevel,
+                threads,
+                psnr,
+                onError));
   }
 
   /** Reads a whole JSON object strictly: unknown keys are refused. */
@@ -145,32 +213,97 @@ public record CompressTextureOptions(Mode mode, long maxPixels, int maxSize, boo
 
   /** A copy with another mode. */
   public CompressTextureOptions withMode(Mode m) {
-    return new CompressTextureOptions(m, maxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality, etc1sCompressionLevel,
-        uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError);
+    return new CompressTextureOptions(
+        m,
+        maxPixels,
+        maxSize,
+        powerOfTwo,
+        mipmaps,
+        etc1sQuality,
+        etc1sCompressionLevel,
+        uastcLevel,
+        uastcRdo,
+        uastcRdoQuality,
+        zstdLevel,
+        threads,
+        psnr,
+        onError);
   }
 
   /** A copy with another size policy. */
-  public CompressTextureOptions withSize(int newMaxSize, boolean newPowerOfTwo, boolean newMipmaps) {
-    return new CompressTextureOptions(mode, maxPixels, newMaxSize, newPowerOfTwo, newMipmaps, etc1sQuality,
-        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError);
+  public CompressTextureOptions withSize(
+      int newMaxSize, boolean newPowerOfTwo, boolean newMipmaps) {
+    return new CompressTextureOptions(
+        mode,
+        maxPixels,
+        newMaxSize,
+        newPowerOfTwo,
+        newMipmaps,
+        etc1sQuality,
+        etc1sCompressionLevel,
+        uastcLevel,
+        uastcRdo,
+        uastcRdoQuality,
+        zstdLevel,
+        threads,
+        psnr,
+        onError);
   }
 
   /** A copy with another error policy. */
   public CompressTextureOptions withOnError(OnError newOnError) {
-    return new CompressTextureOptions(mode, maxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality,
-        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, newOnError);
+    return new CompressTextureOptions(
+        mode,
+        maxPixels,
+        maxSize,
+        powerOfTwo,
+        mipmaps,
+        etc1sQuality,
+        etc1sCompressionLevel,
+        uastcLevel,
+        uastcRdo,
+        uastcRdoQuality,
+        zstdLevel,
+        threads,
+        psnr,
+        newOnError);
   }
 
   /** A copy with another ETC1S quality (1..255). */
   public CompressTextureOptions withEtc1sQuality(int newEtc1sQuality) {
-    return new CompressTextureOptions(mode, maxPixels, maxSize, powerOfTwo, mipmaps, newEtc1sQuality,
-        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError);
+    return new CompressTextureOptions(
+        mode,
+        maxPixels,
+        maxSize,
+        powerOfTwo,
+        mipmaps,
+        newEtc1sQuality,
+        etc1sCompressionLevel,
+        uastcLevel,
+        uastcRdo,
+        uastcRdoQuality,
+        zstdLevel,
+        threads,
+        psnr,
+        onError);
   }
 
   /** A copy with another pixel limit. */
   public CompressTextureOptions withMaxPixels(long newMaxPixels) {
-    return new CompressTextureOptions(mode, newMaxPixels, maxSize, powerOfTwo, mipmaps, etc1sQuality,
-        etc1sCompressionLevel, uastcLevel, uastcRdo, uastcRdoQuality, zstdLevel, threads, psnr, onError);
+    return new CompressTextureOptions(
+        mode,
+        newMaxPixels,
+        maxSize,
+        powerOfTwo,
+        mipmaps,
+        etc1sQuality,
+        etc1sCompressionLevel,
+        uastcLevel,
+        uastcRdo,
+        uastcRdoQuality,
+        zstdLevel,
+        threads,
+        psnr,
+        onError);
   }
-
 }

@@ -15,8 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *     image"; set by the planner only
  * @param options how to compress
  */
-public record CompressTextureParams(Integer image, TextureRole role, boolean fanOutImages,
-    CompressTextureOptions options) implements StageParams {
+public record CompressTextureParams(
+    Integer image, TextureRole role, boolean fanOutImages, CompressTextureOptions options)
+    implements StageParams {
   /** Key of {@link #fanOutImages}. */
   public static final String FAN_OUT_PARAM = "fanOutImages";
 

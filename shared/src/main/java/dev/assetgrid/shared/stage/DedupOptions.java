@@ -15,7 +15,9 @@ public record DedupOptions(boolean enabled) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final DedupOptions DEFAULTS = new DedupOptions(DEFAULT_ENABLED);
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static DedupOptions read(OptionReader r) {
     DedupOptions o = new DedupOptions(r.bool("enabled", DEFAULT_ENABLED));
     return o;

@@ -15,15 +15,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param maxTextureEntries most entries listed in the report's {@code textures} array (counts and
  *     GPU estimate still cover all). Default {@value #DEFAULT_MAX_TEXTURE_ENTRIES}, at least 0.
  */
-public record InspectOptions(boolean textureHeaders, boolean boundsFromData, int maxTextureEntries) implements StageParams {
+public record InspectOptions(boolean textureHeaders, boolean boundsFromData, int maxTextureEntries)
+    implements StageParams {
   public static final int DEFAULT_MAX_TEXTURE_ENTRIES = 1024;
-  public static final InspectOptions DEFAULTS = new InspectOptions(true, true, DEFAULT_MAX_TEXTURE_ENTRIES);
+  public static final InspectOptions DEFAULTS =
+      new InspectOptions(true, true, DEFAULT_MAX_TEXTURE_ENTRIES);
 
   public InspectOptions {
-    OptionReader.require(maxTextureEntries >= 0, "maxTextureEntries", "must be >= 0", maxTextureEntries);
+    OptionReader.require(
+        maxTextureEntries >= 0, "maxTextureEntries", "must be >= 0", maxTextureEntries);
   }
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static InspectOptions read(OptionReader r) {
     boolean textureHeaders = r.bool("textureHeaders", DEFAULTS.textureHeaders);
     boolean boundsFromData = r.bool("boundsFromData", DEFAULTS.boundsFromData);

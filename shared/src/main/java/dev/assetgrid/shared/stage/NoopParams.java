@@ -13,13 +13,18 @@ import dev.assetgrid.shared.error.ErrorCode;
  * @param failTimes fail only in the first this many attempts; null: in all
  * @param output write an output file {@code noop.json}. Default false.
  */
-public record NoopParams(long sleepMs, Integer sleepAttempts, ErrorCode failWith, Integer failTimes, boolean output)
+public record NoopParams(
+    long sleepMs, Integer sleepAttempts, ErrorCode failWith, Integer failTimes, boolean output)
     implements StageParams {
   /** Longest sleep a noop task may ask for. */
   public static final long MAX_SLEEP_MS = 600_000;
 
   public NoopParams {
-    OptionReader.require(sleepMs >= 0 && sleepMs <= MAX_SLEEP_MS, "sleepMs", "must be in 0.." + MAX_SLEEP_MS, sleepMs);
+    OptionReader.require(
+        sleepMs >= 0 && sleepMs <= MAX_SLEEP_MS,
+        "sleepMs",
+        "must be in 0.." + MAX_SLEEP_MS,
+        sleepMs);
   }
 
   public static NoopParams read(OptionReader r) {
@@ -43,7 +48,8 @@ public record NoopParams(long sleepMs, Integer sleepAttempts, ErrorCode failWith
 
   @Override
   public ObjectNode toJson() {
-    ObjectNode o = JsonNodeFactory.instance.objectNode().put("sleepMs", sleepMs).put("output", output);
+    ObjectNode o =
+        JsonNodeFactory.instance.objectNode().put("sleepMs", sleepMs).put("output", output);
     if (sleepAttempts != null) {
       o.put("sleepAttempts", sleepAttempts);
     }

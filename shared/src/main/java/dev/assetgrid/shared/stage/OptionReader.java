@@ -14,11 +14,11 @@ import java.util.function.Supplier;
  * The one strict reader of stage params: every option record reads its JSON object through it.
  *
  * <p>A member that is absent or {@code null} takes the record's default. Everything else must be
- * exactly right, or the reader throws {@code INVALID_REQUEST} whose details carry the JSON pointer of
- * the bad field ({@code pointer}): a value of the wrong type, a member that must be an object and is
- * not, a key the record does not know ({@link #end()}), and a value out of range (the record's
- * constructor checks it with {@link #require}; {@link #build} puts the pointer on it). A misspelt key
- * never silently means "the default".
+ * exactly right, or the reader throws {@code INVALID_REQUEST} whose details carry the JSON pointer
+ * of the bad field ({@code pointer}): a value of the wrong type, a member that must be an object
+ * and is not, a key the record does not know ({@link #end()}), and a value out of range (the
+ * record's constructor checks it with {@link #require}; {@link #build} puts the pointer on it). A
+ * misspelt key never silently means "the default".
  */
 public final class OptionReader {
   /** Detail key of the JSON pointer in the exception (and in the HTTP problem). */
@@ -150,8 +150,9 @@ public final class OptionReader {
   public static <E extends Enum<E>> E choiceOf(Class<E> type, String field, String value) {
     E e = value == null ? null : find(type, value);
     if (e == null) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, field + " must be one of " + names(type) + ", is "
-          + shorten(value));
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          field + " must be one of " + names(type) + ", is " + shorten(value));
     }
     return e;
   }
@@ -173,7 +174,10 @@ public final class OptionReader {
     return names.toString();
   }
 
-  /** The raw value of a member (null when absent), for records with a custom syntax; it counts as read. */
+  /**
+   * The raw value of a member (null when absent), for records with a custom syntax; it counts as
+   * read.
+   */
   public JsonNode raw(String name) {
     return get(name);
   }
@@ -186,8 +190,8 @@ public final class OptionReader {
   }
 
   /**
-   * Runs a record's constructor; a range check it fails ({@link #require}) is reported at the pointer
-   * of the field it names.
+   * Runs a record's constructor; a range check it fails ({@link #require}) is reported at the
+   * pointer of the field it names.
    */
   public <T> T build(Supplier<T> constructor) {
     try {
@@ -198,10 +202,10 @@ public final class OptionReader {
   }
 
   /**
-   * Fails on the first key that no read asked for, here or in a member object read through
-   * {@link #object}. Records read their members and leave this to whoever made the top reader, so a
-   * task's params can be one object read by several records (the stage's options and the keys the
-   * planner sets); call it once, after every read.
+   * Fails on the first key that no read asked for, here or in a member object read through {@link
+   * #object}. Records read their members and leave this to whoever made the top reader, so a task's
+   * params can be one object read by several records (the stage's options and the keys the planner
+   * sets); call it once, after every read.
    */
   public void end() {
     for (OptionReader c : children) {
@@ -213,9 +217,15 @@ public final class OptionReader {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       String key = it.next().getKey();
       if (!read.contains(key)) {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST,
-            "unknown option " + pointerOf(key) + " (known here: " + String.join(", ", new java.util.TreeSet<>(read))
-                + ")", Map.of(POINTER, pointerOf(key)), null);
+        throw new AssetGridException(
+            ErrorCode.INVALID_REQUEST,
+            "unknown option "
+                + pointerOf(key)
+                + " (known here: "
+                + String.join(", ", new java.util.TreeSet<>(read))
+                + ")",
+            Map.of(POINTER, pointerOf(key)),
+            null);
       }
     }
   }
@@ -233,8 +243,11 @@ public final class OptionReader {
   /** {@code INVALID_REQUEST} at {@code pointer}: "{pointer} {rule}, is {value}". */
   public static AssetGridException invalid(String pointer, String rule, Object value) {
     String where = pointer.isEmpty() ? "params" : pointer;
-    return new AssetGridException(ErrorCode.INVALID_REQUEST, where + " " + rule + ", is " + shorten(value),
-        Map.of(POINTER, pointer), null);
+    return new AssetGridException(
+        ErrorCode.INVALID_REQUEST,
+        where + " " + rule + ", is " + shorten(value),
+        Map.of(POINTER, pointer),
+        null);
   }
 
   private static String shorten(Object value) {
@@ -242,7 +255,9 @@ public final class OptionReader {
     return s.length() > 80 ? s.substring(0, 77) + "..." : s;
   }
 
-  /** A failed {@link #require}: INVALID_REQUEST that knows its field, for {@link #build} to locate. */
+  /**
+   * A failed {@link #require}: INVALID_REQUEST that knows its field, for {@link #build} to locate.
+   */
   static final class InvalidOption extends AssetGridException {
     private final String field;
     private final String rule;

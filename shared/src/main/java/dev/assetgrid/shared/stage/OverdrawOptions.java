@@ -15,13 +15,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record OverdrawOptions(boolean enabled, float threshold) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final float DEFAULT_THRESHOLD = 1.05f;
-  public static final OverdrawOptions DEFAULTS = new OverdrawOptions(DEFAULT_ENABLED, DEFAULT_THRESHOLD);
+  public static final OverdrawOptions DEFAULTS =
+      new OverdrawOptions(DEFAULT_ENABLED, DEFAULT_THRESHOLD);
 
   public OverdrawOptions {
-    OptionReader.require(threshold >= 1f && threshold <= 3f, "threshold", "must be in 1..3", threshold);
+    OptionReader.require(
+        threshold >= 1f && threshold <= 3f, "threshold", "must be in 1..3", threshold);
   }
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static OverdrawOptions read(OptionReader r) {
     boolean enabled = r.bool("enabled", DEFAULT_ENABLED);
     float threshold = r.number("threshold", DEFAULT_THRESHOLD);
@@ -37,6 +41,9 @@ public record OverdrawOptions(boolean enabled, float threshold) {
   }
 
   public ObjectNode toJson() {
-    return JsonNodeFactory.instance.objectNode().put("enabled", enabled).put("threshold", threshold);
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put("enabled", enabled)
+        .put("threshold", threshold);
   }
 }

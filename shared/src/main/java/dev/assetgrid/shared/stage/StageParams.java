@@ -7,21 +7,27 @@ import dev.assetgrid.shared.state.TaskType;
 /**
  * The params of one task, by task type: the stage's options record, plus the keys the planner sets
  * (which file to write, which image to compress). Every task's params are one JSON object read
- * strictly by {@link OptionReader}: the coordinator reads them before it accepts a pipeline (so a bad
- * param is a {@code 400} with its JSON pointer, before anything is stored), and a node reads them
- * again before it runs the task (a bad param from an older coordinator fails the task at once with
- * {@code INVALID_REQUEST}, which is not retried).
+ * strictly by {@link OptionReader}: the coordinator reads them before it accepts a pipeline (so a
+ * bad param is a {@code 400} with its JSON pointer, before anything is stored), and a node reads
+ * them again before it runs the task (a bad param from an older coordinator fails the task at once
+ * with {@code INVALID_REQUEST}, which is not retried).
  */
 public sealed interface StageParams
-    permits InspectOptions, ValidateOptions, AssembleOptions, ConvertParams, OptimizeMeshParams,
-        CompressTextureParams, ThumbnailParams, NoopParams {
+    permits InspectOptions,
+        ValidateOptions,
+        AssembleOptions,
+        ConvertParams,
+        OptimizeMeshParams,
+        CompressTextureParams,
+        ThumbnailParams,
+        NoopParams {
 
   /** The JSON form, which {@link #read} reads back to an equal record. */
   ObjectNode toJson();
 
   /**
-   * Reads the params of a task of {@code type} strictly; the model input they may name
-   * ({@value OutputNames#INPUT_PARAM}) is read too, see {@link TaskParams}.
+   * Reads the params of a task of {@code type} strictly; the model input they may name ({@value
+   * OutputNames#INPUT_PARAM}) is read too, see {@link TaskParams}.
    *
    * @param params a JSON object, or null / a null node for all defaults
    * @param pointer the JSON pointer of {@code params} in the request, for errors ({@code ""} when

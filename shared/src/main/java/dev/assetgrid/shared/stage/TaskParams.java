@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.shared.state.TaskType;
 
 /**
- * A task's params as a node reads them: the model input the plan named
- * ({@value OutputNames#INPUT_PARAM}) and the stage's own params, from one JSON object read strictly.
+ * A task's params as a node reads them: the model input the plan named ({@value
+ * OutputNames#INPUT_PARAM}) and the stage's own params, from one JSON object read strictly.
  *
  * @param input name of the model input the task reads: {@link OutputNames#ORIGINAL} when the plan
  *     named none, else one of {@link OutputNames#MODEL_NAMES}
@@ -15,8 +15,11 @@ import dev.assetgrid.shared.state.TaskType;
 public record TaskParams(String input, StageParams stage) {
   public TaskParams {
     input = input == null ? OutputNames.ORIGINAL : input;
-    OptionReader.require(OutputNames.MODEL_NAMES.contains(input), OutputNames.INPUT_PARAM,
-        "must be one of " + String.join(", ", OutputNames.MODEL_NAMES), input);
+    OptionReader.require(
+        OutputNames.MODEL_NAMES.contains(input),
+        OutputNames.INPUT_PARAM,
+        "must be one of " + String.join(", ", OutputNames.MODEL_NAMES),
+        input);
   }
 
   /**
@@ -27,16 +30,17 @@ public record TaskParams(String input, StageParams stage) {
   public static TaskParams read(TaskType type, JsonNode params, String pointer) {
     OptionReader r = OptionReader.of(params, pointer);
     String input = r.text(OutputNames.INPUT_PARAM, null);
-    StageParams stage = switch (type) {
-      case INSPECT -> InspectOptions.read(r);
-      case VALIDATE -> ValidateOptions.read(r);
-      case CONVERT -> ConvertParams.read(r);
-      case OPTIMIZE_MESH -> OptimizeMeshParams.read(r);
-      case COMPRESS_TEXTURE -> CompressTextureParams.read(r);
-      case ASSEMBLE -> AssembleOptions.read(r);
-      case THUMBNAIL -> ThumbnailParams.read(r);
-      case NOOP -> NoopParams.read(r);
-    };
+    StageParams stage =
+        switch (type) {
+          case INSPECT -> InspectOptions.read(r);
+          case VALIDATE -> ValidateOptions.read(r);
+          case CONVERT -> ConvertParams.read(r);
+          case OPTIMIZE_MESH -> OptimizeMeshParams.read(r);
+          case COMPRESS_TEXTURE -> CompressTextureParams.read(r);
+          case ASSEMBLE -> AssembleOptions.read(r);
+          case THUMBNAIL -> ThumbnailParams.read(r);
+          case NOOP -> NoopParams.read(r);
+        };
     r.end();
     return r.build(() -> new TaskParams(input, stage));
   }

@@ -8,11 +8,16 @@ import java.util.Locale;
  * How a material uses an image; decides the transfer function, the filtering and the default codec.
  */
 public enum TextureRole {
-  /** Colour data (base colour, emissive, sheen colour, specular colour...): sRGB, ETC1S by default. */
+  /**
+   * Colour data (base colour, emissive, sheen colour, specular colour...): sRGB, ETC1S by default.
+   */
   COLOR("color"),
   /** Tangent-space normals: linear, renormalised when filtered, UASTC by default. */
   NORMAL("normal"),
-  /** Other non-colour data (metallic-roughness, occlusion, clearcoat, transmission...): linear, UASTC. */
+  /**
+   * Other non-colour data (metallic-roughness, occlusion, clearcoat, transmission...): linear,
+   * UASTC.
+   */
   DATA("data");
 
   private final String wire;
@@ -40,6 +45,7 @@ public enum TextureRole {
         }
       }
     }
-    throw new AssetGridException(ErrorCode.INVALID_REQUEST, "texture role must be color, normal or data: " + s);
+    throw new AssetGridException(
+        ErrorCode.INVALID_REQUEST, "texture role must be color, normal or data: " + s);
   }
 }

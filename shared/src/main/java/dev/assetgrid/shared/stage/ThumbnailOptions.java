@@ -8,27 +8,34 @@ import java.util.Locale;
 /**
  * Options of the {@code thumbnail} stage.
  *
- * @param size width and height of one view, in pixels; 16..{@value #MAX_SIZE}. Default
- *     {@value #DEFAULT_SIZE}.
+ * @param size width and height of one view, in pixels; 16..{@value #MAX_SIZE}. Default {@value
+ *     #DEFAULT_SIZE}.
  * @param supersample samples per pixel along each axis (2 = 2x2 box-filtered samples); 1..4, and
- *     {@code size * supersample <= }{@value #MAX_SAMPLES_PER_SIDE} (the sample buffer takes 20 bytes
- *     per sample: at most 189 MB; 21 MB for the defaults). Default {@value #DEFAULT_SUPERSAMPLE}.
- * @param yaw camera azimuth around the world up axis (+Y), in degrees: 0 looks at the model's
- *     front (from +Z), positive values move the camera to the model's right (+X). Any finite value.
+ *     {@code size * supersample <= }{@value #MAX_SAMPLES_PER_SIDE} (the sample buffer takes 20
+ *     bytes per sample: at most 189 MB; 21 MB for the defaults). Default {@value
+ *     #DEFAULT_SUPERSAMPLE}.
+ * @param yaw camera azimuth around the world up axis (+Y), in degrees: 0 looks at the model's front
+ *     (from +Z), positive values move the camera to the model's right (+X). Any finite value.
  *     Default {@value #DEFAULT_YAW}.
  * @param pitch camera elevation, in degrees: positive looks down from above; -89..89. Default
  *     {@value #DEFAULT_PITCH}.
  * @param background background colour as non-premultiplied sRGB ARGB ({@code 0xAARRGGBB}); the
- *     default {@code 0x00000000} is transparent. In JSON a string {@code "#RRGGBB"},
- *     {@code "#RRGGBBAA"} or {@code "transparent"}.
- * @param turntableViews number of views of the turntable strip; 0
- *     means no turntable; otherwise 2..{@value #MAX_TURNTABLE_VIEWS}. Default 0.
+ *     default {@code 0x00000000} is transparent. In JSON a string {@code "#RRGGBB"}, {@code
+ *     "#RRGGBBAA"} or {@code "transparent"}.
+ * @param turntableViews number of views of the turntable strip; 0 means no turntable; otherwise
+ *     2..{@value #MAX_TURNTABLE_VIEWS}. Default 0.
  * @param maxTexturePixels textures whose header declares more pixels (width x height) than this are
- *     not decoded: their material falls back to its base colour factor. 0 disables textures;
- *     at most {@value #MAX_TEXTURE_PIXELS_LIMIT}. Default {@value #DEFAULT_MAX_TEXTURE_PIXELS}.
+ *     not decoded: their material falls back to its base colour factor. 0 disables textures; at
+ *     most {@value #MAX_TEXTURE_PIXELS_LIMIT}. Default {@value #DEFAULT_MAX_TEXTURE_PIXELS}.
  */
-public record ThumbnailOptions(int size, int supersample, double yaw, double pitch, int background,
-    int turntableViews, long maxTexturePixels) {
+public record ThumbnailOptions(
+    int size,
+    int supersample,
+    double yaw,
+    double pitch,
+    int background,
+    int turntableViews,
+    long maxTexturePixels) {
   public static final int DEFAULT_SIZE = 512;
   public static final int MAX_SIZE = 2048;
   public static final int DEFAULT_SUPERSAMPLE = 2;
@@ -40,36 +47,58 @@ public record ThumbnailOptions(int size, int supersample, double yaw, double pit
   public static final long DEFAULT_MAX_TEXTURE_PIXELS = 4096L * 4096L;
   public static final long MAX_TEXTURE_PIXELS_LIMIT = 8192L * 8192L;
 
-  public static final ThumbnailOptions DEFAULTS = new ThumbnailOptions(DEFAULT_SIZE, DEFAULT_SUPERSAMPLE, DEFAULT_YAW,
-      DEFAULT_PITCH, TRANSPARENT, 0, DEFAULT_MAX_TEXTURE_PIXELS);
+  public static final ThumbnailOptions DEFAULTS =
+      new ThumbnailOptions(
+          DEFAULT_SIZE,
+          DEFAULT_SUPERSAMPLE,
+          DEFAULT_YAW,
+          DEFAULT_PITCH,
+          TRANSPARENT,
+          0,
+          DEFAULT_MAX_TEXTURE_PIXELS);
 
   public ThumbnailOptions {
-    OptionReader.require(size >= 16 && size <= MAX_SIZE, "size", "must be in 16.." + MAX_SIZE, size);
-    OptionReader.require(supersample >= 1 && supersample <= 4, "supersample", "must be in 1..4", supersample);
-    OptionReader.require((long) size * supersample <= MAX_SAMPLES_PER_SIDE, "supersample",
-        "times size must be at most " + MAX_SAMPLES_PER_SIDE, size + " x " + supersample);
+    OptionReader.require(
+        size >= 16 && size <= MAX_SIZE, "size", "must be in 16.." + MAX_SIZE, size);
+    OptionReader.require(
+        supersample >= 1 && supersample <= 4, "supersample", "must be in 1..4", supersample);
+    OptionReader.require(
+        (long) size * supersample <= MAX_SAMPLES_PER_SIDE,
+        "supersample",
+        "times size must be at most " + MAX_SAMPLES_PER_SIDE,
+        size + " x " + supersample);
     OptionReader.require(Double.isFinite(yaw), "yaw", "must be finite", yaw);
     OptionReader.require(pitch >= -89 && pitch <= 89, "pitch", "must be in -89..89", pitch);
-    OptionReader.require(turntableViews == 0 || (turntableViews >= 2 && turntableViews <= MAX_TURNTABLE_VIEWS),
-        "turntableViews", "must be 0 or in 2.." + MAX_TURNTABLE_VIEWS, turntableViews);
-    OptionReader.require(maxTexturePixels >= 0 && maxTexturePixels <= MAX_TEXTURE_PIXELS_LIMIT, "maxTexturePixels",
-        "must be in 0.." + MAX_TEXTURE_PIXELS_LIMIT, maxTexturePixels);
+    OptionReader.require(
+        turntableViews == 0 || (turntableViews >= 2 && turntableViews <= MAX_TURNTABLE_VIEWS),
+        "turntableViews",
+        "must be 0 or in 2.." + MAX_TURNTABLE_VIEWS,
+        turntableViews);
+    OptionReader.require(
+        maxTexturePixels >= 0 && maxTexturePixels <= MAX_TEXTURE_PIXELS_LIMIT,
+        "maxTexturePixels",
+        "must be in 0.." + MAX_TEXTURE_PIXELS_LIMIT,
+        maxTexturePixels);
   }
 
   public ThumbnailOptions withSize(int newSize) {
-    return new ThumbnailOptions(newSize, supersample, yaw, pitch, background, turntableViews, maxTexturePixels);
+    return new ThumbnailOptions(
+        newSize, supersample, yaw, pitch, background, turntableViews, maxTexturePixels);
   }
 
   public ThumbnailOptions withSupersample(int newSupersample) {
-    return new ThumbnailOptions(size, newSupersample, yaw, pitch, background, turntableViews, maxTexturePixels);
+    return new ThumbnailOptions(
+        size, newSupersample, yaw, pitch, background, turntableViews, maxTexturePixels);
   }
 
   public ThumbnailOptions withView(double newYaw, double newPitch) {
-    return new ThumbnailOptions(size, supersample, newYaw, newPitch, background, turntableViews, maxTexturePixels);
+    return new ThumbnailOptions(
+        size, supersample, newYaw, newPitch, background, turntableViews, maxTexturePixels);
   }
 
   public ThumbnailOptions withBackground(int argb) {
-    return new ThumbnailOptions(size, supersample, yaw, pitch, argb, turntableViews, maxTexturePixels);
+    return new ThumbnailOptions(
+        size, supersample, yaw, pitch, argb, turntableViews, maxTexturePixels);
   }
 
   public ThumbnailOptions withTurntableViews(int views) {
@@ -80,7 +109,9 @@ public record ThumbnailOptions(int size, int supersample, double yaw, double pit
     return new ThumbnailOptions(size, supersample, yaw, pitch, background, turntableViews, pixels);
   }
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static ThumbnailOptions read(OptionReader r) {
     int size = r.integer("size", DEFAULT_SIZE);
     int supersample = r.integer("supersample", DEFAULT_SUPERSAMPLE);
@@ -91,14 +122,18 @@ public record ThumbnailOptions(int size, int supersample, double yaw, double pit
     if (bg != null) {
       Integer parsed = parseColor(bg);
       if (parsed == null) {
-        throw OptionReader.invalid(r.pointerOf("background"), "must be \"#RRGGBB\", \"#RRGGBBAA\" or \"transparent\"", bg);
+        throw OptionReader.invalid(
+            r.pointerOf("background"), "must be \"#RRGGBB\", \"#RRGGBBAA\" or \"transparent\"", bg);
       }
       background = parsed;
     }
     int turntableViews = r.integer("turntableViews", 0);
     long maxTexturePixels = r.longInteger("maxTexturePixels", DEFAULT_MAX_TEXTURE_PIXELS);
     int argb = background;
-    return r.build(() -> new ThumbnailOptions(size, supersample, yaw, pitch, argb, turntableViews, maxTexturePixels));
+    return r.build(
+        () ->
+            new ThumbnailOptions(
+                size, supersample, yaw, pitch, argb, turntableViews, maxTexturePixels));
   }
 
   /** Reads a whole JSON object strictly: unknown keys are refused. */
@@ -135,8 +170,9 @@ public record ThumbnailOptions(int size, int supersample, double yaw, double pit
     if (s.equals("transparent")) {
       return TRANSPARENT;
     }
-    if (s.startsWith("#") && (s.length() == 7 || s.length() == 9) && s.substring(1).chars().allMatch(
-        c -> Character.digit(c, 16) >= 0)) {
+    if (s.startsWith("#")
+        && (s.length() == 7 || s.length() == 9)
+        && s.substring(1).chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
       long v = Long.parseLong(s.substring(1), 16);
       if (s.length() == 7) {
         return (int) (0xff000000L | v);

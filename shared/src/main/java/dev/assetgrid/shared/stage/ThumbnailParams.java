@@ -15,7 +15,8 @@ import java.util.Locale;
 public record ThumbnailParams(OnError onError, ThumbnailOptions options) implements StageParams {
   /** What to do with a model that cannot be drawn. */
   public enum OnError {
-    SKIP, FAIL
+    SKIP,
+    FAIL
   }
 
   public ThumbnailParams {
@@ -24,7 +25,8 @@ public record ThumbnailParams(OnError onError, ThumbnailOptions options) impleme
   }
 
   public static ThumbnailParams read(OptionReader r) {
-    return new ThumbnailParams(r.choice("onError", OnError.class, OnError.SKIP), ThumbnailOptions.read(r));
+    return new ThumbnailParams(
+        r.choice("onError", OnError.class, OnError.SKIP), ThumbnailOptions.read(r));
   }
 
   @Override

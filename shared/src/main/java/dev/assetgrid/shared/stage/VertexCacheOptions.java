@@ -14,7 +14,9 @@ public record VertexCacheOptions(boolean enabled) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final VertexCacheOptions DEFAULTS = new VertexCacheOptions(DEFAULT_ENABLED);
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static VertexCacheOptions read(OptionReader r) {
     VertexCacheOptions o = new VertexCacheOptions(r.bool("enabled", DEFAULT_ENABLED));
     return o;

@@ -14,7 +14,9 @@ public record VertexFetchOptions(boolean enabled) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final VertexFetchOptions DEFAULTS = new VertexFetchOptions(DEFAULT_ENABLED);
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static VertexFetchOptions read(OptionReader r) {
     VertexFetchOptions o = new VertexFetchOptions(r.bool("enabled", DEFAULT_ENABLED));
     return o;

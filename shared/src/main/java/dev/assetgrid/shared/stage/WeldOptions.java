@@ -14,7 +14,9 @@ public record WeldOptions(boolean enabled) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final WeldOptions DEFAULTS = new WeldOptions(DEFAULT_ENABLED);
 
-  /** Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults. */
+  /**
+   * Reads the options' members strictly (see {@link OptionReader}); absent ones take the defaults.
+   */
   public static WeldOptions read(OptionReader r) {
     WeldOptions o = new WeldOptions(r.bool("enabled", DEFAULT_ENABLED));
     return o;

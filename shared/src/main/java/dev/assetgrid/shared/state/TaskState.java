@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Life of a task. One transition table ({@link #canBecome}); every change the store's SQL makes is in
- * it (the coordinator's {@code StateTransitionsTest} logs them with a trigger and checks).
+ * Life of a task. One transition table ({@link #canBecome}); every change the store's SQL makes is
+ * in it (the coordinator's {@code StateTransitionsTest} logs them with a trigger and checks).
  *
  * <pre>
  * created PENDING or QUEUED
@@ -17,20 +17,28 @@ import java.util.Set;
  * any non-terminal ──cancel──▶ CANCELLED;  FAILED/DEAD/CANCELLED ──re-drive──▶ QUEUED
  *                                            (or PENDING while a dependency has not succeeded)
  * </pre>
+ *
  * The table also lets a PENDING task fail, which the queue's SQL never does (a task fails only once
  * leased).
  */
 public enum TaskState {
-  PENDING, QUEUED, LEASED, SUCCEEDED, FAILED, DEAD, CANCELLED;
+  PENDING,
+  QUEUED,
+  LEASED,
+  SUCCEEDED,
+  FAILED,
+  DEAD,
+  CANCELLED;
 
-  private static final Map<TaskState, Set<TaskState>> NEXT = Map.of(
-      PENDING, EnumSet.of(QUEUED, CANCELLED, FAILED),
-      QUEUED, EnumSet.of(LEASED, CANCELLED),
-      LEASED, EnumSet.of(SUCCEEDED, QUEUED, FAILED, DEAD, CANCELLED),
-      SUCCEEDED, EnumSet.noneOf(TaskState.class),
-      FAILED, EnumSet.of(QUEUED, PENDING),
-      DEAD, EnumSet.of(QUEUED, PENDING),
-      CANCELLED, EnumSet.of(QUEUED, PENDING));
+  private static final Map<TaskState, Set<TaskState>> NEXT =
+      Map.of(
+          PENDING, EnumSet.of(QUEUED, CANCELLED, FAILED),
+          QUEUED, EnumSet.of(LEASED, CANCELLED),
+          LEASED, EnumSet.of(SUCCEEDED, QUEUED, FAILED, DEAD, CANCELLED),
+          SUCCEEDED, EnumSet.noneOf(TaskState.class),
+          FAILED, EnumSet.of(QUEUED, PENDING),
+          DEAD, EnumSet.of(QUEUED, PENDING),
+          CANCELLED, EnumSet.of(QUEUED, PENDING));
 
   public boolean canBecome(TaskState next) {
     return NEXT.get(this).contains(next);

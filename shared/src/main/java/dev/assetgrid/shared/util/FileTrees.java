@@ -10,7 +10,10 @@ import java.util.stream.Stream;
 public final class FileTrees {
   private FileTrees() {}
 
-  /** Deletes {@code dir} and everything under it, deepest first; nothing happens when it does not exist. */
+  /**
+   * Deletes {@code dir} and everything under it, deepest first; nothing happens when it does not
+   * exist.
+   */
   public static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

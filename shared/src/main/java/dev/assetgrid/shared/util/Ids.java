@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import java.util.UUID;
 
 /**
- * Time-ordered UUIDs (version 7, RFC 9562): 48 bits of Unix milliseconds, then random bits. Ordered ids
- * keep B-tree inserts local and give keyset pagination a stable creation order.
+ * Time-ordered UUIDs (version 7, RFC 9562): 48 bits of Unix milliseconds, then random bits. Ordered
+ * ids keep B-tree inserts local and give keyset pagination a stable creation order.
  */
 public final class Ids {
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -16,8 +16,11 @@ class ErrorCatalogTest {
     if (Boolean.getBoolean("assetgrid.writeErrors")) {
       Files.writeString(ERRORS_MD, generated);
     }
-    assertThat(Files.exists(ERRORS_MD)).as("ERRORS.md missing; run mvn -pl shared test -Dassetgrid.writeErrors=true").isTrue();
-    assertThat(Files.readString(ERRORS_MD)).as("ERRORS.md is stale; regenerate with -Dassetgrid.writeErrors=true")
+    assertThat(Files.exists(ERRORS_MD))
+        .as("ERRORS.md missing; run mvn -pl shared test -Dassetgrid.writeErrors=true")
+        .isTrue();
+    assertThat(Files.readString(ERRORS_MD))
+        .as("ERRORS.md is stale; regenerate with -Dassetgrid.writeErrors=true")
         .isEqualTo(generated);
   }
 
@@ -36,7 +39,8 @@ class ErrorCatalogTest {
 
   @Test
   void formatFillsMissingArgumentsAndUnknownNamesMapToInternal() {
-    assertThat(ErrorCode.UPLOAD_TOO_LARGE.format(10)).isEqualTo("Upload exceeds the limit of 10 bytes");
+    assertThat(ErrorCode.UPLOAD_TOO_LARGE.format(10))
+        .isEqualTo("Upload exceeds the limit of 10 bytes");
     assertThat(ErrorCode.UPLOAD_TOO_LARGE.format()).isEqualTo("Upload exceeds the limit of  bytes");
     assertThat(ErrorCode.of("NO_SUCH_CODE")).isEqualTo(ErrorCode.INTERNAL_ERROR);
     assertThat(ErrorCode.of("DATA_ERROR")).isEqualTo(ErrorCode.DATA_ERROR);

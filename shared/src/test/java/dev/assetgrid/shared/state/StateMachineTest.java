@@ -32,7 +32,8 @@ class StateMachineTest {
   void tasksAreCreatedPendingOrQueuedAndJobsQueued() {
     assertThat(java.util.Arrays.stream(TaskState.values()).filter(TaskState::initial))
         .containsExactly(TaskState.PENDING, TaskState.QUEUED);
-    assertThat(java.util.Arrays.stream(JobState.values()).filter(JobState::initial)).containsExactly(JobState.QUEUED);
+    assertThat(java.util.Arrays.stream(JobState.values()).filter(JobState::initial))
+        .containsExactly(JobState.QUEUED);
   }
 
   @Test

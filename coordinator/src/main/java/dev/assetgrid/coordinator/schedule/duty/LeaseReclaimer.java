@@ -27,7 +27,9 @@ public final class LeaseReclaimer extends PeriodicDuty<Integer> {
     this.clock = clock;
   }
 
-  /** Reclaims the leases expired by the clock's instant; the future holds how many attempts ended. */
+  /**
+   * Reclaims the leases expired by the clock's instant; the future holds how many attempts ended.
+   */
   @Override
   public Future<Integer> runOnce() {
     return scheduler.reclaimExpired(clock.instant());

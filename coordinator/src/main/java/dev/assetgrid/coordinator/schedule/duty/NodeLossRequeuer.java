@@ -22,15 +22,20 @@ public final class NodeLossRequeuer implements Duty {
     this.scheduler = scheduler;
   }
 
-  /** Listens for members leaving a clustered {@code vertx}; each one is requeued on the caller's context. */
+  /**
+   * Listens for members leaving a clustered {@code vertx}; each one is requeued on the caller's
+   * context.
+   */
   @Override
   public void start(Vertx vertx) {
     var context = vertx.getOrCreateContext();
-    ClusterBootstrap.onMemberLeft(vertx, nodeId -> {
-      if (!stopped) {
-        context.runOnContext(v -> runOnce(nodeId));
-      }
-    });
+    ClusterBootstrap.onMemberLeft(
+        vertx,
+        nodeId -> {
+          if (!stopped) {
+            context.runOnContext(v -> runOnce(nodeId));
+          }
+        });
   }
 
   @Override
@@ -40,12 +45,14 @@ public final class NodeLossRequeuer implements Duty {
 
   /** Requeues the leases {@code nodeId} held; the future holds how many attempts it ended. */
   public Future<Integer> runOnce(String nodeId) {
-    return scheduler.requeueNode(nodeId)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("node {} left: requeued {} task(s)", nodeId, n);
-          }
-        })
+    return scheduler
+        .requeueNode(nodeId)
+        .onSuccess(
+            n -> {
+              if (n > 0) {
+                LOG.info("node {} left: requeued {} task(s)", nodeId, n);
+              }
+            })
         .onFailure(e -> LOG.warn("requeue of node {} failed: {}", nodeId, e.toString()));
   }
 }

@@ -9,14 +9,15 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Requeues leases held by nodes that are not cluster members any more: membership events missed,
- * or lost in a coordinator restart. After a restart, nodes need a few seconds to find the cluster
- * again, so the sweep waits {@link #GRACE} from its construction (the coordinator's start) before it
- * takes anything; a node that never comes back is caught by lease expiry meanwhile.
+ * Requeues leases held by nodes that are not cluster members any more: membership events missed, or
+ * lost in a coordinator restart. After a restart, nodes need a few seconds to find the cluster
+ * again, so the sweep waits {@link #GRACE} from its construction (the coordinator's start) before
+ * it takes anything; a node that never comes back is caught by lease expiry meanwhile.
  */
 public final class OrphanSweeper extends PeriodicDuty<Integer> {
   /** How often leases of non-members are looked for. */
   public static final Duration PERIOD = Duration.ofSeconds(5);
+
   /** How long after start the sweep waits for nodes to rejoin. */
   public static final Duration GRACE = Duration.ofSeconds(20);
 
@@ -25,7 +26,9 @@ public final class OrphanSweeper extends PeriodicDuty<Integer> {
   private final Supplier<Set<String>> members;
   private final Instant sweepFrom;
 
-  /** @param members the Vert.x node ids of the cluster's current members */
+  /**
+   * @param members the Vert.x node ids of the cluster's current members
+   */
   public OrphanSweeper(Scheduler scheduler, Clock clock, Supplier<Set<String>> members) {
     super("orphan requeue", GRACE, PERIOD);
     this.scheduler = scheduler;
@@ -48,6 +51,8 @@ public final class OrphanSweeper extends PeriodicDuty<Integer> {
 
   @Override
   protected String report(Integer ended) {
-    return ended > 0 ? "requeued " + ended + " task(s) leased by nodes no longer in the cluster" : null;
+    return ended > 0
+        ? "requeued " + ended + " task(s) leased by nodes no longer in the cluster"
+        : null;
   }
 }

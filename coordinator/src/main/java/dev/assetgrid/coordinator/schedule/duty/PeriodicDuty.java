@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 public abstract class PeriodicDuty<T> implements Duty {
   /** The duty's own logger: lines name the duty's class. */
   private final Logger log = LoggerFactory.getLogger(getClass());
+
   private final String name;
   private final Duration firstAfter;
   private final Duration period;
@@ -70,16 +71,17 @@ public abstract class PeriodicDuty<T> implements Duty {
     } catch (RuntimeException e) {
       run = Future.failedFuture(e);
     }
-    run.onComplete(ar -> {
-      running = false;
-      if (ar.failed()) {
-        log.warn("{} failed: {}", name, ar.cause().toString());
-      } else {
-        String line = report(ar.result());
-        if (line != null) {
-          log.info(line);
-        }
-      }
-    });
+    run.onComplete(
+        ar -> {
+          running = false;
+          if (ar.failed()) {
+            log.warn("{} failed: {}", name, ar.cause().toString());
+          } else {
+            String line = report(ar.result());
+            if (line != null) {
+              log.info(line);
+            }
+          }
+        });
   }
 }

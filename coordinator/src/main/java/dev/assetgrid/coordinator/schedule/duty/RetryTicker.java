@@ -8,8 +8,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Re-tries parked lease requests when a queued task has become ready without anything waking them:
- * a retry whose backoff ended (nothing publishes a wake for the passing of time), or a wake that was
- * missed. Wakes for new work arrive at once and do not wait for this tick.
+ * a retry whose backoff ended (nothing publishes a wake for the passing of time), or a wake that
+ * was missed. Wakes for new work arrive at once and do not wait for this tick.
  *
  * <p>The clock must be the database's wall clock, {@code Clock.systemUTC()} in production: a task's
  * {@code run_at} is set by the server's {@code now()}.
@@ -44,12 +44,15 @@ public final class RetryTicker extends PeriodicDuty<Boolean> {
     if (!waiting.getAsBoolean()) {
       return Future.succeededFuture(false);
     }
-    return scheduler.anyReady(clock.instant()).map(ready -> {
-      if (ready) {
-        retry.run();
-      }
-      return ready;
-    });
+    return scheduler
+        .anyReady(clock.instant())
+        .map(
+            ready -> {
+              if (ready) {
+                retry.run();
+              }
+              return ready;
+            });
   }
 
   @Override

@@ -34,39 +34,57 @@ class NodeLossRequeuerTest {
     int[] wakes = new int[1];
     Future.all(q.noopJob(), q.noopJob())
         .compose(jobs -> q.lease("n1", 1))
-        .compose(l1 -> {
-          leased[0] = l1.get(0);
-          return q.lease("n2", 1);
-        })
-        .compose(l2 -> {
-          leased[1] = l2.get(0);
-          wakes[0] = q.wakes.get();
-          return requeuer.runOnce("n1");
-        })
-        .compose(n -> {
-          ctx.verify(() -> {
-            assertThat(n).isEqualTo(1);
-            assertThat(q.wakes.get()).as("requeued work wakes idle nodes").isGreaterThan(wakes[0]);
-          });
-          return Future.all(q.task(leased[0].taskId()), q.task(leased[1].taskId()));
-        })
-        .compose(states -> {
-          ctx.verify(() -> {
-            assertThat(states.<String>resultAt(0)).isEqualTo("queued/1");
-            assertThat(states.<String>resultAt(1)).isEqualTo("leased/1");
-          });
-          return q.lease("n3", 1);
-        })
-        .compose(again -> {
-          ctx.verify(() -> assertThat(again).singleElement().satisfies(t -> {
-            assertThat(t.taskId()).isEqualTo(leased[0].taskId());
-            assertThat(t.attempt()).isEqualTo(2);
-          }));
-          return requeuer.runOnce("n1");
-        })
-        .onComplete(ctx.succeeding(n -> ctx.verify(() -> {
-          assertThat(n).as("nothing left of n1").isZero();
-          ctx.completeNow();
-        })));
+        .compose(
+            l1 -> {
+              leased[0] = l1.get(0);
+              return q.lease("n2", 1);
+            })
+        .compose(
+            l2 -> {
+              leased[1] = l2.get(0);
+              wakes[0] = q.wakes.get();
+              return requeuer.runOnce("n1");
+            })
+        .compose(
+            n -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(n).isEqualTo(1);
+                    assertThat(q.wakes.get())
+                        .as("requeued work wakes idle nodes")
+                        .isGreaterThan(wakes[0]);
+                  });
+              return Future.all(q.task(leased[0].taskId()), q.task(leased[1].taskId()));
+            })
+        .compose(
+            states -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(states.<String>resultAt(0)).isEqualTo("queued/1");
+                    assertThat(states.<String>resultAt(1)).isEqualTo("leased/1");
+                  });
+              return q.lease("n3", 1);
+            })
+        .compose(
+            again -> {
+              ctx.verify(
+                  () ->
+                      assertThat(again)
+                          .singleElement()
+                          .satisfies(
+                              t -> {
+                                assertThat(t.taskId()).isEqualTo(leased[0].taskId());
+                                assertThat(t.attempt()).isEqualTo(2);
+                              }));
+              return requeuer.runOnce("n1");
+            })
+        .onComplete(
+            ctx.succeeding(
+                n ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(n).as("nothing left of n1").isZero();
+                          ctx.completeNow();
+                        })));
   }
 }

@@ -38,32 +38,44 @@ class OrphanSweeperTest {
     LeasedTask[] leased = new LeasedTask[2];
     Future.all(q.noopJob(), q.noopJob())
         .compose(jobs -> q.lease("gone-node", 1))
-        .compose(gone -> {
-          leased[0] = gone.get(0);
-          return q.lease("live-node", 1);
-        })
-        .compose(live -> {
-          leased[1] = live.get(0);
-          clock.advance(OrphanSweeper.GRACE.minusSeconds(1));
-          return sweeper.runOnce();
-        })
-        .compose(n -> {
-          ctx.verify(() -> assertThat(n).as("within the grace period").isZero());
-          return q.task(leased[0].taskId());
-        })
-        .compose(state -> {
-          ctx.verify(() -> assertThat(state).as("the orphan is left alone").isEqualTo("leased/1"));
-          clock.advance(Duration.ofSeconds(1));
-          return sweeper.runOnce();
-        })
-        .compose(n -> {
-          ctx.verify(() -> assertThat(n).as("after the grace period").isEqualTo(1));
-          return Future.all(q.task(leased[0].taskId()), q.task(leased[1].taskId()));
-        })
-        .onComplete(ctx.succeeding(states -> ctx.verify(() -> {
-          assertThat(states.<String>resultAt(0)).isEqualTo("queued/1");
-          assertThat(states.<String>resultAt(1)).as("a member's lease stays").isEqualTo("leased/1");
-          swept.flag();
-        })));
+        .compose(
+            gone -> {
+              leased[0] = gone.get(0);
+              return q.lease("live-node", 1);
+            })
+        .compose(
+            live -> {
+              leased[1] = live.get(0);
+              clock.advance(OrphanSweeper.GRACE.minusSeconds(1));
+              return sweeper.runOnce();
+            })
+        .compose(
+            n -> {
+              ctx.verify(() -> assertThat(n).as("within the grace period").isZero());
+              return q.task(leased[0].taskId());
+            })
+        .compose(
+            state -> {
+              ctx.verify(
+                  () -> assertThat(state).as("the orphan is left alone").isEqualTo("leased/1"));
+              clock.advance(Duration.ofSeconds(1));
+              return sweeper.runOnce();
+            })
+        .compose(
+            n -> {
+              ctx.verify(() -> assertThat(n).as("after the grace period").isEqualTo(1));
+              return Future.all(q.task(leased[0].taskId()), q.task(leased[1].taskId()));
+            })
+        .onComplete(
+            ctx.succeeding(
+                states ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(states.<String>resultAt(0)).isEqualTo("queued/1");
+                          assertThat(states.<String>resultAt(1))
+                              .as("a member's lease stays")
+                              .isEqualTo("leased/1");
+                          swept.flag();
+                        })));
   }
 }

@@ -14,14 +14,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The timer of a periodic duty: runs on every tick, never over a run still in flight, not after stop. */
+/**
+ * The timer of a periodic duty: runs on every tick, never over a run still in flight, not after
+ * stop.
+ */
 @ExtendWith(VertxExtension.class)
 class PeriodicDutyTest {
 
   /** A duty whose runs end only when the test says so. */
   static final class Held extends PeriodicDuty<Integer> {
     final List<Promise<Integer>> runs = new ArrayList<>();
-    Runnable onRun = () -> { };
+    Runnable onRun = () -> {};
 
     Held() {
       super("held", Duration.ofMillis(5), Duration.ofMillis(5));
@@ -45,23 +48,29 @@ class PeriodicDutyTest {
   void aRunInFlightIsNotOverlappedAndStopEndsTheTicks(Vertx vertx, VertxTestContext ctx) {
     Held duty = new Held();
     Checkpoint secondRun = ctx.checkpoint();
-    vertx.runOnContext(v -> {
-      duty.onRun = () -> {
-        if (duty.runs.size() == 1) {
-          // many ticks pass while the first run is held: none starts another
-          vertx.setTimer(60, t -> {
-            ctx.verify(() -> assertThat(duty.runs).hasSize(1));
-            duty.runs.get(0).complete(0);
-          });
-        } else if (duty.runs.size() == 2) {
-          duty.stop();
-          vertx.setTimer(60, t -> {
-            ctx.verify(() -> assertThat(duty.runs).as("no tick after stop").hasSize(2));
-            secondRun.flag();
-          });
-        }
-      };
-      duty.start(vertx);
-    });
+    vertx.runOnContext(
+        v -> {
+          duty.onRun =
+              () -> {
+                if (duty.runs.size() == 1) {
+                  // many ticks pass while the first run is held: none starts another
+                  vertx.setTimer(
+                      60,
+                      t -> {
+                        ctx.verify(() -> assertThat(duty.runs).hasSize(1));
+                        duty.runs.get(0).complete(0);
+                      });
+                } else if (duty.runs.size() == 2) {
+                  duty.stop();
+                  vertx.setTimer(
+                      60,
+                      t -> {
+                        ctx.verify(() -> assertThat(duty.runs).as("no tick after stop").hasSize(2));
+                        secondRun.flag();
+                      });
+                }
+              };
+          duty.start(vertx);
+        });
   }
 }

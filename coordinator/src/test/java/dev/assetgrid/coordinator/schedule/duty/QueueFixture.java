@@ -2,12 +2,12 @@ package dev.assetgrid.coordinator.schedule.duty;
 
 import dev.assetgrid.coordinator.TestPostgres;
 import dev.assetgrid.coordinator.events.JobEvents;
-import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.QueueStore;
+import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.shared.pipeline.ModelFormat;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
 import dev.assetgrid.shared.protocol.LeaseRequest;
@@ -39,20 +39,27 @@ final class QueueFixture {
     db = Database.external(TestPostgres.newDatabase());
     db.migrate();
     pool = db.pool(vertx, 4);
-    Scheduler.Urls urls = new Scheduler.Urls() {
-      @Override
-      public String input(UUID taskId, String sha256) {
-        return "http://test/in/" + taskId + "/" + sha256;
-      }
+    Scheduler.Urls urls =
+        new Scheduler.Urls() {
+          @Override
+          public String input(UUID taskId, String sha256) {
+            return "http://test/in/" + taskId + "/" + sha256;
+          }
 
-      @Override
-      public String outputs(UUID taskId) {
-        return "http://test/out/" + taskId;
-      }
-    };
-    scheduler = new Scheduler(new QueueStore(pool, JobEvents.publisher(vertx)), new Scheduler.Settings(LEASE,
-        Duration.ofMinutes(5), new RetryPolicy(3, Duration.ofHours(1), Duration.ofHours(2))), urls,
-        wakes::incrementAndGet);
+          @Override
+          public String outputs(UUID taskId) {
+            return "http://test/out/" + taskId;
+          }
+        };
+    scheduler =
+        new Scheduler(
+            new QueueStore(pool, JobEvents.publisher(vertx)),
+            new Scheduler.Settings(
+                LEASE,
+                Duration.ofMinutes(5),
+                new RetryPolicy(3, Duration.ofHours(1), Duration.ofHours(2))),
+            urls,
+            wakes::incrementAndGet);
     assets = new AssetStore(pool, 3, JobPlanner::plan, JobEvents.publisher(vertx));
   }
 
@@ -62,15 +69,25 @@ final class QueueFixture {
   }
 
   Future<Void> clean() {
-    return pool.query("TRUNCATE assets, jobs, tasks, task_attempts, task_outputs, job_events, asset_files CASCADE")
-        .execute().mapEmpty();
+    return pool.query(
+            "TRUNCATE assets, jobs, tasks, task_attempts, task_outputs, job_events, asset_files CASCADE")
+        .execute()
+        .mapEmpty();
   }
 
   /** A noop job over a new asset; its id. */
   Future<UUID> noopJob() {
     String sha = "a".repeat(64);
-    return assets.createAssetWithJob(new AssetStore.NewAsset("t.glb", ModelFormat.GLB, sha, 10, List.of(),
-            List.of(new AssetStore.NewFile("original", "original", sha, 10, "model/gltf-binary"))),
+    return assets
+        .createAssetWithJob(
+            new AssetStore.NewAsset(
+                "t.glb",
+                ModelFormat.GLB,
+                sha,
+                10,
+                List.of(),
+                List.of(
+                    new AssetStore.NewFile("original", "original", sha, 10, "model/gltf-binary"))),
             PipelineSpec.parse("noop"))
         .map(created -> UUID.fromString(created.getJsonObject("job").getString("id")));
   }
@@ -81,7 +98,12 @@ final class QueueFixture {
 
   /** The task's state and attempt, as {@code state/attempt}. */
   Future<String> task(String taskId) {
-    return pool.preparedQuery("SELECT state, attempt FROM tasks WHERE id = $1").execute(Tuple.of(UUID.fromString(taskId)))
-        .map(rs -> rs.iterator().next().getString("state") + "/" + rs.iterator().next().getInteger("attempt"));
+    return pool.preparedQuery("SELECT state, attempt FROM tasks WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(taskId)))
+        .map(
+            rs ->
+                rs.iterator().next().getString("state")
+                    + "/"
+                    + rs.iterator().next().getInteger("attempt"));
   }
 }

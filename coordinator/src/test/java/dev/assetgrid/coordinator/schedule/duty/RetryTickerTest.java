@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Parked lease requests are re-tried when a retry's backoff has ended by the clock, and only then. */
+/**
+ * Parked lease requests are re-tried when a retry's backoff has ended by the clock, and only then.
+ */
 @ExtendWith(VertxExtension.class)
 class RetryTickerTest {
   static QueueFixture q;
@@ -42,38 +44,55 @@ class RetryTickerTest {
     q.noopJob()
         .compose(job -> q.lease("n", 1))
         // retryable: queued again after a backoff of 30-60 minutes (the fixture's policy)
-        .compose(leased -> q.scheduler.complete(CompleteRequest.failed(leased.get(0),
-            TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))))
-        .compose(reply -> {
-          ctx.verify(() -> assertThat(reply.accepted()).isTrue());
-          return ticker.runOnce();
-        })
-        .compose(retried -> {
-          ctx.verify(() -> assertThat(retried).as("nobody is parked: nothing to do").isFalse());
-          parked.set(true);
-          return ticker.runOnce();
-        })
-        .compose(retried -> {
-          ctx.verify(() -> assertThat(retried).as("the backoff has not ended").isFalse());
-          clock.advance(Duration.ofMinutes(61));
-          return ticker.runOnce();
-        })
-        .onComplete(ctx.succeeding(retried -> ctx.verify(() -> {
-          assertThat(retried).as("the backoff ended").isTrue();
-          assertThat(retries).hasValue(1);
-          woken.flag();
-        })));
+        .compose(
+            leased ->
+                q.scheduler.complete(
+                    CompleteRequest.failed(
+                        leased.get(0), TaskError.of(ErrorCode.BLOB_IO_ERROR, "disk"))))
+        .compose(
+            reply -> {
+              ctx.verify(() -> assertThat(reply.accepted()).isTrue());
+              return ticker.runOnce();
+            })
+        .compose(
+            retried -> {
+              ctx.verify(() -> assertThat(retried).as("nobody is parked: nothing to do").isFalse());
+              parked.set(true);
+              return ticker.runOnce();
+            })
+        .compose(
+            retried -> {
+              ctx.verify(() -> assertThat(retried).as("the backoff has not ended").isFalse());
+              clock.advance(Duration.ofMinutes(61));
+              return ticker.runOnce();
+            })
+        .onComplete(
+            ctx.succeeding(
+                retried ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(retried).as("the backoff ended").isTrue();
+                          assertThat(retries).hasValue(1);
+                          woken.flag();
+                        })));
   }
 
   @Test
   void aReadyTaskNobodyWasWokenForIsRetriedAtTheNextTick(VertxTestContext ctx) {
     // a wake that went missing: the tick is the safety net
     q.noopJob()
-        .compose(job -> new RetryTicker(q.scheduler, StepClock.now(), () -> true, retries::incrementAndGet).runOnce())
-        .onComplete(ctx.succeeding(retried -> ctx.verify(() -> {
-          assertThat(retried).isTrue();
-          assertThat(retries).hasValue(1);
-          ctx.completeNow();
-        })));
+        .compose(
+            job ->
+                new RetryTicker(q.scheduler, StepClock.now(), () -> true, retries::incrementAndGet)
+                    .runOnce())
+        .onComplete(
+            ctx.succeeding(
+                retried ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(retried).isTrue();
+                          assertThat(retries).hasValue(1);
+                          ctx.completeNow();
+                        })));
   }
 }

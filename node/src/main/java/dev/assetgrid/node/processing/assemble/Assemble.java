@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.assemble;
 
-import dev.assetgrid.shared.stage.AssembleOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,6 +10,7 @@ import dev.assetgrid.node.processing.texture.Ktx2Info;
 import dev.assetgrid.node.processing.texture.TextureResult;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.AssembleOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,13 +19,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * assemble: puts the KTX2 files made by compress-texture into the model, as
- * {@code KHR_texture_basisu} textures. The result is written with
- * {@link dev.assetgrid.node.processing.gltf.GlbWriter}.
+ * assemble: puts the KTX2 files made by compress-texture into the model, as {@code
+ * KHR_texture_basisu} textures. The result is written with {@link
+ * dev.assetgrid.node.processing.gltf.GlbWriter}.
  *
  * <p>Replace mode (default): image {@code k} gets the KTX2 bytes and {@code mimeType image/ktx2};
- * every texture whose core {@code source} is {@code k} moves it into
- * {@code extensions.KHR_texture_basisu.source}; the extension is added to {@code extensionsUsed} and,
+ * every texture whose core {@code source} is {@code k} moves it into {@code
+ * extensions.KHR_texture_basisu.source}; the extension is added to {@code extensionsUsed} and,
  * because no fallback is left, to {@code extensionsRequired}. When the image's bufferView serves
  * nothing else it is pointed at the new bytes, so the old PNG/JPEG bytes are not written at all.
  *
@@ -42,8 +42,16 @@ public final class Assemble {
   private Assemble() {}
 
   /** What happened to one image. {@code action}: replaced, added, unchanged, skipped. */
-  public record ImageChange(int image, String name, String action, String mimeBefore, long bytesBefore,
-      long bytesAfter, List<Integer> textures, Integer newImage, String reason) {
+  public record ImageChange(
+      int image,
+      String name,
+      String action,
+      String mimeBefore,
+      long bytesBefore,
+      long bytesAfter,
+      List<Integer> textures,
+      Integer newImage,
+      String reason) {
     public ObjectNode toJson() {
       ObjectNode o = JsonNodeFactory.instance.objectNode();
       o.put("image", image);
@@ -81,7 +89,8 @@ public final class Assemble {
   }
 
   /** The assembled asset (see {@link #assemble} for the report). */
-  public static GltfAsset apply(GltfAsset base, Map<Integer, byte[]> ktx2ByImage, AssembleOptions options) {
+  public static GltfAsset apply(
+      GltfAsset base, Map<Integer, byte[]> ktx2ByImage, AssembleOptions options) {
     return assemble(base, ktx2ByImage, options).asset();
   }
 
@@ -89,9 +98,15 @@ public final class Assemble {
    * @param ktx2ByImage image index → KTX2 bytes
    * @throws AssetGridException DATA_ERROR when an index does not exist or bytes are not a KTX2 file
    */
-  public static Assembled assemble(GltfAsset base, Map<Integer, byte[]> ktx2ByImage, AssembleOptions options) {
-    GltfAsset asset = new GltfAsset(base.json().deepCopy(), base.buffers(), base.images(), base.sourceBytes(),
-        base.meshoptDecoder());
+  public static Assembled assemble(
+      GltfAsset base, Map<Integer, byte[]> ktx2ByImage, AssembleOptions options) {
+    GltfAsset asset =
+        new GltfAsset(
+            base.json().deepCopy(),
+            base.buffers(),
+            base.images(),
+            base.sourceBytes(),
+            base.meshoptDecoder());
     ObjectNode json = asset.json();
     int imageCount = asset.count("images");
     List<ImageChange> changes = new ArrayList<>();
@@ -100,14 +115,16 @@ public final class Assemble {
       int k = e.getKey();
       byte[] ktx2 = e.getValue();
       if (k < 0 || k >= imageCount || !(json.path("images").get(k) instanceof ObjectNode image)) {
-        throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 for image " + k + ", but the model has "
-            + imageCount + " images");
+        throw new AssetGridException(
+            ErrorCode.DATA_ERROR,
+            "KTX2 for image " + k + ", but the model has " + imageCount + " images");
       }
       String name = describe(image);
       try {
         Ktx2Info.parse(ktx2);
       } catch (AssetGridException ex) {
-        throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 for image " + k + name(name) + ": " + ex.getMessage());
+        throw new AssetGridException(
+            ErrorCode.DATA_ERROR, "KTX2 for image " + k + name(name) + ": " + ex.getMessage());
       }
       ImageData before = asset.imageBytes(k);
       List<Integer> coreUsers = new ArrayList<>();
@@ -127,37 +144,81 @@ public final class Assemble {
       basisUsers.stream().filter(t -> !users.contains(t)).forEach(users::add);
       long bytesBefore = before.bytes().length;
       if (users.isEmpty()) {
-        changes.add(new ImageChange(k, name, "skipped", before.mimeType(), bytesBefore, bytesBefore, users, null,
-            "no texture uses this image"));
+        changes.add(
+            new ImageChange(
+                k,
+                name,
+                "skipped",
+                before.mimeType(),
+                bytesBefore,
+                bytesBefore,
+                users,
+                null,
+                "no texture uses this image"));
         continue;
       }
       if (KTX2_MIME.equals(before.mimeType()) || Ktx2Info.isKtx2(before.bytes())) {
         if (java.util.Arrays.equals(before.bytes(), ktx2)) {
-          changes.add(new ImageChange(k, name, "unchanged", before.mimeType(), bytesBefore, bytesBefore, users, null,
-              "already this KTX2"));
+          changes.add(
+              new ImageChange(
+                  k,
+                  name,
+                  "unchanged",
+                  before.mimeType(),
+                  bytesBefore,
+                  bytesBefore,
+                  users,
+                  null,
+                  "already this KTX2"));
           continue;
         }
         setImageBytes(asset, k, ktx2);
         required |= moveCoreSources(json, coreUsers, k);
-        changes.add(new ImageChange(k, name, "replaced", before.mimeType(), bytesBefore, ktx2.length, users, null, null));
+        changes.add(
+            new ImageChange(
+                k,
+                name,
+                "replaced",
+                before.mimeType(),
+                bytesBefore,
+                ktx2.length,
+                users,
+                null,
+                null));
         continue;
       }
       if (options.keepFallback()) {
         int added = addImage(asset, image, ktx2);
         for (int t : coreUsers) {
-          ((ObjectNode) textures.get(t)).with("extensions").putObject(EXTENSION).put("source", added);
+          ((ObjectNode) textures.get(t))
+              .with("extensions")
+              .putObject(EXTENSION)
+              .put("source", added);
         }
         for (int t : basisUsers) {
           ((ObjectNode) textures.get(t).path("extensions").path(EXTENSION)).put("source", added);
         }
-        changes.add(new ImageChange(k, name, "added", before.mimeType(), bytesBefore, ktx2.length, users, added, null));
+        changes.add(
+            new ImageChange(
+                k, name, "added", before.mimeType(), bytesBefore, ktx2.length, users, added, null));
       } else {
         setImageBytes(asset, k, ktx2);
         required |= moveCoreSources(json, coreUsers, k);
-        changes.add(new ImageChange(k, name, "replaced", before.mimeType(), bytesBefore, ktx2.length, users, null, null));
+        changes.add(
+            new ImageChange(
+                k,
+                name,
+                "replaced",
+                before.mimeType(),
+                bytesBefore,
+                ktx2.length,
+                users,
+                null,
+                null));
       }
     }
-    boolean changed = changes.stream().anyMatch(c -> c.action().equals("replaced") || c.action().equals("added"));
+    boolean changed =
+        changes.stream().anyMatch(c -> c.action().equals("replaced") || c.action().equals("added"));
     if (changed) {
       addOnce(json, "extensionsUsed", EXTENSION);
     }
@@ -167,7 +228,10 @@ public final class Assemble {
     return new Assembled(asset, changes);
   }
 
-  /** Moves core {@code source == k} into the extension; true when a texture is left without fallback. */
+  /**
+   * Moves core {@code source == k} into the extension; true when a texture is left without
+   * fallback.
+   */
   private static boolean moveCoreSources(ObjectNode json, List<Integer> textures, int k) {
     boolean noFallback = false;
     for (int t : textures) {
@@ -198,8 +262,12 @@ public final class Assemble {
     int buffer = appendBuffer(asset, ktx2);
     JsonNode bv = image.get("bufferView");
     ArrayNode views = json.withArray("bufferViews");
-    if (bv != null && bv.canConvertToInt() && bv.asInt() >= 0 && bv.asInt() < views.size()
-        && countBufferViewRefs(json, bv.asInt()) == 1 && views.get(bv.asInt()) instanceof ObjectNode view) {
+    if (bv != null
+        && bv.canConvertToInt()
+        && bv.asInt() >= 0
+        && bv.asInt() < views.size()
+        && countBufferViewRefs(json, bv.asInt()) == 1
+        && views.get(bv.asInt()) instanceof ObjectNode view) {
       // the view only served this image: point it at the KTX2 so the old bytes are not written
       view.put("buffer", buffer);
       view.put("byteOffset", 0);
@@ -247,7 +315,9 @@ public final class Assemble {
     if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
-        if (f.getKey().equals("bufferView") && f.getValue().canConvertToInt() && f.getValue().asInt() == v) {
+        if (f.getKey().equals("bufferView")
+            && f.getValue().canConvertToInt()
+            && f.getValue().asInt() == v) {
           n++;
         } else {
           n += countBufferViewRefs(f.getValue(), v);

@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.convert;
 
-import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReader;
 import dev.assetgrid.node.processing.gltf.ImageData;
@@ -11,6 +10,7 @@ import dev.assetgrid.node.processing.inspect.Inspect;
 import dev.assetgrid.node.processing.inspect.InspectReport;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,15 +25,15 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The convert stage: a model of another format (OBJ + MTL + textures, FBX binary/ASCII, STL,
- * PLY, COLLADA, 3DS and whatever else Assimp reads) → a {@link GltfAsset} ready for
- * {@link dev.assetgrid.node.processing.gltf.GlbWriter}.
+ * The convert stage: a model of another format (OBJ + MTL + textures, FBX binary/ASCII, STL, PLY,
+ * COLLADA, 3DS and whatever else Assimp reads) → a {@link GltfAsset} ready for {@link
+ * dev.assetgrid.node.processing.gltf.GlbWriter}.
  *
  * <p>Recipe: import with a {@link SceneImporter} (triangulated, welded, Y up, top-left UVs) →
  * {@link GltfBuilder} writes nodes, indexed primitives and PBR materials ({@link MaterialMapper}),
  * with textures found by {@link TextureLoader} among the upload's side files or inside the model
- * and re-encoded as PNG when glTF cannot carry them. Side files are only read through
- * {@code sideFiles}. A glTF/GLB input is read as it is (nothing to convert).
+ * and re-encoded as PNG when glTF cannot carry them. Side files are only read through {@code
+ * sideFiles}. A glTF/GLB input is read as it is (nothing to convert).
  *
  * <p>Not converted (counted as warnings): skins and animations (the bind pose is kept), morph
  * targets (the base shape is kept), cameras and lights.
@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
 public final class Convert {
   private static final Pattern EXTENSION = Pattern.compile("[a-z0-9]{1,12}");
   private static final List<String> IMAGE_SUFFIXES =
-      List.of(".png", ".jpg", ".jpeg", ".tga", ".bmp", ".gif", ".psd", ".hdr", ".pnm", ".ppm", ".pgm");
+      List.of(
+          ".png", ".jpg", ".jpeg", ".tga", ".bmp", ".gif", ".psd", ".hdr", ".pnm", ".ppm", ".pgm");
   static final String GENERATOR = "assetgrid convert (Assimp)";
 
   private final SceneImporter importer;
@@ -73,11 +74,16 @@ public final class Convert {
    * with its texture; the converter warns when it uses it).
    *
    * @param sideFiles the side files offered, by relative name under {@code sideFileDir} → file
-   * @throws AssetGridException as {@link #apply(byte[], String, String, ResourceResolver, ConvertOptions)};
-   *     GLTF_RESOURCE_MISSING when the model cannot be read
+   * @throws AssetGridException as {@link #apply(byte[], String, String, ResourceResolver,
+   *     ConvertOptions)}; GLTF_RESOURCE_MISSING when the model cannot be read
    */
-  public ConvertResult applyFile(Path model, String formatHint, String fileName, Path sideFileDir,
-      Map<String, Path> sideFiles, ConvertOptions options) {
+  public ConvertResult applyFile(
+      Path model,
+      String formatHint,
+      String fileName,
+      Path sideFileDir,
+      Map<String, Path> sideFiles,
+      ConvertOptions options) {
     byte[] bytes = readModel(model, options.maxInputBytes());
     if (options.defaultTexture() == null) {
       String only = soleImage(sideFiles);
@@ -88,12 +94,15 @@ public final class Convert {
     return apply(bytes, formatHint, fileName, ResourceResolver.directory(sideFileDir), options);
   }
 
-  /** The bytes of {@code file}, refused (INPUT_LIMIT_EXCEEDED) over {@code maxBytes} before reading. */
+  /**
+   * The bytes of {@code file}, refused (INPUT_LIMIT_EXCEEDED) over {@code maxBytes} before reading.
+   */
   public static byte[] readModel(Path file, long maxBytes) {
     try {
       long size = Files.size(file);
       if (size > maxBytes) {
-        throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "model of " + size + " bytes exceeds " + maxBytes);
+        throw new AssetGridException(
+            ErrorCode.INPUT_LIMIT_EXCEEDED, "model of " + size + " bytes exceeds " + maxBytes);
       }
       try (InputStream in = Files.newInputStream(file)) {
         return in.readNBytes((int) size);
@@ -101,7 +110,8 @@ public final class Convert {
     } catch (NoSuchFileException e) {
       throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "no such file: " + file);
     } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "cannot read " + file + ": " + e.getMessage(), e);
+      throw new AssetGridException(
+          ErrorCode.GLTF_RESOURCE_MISSING, "cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -128,8 +138,11 @@ public final class Convert {
     return images.size() == 1 ? images.get(0) : null;
   }
 
-  /** {@link #apply(byte[], String, String, ResourceResolver, ConvertOptions)} without a file name. */
-  public ConvertResult apply(byte[] bytes, String formatHint, ResourceResolver sideFiles, ConvertOptions options) {
+  /**
+   * {@link #apply(byte[], String, String, ResourceResolver, ConvertOptions)} without a file name.
+   */
+  public ConvertResult apply(
+      byte[] bytes, String formatHint, ResourceResolver sideFiles, ConvertOptions options) {
     return apply(bytes, formatHint, null, sideFiles, options);
   }
 
@@ -137,23 +150,28 @@ public final class Convert {
    * Converts one model with this stage's importer and image decoder.
    *
    * @param bytes the model file
-   * @param formatHint the format as a file extension ({@code obj}, {@code fbx}, {@code stl},
-   *     {@code ply}, {@code dae}, {@code 3ds}, {@code glb}...), case-insensitive, leading dot
-   *     allowed; null or unusable: detected from the content
+   * @param formatHint the format as a file extension ({@code obj}, {@code fbx}, {@code stl}, {@code
+   *     ply}, {@code dae}, {@code 3ds}, {@code glb}...), case-insensitive, leading dot allowed;
+   *     null or unusable: detected from the content
    * @param fileName the model's original file name, or null; some readers look for files named
-   *     after the model (e.g. {@code model.mtl} beside {@code model.obj}); only its last segment
-   *     is used
+   *     after the model (e.g. {@code model.mtl} beside {@code model.obj}); only its last segment is
+   *     used
    * @param sideFiles the upload's other files, by path relative to the model
    * @throws AssetGridException UNSUPPORTED_FORMAT, DATA_ERROR, INPUT_LIMIT_EXCEEDED,
    *     NATIVE_UNAVAILABLE (see {@link SceneImporter#importScene}, and the decoders above)
    */
-  public ConvertResult apply(byte[] bytes, String formatHint, String fileName, ResourceResolver sideFiles,
+  public ConvertResult apply(
+      byte[] bytes,
+      String formatHint,
+      String fileName,
+      ResourceResolver sideFiles,
       ConvertOptions options) {
     Objects.requireNonNull(bytes, "bytes");
     Objects.requireNonNull(sideFiles, "sideFiles");
     Objects.requireNonNull(options, "options");
     if (bytes.length > options.maxInputBytes()) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED,
           "model of " + bytes.length + " bytes exceeds " + options.maxInputBytes());
     }
     String ext = extension(formatHint);
@@ -165,7 +183,14 @@ public final class Convert {
     long t0 = System.nanoTime();
     SourceScene scene = importer.importScene(bytes, name, sideFiles, options);
     long t1 = System.nanoTime();
-    return build(scene, ext == null ? "auto" : ext, bytes.length, sideFiles, options, imageDecoder, (t1 - t0) / 1_000_000);
+    return build(
+        scene,
+        ext == null ? "auto" : ext,
+        bytes.length,
+        sideFiles,
+        options,
+        imageDecoder,
+        (t1 - t0) / 1_000_000);
   }
 
   /**
@@ -174,8 +199,14 @@ public final class Convert {
    *
    * @param decoder as the constructor's {@code imageDecoder}: null fails textures that need it
    */
-  public static ConvertResult build(SourceScene scene, String format, long sourceBytes, ResourceResolver sideFiles,
-      ConvertOptions options, ImageDecoder decoder, long importMillis) {
+  public static ConvertResult build(
+      SourceScene scene,
+      String format,
+      long sourceBytes,
+      ResourceResolver sideFiles,
+      ConvertOptions options,
+      ImageDecoder decoder,
+      long importMillis) {
     long t0 = System.nanoTime();
     List<String> warnings = new ArrayList<>();
     for (Map.Entry<String, Integer> e : scene.skipped().entrySet()) {
@@ -195,13 +226,30 @@ public final class Convert {
         default -> throw new IllegalStateException();
       }
     }
-    TextureLoader textures = new TextureLoader(scene.embeddedTextures(), sideFiles, decoder, options, warnings);
+    TextureLoader textures =
+        new TextureLoader(scene.embeddedTextures(), sideFiles, decoder, options, warnings);
     GltfBuilder builder = new GltfBuilder(scene, options, textures, warnings, GENERATOR);
     GltfAsset asset = builder.build(sourceBytes);
     long buildMillis = (System.nanoTime() - t0) / 1_000_000;
-    ConvertReport report = new ConvertReport(format, srcTriangles, srcLines, srcPoints, srcVertices, builder.triangles,
-        builder.lines, builder.points, builder.vertices, builder.meshCount(), builder.primitiveCount(),
-        builder.nodeCount(), builder.materialCount(), builder.imageCount(), warnings, importMillis, buildMillis);
+    ConvertReport report =
+        new ConvertReport(
+            format,
+            srcTriangles,
+            srcLines,
+            srcPoints,
+            srcVertices,
+            builder.triangles,
+            builder.lines,
+            builder.points,
+            builder.vertices,
+            builder.meshCount(),
+            builder.primitiveCount(),
+            builder.nodeCount(),
+            builder.materialCount(),
+            builder.imageCount(),
+            warnings,
+            importMillis,
+            buildMillis);
     return new ConvertResult(asset, report);
   }
 
@@ -210,9 +258,25 @@ public final class Convert {
     GltfAsset asset = gltfReader.read(bytes, sideFiles);
     InspectReport r = Inspect.apply(asset);
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    ConvertReport report = new ConvertReport("gltf", r.triangles(), 0, 0, r.vertices(), r.triangles(), 0, 0,
-        r.vertices(), asset.count("meshes"), 0, asset.count("nodes"), asset.count("materials"),
-        asset.count("images"), List.of("the input is already glTF; it was read without conversion"), 0, ms);
+    ConvertReport report =
+        new ConvertReport(
+            "gltf",
+            r.triangles(),
+            0,
+            0,
+            r.vertices(),
+            r.triangles(),
+            0,
+            0,
+            r.vertices(),
+            asset.count("meshes"),
+            0,
+            asset.count("nodes"),
+            asset.count("materials"),
+            asset.count("images"),
+            List.of("the input is already glTF; it was read without conversion"),
+            0,
+            ms);
     return new ConvertResult(asset, report);
   }
 
@@ -228,14 +292,21 @@ public final class Convert {
     return EXTENSION.matcher(e).matches() ? e : null;
   }
 
-  /** The name Assimp sees: the original file name when it agrees with the format, else {@code model.<ext>}. */
+  /**
+   * The name Assimp sees: the original file name when it agrees with the format, else {@code
+   * model.<ext>}.
+   */
   static String presentedName(String ext, String fileName) {
     if (fileName != null) {
       String base = TextureLoader.lastSegment(fileName).strip();
       int dot = base.lastIndexOf('.');
       String own = dot > 0 ? extension(base.substring(dot + 1)) : null;
-      boolean safe = !base.isEmpty() && !base.equals(".") && !base.equals("..") && base.indexOf('\0') < 0
-          && base.length() <= 255;
+      boolean safe =
+          !base.isEmpty()
+              && !base.equals(".")
+              && !base.equals("..")
+              && base.indexOf('\0') < 0
+              && base.length() <= 255;
       if (safe && own != null && (ext == null || ext.equals(own))) {
         return base;
       }

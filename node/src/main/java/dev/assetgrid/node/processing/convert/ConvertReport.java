@@ -31,9 +31,24 @@ import java.util.List;
  * @param importMillis time spent in the importer (native), ms
  * @param buildMillis time spent building the glTF (incl. texture re-encoding), ms
  */
-public record ConvertReport(String format, long sourceTriangles, long sourceLines, long sourcePoints,
-    long sourceVertices, long triangles, long lines, long points, long vertices, int meshes, int primitives,
-    int nodes, int materials, int textures, List<String> warnings, long importMillis, long buildMillis) {
+public record ConvertReport(
+    String format,
+    long sourceTriangles,
+    long sourceLines,
+    long sourcePoints,
+    long sourceVertices,
+    long triangles,
+    long lines,
+    long points,
+    long vertices,
+    int meshes,
+    int primitives,
+    int nodes,
+    int materials,
+    int textures,
+    List<String> warnings,
+    long importMillis,
+    long buildMillis) {
 
   public ConvertReport {
     warnings = List.copyOf(warnings);

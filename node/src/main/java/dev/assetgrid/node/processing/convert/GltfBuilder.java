@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.convert;
 
-import dev.assetgrid.shared.stage.ConvertOptions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +12,7 @@ import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.GltfReadOptions;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -27,14 +27,14 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Nodes keep the source hierarchy, names and transforms (as translation/rotation/scale; a
- *       matrix with shear cannot be TRS and is approximated with a warning). A node drawing
- *       several source meshes gets one glTF mesh with one primitive each; identical mesh lists
- *       share the glTF mesh. Source meshes no node draws are attached to the root, so no geometry
- *       is lost.
+ *       matrix with shear cannot be TRS and is approximated with a warning). A node drawing several
+ *       source meshes gets one glTF mesh with one primitive each; identical mesh lists share the
+ *       glTF mesh. Source meshes no node draws are attached to the root, so no geometry is lost.
  *   <li>Primitives: POSITION (float, with exact min/max), NORMAL (normalized), TANGENT (w from the
  *       bitangent's handedness; left out for a mesh with any degenerate tangent), TEXCOORD_n,
  *       COLOR_0 (float RGBA clamped to 0..1), indices as UNSIGNED_SHORT up to 65,535 vertices else
- *       UNSIGNED_INT. Modes 4, 1 and 0. Non-finite values are replaced (positions by 0) and counted.
+ *       UNSIGNED_INT. Modes 4, 1 and 0. Non-finite values are replaced (positions by 0) and
+ *       counted.
  *   <li>Materials: {@link MaterialMapper}; textures through {@link TextureLoader}, identical image
  *       bytes stored once, one sampler per wrap-mode pair.
  * </ul>
@@ -76,15 +76,22 @@ final class GltfBuilder {
   private long fixedNormals;
   private int droppedTangents;
 
-  GltfBuilder(SourceScene scene, ConvertOptions options, TextureLoader textures, List<String> warnings, String generator) {
+  GltfBuilder(
+      SourceScene scene,
+      ConvertOptions options,
+      TextureLoader textures,
+      List<String> warnings,
+      String generator) {
     this.scene = scene;
     this.options = options;
     this.textures = textures;
     this.warnings = warnings;
     this.generator = generator;
     boolean anyTexture = scene.materials().stream().anyMatch(m -> !m.textures().isEmpty());
-    this.defaultTexture = options.defaultTexture() != null && !anyTexture
-        ? new TextureRef(options.defaultTexture(), 0, 10497, 10497) : null;
+    this.defaultTexture =
+        options.defaultTexture() != null && !anyTexture
+            ? new TextureRef(options.defaultTexture(), 0, 10497, 10497)
+            : null;
   }
 
   int primitiveCount() {
@@ -118,7 +125,8 @@ final class GltfBuilder {
         node.put("mesh", mesh);
       }
     }
-    int[] orphans = java.util.stream.IntStream.range(0, drawn.length).filter(i -> !drawn[i]).toArray();
+    int[] orphans =
+        java.util.stream.IntStream.range(0, drawn.length).filter(i -> !drawn[i]).toArray();
     if (orphans.length > 0) {
       int mesh = mesh(orphans, "unreferenced");
       if (mesh >= 0) {
@@ -142,14 +150,20 @@ final class GltfBuilder {
       warnings.add("tangents of " + droppedTangents + " mesh(es) were degenerate and left out");
     }
     if (droppedLines + droppedPoints > 0) {
-      warnings.add(droppedLines + " line(s) and " + droppedPoints + " point(s) dropped (keepLinesAndPoints is off)");
+      warnings.add(
+          droppedLines
+              + " line(s) and "
+              + droppedPoints
+              + " point(s) dropped (keepLinesAndPoints is off)");
     }
     ByteBuffer buffer = bin.finish();
     if (buffer.capacity() > 0) {
       root.putArray("buffers").addObject().put("byteLength", buffer.capacity());
     }
-    removeEmpty("bufferViews", "accessors", "meshes", "materials", "textures", "images", "samplers");
-    return new GltfAsset(root, buffer.capacity() > 0 ? List.of(buffer) : List.of(), Map.of(), sourceBytes);
+    removeEmpty(
+        "bufferViews", "accessors", "meshes", "materials", "textures", "images", "samplers");
+    return new GltfAsset(
+        root, buffer.capacity() > 0 ? List.of(buffer) : List.of(), Map.of(), sourceBytes);
   }
 
   private void removeEmpty(String... arrays) {
@@ -173,9 +187,10 @@ final class GltfBuilder {
     double[] t = {m[12], m[13], m[14]};
     double[][] cols = {{m[0], m[1], m[2]}, {m[4], m[5], m[6]}, {m[8], m[9], m[10]}};
     double[] s = {len(cols[0]), len(cols[1]), len(cols[2])};
-    double det = cols[0][0] * (cols[1][1] * cols[2][2] - cols[2][1] * cols[1][2])
-        - cols[1][0] * (cols[0][1] * cols[2][2] - cols[2][1] * cols[0][2])
-        + cols[2][0] * (cols[0][1] * cols[1][2] - cols[1][1] * cols[0][2]);
+    double det =
+        cols[0][0] * (cols[1][1] * cols[2][2] - cols[2][1] * cols[1][2])
+            - cols[1][0] * (cols[0][1] * cols[2][2] - cols[2][1] * cols[0][2])
+            + cols[2][0] * (cols[0][1] * cols[1][2] - cols[1][1] * cols[0][2]);
     if (det < 0) {
       s[0] = -s[0];
     }
@@ -189,7 +204,10 @@ final class GltfBuilder {
       }
       q = quaternion(r);
       if (!isTrs(m, t, q, s)) {
-        warnings.add("node '" + n.name() + "' has a sheared transform that glTF cannot express; approximated");
+        warnings.add(
+            "node '"
+                + n.name()
+                + "' has a sheared transform that glTF cannot express; approximated");
       }
     }
     if (t[0] != 0 || t[1] != 0 || t[2] != 0) {
@@ -263,9 +281,10 @@ final class GltfBuilder {
     double z = q[2];
     double w = q[3];
     double[][] rot = {
-        {1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w)},
-        {2 * (x * y - z * w), 1 - 2 * (x * x + z * z), 2 * (y * z + x * w)},
-        {2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y)}};
+      {1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w)},
+      {2 * (x * y - z * w), 1 - 2 * (x * x + z * z), 2 * (y * z + x * w)},
+      {2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y)}
+    };
     double scale = Math.max(Math.abs(s[0]), Math.max(Math.abs(s[1]), Math.abs(s[2])));
     for (int c = 0; c < 3; c++) {
       for (int row = 0; row < 3; row++) {
@@ -274,7 +293,10 @@ final class GltfBuilder {
         }
       }
     }
-    return Math.abs(m[3]) < 1e-6 && Math.abs(m[7]) < 1e-6 && Math.abs(m[11]) < 1e-6 && Math.abs(m[15] - 1) < 1e-6;
+    return Math.abs(m[3]) < 1e-6
+        && Math.abs(m[7]) < 1e-6
+        && Math.abs(m[11]) < 1e-6
+        && Math.abs(m[15] - 1) < 1e-6;
   }
 
   // ------------------------------------------------------------------ meshes
@@ -300,7 +322,8 @@ final class GltfBuilder {
     if (!prims.isEmpty()) {
       ArrayNode meshes = root.withArray("meshes");
       ObjectNode mesh = meshes.addObject();
-      String name = sourceMeshes.length == 1 ? scene.meshes().get(sourceMeshes[0]).name() : nodeName;
+      String name =
+          sourceMeshes.length == 1 ? scene.meshes().get(sourceMeshes[0]).name() : nodeName;
       if (!name.isEmpty()) {
         mesh.put("name", name);
       }
@@ -423,7 +446,9 @@ final class GltfBuilder {
     return out;
   }
 
-  /** xyz unit tangent orthogonalized against the normal + handedness w; null when any is degenerate. */
+  /**
+   * xyz unit tangent orthogonalized against the normal + handedness w; null when any is degenerate.
+   */
   private static float[] tangents(float[] normals, float[] t, float[] b) {
     int n = normals.length / 3;
     float[] out = new float[n * 4];
@@ -469,23 +494,32 @@ final class GltfBuilder {
     }
     int view = view(b.array(), ELEMENT_ARRAY_BUFFER);
     ArrayNode accessors = root.withArray("accessors");
-    accessors.addObject().put("bufferView", view).put("componentType", small ? UNSIGNED_SHORT : UNSIGNED_INT)
-        .put("count", idx.length).put("type", "SCALAR");
+    accessors
+        .addObject()
+        .put("bufferView", view)
+        .put("componentType", small ? UNSIGNED_SHORT : UNSIGNED_INT)
+        .put("count", idx.length)
+        .put("type", "SCALAR");
     return accessors.size() - 1;
   }
 
   private int floatAccessor(float[] data, String type, int target) {
     ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(data);
-    int comps = switch (type) {
-      case "VEC2" -> 2;
-      case "VEC3" -> 3;
-      case "VEC4" -> 4;
-      default -> 1;
-    };
+    int comps =
+        switch (type) {
+          case "VEC2" -> 2;
+          case "VEC3" -> 3;
+          case "VEC4" -> 4;
+          default -> 1;
+        };
     int view = view(b.array(), target);
     ArrayNode accessors = root.withArray("accessors");
-    accessors.addObject().put("bufferView", view).put("componentType", FLOAT).put("count", data.length / comps)
+    accessors
+        .addObject()
+        .put("bufferView", view)
+        .put("componentType", FLOAT)
+        .put("count", data.length / comps)
         .put("type", type);
     return accessors.size() - 1;
   }
@@ -515,12 +549,18 @@ final class GltfBuilder {
       return known;
     }
     Material m = scene.materials().get(source);
-    ObjectNode json = MaterialMapper.map(m, uvSets, defaultTexture, this::texture, warnings, usesUnlit);
-    if (defaultTexture != null && !m.textures().containsKey(SourceScene.TextureSlot.BASE_COLOR) && uvSets > 0
-        && json.path("pbrMetallicRoughness").has("baseColorTexture") && !guessWarned) {
+    ObjectNode json =
+        MaterialMapper.map(m, uvSets, defaultTexture, this::texture, warnings, usesUnlit);
+    if (defaultTexture != null
+        && !m.textures().containsKey(SourceScene.TextureSlot.BASE_COLOR)
+        && uvSets > 0
+        && json.path("pbrMetallicRoughness").has("baseColorTexture")
+        && !guessWarned) {
       guessWarned = true;
-      warnings.add("guessed: the model names no texture; '" + defaultTexture.path()
-          + "' (the upload's only image) is used as base color texture");
+      warnings.add(
+          "guessed: the model names no texture; '"
+              + defaultTexture.path()
+              + "' (the upload's only image) is used as base color texture");
     }
     ArrayNode materials = root.withArray("materials");
     materials.add(json);
@@ -552,7 +592,8 @@ final class GltfBuilder {
     if (img == null) {
       int view = view(image.get().data().bytes(), 0);
       ArrayNode images = root.withArray("images");
-      ObjectNode i = images.addObject().put("bufferView", view).put("mimeType", image.get().data().mimeType());
+      ObjectNode i =
+          images.addObject().put("bufferView", view).put("mimeType", image.get().data().mimeType());
       if (!image.get().name().isEmpty()) {
         i.put("name", image.get().name());
       }
@@ -563,7 +604,11 @@ final class GltfBuilder {
     Integer sampler = samplerIndex.get(sk);
     if (sampler == null) {
       ArrayNode samplers = root.withArray("samplers");
-      samplers.addObject().put("magFilter", 9729).put("minFilter", 9987).put("wrapS", ref.wrapS())
+      samplers
+          .addObject()
+          .put("magFilter", 9729)
+          .put("minFilter", 9987)
+          .put("wrapS", ref.wrapS())
           .put("wrapT", ref.wrapT());
       sampler = samplers.size() - 1;
       samplerIndex.put(sk, sampler);
@@ -603,7 +648,8 @@ final class GltfBuilder {
     long append(byte[] bytes) {
       long offset = (length + 3) & ~3L;
       if (offset + bytes.length > GltfReadOptions.HARD_MAX_BYTES) {
-        throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "converted glTF would exceed 2 GiB");
+        throw new AssetGridException(
+            ErrorCode.INPUT_LIMIT_EXCEEDED, "converted glTF would exceed 2 GiB");
       }
       pieces.add(bytes);
       length = offset + bytes.length;

@@ -12,22 +12,23 @@ import java.util.List;
  * Maps a source material to a glTF metallic-roughness material.
  *
  * <ul>
- *   <li>base color: the PBR base color when the source has one, else the diffuse color; with a
- *       base color texture the RGB factor is white (the texture replaces the color, as FBX, 3ds
- *       Max and most OBJ viewers do; a dark Kd would otherwise blacken the model). Alpha =
- *       color alpha × opacity.
+ *   <li>base color: the PBR base color when the source has one, else the diffuse color; with a base
+ *       color texture the RGB factor is white (the texture replaces the color, as FBX, 3ds Max and
+ *       most OBJ viewers do; a dark Kd would otherwise blacken the model). Alpha = color alpha ×
+ *       opacity.
  *   <li>metallic: the PBR factor, else 0 (legacy materials are dielectric; glTF's default of 1
  *       would make them look like dark metal).
- *   <li>roughness: the PBR factor, else from the Phong exponent as {@code sqrt(2 / (shininess + 2))}
- *       (Walter et al.'s Blinn-Phong ↔ Beckmann relation), 1 without one.
+ *   <li>roughness: the PBR factor, else from the Phong exponent as {@code sqrt(2 / (shininess +
+ *       2))} (Walter et al.'s Blinn-Phong ↔ Beckmann relation), 1 without one.
  *   <li>alphaMode BLEND when opacity &lt; 1 or there is an opacity map (the map itself is not
  *       carried); an opacity of 0 is taken for an exporter bug (fully invisible material) and
  *       ignored with a warning.
  *   <li>emissive factor clamped to 0..1 (white when there is only an emissive texture), normal and
  *       occlusion textures, doubleSided, KHR_materials_unlit for unlit/no-shading models.
  * </ul>
- * A texture is only bound when the primitive has the UV set it needs; otherwise it is left out
- * with a warning (the Khronos validator rejects a binding without its TEXCOORD attribute).
+ *
+ * A texture is only bound when the primitive has the UV set it needs; otherwise it is left out with
+ * a warning (the Khronos validator rejects a binding without its TEXCOORD attribute).
  */
 final class MaterialMapper {
   /** Turns an image into a glTF texture index (or -1 when it is unavailable). */
@@ -41,8 +42,13 @@ final class MaterialMapper {
    * @param uvSets number of TEXCOORD sets the primitive has
    * @param defaultTexture used as base color texture when the material has none (may be null)
    */
-  static ObjectNode map(Material m, int uvSets, TextureRef defaultTexture, TextureIndexer textures,
-      List<String> warnings, boolean[] usesUnlit) {
+  static ObjectNode map(
+      Material m,
+      int uvSets,
+      TextureRef defaultTexture,
+      TextureIndexer textures,
+      List<String> warnings,
+      boolean[] usesUnlit) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode out = f.objectNode();
     if (!m.name().isEmpty()) {
@@ -64,7 +70,8 @@ final class MaterialMapper {
     if (m.opacity() != null && Float.isFinite(m.opacity())) {
       float o = m.opacity();
       if (o <= 0) {
-        warnings.add("material '" + m.name() + "' has opacity 0 (fully invisible); treated as opaque");
+        warnings.add(
+            "material '" + m.name() + "' has opacity 0 (fully invisible); treated as opaque");
       } else if (o < 1) {
         alpha *= o;
       }
@@ -84,7 +91,8 @@ final class MaterialMapper {
     if (baseTex >= 0) {
       textureInfo(pbr.putObject("baseColorTexture"), baseTex, baseRef.uvSet());
     }
-    float metallic = m.metallic() != null && Float.isFinite(m.metallic()) ? unit(m.metallic(), 0) : 0;
+    float metallic =
+        m.metallic() != null && Float.isFinite(m.metallic()) ? unit(m.metallic(), 0) : 0;
     pbr.put("metallicFactor", metallic);
     float roughness = 1;
     if (m.roughness() != null && Float.isFinite(m.roughness())) {
@@ -134,7 +142,10 @@ final class MaterialMapper {
     }
     if (m.textures().containsKey(TextureSlot.OPACITY)) {
       blend = true;
-      warnings.add("material '" + m.name() + "' has an opacity map; it is not carried (alphaMode BLEND is set)");
+      warnings.add(
+          "material '"
+              + m.name()
+              + "' has an opacity map; it is not carried (alphaMode BLEND is set)");
     }
     if (blend) {
       out.put("alphaMode", "BLEND");
@@ -149,19 +160,32 @@ final class MaterialMapper {
     return out;
   }
 
-  /** Glossy PBR data is only trusted when the source declared PBR factors (not just a base color). */
+  /**
+   * Glossy PBR data is only trusted when the source declared PBR factors (not just a base color).
+   */
   private static boolean isPbr(Material m) {
     return m.metallic() != null || m.roughness() != null || m.diffuse() == null;
   }
 
-  private static int bind(TextureRef ref, int uvSets, TextureIndexer textures, Material m, String what,
+  private static int bind(
+      TextureRef ref,
+      int uvSets,
+      TextureIndexer textures,
+      Material m,
+      String what,
       List<String> warnings) {
     if (ref == null) {
       return -1;
     }
     if (ref.uvSet() >= uvSets) {
-      warnings.add("material '" + m.name() + "': " + what + " texture needs UV set " + ref.uvSet()
-          + " that the mesh lacks; left out on that mesh");
+      warnings.add(
+          "material '"
+              + m.name()
+              + "': "
+              + what
+              + " texture needs UV set "
+              + ref.uvSet()
+              + " that the mesh lacks; left out on that mesh");
       return -1;
     }
     return textures.textureIndex(ref);

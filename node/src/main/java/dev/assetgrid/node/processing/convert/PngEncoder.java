@@ -7,8 +7,8 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 /**
- * Writes 8-bit PNG (RGB when every pixel is opaque, else RGBA), filter type "up" on every row
- * (a cheap filter that compresses photos and gradients far better than none).
+ * Writes 8-bit PNG (RGB when every pixel is opaque, else RGBA), filter type "up" on every row (a
+ * cheap filter that compresses photos and gradients far better than none).
  *
  * <p>Design note: pure Java instead of {@code stbi_write_png_to_func}: no native callback, no
  * native buffer to size, and zlib level 6 here is about as fast as stb's encoder (STACK-NOTES:

@@ -1,28 +1,30 @@
 package dev.assetgrid.node.processing.convert;
 
-import dev.assetgrid.shared.stage.ConvertOptions;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cheap checks of declared sizes before the bytes reach the native importer: Assimp trusts
- * counts in headers and reserves memory for them (a 200-byte PLY declaring two billion vertices
- * made it allocate until the kernel killed the JVM). Each check compares what a header declares
- * with the least number of bytes that much data needs, and with {@link ConvertOptions#maxVertices()}.
+ * Cheap checks of declared sizes before the bytes reach the native importer: Assimp trusts counts
+ * in headers and reserves memory for them (a 200-byte PLY declaring two billion vertices made it
+ * allocate until the kernel killed the JVM). Each check compares what a header declares with the
+ * least number of bytes that much data needs, and with {@link ConvertOptions#maxVertices()}.
  *
  * <ul>
  *   <li>PLY: every element's count × the smallest size of one element (binary: fixed property sizes
  *       plus list count sizes; ASCII: two characters per property) must fit in the body.
  *   <li>COLLADA (and any XML): a {@code count="N"} attribute larger than the file is refused.
  * </ul>
+ *
  * Binary STL needs no check: Assimp compares its triangle count with the file size itself.
  */
 final class SourceChecks {
-  private static final Pattern XML_COUNT = Pattern.compile("\\bcount\\s*=\\s*\"\\s*(\\d{1,19})\\s*\"");
+  private static final Pattern XML_COUNT =
+      Pattern.compile("\\bcount\\s*=\\s*\"\\s*(\\d{1,19})\\s*\"");
   private static final int PLY_MAX_HEADER = 64 * 1024;
 
   private SourceChecks() {}
@@ -38,7 +40,8 @@ final class SourceChecks {
   private static void checkPly(byte[] b, ConvertOptions options) {
     int end = indexOf(b, "end_header", PLY_MAX_HEADER);
     if (end < 0) {
-      throw new AssetGridException(ErrorCode.DATA_ERROR, "PLY header has no end_header in its first 64 KiB");
+      throw new AssetGridException(
+          ErrorCode.DATA_ERROR, "PLY header has no end_header in its first 64 KiB");
     }
     int body = end + "end_header".length();
     while (body < b.length && (b[body] == '\r' || b[body] == '\n')) {
@@ -63,25 +66,33 @@ final class SourceChecks {
           count = t.length > 2 ? parseCount(t[2]) : 0;
           elementBytes = 0;
           if ("vertex".equals(element) && count > options.maxVertices()) {
-            throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
-                "PLY declares " + count + " vertices, more than the limit of " + options.maxVertices());
+            throw new AssetGridException(
+                ErrorCode.INPUT_LIMIT_EXCEEDED,
+                "PLY declares "
+                    + count
+                    + " vertices, more than the limit of "
+                    + options.maxVertices());
           }
         }
         case "property" -> {
           if (binary) {
             // list: only the count is fixed-size (a list may be empty)
-            elementBytes += t.length > 2 && t[1].equals("list") ? typeSize(t[2]) : typeSize(t.length > 1 ? t[1] : "");
+            elementBytes +=
+                t.length > 2 && t[1].equals("list")
+                    ? typeSize(t[2])
+                    : typeSize(t.length > 1 ? t[1] : "");
           } else {
             elementBytes += 2; // one digit and a separator
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     minBytes = addElement(minBytes, count, elementBytes);
     long available = b.length - body;
     if (minBytes > available + (binary ? 0 : 1)) {
-      throw new AssetGridException(ErrorCode.DATA_ERROR,
+      throw new AssetGridException(
+          ErrorCode.DATA_ERROR,
           "PLY header declares at least " + minBytes + " bytes of data, the file has " + available);
     }
   }
@@ -129,8 +140,9 @@ final class SourceChecks {
         n = Long.MAX_VALUE;
       }
       if (n > b.length) {
-        throw new AssetGridException(ErrorCode.DATA_ERROR, "XML declares count=\"" + m.group(1)
-            + "\", more values than the file has bytes");
+        throw new AssetGridException(
+            ErrorCode.DATA_ERROR,
+            "XML declares count=\"" + m.group(1) + "\", more values than the file has bytes");
       }
     }
   }

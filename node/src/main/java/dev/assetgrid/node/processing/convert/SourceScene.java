@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A 3D scene as an importer read it, in plain Java arrays: the neutral model between a
- * {@link SceneImporter} (Assimp) and {@link GltfBuilder}. No native
- * pointers: the importer copies everything out before it releases its own scene.
+ * A 3D scene as an importer read it, in plain Java arrays: the neutral model between a {@link
+ * SceneImporter} (Assimp) and {@link GltfBuilder}. No native pointers: the importer copies
+ * everything out before it releases its own scene.
  *
  * <p>Conventions: right-handed, Y up (importers convert), positions in the source's units, UV
  * origin top-left (glTF's; importers flip V), matrices column-major like glTF.
@@ -17,16 +17,25 @@ import java.util.Objects;
  * @param materials materials referenced by {@link Mesh#material()}
  * @param embeddedTextures textures stored inside the source file, referenced as {@code *index} or
  *     by their {@link EmbeddedTexture#filename()}
- * @param skipped what the importer saw but the model does not carry (e.g. {@code "animations" → 1}),
- *     reported as warnings
+ * @param skipped what the importer saw but the model does not carry (e.g. {@code "animations" →
+ *     1}), reported as warnings
  * @param notes other things the importer changed (e.g. a unit conversion), reported as warnings
  */
-public record SourceScene(List<Node> nodes, List<Mesh> meshes, List<Material> materials,
-    List<EmbeddedTexture> embeddedTextures, Map<String, Integer> skipped, List<String> notes) {
+public record SourceScene(
+    List<Node> nodes,
+    List<Mesh> meshes,
+    List<Material> materials,
+    List<EmbeddedTexture> embeddedTextures,
+    Map<String, Integer> skipped,
+    List<String> notes) {
 
   /** A scene without notes. */
-  public SourceScene(List<Node> nodes, List<Mesh> meshes, List<Material> materials,
-      List<EmbeddedTexture> embeddedTextures, Map<String, Integer> skipped) {
+  public SourceScene(
+      List<Node> nodes,
+      List<Mesh> meshes,
+      List<Material> materials,
+      List<EmbeddedTexture> embeddedTextures,
+      Map<String, Integer> skipped) {
     this(nodes, meshes, materials, embeddedTextures, skipped, List.of());
   }
 
@@ -61,7 +70,9 @@ public record SourceScene(List<Node> nodes, List<Mesh> meshes, List<Material> ma
 
   /** glTF primitive modes a source mesh can have. */
   public enum Mode {
-    POINTS(0, 1), LINES(1, 2), TRIANGLES(4, 3);
+    POINTS(0, 1),
+    LINES(1, 2),
+    TRIANGLES(4, 3);
 
     private final int gltf;
     private final int vertices;
@@ -96,8 +107,17 @@ public record SourceScene(List<Node> nodes, List<Mesh> meshes, List<Material> ma
    * @param indices {@code mode.verticesPerPrimitive()} per primitive, each {@code < vertexCount}
    * @param material index into {@link SourceScene#materials()}, or -1
    */
-  public record Mesh(String name, Mode mode, float[] positions, float[] normals, float[] tangents, float[] bitangents,
-      List<float[]> texCoords, float[] colors, int[] indices, int material) {
+  public record Mesh(
+      String name,
+      Mode mode,
+      float[] positions,
+      float[] normals,
+      float[] tangents,
+      float[] bitangents,
+      List<float[]> texCoords,
+      float[] colors,
+      int[] indices,
+      int material) {
     public Mesh {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(mode, "mode");
@@ -157,8 +177,18 @@ public record SourceScene(List<Node> nodes, List<Mesh> meshes, List<Material> ma
    * @param unlit the shading model says no lighting
    * @param textures by slot (first texture of each slot)
    */
-  public record Material(String name, float[] diffuse, float[] baseColor, Float opacity, Float shininess, Float metallic,
-      Float roughness, float[] emissive, boolean twoSided, boolean unlit, Map<TextureSlot, TextureRef> textures) {
+  public record Material(
+      String name,
+      float[] diffuse,
+      float[] baseColor,
+      Float opacity,
+      Float shininess,
+      Float metallic,
+      Float roughness,
+      float[] emissive,
+      boolean twoSided,
+      boolean unlit,
+      Map<TextureSlot, TextureRef> textures) {
     public Material {
       Objects.requireNonNull(name, "name");
       textures = Map.copyOf(textures);
@@ -167,11 +197,14 @@ public record SourceScene(List<Node> nodes, List<Mesh> meshes, List<Material> ma
 
   /**
    * A texture stored in the source file: either encoded bytes ({@code encoded}, with a format hint
-   * such as {@code png}, {@code jpg}, {@code tga}), or raw pixels ({@code rgba}, width × height × 4).
+   * such as {@code png}, {@code jpg}, {@code tga}), or raw pixels ({@code rgba}, width × height ×
+   * 4).
    *
-   * @param filename the name the source gave it (materials may refer to it by that name); may be empty
+   * @param filename the name the source gave it (materials may refer to it by that name); may be
+   *     empty
    */
-  public record EmbeddedTexture(String filename, String formatHint, byte[] encoded, int width, int height, byte[] rgba) {
+  public record EmbeddedTexture(
+      String filename, String formatHint, byte[] encoded, int width, int height, byte[] rgba) {
     public EmbeddedTexture {
       Objects.requireNonNull(filename, "filename");
       Objects.requireNonNull(formatHint, "formatHint");

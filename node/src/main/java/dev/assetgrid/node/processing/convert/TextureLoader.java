@@ -1,12 +1,12 @@
 package dev.assetgrid.node.processing.convert;
 
-import dev.assetgrid.shared.stage.ConvertOptions;
+import dev.assetgrid.node.processing.convert.SourceScene.EmbeddedTexture;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
-import dev.assetgrid.node.processing.convert.SourceScene.EmbeddedTexture;
 import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,13 +20,14 @@ import java.util.Optional;
  * <p>Lookup, first hit wins: {@code *N} → embedded texture N; an embedded texture whose file name
  * (or its last path segment) equals the path's; the side file at the path relative to the model
  * (backslashes read as separators, {@code ./} dropped); the side file with the path's last segment
- * as its name (so <code>D:&#92;textures&#92;wood.jpg</code> and <code>..&#92;..&#92;Desktop&#92;uv.png</code> written by other
- * machines still find a {@code wood.jpg} uploaded beside the model). Paths that leave the upload
- * are never read. PNG and JPEG pass through unchanged; other formats are decoded and re-encoded
- * as PNG when {@link ConvertOptions#convertTextures()}. Whatever cannot be found or decoded is
- * left out with a warning, and the material keeps its factors; without an image decoder (the native
- * library did not load) a texture that needs one fails the conversion with NATIVE_UNAVAILABLE
- * instead, so that a node that has the decoder can convert the model with its textures.
+ * as its name (so <code>D:&#92;textures&#92;wood.jpg</code> and <code>
+ * ..&#92;..&#92;Desktop&#92;uv.png</code> written by other machines still find a {@code wood.jpg}
+ * uploaded beside the model). Paths that leave the upload are never read. PNG and JPEG pass through
+ * unchanged; other formats are decoded and re-encoded as PNG when {@link
+ * ConvertOptions#convertTextures()}. Whatever cannot be found or decoded is left out with a
+ * warning, and the material keeps its factors; without an image decoder (the native library did not
+ * load) a texture that needs one fails the conversion with NATIVE_UNAVAILABLE instead, so that a
+ * node that has the decoder can convert the model with its textures.
  */
 final class TextureLoader {
   private final List<EmbeddedTexture> embedded;
@@ -39,8 +40,12 @@ final class TextureLoader {
   /** A loaded image and a name for it. */
   record Image(String name, ImageData data) {}
 
-  TextureLoader(List<EmbeddedTexture> embedded, ResourceResolver sideFiles, ImageDecoder decoder,
-      ConvertOptions options, List<String> warnings) {
+  TextureLoader(
+      List<EmbeddedTexture> embedded,
+      ResourceResolver sideFiles,
+      ImageDecoder decoder,
+      ConvertOptions options,
+      List<String> warnings) {
     this.embedded = embedded;
     this.sideFiles = sideFiles;
     this.decoder = decoder;
@@ -53,7 +58,9 @@ final class TextureLoader {
     return cache.computeIfAbsent(path, this::find);
   }
 
-  /** A stable identity for the image {@code path} resolves to (two spellings of one file share it). */
+  /**
+   * A stable identity for the image {@code path} resolves to (two spellings of one file share it).
+   */
   private Optional<Image> find(String path) {
     String base = lastSegment(path);
     if (path.startsWith("*")) {
@@ -65,7 +72,8 @@ final class TextureLoader {
       return fromEmbedded(embedded.get(index), "embedded-" + index);
     }
     for (EmbeddedTexture t : embedded) {
-      if (!t.filename().isEmpty() && (t.filename().equals(path) || lastSegment(t.filename()).equals(base))) {
+      if (!t.filename().isEmpty()
+          && (t.filename().equals(path) || lastSegment(t.filename()).equals(base))) {
         return fromEmbedded(t, base);
       }
     }
@@ -101,7 +109,10 @@ final class TextureLoader {
 
   private Optional<Image> fromEmbedded(EmbeddedTexture t, String name) {
     if (t.rgba() != null) {
-      return Optional.of(new Image(name, new ImageData(PngEncoder.encode(t.width(), t.height(), t.rgba()), "image/png")));
+      return Optional.of(
+          new Image(
+              name,
+              new ImageData(PngEncoder.encode(t.width(), t.height(), t.rgba()), "image/png")));
     }
     return encoded(t.encoded(), name, t.formatHint(), "embedded texture " + name);
   }
@@ -112,19 +123,31 @@ final class TextureLoader {
       return Optional.of(new Image(name, new ImageData(bytes, mime)));
     }
     if (!options.convertTextures()) {
-      warnings.add("texture '" + what + "' (" + (mime != null ? mime : hint) + ") is not PNG or JPEG; left out"
-          + " (convertTextures is off)");
+      warnings.add(
+          "texture '"
+              + what
+              + "' ("
+              + (mime != null ? mime : hint)
+              + ") is not PNG or JPEG; left out"
+              + " (convertTextures is off)");
       return Optional.empty();
     }
     if (decoder == null) {
-      throw AssetGridException.of(ErrorCode.NATIVE_UNAVAILABLE, "stb, to re-encode texture '" + what + "' as PNG");
+      throw AssetGridException.of(
+          ErrorCode.NATIVE_UNAVAILABLE, "stb, to re-encode texture '" + what + "' as PNG");
     }
     try {
       ImageDecoder.Pixels px = decoder.decodeRgba(bytes, options.maxTexturePixels());
-      warnings.add("texture '" + what + "' (" + (mime != null ? mime : hint.isEmpty() ? "unknown format" : hint)
-          + ") was re-encoded as PNG");
-      return Optional.of(new Image(name, new ImageData(PngEncoder.encode(px.width(), px.height(), px.rgba()),
-          "image/png")));
+      warnings.add(
+          "texture '"
+              + what
+              + "' ("
+              + (mime != null ? mime : hint.isEmpty() ? "unknown format" : hint)
+              + ") was re-encoded as PNG");
+      return Optional.of(
+          new Image(
+              name,
+              new ImageData(PngEncoder.encode(px.width(), px.height(), px.rgba()), "image/png")));
     } catch (AssetGridException e) {
       warnings.add("texture '" + what + "' cannot be decoded (" + e.getMessage() + "); left out");
       return Optional.empty();

@@ -13,8 +13,16 @@ package dev.assetgrid.node.processing.gltf;
  * @param byteOffset offset inside the bufferView, in bytes
  * @param sparse whether the accessor has a {@code sparse} substitution
  */
-public record AccessorInfo(int index, int count, int componentType, String type, int components,
-    boolean normalized, int bufferView, long byteOffset, boolean sparse) {
+public record AccessorInfo(
+    int index,
+    int count,
+    int componentType,
+    String type,
+    int components,
+    boolean normalized,
+    int bufferView,
+    long byteOffset,
+    boolean sparse) {
 
   public static final int BYTE = 5120;
   public static final int UNSIGNED_BYTE = 5121;

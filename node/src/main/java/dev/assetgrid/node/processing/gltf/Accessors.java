@@ -11,24 +11,24 @@ import java.util.Set;
  * Reads accessors as plain {@code float[]} / {@code int[]} (element-major: element {@code e},
  * component {@code c} at {@code e * components + c}).
  *
- * <p>Everything is validated before a byte is read: componentType/type, the bufferView range in
- * its buffer, {@code byteOffset + stride * (count - 1) + elementSize <= view.byteLength}, stride
- * at least the element size and a multiple of the component size, sparse index/value ranges and
- * sparse indices below {@code count}. Interleaved views, matrices with padded columns, normalized
- * integers ({@code KHR_mesh_quantization}), accessors without a bufferView (zeros) and
- * {@code EXT_meshopt_compression} views (decoded through {@link BufferViews}) are handled.
+ * <p>Everything is validated before a byte is read: componentType/type, the bufferView range in its
+ * buffer, {@code byteOffset + stride * (count - 1) + elementSize <= view.byteLength}, stride at
+ * least the element size and a multiple of the component size, sparse index/value ranges and sparse
+ * indices below {@code count}. Interleaved views, matrices with padded columns, normalized integers
+ * ({@code KHR_mesh_quantization}), accessors without a bufferView (zeros) and {@code
+ * EXT_meshopt_compression} views (decoded through {@link BufferViews}) are handled.
  *
  * <p>Errors: GLTF_INVALID for declarations that contradict the data (ranges, strides, types),
  * DATA_ERROR for bad values (sparse or index values out of range, Draco geometry that is not
- * decoded), INPUT_LIMIT_EXCEEDED for accessors without data larger than
- * {@link #MAX_UNBACKED_ELEMENTS}.
+ * decoded), INPUT_LIMIT_EXCEEDED for accessors without data larger than {@link
+ * #MAX_UNBACKED_ELEMENTS}.
  *
  * <p>One instance caches decoded meshopt views; not thread-safe.
  */
 public final class Accessors {
   /**
-   * Most components an accessor without a bufferView may declare (it allocates zeros, so the
-   * input size does not bound it): 2^25 components = 128 MiB of floats.
+   * Most components an accessor without a bufferView may declare (it allocates zeros, so the input
+   * size does not bound it): 2^25 components = 128 MiB of floats.
    */
   public static final long MAX_UNBACKED_ELEMENTS = 1L << 25;
 
@@ -71,7 +71,8 @@ public final class Accessors {
       throw invalid("accessor " + index + " does not exist");
     }
     JsonNode ctNode = a.path("componentType");
-    int componentType = ctNode.canConvertToExactIntegral() && ctNode.canConvertToInt() ? ctNode.asInt() : -1;
+    int componentType =
+        ctNode.canConvertToExactIntegral() && ctNode.canConvertToInt() ? ctNode.asInt() : -1;
     if (AccessorInfo.componentSize(componentType) == 0) {
       throw invalid(at + "/componentType " + ctNode + " is not valid");
     }
@@ -81,30 +82,43 @@ public final class Accessors {
       throw invalid(at + "/type '" + type + "' is not valid");
     }
     JsonNode countNode = a.path("count");
-    if (!countNode.canConvertToExactIntegral() || !countNode.canConvertToLong() || countNode.asLong() < 0) {
+    if (!countNode.canConvertToExactIntegral()
+        || !countNode.canConvertToLong()
+        || countNode.asLong() < 0) {
       throw invalid(at + "/count must be an integer >= 0, is " + countNode);
     }
     long count = countNode.asLong();
     if (count > Integer.MAX_VALUE) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, at + "/count " + count + " is too large");
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED, at + "/count " + count + " is too large");
     }
     boolean normalized = a.path("normalized").asBoolean(false);
-    if (normalized && (componentType == AccessorInfo.FLOAT || componentType == AccessorInfo.UNSIGNED_INT)) {
+    if (normalized
+        && (componentType == AccessorInfo.FLOAT || componentType == AccessorInfo.UNSIGNED_INT)) {
       throw invalid(at + ": normalized is not allowed with componentType " + componentType);
     }
-    int bufferView = a.has("bufferView") ? BufferViews.index(a.path("bufferView"), at + "/bufferView") : -1;
+    int bufferView =
+        a.has("bufferView") ? BufferViews.index(a.path("bufferView"), at + "/bufferView") : -1;
     long byteOffset = BufferViews.nonNegative(a.path("byteOffset"), 0, at + "/byteOffset");
     if (bufferView < 0 && a.has("byteOffset") && byteOffset != 0) {
       throw invalid(at + ": byteOffset without bufferView");
     }
-    return new AccessorInfo(index, (int) count, componentType, type, components, normalized, bufferView,
-        byteOffset, a.has("sparse"));
+    return new AccessorInfo(
+        index,
+        (int) count,
+        componentType,
+        type,
+        components,
+        normalized,
+        bufferView,
+        byteOffset,
+        a.has("sparse"));
   }
 
   /**
-   * Accessor values as floats; normalized integers are converted as the glTF spec says
-   * ({@code max(c / 127, -1)}, {@code c / 255}, {@code max(c / 32767, -1)}, {@code c / 65535}),
-   * other integers are converted by value.
+   * Accessor values as floats; normalized integers are converted as the glTF spec says ({@code
+   * max(c / 127, -1)}, {@code c / 255}, {@code max(c / 32767, -1)}, {@code c / 65535}), other
+   * integers are converted by value.
    */
   public float[] floats(int index) {
     AccessorInfo info = info(index);
@@ -124,9 +138,9 @@ public final class Accessors {
   }
 
   /**
-   * Accessor values as ints for integer component types (UNSIGNED_INT values above 2^31-1 come
-   * back negative; read them with {@link Integer#toUnsignedLong}). Normalization is ignored: the
-   * raw integers are returned.
+   * Accessor values as ints for integer component types (UNSIGNED_INT values above 2^31-1 come back
+   * negative; read them with {@link Integer#toUnsignedLong}). Normalization is ignored: the raw
+   * integers are returned.
    *
    * @throws AssetGridException GLTF_INVALID for FLOAT accessors
    */
@@ -151,23 +165,40 @@ public final class Accessors {
   }
 
   /**
-   * Index data: a SCALAR accessor of UNSIGNED_BYTE/SHORT/INT whose values are all below
-   * {@code vertexCount}.
+   * Index data: a SCALAR accessor of UNSIGNED_BYTE/SHORT/INT whose values are all below {@code
+   * vertexCount}.
    *
-   * @throws AssetGridException GLTF_INVALID for a wrong type, DATA_ERROR naming the first index
-   *     out of range
+   * @throws AssetGridException GLTF_INVALID for a wrong type, DATA_ERROR naming the first index out
+   *     of range
    */
   public int[] indices(int index, long vertexCount) {
     AccessorInfo info = info(index);
-    if (!info.type().equals("SCALAR") || info.componentType() == AccessorInfo.FLOAT
-        || info.componentType() == AccessorInfo.BYTE || info.componentType() == AccessorInfo.SHORT) {
-      throw invalid("accessors/" + index + " is not an index accessor (" + info.type() + ", " + info.componentType() + ")");
+    if (!info.type().equals("SCALAR")
+        || info.componentType() == AccessorInfo.FLOAT
+        || info.componentType() == AccessorInfo.BYTE
+        || info.componentType() == AccessorInfo.SHORT) {
+      throw invalid(
+          "accessors/"
+              + index
+              + " is not an index accessor ("
+              + info.type()
+              + ", "
+              + info.componentType()
+              + ")");
     }
     int[] out = ints(index);
     for (int i = 0; i < out.length; i++) {
       if (Integer.toUnsignedLong(out[i]) >= vertexCount) {
-        throw new AssetGridException(ErrorCode.DATA_ERROR, "accessors/" + index + ": index " + Integer.toUnsignedLong(out[i])
-            + " at position " + i + " is not below the vertex count " + vertexCount);
+        throw new AssetGridException(
+            ErrorCode.DATA_ERROR,
+            "accessors/"
+                + index
+                + ": index "
+                + Integer.toUnsignedLong(out[i])
+                + " at position "
+                + i
+                + " is not below the vertex count "
+                + vertexCount);
       }
     }
     return out;
@@ -180,31 +211,52 @@ public final class Accessors {
   private static int checkedLength(AccessorInfo info) {
     long n = (long) info.count() * info.components();
     if (n > Integer.MAX_VALUE - 16) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "accessors/" + info.index() + " has " + n
-          + " components, more than a Java array holds");
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED,
+          "accessors/" + info.index() + " has " + n + " components, more than a Java array holds");
     }
     if (info.bufferView() < 0 && n > MAX_UNBACKED_ELEMENTS) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "accessors/" + info.index() + " has no bufferView and "
-          + n + " components, limit " + MAX_UNBACKED_ELEMENTS);
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED,
+          "accessors/"
+              + info.index()
+              + " has no bufferView and "
+              + n
+              + " components, limit "
+              + MAX_UNBACKED_ELEMENTS);
     }
     return (int) n;
   }
 
   /** Validates that {@code count} elements starting at {@code offset} fit in the view. */
-  private Layout layout(AccessorInfo info, int viewIndex, long offset, boolean allowStride, String at) {
+  private Layout layout(
+      AccessorInfo info, int viewIndex, long offset, boolean allowStride, String at) {
     ByteBuffer data = views.data(viewIndex);
     int elementSize = info.elementSize();
     int stride = elementSize;
     int declared = views.byteStride(viewIndex);
     if (declared > 0) {
       if (!allowStride) {
-        throw invalid(at + ": bufferView " + viewIndex + " of sparse data must not have a byteStride");
+        throw invalid(
+            at + ": bufferView " + viewIndex + " of sparse data must not have a byteStride");
       }
       if (declared < elementSize) {
-        throw invalid(at + ": bufferView " + viewIndex + " byteStride " + declared + " is smaller than the element size " + elementSize);
+        throw invalid(
+            at
+                + ": bufferView "
+                + viewIndex
+                + " byteStride "
+                + declared
+                + " is smaller than the element size "
+                + elementSize);
       }
       if (declared % info.componentSize() != 0) {
-        throw invalid(at + ": byteStride " + declared + " is not a multiple of the component size " + info.componentSize());
+        throw invalid(
+            at
+                + ": byteStride "
+                + declared
+                + " is not a multiple of the component size "
+                + info.componentSize());
       }
       stride = declared;
     }
@@ -212,11 +264,32 @@ public final class Accessors {
     if (count > 0) {
       long end = offset + (long) stride * (count - 1) + elementSize;
       if (end > data.limit()) {
-        throw invalid(at + ": byteOffset " + offset + " + byteStride " + stride + " x (count " + count + " - 1) + element size "
-            + elementSize + " = " + end + " exceeds bufferView " + viewIndex + " byteLength " + data.limit());
+        throw invalid(
+            at
+                + ": byteOffset "
+                + offset
+                + " + byteStride "
+                + stride
+                + " x (count "
+                + count
+                + " - 1) + element size "
+                + elementSize
+                + " = "
+                + end
+                + " exceeds bufferView "
+                + viewIndex
+                + " byteLength "
+                + data.limit());
       }
     } else if (offset > data.limit()) {
-      throw invalid(at + ": byteOffset " + offset + " exceeds bufferView " + viewIndex + " byteLength " + data.limit());
+      throw invalid(
+          at
+              + ": byteOffset "
+              + offset
+              + " exceeds bufferView "
+              + viewIndex
+              + " byteLength "
+              + data.limit());
     }
     return new Layout(data, offset, stride, count);
   }
@@ -235,14 +308,18 @@ public final class Accessors {
       int dst = (targets == null ? e : targets[e]) * comps;
       for (int c = 0; c < comps; c++) {
         int off = rows == 0 ? base + c * cs : base + (c / rows) * column + (c % rows) * cs;
-        out[dst + c] = switch (ct) {
-          case AccessorInfo.FLOAT -> b.getFloat(off);
-          case AccessorInfo.BYTE -> norm ? Math.max(b.get(off) / 127f, -1f) : b.get(off);
-          case AccessorInfo.UNSIGNED_BYTE -> norm ? (b.get(off) & 0xff) / 255f : (b.get(off) & 0xff);
-          case AccessorInfo.SHORT -> norm ? Math.max(b.getShort(off) / 32767f, -1f) : b.getShort(off);
-          case AccessorInfo.UNSIGNED_SHORT -> norm ? (b.getShort(off) & 0xffff) / 65535f : (b.getShort(off) & 0xffff);
-          default -> (float) Integer.toUnsignedLong(b.getInt(off));
-        };
+        out[dst + c] =
+            switch (ct) {
+              case AccessorInfo.FLOAT -> b.getFloat(off);
+              case AccessorInfo.BYTE -> norm ? Math.max(b.get(off) / 127f, -1f) : b.get(off);
+              case AccessorInfo.UNSIGNED_BYTE ->
+                  norm ? (b.get(off) & 0xff) / 255f : (b.get(off) & 0xff);
+              case AccessorInfo.SHORT ->
+                  norm ? Math.max(b.getShort(off) / 32767f, -1f) : b.getShort(off);
+              case AccessorInfo.UNSIGNED_SHORT ->
+                  norm ? (b.getShort(off) & 0xffff) / 65535f : (b.getShort(off) & 0xffff);
+              default -> (float) Integer.toUnsignedLong(b.getInt(off));
+            };
       }
     }
   }
@@ -259,13 +336,14 @@ public final class Accessors {
       int dst = (targets == null ? e : targets[e]) * comps;
       for (int c = 0; c < comps; c++) {
         int off = rows == 0 ? base + c * cs : base + (c / rows) * column + (c % rows) * cs;
-        out[dst + c] = switch (ct) {
-          case AccessorInfo.BYTE -> b.get(off);
-          case AccessorInfo.UNSIGNED_BYTE -> b.get(off) & 0xff;
-          case AccessorInfo.SHORT -> b.getShort(off);
-          case AccessorInfo.UNSIGNED_SHORT -> b.getShort(off) & 0xffff;
-          default -> b.getInt(off);
-        };
+        out[dst + c] =
+            switch (ct) {
+              case AccessorInfo.BYTE -> b.get(off);
+              case AccessorInfo.UNSIGNED_BYTE -> b.get(off) & 0xff;
+              case AccessorInfo.SHORT -> b.getShort(off);
+              case AccessorInfo.UNSIGNED_SHORT -> b.getShort(off) & 0xffff;
+              default -> b.getInt(off);
+            };
       }
     }
   }
@@ -274,32 +352,67 @@ public final class Accessors {
     String at = "accessors/" + info.index() + "/sparse";
     JsonNode sparse = asset.element("accessors", info.index()).path("sparse");
     JsonNode countNode = sparse.path("count");
-    if (!countNode.canConvertToExactIntegral() || !countNode.canConvertToLong()
-        || countNode.asLong() < 1 || countNode.asLong() > info.count()) {
+    if (!countNode.canConvertToExactIntegral()
+        || !countNode.canConvertToLong()
+        || countNode.asLong() < 1
+        || countNode.asLong() > info.count()) {
       throw invalid(at + "/count must be in 1.." + info.count() + ", is " + countNode);
     }
     int n = countNode.asInt();
     JsonNode idx = sparse.path("indices");
     int idxType = idx.path("componentType").asInt(-1);
-    if (idxType != AccessorInfo.UNSIGNED_BYTE && idxType != AccessorInfo.UNSIGNED_SHORT && idxType != AccessorInfo.UNSIGNED_INT) {
-      throw invalid(at + "/indices/componentType " + idx.path("componentType") + " is not an unsigned integer type");
+    if (idxType != AccessorInfo.UNSIGNED_BYTE
+        && idxType != AccessorInfo.UNSIGNED_SHORT
+        && idxType != AccessorInfo.UNSIGNED_INT) {
+      throw invalid(
+          at
+              + "/indices/componentType "
+              + idx.path("componentType")
+              + " is not an unsigned integer type");
     }
-    AccessorInfo idxInfo = new AccessorInfo(info.index(), n, idxType, "SCALAR", 1, false, -1, 0, false);
-    Layout il = layout(idxInfo, BufferViews.index(idx.path("bufferView"), at + "/indices/bufferView"),
-        BufferViews.nonNegative(idx.path("byteOffset"), 0, at + "/indices/byteOffset"), false, at + "/indices");
+    AccessorInfo idxInfo =
+        new AccessorInfo(info.index(), n, idxType, "SCALAR", 1, false, -1, 0, false);
+    Layout il =
+        layout(
+            idxInfo,
+            BufferViews.index(idx.path("bufferView"), at + "/indices/bufferView"),
+            BufferViews.nonNegative(idx.path("byteOffset"), 0, at + "/indices/byteOffset"),
+            false,
+            at + "/indices");
     int[] targets = new int[n];
     readInts(il, idxInfo, targets, null);
     for (int i = 0; i < n; i++) {
       if (Integer.toUnsignedLong(targets[i]) >= info.count()) {
-        throw new AssetGridException(ErrorCode.DATA_ERROR, at + "/indices: index " + Integer.toUnsignedLong(targets[i])
-            + " at position " + i + " is not below the accessor count " + info.count());
+        throw new AssetGridException(
+            ErrorCode.DATA_ERROR,
+            at
+                + "/indices: index "
+                + Integer.toUnsignedLong(targets[i])
+                + " at position "
+                + i
+                + " is not below the accessor count "
+                + info.count());
       }
     }
     JsonNode vals = sparse.path("values");
-    AccessorInfo valInfo = new AccessorInfo(info.index(), n, info.componentType(), info.type(), info.components(),
-        info.normalized(), -1, 0, false);
-    Layout vl = layout(valInfo, BufferViews.index(vals.path("bufferView"), at + "/values/bufferView"),
-        BufferViews.nonNegative(vals.path("byteOffset"), 0, at + "/values/byteOffset"), false, at + "/values");
+    AccessorInfo valInfo =
+        new AccessorInfo(
+            info.index(),
+            n,
+            info.componentType(),
+            info.type(),
+            info.components(),
+            info.normalized(),
+            -1,
+            0,
+            false);
+    Layout vl =
+        layout(
+            valInfo,
+            BufferViews.index(vals.path("bufferView"), at + "/values/bufferView"),
+            BufferViews.nonNegative(vals.path("byteOffset"), 0, at + "/values/byteOffset"),
+            false,
+            at + "/values");
     if (floatsOut != null) {
       readFloats(vl, valInfo, floatsOut, targets);
     } else {
@@ -325,8 +438,11 @@ public final class Accessors {
       }
     }
     if (dracoAccessors.contains(info.index()) && !info.sparse()) {
-      throw new AssetGridException(ErrorCode.DATA_ERROR,
-          "accessors/" + info.index() + " is Draco-compressed (KHR_draco_mesh_compression), which is not decoded");
+      throw new AssetGridException(
+          ErrorCode.DATA_ERROR,
+          "accessors/"
+              + info.index()
+              + " is Draco-compressed (KHR_draco_mesh_compression), which is not decoded");
     }
   }
 

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Validated access to bufferView bytes. {@link #data(int)} returns the plain (decoded) bytes of a
- * view: {@code EXT_meshopt_compression} views are decoded with the asset's
- * {@link GltfAsset#meshoptDecoder()} on first use and cached for the lifetime of this object, so
- * create one per pass over an asset and drop it when the buffers change.
+ * view: {@code EXT_meshopt_compression} views are decoded with the asset's {@link
+ * GltfAsset#meshoptDecoder()} on first use and cached for the lifetime of this object, so create
+ * one per pass over an asset and drop it when the buffers change.
  */
 public final class BufferViews {
   static final String MESHOPT = "EXT_meshopt_compression";
@@ -58,7 +58,8 @@ public final class BufferViews {
     String at = "bufferViews/" + viewIndex + "/extensions/" + MESHOPT;
     int bufferIndex = index(ext.path("buffer"), at + "/buffer");
     if (bufferIndex >= asset.buffers().size() || asset.buffer(bufferIndex) == null) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, at + "/buffer " + bufferIndex + " does not exist or has no data");
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID, at + "/buffer " + bufferIndex + " does not exist or has no data");
     }
     long offset = nonNegative(ext.path("byteOffset"), 0, at + "/byteOffset");
     long length = positive(ext.path("byteLength"), at + "/byteLength");
@@ -67,9 +68,12 @@ public final class BufferViews {
     String mode = ext.path("mode").asText("");
     String filter = ext.path("filter").asText("NONE");
     long viewLength = positive(view.path("byteLength"), "bufferViews/" + viewIndex + "/byteLength");
-    ByteBuffer source = slice(asset.buffer(bufferIndex), offset, length, at, "buffer " + bufferIndex);
-    MeshoptDecoder.Mode m = parse(MeshoptDecoder.Mode.class, mode, at + ": unknown mode '" + mode + "'");
-    MeshoptDecoder.Filter f = parse(MeshoptDecoder.Filter.class, filter, at + ": unknown filter '" + filter + "'");
+    ByteBuffer source =
+        slice(asset.buffer(bufferIndex), offset, length, at, "buffer " + bufferIndex);
+    MeshoptDecoder.Mode m =
+        parse(MeshoptDecoder.Mode.class, mode, at + ": unknown mode '" + mode + "'");
+    MeshoptDecoder.Filter f =
+        parse(MeshoptDecoder.Filter.class, filter, at + ": unknown filter '" + filter + "'");
     MeshoptDecoder decoder = asset.meshoptDecoder();
     if (decoder == null) {
       throw AssetGridException.of(ErrorCode.NATIVE_UNAVAILABLE, "meshoptimizer, to decode " + at);
@@ -92,9 +96,16 @@ public final class BufferViews {
     if (stride.isMissingNode()) {
       return 0;
     }
-    if (!stride.canConvertToExactIntegral() || stride.asLong() < 4 || stride.asLong() > 252 || stride.asLong() % 4 != 0) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID,
-          "bufferViews/" + viewIndex + "/byteStride must be a multiple of 4 in 4..252, is " + stride);
+    if (!stride.canConvertToExactIntegral()
+        || stride.asLong() < 4
+        || stride.asLong() > 252
+        || stride.asLong() % 4 != 0) {
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID,
+          "bufferViews/"
+              + viewIndex
+              + "/byteStride must be a multiple of 4 in 4..252, is "
+              + stride);
     }
     return stride.asInt();
   }
@@ -110,21 +121,35 @@ public final class BufferViews {
     String at = "bufferViews/" + viewIndex;
     int bufferIndex = index(view.path("buffer"), at + "/buffer");
     if (bufferIndex >= asset.buffers().size()) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, at + "/buffer " + bufferIndex + " does not exist");
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID, at + "/buffer " + bufferIndex + " does not exist");
     }
     ByteBuffer buffer = asset.buffer(bufferIndex);
     if (buffer == null) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, at + " refers to buffer " + bufferIndex
-          + " which has no data" + (view.path("extensions").has(MESHOPT) ? "" : " and the view is not meshopt-compressed"));
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID,
+          at
+              + " refers to buffer "
+              + bufferIndex
+              + " which has no data"
+              + (view.path("extensions").has(MESHOPT)
+                  ? ""
+                  : " and the view is not meshopt-compressed"));
     }
-    return slice(buffer, nonNegative(view.path("byteOffset"), 0, at + "/byteOffset"),
-        positive(view.path("byteLength"), at + "/byteLength"), at, "buffer " + bufferIndex);
+    return slice(
+        buffer,
+        nonNegative(view.path("byteOffset"), 0, at + "/byteOffset"),
+        positive(view.path("byteLength"), at + "/byteLength"),
+        at,
+        "buffer " + bufferIndex);
   }
 
   static JsonNode view(GltfAsset asset, int viewIndex, String where) {
     JsonNode view = asset.element("bufferViews", viewIndex);
     if (viewIndex < 0 || !view.isObject()) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, where + " refers to bufferView " + viewIndex + " which does not exist");
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID,
+          where + " refers to bufferView " + viewIndex + " which does not exist");
     }
     return view;
   }
@@ -132,15 +157,31 @@ public final class BufferViews {
   /** A checked slice [offset, offset+length) of {@code data}. */
   static ByteBuffer slice(ByteBuffer data, long offset, long length, String where, String what) {
     if (offset < 0 || length < 0 || offset + length > data.limit()) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, where + ": range [" + offset + ", " + (offset + length)
-          + ") exceeds " + what + " of " + data.limit() + " bytes");
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID,
+          where
+              + ": range ["
+              + offset
+              + ", "
+              + (offset + length)
+              + ") exceeds "
+              + what
+              + " of "
+              + data.limit()
+              + " bytes");
     }
-    return data.duplicate().position((int) offset).limit((int) (offset + length)).slice().order(ByteOrder.LITTLE_ENDIAN);
+    return data.duplicate()
+        .position((int) offset)
+        .limit((int) (offset + length))
+        .slice()
+        .order(ByteOrder.LITTLE_ENDIAN);
   }
 
   static int index(JsonNode n, String where) {
     if (!n.canConvertToExactIntegral() || !n.canConvertToInt() || n.asInt() < 0) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, where + " must be an index >= 0, is " + (n.isMissingNode() ? "missing" : n));
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID,
+          where + " must be an index >= 0, is " + (n.isMissingNode() ? "missing" : n));
     }
     return n.asInt();
   }
@@ -150,14 +191,17 @@ public final class BufferViews {
       return dflt;
     }
     if (!n.canConvertToExactIntegral() || !n.canConvertToLong() || n.asLong() < 0) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, where + " must be an integer >= 0, is " + n);
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID, where + " must be an integer >= 0, is " + n);
     }
     return n.asLong();
   }
 
   static long positive(JsonNode n, String where) {
     if (!n.canConvertToExactIntegral() || !n.canConvertToLong() || n.asLong() < 1) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, where + " must be an integer >= 1, is " + (n.isMissingNode() ? "missing" : n));
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID,
+          where + " must be an integer >= 1, is " + (n.isMissingNode() ? "missing" : n));
     }
     return n.asLong();
   }

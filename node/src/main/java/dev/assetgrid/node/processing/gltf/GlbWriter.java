@@ -22,15 +22,15 @@ import java.util.Map;
  * <p>Every buffer that has data, every external or data-URI image, and the compressed streams of
  * {@code EXT_meshopt_compression} views are packed into a single BIN chunk (buffer 0). Buffers
  * without data (meshopt fallback buffers) are kept as buffers without uri after it. BufferViews
- * keep their indices, so accessors, images, Draco and other extension references stay valid;
- * images that had a uri get a new bufferView appended at the end. All other JSON (extensions,
- * extras, animations, unknown properties) is written as it is. The input asset is not modified.
+ * keep their indices, so accessors, images, Draco and other extension references stay valid; images
+ * that had a uri get a new bufferView appended at the end. All other JSON (extensions, extras,
+ * animations, unknown properties) is written as it is. The input asset is not modified.
  *
- * <p>Design note: each bufferView starts on a 4-byte boundary, which is enough for every
- * accessor because no component is larger than 4 bytes (accessor offsets and strides are already
- * multiples of the component size inside their view). JSON is padded with spaces and BIN with
- * zeros to 4 bytes. jgltf was not used because it rebuilds the layout and drops extensions it
- * does not know (see STACK-NOTES).
+ * <p>Design note: each bufferView starts on a 4-byte boundary, which is enough for every accessor
+ * because no component is larger than 4 bytes (accessor offsets and strides are already multiples
+ * of the component size inside their view). JSON is padded with spaces and BIN with zeros to 4
+ * bytes. jgltf was not used because it rebuilds the layout and drops extensions it does not know
+ * (see STACK-NOTES).
  */
 public final class GlbWriter {
   private static final int ALIGN = 4;
@@ -42,7 +42,8 @@ public final class GlbWriter {
     try {
       Files.write(file, write(asset));
     } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -50,7 +51,8 @@ public final class GlbWriter {
    * The GLB bytes of {@code asset}.
    *
    * @throws AssetGridException GLTF_INVALID when a bufferView range does not fit its buffer,
-   *     GLTF_RESOURCE_MISSING when an image with a uri has no bytes, INPUT_LIMIT_EXCEEDED above 2 GiB
+   *     GLTF_RESOURCE_MISSING when an image with a uri has no bytes, INPUT_LIMIT_EXCEEDED above 2
+   *     GiB
    */
   public static byte[] write(GltfAsset asset) {
     ObjectNode json = asset.json().deepCopy();
@@ -81,11 +83,13 @@ public final class GlbWriter {
     for (int v = 0; v < views.size(); v++) {
       datalessViewBuffer[v] = -1;
       if (!(views.get(v) instanceof ObjectNode view)) {
-        throw new AssetGridException(ErrorCode.GLTF_INVALID, "bufferViews/" + v + " is not an object");
+        throw new AssetGridException(
+            ErrorCode.GLTF_INVALID, "bufferViews/" + v + " is not an object");
       }
       int b = BufferViews.index(view.path("buffer"), "bufferViews/" + v + "/buffer");
       if (b >= bufferCount) {
-        throw new AssetGridException(ErrorCode.GLTF_INVALID, "bufferViews/" + v + "/buffer " + b + " does not exist");
+        throw new AssetGridException(
+            ErrorCode.GLTF_INVALID, "bufferViews/" + v + "/buffer " + b + " does not exist");
       }
       if (remap[b] < 0) {
         ByteBuffer bytes = BufferViews.plainView(asset, v, "bufferViews/" + v);
@@ -100,11 +104,16 @@ public final class GlbWriter {
         int eb = BufferViews.index(ext.path("buffer"), at + "/buffer");
         ByteBuffer src = eb < asset.buffers().size() ? asset.buffers().get(eb) : null;
         if (src == null) {
-          throw new AssetGridException(ErrorCode.GLTF_INVALID, at + "/buffer " + eb + " has no data");
+          throw new AssetGridException(
+              ErrorCode.GLTF_INVALID, at + "/buffer " + eb + " has no data");
         }
-        ByteBuffer bytes = BufferViews.slice(asset.buffer(eb),
-            BufferViews.nonNegative(ext.path("byteOffset"), 0, at + "/byteOffset"),
-            BufferViews.positive(ext.path("byteLength"), at + "/byteLength"), at, "buffer " + eb);
+        ByteBuffer bytes =
+            BufferViews.slice(
+                asset.buffer(eb),
+                BufferViews.nonNegative(ext.path("byteOffset"), 0, at + "/byteOffset"),
+                BufferViews.positive(ext.path("byteLength"), at + "/byteLength"),
+                at,
+                "buffer " + eb);
         ((ObjectNode) ext).put("buffer", 0);
         ((ObjectNode) ext).put("byteOffset", append(pieces, binLength, bytes));
       }
@@ -117,7 +126,8 @@ public final class GlbWriter {
       }
       ImageData data = asset.images().get(i);
       if (data == null) {
-        throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "images/" + i + " has a uri but no bytes were loaded");
+        throw new AssetGridException(
+            ErrorCode.GLTF_RESOURCE_MISSING, "images/" + i + " has a uri but no bytes were loaded");
       }
       ObjectNode view = json.withArray("bufferViews").addObject();
       view.put("buffer", 0);
@@ -137,7 +147,8 @@ public final class GlbWriter {
         ObjectNode bin = newBuffers.addObject();
         if (firstDataBuffer != null) {
           // keep name/extras/extensions of the first buffer with data
-          for (Iterator<Map.Entry<String, JsonNode>> it = firstDataBuffer.fields(); it.hasNext(); ) {
+          for (Iterator<Map.Entry<String, JsonNode>> it = firstDataBuffer.fields();
+              it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             if (!f.getKey().equals("uri") && !f.getKey().equals("byteLength")) {
               bin.set(f.getKey(), f.getValue());
@@ -176,13 +187,15 @@ public final class GlbWriter {
       if (!(t instanceof ObjectNode texture) || !texture.path("source").canConvertToInt()) {
         continue;
       }
-      String mime = json.path("images").path(texture.path("source").asInt()).path("mimeType").asText("");
-      String ext = switch (mime) {
-        case "image/ktx2" -> "KHR_texture_basisu";
-        case "image/webp" -> "EXT_texture_webp";
-        case "image/avif" -> "EXT_texture_avif";
-        default -> null;
-      };
+      String mime =
+          json.path("images").path(texture.path("source").asInt()).path("mimeType").asText("");
+      String ext =
+          switch (mime) {
+            case "image/ktx2" -> "KHR_texture_basisu";
+            case "image/webp" -> "EXT_texture_webp";
+            case "image/avif" -> "EXT_texture_avif";
+            default -> null;
+          };
       if (ext == null || texture.path("extensions").has(ext)) {
         continue;
       }
@@ -202,7 +215,8 @@ public final class GlbWriter {
     pieces.add(bytes.duplicate());
     binLength[0] = offset + bytes.remaining();
     if (binLength[0] > GltfReadOptions.HARD_MAX_BYTES) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "GLB BIN chunk would exceed 2 GiB");
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED, "GLB BIN chunk would exceed 2 GiB");
     }
     return offset;
   }
@@ -216,13 +230,15 @@ public final class GlbWriter {
     try {
       jsonBytes = GltfReader.JSON.writeValueAsBytes(json);
     } catch (JsonProcessingException e) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "cannot serialise glTF JSON: " + e.getMessage(), e);
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, "cannot serialise glTF JSON: " + e.getMessage(), e);
     }
     long jsonChunk = align(jsonBytes.length);
     long binChunk = align(binLength);
     long total = 12 + 8 + jsonChunk + (binLength > 0 ? 8 + binChunk : 0);
     if (total > GltfReadOptions.HARD_MAX_BYTES) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "GLB would have " + total + " bytes, more than 2 GiB");
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED, "GLB would have " + total + " bytes, more than 2 GiB");
     }
     ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
     out.putInt(GltfReader.GLB_MAGIC).putInt(2).putInt((int) total);

@@ -15,16 +15,16 @@ import java.util.Objects;
 /**
  * An in-memory glTF 2.0 asset: the JSON tree plus the bytes it refers to.
  *
- * <p>Design note: the model is deliberately thin and lossless. The JSON stays a Jackson
- * {@link ObjectNode}, so every property the project does not understand (extensions, extras,
- * animations, skins, cameras, lights, variants...) survives a read/write cycle untouched; stages
- * edit the tree and the buffers directly. Typed access to geometry goes through {@link Accessors},
- * which validates every range before reading.
+ * <p>Design note: the model is deliberately thin and lossless. The JSON stays a Jackson {@link
+ * ObjectNode}, so every property the project does not understand (extensions, extras, animations,
+ * skins, cameras, lights, variants...) survives a read/write cycle untouched; stages edit the tree
+ * and the buffers directly. Typed access to geometry goes through {@link Accessors}, which
+ * validates every range before reading.
  *
  * <ul>
  *   <li>{@link #buffers()}: index {@code i} holds the bytes of {@code buffers[i]} (heap, exactly
- *       {@code byteLength} bytes, position 0), or {@code null} for a buffer without data (an
- *       {@code EXT_meshopt_compression} fallback buffer).
+ *       {@code byteLength} bytes, position 0), or {@code null} for a buffer without data (an {@code
+ *       EXT_meshopt_compression} fallback buffer).
  *   <li>{@link #images()}: the bytes of images that had a {@code uri}, by image index. Images that
  *       point at a bufferView are read from the buffers ({@link #imageBytes(int)}).
  * </ul>
@@ -32,10 +32,10 @@ import java.util.Objects;
  * <p>Both collections are mutable and owned by the asset; a stage that rewrites buffers must keep
  * the JSON consistent with them. Not thread-safe.
  *
- * <p>{@code EXT_meshopt_compression} views are decoded lazily, when {@link Accessors} or
- * {@link BufferViews} read them, with the {@link MeshoptDecoder} the asset was read with; an asset
- * without one reads every other view, and fails a compressed one with NATIVE_UNAVAILABLE. Writing
- * the asset ({@link GlbWriter}) copies compressed views as they are and needs no decoder.
+ * <p>{@code EXT_meshopt_compression} views are decoded lazily, when {@link Accessors} or {@link
+ * BufferViews} read them, with the {@link MeshoptDecoder} the asset was read with; an asset without
+ * one reads every other view, and fails a compressed one with NATIVE_UNAVAILABLE. Writing the asset
+ * ({@link GlbWriter}) copies compressed views as they are and needs no decoder.
  */
 public final class GltfAsset {
   private final ObjectNode json;
@@ -44,8 +44,12 @@ public final class GltfAsset {
   private final long sourceBytes;
   private final MeshoptDecoder meshoptDecoder;
 
-  /** An asset without a meshopt decoder: see {@link #GltfAsset(ObjectNode, List, Map, long, MeshoptDecoder)}. */
-  public GltfAsset(ObjectNode json, List<ByteBuffer> buffers, Map<Integer, ImageData> images, long sourceBytes) {
+  /**
+   * An asset without a meshopt decoder: see {@link #GltfAsset(ObjectNode, List, Map, long,
+   * MeshoptDecoder)}.
+   */
+  public GltfAsset(
+      ObjectNode json, List<ByteBuffer> buffers, Map<Integer, ImageData> images, long sourceBytes) {
     this(json, buffers, images, sourceBytes, null);
   }
 
@@ -59,7 +63,11 @@ public final class GltfAsset {
    * @param meshoptDecoder decodes the asset's {@code EXT_meshopt_compression} views; null when
    *     meshoptimizer is not available (reading such a view then fails with NATIVE_UNAVAILABLE)
    */
-  public GltfAsset(ObjectNode json, List<ByteBuffer> buffers, Map<Integer, ImageData> images, long sourceBytes,
+  public GltfAsset(
+      ObjectNode json,
+      List<ByteBuffer> buffers,
+      Map<Integer, ImageData> images,
+      long sourceBytes,
       MeshoptDecoder meshoptDecoder) {
     this.json = Objects.requireNonNull(json, "json");
     this.buffers = new ArrayList<>(buffers);
@@ -88,26 +96,31 @@ public final class GltfAsset {
     return sourceBytes;
   }
 
-  /** The decoder of the asset's {@code EXT_meshopt_compression} views, or null when there is none. */
+  /**
+   * The decoder of the asset's {@code EXT_meshopt_compression} views, or null when there is none.
+   */
   public MeshoptDecoder meshoptDecoder() {
     return meshoptDecoder;
   }
 
   /**
-   * A little-endian view of buffer {@code index} (position 0, limit = byteLength), or null when
-   * the buffer has no data.
+   * A little-endian view of buffer {@code index} (position 0, limit = byteLength), or null when the
+   * buffer has no data.
    *
    * @throws AssetGridException GLTF_INVALID when the index does not exist
    */
   public ByteBuffer buffer(int index) {
     if (index < 0 || index >= buffers.size()) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, "buffer index " + index + " does not exist");
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID, "buffer index " + index + " does not exist");
     }
     ByteBuffer b = buffers.get(index);
     return b == null ? null : b.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
   }
 
-  /** Number of elements of a top-level array ({@code "meshes"}, {@code "nodes"}...), 0 if absent. */
+  /**
+   * Number of elements of a top-level array ({@code "meshes"}, {@code "nodes"}...), 0 if absent.
+   */
   public int count(String arrayName) {
     JsonNode n = json.get(arrayName);
     return n != null && n.isArray() ? n.size() : 0;
@@ -171,12 +184,15 @@ public final class GltfAsset {
     }
     JsonNode image = element("images", index);
     if (image.isMissingNode()) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, "image index " + index + " does not exist");
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID, "image index " + index + " does not exist");
     }
     if (!image.has("bufferView")) {
-      throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "images/" + index + " has no data");
+      throw new AssetGridException(
+          ErrorCode.GLTF_RESOURCE_MISSING, "images/" + index + " has no data");
     }
-    ByteBuffer view = BufferViews.plainView(this, image.path("bufferView").asInt(-1), "images/" + index);
+    ByteBuffer view =
+        BufferViews.plainView(this, image.path("bufferView").asInt(-1), "images/" + index);
     byte[] bytes = new byte[view.remaining()];
     view.get(bytes);
     String mime = image.path("mimeType").asText(null);
@@ -188,6 +204,12 @@ public final class GltfAsset {
 
   @Override
   public String toString() {
-    return "GltfAsset[buffers=" + buffers.size() + ", images=" + images.size() + ", sourceBytes=" + sourceBytes + "]";
+    return "GltfAsset[buffers="
+        + buffers.size()
+        + ", images="
+        + images.size()
+        + ", sourceBytes="
+        + sourceBytes
+        + "]";
   }
 }

@@ -29,31 +29,36 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code .glb} and {@code .gltf} (with external or data-URI buffers and images) into a
- * {@link GltfAsset}. Every length in the input is checked before it is used, and every limit of
- * {@link GltfReadOptions} is checked before the bytes are allocated.
+ * Reads {@code .glb} and {@code .gltf} (with external or data-URI buffers and images) into a {@link
+ * GltfAsset}. Every length in the input is checked before it is used, and every limit of {@link
+ * GltfReadOptions} is checked before the bytes are allocated.
  *
  * <p>Errors: GLB_TRUNCATED (fewer bytes than the header or a chunk announces), GLB_INVALID_HEADER
- * (magic, version, chunk types), GLB_CHUNK_LENGTH_MISMATCH (chunk lengths that contradict the
- * file length or are unaligned), GLTF_INVALID_JSON, GLTF_NOT_GLTF (no {@code asset.version} 2.x),
+ * (magic, version, chunk types), GLB_CHUNK_LENGTH_MISMATCH (chunk lengths that contradict the file
+ * length or are unaligned), GLTF_INVALID_JSON, GLTF_NOT_GLTF (no {@code asset.version} 2.x),
  * GLTF_RESOURCE_MISSING, GLTF_INVALID (buffers shorter than their byteLength, malformed data URIs,
  * buffers without data), INPUT_LIMIT_EXCEEDED.
  *
- * <p>Accessor data is not decoded here; use {@link Accessors}. The assets it reads carry its
- * {@link MeshoptDecoder} (null when meshoptimizer is not available), which decodes their
- * {@code EXT_meshopt_compression} views when they are read; see {@link GltfAsset}. Thread-safe
- * (stateless apart from its options and decoder).
+ * <p>Accessor data is not decoded here; use {@link Accessors}. The assets it reads carry its {@link
+ * MeshoptDecoder} (null when meshoptimizer is not available), which decodes their {@code
+ * EXT_meshopt_compression} views when they are read; see {@link GltfAsset}. Thread-safe (stateless
+ * apart from its options and decoder).
  */
 public final class GltfReader {
   /** JSON mapper used for glTF documents: duplicate keys are an error, as the spec requires. */
-  public static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .build();
+  public static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
 
   static {
-    JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-        .maxNestingDepth(512).maxStringLength(Integer.MAX_VALUE - 16).build());
+    JSON.getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(512)
+                .maxStringLength(Integer.MAX_VALUE - 16)
+                .build());
   }
 
   static final int GLB_MAGIC = 0x46546C67; // "glTF"
@@ -95,7 +100,8 @@ public final class GltfReader {
   public GltfAsset read(Path file) {
     byte[] bytes = readFile(file, options.maxTotalBytes());
     Path dir = file.toAbsolutePath().getParent();
-    ResourceResolver resolver = dir == null ? ResourceResolver.none() : ResourceResolver.directory(dir);
+    ResourceResolver resolver =
+        dir == null ? ResourceResolver.none() : ResourceResolver.directory(dir);
     if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".glb")) {
       return readGlb(bytes, resolver);
     }
@@ -111,7 +117,8 @@ public final class GltfReader {
       throw limit("input has " + bytes.length + " bytes, limit " + options.maxTotalBytes());
     }
     if (bytes.length < 12) {
-      throw new AssetGridException(ErrorCode.GLB_TRUNCATED, "GLB has " + bytes.length + " bytes, the header needs 12");
+      throw new AssetGridException(
+          ErrorCode.GLB_TRUNCATED, "GLB has " + bytes.length + " bytes, the header needs 12");
     }
     if (!isGlb(bytes)) {
       throw new AssetGridException(ErrorCode.GLB_INVALID_HEADER, "GLB magic is not 'glTF'");
@@ -119,7 +126,9 @@ public final class GltfReader {
     return parseGlb(bytes, resolver);
   }
 
-  /** Reads a GLB or a glTF JSON document from memory, resolving side files with {@code resolver}. */
+  /**
+   * Reads a GLB or a glTF JSON document from memory, resolving side files with {@code resolver}.
+   */
   public GltfAsset read(byte[] bytes, ResourceResolver resolver) {
     if (bytes.length > options.maxTotalBytes()) {
       throw limit("input has " + bytes.length + " bytes, limit " + options.maxTotalBytes());
@@ -135,7 +144,8 @@ public final class GltfReader {
 
   /** Whether {@code bytes} start with the GLB magic. */
   public static boolean isGlb(byte[] bytes) {
-    return bytes.length >= 4 && ByteBuffer.wrap(bytes, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() == GLB_MAGIC;
+    return bytes.length >= 4
+        && ByteBuffer.wrap(bytes, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() == GLB_MAGIC;
   }
 
   // ---------------------------------------------------------------- GLB container
@@ -144,15 +154,20 @@ public final class GltfReader {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int version = b.getInt(4);
     if (version != 2) {
-      throw new AssetGridException(ErrorCode.GLB_INVALID_HEADER, "GLB version " + Integer.toUnsignedString(version) + ", expected 2");
+      throw new AssetGridException(
+          ErrorCode.GLB_INVALID_HEADER,
+          "GLB version " + Integer.toUnsignedString(version) + ", expected 2");
     }
     long length = Integer.toUnsignedLong(b.getInt(8));
     if (length > bytes.length) {
-      throw new AssetGridException(ErrorCode.GLB_TRUNCATED,
+      throw new AssetGridException(
+          ErrorCode.GLB_TRUNCATED,
           "GLB header declares " + length + " bytes, only " + bytes.length + " present");
     }
     if (length < 12 + 8) {
-      throw new AssetGridException(ErrorCode.GLB_INVALID_HEADER, "GLB header declares length " + length + ", too small for a JSON chunk");
+      throw new AssetGridException(
+          ErrorCode.GLB_INVALID_HEADER,
+          "GLB header declares length " + length + ", too small for a JSON chunk");
     }
     // Bytes after the declared length are ignored, as the spec's readers do.
     int jsonStart = -1;
@@ -162,22 +177,34 @@ public final class GltfReader {
     int chunkIndex = 0;
     while (pos < length) {
       if (pos + 8 > length) {
-        throw new AssetGridException(ErrorCode.GLB_TRUNCATED, "chunk " + chunkIndex + " header at byte " + pos + " is cut off");
+        throw new AssetGridException(
+            ErrorCode.GLB_TRUNCATED,
+            "chunk " + chunkIndex + " header at byte " + pos + " is cut off");
       }
       long chunkLength = Integer.toUnsignedLong(b.getInt((int) pos));
       int chunkType = b.getInt((int) pos + 4);
       long dataStart = pos + 8;
       if (dataStart + chunkLength > length) {
-        throw new AssetGridException(ErrorCode.GLB_CHUNK_LENGTH_MISMATCH, "chunk " + chunkIndex + " declares "
-            + chunkLength + " bytes at byte " + dataStart + ", beyond the GLB length " + length);
+        throw new AssetGridException(
+            ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
+            "chunk "
+                + chunkIndex
+                + " declares "
+                + chunkLength
+                + " bytes at byte "
+                + dataStart
+                + ", beyond the GLB length "
+                + length);
       }
       if (chunkLength % 4 != 0) {
-        throw new AssetGridException(ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
+        throw new AssetGridException(
+            ErrorCode.GLB_CHUNK_LENGTH_MISMATCH,
             "chunk " + chunkIndex + " length " + chunkLength + " is not a multiple of 4");
       }
       if (chunkIndex == 0) {
         if (chunkType != CHUNK_JSON) {
-          throw new AssetGridException(ErrorCode.GLB_INVALID_HEADER,
+          throw new AssetGridException(
+              ErrorCode.GLB_INVALID_HEADER,
               "first chunk has type 0x" + Integer.toHexString(chunkType) + ", expected JSON");
         }
         jsonStart = (int) dataStart;
@@ -186,7 +213,8 @@ public final class GltfReader {
         throw new AssetGridException(ErrorCode.GLB_INVALID_HEADER, "more than one JSON chunk");
       } else if (chunkType == CHUNK_BIN) {
         if (chunkIndex != 1) {
-          throw new AssetGridException(ErrorCode.GLB_INVALID_HEADER, "BIN chunk must directly follow the JSON chunk");
+          throw new AssetGridException(
+              ErrorCode.GLB_INVALID_HEADER, "BIN chunk must directly follow the JSON chunk");
         }
         bin = ByteBuffer.wrap(bytes, (int) dataStart, (int) chunkLength).slice();
       }
@@ -207,7 +235,10 @@ public final class GltfReader {
 
   private static ObjectNode parseJson(byte[] bytes, int offset, int length) {
     // A UTF-8 BOM is not allowed by the spec but common; skip it rather than fail.
-    if (length >= 3 && (bytes[offset] & 0xff) == 0xEF && (bytes[offset + 1] & 0xff) == 0xBB && (bytes[offset + 2] & 0xff) == 0xBF) {
+    if (length >= 3
+        && (bytes[offset] & 0xff) == 0xEF
+        && (bytes[offset + 1] & 0xff) == 0xBB
+        && (bytes[offset + 2] & 0xff) == 0xBF) {
       offset += 3;
       length -= 3;
     }
@@ -215,9 +246,11 @@ public final class GltfReader {
     try {
       root = JSON.readTree(bytes, offset, length);
     } catch (JsonProcessingException e) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID_JSON, "glTF JSON cannot be parsed: " + e.getOriginalMessage(), e);
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID_JSON, "glTF JSON cannot be parsed: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID_JSON, "glTF JSON cannot be parsed: " + e.getMessage(), e);
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID_JSON, "glTF JSON cannot be parsed: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new AssetGridException(ErrorCode.GLTF_NOT_GLTF, "JSON root is not an object");
@@ -225,15 +258,20 @@ public final class GltfReader {
     return (ObjectNode) root;
   }
 
-  private GltfAsset build(ObjectNode json, ByteBuffer glbBin, ResourceResolver resolver, long inputBytes) {
+  private GltfAsset build(
+      ObjectNode json, ByteBuffer glbBin, ResourceResolver resolver, long inputBytes) {
     JsonNode version = json.path("asset").path("version");
     if (!version.isTextual() || !VERSION_2.matcher(version.asText()).matches()) {
-      throw new AssetGridException(ErrorCode.GLTF_NOT_GLTF,
-          "asset.version is " + (version.isMissingNode() ? "missing" : version.toString()) + ", expected \"2.x\"");
+      throw new AssetGridException(
+          ErrorCode.GLTF_NOT_GLTF,
+          "asset.version is "
+              + (version.isMissingNode() ? "missing" : version.toString())
+              + ", expected \"2.x\"");
     }
     JsonNode minVersion = json.path("asset").path("minVersion");
     if (!minVersion.isMissingNode() && !"2.0".equals(minVersion.asText())) {
-      throw new AssetGridException(ErrorCode.GLTF_NOT_GLTF, "asset.minVersion " + minVersion + " is not supported");
+      throw new AssetGridException(
+          ErrorCode.GLTF_NOT_GLTF, "asset.minVersion " + minVersion + " is not supported");
     }
     long[] budget = {options.maxTotalBytes() - inputBytes};
     long[] total = {inputBytes};
@@ -265,11 +303,13 @@ public final class GltfReader {
         continue;
       }
       if (!uri.isTextual()) {
-        throw new AssetGridException(ErrorCode.GLTF_INVALID, "images/" + i + "/uri is not a string");
+        throw new AssetGridException(
+            ErrorCode.GLTF_INVALID, "images/" + i + "/uri is not a string");
       }
       String where = "images/" + i;
       byte[] data = loadUri(uri.asText(), where, resolver, budget, total);
-      String mime = uri.asText().regionMatches(true, 0, "data:", 0, 5) ? dataUriMimeType(uri.asText()) : null;
+      String mime =
+          uri.asText().regionMatches(true, 0, "data:", 0, 5) ? dataUriMimeType(uri.asText()) : null;
       if (mime == null || mime.isEmpty() || mime.equals("application/octet-stream")) {
         mime = image.path("mimeType").asText(null);
       }
@@ -284,12 +324,20 @@ public final class GltfReader {
     return new GltfAsset(json, buffers, images, total[0], meshoptDecoder);
   }
 
-  private ByteBuffer readBuffer(JsonNode buffer, int index, ByteBuffer glbBin, ResourceResolver resolver,
-      long[] budget, long[] total) {
+  private ByteBuffer readBuffer(
+      JsonNode buffer,
+      int index,
+      ByteBuffer glbBin,
+      ResourceResolver resolver,
+      long[] budget,
+      long[] total) {
     String where = "buffers/" + index;
     JsonNode lengthNode = buffer.path("byteLength");
-    if (!lengthNode.canConvertToExactIntegral() || !lengthNode.canConvertToLong() || lengthNode.asLong() < 1) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, where + "/byteLength must be an integer >= 1, is " + lengthNode);
+    if (!lengthNode.canConvertToExactIntegral()
+        || !lengthNode.canConvertToLong()
+        || lengthNode.asLong() < 1) {
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID, where + "/byteLength must be an integer >= 1, is " + lengthNode);
     }
     long byteLength = lengthNode.asLong();
     if (byteLength > options.maxTotalBytes()) {
@@ -300,11 +348,18 @@ public final class GltfReader {
     if (uri.isMissingNode()) {
       if (index == 0 && glbBin != null) {
         data = glbBin;
-      } else if (buffer.path("extensions").path("EXT_meshopt_compression").path("fallback").asBoolean(false)) {
+      } else if (buffer
+          .path("extensions")
+          .path("EXT_meshopt_compression")
+          .path("fallback")
+          .asBoolean(false)) {
         return null;
       } else {
-        throw new AssetGridException(ErrorCode.GLTF_INVALID,
-            where + " has no uri and is not the GLB BIN chunk" + (glbBin == null && index == 0 ? " (no BIN chunk)" : ""));
+        throw new AssetGridException(
+            ErrorCode.GLTF_INVALID,
+            where
+                + " has no uri and is not the GLB BIN chunk"
+                + (glbBin == null && index == 0 ? " (no BIN chunk)" : ""));
       }
     } else {
       if (!uri.isTextual()) {
@@ -313,21 +368,31 @@ public final class GltfReader {
       data = ByteBuffer.wrap(loadUri(uri.asText(), where, resolver, budget, total));
     }
     if (data.remaining() < byteLength) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID,
-          where + " declares byteLength " + byteLength + " but has only " + data.remaining() + " bytes");
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID,
+          where
+              + " declares byteLength "
+              + byteLength
+              + " but has only "
+              + data.remaining()
+              + " bytes");
     }
     // Exactly byteLength bytes: GLB padding and trailing garbage are not part of the buffer.
     return data.slice().limit((int) byteLength).slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  private byte[] loadUri(String uri, String where, ResourceResolver resolver, long[] budget, long[] total) {
+  private byte[] loadUri(
+      String uri, String where, ResourceResolver resolver, long[] budget, long[] total) {
     byte[] data;
     if (uri.regionMatches(true, 0, "data:", 0, 5)) {
       data = decodeDataUri(uri, where, budget[0]);
     } else {
       if (uri.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && !uri.matches("^[A-Za-z]:[\\\\/].*")) {
-        throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING,
-            where + " refers to an absolute URI, only relative paths are supported: " + abbreviate(uri));
+        throw new AssetGridException(
+            ErrorCode.GLTF_RESOURCE_MISSING,
+            where
+                + " refers to an absolute URI, only relative paths are supported: "
+                + abbreviate(uri));
       }
       String path = stripQueryAndFragment(uri);
       String decoded = percentDecode(path);
@@ -339,7 +404,8 @@ public final class GltfReader {
         data = resolver.read(path, budget[0]); // a file named with a literal '%'
       }
       if (data == null) {
-        throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, where + " refers to missing file " + abbreviate(uri));
+        throw new AssetGridException(
+            ErrorCode.GLTF_RESOURCE_MISSING, where + " refers to missing file " + abbreviate(uri));
       }
     }
     if (data.length > budget[0]) {
@@ -350,7 +416,9 @@ public final class GltfReader {
     return data;
   }
 
-  /** Decodes a {@code data:} URI (base64 or percent-encoded), refusing results larger than maxBytes. */
+  /**
+   * Decodes a {@code data:} URI (base64 or percent-encoded), refusing results larger than maxBytes.
+   */
   static byte[] decodeDataUri(String uri, String where, long maxBytes) {
     int comma = uri.indexOf(',');
     if (comma < 0) {
@@ -367,12 +435,14 @@ public final class GltfReader {
       try {
         return Base64.getDecoder().decode(uri.substring(comma + 1));
       } catch (IllegalArgumentException e) {
-        throw new AssetGridException(ErrorCode.GLTF_INVALID, where + ": malformed base64 in data URI: " + e.getMessage(), e);
+        throw new AssetGridException(
+            ErrorCode.GLTF_INVALID, where + ": malformed base64 in data URI: " + e.getMessage(), e);
       }
     }
     byte[] b = percentDecodeBytes(uri.substring(comma + 1));
     if (b == null) {
-      throw new AssetGridException(ErrorCode.GLTF_INVALID, where + ": malformed percent-encoding in data URI");
+      throw new AssetGridException(
+          ErrorCode.GLTF_INVALID, where + ": malformed percent-encoding in data URI");
     }
     return b;
   }
@@ -467,7 +537,8 @@ public final class GltfReader {
     } catch (NoSuchFileException e) {
       throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "no such file: " + file);
     } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "cannot read " + file + ": " + e.getMessage(), e);
+      throw new AssetGridException(
+          ErrorCode.GLTF_RESOURCE_MISSING, "cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -4,12 +4,13 @@ import java.util.Objects;
 
 /**
  * The bytes of an image that a glTF document referenced through a {@code uri} (an external file or
- * a data URI). Images stored in a bufferView are not copied here: read them with
- * {@link GltfAsset#imageBytes(int)}.
+ * a data URI). Images stored in a bufferView are not copied here: read them with {@link
+ * GltfAsset#imageBytes(int)}.
  *
- * @param bytes encoded image file (PNG, JPEG, KTX2, WebP, ...); never null, not copied, do not mutate
- * @param mimeType the mime type from the document, the data URI, or sniffed from the bytes;
- *     {@code application/octet-stream} when unknown; never null
+ * @param bytes encoded image file (PNG, JPEG, KTX2, WebP, ...); never null, not copied, do not
+ *     mutate
+ * @param mimeType the mime type from the document, the data URI, or sniffed from the bytes; {@code
+ *     application/octet-stream} when unknown; never null
  */
 public record ImageData(byte[] bytes, String mimeType) {
   public ImageData {
@@ -25,12 +26,24 @@ public record ImageData(byte[] bytes, String mimeType) {
     if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF) {
       return "image/jpeg";
     }
-    if (b.length >= 12 && (b[0] & 0xff) == 0xAB && b[1] == 'K' && b[2] == 'T' && b[3] == 'X'
-        && b[5] == '2' && b[6] == '0') {
+    if (b.length >= 12
+        && (b[0] & 0xff) == 0xAB
+        && b[1] == 'K'
+        && b[2] == 'T'
+        && b[3] == 'X'
+        && b[5] == '2'
+        && b[6] == '0') {
       return "image/ktx2";
     }
-    if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
-        && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+    if (b.length >= 12
+        && b[0] == 'R'
+        && b[1] == 'I'
+        && b[2] == 'F'
+        && b[3] == 'F'
+        && b[8] == 'W'
+        && b[9] == 'E'
+        && b[10] == 'B'
+        && b[11] == 'P') {
       return "image/webp";
     }
     if (b.length >= 4 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {

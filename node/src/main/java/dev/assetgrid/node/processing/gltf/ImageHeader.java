@@ -9,9 +9,9 @@ import java.util.Optional;
  *
  * <p>One reading of headers serves both the pipeline stages ({@link #parse}: a usable header or
  * nothing) and the validator ({@link #probe}: also says why a recognised header is unusable). The
- * rules are those of the Khronos glTF-Validator, whose reports the validator has to match: the
- * full format signature, a complete 13-byte IHDR, JPEG markers and segment lengths as the JPEG
- * standard defines them.
+ * rules are those of the Khronos glTF-Validator, whose reports the validator has to match: the full
+ * format signature, a complete 13-byte IHDR, JPEG markers and segment lengths as the JPEG standard
+ * defines them.
  *
  * @param mimeType image/png, image/jpeg, image/ktx2 or image/webp
  * @param width pixels, &gt;= 1
@@ -44,13 +44,14 @@ public record ImageHeader(String mimeType, int width, int height) {
   }
 
   private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
-  private static final byte[] KTX2 =
-      {(byte) 0xAB, 'K', 'T', 'X', ' ', '2', '0', (byte) 0xBB, 0x0D, 0x0A, 0x1A, 0x0A};
+  private static final byte[] KTX2 = {
+    (byte) 0xAB, 'K', 'T', 'X', ' ', '2', '0', (byte) 0xBB, 0x0D, 0x0A, 0x1A, 0x0A
+  };
   private static final Probe UNRECOGNIZED = new Probe(null, 0, 0, null, null);
 
   /**
-   * The header of {@code b}, or empty when the format is unknown, the header malformed or truncated,
-   * or a dimension below 1 (a 1D KTX2 texture's declared height 0 counts as 1).
+   * The header of {@code b}, or empty when the format is unknown, the header malformed or
+   * truncated, or a dimension below 1 (a 1D KTX2 texture's declared height 0 counts as 1).
    */
   public static Optional<ImageHeader> parse(byte[] b) {
     Probe p = probe(b);
@@ -72,8 +73,15 @@ public record ImageHeader(String mimeType, int width, int height) {
     if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
       return jpeg(b);
     }
-    if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
-        && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+    if (b.length >= 12
+        && b[0] == 'R'
+        && b[1] == 'I'
+        && b[2] == 'F'
+        && b[3] == 'F'
+        && b[8] == 'W'
+        && b[9] == 'E'
+        && b[10] == 'B'
+        && b[11] == 'P') {
       return webp(b);
     }
     if (startsWith(b, KTX2)) {
@@ -133,7 +141,8 @@ public record ImageHeader(String mimeType, int width, int height) {
       if (len < 2) {
         return invalid(m, "Invalid JPEG marker segment length.");
       }
-      boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      boolean sof =
+          marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
       if (sof) {
         return frameHeader(b, o, len);
       }
@@ -220,10 +229,16 @@ public record ImageHeader(String mimeType, int width, int height) {
   }
 
   private static int be32(byte[] b, int i) {
-    return (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
+    return (b[i] & 0xFF) << 24
+        | (b[i + 1] & 0xFF) << 16
+        | (b[i + 2] & 0xFF) << 8
+        | (b[i + 3] & 0xFF);
   }
 
   private static int le32(byte[] b, int i) {
-    return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+    return (b[i] & 0xFF)
+        | (b[i + 1] & 0xFF) << 8
+        | (b[i + 2] & 0xFF) << 16
+        | (b[i + 3] & 0xFF) << 24;
   }
 }

@@ -20,7 +20,9 @@ public final class Mat4 {
       }
       return out;
     }
-    return trs(vec(node.path("translation"), 0, 0, 0), vec(node.path("rotation"), 0, 0, 0, 1),
+    return trs(
+        vec(node.path("translation"), 0, 0, 0),
+        vec(node.path("rotation"), 0, 0, 0, 1),
         vec(node.path("scale"), 1, 1, 1));
   }
 
@@ -75,7 +77,8 @@ public final class Mat4 {
 
   /** Determinant of the upper-left 3x3 (negative = the transform mirrors, so winding flips). */
   public static double det3(double[] m) {
-    return m[0] * (m[5] * m[10] - m[9] * m[6]) - m[4] * (m[1] * m[10] - m[9] * m[2])
+    return m[0] * (m[5] * m[10] - m[9] * m[6])
+        - m[4] * (m[1] * m[10] - m[9] * m[2])
         + m[8] * (m[1] * m[6] - m[5] * m[2]);
   }
 
@@ -87,7 +90,8 @@ public final class Mat4 {
     double a = m[0], b = m[4], c = m[8];
     double d = m[1], e = m[5], f = m[9];
     double g = m[2], h = m[6], i = m[10];
-    // cofactor matrix C (row-major): inverse transpose = C / det; sign of det kept so normals keep their side
+    // cofactor matrix C (row-major): inverse transpose = C / det; sign of det kept so normals keep
+    // their side
     double det = det3(m);
     double s = det < 0 ? -1 : 1;
     double[] r = new double[9];

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * Port: decodes one {@code EXT_meshopt_compression} stream. {@link BufferViews} calls it for a
  * compressed bufferView after checking the view's own JSON (buffer index, byte range); the asset
- * gets it from the {@link GltfReader} that read it. The implementation is native
- * ({@code natives.LwjglMeshoptDecoder}, meshoptimizer's decoders).
+ * gets it from the {@link GltfReader} that read it. The implementation is native ({@code
+ * natives.LwjglMeshoptDecoder}, meshoptimizer's decoders).
  *
  * <p>The bytes are untrusted, and meshoptimizer asserts (aborts the process) on parameters it does
  * not expect instead of returning an error, so an implementation checks every parameter the
@@ -28,7 +28,9 @@ public interface MeshoptDecoder {
     INDICES
   }
 
-  /** The extension's {@code filter}, applied after decoding; only ATTRIBUTES streams may have one. */
+  /**
+   * The extension's {@code filter}, applied after decoding; only ATTRIBUTES streams may have one.
+   */
   enum Filter {
     NONE,
     /** Octahedral normals/tangents; byteStride 4 or 8. */
@@ -47,10 +49,10 @@ public interface MeshoptDecoder {
    * @param stride element size in bytes, &gt;= 1 (the limits per mode and filter are checked here)
    * @param mode what the stream holds
    * @param filter the filter to undo after decoding
-   * @param viewLength the bufferView's declared byteLength, &gt;= 1: {@code count * stride} must fit
-   *     in it, and it is at most {@link #MAX_VIEW_BYTES}
-   * @param at where the stream is declared (e.g. {@code bufferViews/3/extensions/EXT_meshopt_compression}),
-   *     to start error messages with
+   * @param viewLength the bufferView's declared byteLength, &gt;= 1: {@code count * stride} must
+   *     fit in it, and it is at most {@link #MAX_VIEW_BYTES}
+   * @param at where the stream is declared (e.g. {@code
+   *     bufferViews/3/extensions/EXT_meshopt_compression}), to start error messages with
    * @return a little-endian heap buffer of exactly {@code viewLength} bytes: the decoded data, then
    *     zeros; position 0
    * @throws dev.assetgrid.shared.error.AssetGridException GLTF_INVALID when the stride, count or
@@ -58,5 +60,12 @@ public interface MeshoptDecoder {
    *     INPUT_LIMIT_EXCEEDED above {@link #MAX_VIEW_BYTES}, DATA_ERROR when the compressed bytes
    *     cannot be decoded
    */
-  ByteBuffer decode(ByteBuffer source, long count, long stride, Mode mode, Filter filter, long viewLength, String at);
+  ByteBuffer decode(
+      ByteBuffer source,
+      long count,
+      long stride,
+      Mode mode,
+      Filter filter,
+      long viewLength,
+      String at);
 }

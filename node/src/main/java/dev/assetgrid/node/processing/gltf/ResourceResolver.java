@@ -42,7 +42,8 @@ public interface ResourceResolver {
     return (path, maxBytes) -> {
       byte[] b = copy.get(normalize(path));
       if (b != null && b.length > maxBytes) {
-        throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
+        throw new AssetGridException(
+            ErrorCode.INPUT_LIMIT_EXCEEDED,
             "resource " + path + " has " + b.length + " bytes, limit " + maxBytes);
       }
       return b;
@@ -57,10 +58,12 @@ public interface ResourceResolver {
       try {
         file = root.resolve(normalize(path)).normalize();
       } catch (InvalidPathException e) {
-        throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "invalid resource path: " + path);
+        throw new AssetGridException(
+            ErrorCode.GLTF_RESOURCE_MISSING, "invalid resource path: " + path);
       }
       if (!file.startsWith(root)) {
-        throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "resource path leaves the asset directory: " + path);
+        throw new AssetGridException(
+            ErrorCode.GLTF_RESOURCE_MISSING, "resource path leaves the asset directory: " + path);
       }
       if (!Files.isRegularFile(file)) {
         return null;
@@ -68,18 +71,23 @@ public interface ResourceResolver {
       try (InputStream in = Files.newInputStream(file)) {
         long size = Files.size(file);
         if (size > maxBytes) {
-          throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
+          throw new AssetGridException(
+              ErrorCode.INPUT_LIMIT_EXCEEDED,
               "resource " + path + " has " + size + " bytes, limit " + maxBytes);
         }
         byte[] b = in.readNBytes((int) size);
         if (in.read() != -1) {
-          throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "resource " + path + " grew while reading");
+          throw new AssetGridException(
+              ErrorCode.INPUT_LIMIT_EXCEEDED, "resource " + path + " grew while reading");
         }
         return b;
       } catch (NoSuchFileException e) {
         return null;
       } catch (IOException e) {
-        throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "cannot read resource " + path + ": " + e.getMessage(), e);
+        throw new AssetGridException(
+            ErrorCode.GLTF_RESOURCE_MISSING,
+            "cannot read resource " + path + ": " + e.getMessage(),
+            e);
       }
     };
   }
@@ -91,7 +99,8 @@ public interface ResourceResolver {
   static String normalize(String path) {
     String p = path.replace('\\', '/');
     if (p.startsWith("/") || p.matches("^[A-Za-z]:.*")) {
-      throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "absolute resource paths are not allowed: " + path);
+      throw new AssetGridException(
+          ErrorCode.GLTF_RESOURCE_MISSING, "absolute resource paths are not allowed: " + path);
     }
     StringBuilder out = new StringBuilder();
     for (String seg : p.split("/")) {
@@ -99,7 +108,8 @@ public interface ResourceResolver {
         continue;
       }
       if (seg.equals("..")) {
-        throw new AssetGridException(ErrorCode.GLTF_RESOURCE_MISSING, "resource path leaves the asset directory: " + path);
+        throw new AssetGridException(
+            ErrorCode.GLTF_RESOURCE_MISSING, "resource path leaves the asset directory: " + path);
       }
       if (out.length() > 0) {
         out.append('/');

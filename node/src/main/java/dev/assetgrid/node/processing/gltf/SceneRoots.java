@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The root nodes a viewer draws: the default scene's nodes, or every parentless node when there are no scenes. */
+/**
+ * The root nodes a viewer draws: the default scene's nodes, or every parentless node when there are
+ * no scenes.
+ */
 public final class SceneRoots {
   private SceneRoots() {}
 

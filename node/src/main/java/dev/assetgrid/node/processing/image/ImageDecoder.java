@@ -5,9 +5,9 @@ package dev.assetgrid.node.processing.image;
  * convert re-encodes textures glTF cannot carry (TGA, BMP...) through it. The implementation is
  * native ({@code natives.StbImageDecoder}); what it returns is plain Java.
  *
- * <p>Implementations must refuse (not decode) an image whose header declares more than
- * {@code maxPixels} pixels, and must report corrupt data as an
- * {@link dev.assetgrid.shared.error.AssetGridException} with code {@code DATA_ERROR}, never crash.
+ * <p>Implementations must refuse (not decode) an image whose header declares more than {@code
+ * maxPixels} pixels, and must report corrupt data as an {@link
+ * dev.assetgrid.shared.error.AssetGridException} with code {@code DATA_ERROR}, never crash.
  * Thread-safe.
  */
 public interface ImageDecoder {
@@ -15,11 +15,12 @@ public interface ImageDecoder {
   /**
    * Decodes {@code encoded} to RGBA8.
    *
-   * @param encoded the encoded file (PNG or JPEG; callers restrict the format); not null, not modified
+   * @param encoded the encoded file (PNG or JPEG; callers restrict the format); not null, not
+   *     modified
    * @param maxPixels most pixels (width x height) the caller accepts, checked before decoding
    * @return pixels, rows top to bottom, 4 bytes per pixel; never null
-   * @throws dev.assetgrid.shared.error.AssetGridException INPUT_LIMIT_EXCEEDED above
-   *     {@code maxPixels}, DATA_ERROR when the bytes cannot be decoded (or are empty)
+   * @throws dev.assetgrid.shared.error.AssetGridException INPUT_LIMIT_EXCEEDED above {@code
+   *     maxPixels}, DATA_ERROR when the bytes cannot be decoded (or are empty)
    */
   Pixels decodeRgba(byte[] encoded, long maxPixels);
 

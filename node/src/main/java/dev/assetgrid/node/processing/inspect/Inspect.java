@@ -1,16 +1,16 @@
 package dev.assetgrid.node.processing.inspect;
 
-import dev.assetgrid.shared.stage.InspectOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.AccessorInfo;
 import dev.assetgrid.node.processing.gltf.Accessors;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
-import dev.assetgrid.node.processing.gltf.Mat4;
-import dev.assetgrid.node.processing.gltf.SceneRoots;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ImageHeader;
+import dev.assetgrid.node.processing.gltf.Mat4;
+import dev.assetgrid.node.processing.gltf.SceneRoots;
 import dev.assetgrid.node.processing.inspect.InspectReport.Bounds;
 import dev.assetgrid.node.processing.inspect.InspectReport.TextureInfo;
+import dev.assetgrid.shared.stage.InspectOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +30,8 @@ import java.util.Set;
  */
 public final class Inspect {
   private static final String[] TEXTURE_SOURCE_EXTENSIONS = {
-      "KHR_texture_basisu", "EXT_texture_webp", "EXT_texture_avif", "MSFT_texture_dds"};
+    "KHR_texture_basisu", "EXT_texture_webp", "EXT_texture_avif", "MSFT_texture_dds"
+  };
   private static final int MAX_DEPTH = 1024;
 
   private Inspect() {}
@@ -144,8 +145,13 @@ public final class Inspect {
           mime = asset.images().get(image).mimeType();
         }
         if (textures.size() < options.maxTextureEntries()) {
-          textures.add(new TextureInfo(t, image, mime,
-              header.map(ImageHeader::width).orElse(-1), header.map(ImageHeader::height).orElse(-1)));
+          textures.add(
+              new TextureInfo(
+                  t,
+                  image,
+                  mime,
+                  header.map(ImageHeader::width).orElse(-1),
+                  header.map(ImageHeader::height).orElse(-1)));
         }
       }
       for (Optional<ImageHeader> h : headers.values()) {
@@ -153,12 +159,31 @@ public final class Inspect {
           gpu += (long) h.get().width() * h.get().height() * 4L * 4 / 3;
         }
       }
-      Bounds bounds = box == null ? null
-          : new Bounds(new double[] {box[0], box[1], box[2]}, new double[] {box[3], box[4], box[5]});
-      return new InspectReport(vertices, triangles, rendered, drawCalls, asset.count("nodes"), asset.count("meshes"),
-          primitives, asset.count("materials"), textures, asset.count("images"), asset.count("animations"),
-          asset.count("skins"), morphTargets, bounds, strings(json.path("extensionsUsed")),
-          strings(json.path("extensionsRequired")), gpu, asset.hasDraco(), asset.sourceBytes());
+      Bounds bounds =
+          box == null
+              ? null
+              : new Bounds(
+                  new double[] {box[0], box[1], box[2]}, new double[] {box[3], box[4], box[5]});
+      return new InspectReport(
+          vertices,
+          triangles,
+          rendered,
+          drawCalls,
+          asset.count("nodes"),
+          asset.count("meshes"),
+          primitives,
+          asset.count("materials"),
+          textures,
+          asset.count("images"),
+          asset.count("animations"),
+          asset.count("skins"),
+          morphTargets,
+          bounds,
+          strings(json.path("extensionsUsed")),
+          strings(json.path("extensionsRequired")),
+          gpu,
+          asset.hasDraco(),
+          asset.sourceBytes());
     }
 
     private Optional<ImageHeader> header(int image) {
@@ -183,7 +208,9 @@ public final class Inspect {
       }
       int ct = a.path("componentType").asInt();
       long count = Math.max(0, a.path("count").asLong());
-      return indices ? count * AccessorInfo.componentSize(ct) : count * AccessorInfo.elementSize(ct, a.path("type").asText(""));
+      return indices
+          ? count * AccessorInfo.componentSize(ct)
+          : count * AccessorInfo.elementSize(ct, a.path("type").asText(""));
     }
 
     // ------------------------------------------------------------ scene traversal
@@ -203,7 +230,9 @@ public final class Inspect {
       }
       double[] world = Mat4.multiply(parent, Mat4.local(node));
       JsonNode meshRef = node.path("mesh");
-      if (meshRef.canConvertToInt() && meshRef.asInt() >= 0 && meshRef.asInt() < meshTriangles.length) {
+      if (meshRef.canConvertToInt()
+          && meshRef.asInt() >= 0
+          && meshRef.asInt() < meshTriangles.length) {
         int mesh = meshRef.asInt();
         List<double[]> instances = instances(node);
         long n = instances == null ? 1 : instances.size();
@@ -228,7 +257,8 @@ public final class Inspect {
       if (!attrs.isObject() || attrs.isEmpty()) {
         return null;
       }
-      float[] t = attrs.has("TRANSLATION") ? accessors.floats(attrs.path("TRANSLATION").asInt(-1)) : null;
+      float[] t =
+          attrs.has("TRANSLATION") ? accessors.floats(attrs.path("TRANSLATION").asInt(-1)) : null;
       float[] r = attrs.has("ROTATION") ? accessors.floats(attrs.path("ROTATION").asInt(-1)) : null;
       float[] s = attrs.has("SCALE") ? accessors.floats(attrs.path("SCALE").asInt(-1)) : null;
       int count = Integer.MAX_VALUE;
@@ -246,9 +276,18 @@ public final class Inspect {
       }
       List<double[]> out = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        double[] tt = t == null ? new double[] {0, 0, 0} : new double[] {t[3 * i], t[3 * i + 1], t[3 * i + 2]};
-        double[] rr = r == null ? new double[] {0, 0, 0, 1} : new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]};
-        double[] ss = s == null ? new double[] {1, 1, 1} : new double[] {s[3 * i], s[3 * i + 1], s[3 * i + 2]};
+        double[] tt =
+            t == null
+                ? new double[] {0, 0, 0}
+                : new double[] {t[3 * i], t[3 * i + 1], t[3 * i + 2]};
+        double[] rr =
+            r == null
+                ? new double[] {0, 0, 0, 1}
+                : new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]};
+        double[] ss =
+            s == null
+                ? new double[] {1, 1, 1}
+                : new double[] {s[3 * i], s[3 * i + 1], s[3 * i + 2]};
         out.add(Mat4.trs(tt, rr, ss));
       }
       return out;
@@ -292,8 +331,14 @@ public final class Inspect {
       JsonNode max = a.path("max");
       boolean normalized = a.path("normalized").asBoolean(false);
       if (min.size() == 3 && max.size() == 3 && !normalized) {
-        return new double[] {min.get(0).asDouble(), min.get(1).asDouble(), min.get(2).asDouble(),
-            max.get(0).asDouble(), max.get(1).asDouble(), max.get(2).asDouble()};
+        return new double[] {
+          min.get(0).asDouble(),
+          min.get(1).asDouble(),
+          min.get(2).asDouble(),
+          max.get(0).asDouble(),
+          max.get(1).asDouble(),
+          max.get(2).asDouble()
+        };
       }
       if (!options.boundsFromData() || (asset.hasDraco() && !a.has("bufferView"))) {
         return null;

@@ -1,9 +1,9 @@
 package dev.assetgrid.node.processing.inspect;
 
-import dev.assetgrid.shared.stage.InspectOptions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.shared.stage.InspectOptions;
 import java.util.List;
 
 /**
@@ -34,10 +34,26 @@ import java.util.List;
  * @param draco whether geometry is Draco-compressed
  * @param sizeBytes size of the input (GLB or .gltf plus side files), in bytes
  */
-public record InspectReport(long vertices, long triangles, long renderedTriangles, long drawCalls,
-    int nodes, int meshes, int primitives, int materials, List<TextureInfo> textures, int images,
-    int animations, int skins, int morphTargets, Bounds boundingBox, List<String> extensionsUsed,
-    List<String> extensionsRequired, long estimatedGpuBytes, boolean draco, long sizeBytes) {
+public record InspectReport(
+    long vertices,
+    long triangles,
+    long renderedTriangles,
+    long drawCalls,
+    int nodes,
+    int meshes,
+    int primitives,
+    int materials,
+    List<TextureInfo> textures,
+    int images,
+    int animations,
+    int skins,
+    int morphTargets,
+    Bounds boundingBox,
+    List<String> extensionsUsed,
+    List<String> extensionsRequired,
+    long estimatedGpuBytes,
+    boolean draco,
+    long sizeBytes) {
 
   public InspectReport {
     textures = List.copyOf(textures);

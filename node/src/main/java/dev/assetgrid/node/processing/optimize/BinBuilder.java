@@ -19,10 +19,13 @@ final class BinBuilder {
     int offset = (size + 3) & ~3;
     long end = (long) offset + length;
     if (end > Integer.MAX_VALUE - 16) {
-      throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED, "output buffer would exceed 2 GiB");
+      throw new AssetGridException(
+          ErrorCode.INPUT_LIMIT_EXCEEDED, "output buffer would exceed 2 GiB");
     }
     if (end > data.length) {
-      data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(end, data.length * 2L)));
+      data =
+          Arrays.copyOf(
+              data, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(end, data.length * 2L)));
     }
     System.arraycopy(bytes, from, data, offset, length);
     size = (int) end;
@@ -35,7 +38,10 @@ final class BinBuilder {
     return append(b);
   }
 
-  /** Reserves {@code length} bytes of space (for fallback buffers that hold no data); @return the offset. */
+  /**
+   * Reserves {@code length} bytes of space (for fallback buffers that hold no data); @return the
+   * offset.
+   */
   int reserve(int length) {
     int offset = (size + 3) & ~3;
     size = offset + length;

@@ -17,20 +17,33 @@ import java.util.function.BiConsumer;
 
 /**
  * After the mesh stages: merges byte-identical accessors, drops accessors and bufferViews nothing
- * references, and repacks every bufferView into one data buffer (plus the data-less
- * {@code EXT_meshopt_compression} fallback buffer for views the writer compressed). Input views
- * that were meshopt-compressed and survive (animations...) are stored decoded.
+ * references, and repacks every bufferView into one data buffer (plus the data-less {@code
+ * EXT_meshopt_compression} fallback buffer for views the writer compressed). Input views that were
+ * meshopt-compressed and survive (animations...) are stored decoded.
  *
- * <p>Garbage collection needs to know every place that refers to an accessor or a bufferView; it
- * is skipped (all accessors and views are kept) when an extension outside {@link #KNOWN_SAFE}
- * has members that might refer to them in a way this class does not know.
+ * <p>Garbage collection needs to know every place that refers to an accessor or a bufferView; it is
+ * skipped (all accessors and views are kept) when an extension outside {@link #KNOWN_SAFE} has
+ * members that might refer to them in a way this class does not know.
  */
 final class Compact {
   /** Extensions known not to refer to accessors or bufferViews other than as handled here. */
-  static final Set<String> KNOWN_SAFE = Set.of("KHR_texture_transform", "KHR_texture_basisu", "EXT_texture_webp",
-      "EXT_texture_avif", "KHR_lights_punctual", "KHR_mesh_quantization", "EXT_meshopt_compression",
-      "KHR_draco_mesh_compression", "EXT_mesh_gpu_instancing", "MSFT_lod", "KHR_xmp_json_ld", "KHR_animation_pointer",
-      "KHR_node_visibility", "MSFT_texture_dds", "EXT_lights_image_based");
+  static final Set<String> KNOWN_SAFE =
+      Set.of(
+          "KHR_texture_transform",
+          "KHR_texture_basisu",
+          "EXT_texture_webp",
+          "EXT_texture_avif",
+          "KHR_lights_punctual",
+          "KHR_mesh_quantization",
+          "EXT_meshopt_compression",
+          "KHR_draco_mesh_compression",
+          "EXT_mesh_gpu_instancing",
+          "MSFT_lod",
+          "KHR_xmp_json_ld",
+          "KHR_animation_pointer",
+          "KHR_node_visibility",
+          "MSFT_texture_dds",
+          "EXT_lights_image_based");
 
   private Compact() {}
 
@@ -46,8 +59,18 @@ final class Compact {
   }
 
   /** Field names through which an unknown extension could refer to binary data. */
-  private static final Set<String> SUSPECT = Set.of("accessor", "accessors", "bufferView", "bufferViews", "buffer", "attributes",
-      "indices", "input", "output", "inverseBindMatrices");
+  private static final Set<String> SUSPECT =
+      Set.of(
+          "accessor",
+          "accessors",
+          "bufferView",
+          "bufferViews",
+          "buffer",
+          "attributes",
+          "indices",
+          "input",
+          "output",
+          "inverseBindMatrices");
 
   /**
    * Whether garbage collection is safe: every extension object in the document is known, or is
@@ -72,9 +95,11 @@ final class Compact {
     for (java.util.Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
       if (f.getKey().equals("extensions") && f.getValue().isObject()) {
-        for (java.util.Iterator<Map.Entry<String, JsonNode>> e = f.getValue().fields(); e.hasNext(); ) {
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> e = f.getValue().fields();
+            e.hasNext(); ) {
           Map.Entry<String, JsonNode> ext = e.next();
-          boolean known = KNOWN_SAFE.contains(ext.getKey()) || ext.getKey().startsWith("KHR_materials_");
+          boolean known =
+              KNOWN_SAFE.contains(ext.getKey()) || ext.getKey().startsWith("KHR_materials_");
           if (known ? !safeNode(ext.getValue()) : mentionsData(ext.getValue())) {
             return false;
           }
@@ -157,7 +182,8 @@ final class Compact {
     }
     for (JsonNode mesh : json.path("meshes")) {
       for (JsonNode prim : mesh.path("primitives")) {
-        if (prim.path("extensions").path("KHR_draco_mesh_compression") instanceof ObjectNode d && d.has("bufferView")) {
+        if (prim.path("extensions").path("KHR_draco_mesh_compression") instanceof ObjectNode d
+            && d.has("bufferView")) {
           site.accept(d, "bufferView");
         }
       }
@@ -179,7 +205,9 @@ final class Compact {
   private record Key(String declaration, byte[] bytes) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && k.declaration.equals(declaration) && Arrays.equals(k.bytes, bytes);
+      return o instanceof Key k
+          && k.declaration.equals(declaration)
+          && Arrays.equals(k.bytes, bytes);
     }
 
     @Override
@@ -208,12 +236,14 @@ final class Compact {
       }
     }
     if (merged > 0) {
-      accessorRefs(json, (holder, field) -> {
-        JsonNode v = holder.get(field);
-        if (v.canConvertToInt() && v.asInt() >= 0 && v.asInt() < canonical.length) {
-          holder.put(field, canonical[v.asInt()]);
-        }
-      });
+      accessorRefs(
+          json,
+          (holder, field) -> {
+            JsonNode v = holder.get(field);
+            if (v.canConvertToInt() && v.asInt() >= 0 && v.asInt() < canonical.length) {
+              holder.put(field, canonical[v.asInt()]);
+            }
+          });
     }
     return merged;
   }
@@ -245,8 +275,21 @@ final class Compact {
       byte[] bytes = new byte[(int) (end - offset)];
       data.position((int) offset);
       data.get(bytes);
-      String decl = ct + "|" + type + "|" + count + "|" + a.path("normalized").asBoolean(false) + "|" + stride + "|"
-          + view.path("target") + "|" + a.has("min") + a.has("max");
+      String decl =
+          ct
+              + "|"
+              + type
+              + "|"
+              + count
+              + "|"
+              + a.path("normalized").asBoolean(false)
+              + "|"
+              + stride
+              + "|"
+              + view.path("target")
+              + "|"
+              + a.has("min")
+              + a.has("max");
       return new Key(decl, bytes);
     } catch (RuntimeException e) {
       return null;
@@ -258,34 +301,42 @@ final class Compact {
   private static void collect(ObjectNode json) {
     int accessorCount = json.path("accessors").size();
     boolean[] used = new boolean[accessorCount];
-    accessorRefs(json, (holder, field) -> {
-      int i = holder.path(field).asInt(-1);
-      if (i >= 0 && i < accessorCount) {
-        used[i] = true;
-      }
-    });
+    accessorRefs(
+        json,
+        (holder, field) -> {
+          int i = holder.path(field).asInt(-1);
+          if (i >= 0 && i < accessorCount) {
+            used[i] = true;
+          }
+        });
     int[] remap = compactArray(json, "accessors", used);
-    accessorRefs(json, (holder, field) -> {
-      int i = holder.path(field).asInt(-1);
-      if (i >= 0 && i < accessorCount) {
-        holder.put(field, remap[i]);
-      }
-    });
+    accessorRefs(
+        json,
+        (holder, field) -> {
+          int i = holder.path(field).asInt(-1);
+          if (i >= 0 && i < accessorCount) {
+            holder.put(field, remap[i]);
+          }
+        });
     int viewCount = json.path("bufferViews").size();
     boolean[] usedViews = new boolean[viewCount];
-    viewRefs(json, (holder, field) -> {
-      int i = holder.path(field).asInt(-1);
-      if (i >= 0 && i < viewCount) {
-        usedViews[i] = true;
-      }
-    });
+    viewRefs(
+        json,
+        (holder, field) -> {
+          int i = holder.path(field).asInt(-1);
+          if (i >= 0 && i < viewCount) {
+            usedViews[i] = true;
+          }
+        });
     int[] viewRemap = compactArray(json, "bufferViews", usedViews);
-    viewRefs(json, (holder, field) -> {
-      int i = holder.path(field).asInt(-1);
-      if (i >= 0 && i < viewCount) {
-        holder.put(field, viewRemap[i]);
-      }
-    });
+    viewRefs(
+        json,
+        (holder, field) -> {
+          int i = holder.path(field).asInt(-1);
+          if (i >= 0 && i < viewCount) {
+            holder.put(field, viewRemap[i]);
+          }
+        });
   }
 
   /** Keeps the used elements of a top-level array; @return old index to new (-1 when dropped). */
@@ -331,7 +382,8 @@ final class Compact {
         plain.add(null);
         compressed.add(b);
       } else {
-        ByteBuffer data = ext.isObject() ? reader.data(v) : BufferViews.plainView(asset, v, "bufferViews/" + v);
+        ByteBuffer data =
+            ext.isObject() ? reader.data(v) : BufferViews.plainView(asset, v, "bufferViews/" + v);
         byte[] b = new byte[data.remaining()];
         data.get(b);
         plain.add(b);
@@ -343,7 +395,8 @@ final class Compact {
     for (int v = 0; v < views.size(); v++) {
       ObjectNode view = (ObjectNode) views.get(v);
       if (compressed.get(v) != null) {
-        ObjectNode ext = (ObjectNode) view.path("extensions").path(MeshWriter.BufferViewsExt.MESHOPT);
+        ObjectNode ext =
+            (ObjectNode) view.path("extensions").path(MeshWriter.BufferViewsExt.MESHOPT);
         ext.put("buffer", 0);
         ext.put("byteOffset", main.append(compressed.get(v)));
         view.put("buffer", 1);
@@ -351,7 +404,8 @@ final class Compact {
       } else {
         view.put("buffer", 0);
         view.put("byteOffset", main.append(plain.get(v)));
-        if (view.path("extensions") instanceof ObjectNode exts && exts.has(MeshWriter.BufferViewsExt.MESHOPT)) {
+        if (view.path("extensions") instanceof ObjectNode exts
+            && exts.has(MeshWriter.BufferViewsExt.MESHOPT)) {
           exts.remove(MeshWriter.BufferViewsExt.MESHOPT);
           if (exts.isEmpty()) {
             view.remove("extensions");
@@ -375,5 +429,4 @@ final class Compact {
       asset.buffers().add(null);
     }
   }
-
 }

@@ -11,14 +11,16 @@ import java.util.Map;
  * Merges primitives whose decoded geometry is equal (mode, vertex count, every stream and morph
  * target by semantic and bits, indices) so that they share one {@link Geometry}: it is optimized
  * once and written once, and all those primitives reference the same accessors. Primitives that
- * referenced the very same accessors already share a geometry when read ({@link MeshSet#read}).
- * The accessor-level half of dedup (animation times and other data the mesh stages do not
- * rewrite) runs when the asset is written ({@link MeshWriter}).
+ * referenced the very same accessors already share a geometry when read ({@link MeshSet#read}). The
+ * accessor-level half of dedup (animation times and other data the mesh stages do not rewrite) runs
+ * when the asset is written ({@link MeshWriter}).
  */
 public final class Dedup {
   private Dedup() {}
 
-  /** @return the number of geometries merged into another */
+  /**
+   * @return the number of geometries merged into another
+   */
   public static int apply(MeshSet set, DedupOptions options) {
     if (!options.enabled()) {
       return 0;
@@ -56,8 +58,11 @@ public final class Dedup {
   }
 
   static boolean equal(Geometry a, Geometry b) {
-    if (a.mode != b.mode || a.vertexCount != b.vertexCount || !Arrays.equals(a.indices, b.indices)
-        || !sameStreams(a.attributes, b.attributes) || a.targets.size() != b.targets.size()) {
+    if (a.mode != b.mode
+        || a.vertexCount != b.vertexCount
+        || !Arrays.equals(a.indices, b.indices)
+        || !sameStreams(a.attributes, b.attributes)
+        || a.targets.size() != b.targets.size()) {
       return false;
     }
     for (int i = 0; i < a.targets.size(); i++) {
@@ -75,8 +80,10 @@ public final class Dedup {
     for (Map.Entry<String, Stream> e : a.entrySet()) {
       Stream x = e.getValue();
       Stream y = b.get(e.getKey());
-      if (x.components() != y.components() || x.sourceComponentType() != y.sourceComponentType()
-          || x.sourceNormalized() != y.sourceNormalized() || !Arrays.equals(x.data, y.data)) {
+      if (x.components() != y.components()
+          || x.sourceComponentType() != y.sourceComponentType()
+          || x.sourceNormalized() != y.sourceNormalized()
+          || !Arrays.equals(x.data, y.data)) {
         return false;
       }
     }

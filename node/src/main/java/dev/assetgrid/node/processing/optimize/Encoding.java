@@ -4,18 +4,20 @@ import dev.assetgrid.node.processing.gltf.AccessorInfo;
 
 /**
  * How a {@link Stream} is stored: {@code stored = clamp(round((value - offset[c]) / step[c]))} in
- * {@code componentType} (with the glTF {@code normalized} flag as given); FLOAT stores the value
- * as {@code (value - offset) / step} (plain values when both are null). The offsets and steps are undone by whoever reads the data: the glTF normalization
- * itself, a node transform (positions), a texture transform (UVs) or nothing (indices, joints).
+ * {@code componentType} (with the glTF {@code normalized} flag as given); FLOAT stores the value as
+ * {@code (value - offset) / step} (plain values when both are null). The offsets and steps are
+ * undone by whoever reads the data: the glTF normalization itself, a node transform (positions), a
+ * texture transform (UVs) or nothing (indices, joints).
  *
  * @param componentType glTF component type to store
  * @param normalized the accessor's normalized flag
  * @param offset per-component offset (null = zeros)
  * @param step per-component quantization step (null = ones); ignored for FLOAT
- * @param weights renormalize each vertex so the stored integers sum to the type maximum
- *     (skin weights)
+ * @param weights renormalize each vertex so the stored integers sum to the type maximum (skin
+ *     weights)
  */
-public record Encoding(int componentType, boolean normalized, float[] offset, float[] step, boolean weights) {
+public record Encoding(
+    int componentType, boolean normalized, float[] offset, float[] step, boolean weights) {
 
   /** Floats stored as they are. */
   public static final Encoding FLOAT = new Encoding(AccessorInfo.FLOAT, false, null, null, false);
@@ -33,9 +35,12 @@ public record Encoding(int componentType, boolean normalized, float[] offset, fl
     return new Encoding(ct, true, null, uniform(s.components(), st), false);
   }
 
-  /** Normalized integers over the full range of {@code componentType} (value in [-1,1] or [0,1]). */
+  /**
+   * Normalized integers over the full range of {@code componentType} (value in [-1,1] or [0,1]).
+   */
   public static Encoding normalized(int componentType, int components) {
-    return new Encoding(componentType, true, null, uniform(components, 1f / maxValue(componentType)), false);
+    return new Encoding(
+        componentType, true, null, uniform(components, 1f / maxValue(componentType)), false);
   }
 
   static float[] uniform(int n, float v) {
@@ -70,8 +75,10 @@ public record Encoding(int componentType, boolean normalized, float[] offset, fl
     float o = offset == null ? 0f : offset[c];
     float s = step == null ? 1f : step[c];
     double q = Math.rint((value - o) / (double) s);
-    long lo = normalized && (componentType == AccessorInfo.BYTE || componentType == AccessorInfo.SHORT)
-        ? -maxValue(componentType) : minValue(componentType);
+    long lo =
+        normalized && (componentType == AccessorInfo.BYTE || componentType == AccessorInfo.SHORT)
+            ? -maxValue(componentType)
+            : minValue(componentType);
     long hi = maxValue(componentType);
     if (Double.isNaN(q)) {
       return 0;
@@ -88,7 +95,9 @@ public record Encoding(int componentType, boolean normalized, float[] offset, fl
       return true;
     }
     if (semantic.startsWith("TEXCOORD_")) {
-      return !(normalized && (componentType == AccessorInfo.UNSIGNED_BYTE || componentType == AccessorInfo.UNSIGNED_SHORT));
+      return !(normalized
+          && (componentType == AccessorInfo.UNSIGNED_BYTE
+              || componentType == AccessorInfo.UNSIGNED_SHORT));
     }
     return switch (semantic) {
       case "POSITION", "NORMAL", "TANGENT" -> true;

@@ -23,8 +23,10 @@ public final class Geometry {
   int vertexCount;
   final LinkedHashMap<String, Stream> attributes = new LinkedHashMap<>();
   final List<LinkedHashMap<String, Stream>> targets = new ArrayList<>();
+
   /** Index list, or null for non-indexed points/lines (triangles always get an index list). */
   int[] indices;
+
   /** Set by stages that keep the first simplification result (LOD 0 is this geometry). */
   float simplifyError;
 

@@ -7,16 +7,18 @@ import java.util.List;
 
 /**
  * Builds a chain of levels of detail for each mesh: level {@code i} simplifies a copy of every
- * triangle primitive to {@code ratio^i} of its triangles (error bound {@link LodOptions#maxError()}).
- * Non-triangle primitives are reused unchanged. {@link MeshWriter} writes each level as a new mesh
- * and links it from the drawing node with {@code MSFT_lod} (plus {@code extras.MSFT_screencoverage}).
- * Runs after {@link Simplify} (LOD 0 is the simplified base) and before the reordering stages,
- * which then optimize each level as well.
+ * triangle primitive to {@code ratio^i} of its triangles (error bound {@link
+ * LodOptions#maxError()}). Non-triangle primitives are reused unchanged. {@link MeshWriter} writes
+ * each level as a new mesh and links it from the drawing node with {@code MSFT_lod} (plus {@code
+ * extras.MSFT_screencoverage}). Runs after {@link Simplify} (LOD 0 is the simplified base) and
+ * before the reordering stages, which then optimize each level as well.
  */
 public final class Lods {
   private Lods() {}
 
-  /** @return the number of level meshes created */
+  /**
+   * @return the number of level meshes created
+   */
   public static int apply(MeshSet set, LodOptions options, MeshOptimizer meshopt) {
     if (options.levels() == 0) {
       return 0;
@@ -28,7 +30,9 @@ public final class Lods {
     }
     for (int m : meshes) {
       List<MeshPart> parts = set.partsOf(m);
-      boolean ok = parts.stream().allMatch(p -> p.geometry != null) && parts.stream().anyMatch(p -> p.geometry.isTriangles());
+      boolean ok =
+          parts.stream().allMatch(p -> p.geometry != null)
+              && parts.stream().anyMatch(p -> p.geometry.isTriangles());
       if (!ok) {
         continue;
       }

@@ -1,17 +1,17 @@
 package dev.assetgrid.node.processing.optimize;
 
 /**
- * Port: the meshoptimizer operations the optimize-mesh stages use ({@link Weld},
- * {@link VertexCache}, {@link Overdraw}, {@link VertexFetch}, {@link Simplify} and {@link Lods},
- * {@link MeshWriter}'s {@code EXT_meshopt_compression} streams), over Java arrays. The
- * implementation is native ({@code natives.LwjglMeshOptimizer}).
+ * Port: the meshoptimizer operations the optimize-mesh stages use ({@link Weld}, {@link
+ * VertexCache}, {@link Overdraw}, {@link VertexFetch}, {@link Simplify} and {@link Lods}, {@link
+ * MeshWriter}'s {@code EXT_meshopt_compression} streams), over Java arrays. The implementation is
+ * native ({@code natives.LwjglMeshOptimizer}).
  *
  * <p>meshoptimizer asserts (aborts the process) on parameters it does not expect, so an
  * implementation checks every parameter documented below before the native call and refuses a
- * mismatch with {@code INTERNAL_ERROR}: the stages build these arrays themselves, so a mismatch is a
- * bug of ours, not bad input. Arrays are never null unless a parameter says so. Indices are vertex
- * numbers, each in {@code [0, vertexCount)}. Positions are 3 floats per vertex. Thread-safe; calls
- * are independent.
+ * mismatch with {@code INTERNAL_ERROR}: the stages build these arrays themselves, so a mismatch is
+ * a bug of ours, not bad input. Arrays are never null unless a parameter says so. Indices are
+ * vertex numbers, each in {@code [0, vertexCount)}. Positions are 3 floats per vertex. Thread-safe;
+ * calls are independent.
  */
 public interface MeshOptimizer {
 
@@ -26,9 +26,11 @@ public interface MeshOptimizer {
    * @param components floats per vertex of each stream, 1..64
    * @param remapOut receives the new index of each vertex; {@code vertexCount} entries
    * @return the number of unique vertices
-   * @throws dev.assetgrid.shared.error.AssetGridException INTERNAL_ERROR when the arrays do not match
+   * @throws dev.assetgrid.shared.error.AssetGridException INTERNAL_ERROR when the arrays do not
+   *     match
    */
-  int vertexRemap(int[] indices, int vertexCount, float[][] streams, int[] components, int[] remapOut);
+  int vertexRemap(
+      int[] indices, int vertexCount, float[][] streams, int[] components, int[] remapOut);
 
   /**
    * meshopt_optimizeVertexCache: reorders the triangles of {@code indices} in place for the
@@ -55,8 +57,8 @@ public interface MeshOptimizer {
    * meshopt_optimizeVertexFetchRemap: the vertex order of first use by {@code indices}.
    *
    * @param indices any index list
-   * @param remapOut receives the new index of each vertex, -1 for vertices no index uses;
-   *     {@code vertexCount} entries
+   * @param remapOut receives the new index of each vertex, -1 for vertices no index uses; {@code
+   *     vertexCount} entries
    * @return the number of vertices used
    * @throws dev.assetgrid.shared.error.AssetGridException INTERNAL_ERROR on a bad index list
    */
@@ -64,24 +66,33 @@ public interface MeshOptimizer {
 
   /**
    * meshopt_simplify, or meshopt_simplifyWithAttributes when {@code attributes} is given: collapses
-   * edges of a triangle list towards {@code targetIndexCount} indices without exceeding
-   * {@code targetError}. Only the index list changes.
+   * edges of a triangle list towards {@code targetIndexCount} indices without exceeding {@code
+   * targetError}. Only the index list changes.
    *
    * @param indices a triangle list (length a multiple of 3); not modified
    * @param positions {@code vertexCount * 3} floats
    * @param targetIndexCount wanted index count, 0..{@code indices.length} (a multiple of 3)
    * @param targetError relative error bound, a fraction of the mesh extent (0.01 = 1%)
    * @param lockBorder keep the vertices on open borders in place (meshopt_SimplifyLockBorder)
-   * @param attributes per-vertex attributes for the attribute metric
-   *     ({@code vertexCount * attributeCount} floats), or null for positions only
+   * @param attributes per-vertex attributes for the attribute metric ({@code vertexCount *
+   *     attributeCount} floats), or null for positions only
    * @param attributeCount floats per vertex in {@code attributes}, 1..32 (ignored when null)
-   * @param attributeWeights one weight per attribute float (ignored when {@code attributes} is null)
+   * @param attributeWeights one weight per attribute float (ignored when {@code attributes} is
+   *     null)
    * @return the simplified index list and the relative error it reached
-   * @throws dev.assetgrid.shared.error.AssetGridException INTERNAL_ERROR when the arrays do not match
-   *     or the target is out of range
+   * @throws dev.assetgrid.shared.error.AssetGridException INTERNAL_ERROR when the arrays do not
+   *     match or the target is out of range
    */
-  Simplified simplify(int[] indices, float[] positions, int vertexCount, int targetIndexCount, float targetError,
-      boolean lockBorder, float[] attributes, int attributeCount, float[] attributeWeights);
+  Simplified simplify(
+      int[] indices,
+      float[] positions,
+      int vertexCount,
+      int targetIndexCount,
+      float targetError,
+      boolean lockBorder,
+      float[] attributes,
+      int attributeCount,
+      float[] attributeWeights);
 
   /**
    * meshopt_encodeVertexBuffer with vertex codec version 0 (what {@code EXT_meshopt_compression}
@@ -103,8 +114,8 @@ public interface MeshOptimizer {
    *
    * @param indices the index list; a multiple of 3 long when {@code triangles}
    * @return the encoded stream
-   * @throws dev.assetgrid.shared.error.AssetGridException INTERNAL_ERROR on a bad index list or when
-   *     the encoder fails
+   * @throws dev.assetgrid.shared.error.AssetGridException INTERNAL_ERROR on a bad index list or
+   *     when the encoder fails
    */
   byte[] encodeIndices(int[] indices, int vertexCount, boolean triangles);
 

@@ -21,20 +21,26 @@ import java.util.Set;
  * {@link MeshPart}. Primitives that reference exactly the same accessors (and mode) share one
  * {@link Geometry}, so each distinct geometry is processed and written once.
  *
- * <p>Design note: the stages work on this decoded form rather than on accessors because every
- * mesh operation (weld, reorder, simplify) rewrites all streams of a primitive together, and the
- * final layout (quantized, one stream per bufferView, optionally meshopt-compressed) is decided
- * only at the end by {@link MeshWriter}, as gltfpack does. Anything the stages do not understand
- * stays in the asset JSON untouched.
+ * <p>Design note: the stages work on this decoded form rather than on accessors because every mesh
+ * operation (weld, reorder, simplify) rewrites all streams of a primitive together, and the final
+ * layout (quantized, one stream per bufferView, optionally meshopt-compressed) is decided only at
+ * the end by {@link MeshWriter}, as gltfpack does. Anything the stages do not understand stays in
+ * the asset JSON untouched.
  */
 public final class MeshSet {
   private final GltfAsset asset;
   final List<MeshPart> parts = new ArrayList<>();
-  /** LOD chains by mesh index: level i (from 1) holds one geometry per part of the mesh, in order. */
+
+  /**
+   * LOD chains by mesh index: level i (from 1) holds one geometry per part of the mesh, in order.
+   */
   final Map<Integer, List<List<Geometry>>> lods = new LinkedHashMap<>();
+
   final Map<Integer, float[]> lodErrors = new HashMap<>();
+
   /** Position grid of each quantized mesh, chosen by {@link Quantize}; absent = float positions. */
   final Map<Integer, Quantize.PositionGrid> grids = new HashMap<>();
+
   /** Meshes whose positions stay float (see {@link Quantize}). */
   final java.util.Set<Integer> floatMeshes = new java.util.HashSet<>();
 
@@ -113,7 +119,10 @@ public final class MeshSet {
     return n;
   }
 
-  /** Decodes every primitive of {@code asset}; primitives that cannot be processed are skipped with a reason. */
+  /**
+   * Decodes every primitive of {@code asset}; primitives that cannot be processed are skipped with
+   * a reason.
+   */
   public static MeshSet read(GltfAsset asset) {
     MeshSet set = new MeshSet(asset);
     Accessors acc = Accessors.of(asset);
@@ -131,7 +140,11 @@ public final class MeshSet {
         if (prim.path("extensions").has("KHR_draco_mesh_compression")) {
           skip = "Draco-compressed";
         } else {
-          String key = prim.path("mode").toString() + prim.path("attributes") + prim.path("indices") + prim.path("targets");
+          String key =
+              prim.path("mode").toString()
+                  + prim.path("attributes")
+                  + prim.path("indices")
+                  + prim.path("targets");
           g = byKey.get(key);
           if (g == null) {
             try {
@@ -150,7 +163,9 @@ public final class MeshSet {
 
   private static Geometry decode(Accessors acc, ObjectNode prim, Map<Integer, float[]> cache) {
     int mode = prim.has("mode") ? prim.path("mode").asInt(-1) : 4;
-    if (mode < 0 || mode > 6 || !prim.path("mode").isMissingNode() && !prim.path("mode").canConvertToExactIntegral()) {
+    if (mode < 0
+        || mode > 6
+        || !prim.path("mode").isMissingNode() && !prim.path("mode").canConvertToExactIntegral()) {
       throw new IllegalArgumentException("mode " + prim.path("mode") + " is not valid");
     }
     JsonNode attrs = prim.path("attributes");
@@ -161,7 +176,13 @@ public final class MeshSet {
     int vertexCount = streams.get("POSITION").count();
     for (Stream s : streams.values()) {
       if (s.count() != vertexCount) {
-        throw new IllegalArgumentException("attribute " + s.semantic() + " has " + s.count() + " elements, POSITION " + vertexCount);
+        throw new IllegalArgumentException(
+            "attribute "
+                + s.semantic()
+                + " has "
+                + s.count()
+                + " elements, POSITION "
+                + vertexCount);
       }
     }
     if (vertexCount == 0) {
@@ -175,9 +196,14 @@ public final class MeshSet {
       }
       g.targets.add(readStreams(acc, t, cache, vertexCount));
     }
-    int[] idx = prim.has("indices") ? acc.indices(prim.path("indices").asInt(-1), vertexCount) : null;
+    int[] idx =
+        prim.has("indices") ? acc.indices(prim.path("indices").asInt(-1), vertexCount) : null;
     switch (mode) {
-      case 4 -> g.indices = idx == null ? sequence(vertexCount - vertexCount % 3) : truncate(idx, idx.length - idx.length % 3);
+      case 4 ->
+          g.indices =
+              idx == null
+                  ? sequence(vertexCount - vertexCount % 3)
+                  : truncate(idx, idx.length - idx.length % 3);
       case 5, 6 -> {
         g.indices = unstrip(idx == null ? sequence(vertexCount) : idx, mode == 6);
         g.mode = Geometry.TRIANGLES;
@@ -195,7 +221,8 @@ public final class MeshSet {
     return g;
   }
 
-  private static LinkedHashMap<String, Stream> readStreams(Accessors acc, JsonNode attrs, Map<Integer, float[]> cache, int expected) {
+  private static LinkedHashMap<String, Stream> readStreams(
+      Accessors acc, JsonNode attrs, Map<Integer, float[]> cache, int expected) {
     LinkedHashMap<String, Stream> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -210,10 +237,23 @@ public final class MeshSet {
         cache.put(index, data);
       }
       if (expected >= 0 && info.count() != expected) {
-        throw new IllegalArgumentException("morph target " + e.getKey() + " has " + info.count() + " elements, expected " + expected);
+        throw new IllegalArgumentException(
+            "morph target "
+                + e.getKey()
+                + " has "
+                + info.count()
+                + " elements, expected "
+                + expected);
       }
-      out.put(e.getKey(), new Stream(e.getKey(), info.type(), info.components(), info.componentType(), info.normalized(),
-          data.clone()));
+      out.put(
+          e.getKey(),
+          new Stream(
+              e.getKey(),
+              info.type(),
+              info.components(),
+              info.componentType(),
+              info.normalized(),
+              data.clone()));
     }
     return out;
   }

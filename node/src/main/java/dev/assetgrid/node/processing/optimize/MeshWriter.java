@@ -1,13 +1,13 @@
 package dev.assetgrid.node.processing.optimize;
 
-import dev.assetgrid.shared.stage.CompressOptions;
-import dev.assetgrid.shared.stage.DedupOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.gltf.AccessorInfo;
 import dev.assetgrid.node.processing.gltf.Accessors;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.shared.stage.CompressOptions;
+import dev.assetgrid.shared.stage.DedupOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -16,16 +16,15 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes a processed {@link MeshSet} back into its asset: one bufferView per stream (attributes
- * padded to 4-byte strides, indices as UNSIGNED_SHORT or UNSIGNED_INT), optionally
- * {@code EXT_meshopt_compression}-encoded with a data-less fallback buffer; primitives get the new
+ * padded to 4-byte strides, indices as UNSIGNED_SHORT or UNSIGNED_INT), optionally {@code
+ * EXT_meshopt_compression}-encoded with a data-less fallback buffer; primitives get the new
  * accessors, LOD levels become new meshes, mesh instances get the dequantization transform; then
  * identical accessors are merged, unreferenced accessors and bufferViews are dropped and the
- * buffers are repacked into one data buffer (plus the fallback buffer), ready for
- * {@link dev.assetgrid.node.processing.gltf.GlbWriter}.
+ * buffers are repacked into one data buffer (plus the fallback buffer), ready for {@link
+ * dev.assetgrid.node.processing.gltf.GlbWriter}.
  */
 public final class MeshWriter {
   private static final int ARRAY_BUFFER = 34962;
@@ -42,7 +41,8 @@ public final class MeshWriter {
   private final int fallbackBuffer;
   private boolean quantized;
 
-  private record Written(Map<String, Integer> attributes, int indices, List<Map<String, Integer>> targets) {}
+  private record Written(
+      Map<String, Integer> attributes, int indices, List<Map<String, Integer>> targets) {}
 
   private MeshWriter(MeshSet set, CompressOptions compress, MeshOptimizer meshopt) {
     this.set = set;
@@ -57,9 +57,11 @@ public final class MeshWriter {
   /**
    * Writes {@code set} into its asset (which is modified).
    *
-   * @param meshopt encodes the {@code EXT_meshopt_compression} streams when {@code compress} asks for them
+   * @param meshopt encodes the {@code EXT_meshopt_compression} streams when {@code compress} asks
+   *     for them
    */
-  public static void write(MeshSet set, CompressOptions compress, DedupOptions dedup, MeshOptimizer meshopt) {
+  public static void write(
+      MeshSet set, CompressOptions compress, DedupOptions dedup, MeshOptimizer meshopt) {
     new MeshWriter(set, compress, meshopt).run(dedup);
   }
 
@@ -67,7 +69,9 @@ public final class MeshWriter {
     // pad the buffers array so our two buffers get the indices we picked
     ArrayNode buffers = json.withArray("buffers");
     while (buffers.size() < dataBuffer) {
-      buffers.addObject().put("byteLength", 1); // never happens for read assets: one entry per buffer
+      buffers
+          .addObject()
+          .put("byteLength", 1); // never happens for read assets: one entry per buffer
     }
     Accessors reader = Accessors.of(asset);
     Map<Geometry, Written> written = new IdentityHashMap<>();
@@ -304,27 +308,28 @@ public final class MeshWriter {
   private Map<Integer, List<Integer>> writeLodMeshes(Map<Geometry, Written> written) {
     Map<Integer, List<Integer>> out = new HashMap<>();
     ArrayNode meshes = json.withArray("meshes");
-    set.lods.forEach((m, levels) -> {
-      List<MeshPart> parts = set.partsOf(m);
-      List<Integer> ids = new ArrayList<>();
-      for (int level = 0; level < levels.size(); level++) {
-        ObjectNode base = (ObjectNode) meshes.get(m);
-        ObjectNode lod = base.deepCopy();
-        if (base.has("name")) {
-          lod.put("name", base.path("name").asText() + " LOD" + (level + 1));
-        }
-        ArrayNode prims = lod.putArray("primitives");
-        List<Geometry> geoms = levels.get(level);
-        for (int i = 0; i < parts.size(); i++) {
-          ObjectNode prim = parts.get(i).json.deepCopy();
-          applyToPrimitive(prim, geoms.get(i), written.get(geoms.get(i)));
-          prims.add(prim);
-        }
-        meshes.add(lod);
-        ids.add(meshes.size() - 1);
-      }
-      out.put(m, ids);
-    });
+    set.lods.forEach(
+        (m, levels) -> {
+          List<MeshPart> parts = set.partsOf(m);
+          List<Integer> ids = new ArrayList<>();
+          for (int level = 0; level < levels.size(); level++) {
+            ObjectNode base = (ObjectNode) meshes.get(m);
+            ObjectNode lod = base.deepCopy();
+            if (base.has("name")) {
+              lod.put("name", base.path("name").asText() + " LOD" + (level + 1));
+            }
+            ArrayNode prims = lod.putArray("primitives");
+            List<Geometry> geoms = levels.get(level);
+            for (int i = 0; i < parts.size(); i++) {
+              ObjectNode prim = parts.get(i).json.deepCopy();
+              applyToPrimitive(prim, geoms.get(i), written.get(geoms.get(i)));
+              prims.add(prim);
+            }
+            meshes.add(lod);
+            ids.add(meshes.size() - 1);
+          }
+          out.put(m, ids);
+        });
     return out;
   }
 
@@ -405,7 +410,8 @@ public final class MeshWriter {
     return false;
   }
 
-  private void linkLods(ArrayNode nodes, ObjectNode base, ObjectNode template, List<Integer> lods, int mesh) {
+  private void linkLods(
+      ArrayNode nodes, ObjectNode base, ObjectNode template, List<Integer> lods, int mesh) {
     ArrayNode ids = base.with("extensions").putObject("MSFT_lod").putArray("ids");
     ArrayNode coverage = base.with("extras").putArray("MSFT_screencoverage");
     double c = 0.5;
@@ -424,7 +430,9 @@ public final class MeshWriter {
     for (JsonNode anim : json.path("animations")) {
       for (JsonNode ch : anim.path("channels")) {
         JsonNode target = ch.path("target");
-        if (target instanceof ObjectNode t && t.path("node").asInt(-1) == from && "weights".equals(t.path("path").asText())) {
+        if (target instanceof ObjectNode t
+            && t.path("node").asInt(-1) == from
+            && "weights".equals(t.path("path").asText())) {
           t.put("node", to);
         }
       }
@@ -457,7 +465,11 @@ public final class MeshWriter {
         r[row] = ibm[b + row] * s;
         r[4 + row] = ibm[b + 4 + row] * s;
         r[8 + row] = ibm[b + 8 + row] * s;
-        r[12 + row] = ibm[b + row] * o[0] + ibm[b + 4 + row] * o[1] + ibm[b + 8 + row] * o[2] + ibm[b + 12 + row];
+        r[12 + row] =
+            ibm[b + row] * o[0]
+                + ibm[b + 4 + row] * o[1]
+                + ibm[b + 8 + row] * o[2]
+                + ibm[b + 12 + row];
       }
       for (float f : r) {
         out.putFloat(f);

@@ -1,7 +1,7 @@
 package dev.assetgrid.node.processing.optimize;
 
-import dev.assetgrid.shared.stage.OptimizeMeshOptions;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.shared.stage.OptimizeMeshOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +10,10 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The optimize-mesh recipe: the ordered list of mesh stages, each with its options from
- * {@link OptimizeMeshOptions}. The asset is modified in place; write it with
- * {@link dev.assetgrid.node.processing.gltf.GlbWriter}. Textures, animations, materials and
- * unknown extensions/extras are kept (materials gain a {@code KHR_texture_transform} where UVs are
+ * The optimize-mesh recipe: the ordered list of mesh stages, each with its options from {@link
+ * OptimizeMeshOptions}. The asset is modified in place; write it with {@link
+ * dev.assetgrid.node.processing.gltf.GlbWriter}. Textures, animations, materials and unknown
+ * extensions/extras are kept (materials gain a {@code KHR_texture_transform} where UVs are
  * quantized).
  */
 public final class OptimizeMesh {
@@ -25,7 +25,8 @@ public final class OptimizeMesh {
    * @param meshopt the meshoptimizer operations of the weld, simplify, LOD, reordering and
    *     compression stages; not null
    */
-  public static OptimizeMeshReport apply(GltfAsset asset, OptimizeMeshOptions o, MeshOptimizer meshopt) {
+  public static OptimizeMeshReport apply(
+      GltfAsset asset, OptimizeMeshOptions o, MeshOptimizer meshopt) {
     Objects.requireNonNull(meshopt, "meshopt");
     Map<String, Double> times = new LinkedHashMap<>();
     MeshSet set = timed(times, "read", () -> MeshSet.read(asset));
@@ -45,36 +46,60 @@ public final class OptimizeMesh {
     int lods = timed(times, "lods", () -> Lods.apply(set, o.lods(), meshopt));
     // vertex cache, then overdraw (which keeps the cache order within its threshold), then
     // vertex fetch, which follows the final index order
-    timed(times, "vertexCache", () -> {
-      VertexCache.apply(set, o.vertexCache(), meshopt);
-      return null;
-    });
-    timed(times, "overdraw", () -> {
-      Overdraw.apply(set, o.overdraw(), meshopt);
-      return null;
-    });
-    timed(times, "vertexFetch", () -> {
-      VertexFetch.apply(set, o.vertexFetch(), meshopt);
-      return null;
-    });
+    timed(
+        times,
+        "vertexCache",
+        () -> {
+          VertexCache.apply(set, o.vertexCache(), meshopt);
+          return null;
+        });
+    timed(
+        times,
+        "overdraw",
+        () -> {
+          Overdraw.apply(set, o.overdraw(), meshopt);
+          return null;
+        });
+    timed(
+        times,
+        "vertexFetch",
+        () -> {
+          VertexFetch.apply(set, o.vertexFetch(), meshopt);
+          return null;
+        });
     // quantization needs the final vertex data (ranges); compression needs the final encoding
-    timed(times, "quantize", () -> {
-      Quantize.apply(set, o.quantize());
-      return null;
-    });
+    timed(
+        times,
+        "quantize",
+        () -> {
+          Quantize.apply(set, o.quantize());
+          return null;
+        });
     long trisAfter = set.triangles();
     long vertsAfter = set.vertices();
-    timed(times, "write", () -> {
-      MeshWriter.write(set, o.compress(), o.dedup(), meshopt);
-      return null;
-    });
+    timed(
+        times,
+        "write",
+        () -> {
+          MeshWriter.write(set, o.compress(), o.dedup(), meshopt);
+          return null;
+        });
     List<String> skipped = new ArrayList<>();
     for (MeshPart p : set.parts) {
       if (p.skipReason != null) {
         skipped.add("meshes/" + p.mesh + "/primitives/" + p.primitive + ": " + p.skipReason);
       }
     }
-    return new OptimizeMeshReport(trisBefore, trisAfter, vertsBefore, vertsAfter, set.parts.size(), skipped, error, lods, tangents,
+    return new OptimizeMeshReport(
+        trisBefore,
+        trisAfter,
+        vertsBefore,
+        vertsAfter,
+        set.parts.size(),
+        skipped,
+        error,
+        lods,
+        tangents,
         times);
   }
 

@@ -20,8 +20,16 @@ import java.util.Map;
  * @param tangentGeometries geometries given a generated TANGENT by {@link Tangents}
  * @param stageMillis wall time per stage in milliseconds, in run order
  */
-public record OptimizeMeshReport(long trianglesBefore, long trianglesAfter, long verticesBefore, long verticesAfter,
-    int primitives, List<String> skipped, float simplifyError, int lodMeshes, int tangentGeometries,
+public record OptimizeMeshReport(
+    long trianglesBefore,
+    long trianglesAfter,
+    long verticesBefore,
+    long verticesAfter,
+    int primitives,
+    List<String> skipped,
+    float simplifyError,
+    int lodMeshes,
+    int tangentGeometries,
     Map<String, Double> stageMillis) {
 
   public OptimizeMeshReport {

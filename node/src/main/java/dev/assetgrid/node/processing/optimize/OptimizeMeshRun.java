@@ -20,11 +20,21 @@ import java.nio.file.Path;
  * @param readMillis time to read and decode the input
  * @param writeMillis time to serialize and write the GLB (stage times are in the report)
  */
-public record OptimizeMeshRun(OptimizeMeshReport report, long inputBytes, long outputBytes, double readMillis,
+public record OptimizeMeshRun(
+    OptimizeMeshReport report,
+    long inputBytes,
+    long outputBytes,
+    double readMillis,
     double writeMillis) {
 
-  /** Optimizes {@code asset} (modified in place) with {@code options} and writes it to {@code out}. */
-  public static OptimizeMeshRun apply(GltfAsset asset, double readMillis, Path out, OptimizeMeshOptions options,
+  /**
+   * Optimizes {@code asset} (modified in place) with {@code options} and writes it to {@code out}.
+   */
+  public static OptimizeMeshRun apply(
+      GltfAsset asset,
+      double readMillis,
+      Path out,
+      OptimizeMeshOptions options,
       MeshOptimizer meshopt) {
     OptimizeMeshReport report = OptimizeMesh.apply(asset, options, meshopt);
     long t1 = System.nanoTime();
@@ -32,13 +42,17 @@ public record OptimizeMeshRun(OptimizeMeshReport report, long inputBytes, long o
     try {
       Files.write(out, glb);
     } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "cannot write " + out.getFileName(), e);
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, "cannot write " + out.getFileName(), e);
     }
     double write = (System.nanoTime() - t1) / 1e6;
     return new OptimizeMeshRun(report, asset.sourceBytes(), glb.length, readMillis, write);
   }
 
-  /** {@code size{before, after}}, the report's fields, and {@code stageMillis} with readFile and writeGlb. */
+  /**
+   * {@code size{before, after}}, the report's fields, and {@code stageMillis} with readFile and
+   * writeGlb.
+   */
   public ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.putObject("size").put("before", inputBytes).put("after", outputBytes);

@@ -1,9 +1,10 @@
 package dev.assetgrid.node.processing.optimize;
 
 import dev.assetgrid.shared.stage.OverdrawOptions;
+
 /**
- * Reorders triangle clusters to reduce overdraw (meshopt_optimizeOverdraw); must run after
- * {@link VertexCache}, whose order it keeps within {@link OverdrawOptions#threshold()}.
+ * Reorders triangle clusters to reduce overdraw (meshopt_optimizeOverdraw); must run after {@link
+ * VertexCache}, whose order it keeps within {@link OverdrawOptions#threshold()}.
  */
 public final class Overdraw {
   private Overdraw() {}
@@ -19,7 +20,11 @@ public final class Overdraw {
 
   public static void primitive(Geometry g, float threshold, MeshOptimizer meshopt) {
     Stream p = g.position();
-    if (g.isTriangles() && g.indices != null && g.indices.length >= 3 && p != null && p.components() == 3) {
+    if (g.isTriangles()
+        && g.indices != null
+        && g.indices.length >= 3
+        && p != null
+        && p.components() == 3) {
       meshopt.optimizeOverdraw(g.indices, p.data, g.vertexCount, threshold);
     }
   }

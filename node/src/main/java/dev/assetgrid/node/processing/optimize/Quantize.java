@@ -1,11 +1,11 @@
 package dev.assetgrid.node.processing.optimize;
 
-import dev.assetgrid.shared.stage.QuantizeOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.node.processing.gltf.AccessorInfo;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.shared.stage.QuantizeOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,14 +30,15 @@ import java.util.Set;
  *   <li>NORMAL / TANGENT: normalized BYTE (SHORT above 8 bits).
  *   <li>TEXCOORD_n: normalized UNSIGNED_SHORT on {@code texcoordBits} over the UV range of all
  *       primitives that share a material, undone by a {@code KHR_texture_transform} on every
- *       texture of those materials that reads that UV set (composed with an existing transform).
- *       UV sets no texture reads are quantized only when inside [0, 1]. Existing transforms with a
- *       rotation or a texCoord override, and animated materials (KHR_animation_pointer), keep
- *       float UVs.
+ *       texture of those materials that reads that UV set (composed with an existing transform). UV
+ *       sets no texture reads are quantized only when inside [0, 1]. Existing transforms with a
+ *       rotation or a texCoord override, and animated materials (KHR_animation_pointer), keep float
+ *       UVs.
  *   <li>COLOR_n in [0, 1]: normalized UNSIGNED_BYTE (SHORT above 8 bits). WEIGHTS_0 (single set):
  *       normalized UNSIGNED_BYTE summing exactly to 255. JOINTS and custom attributes keep their
  *       input encoding.
  * </ul>
+ *
  * Disabled, every stream keeps the encoding it came with (so already quantized input stays valid).
  */
 public final class Quantize {
@@ -67,7 +68,9 @@ public final class Quantize {
     Map<Integer, Integer> groupOf = meshGroups(set, meshesOf);
     for (Map.Entry<Geometry, Set<Integer>> e : meshesOf.entrySet()) {
       if (!e.getValue().isEmpty() && e.getValue().stream().noneMatch(floatMeshes::contains)) {
-        byGroup.computeIfAbsent(groupOf.get(e.getValue().iterator().next()), k -> new ArrayList<>()).add(e.getKey());
+        byGroup
+            .computeIfAbsent(groupOf.get(e.getValue().iterator().next()), k -> new ArrayList<>())
+            .add(e.getKey());
       }
     }
     for (Map.Entry<Integer, List<Geometry>> group : byGroup.entrySet()) {
@@ -83,14 +86,16 @@ public final class Quantize {
       float extent = Math.max(max[0] - min[0], Math.max(max[1] - min[1], max[2] - min[2]));
       float step = extent > 0 ? (float) (extent / ((1 << options.positionBits()) - 1.0)) : 1f;
       PositionGrid grid = new PositionGrid(min, step);
-      groupOf.forEach((mesh, g) -> {
-        if (g.equals(group.getKey())) {
-          set.grids.put(mesh, grid);
-        }
-      });
+      groupOf.forEach(
+          (mesh, g) -> {
+            if (g.equals(group.getKey())) {
+              set.grids.put(mesh, grid);
+            }
+          });
       float[] steps = {step, step, step};
       for (Geometry g : group.getValue()) {
-        g.position().encoding = new Encoding(AccessorInfo.UNSIGNED_SHORT, false, min.clone(), steps.clone(), false);
+        g.position().encoding =
+            new Encoding(AccessorInfo.UNSIGNED_SHORT, false, min.clone(), steps.clone(), false);
         for (Map<String, Stream> t : g.targets) {
           Stream d = t.get("POSITION");
           if (d != null && d.components() == 3) {
@@ -98,8 +103,10 @@ public final class Quantize {
             for (float v : d.data) {
               m = Math.max(m, Math.abs(v));
             }
-            d.encoding = m / step <= 32767 ? new Encoding(AccessorInfo.SHORT, false, null, steps.clone(), false)
-                : new Encoding(AccessorInfo.FLOAT, false, null, steps.clone(), false);
+            d.encoding =
+                m / step <= 32767
+                    ? new Encoding(AccessorInfo.SHORT, false, null, steps.clone(), false)
+                    : new Encoding(AccessorInfo.FLOAT, false, null, steps.clone(), false);
           }
         }
       }
@@ -108,17 +115,27 @@ public final class Quantize {
     for (Geometry g : set.geometries()) {
       for (Stream s : g.attributes.values()) {
         String sem = s.semantic();
-        if ((sem.equals("NORMAL") && s.components() == 3) || (sem.equals("TANGENT") && s.components() == 4)) {
+        if ((sem.equals("NORMAL") && s.components() == 3)
+            || (sem.equals("TANGENT") && s.components() == 4)) {
           int ct = options.normalBits() <= 8 ? AccessorInfo.BYTE : AccessorInfo.SHORT;
           if (finite(s.data)) {
             s.encoding = Encoding.normalized(ct, s.components());
           }
         } else if (sem.startsWith("COLOR_") && within(s.data, 0f, 1f)) {
-          s.encoding = Encoding.normalized(options.colorBits() <= 8 ? AccessorInfo.UNSIGNED_BYTE : AccessorInfo.UNSIGNED_SHORT,
-              s.components());
-        } else if (sem.equals("WEIGHTS_0") && s.components() == 4 && !g.attributes.containsKey("WEIGHTS_1")
-            && s.sourceComponentType() == AccessorInfo.FLOAT && within(s.data, 0f, 1f)) {
-          s.encoding = new Encoding(AccessorInfo.UNSIGNED_BYTE, true, null, Encoding.uniform(4, 1f / 255), true);
+          s.encoding =
+              Encoding.normalized(
+                  options.colorBits() <= 8
+                      ? AccessorInfo.UNSIGNED_BYTE
+                      : AccessorInfo.UNSIGNED_SHORT,
+                  s.components());
+        } else if (sem.equals("WEIGHTS_0")
+            && s.components() == 4
+            && !g.attributes.containsKey("WEIGHTS_1")
+            && s.sourceComponentType() == AccessorInfo.FLOAT
+            && within(s.data, 0f, 1f)) {
+          s.encoding =
+              new Encoding(
+                  AccessorInfo.UNSIGNED_BYTE, true, null, Encoding.uniform(4, 1f / 255), true);
         }
       }
     }
@@ -135,30 +152,36 @@ public final class Quantize {
         out.computeIfAbsent(p.geometry, k -> new HashSet<>()).add(p.mesh);
       }
     }
-    set.lods.forEach((m, levels) -> levels.forEach(level -> level.forEach(g -> out.computeIfAbsent(g, k -> new HashSet<>()).add(m))));
+    set.lods.forEach(
+        (m, levels) ->
+            levels.forEach(
+                level -> level.forEach(g -> out.computeIfAbsent(g, k -> new HashSet<>()).add(m))));
     return out;
   }
 
   /** Mesh index to group id: meshes sharing a geometry or drawn with the same skin share a grid. */
-  private static Map<Integer, Integer> meshGroups(MeshSet set, Map<Geometry, Set<Integer>> meshesOf) {
+  private static Map<Integer, Integer> meshGroups(
+      MeshSet set, Map<Geometry, Set<Integer>> meshesOf) {
     Map<Integer, Integer> parent = new HashMap<>();
-    java.util.function.IntUnaryOperator find = new java.util.function.IntUnaryOperator() {
-      @Override
-      public int applyAsInt(int x) {
-        parent.putIfAbsent(x, x);
-        while (parent.get(x) != x) {
-          x = parent.get(x);
-        }
-        return x;
-      }
-    };
-    java.util.function.BiConsumer<Integer, Integer> union = (a, b) -> {
-      int ra = find.applyAsInt(a);
-      int rb = find.applyAsInt(b);
-      if (ra != rb) {
-        parent.put(ra, rb);
-      }
-    };
+    java.util.function.IntUnaryOperator find =
+        new java.util.function.IntUnaryOperator() {
+          @Override
+          public int applyAsInt(int x) {
+            parent.putIfAbsent(x, x);
+            while (parent.get(x) != x) {
+              x = parent.get(x);
+            }
+            return x;
+          }
+        };
+    java.util.function.BiConsumer<Integer, Integer> union =
+        (a, b) -> {
+          int ra = find.applyAsInt(a);
+          int rb = find.applyAsInt(b);
+          if (ra != rb) {
+            parent.put(ra, rb);
+          }
+        };
     for (Set<Integer> ms : meshesOf.values()) {
       Integer first = null;
       for (int m : ms) {
@@ -253,14 +276,15 @@ public final class Quantize {
         uf.union(p.geometry, m);
       }
     }
-    set.lods.forEach((m, levels) -> {
-      List<MeshPart> parts = set.partsOf(m);
-      for (List<Geometry> level : levels) {
-        for (int i = 0; i < level.size() && i < parts.size(); i++) {
-          uf.union(level.get(i), parts.get(i).geometry);
-        }
-      }
-    });
+    set.lods.forEach(
+        (m, levels) -> {
+          List<MeshPart> parts = set.partsOf(m);
+          for (List<Geometry> level : levels) {
+            for (int i = 0; i < level.size() && i < parts.size(); i++) {
+              uf.union(level.get(i), parts.get(i).geometry);
+            }
+          }
+        });
     Map<Object, List<Geometry>> geomsByRoot = new HashMap<>();
     Map<Object, List<Integer>> matsByRoot = new HashMap<>();
     for (Geometry g : set.geometries()) {
@@ -276,7 +300,12 @@ public final class Quantize {
     for (Map.Entry<Object, List<Geometry>> comp : geomsByRoot.entrySet()) {
       List<Integer> mats = matsByRoot.getOrDefault(comp.getKey(), List.of());
       Set<String> sets = new java.util.TreeSet<>();
-      comp.getValue().forEach(g -> g.attributes.keySet().stream().filter(k -> k.startsWith("TEXCOORD_")).forEach(sets::add));
+      comp.getValue()
+          .forEach(
+              g ->
+                  g.attributes.keySet().stream()
+                      .filter(k -> k.startsWith("TEXCOORD_"))
+                      .forEach(sets::add));
       for (String sem : sets) {
         int uvSet;
         try {
@@ -349,11 +378,15 @@ public final class Quantize {
     return new float[] {dflt, dflt};
   }
 
-  /** Materials a primitive can be drawn with: its material (-1 for none) and its KHR_materials_variants mappings. */
+  /**
+   * Materials a primitive can be drawn with: its material (-1 for none) and its
+   * KHR_materials_variants mappings.
+   */
   static List<Integer> materialsOf(JsonNode prim) {
     List<Integer> out = new ArrayList<>();
     out.add(prim.path("material").canConvertToInt() ? prim.path("material").asInt() : -1);
-    for (JsonNode mapping : prim.path("extensions").path("KHR_materials_variants").path("mappings")) {
+    for (JsonNode mapping :
+        prim.path("extensions").path("KHR_materials_variants").path("mappings")) {
       if (mapping.path("material").canConvertToInt()) {
         out.add(mapping.path("material").asInt());
       }

@@ -1,6 +1,7 @@
 package dev.assetgrid.node.processing.optimize;
 
 import dev.assetgrid.shared.stage.SimplifyOptions;
+
 /**
  * Reduces the triangle count of each triangle list (meshopt_simplify, or
  * meshopt_simplifyWithAttributes when normals are weighted) towards {@link SimplifyOptions#ratio()}
@@ -11,7 +12,9 @@ import dev.assetgrid.shared.stage.SimplifyOptions;
 public final class Simplify {
   private Simplify() {}
 
-  /** @return the largest relative error over all geometries */
+  /**
+   * @return the largest relative error over all geometries
+   */
   public static float apply(MeshSet set, SimplifyOptions options, MeshOptimizer meshopt) {
     if (!options.enabled()) {
       return 0f;
@@ -23,10 +26,16 @@ public final class Simplify {
     return worst;
   }
 
-  /** Simplifies one geometry in place; @return the relative error reached (0 when nothing changed). */
+  /**
+   * Simplifies one geometry in place; @return the relative error reached (0 when nothing changed).
+   */
   public static float primitive(Geometry g, SimplifyOptions options, MeshOptimizer meshopt) {
     Stream p = g.position();
-    if (!g.isTriangles() || g.indices == null || g.indices.length < 3 || p == null || p.components() != 3) {
+    if (!g.isTriangles()
+        || g.indices == null
+        || g.indices.length < 3
+        || p == null
+        || p.components() != 3) {
       return 0f;
     }
     int target = (int) (g.indices.length / 3 * (double) options.ratio()) * 3;
@@ -34,11 +43,29 @@ public final class Simplify {
     MeshOptimizer.Simplified out;
     if (options.normalWeight() > 0 && n != null && n.components() == 3) {
       float w = options.normalWeight();
-      out = meshopt.simplify(g.indices, p.data, g.vertexCount, target, options.maxError(), options.lockBorder(), n.data, 3,
-          new float[] {w, w, w});
+      out =
+          meshopt.simplify(
+              g.indices,
+              p.data,
+              g.vertexCount,
+              target,
+              options.maxError(),
+              options.lockBorder(),
+              n.data,
+              3,
+              new float[] {w, w, w});
     } else {
-      out = meshopt.simplify(g.indices, p.data, g.vertexCount, target, options.maxError(), options.lockBorder(), null, 0,
-          null);
+      out =
+          meshopt.simplify(
+              g.indices,
+              p.data,
+              g.vertexCount,
+              target,
+              options.maxError(),
+              options.lockBorder(),
+              null,
+              0,
+              null);
     }
     if (out.indices().length == 0) {
       return 0f; // keep at least the input rather than an empty primitive

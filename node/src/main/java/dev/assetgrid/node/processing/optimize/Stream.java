@@ -3,10 +3,9 @@ package dev.assetgrid.node.processing.optimize;
 /**
  * One vertex attribute (or morph-target delta) of a {@link Geometry}, decoded to floats.
  *
- * <p>{@code data} is element-major: vertex {@code v}, component {@code c} at
- * {@code v * components + c}. The source encoding is kept so that an attribute nobody quantizes is
- * written back exactly as it came in; {@link #encoding} is what the writer will store (null means
- * the source encoding).
+ * <p>{@code data} is element-major: vertex {@code v}, component {@code c} at {@code v * components
+ * + c}. The source encoding is kept so that an attribute nobody quantizes is written back exactly
+ * as it came in; {@link #encoding} is what the writer will store (null means the source encoding).
  */
 public final class Stream {
   private final String semantic;
@@ -25,7 +24,13 @@ public final class Stream {
    * @param sourceNormalized normalized flag of the input accessor
    * @param data the values, {@code vertexCount * components} floats
    */
-  public Stream(String semantic, String type, int components, int sourceComponentType, boolean sourceNormalized, float[] data) {
+  public Stream(
+      String semantic,
+      String type,
+      int components,
+      int sourceComponentType,
+      boolean sourceNormalized,
+      float[] data) {
     this.semantic = semantic;
     this.type = type;
     this.components = components;
@@ -69,7 +74,8 @@ public final class Stream {
   }
 
   Stream copyWith(float[] newData) {
-    Stream s = new Stream(semantic, type, components, sourceComponentType, sourceNormalized, newData);
+    Stream s =
+        new Stream(semantic, type, components, sourceComponentType, sourceNormalized, newData);
     s.encoding = encoding;
     return s;
   }

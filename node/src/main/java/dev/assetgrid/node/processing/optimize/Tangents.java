@@ -1,8 +1,8 @@
 package dev.assetgrid.node.processing.optimize;
 
-import dev.assetgrid.shared.stage.TangentsOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.AccessorInfo;
+import dev.assetgrid.shared.stage.TangentsOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,40 +11,39 @@ import java.util.Map;
 /**
  * Generates a {@code TANGENT} attribute for normal-mapped triangle primitives that lack one, like
  * glTF-Transform's {@code tangents} transform. A primitive qualifies when its material needs a
- * tangent space ({@code normalTexture}, else {@code KHR_materials_clearcoat.clearcoatNormalTexture},
- * else {@code KHR_materials_anisotropy}) and it has POSITION (VEC3), NORMAL (VEC3) and the
- * {@code TEXCOORD_n} that texture reads ({@code texCoord}, or the {@code KHR_texture_transform}
- * override). Existing tangents are kept unless {@link TangentsOptions#overwrite()}.
+ * tangent space ({@code normalTexture}, else {@code
+ * KHR_materials_clearcoat.clearcoatNormalTexture}, else {@code KHR_materials_anisotropy}) and it
+ * has POSITION (VEC3), NORMAL (VEC3) and the {@code TEXCOORD_n} that texture reads ({@code
+ * texCoord}, or the {@code KHR_texture_transform} override). Existing tangents are kept unless
+ * {@link TangentsOptions#overwrite()}.
  *
  * <p>Design note. MikkTSpace is what glTF recommends and what most bakers use; a faithful port is
  * about 1,500 lines (vertex welding by position/normal/UV, groups split by handedness, per-group
- * angle-weighted averaging) and there is no maintained Java implementation to depend on. This
- * stage does the per-vertex accumulation of per-triangle tangents (Lengyel, "Computing Tangent
- * Space Basis Vectors for an Arbitrary Mesh") with MikkTSpace's weighting: each triangle's
- * {@code dP/du} and {@code -dP/dv} (glTF UVs have v pointing down, so the glTF bitangent is
- * {@code -dP/dv}) are projected onto the plane of each corner's vertex normal, normalized and
- * weighted by the corner angle; then the sum is orthogonalized against the normal (Gram–Schmidt)
- * and {@code w} is the sign of {@code dot(cross(N, T), B)}, so that the renderer's
- * {@code bitangent = cross(normal, tangent.xyz) * w} matches. For smooth, non-mirrored UV layouts
- * this agrees with MikkTSpace to within a few degrees (measured on the corpus models that ship
- * authored tangents, see TangentsTest); where it differs, a normal map baked in MikkTSpace shows
- * slightly rotated detail.
+ * angle-weighted averaging) and there is no maintained Java implementation to depend on. This stage
+ * does the per-vertex accumulation of per-triangle tangents (Lengyel, "Computing Tangent Space
+ * Basis Vectors for an Arbitrary Mesh") with MikkTSpace's weighting: each triangle's {@code dP/du}
+ * and {@code -dP/dv} (glTF UVs have v pointing down, so the glTF bitangent is {@code -dP/dv}) are
+ * projected onto the plane of each corner's vertex normal, normalized and weighted by the corner
+ * angle; then the sum is orthogonalized against the normal (Gram–Schmidt) and {@code w} is the sign
+ * of {@code dot(cross(N, T), B)}, so that the renderer's {@code bitangent = cross(normal,
+ * tangent.xyz) * w} matches. For smooth, non-mirrored UV layouts this agrees with MikkTSpace to
+ * within a few degrees (measured on the corpus models that ship authored tangents, see
+ * TangentsTest); where it differs, a normal map baked in MikkTSpace shows slightly rotated detail.
  *
- * <p>Guards: triangles with (near) zero area or zero UV area ({@code du1*dv2 - du2*dv1 = 0}) or
- * any non-finite input contribute nothing; a vertex left without a tangent direction takes
- * {@code cross(B, N)} when it has a bitangent, else any unit vector orthogonal to its normal, with
- * {@code w = +1}; a vertex whose normal is zero or not finite gets (1, 0, 0, 1). Every written
- * tangent is finite, unit length and (up to float rounding) orthogonal to the normalized normal.
+ * <p>Guards: triangles with (near) zero area or zero UV area ({@code du1*dv2 - du2*dv1 = 0}) or any
+ * non-finite input contribute nothing; a vertex left without a tangent direction takes {@code
+ * cross(B, N)} when it has a bitangent, else any unit vector orthogonal to its normal, with {@code
+ * w = +1}; a vertex whose normal is zero or not finite gets (1, 0, 0, 1). Every written tangent is
+ * finite, unit length and (up to float rounding) orthogonal to the normalized normal.
  *
- * <p>Limitations: vertices are never split. A vertex shared by mirrored and unmirrored triangles
- * (a mirror seam whose UVs coincide) gets one averaged frame, where MikkTSpace would split it; on
- * such a seam the tangent is taken from the bitangent and one side is shaded with the wrong
- * handedness over the seam's triangles. The UV set is the raw TEXCOORD_n: a
- * {@code KHR_texture_transform} rotation is not applied, as in runtime generation. A geometry
- * shared by primitives whose materials read different UV sets is copied once per UV set; a
- * geometry shared by a normal-mapped and a plain primitive gives both the tangents (4 bytes a
- * vertex once quantized, cheaper than writing the geometry twice). Morph targets
- * get no TANGENT deltas.
+ * <p>Limitations: vertices are never split. A vertex shared by mirrored and unmirrored triangles (a
+ * mirror seam whose UVs coincide) gets one averaged frame, where MikkTSpace would split it; on such
+ * a seam the tangent is taken from the bitangent and one side is shaded with the wrong handedness
+ * over the seam's triangles. The UV set is the raw TEXCOORD_n: a {@code KHR_texture_transform}
+ * rotation is not applied, as in runtime generation. A geometry shared by primitives whose
+ * materials read different UV sets is copied once per UV set; a geometry shared by a normal-mapped
+ * and a plain primitive gives both the tangents (4 bytes a vertex once quantized, cheaper than
+ * writing the geometry twice). Morph targets get no TANGENT deltas.
  */
 public final class Tangents {
   private Tangents() {}
@@ -52,14 +51,17 @@ public final class Tangents {
   /** Below this a triangle's sine of angle, or a vector's relative length, counts as degenerate. */
   private static final double EPS = 1e-6;
 
-  /** @return the number of geometries given generated tangents */
+  /**
+   * @return the number of geometries given generated tangents
+   */
   public static int apply(MeshSet set, TangentsOptions options) {
     if (!options.enabled()) {
       return 0;
     }
     JsonNode materials = set.asset().json().path("materials");
     // UV set -> parts, per geometry; several UV sets on one shared geometry need separate copies
-    Map<Geometry, Map<Integer, List<MeshPart>>> byGeometry = new LinkedHashMap<>(); // Geometry: identity equality
+    Map<Geometry, Map<Integer, List<MeshPart>>> byGeometry =
+        new LinkedHashMap<>(); // Geometry: identity equality
     for (MeshPart p : set.parts) {
       if (p.geometry == null) {
         continue;
@@ -67,7 +69,10 @@ public final class Tangents {
       JsonNode m = p.json.path("material");
       int uvSet = m.canConvertToExactIntegral() ? uvSet(materials.path(m.asInt())) : -1;
       if (uvSet >= 0) {
-        byGeometry.computeIfAbsent(p.geometry, k -> new LinkedHashMap<>()).computeIfAbsent(uvSet, k -> new ArrayList<>()).add(p);
+        byGeometry
+            .computeIfAbsent(p.geometry, k -> new LinkedHashMap<>())
+            .computeIfAbsent(uvSet, k -> new ArrayList<>())
+            .add(p);
       }
     }
     int generated = 0;
@@ -114,13 +119,16 @@ public final class Tangents {
     }
     JsonNode anisotropy = ext.path("KHR_materials_anisotropy");
     if (anisotropy.isObject()) {
-      return anisotropy.path("anisotropyTexture").isObject() ? texCoord(anisotropy.path("anisotropyTexture")) : 0;
+      return anisotropy.path("anisotropyTexture").isObject()
+          ? texCoord(anisotropy.path("anisotropyTexture"))
+          : 0;
     }
     return -1;
   }
 
   private static int texCoord(JsonNode textureInfo) {
-    JsonNode override = textureInfo.path("extensions").path("KHR_texture_transform").path("texCoord");
+    JsonNode override =
+        textureInfo.path("extensions").path("KHR_texture_transform").path("texCoord");
     JsonNode tc = override.canConvertToExactIntegral() ? override : textureInfo.path("texCoord");
     return tc.canConvertToExactIntegral() && tc.canConvertToInt() ? Math.max(0, tc.asInt()) : 0;
   }
@@ -129,8 +137,15 @@ public final class Tangents {
     Stream p = g.position();
     Stream n = g.attributes.get("NORMAL");
     Stream uv = g.attributes.get("TEXCOORD_" + uvSet);
-    return g.isTriangles() && g.indices != null && p != null && p.components() == 3 && n != null && n.components() == 3
-        && uv != null && uv.components() == 2 && (overwrite || !g.attributes.containsKey("TANGENT"));
+    return g.isTriangles()
+        && g.indices != null
+        && p != null
+        && p.components() == 3
+        && n != null
+        && n.components() == 3
+        && uv != null
+        && uv.components() == 2
+        && (overwrite || !g.attributes.containsKey("TANGENT"));
   }
 
   /**
@@ -144,8 +159,13 @@ public final class Tangents {
     if (!qualifies(g, uvSet, overwrite)) {
       return false;
     }
-    float[] t = compute(g.position().data, g.attributes.get("NORMAL").data, g.attributes.get("TEXCOORD_" + uvSet).data,
-        g.indices, g.vertexCount);
+    float[] t =
+        compute(
+            g.position().data,
+            g.attributes.get("NORMAL").data,
+            g.attributes.get("TEXCOORD_" + uvSet).data,
+            g.indices,
+            g.vertexCount);
     g.attributes.put("TANGENT", new Stream("TANGENT", "VEC4", 4, AccessorInfo.FLOAT, false, t));
     return true;
   }
@@ -159,7 +179,8 @@ public final class Tangents {
    * @param indices triangle list, every index below {@code vertexCount}
    * @return xyzw per vertex: xyz unit and orthogonal to the normal, w = ±1; always finite
    */
-  public static float[] compute(float[] positions, float[] normals, float[] uvs, int[] indices, int vertexCount) {
+  public static float[] compute(
+      float[] positions, float[] normals, float[] uvs, int[] indices, int vertexCount) {
     double[] tSum = new double[vertexCount * 3];
     double[] bSum = new double[vertexCount * 3];
     double[] weight = new double[vertexCount];
@@ -238,7 +259,10 @@ public final class Tangents {
     return out;
   }
 
-  /** Gram–Schmidt against unit {@code n}, then normalize; false when shorter than {@code min} or not finite. */
+  /**
+   * Gram–Schmidt against unit {@code n}, then normalize; false when shorter than {@code min} or not
+   * finite.
+   */
   private static boolean orthonormalize(double[] a, double[] n, double min) {
     double d = dot(a, n);
     for (int c = 0; c < 3; c++) {
@@ -254,7 +278,10 @@ public final class Tangents {
     return true;
   }
 
-  /** {@code a} projected on the plane of unit {@code n}, normalized, into {@code out}; false when degenerate. */
+  /**
+   * {@code a} projected on the plane of unit {@code n}, normalized, into {@code out}; false when
+   * degenerate.
+   */
   private static boolean projectUnit(double[] a, double[] n, double[] out) {
     System.arraycopy(a, 0, out, 0, 3);
     return orthonormalize(out, n, EPS * len(a));
@@ -289,7 +316,10 @@ public final class Tangents {
     return true;
   }
 
-  /** Angle at vertex {@code v} between the edges to {@code a} and {@code b}; NaN or 0 when degenerate. */
+  /**
+   * Angle at vertex {@code v} between the edges to {@code a} and {@code b}; NaN or 0 when
+   * degenerate.
+   */
   private static double cornerAngle(float[] p, int v, int a, int b) {
     double x0 = (double) p[a * 3] - p[v * 3];
     double y0 = (double) p[a * 3 + 1] - p[v * 3 + 1];

@@ -1,7 +1,11 @@
 package dev.assetgrid.node.processing.optimize;
 
 import dev.assetgrid.shared.stage.VertexCacheOptions;
-/** Reorders the triangles of each triangle list for the post-transform vertex cache (meshopt_optimizeVertexCache). */
+
+/**
+ * Reorders the triangles of each triangle list for the post-transform vertex cache
+ * (meshopt_optimizeVertexCache).
+ */
 public final class VertexCache {
   private VertexCache() {}
 

@@ -1,6 +1,7 @@
 package dev.assetgrid.node.processing.optimize;
 
 import dev.assetgrid.shared.stage.VertexFetchOptions;
+
 /**
  * Renumbers vertices in the order the indices first use them and drops unused vertices
  * (meshopt_optimizeVertexFetchRemap); base attributes and morph targets move together. Runs last

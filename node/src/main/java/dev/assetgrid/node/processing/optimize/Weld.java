@@ -11,7 +11,9 @@ import java.util.List;
 public final class Weld {
   private Weld() {}
 
-  /** @return vertices removed over all geometries */
+  /**
+   * @return vertices removed over all geometries
+   */
   public static long apply(MeshSet set, WeldOptions options, MeshOptimizer meshopt) {
     if (!options.enabled()) {
       return 0;

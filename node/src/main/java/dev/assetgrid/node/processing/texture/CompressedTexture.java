@@ -1,8 +1,8 @@
 package dev.assetgrid.node.processing.texture;
 
-import dev.assetgrid.shared.stage.TextureRole;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.shared.stage.TextureRole;
 
 /**
  * The result of {@link CompressTexture#compress}.
@@ -18,12 +18,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param hasAlpha whether the output keeps an alpha channel (inputs whose alpha is all 255 lose it)
  * @param bytesIn size of the input image file
  * @param bytesOut size of the KTX2 file
- * @param psnr PSNR of level 0 against the resized source in dB over RGB (and A when kept), capped at
- *     {@value #PSNR_CAP}; null when not measured (option off, passthrough)
+ * @param psnr PSNR of level 0 against the resized source in dB over RGB (and A when kept), capped
+ *     at {@value #PSNR_CAP}; null when not measured (option off, passthrough)
  * @param millis wall time of the whole call
  */
-public record CompressedTexture(byte[] ktx2, TextureRole role, String mode, int widthIn, int heightIn, int widthOut,
-    int heightOut, int levels, boolean hasAlpha, long bytesIn, long bytesOut, Double psnr, long millis) {
+public record CompressedTexture(
+    byte[] ktx2,
+    TextureRole role,
+    String mode,
+    int widthIn,
+    int heightIn,
+    int widthOut,
+    int heightOut,
+    int levels,
+    boolean hasAlpha,
+    long bytesIn,
+    long bytesOut,
+    Double psnr,
+    long millis) {
 
   /** PSNR reported for identical images. */
   public static final double PSNR_CAP = 99.0;

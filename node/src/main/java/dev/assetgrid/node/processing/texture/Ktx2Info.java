@@ -21,8 +21,19 @@ import dev.assetgrid.shared.error.ErrorCode;
  * @param transferFunction DFD transfer: 1 linear, 2 sRGB
  * @param hasAlpha whether the DFD describes an alpha channel
  */
-public record Ktx2Info(int vkFormat, long width, long height, long depth, long layers, long faces, long levels,
-    int supercompression, int colorModel, int colorPrimaries, int transferFunction, boolean hasAlpha) {
+public record Ktx2Info(
+    int vkFormat,
+    long width,
+    long height,
+    long depth,
+    long layers,
+    long faces,
+    long levels,
+    int supercompression,
+    int colorModel,
+    int colorPrimaries,
+    int transferFunction,
+    boolean hasAlpha) {
 
   public static final int COLOR_MODEL_ETC1S = 163;
   public static final int COLOR_MODEL_UASTC = 166;
@@ -48,7 +59,8 @@ public record Ktx2Info(int vkFormat, long width, long height, long depth, long l
   /**
    * Parses the header and DFD.
    *
-   * @throws AssetGridException DATA_ERROR when the file is not KTX2 or its header/DFD is out of range
+   * @throws AssetGridException DATA_ERROR when the file is not KTX2 or its header/DFD is out of
+   *     range
    */
   public static Ktx2Info parse(byte[] b) {
     if (!isKtx2(b) || b.length < 80) {
@@ -58,15 +70,18 @@ public record Ktx2Info(int vkFormat, long width, long height, long depth, long l
     long dfdOffset = u32(b, 48);
     long dfdLength = u32(b, 52);
     if (levels > 32 || 80 + Math.max(1, levels) * 24 > b.length) {
-      throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 level index is out of range (" + levels + " levels)");
+      throw new AssetGridException(
+          ErrorCode.DATA_ERROR, "KTX2 level index is out of range (" + levels + " levels)");
     }
     if (dfdLength < 28 || dfdOffset + dfdLength > b.length) {
-      throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 data format descriptor is out of range");
+      throw new AssetGridException(
+          ErrorCode.DATA_ERROR, "KTX2 data format descriptor is out of range");
     }
     int d = (int) dfdOffset;
     int blockSize = (int) (u32(b, d + 8) >>> 16);
     if (blockSize < 24 || 4 + blockSize > dfdLength) {
-      throw new AssetGridException(ErrorCode.DATA_ERROR, "KTX2 basic descriptor block has size " + blockSize);
+      throw new AssetGridException(
+          ErrorCode.DATA_ERROR, "KTX2 basic descriptor block has size " + blockSize);
     }
     int colorModel = b[d + 12] & 0xff;
     int primaries = b[d + 13] & 0xff;
@@ -75,14 +90,26 @@ public record Ktx2Info(int vkFormat, long width, long height, long depth, long l
     boolean alpha = false;
     for (int s = 0; s < samples; s++) {
       int channel = (b[d + 4 + 24 + s * 16 + 3] & 0x0f);
-      alpha |= switch (colorModel) {
-        case COLOR_MODEL_ETC1S -> channel == 15; // KHR_DF_CHANNEL_ETC1S_AAA
-        case COLOR_MODEL_UASTC -> channel == 3 || channel == 5; // RGBA, RRRG
-        default -> channel == 15; // KHR_DF_CHANNEL_RGBSDA_ALPHA
-      };
+      alpha |=
+          switch (colorModel) {
+            case COLOR_MODEL_ETC1S -> channel == 15; // KHR_DF_CHANNEL_ETC1S_AAA
+            case COLOR_MODEL_UASTC -> channel == 3 || channel == 5; // RGBA, RRRG
+            default -> channel == 15; // KHR_DF_CHANNEL_RGBSDA_ALPHA
+          };
     }
-    return new Ktx2Info((int) u32(b, 12), u32(b, 20), Math.max(1, u32(b, 24)), u32(b, 28), u32(b, 32), u32(b, 36),
-        Math.max(1, levels), (int) u32(b, 44), colorModel, primaries, transfer, alpha);
+    return new Ktx2Info(
+        (int) u32(b, 12),
+        u32(b, 20),
+        Math.max(1, u32(b, 24)),
+        u32(b, 28),
+        u32(b, 32),
+        u32(b, 36),
+        Math.max(1, levels),
+        (int) u32(b, 44),
+        colorModel,
+        primaries,
+        transfer,
+        alpha);
   }
 
   /** {@code etc1s}, {@code uastc}, or {@code other}. */
@@ -96,12 +123,17 @@ public record Ktx2Info(int vkFormat, long width, long height, long depth, long l
 
   /** Whether the file is a Basis Universal 2D texture that KHR_texture_basisu accepts. */
   public boolean basisUniversal2d() {
-    boolean basis = (colorModel == COLOR_MODEL_ETC1S && supercompression == 1)
-        || (colorModel == COLOR_MODEL_UASTC && (supercompression == 0 || supercompression == 2));
+    boolean basis =
+        (colorModel == COLOR_MODEL_ETC1S && supercompression == 1)
+            || (colorModel == COLOR_MODEL_UASTC
+                && (supercompression == 0 || supercompression == 2));
     return basis && depth == 0 && faces == 1 && layers <= 1;
   }
 
   private static long u32(byte[] b, int i) {
-    return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (long) (b[i + 3] & 0xff) << 24;
+    return (b[i] & 0xff)
+        | (b[i + 1] & 0xff) << 8
+        | (b[i + 2] & 0xff) << 16
+        | (long) (b[i + 3] & 0xff) << 24;
   }
 }

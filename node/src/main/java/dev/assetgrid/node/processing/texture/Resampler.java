@@ -20,6 +20,7 @@ import java.util.List;
 public final class Resampler {
   private static final float[] UNORM = new float[256];
   private static final float[] SRGB_TO_LINEAR = new float[256];
+
   /** SRGB_THRESHOLDS[b] = linear value where sRGB code b+1 starts (code b+0.5 decoded). */
   private static final float[] SRGB_THRESHOLDS = new float[255];
 
@@ -57,8 +58,8 @@ public final class Resampler {
 
   /**
    * Output size for a {@code width x height} input: first {@code maxSize} on the longest side
-   * (aspect kept), then powers of two when asked, then each side rounded to a multiple of 4 (at least
-   * 4, never above {@code maxSize}).
+   * (aspect kept), then powers of two when asked, then each side rounded to a multiple of 4 (at
+   * least 4, never above {@code maxSize}).
    */
   public static int[] targetSize(int width, int height, int maxSize, boolean powerOfTwo) {
     double w = width;
@@ -101,10 +102,11 @@ public final class Resampler {
   }
 
   /**
-   * The full mip chain of an RGBA8 image: level 0 is {@code base} itself, level i is
-   * {@code max(1, width >> i) x max(1, height >> i)}.
+   * The full mip chain of an RGBA8 image: level 0 is {@code base} itself, level i is {@code max(1,
+   * width >> i) x max(1, height >> i)}.
    */
-  public static List<byte[]> mipChain(byte[] base, int width, int height, TextureRole role, boolean alphaWeighted) {
+  public static List<byte[]> mipChain(
+      byte[] base, int width, int height, TextureRole role, boolean alphaWeighted) {
     List<byte[]> out = new ArrayList<>();
     out.add(base);
     int w = width;
@@ -125,7 +127,8 @@ public final class Resampler {
    *
    * @param alphaWeighted weight colour by alpha (for COLOR images that have transparency)
    */
-  public static byte[] resize(byte[] src, int sw, int sh, int dw, int dh, TextureRole role, boolean alphaWeighted) {
+  public static byte[] resize(
+      byte[] src, int sw, int sh, int dw, int dh, TextureRole role, boolean alphaWeighted) {
     if (src.length != (long) sw * sh * 4) {
       throw new IllegalArgumentException("source is not " + sw + "x" + sh + " RGBA8");
     }
@@ -195,7 +198,8 @@ public final class Resampler {
     return out;
   }
 
-  private static void horizontal(byte[] src, int sw, int sy, Taps tx, float[] lut, boolean premul, float[] row) {
+  private static void horizontal(
+      byte[] src, int sw, int sy, Taps tx, float[] lut, boolean premul, float[] row) {
     int k = premul ? 7 : 4;
     int base = sy * sw * 4;
     for (int x = 0, o = 0; x < tx.offset.length - 1; x++, o += k) {

@@ -13,7 +13,10 @@ import java.util.List;
 public interface TextureEncoder {
 
   /** Basis Universal codecs. */
-  enum Codec { ETC1S, UASTC }
+  enum Codec {
+    ETC1S,
+    UASTC
+  }
 
   /**
    * One mip level.
@@ -30,19 +33,30 @@ public interface TextureEncoder {
    * @param levels level 0 first; each level half the size of the previous one (rounded down, at
    *     least 1); 1 to 16 levels
    * @param channels 3 (RGB) or 4 (RGBA) bytes per pixel
-   * @param srgb true: colour data, sRGB transfer (vkFormat R8G8B8[A8]_SRGB before supercompression);
-   *     false: linear data (UNORM) and unspecified primaries, as KHR_texture_basisu requires
+   * @param srgb true: colour data, sRGB transfer (vkFormat R8G8B8[A8]_SRGB before
+   *     supercompression); false: linear data (UNORM) and unspecified primaries, as
+   *     KHR_texture_basisu requires
    * @param codec ETC1S or UASTC
    * @param etc1sQuality ETC1S quality, 1..255
    * @param etc1sCompressionLevel ETC1S effort, 0..5
    * @param uastcLevel UASTC pack level, 0 (fastest) ..4 (slowest)
-   * @param uastcRdo whether to run UASTC rate-distortion optimisation (smaller after zstd, lower PSNR)
+   * @param uastcRdo whether to run UASTC rate-distortion optimisation (smaller after zstd, lower
+   *     PSNR)
    * @param uastcRdoQuality RDO quality scalar, &gt; 0 (lower = higher quality, larger)
    * @param zstdLevel Zstandard level for UASTC, 0 = none, 1..22
    * @param threads encoder threads, &gt;= 1
    */
-  record Request(List<Level> levels, int channels, boolean srgb, Codec codec, int etc1sQuality,
-      int etc1sCompressionLevel, int uastcLevel, boolean uastcRdo, float uastcRdoQuality, int zstdLevel,
+  record Request(
+      List<Level> levels,
+      int channels,
+      boolean srgb,
+      Codec codec,
+      int etc1sQuality,
+      int etc1sCompressionLevel,
+      int uastcLevel,
+      boolean uastcRdo,
+      float uastcRdoQuality,
+      int zstdLevel,
       int threads) {
     public Request {
       levels = List.copyOf(levels);

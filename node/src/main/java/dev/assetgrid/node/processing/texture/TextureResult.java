@@ -1,10 +1,10 @@
 package dev.assetgrid.node.processing.texture;
 
-import dev.assetgrid.shared.stage.TextureRole;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.TextureRole;
 import java.util.Objects;
 
 /**
@@ -18,12 +18,18 @@ import java.util.Objects;
  * @param reason why the image was skipped; null when compressed
  * @param code error code behind the skip (UNSUPPORTED_FORMAT, DATA_ERROR...); null when compressed
  */
-public record TextureResult(int image, String name, TextureRole role, CompressedTexture compressed, String reason,
+public record TextureResult(
+    int image,
+    String name,
+    TextureRole role,
+    CompressedTexture compressed,
+    String reason,
     ErrorCode code) {
   public TextureResult {
     Objects.requireNonNull(role, "role");
     if ((compressed == null) == (reason == null)) {
-      throw new IllegalArgumentException("a texture result is either compressed or skipped with a reason");
+      throw new IllegalArgumentException(
+          "a texture result is either compressed or skipped with a reason");
     }
   }
 
@@ -47,8 +53,8 @@ public record TextureResult(int image, String name, TextureRole role, Compressed
   }
 
   /**
-   * The compress-texture task result: {@code image, name?, role, mode, ...} with the
-   * {@link CompressedTexture#toJson()} fields, or {@code mode: skipped, reason, code} when skipped.
+   * The compress-texture task result: {@code image, name?, role, mode, ...} with the {@link
+   * CompressedTexture#toJson()} fields, or {@code mode: skipped, reason, code} when skipped.
    */
   public ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();

@@ -1,8 +1,8 @@
 package dev.assetgrid.node.processing.texture;
 
-import dev.assetgrid.shared.stage.TextureRole;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.shared.stage.TextureRole;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -15,18 +15,26 @@ import java.util.TreeMap;
  * Finds the {@link TextureRole} of each image from the material slots that use it.
  *
  * <p>Every object named {@code *Texture} with an integer {@code index} anywhere under a material
- * (core slots and material extensions alike, so extensions this class does not list still count)
- * is a texture slot. Colour slots are listed in {@link #COLOR_SLOTS}, normal slots in
- * {@link #NORMAL_SLOTS}; every other slot is linear data.
+ * (core slots and material extensions alike, so extensions this class does not list still count) is
+ * a texture slot. Colour slots are listed in {@link #COLOR_SLOTS}, normal slots in {@link
+ * #NORMAL_SLOTS}; every other slot is linear data.
  *
- * <p>An image reached from several slots with different roles gets the first of COLOR, NORMAL,
- * DATA (as gltfpack does: sRGB wins when any colour slot uses it). Images of textures that no
- * material uses are treated as COLOR. Images no texture refers to are not in the map.
+ * <p>An image reached from several slots with different roles gets the first of COLOR, NORMAL, DATA
+ * (as gltfpack does: sRGB wins when any colour slot uses it). Images of textures that no material
+ * uses are treated as COLOR. Images no texture refers to are not in the map.
  */
 public final class TextureRoles {
   /** Material slots holding sRGB colour. */
-  public static final Set<String> COLOR_SLOTS = Set.of("baseColorTexture", "emissiveTexture", "sheenColorTexture",
-      "specularColorTexture", "diffuseTexture", "specularGlossinessTexture", "diffuseTransmissionColorTexture");
+  public static final Set<String> COLOR_SLOTS =
+      Set.of(
+          "baseColorTexture",
+          "emissiveTexture",
+          "sheenColorTexture",
+          "specularColorTexture",
+          "diffuseTexture",
+          "specularGlossinessTexture",
+          "diffuseTransmissionColorTexture");
+
   /** Material slots holding tangent-space normals. */
   public static final Set<String> NORMAL_SLOTS = Set.of("normalTexture", "clearcoatNormalTexture");
 

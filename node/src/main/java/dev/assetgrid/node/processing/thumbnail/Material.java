@@ -1,10 +1,10 @@
 package dev.assetgrid.node.processing.thumbnail;
 
-import dev.assetgrid.shared.stage.ThumbnailOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ImageHeader;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.HashMap;
@@ -14,29 +14,42 @@ import javax.imageio.ImageIO;
 
 /**
  * What the rasterizer needs of a glTF material: base colour (factor x texture), alpha mode,
- * sidedness, unlit, emissive factor (only without an emissive texture).
- * {@code KHR_materials_pbrSpecularGlossiness} contributes its diffuse factor and texture instead.
+ * sidedness, unlit, emissive factor (only without an emissive texture). {@code
+ * KHR_materials_pbrSpecularGlossiness} contributes its diffuse factor and texture instead.
  */
 final class Material {
   static final int OPAQUE = 0;
   static final int MASK = 1;
   static final int BLEND = 2;
+
   /** Largest texture side kept after decoding (see {@link Texture#reduce}). */
   static final int MAX_TEXTURE_SIDE = 1024;
 
   final float[] baseColor;
   final Texture texture;
   final int texCoord;
-  /** KHR_texture_transform as an affine 2x3 (u' = t0 u + t1 v + t2, v' = t3 u + t4 v + t5), or null. */
+
+  /**
+   * KHR_texture_transform as an affine 2x3 (u' = t0 u + t1 v + t2, v' = t3 u + t4 v + t5), or null.
+   */
   final float[] uvTransform;
+
   final int alphaMode;
   final float alphaCutoff;
   final boolean doubleSided;
   final boolean unlit;
   final float[] emissive;
 
-  Material(float[] baseColor, Texture texture, int texCoord, float[] uvTransform, int alphaMode, float alphaCutoff,
-      boolean doubleSided, boolean unlit, float[] emissive) {
+  Material(
+      float[] baseColor,
+      Texture texture,
+      int texCoord,
+      float[] uvTransform,
+      int alphaMode,
+      float alphaCutoff,
+      boolean doubleSided,
+      boolean unlit,
+      float[] emissive) {
     this.baseColor = baseColor;
     this.texture = texture;
     this.texCoord = texCoord;
@@ -49,8 +62,17 @@ final class Material {
   }
 
   /** The glTF default material: white, opaque, single-sided, lit. */
-  static final Material DEFAULT = new Material(new float[] {1, 1, 1, 1}, null, 0, null, OPAQUE, 0.5f, false, false,
-      new float[] {0, 0, 0});
+  static final Material DEFAULT =
+      new Material(
+          new float[] {1, 1, 1, 1},
+          null,
+          0,
+          null,
+          OPAQUE,
+          0.5f,
+          false,
+          false,
+          new float[] {0, 0, 0});
 
   /** Builds materials on demand and decodes each texture once. */
   static final class Library {
@@ -100,25 +122,40 @@ final class Material {
           }
         }
       }
-      int alphaMode = switch (m.path("alphaMode").asText("OPAQUE")) {
-        case "MASK" -> MASK;
-        case "BLEND" -> BLEND;
-        default -> OPAQUE;
-      };
+      int alphaMode =
+          switch (m.path("alphaMode").asText("OPAQUE")) {
+            case "MASK" -> MASK;
+            case "BLEND" -> BLEND;
+            default -> OPAQUE;
+          };
       float cutoff = (float) m.path("alphaCutoff").asDouble(0.5);
-      // an emissive texture is mostly black with a few glowing details: its factor alone would paint
+      // an emissive texture is mostly black with a few glowing details: its factor alone would
+      // paint
       // the whole surface, and sampling it costs a second texture and UV set, so both are left out
-      float[] emissive = m.has("emissiveTexture") ? new float[3] : floats(m.path("emissiveFactor"), 0, 0, 0);
-      float strength = (float) m.path("extensions").path("KHR_materials_emissive_strength")
-          .path("emissiveStrength").asDouble(1);
+      float[] emissive =
+          m.has("emissiveTexture") ? new float[3] : floats(m.path("emissiveFactor"), 0, 0, 0);
+      float strength =
+          (float)
+              m.path("extensions")
+                  .path("KHR_materials_emissive_strength")
+                  .path("emissiveStrength")
+                  .asDouble(1);
       for (int i = 0; i < 3; i++) {
         emissive[i] = Math.max(0, emissive[i] * strength);
       }
       for (int i = 0; i < 4; i++) {
         factor[i] = Math.max(0, Math.min(1, Float.isFinite(factor[i]) ? factor[i] : 1));
       }
-      return new Material(factor, texture, texCoord, uvTransform, alphaMode, cutoff,
-          m.path("doubleSided").asBoolean(false), m.path("extensions").has("KHR_materials_unlit"), emissive);
+      return new Material(
+          factor,
+          texture,
+          texCoord,
+          uvTransform,
+          alphaMode,
+          cutoff,
+          m.path("doubleSided").asBoolean(false),
+          m.path("extensions").has("KHR_materials_unlit"),
+          emissive);
     }
 
     private static float[] uvTransform(JsonNode tt) {
@@ -128,7 +165,9 @@ final class Material {
       float c = (float) Math.cos(rotation);
       float s = (float) Math.sin(rotation);
       // T * R * S as the extension defines it, R = [[cos, sin], [-sin, cos]]
-      return new float[] {c * scale[0], s * scale[1], offset[0], -s * scale[0], c * scale[1], offset[1]};
+      return new float[] {
+        c * scale[0], s * scale[1], offset[0], -s * scale[0], c * scale[1], offset[1]
+      };
     }
 
     /** The texture's PNG/JPEG image decoded, or null (KTX2/WebP only, too large, undecodable). */
@@ -136,7 +175,10 @@ final class Material {
       JsonNode t = asset.element("textures", index);
       int image = t.path("source").asInt(-1);
       if (image < 0 || image >= asset.count("images")) {
-        notes.add("textures/" + index + " has no PNG/JPEG source (KTX2/WebP are not decoded): base colour factor used");
+        notes.add(
+            "textures/"
+                + index
+                + " has no PNG/JPEG source (KTX2/WebP are not decoded): base colour factor used");
         return null;
       }
       if (options.maxTexturePixels() == 0) {
@@ -145,15 +187,28 @@ final class Material {
       try {
         ImageData data = asset.imageBytes(image);
         ImageHeader header = ImageHeader.parse(data.bytes()).orElse(null);
-        if (header == null || !(header.mimeType().equals("image/png") || header.mimeType().equals("image/jpeg"))) {
-          notes.add("images/" + image + " is not PNG/JPEG (" + (header == null ? data.mimeType() : header.mimeType())
-              + "): base colour factor used");
+        if (header == null
+            || !(header.mimeType().equals("image/png") || header.mimeType().equals("image/jpeg"))) {
+          notes.add(
+              "images/"
+                  + image
+                  + " is not PNG/JPEG ("
+                  + (header == null ? data.mimeType() : header.mimeType())
+                  + "): base colour factor used");
           return null;
         }
         long pixels = (long) header.width() * header.height();
         if (pixels > options.maxTexturePixels()) {
-          notes.add("images/" + image + " has " + header.width() + "x" + header.height() + " pixels, more than maxTexturePixels "
-              + options.maxTexturePixels() + ": base colour factor used");
+          notes.add(
+              "images/"
+                  + image
+                  + " has "
+                  + header.width()
+                  + "x"
+                  + header.height()
+                  + " pixels, more than maxTexturePixels "
+                  + options.maxTexturePixels()
+                  + ": base colour factor used");
           return null;
         }
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(data.bytes()));
@@ -165,10 +220,22 @@ final class Material {
         int[] argb = img.getRGB(0, 0, size[0], size[1], null, 0, size[0]);
         argb = Texture.reduce(argb, size, MAX_TEXTURE_SIDE);
         JsonNode sampler = asset.element("samplers", t.path("sampler").asInt(-1));
-        return new Texture(size[0], size[1], argb, sampler.path("wrapS").asInt(Texture.REPEAT),
-            sampler.path("wrapT").asInt(Texture.REPEAT), sampler.path("magFilter").asInt(0) == Texture.NEAREST);
-      } catch (Exception e) { // bad texture bytes must not fail the thumbnail; the validator reports them
-        notes.add("images/" + image + " could not be decoded (" + e.getMessage() + "): base colour factor used");
+        return new Texture(
+            size[0],
+            size[1],
+            argb,
+            sampler.path("wrapS").asInt(Texture.REPEAT),
+            sampler.path("wrapT").asInt(Texture.REPEAT),
+            sampler.path("magFilter").asInt(0) == Texture.NEAREST);
+      } catch (
+          Exception
+              e) { // bad texture bytes must not fail the thumbnail; the validator reports them
+        notes.add(
+            "images/"
+                + image
+                + " could not be decoded ("
+                + e.getMessage()
+                + "): base colour factor used");
         return null;
       }
     }

@@ -29,7 +29,8 @@ final class Raster {
   private float emissiveG;
   private float emissiveB;
   private final float[] texel = new float[4];
-  private final float[] attr = new float[21]; // 3 vertices x (u, v, r, g, b, a, 1/w), premultiplied by 1/w
+  private final float[] attr =
+      new float[21]; // 3 vertices x (u, v, r, g, b, a, 1/w), premultiplied by 1/w
 
   Raster(int width, int height) {
     this.width = width;
@@ -90,7 +91,9 @@ final class Raster {
       float w2 = b2 * (cy - y0) + a2 * (cx - x0);
       int row = py * width;
       for (int px = minX; px <= maxX; px++) {
-        if ((w0 > 0 || (w0 == 0 && tl0)) && (w1 > 0 || (w1 == 0 && tl1)) && (w2 > 0 || (w2 == 0 && tl2))) {
+        if ((w0 > 0 || (w0 == 0 && tl0))
+            && (w1 > 0 || (w1 == 0 && tl1))
+            && (w2 > 0 || (w2 == 0 && tl2))) {
           shade(row + px, w0 * inv, w1 * inv, w2 * inv);
         }
         w0 += a0;
@@ -129,7 +132,10 @@ final class Raster {
     float b = (l0 * t[4] + l1 * t[11] + l2 * t[18]) * w;
     float a = (l0 * t[5] + l1 * t[12] + l2 * t[19]) * w;
     if (texture != null) {
-      texture.sample((l0 * t[0] + l1 * t[7] + l2 * t[14]) * w, (l0 * t[1] + l1 * t[8] + l2 * t[15]) * w, texel);
+      texture.sample(
+          (l0 * t[0] + l1 * t[7] + l2 * t[14]) * w,
+          (l0 * t[1] + l1 * t[8] + l2 * t[15]) * w,
+          texel);
       r *= texel[0];
       g *= texel[1];
       b *= texel[2];
@@ -162,8 +168,8 @@ final class Raster {
 
   /**
    * Box-filters {@code n x n} samples per pixel, composites over {@code background} (sRGB ARGB,
-   * non-premultiplied) and returns non-premultiplied sRGB ARGB pixels; {@code coverage[0]}
-   * receives the fraction of pixels the model touches (sample alpha before the background).
+   * non-premultiplied) and returns non-premultiplied sRGB ARGB pixels; {@code coverage[0]} receives
+   * the fraction of pixels the model touches (sample alpha before the background).
    */
   int[] resolve(int n, int background, double[] coverage) {
     int ow = width / n;
@@ -205,7 +211,8 @@ final class Raster {
           continue;
         }
         float un = 1 / a;
-        out[y * ow + x] = a8 << 24 | Srgb.encode(r * un) << 16 | Srgb.encode(g * un) << 8 | Srgb.encode(b * un);
+        out[y * ow + x] =
+            a8 << 24 | Srgb.encode(r * un) << 16 | Srgb.encode(g * un) << 8 | Srgb.encode(b * un);
       }
     }
     coverage[0] = (double) covered / ((long) ow * oh);

@@ -15,15 +15,17 @@ import java.util.List;
  *
  * <p>Lighting is deliberately simple and view-relative (the same look from every yaw): ambient
  * {@value #AMBIENT} plus a directional key light {@value #KEY} from the viewer's upper left,
- * Lambert on the vertex normal (or the face normal when a primitive has none), flipped for the
- * back side of double-sided surfaces. Unlit materials take their base colour as is; metallic and
+ * Lambert on the vertex normal (or the face normal when a primitive has none), flipped for the back
+ * side of double-sided surfaces. Unlit materials take their base colour as is; metallic and
  * roughness are ignored (no environment to reflect).
  */
 final class Renderer {
   static final float AMBIENT = 0.38f;
   static final float KEY = 0.72f;
+
   /** Unit direction toward the key light, in view space (x right, y up, z toward the viewer). */
   private static final float LX;
+
   private static final float LY;
   private static final float LZ;
 
@@ -133,7 +135,13 @@ final class Renderer {
       }
       int[] tris = d.primitive().triangles;
       int t = triOf[seq];
-      triangle(d.primitive(), transformed[i], tris[t], tris[t + 1], tris[t + 2], Mat4.det3(d.world()) < 0);
+      triangle(
+          d.primitive(),
+          transformed[i],
+          tris[t],
+          tris[t + 1],
+          tris[t + 2],
+          Mat4.det3(d.world()) < 0);
     }
   }
 
@@ -152,8 +160,12 @@ final class Renderer {
     for (int r = 0; r < 3; r++) {
       double[] rr = rows[r];
       for (int col = 0; col < 4; col++) {
-        m[r * 4 + col] = (float) (rr[0] * w[col * 4] + rr[1] * w[col * 4 + 1] + rr[2] * w[col * 4 + 2]
-            - (col == 3 ? rr[0] * c.eye[0] + rr[1] * c.eye[1] + rr[2] * c.eye[2] : 0));
+        m[r * 4 + col] =
+            (float)
+                (rr[0] * w[col * 4]
+                    + rr[1] * w[col * 4 + 1]
+                    + rr[2] * w[col * 4 + 2]
+                    - (col == 3 ? rr[0] * c.eye[0] + rr[1] * c.eye[1] + rr[2] * c.eye[2] : 0));
       }
     }
     float[] pos = p.positions;
@@ -170,7 +182,8 @@ final class Renderer {
       for (int r = 0; r < 3; r++) {
         double[] rr = rows[r];
         for (int col = 0; col < 3; col++) {
-          q[r * 3 + col] = (float) (rr[0] * nm[col * 3] + rr[1] * nm[col * 3 + 1] + rr[2] * nm[col * 3 + 2]);
+          q[r * 3 + col] =
+              (float) (rr[0] * nm[col * 3] + rr[1] * nm[col * 3 + 1] + rr[2] * nm[col * 3 + 2]);
         }
       }
       float[] nrm = p.normals;
@@ -206,7 +219,8 @@ final class Renderer {
       } else {
         float len = (float) Math.sqrt(nx * nx + ny * ny + nz * nz);
         float d = len > 0 ? (nx * LX + ny * LY + nz * LZ) / len : 0;
-        faceLight = AMBIENT + KEY * Math.max(0, towardEye >= 0 ? d : -d); // the side facing the eye is lit
+        faceLight =
+            AMBIENT + KEY * Math.max(0, towardEye >= 0 ? d : -d); // the side facing the eye is lit
       }
     }
     float side = front ? 1 : -1;
@@ -239,7 +253,8 @@ final class Renderer {
       clip |= -o[2] < camera.near;
     }
     if (!clip) {
-      raster.triangle(project(poly[0], screen[0]), project(poly[1], screen[1]), project(poly[2], screen[2]));
+      raster.triangle(
+          project(poly[0], screen[0]), project(poly[1], screen[1]), project(poly[2], screen[2]));
       return;
     }
     int n = clipNear(poly, 3, clipped);

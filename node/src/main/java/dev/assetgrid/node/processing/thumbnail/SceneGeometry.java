@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.thumbnail;
 
-import dev.assetgrid.shared.stage.ThumbnailOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.node.processing.gltf.AccessorInfo;
 import dev.assetgrid.node.processing.gltf.Accessors;
@@ -9,6 +8,7 @@ import dev.assetgrid.node.processing.gltf.Mat4;
 import dev.assetgrid.node.processing.gltf.SceneRoots;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,12 +22,13 @@ import java.util.Set;
  * matrix), {@code EXT_mesh_gpu_instancing} (translation/rotation/scale), default morph target
  * weights and skins in their rest pose are applied; points and lines are skipped.
  *
- * <p>Accessors are read once each (corpus models share them between primitives), primitives
- * once per (mesh, primitive) unless skinned or morphed.
+ * <p>Accessors are read once each (corpus models share them between primitives), primitives once
+ * per (mesh, primitive) unless skinned or morphed.
  */
 final class SceneGeometry {
   /** Most triangles one thumbnail draws, instancing included. */
   static final long MAX_RENDERED_TRIANGLES = 50_000_000L;
+
   private static final int MAX_DEPTH = 1024;
 
   /** One primitive's vertex data (element-major arrays; optional ones are null). */
@@ -39,7 +40,13 @@ final class SceneGeometry {
     final int[] triangles;
     final Material material;
 
-    Primitive(float[] positions, float[] normals, float[] uvs, float[] colors, int[] triangles, Material material) {
+    Primitive(
+        float[] positions,
+        float[] normals,
+        float[] uvs,
+        float[] colors,
+        int[] triangles,
+        Material material) {
       this.positions = positions;
       this.normals = normals;
       this.uvs = uvs;
@@ -76,7 +83,8 @@ final class SceneGeometry {
 
   static SceneGeometry build(GltfAsset asset, ThumbnailOptions options, List<String> notes) {
     if (asset.hasDraco()) {
-      throw new AssetGridException(ErrorCode.UNSUPPORTED_FORMAT,
+      throw new AssetGridException(
+          ErrorCode.UNSUPPORTED_FORMAT,
           "Draco-compressed geometry (KHR_draco_mesh_compression) cannot be decoded for a thumbnail");
     }
     SceneGeometry g = new SceneGeometry(asset, options, notes);
@@ -125,7 +133,10 @@ final class SceneGeometry {
       return worlds[i];
     }
     double[] local = Mat4.local(asset.element("nodes", i));
-    double[] p = parent[i] < 0 || depth > MAX_DEPTH ? Mat4.identity() : worldOf(parent[i], parent, depth + 1);
+    double[] p =
+        parent[i] < 0 || depth > MAX_DEPTH
+            ? Mat4.identity()
+            : worldOf(parent[i], parent, depth + 1);
     worlds[i] = Mat4.multiply(p, local);
     return worlds[i];
   }
@@ -140,7 +151,9 @@ final class SceneGeometry {
     double[] world = Mat4.multiply(parentWorld, Mat4.local(node));
     worlds[nodeIndex] = world;
     JsonNode meshRef = node.path("mesh");
-    if (meshRef.canConvertToInt() && meshRef.asInt() >= 0 && meshRef.asInt() < asset.count("meshes")) {
+    if (meshRef.canConvertToInt()
+        && meshRef.asInt() >= 0
+        && meshRef.asInt() < asset.count("meshes")) {
       int mesh = meshRef.asInt();
       int skin = node.path("skin").asInt(-1);
       if (skin >= 0 && skin < asset.count("skins")) {
@@ -179,10 +192,14 @@ final class SceneGeometry {
     }
     List<double[]> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      double[] tt = t == null ? new double[] {0, 0, 0} : new double[] {t[3 * i], t[3 * i + 1], t[3 * i + 2]};
-      double[] rr = r == null ? new double[] {0, 0, 0, 1}
-          : new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]};
-      double[] ss = s == null ? new double[] {1, 1, 1} : new double[] {s[3 * i], s[3 * i + 1], s[3 * i + 2]};
+      double[] tt =
+          t == null ? new double[] {0, 0, 0} : new double[] {t[3 * i], t[3 * i + 1], t[3 * i + 2]};
+      double[] rr =
+          r == null
+              ? new double[] {0, 0, 0, 1}
+              : new double[] {r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]};
+      double[] ss =
+          s == null ? new double[] {1, 1, 1} : new double[] {s[3 * i], s[3 * i + 1], s[3 * i + 2]};
       out.add(Mat4.trs(tt, rr, ss));
     }
     return out;
@@ -218,8 +235,11 @@ final class SceneGeometry {
       }
       triangles += prim.triangles.length / 3;
       if (triangles > MAX_RENDERED_TRIANGLES) {
-        throw new AssetGridException(ErrorCode.INPUT_LIMIT_EXCEEDED,
-            "the scene draws more than " + MAX_RENDERED_TRIANGLES + " triangles; no thumbnail is rendered");
+        throw new AssetGridException(
+            ErrorCode.INPUT_LIMIT_EXCEEDED,
+            "the scene draws more than "
+                + MAX_RENDERED_TRIANGLES
+                + " triangles; no thumbnail is rendered");
       }
       draws.add(new Draw(prim, world));
     }
@@ -322,17 +342,22 @@ final class SceneGeometry {
     JsonNode joints = skinNode.path("joints");
     JsonNode attrs = primNode.path("attributes");
     int n = prim.vertexCount();
-    if (!attrs.path("JOINTS_0").canConvertToInt() || !attrs.path("WEIGHTS_0").canConvertToInt() || joints.isEmpty()) {
+    if (!attrs.path("JOINTS_0").canConvertToInt()
+        || !attrs.path("WEIGHTS_0").canConvertToInt()
+        || joints.isEmpty()) {
       return prim;
     }
     int[] j = accessors.ints(attrs.path("JOINTS_0").asInt());
     float[] w = attribute(attrs, "WEIGHTS_0", 4, n);
     if (j.length != n * 4 || w == null) {
-      notes.add("skins/" + skin + ": JOINTS_0/WEIGHTS_0 do not match the vertices; drawn unskinned");
+      notes.add(
+          "skins/" + skin + ": JOINTS_0/WEIGHTS_0 do not match the vertices; drawn unskinned");
       return prim;
     }
-    float[] ibm = skinNode.path("inverseBindMatrices").canConvertToInt()
-        ? floats(skinNode.path("inverseBindMatrices").asInt(), 16) : null;
+    float[] ibm =
+        skinNode.path("inverseBindMatrices").canConvertToInt()
+            ? floats(skinNode.path("inverseBindMatrices").asInt(), 16)
+            : null;
     double[][] jointMatrices = new double[joints.size()][];
     for (int k = 0; k < joints.size(); k++) {
       int node = joints.get(k).asInt(-1);
@@ -360,7 +385,8 @@ final class SceneGeometry {
           continue;
         }
         if (joint < 0 || joint >= jointMatrices.length) {
-          throw new AssetGridException(ErrorCode.DATA_ERROR, "JOINTS_0 value " + joint + " is not a joint of skins/" + skin);
+          throw new AssetGridException(
+              ErrorCode.DATA_ERROR, "JOINTS_0 value " + joint + " is not a joint of skins/" + skin);
         }
         double[] jm = jointMatrices[joint];
         for (int e = 0; e < 16; e++) {
@@ -394,7 +420,9 @@ final class SceneGeometry {
     }
   }
 
-  /** An attribute with {@code comps} components per vertex and exactly {@code n} vertices, or null. */
+  /**
+   * An attribute with {@code comps} components per vertex and exactly {@code n} vertices, or null.
+   */
   private float[] attribute(JsonNode attrs, String name, int comps, int n) {
     JsonNode ref = attrs.path(name);
     if (!ref.canConvertToInt()) {
@@ -402,7 +430,16 @@ final class SceneGeometry {
     }
     AccessorInfo info = accessors.info(ref.asInt());
     if (info.components() != comps || info.count() != n) {
-      notes.add("accessor " + ref.asInt() + " (" + name + ") is not " + comps + " components x " + n + " vertices; ignored");
+      notes.add(
+          "accessor "
+              + ref.asInt()
+              + " ("
+              + name
+              + ") is not "
+              + comps
+              + " components x "
+              + n
+              + " vertices; ignored");
       return null;
     }
     return floats(ref.asInt(), comps);
@@ -413,8 +450,15 @@ final class SceneGeometry {
     if (f == null) {
       AccessorInfo info = accessors.info(accessor);
       if (info.components() != comps) {
-        throw new AssetGridException(ErrorCode.GLTF_INVALID, "accessors/" + accessor + " has " + info.components()
-            + " components, " + comps + " expected");
+        throw new AssetGridException(
+            ErrorCode.GLTF_INVALID,
+            "accessors/"
+                + accessor
+                + " has "
+                + info.components()
+                + " components, "
+                + comps
+                + " expected");
       }
       f = accessors.floats(accessor);
       floatCache.put(accessor, f);

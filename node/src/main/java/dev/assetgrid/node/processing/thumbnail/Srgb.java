@@ -6,6 +6,7 @@ final class Srgb {
 
   /** 8-bit sRGB value → linear 0..1. */
   static final float[] TO_LINEAR = new float[256];
+
   private static final int ENCODE_STEPS = 4096;
   private static final int[] TO_SRGB = new int[ENCODE_STEPS + 1];
 

@@ -61,12 +61,23 @@ final class Texture {
     float w01 = (1 - ax) * ay;
     float w11 = ax * ay;
     float[] lin = Srgb.TO_LINEAR;
-    out[0] = lin[(p00 >> 16) & 0xff] * w00 + lin[(p10 >> 16) & 0xff] * w10 + lin[(p01 >> 16) & 0xff] * w01
-        + lin[(p11 >> 16) & 0xff] * w11;
-    out[1] = lin[(p00 >> 8) & 0xff] * w00 + lin[(p10 >> 8) & 0xff] * w10 + lin[(p01 >> 8) & 0xff] * w01
-        + lin[(p11 >> 8) & 0xff] * w11;
-    out[2] = lin[p00 & 0xff] * w00 + lin[p10 & 0xff] * w10 + lin[p01 & 0xff] * w01 + lin[p11 & 0xff] * w11;
-    out[3] = ((p00 >>> 24) * w00 + (p10 >>> 24) * w10 + (p01 >>> 24) * w01 + (p11 >>> 24) * w11) / 255f;
+    out[0] =
+        lin[(p00 >> 16) & 0xff] * w00
+            + lin[(p10 >> 16) & 0xff] * w10
+            + lin[(p01 >> 16) & 0xff] * w01
+            + lin[(p11 >> 16) & 0xff] * w11;
+    out[1] =
+        lin[(p00 >> 8) & 0xff] * w00
+            + lin[(p10 >> 8) & 0xff] * w10
+            + lin[(p01 >> 8) & 0xff] * w01
+            + lin[(p11 >> 8) & 0xff] * w11;
+    out[2] =
+        lin[p00 & 0xff] * w00
+            + lin[p10 & 0xff] * w10
+            + lin[p01 & 0xff] * w01
+            + lin[p11 & 0xff] * w11;
+    out[3] =
+        ((p00 >>> 24) * w00 + (p10 >>> 24) * w10 + (p01 >>> 24) * w01 + (p11 >>> 24) * w11) / 255f;
   }
 
   private static int wrap(int i, int n, int mode) {
@@ -76,20 +87,21 @@ final class Texture {
     switch (mode) {
       case CLAMP_TO_EDGE:
         return i < 0 ? 0 : n - 1;
-      case MIRRORED_REPEAT: {
-        int period = 2 * n;
-        int m = Math.floorMod(i, period);
-        return m < n ? m : period - 1 - m;
-      }
+      case MIRRORED_REPEAT:
+        {
+          int period = 2 * n;
+          int m = Math.floorMod(i, period);
+          return m < n ? m : period - 1 - m;
+        }
       default:
         return Math.floorMod(i, n);
     }
   }
 
   /**
-   * Halves the texture (2x2 box filter in linear space) until neither side exceeds
-   * {@code maxSide}: a thumbnail never needs more texels than it has samples, and sampling a
-   * reduced texture aliases less (a one-level stand-in for mipmaps).
+   * Halves the texture (2x2 box filter in linear space) until neither side exceeds {@code maxSide}:
+   * a thumbnail never needs more texels than it has samples, and sampling a reduced texture aliases
+   * less (a one-level stand-in for mipmaps).
    */
   static int[] reduce(int[] argb, int[] size, int maxSide) {
     int w = size[0];
@@ -126,6 +138,10 @@ final class Texture {
 
   private static float avg(int a, int b, int c, int d, int shift) {
     float[] lin = Srgb.TO_LINEAR;
-    return (lin[(a >> shift) & 0xff] + lin[(b >> shift) & 0xff] + lin[(c >> shift) & 0xff] + lin[(d >> shift) & 0xff]) / 4;
+    return (lin[(a >> shift) & 0xff]
+            + lin[(b >> shift) & 0xff]
+            + lin[(c >> shift) & 0xff]
+            + lin[(d >> shift) & 0xff])
+        / 4;
   }
 }

@@ -1,7 +1,7 @@
 package dev.assetgrid.node.processing.thumbnail;
 
-import dev.assetgrid.shared.stage.ThumbnailOptions;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,21 +10,21 @@ import java.util.List;
  * default scene to an image (no GPU, no browser).
  *
  * <p>What is drawn: triangle primitives (TRIANGLES, TRIANGLE_STRIP, TRIANGLE_FAN; points and lines
- * are skipped) of the default scene with world transforms (TRS or matrix),
- * {@code EXT_mesh_gpu_instancing}, default morph weights and skins in their rest pose. Colour =
- * base colour factor x base colour texture (PNG/JPEG decoded with ImageIO after a header size
- * check; {@code KHR_texture_transform}; KTX2/WebP fall back to the factor) x {@code COLOR_0},
- * lit by ambient + one key light (unlit for {@code KHR_materials_unlit}), plus the emissive factor
- * of materials without an emissive texture.
- * Alpha modes OPAQUE, MASK (cutoff) and BLEND (sorted back to front over the background);
- * single-sided materials are backface-culled. The camera looks from {@code yaw}/{@code pitch} and
- * is fitted to the model's vertices, so the model fills and is centred in the frame.
+ * are skipped) of the default scene with world transforms (TRS or matrix), {@code
+ * EXT_mesh_gpu_instancing}, default morph weights and skins in their rest pose. Colour = base
+ * colour factor x base colour texture (PNG/JPEG decoded with ImageIO after a header size check;
+ * {@code KHR_texture_transform}; KTX2/WebP fall back to the factor) x {@code COLOR_0}, lit by
+ * ambient + one key light (unlit for {@code KHR_materials_unlit}), plus the emissive factor of
+ * materials without an emissive texture. Alpha modes OPAQUE, MASK (cutoff) and BLEND (sorted back
+ * to front over the background); single-sided materials are backface-culled. The camera looks from
+ * {@code yaw}/{@code pitch} and is fitted to the model's vertices, so the model fills and is
+ * centred in the frame.
  *
- * <p>Design note: rendering goes through a {@code size*supersample} square sample buffer of
- * linear premultiplied floats with a {@code 1/w} depth buffer (no far plane, no precision issue
- * with deep scenes), then a box filter. Triangles are rasterized with edge functions over their
- * bounding box and the top-left rule; triangles crossing the near plane are clipped. Single-threaded
- * (a node runs one task per slot). Measured on a shared 2-core machine, warm: MetalRoughSpheresNoTextures
+ * <p>Design note: rendering goes through a {@code size*supersample} square sample buffer of linear
+ * premultiplied floats with a {@code 1/w} depth buffer (no far plane, no precision issue with deep
+ * scenes), then a box filter. Triangles are rasterized with edge functions over their bounding box
+ * and the top-left rule; triangles crossing the near plane are clipped. Single-threaded (a node
+ * runs one task per slot). Measured on a shared 2-core machine, warm: MetalRoughSpheresNoTextures
  * (1.04M triangles) at 512² with 2x2 supersampling in 0.55–0.7 s, Duck (4k triangles, one texture)
  * in 0.17 s (see {@code ThumbnailCorpusTest}). Lighting is per vertex (Gouraud), which is enough at
  * thumbnail sizes and keeps the per-sample work to one texture fetch.
@@ -68,12 +68,15 @@ public final class Thumbnail {
     Bounds b = Bounds.of(scene);
     double distance = 0;
     for (int i = 0; i < views; i++) {
-      distance = Math.max(distance, Camera.distance(b.points, b.box, yaw(options, i, views), options.pitch()));
+      distance =
+          Math.max(
+              distance, Camera.distance(b.points, b.box, yaw(options, i, views), options.pitch()));
     }
     Camera[] cameras = new Camera[views];
     double scale = Double.MAX_VALUE;
     for (int i = 0; i < views; i++) {
-      cameras[i] = Camera.fit(b.points, b.box, yaw(options, i, views), options.pitch(), false, distance);
+      cameras[i] =
+          Camera.fit(b.points, b.box, yaw(options, i, views), options.pitch(), false, distance);
       scale = Math.min(scale, cameras[i].scale);
     }
     int size = options.size();
@@ -100,7 +103,8 @@ public final class Thumbnail {
     return options.yaw() + 360.0 * i / views;
   }
 
-  static int[] renderView(SceneGeometry scene, Camera camera, ThumbnailOptions options, double[] coverage) {
+  static int[] renderView(
+      SceneGeometry scene, Camera camera, ThumbnailOptions options, double[] coverage) {
     int n = options.supersample();
     Raster raster = new Raster(options.size() * n, options.size() * n);
     new Renderer(camera, raster).draw(scene.draws);
@@ -114,8 +118,14 @@ public final class Thumbnail {
 
     static Bounds of(SceneGeometry scene) {
       Bounds b = new Bounds();
-      double[] box = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE,
-          -Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+      double[] box = {
+        Double.MAX_VALUE,
+        Double.MAX_VALUE,
+        Double.MAX_VALUE,
+        -Double.MAX_VALUE,
+        -Double.MAX_VALUE,
+        -Double.MAX_VALUE
+      };
       for (SceneGeometry.Draw d : scene.draws) {
         float[] local = d.primitive().positions;
         double[] m = d.world();

@@ -17,10 +17,12 @@ import java.util.List;
  * @param notes what was simplified while rendering (textures not decoded, attributes ignored...);
  *     never null
  */
-public record ThumbnailImage(int width, int height, int[] argb, double coverage, List<String> notes) {
+public record ThumbnailImage(
+    int width, int height, int[] argb, double coverage, List<String> notes) {
   public ThumbnailImage {
     if (argb.length != width * height) {
-      throw new IllegalArgumentException("argb has " + argb.length + " pixels, expected " + width * height);
+      throw new IllegalArgumentException(
+          "argb has " + argb.length + " pixels, expected " + width * height);
     }
     notes = List.copyOf(notes);
   }
@@ -45,7 +47,8 @@ public record ThumbnailImage(int width, int height, int[] argb, double coverage,
         throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "no PNG writer available");
       }
     } catch (IOException e) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, "PNG encoding failed: " + e.getMessage(), e);
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, "PNG encoding failed: " + e.getMessage(), e);
     }
     return out.toByteArray();
   }

@@ -20,8 +20,8 @@ import java.util.Set;
  * accessors, nodes and meshes are known: sampler input accessors (float scalars with bounds, enough
  * keys for cubic splines), no byteStride on sampler accessors, channel targets (duplicates, TRS of
  * nodes with a matrix or a skinned mesh, weights without morph targets), and each channel's output
- * accessor format and count for its path; queues the data checks of inputs and rotations.
- * Samplers and channels are only used here, so they stay in this class.
+ * accessor format and count for its path; queues the data checks of inputs and rotations. Samplers
+ * and channels are only used here, so they stay in this class.
  */
 final class AnimationChecks {
   private final ValidationContext ctx;
@@ -65,7 +65,8 @@ final class AnimationChecks {
     Sampler s = new Sampler();
     j.members(so, sp, Set.of("input", "interpolation", "output"));
     s.input = j.index(so, sp, "input", true);
-    s.interpolation = j.strEnum(so, sp, "interpolation", false, "LINEAR", "LINEAR", "STEP", "CUBICSPLINE");
+    s.interpolation =
+        j.strEnum(so, sp, "interpolation", false, "LINEAR", "LINEAR", "STEP", "CUBICSPLINE");
     s.output = j.index(so, sp, "output", true);
     ctx.extensions().object(so, sp, "animationSampler");
     return s;
@@ -81,7 +82,9 @@ final class AnimationChecks {
       String tp = cp + "/target";
       j.members(t, tp, Set.of("node", "path"));
       c.node = j.index(t, tp, "node", false);
-      c.path = j.strEnum(t, tp, "path", true, null, "translation", "rotation", "scale", "weights", "pointer");
+      c.path =
+          j.strEnum(
+              t, tp, "path", true, null, "translation", "rotation", "scale", "weights", "pointer");
       ctx.extensions().object(t, tp, "animationChannelTarget");
     }
     ctx.extensions().object(co, cp, "animationChannel");
@@ -119,18 +122,28 @@ final class AnimationChecks {
 
   private void input(Sampler s, Acc a, String ip) {
     if (!a.hasFormat("SCALAR:5126")) {
-      j.add(IssueCode.ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT, ip,
-          "Invalid Animation sampler input accessor format '" + a.format() + "'. Must be one of ('{SCALAR, FLOAT}').");
+      j.add(
+          IssueCode.ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT,
+          ip,
+          "Invalid Animation sampler input accessor format '"
+              + a.format()
+              + "'. Must be one of ('{SCALAR, FLOAT}').");
     } else {
       ctx.useAccessor(new DataChecks.Use(s.input, DataChecks.Kind.ANIM_INPUT, ip, 0));
     }
     if (!a.o.has("min") || !a.o.has("max")) {
-      j.add(IssueCode.ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS, ip,
+      j.add(
+          IssueCode.ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS,
+          ip,
           "accessor.min and accessor.max must be defined for animation input accessor.");
     }
     if ("CUBICSPLINE".equals(s.interpolation) && a.count < 2) {
-      j.add(IssueCode.ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS, ip,
-          "Animation sampler output accessor with 'CUBICSPLINE' interpolation must have at least 2 elements. Got " + a.count + ".");
+      j.add(
+          IssueCode.ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS,
+          ip,
+          "Animation sampler output accessor with 'CUBICSPLINE' interpolation must have at least 2 elements. Got "
+              + a.count
+              + ".");
     }
     noByteStride(a, ip);
   }
@@ -139,7 +152,9 @@ final class AnimationChecks {
     View[] views = ctx.views();
     if (a.bufferView >= 0 && a.bufferView < views.length) {
       if (views[a.bufferView].byteStride > 0) {
-        j.add(IssueCode.ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE, pointer,
+        j.add(
+            IssueCode.ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE,
+            pointer,
             "bufferView.byteStride must not be defined for buffer views used by animation sampler accessors.");
       }
       ctx.useBufferView(a.bufferView, "Other", pointer);
@@ -154,7 +169,10 @@ final class AnimationChecks {
       Sampler s = null;
       if (c.sampler >= 0) {
         if (c.sampler >= samps.size()) {
-          j.add(IssueCode.UNRESOLVED_REFERENCE, c.p + "/sampler", "Unresolved reference: " + c.sampler + ".");
+          j.add(
+              IssueCode.UNRESOLVED_REFERENCE,
+              c.p + "/sampler",
+              "Unresolved reference: " + c.sampler + ".");
         } else {
           s = samps.get(c.sampler);
         }
@@ -176,21 +194,30 @@ final class AnimationChecks {
     if (c.path != null && !c.path.equals("pointer")) {
       Integer prev = targets.putIfAbsent(c.node + "/" + c.path, k);
       if (prev != null) {
-        j.add(IssueCode.ANIMATION_DUPLICATE_TARGETS, chans.get(prev).p + "/target",
+        j.add(
+            IssueCode.ANIMATION_DUPLICATE_TARGETS,
+            chans.get(prev).p + "/target",
             "Animation channel has the same target as channel " + k + ".");
       }
     }
     if (c.path != null && !c.path.equals("weights") && !c.path.equals("pointer")) {
       if (n.matrix != null || (n.o != null && n.o.has("matrix"))) {
-        j.add(IssueCode.ANIMATION_CHANNEL_TARGET_NODE_MATRIX, c.p + "/target",
+        j.add(
+            IssueCode.ANIMATION_CHANNEL_TARGET_NODE_MATRIX,
+            c.p + "/target",
             "Animation channel cannot target TRS properties of a node with defined matrix.");
       }
       if (n.skin >= 0 && n.mesh >= 0 && meshes[n.mesh].skinned) {
-        j.add(IssueCode.ANIMATION_CHANNEL_TARGET_NODE_SKIN, c.p + "/target/path", "Animated TRS properties will not affect a skinned mesh.");
+        j.add(
+            IssueCode.ANIMATION_CHANNEL_TARGET_NODE_SKIN,
+            c.p + "/target/path",
+            "Animated TRS properties will not affect a skinned mesh.");
       }
     }
     if ("weights".equals(c.path) && (n.mesh < 0 || meshes[n.mesh].targetCount <= 0)) {
-      j.add(IssueCode.ANIMATION_CHANNEL_TARGET_NODE_WEIGHTS_NO_MORPHS, c.p + "/target",
+      j.add(
+          IssueCode.ANIMATION_CHANNEL_TARGET_NODE_WEIGHTS_NO_MORPHS,
+          c.p + "/target",
           "Animation channel cannot target WEIGHTS when mesh does not have morph targets.");
     }
     return n;
@@ -205,8 +232,17 @@ final class AnimationChecks {
     Acc out = accessors[s.output];
     String[] formats = outputFormats(c.path);
     if (!out.hasFormat(formats)) {
-      j.add(IssueCode.ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT, c.p + "/sampler", "Invalid animation sampler output "
-          + "accessor format '" + out.format() + "' for path '" + c.path + "'. Must be one of (" + describe(formats) + ").");
+      j.add(
+          IssueCode.ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT,
+          c.p + "/sampler",
+          "Invalid animation sampler output "
+              + "accessor format '"
+              + out.format()
+              + "' for path '"
+              + c.path
+              + "'. Must be one of ("
+              + describe(formats)
+              + ").");
       return;
     }
     if (s.input >= 0 && s.input < accessors.length && accessors[s.input].valid()) {
@@ -214,31 +250,49 @@ final class AnimationChecks {
     }
     if (c.path.equals("rotation") && !rotationQueued[c.sampler]) {
       rotationQueued[c.sampler] = true;
-      ctx.useAccessor(new DataChecks.Use(s.output, DataChecks.Kind.ANIM_ROTATION, c.p + "/sampler",
-          "CUBICSPLINE".equals(s.interpolation) ? 1 : 0));
+      ctx.useAccessor(
+          new DataChecks.Use(
+              s.output,
+              DataChecks.Kind.ANIM_ROTATION,
+              c.p + "/sampler",
+              "CUBICSPLINE".equals(s.interpolation) ? 1 : 0));
     }
   }
 
   private static String[] outputFormats(String path) {
     return switch (path) {
       case "translation", "scale" -> new String[] {"VEC3:5126"};
-      case "rotation" -> new String[] {"VEC4:5126", "VEC4:5120:n", "VEC4:5121:n", "VEC4:5122:n", "VEC4:5123:n"};
-      default -> new String[] {"SCALAR:5126", "SCALAR:5120:n", "SCALAR:5121:n", "SCALAR:5122:n", "SCALAR:5123:n"};
+      case "rotation" ->
+          new String[] {"VEC4:5126", "VEC4:5120:n", "VEC4:5121:n", "VEC4:5122:n", "VEC4:5123:n"};
+      default ->
+          new String[] {
+            "SCALAR:5126", "SCALAR:5120:n", "SCALAR:5121:n", "SCALAR:5122:n", "SCALAR:5123:n"
+          };
     };
   }
 
-  /** "TYPE:componentType[:n]" formats as the Khronos message lists them: '{VEC4, BYTE normalized}', ... */
+  /**
+   * "TYPE:componentType[:n]" formats as the Khronos message lists them: '{VEC4, BYTE normalized}',
+   * ...
+   */
   private static String describe(String[] formats) {
     StringBuilder sb = new StringBuilder();
     for (String f : formats) {
       String[] parts = f.split(":");
-      sb.append(sb.length() == 0 ? "" : ", ").append("'{").append(parts[0]).append(", ")
-          .append(componentName(Integer.parseInt(parts[1]))).append(parts.length > 2 ? " normalized" : "").append("}'");
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append("'{")
+          .append(parts[0])
+          .append(", ")
+          .append(componentName(Integer.parseInt(parts[1])))
+          .append(parts.length > 2 ? " normalized" : "")
+          .append("}'");
     }
     return sb.toString();
   }
 
-  /** One output per input key (three for cubic splines), times the morph target count for weights. */
+  /**
+   * One output per input key (three for cubic splines), times the morph target count for weights.
+   */
   private void outputCount(Channel c, Sampler s, Node n, int inCount, Acc out) {
     long expected = (long) inCount * ("CUBICSPLINE".equals(s.interpolation) ? 3 : 1);
     if (c.path.equals("weights")) {
@@ -249,8 +303,14 @@ final class AnimationChecks {
       expected *= meshes[n.mesh].targetCount;
     }
     if (out.count != expected) {
-      j.add(IssueCode.ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT, c.p + "/sampler",
-          "Animation sampler output accessor of count " + expected + " expected. Found " + out.count + ".");
+      j.add(
+          IssueCode.ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT,
+          c.p + "/sampler",
+          "Animation sampler output accessor of count "
+              + expected
+              + " expected. Found "
+              + out.count
+              + ".");
     }
   }
 }

@@ -76,8 +76,14 @@ final class BufferViewChecks {
         fitsBuffer(p, v);
       }
       if (v.byteStride > 0 && v.byteLength > 0 && v.byteStride > v.byteLength) {
-        j.add(IssueCode.BUFFER_VIEW_TOO_BIG_BYTE_STRIDE, p + "/byteStride",
-            "Buffer view's byteStride (" + v.byteStride + ") is greater than byteLength (" + v.byteLength + ").");
+        j.add(
+            IssueCode.BUFFER_VIEW_TOO_BIG_BYTE_STRIDE,
+            p + "/byteStride",
+            "Buffer view's byteStride ("
+                + v.byteStride
+                + ") is greater than byteLength ("
+                + v.byteLength
+                + ").");
       }
       ctx.extensions().object(o, p, "bufferView");
     }
@@ -86,14 +92,19 @@ final class BufferViewChecks {
   private void strideAndTarget(ObjectNode o, String p, View v) {
     long stride = j.uint(o, p, "byteStride", false, 4, 252, -1);
     if (stride > 0 && stride % 4 != 0) {
-      j.add(IssueCode.VALUE_MULTIPLE_OF, p + "/byteStride", "Value " + stride + " is not a multiple of 4.");
+      j.add(
+          IssueCode.VALUE_MULTIPLE_OF,
+          p + "/byteStride",
+          "Value " + stride + " is not a multiple of 4.");
     }
     v.byteStride = (int) stride;
     v.target = (int) j.uintEnum(o, p, "target", false, -1, ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER);
     if (v.target == ARRAY_BUFFER) {
       v.usage = null;
     } else if (v.target == ELEMENT_ARRAY_BUFFER && v.byteStride > 0) {
-      j.add(IssueCode.BUFFER_VIEW_INVALID_BYTE_STRIDE, p + "/byteStride",
+      j.add(
+          IssueCode.BUFFER_VIEW_INVALID_BYTE_STRIDE,
+          p + "/byteStride",
           "Only buffer views with raw vertex data can have byteStride.");
     }
   }
@@ -105,10 +116,14 @@ final class BufferViewChecks {
       return;
     }
     if (v.byteOffset >= b.byteLength) {
-      j.add(IssueCode.BUFFER_VIEW_TOO_LONG, p + "/byteOffset",
+      j.add(
+          IssueCode.BUFFER_VIEW_TOO_LONG,
+          p + "/byteOffset",
           "BufferView does not fit buffer (" + v.buffer + ") byteLength (" + b.byteLength + ").");
     } else if (v.byteOffset + v.byteLength > b.byteLength) {
-      j.add(IssueCode.BUFFER_VIEW_TOO_LONG, p + "/byteLength",
+      j.add(
+          IssueCode.BUFFER_VIEW_TOO_LONG,
+          p + "/byteLength",
           "BufferView does not fit buffer (" + v.buffer + ") byteLength (" + b.byteLength + ").");
     } else {
       v.fits = true;

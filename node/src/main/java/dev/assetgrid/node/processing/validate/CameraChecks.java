@@ -33,7 +33,10 @@ final class CameraChecks {
     boolean hasO = o.has("orthographic");
     boolean hasP = o.has("perspective");
     if (hasO && hasP) {
-      j.add(IssueCode.ONE_OF_MISMATCH, p, "Exactly one of ('orthographic', 'perspective') properties must be defined.");
+      j.add(
+          IssueCode.ONE_OF_MISMATCH,
+          p,
+          "Exactly one of ('orthographic', 'perspective') properties must be defined.");
     } else if ("perspective".equals(type) && !hasP) {
       j.undefined(p, "perspective");
     } else if ("orthographic".equals(type) && !hasO) {
@@ -61,9 +64,15 @@ final class CameraChecks {
     double zfar = j.num(c, cp, "zfar", true, Double.NaN, 0, Double.NaN, Double.NaN);
     double znear = j.num(c, cp, "znear", true, 0, Double.NaN, Double.NaN, Double.NaN);
     if (xmag == 0 || ymag == 0) {
-      j.add(IssueCode.CAMERA_XMAG_YMAG_ZERO, cp + (ymag == 0 ? "/ymag" : "/xmag"), "xmag and ymag must not be zero.");
+      j.add(
+          IssueCode.CAMERA_XMAG_YMAG_ZERO,
+          cp + (ymag == 0 ? "/ymag" : "/xmag"),
+          "xmag and ymag must not be zero.");
     } else if (xmag < 0 || ymag < 0) {
-      j.add(IssueCode.CAMERA_XMAG_YMAG_NEGATIVE, cp + (ymag < 0 ? "/ymag" : "/xmag"), "xmag and ymag should not be negative.");
+      j.add(
+          IssueCode.CAMERA_XMAG_YMAG_NEGATIVE,
+          cp + (ymag < 0 ? "/ymag" : "/xmag"),
+          "xmag and ymag should not be negative.");
     }
     if (!Double.isNaN(zfar) && !Double.isNaN(znear) && zfar <= znear) {
       j.add(IssueCode.CAMERA_ZFAR_LEQUAL_ZNEAR, cp, "zfar must be greater than znear.");

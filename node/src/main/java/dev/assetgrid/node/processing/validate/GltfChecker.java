@@ -8,10 +8,12 @@ package dev.assetgrid.node.processing.validate;
  * loaded.
  */
 final class GltfChecker {
-  private GltfChecker() {
-  }
+  private GltfChecker() {}
 
-  /** Runs the schema and link checks; the order of the steps is the order of their issues in the report. */
+  /**
+   * Runs the schema and link checks; the order of the steps is the order of their issues in the
+   * report.
+   */
   static void run(ValidationContext ctx) {
     // schema: each step parses one property and may read the holders published before it
     new RootChecks(ctx).check(); // root members, extension lists, asset; publishes the collections

@@ -38,8 +38,19 @@ final class MaterialChecks {
   }
 
   private void material(ObjectNode o, String p, Material m) {
-    j.members(o, p, Set.of("pbrMetallicRoughness", "normalTexture", "occlusionTexture", "emissiveTexture",
-        "emissiveFactor", "alphaMode", "alphaCutoff", "doubleSided", "name"));
+    j.members(
+        o,
+        p,
+        Set.of(
+            "pbrMetallicRoughness",
+            "normalTexture",
+            "occlusionTexture",
+            "emissiveTexture",
+            "emissiveFactor",
+            "alphaMode",
+            "alphaCutoff",
+            "doubleSided",
+            "name"));
     ObjectNode pbr = j.obj(o, p, "pbrMetallicRoughness", false);
     if (pbr != null) {
       pbrMetallicRoughness(pbr, p + "/pbrMetallicRoughness", m);
@@ -51,7 +62,9 @@ final class MaterialChecks {
     String alphaMode = j.strEnum(o, p, "alphaMode", false, "OPAQUE", "OPAQUE", "MASK", "BLEND");
     j.num(o, p, "alphaCutoff", 0, Double.NaN, 0.5);
     if (o.has("alphaCutoff") && !"MASK".equals(alphaMode)) {
-      j.add(IssueCode.MATERIAL_ALPHA_CUTOFF_INVALID_MODE, p + "/alphaCutoff",
+      j.add(
+          IssueCode.MATERIAL_ALPHA_CUTOFF_INVALID_MODE,
+          p + "/alphaCutoff",
           "Alpha cutoff is supported only for 'MASK' alpha mode.");
     }
     j.bool(o, p, "doubleSided", false);
@@ -59,8 +72,15 @@ final class MaterialChecks {
   }
 
   private void pbrMetallicRoughness(ObjectNode pbr, String pp, Material m) {
-    j.members(pbr, pp, Set.of("baseColorFactor", "baseColorTexture", "metallicFactor", "roughnessFactor",
-        "metallicRoughnessTexture"));
+    j.members(
+        pbr,
+        pp,
+        Set.of(
+            "baseColorFactor",
+            "baseColorTexture",
+            "metallicFactor",
+            "roughnessFactor",
+            "metallicRoughnessTexture"));
     j.floats(pbr, pp, "baseColorFactor", false, 0, 1, null, 4);
     textureInfo(ctx, pbr, pp, "baseColorTexture", "", m);
     j.num(pbr, pp, "metallicFactor", 0, 1, 1);
@@ -77,7 +97,12 @@ final class MaterialChecks {
    * @return the binding with its effective texCoord (KHR_texture_transform may override it), or
    *     null when {@code owner} has no such object
    */
-  static TexRef textureInfo(ValidationContext ctx, ObjectNode owner, String ownerPtr, String name, String kind,
+  static TexRef textureInfo(
+      ValidationContext ctx,
+      ObjectNode owner,
+      String ownerPtr,
+      String name,
+      String kind,
       Material m) {
     Json j = ctx.json();
     ObjectNode t = j.obj(owner, ownerPtr, name, false);
@@ -85,11 +110,12 @@ final class MaterialChecks {
       return null;
     }
     String p = ptr(ownerPtr, name);
-    Set<String> members = switch (kind) {
-      case "normal" -> Set.of("index", "texCoord", "scale");
-      case "occlusion" -> Set.of("index", "texCoord", "strength");
-      default -> Set.of("index", "texCoord");
-    };
+    Set<String> members =
+        switch (kind) {
+          case "normal" -> Set.of("index", "texCoord", "scale");
+          case "occlusion" -> Set.of("index", "texCoord", "strength");
+          default -> Set.of("index", "texCoord");
+        };
     j.members(t, p, members);
     int index = j.index(t, p, "index", true);
     long texCoord = j.uint(t, p, "texCoord", false, 0, Integer.MAX_VALUE, 0);

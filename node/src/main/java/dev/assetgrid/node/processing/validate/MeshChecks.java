@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * tangents, colors, weights and indices.
  */
 final class MeshChecks {
-  private static final Pattern SEMANTIC = Pattern.compile("^(TEXCOORD|COLOR|JOINTS|WEIGHTS)_(0|[1-9][0-9]*)$");
+  private static final Pattern SEMANTIC =
+      Pattern.compile("^(TEXCOORD|COLOR|JOINTS|WEIGHTS)_(0|[1-9][0-9]*)$");
 
   private final ValidationContext ctx;
   private final Json j;
@@ -67,12 +68,15 @@ final class MeshChecks {
       for (int k = 0; k < prims.size(); k++) {
         Prim pr = primitive(prims.get(k), p + "/primitives/" + k);
         m.prims.add(pr);
-        if (pr.targets != null) { // primitives without (valid) targets are not compared, as in Khronos
+        if (pr.targets
+            != null) { // primitives without (valid) targets are not compared, as in Khronos
           int tc = pr.targets.size();
           if (m.targetCount == -1) {
             m.targetCount = tc;
           } else if (m.targetCount != tc) {
-            j.add(IssueCode.MESH_PRIMITIVES_UNEQUAL_TARGETS_COUNT, p + "/primitives/" + k + "/targets",
+            j.add(
+                IssueCode.MESH_PRIMITIVES_UNEQUAL_TARGETS_COUNT,
+                p + "/primitives/" + k + "/targets",
                 "All primitives must have the same number of morph targets.");
           }
         }
@@ -82,8 +86,14 @@ final class MeshChecks {
       }
     }
     if (m.weights != null && m.targetCount >= 0 && m.weights.length != m.targetCount) {
-      j.add(IssueCode.MESH_INVALID_WEIGHTS_COUNT, p + "/weights", "The length of weights array (" + m.weights.length
-          + ") does not match the number of morph targets (" + m.targetCount + ").");
+      j.add(
+          IssueCode.MESH_INVALID_WEIGHTS_COUNT,
+          p + "/weights",
+          "The length of weights array ("
+              + m.weights.length
+              + ") does not match the number of morph targets ("
+              + m.targetCount
+              + ").");
     }
     ctx.extensions().object(o, p, "mesh");
   }
@@ -114,7 +124,10 @@ final class MeshChecks {
     return pr;
   }
 
-  /** The morph targets' attribute maps, or null when {@code targets} is not a non-empty array of objects. */
+  /**
+   * The morph targets' attribute maps, or null when {@code targets} is not a non-empty array of
+   * objects.
+   */
   private List<Map<String, Integer>> targets(JsonNode targets, String p) {
     if (!targets.isArray()) {
       j.typeMismatch(p, targets, "array");
@@ -128,7 +141,10 @@ final class MeshChecks {
     for (JsonNode t : targets) {
       if (!t.isObject()) {
         bad = true;
-        j.add(IssueCode.ARRAY_TYPE_MISMATCH, p, "Type mismatch. Array element " + Json.show(t) + " is not a 'object'.");
+        j.add(
+            IssueCode.ARRAY_TYPE_MISMATCH,
+            p,
+            "Type mismatch. Array element " + Json.show(t) + " is not a 'object'.");
       }
     }
     if (bad) {
@@ -154,8 +170,12 @@ final class MeshChecks {
       Map.Entry<String, JsonNode> e = it.next();
       String k = e.getKey();
       String kp = ptr(p, k);
-      boolean valid = k.equals("POSITION") || k.equals("NORMAL") || k.equals("TANGENT") || SEMANTIC.matcher(k).matches()
-          || k.startsWith("_");
+      boolean valid =
+          k.equals("POSITION")
+              || k.equals("NORMAL")
+              || k.equals("TANGENT")
+              || SEMANTIC.matcher(k).matches()
+              || k.startsWith("_");
       if (!valid) {
         j.add(IssueCode.MESH_PRIMITIVE_INVALID_ATTRIBUTE, kp, "Invalid attribute name.");
       }
@@ -188,22 +208,30 @@ final class MeshChecks {
     }
   }
 
-  /** Indexed semantics start at 0 without gaps, JOINTS_n pair with WEIGHTS_n, POSITION is there, TANGENT has NORMAL. */
+  /**
+   * Indexed semantics start at 0 without gaps, JOINTS_n pair with WEIGHTS_n, POSITION is there,
+   * TANGENT has NORMAL.
+   */
   private void semantics(Prim pr) {
     String p = pr.p;
     Map<String, List<Integer>> sets = new HashMap<>();
     for (String k : pr.attributes.keySet()) {
       Matcher mt = SEMANTIC.matcher(k);
       if (mt.matches()) {
-        sets.computeIfAbsent(mt.group(1), x -> new ArrayList<>()).add(Integer.parseInt(mt.group(2)));
+        sets.computeIfAbsent(mt.group(1), x -> new ArrayList<>())
+            .add(Integer.parseInt(mt.group(2)));
       }
     }
     for (Map.Entry<String, List<Integer>> e : sets.entrySet()) {
       List<Integer> ns = e.getValue();
       for (int n = 0; n < ns.size(); n++) {
         if (!ns.contains(n)) {
-          j.add(IssueCode.MESH_PRIMITIVE_INDEXED_SEMANTIC_CONTINUITY, p + "/attributes",
-              "Indices for indexed attribute semantic '" + e.getKey() + "' must start with 0 and be continuous.");
+          j.add(
+              IssueCode.MESH_PRIMITIVE_INDEXED_SEMANTIC_CONTINUITY,
+              p + "/attributes",
+              "Indices for indexed attribute semantic '"
+                  + e.getKey()
+                  + "' must start with 0 and be continuous.");
           break;
         }
       }
@@ -211,24 +239,36 @@ final class MeshChecks {
     int joints = sets.getOrDefault("JOINTS", List.of()).size();
     int weights = sets.getOrDefault("WEIGHTS", List.of()).size();
     if (joints != weights) {
-      j.add(IssueCode.MESH_PRIMITIVE_JOINTS_WEIGHTS_MISMATCH, p + "/attributes",
+      j.add(
+          IssueCode.MESH_PRIMITIVE_JOINTS_WEIGHTS_MISMATCH,
+          p + "/attributes",
           "Number of JOINTS attribute semantics must match number of WEIGHTS.");
     }
     if (!pr.attributes.containsKey("POSITION") && !pr.attributes.isEmpty()) {
-      j.add(IssueCode.MESH_PRIMITIVE_NO_POSITION, p + "/attributes", "No POSITION attribute found.");
+      j.add(
+          IssueCode.MESH_PRIMITIVE_NO_POSITION, p + "/attributes", "No POSITION attribute found.");
     }
     if (pr.attributes.containsKey("TANGENT") && !pr.attributes.containsKey("NORMAL")) {
-      j.add(IssueCode.MESH_PRIMITIVE_TANGENT_WITHOUT_NORMAL, p + "/attributes/TANGENT", "TANGENT attribute without NORMAL found.");
+      j.add(
+          IssueCode.MESH_PRIMITIVE_TANGENT_WITHOUT_NORMAL,
+          p + "/attributes/TANGENT",
+          "TANGENT attribute without NORMAL found.");
     }
   }
 
-  /** Checks each attribute's accessor; returns the primitive's vertex count (-1 when no accessor is usable). */
+  /**
+   * Checks each attribute's accessor; returns the primitive's vertex count (-1 when no accessor is
+   * usable).
+   */
   private int attributes(Prim pr, boolean quantized) {
     int vertexCount = -1;
     Map<Integer, Integer> viewUsers = new HashMap<>();
     Set<Integer> countedAccessors = new HashSet<>();
-    int[] weightSet = pr.attributes.entrySet().stream().filter(e -> e.getKey().startsWith("WEIGHTS_"))
-        .mapToInt(Map.Entry::getValue).toArray();
+    int[] weightSet =
+        pr.attributes.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("WEIGHTS_"))
+            .mapToInt(Map.Entry::getValue)
+            .toArray();
     for (Map.Entry<String, Integer> e : pr.attributes.entrySet()) {
       String sem = e.getKey();
       int ai = e.getValue();
@@ -241,20 +281,32 @@ final class MeshChecks {
         continue;
       }
       if (a.componentType == UINT) {
-        j.add(IssueCode.MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT, ap, "Mesh attributes cannot use UNSIGNED_INT component type.");
+        j.add(
+            IssueCode.MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT,
+            ap,
+            "Mesh attributes cannot use UNSIGNED_INT component type.");
       } else if (!AttributeFormats.allowed(sem, a, quantized, false)) {
-        j.add(IssueCode.MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT, ap,
+        j.add(
+            IssueCode.MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT,
+            ap,
             "Invalid accessor format '" + a.format() + "' for this attribute semantic.");
       }
-      if (sem.equals("POSITION") && (a.min == null || a.max == null) && !(a.o.has("min") && a.o.has("max"))) {
-        j.add(IssueCode.MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS, ap,
+      if (sem.equals("POSITION")
+          && (a.min == null || a.max == null)
+          && !(a.o.has("min") && a.o.has("max"))) {
+        j.add(
+            IssueCode.MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS,
+            ap,
             "accessor.min and accessor.max must be defined for POSITION attribute accessor.");
       }
       alignment(a, ap);
       if (vertexCount == -1) {
         vertexCount = a.count;
       } else if (vertexCount != a.count) {
-        j.add(IssueCode.MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT, ap, "All accessors of the same primitive must have the same count.");
+        j.add(
+            IssueCode.MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT,
+            ap,
+            "All accessors of the same primitive must have the same count.");
       }
       if (a.bufferView >= 0) {
         vertexBufferView(a, ai, ap, viewUsers, countedAccessors);
@@ -267,13 +319,16 @@ final class MeshChecks {
   }
 
   /** Records the vertex-buffer use; a view shared by two attribute accessors needs a byteStride. */
-  private void vertexBufferView(Acc a, int ai, String ap, Map<Integer, Integer> viewUsers, Set<Integer> counted) {
+  private void vertexBufferView(
+      Acc a, int ai, String ap, Map<Integer, Integer> viewUsers, Set<Integer> counted) {
     ctx.useBufferView(a.bufferView, "VertexBuffer", ap);
     View[] views = ctx.views();
     if (a.bufferView < views.length && views[a.bufferView].byteStride <= 0 && counted.add(ai)) {
       int n = viewUsers.merge(a.bufferView, 1, Integer::sum);
       if (n > 1) {
-        j.add(IssueCode.MESH_PRIMITIVE_ACCESSOR_WITHOUT_BYTESTRIDE, ap,
+        j.add(
+            IssueCode.MESH_PRIMITIVE_ACCESSOR_WITHOUT_BYTESTRIDE,
+            ap,
             "bufferView.byteStride must be defined when two or more accessors use the same buffer view.");
       }
     }
@@ -302,17 +357,27 @@ final class MeshChecks {
     if (!a.valid()) {
       return;
     }
-    boolean formatOk = a.type.equals("SCALAR") && !a.normalized
-        && (a.componentType == UBYTE || a.componentType == USHORT || a.componentType == UINT);
+    boolean formatOk =
+        a.type.equals("SCALAR")
+            && !a.normalized
+            && (a.componentType == UBYTE || a.componentType == USHORT || a.componentType == UINT);
     if (!formatOk) {
-      j.add(IssueCode.MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT, ip, "Invalid indices accessor format '" + a.format()
-          + "'. Must be one of ('{SCALAR, UNSIGNED_BYTE}', '{SCALAR, UNSIGNED_SHORT}', '{SCALAR, UNSIGNED_INT}').");
+      j.add(
+          IssueCode.MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT,
+          ip,
+          "Invalid indices accessor format '"
+              + a.format()
+              + "'. Must be one of ('{SCALAR, UNSIGNED_BYTE}', '{SCALAR, UNSIGNED_SHORT}', '{SCALAR, UNSIGNED_INT}').");
     } else if (!pr.draco) {
-      ctx.useAccessor(new DataChecks.Use(pr.indices, DataChecks.Kind.INDICES, ip, vertexCount, pr.mode));
+      ctx.useAccessor(
+          new DataChecks.Use(pr.indices, DataChecks.Kind.INDICES, ip, vertexCount, pr.mode));
     }
     View[] views = ctx.views();
     if (a.bufferView >= 0 && a.bufferView < views.length && views[a.bufferView].byteStride > 0) {
-      j.add(IssueCode.MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE, ip, "bufferView.byteStride must not be defined for indices accessor.");
+      j.add(
+          IssueCode.MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE,
+          ip,
+          "bufferView.byteStride must not be defined for indices accessor.");
     }
     if (a.bufferView >= 0) {
       ctx.useBufferView(a.bufferView, "IndexBuffer", ip);
@@ -328,7 +393,10 @@ final class MeshChecks {
         String sem = e.getKey();
         String tp = pr.p + "/targets/" + t + "/" + sem;
         if (!pr.attributes.containsKey(sem)) {
-          j.add(IssueCode.MESH_PRIMITIVE_MORPH_TARGET_NO_BASE_ACCESSOR, tp, "No base accessor for this attribute semantic.");
+          j.add(
+              IssueCode.MESH_PRIMITIVE_MORPH_TARGET_NO_BASE_ACCESSOR,
+              tp,
+              "No base accessor for this attribute semantic.");
         }
         if (!ctx.ref("accessors", e.getValue(), tp)) {
           continue;
@@ -341,18 +409,25 @@ final class MeshChecks {
     }
   }
 
-  private void morphTargetAccessor(String sem, Acc a, String tp, boolean quantized, int vertexCount) {
+  private void morphTargetAccessor(
+      String sem, Acc a, String tp, boolean quantized, int vertexCount) {
     if (!AttributeFormats.allowed(sem, a, quantized, true)) {
-      j.add(IssueCode.MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT, tp,
+      j.add(
+          IssueCode.MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT,
+          tp,
           "Invalid accessor format '" + a.format() + "' for this attribute semantic.");
     }
     if (sem.equals("POSITION") && !(a.o.has("min") && a.o.has("max"))) {
-      j.add(IssueCode.MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS, tp,
+      j.add(
+          IssueCode.MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS,
+          tp,
           "accessor.min and accessor.max must be defined for POSITION attribute accessor.");
     }
     alignment(a, tp);
     if (vertexCount >= 0 && a.count != vertexCount) {
-      j.add(IssueCode.MESH_PRIMITIVE_MORPH_TARGET_INVALID_ATTRIBUTE_COUNT, tp,
+      j.add(
+          IssueCode.MESH_PRIMITIVE_MORPH_TARGET_INVALID_ATTRIBUTE_COUNT,
+          tp,
           "Morph target attribute accessor must have the same count as base.");
     }
     if (a.bufferView >= 0) {
@@ -360,7 +435,10 @@ final class MeshChecks {
     }
   }
 
-  /** The material's texture bindings need their TEXCOORD_n; its tangent space needs TANGENT or a normal map. */
+  /**
+   * The material's texture bindings need their TEXCOORD_n; its tangent space needs TANGENT or a
+   * normal map.
+   */
   private void material(Prim pr) {
     String mp = pr.p + "/material";
     if (pr.material < 0 || !ctx.ref("materials", pr.material, mp)) {
@@ -369,18 +447,31 @@ final class MeshChecks {
     Material m = ctx.materials()[pr.material];
     for (TexRef r : m.textures) {
       if (!pr.attributes.containsKey("TEXCOORD_" + r.texCoord)) {
-        j.add(IssueCode.MESH_PRIMITIVE_TOO_FEW_TEXCOORDS, mp, "Material is incompatible with mesh primitive: Texture binding '"
-            + r.pointer + "' needs 'TEXCOORD_" + r.texCoord + "' attribute.");
+        j.add(
+            IssueCode.MESH_PRIMITIVE_TOO_FEW_TEXCOORDS,
+            mp,
+            "Material is incompatible with mesh primitive: Texture binding '"
+                + r.pointer
+                + "' needs 'TEXCOORD_"
+                + r.texCoord
+                + "' attribute.");
       }
     }
     boolean hasTangent = pr.attributes.containsKey("TANGENT");
     if (!hasTangent && pr.mode >= 4) {
       if (m.needsTangentSpace && !m.hasNormalTexture) {
-        j.add(IssueCode.MESH_PRIMITIVE_NO_TANGENT_SPACE, mp, "Material requires a tangent space but the mesh primitive does "
-            + "not provide it and the material does not contain a normal map to generate it.");
-      } else if ((m.needsTangentSpace || m.hasNormalTexture) && pr.attributes.containsKey("NORMAL")) {
-        j.add(IssueCode.MESH_PRIMITIVE_GENERATED_TANGENT_SPACE, mp, "Material requires a tangent space but the mesh primitive "
-            + "does not provide it. Runtime-generated tangent space may be non-portable across implementations.");
+        j.add(
+            IssueCode.MESH_PRIMITIVE_NO_TANGENT_SPACE,
+            mp,
+            "Material requires a tangent space but the mesh primitive does "
+                + "not provide it and the material does not contain a normal map to generate it.");
+      } else if ((m.needsTangentSpace || m.hasNormalTexture)
+          && pr.attributes.containsKey("NORMAL")) {
+        j.add(
+            IssueCode.MESH_PRIMITIVE_GENERATED_TANGENT_SPACE,
+            mp,
+            "Material requires a tangent space but the mesh primitive "
+                + "does not provide it. Runtime-generated tangent space may be non-portable across implementations.");
       }
     }
   }
@@ -393,7 +484,10 @@ final class MeshChecks {
     }
     View v = views[a.bufferView];
     if (((v.byteOffset + a.byteOffset) % 4 != 0) || (v.byteStride > 0 && v.byteStride % 4 != 0)) {
-      j.add(IssueCode.MESH_PRIMITIVE_ACCESSOR_UNALIGNED, ap, "Vertex attribute data must be aligned to 4-byte boundaries.");
+      j.add(
+          IssueCode.MESH_PRIMITIVE_ACCESSOR_UNALIGNED,
+          ap,
+          "Vertex attribute data must be aligned to 4-byte boundaries.");
     }
   }
 }

@@ -52,8 +52,20 @@ final class NodeChecks {
     String p = "/nodes/" + i;
     Node n = nodes[i];
     n.o = o;
-    j.members(o, p, Set.of("camera", "children", "skin", "matrix", "mesh", "rotation", "scale", "translation", "weights",
-        "name"));
+    j.members(
+        o,
+        p,
+        Set.of(
+            "camera",
+            "children",
+            "skin",
+            "matrix",
+            "mesh",
+            "rotation",
+            "scale",
+            "translation",
+            "weights",
+            "name"));
     n.camera = j.index(o, p, "camera", false);
     n.children = j.indices(o, p, "children", false);
     n.skin = j.index(o, p, "skin", false);
@@ -66,10 +78,16 @@ final class NodeChecks {
     n.hasTrs = o.has("rotation") || o.has("scale") || o.has("translation");
     transform(o, p, n, rot);
     if (o.has("skin") && !o.has("mesh")) {
-      j.add(IssueCode.UNSATISFIED_DEPENDENCY, p + "/skin", "Dependency failed. 'mesh' must be defined.");
+      j.add(
+          IssueCode.UNSATISFIED_DEPENDENCY,
+          p + "/skin",
+          "Dependency failed. 'mesh' must be defined.");
     }
     if (o.has("weights") && !o.has("mesh")) {
-      j.add(IssueCode.UNSATISFIED_DEPENDENCY, p + "/weights", "Dependency failed. 'mesh' must be defined.");
+      j.add(
+          IssueCode.UNSATISFIED_DEPENDENCY,
+          p + "/weights",
+          "Dependency failed. 'mesh' must be defined.");
     }
     ctx.ref("cameras", n.camera, p + "/camera");
     if (n.children != null) {
@@ -84,35 +102,52 @@ final class NodeChecks {
     ctx.extensions().object(o, p, "node");
   }
 
-  /** A matrix excludes TRS, must not be the identity and must decompose to TRS; a rotation must be unit. */
+  /**
+   * A matrix excludes TRS, must not be the identity and must decompose to TRS; a rotation must be
+   * unit.
+   */
   private void transform(ObjectNode o, String p, Node n, double[] rot) {
     if (o.has("matrix")) {
       if (n.hasTrs) {
-        j.add(IssueCode.NODE_MATRIX_TRS, p + "/matrix",
+        j.add(
+            IssueCode.NODE_MATRIX_TRS,
+            p + "/matrix",
             "A node can have either a matrix or any combination of translation/rotation/scale (TRS) properties.");
       } else if (n.matrix != null) {
         if (isIdentity(n.matrix)) {
-          j.add(IssueCode.NODE_MATRIX_DEFAULT, p + "/matrix", "Do not specify default transform matrix.");
+          j.add(
+              IssueCode.NODE_MATRIX_DEFAULT,
+              p + "/matrix",
+              "Do not specify default transform matrix.");
         } else if (!decomposable(n.matrix)) {
-          j.add(IssueCode.NODE_MATRIX_NON_TRS, p + "/matrix", "Matrix must be decomposable to TRS.");
+          j.add(
+              IssueCode.NODE_MATRIX_NON_TRS, p + "/matrix", "Matrix must be decomposable to TRS.");
         }
       }
     }
     if (rot != null) {
       double len = Math.sqrt(rot[0] * rot[0] + rot[1] * rot[1] + rot[2] * rot[2] + rot[3] * rot[3]);
       if (Math.abs(len - 1) > 0.00769) {
-        j.add(IssueCode.ROTATION_NON_UNIT, p + "/rotation", "Rotation quaternion must be normalized.");
+        j.add(
+            IssueCode.ROTATION_NON_UNIT,
+            p + "/rotation",
+            "Rotation quaternion must be normalized.");
       }
     }
   }
 
-  /** Sets each resolved child's parent, reporting a second parent; unresolved children become -1. */
+  /**
+   * Sets each resolved child's parent, reporting a second parent; unresolved children become -1.
+   */
   private void children(String p, int i, Node n, Node[] nodes) {
     for (int c = 0; c < n.children.length; c++) {
       int ch = n.children[c];
       if (ch >= 0 && ctx.ref("nodes", ch, p + "/children/" + c)) {
         if (nodes[ch].parent >= 0) {
-          j.add(IssueCode.NODE_PARENT_OVERRIDE, p + "/children/" + c, "Value overrides parent of node " + ch + ".");
+          j.add(
+              IssueCode.NODE_PARENT_OVERRIDE,
+              p + "/children/" + c,
+              "Value overrides parent of node " + ch + ".");
         } else {
           nodes[ch].parent = i;
         }
@@ -131,9 +166,15 @@ final class NodeChecks {
     return true;
   }
 
-  /** A column-major matrix is TRS when its last row is (0,0,0,1) and its 3x3 part is rotation x scale. */
+  /**
+   * A column-major matrix is TRS when its last row is (0,0,0,1) and its 3x3 part is rotation x
+   * scale.
+   */
   private static boolean decomposable(double[] m) {
-    if (Math.abs(m[3]) > 1e-6 || Math.abs(m[7]) > 1e-6 || Math.abs(m[11]) > 1e-6 || Math.abs(m[15] - 1) > 1e-6) {
+    if (Math.abs(m[3]) > 1e-6
+        || Math.abs(m[7]) > 1e-6
+        || Math.abs(m[11]) > 1e-6
+        || Math.abs(m[15] - 1) > 1e-6) {
       return false;
     }
     double[][] c = {{m[0], m[1], m[2]}, {m[4], m[5], m[6]}, {m[8], m[9], m[10]}};
@@ -144,8 +185,10 @@ final class NodeChecks {
         return false;
       }
     }
-    double det = c[0][0] * (c[1][1] * c[2][2] - c[1][2] * c[2][1]) - c[1][0] * (c[0][1] * c[2][2] - c[0][2] * c[2][1])
-        + c[2][0] * (c[0][1] * c[1][2] - c[0][2] * c[1][1]);
+    double det =
+        c[0][0] * (c[1][1] * c[2][2] - c[1][2] * c[2][1])
+            - c[1][0] * (c[0][1] * c[2][2] - c[0][2] * c[2][1])
+            + c[2][0] * (c[0][1] * c[1][2] - c[0][2] * c[1][1]);
     if (det < 0) {
       s[0] = -s[0];
     }
@@ -177,7 +220,10 @@ final class NodeChecks {
       for (int k = 0; ns != null && k < ns.length; k++) {
         if (ns[k] >= 0 && ctx.ref("nodes", ns[k], p + "/nodes/" + k)) {
           if (nodes[ns[k]].parent >= 0) {
-            j.add(IssueCode.SCENE_NON_ROOT_NODE, p + "/nodes/" + k, "Node " + ns[k] + " is not a root node.");
+            j.add(
+                IssueCode.SCENE_NON_ROOT_NODE,
+                p + "/nodes/" + k,
+                "Node " + ns[k] + " is not a root node.");
           }
         } else {
           ns[k] = -1;
@@ -204,7 +250,8 @@ final class NodeChecks {
       if (n.mesh >= 0) {
         meshUse(i, n, p, ctx.meshes()[n.mesh], inLoop);
       }
-      boolean empty = n.mesh < 0 && n.camera < 0 && n.children == null && n.skin < 0 && !n.o.has("extensions");
+      boolean empty =
+          n.mesh < 0 && n.camera < 0 && n.children == null && n.skin < 0 && !n.o.has("extensions");
       if (empty && !isJoint(i)) {
         j.add(IssueCode.NODE_EMPTY, p, "Empty node encountered.");
       }
@@ -227,7 +274,10 @@ final class NodeChecks {
     }
   }
 
-  /** The nodes of the NODE_LOOP issues kept in the report (so the cap on kept issues applies here too). */
+  /**
+   * The nodes of the NODE_LOOP issues kept in the report (so the cap on kept issues applies here
+   * too).
+   */
   private Set<Integer> nodesReportedInLoops() {
     Set<Integer> inLoop = new HashSet<>();
     for (ValidationIssue vi : ctx.issues().kept) {
@@ -241,16 +291,31 @@ final class NodeChecks {
   private void meshUse(int i, Node n, String p, Mesh mesh, Set<Integer> inLoop) {
     int targets = Math.max(mesh.targetCount, 0);
     if (n.weights != null && n.weights.length != targets) {
-      j.add(IssueCode.NODE_WEIGHTS_INVALID, p + "/weights", "The length of weights array (" + n.weights.length
-          + ") does not match the number of morph targets (" + targets + ").");
+      j.add(
+          IssueCode.NODE_WEIGHTS_INVALID,
+          p + "/weights",
+          "The length of weights array ("
+              + n.weights.length
+              + ") does not match the number of morph targets ("
+              + targets
+              + ").");
     }
     if (n.weights != null && mesh.weights != null) {
-      j.add(IssueCode.UNUSED_MESH_WEIGHTS, "/meshes/" + n.mesh + "/weights", "The static morph target weights are always overridden.");
+      j.add(
+          IssueCode.UNUSED_MESH_WEIGHTS,
+          "/meshes/" + n.mesh + "/weights",
+          "The static morph target weights are always overridden.");
     }
     if (n.skin >= 0 && !mesh.skinned) {
-      j.add(IssueCode.NODE_SKIN_WITH_NON_SKINNED_MESH, p, "Node has skin defined, but mesh has no joints data.");
+      j.add(
+          IssueCode.NODE_SKIN_WITH_NON_SKINNED_MESH,
+          p,
+          "Node has skin defined, but mesh has no joints data.");
     } else if (n.skin < 0 && mesh.skinned && !n.o.has("skin")) {
-      j.add(IssueCode.NODE_SKINNED_MESH_WITHOUT_SKIN, p, "Node uses skinned mesh, but has no skin defined.");
+      j.add(
+          IssueCode.NODE_SKINNED_MESH_WITHOUT_SKIN,
+          p,
+          "Node uses skinned mesh, but has no skin defined.");
     }
     if (n.skin >= 0 && mesh.skinned) {
       skinnedMesh(i, n, p, mesh, inLoop);
@@ -261,7 +326,10 @@ final class NodeChecks {
   private void skinnedMesh(int i, Node n, String p, Mesh mesh, Set<Integer> inLoop) {
     Node[] nodes = ctx.nodes();
     if (n.hasTrs || n.matrix != null) {
-      j.add(IssueCode.NODE_SKINNED_MESH_LOCAL_TRANSFORMS, p, "Local transforms will not affect a skinned mesh.");
+      j.add(
+          IssueCode.NODE_SKINNED_MESH_LOCAL_TRANSFORMS,
+          p,
+          "Local transforms will not affect a skinned mesh.");
     }
     if (n.parent >= 0 && !inLoop.contains(i)) {
       boolean parentTransforms = false;
@@ -272,10 +340,14 @@ final class NodeChecks {
         }
       }
       if (parentTransforms) {
-        j.add(IssueCode.NODE_SKINNED_MESH_PARENT_TRANSFORMS, p,
+        j.add(
+            IssueCode.NODE_SKINNED_MESH_PARENT_TRANSFORMS,
+            p,
             "Node with a skinned mesh has parent nodes with transforms. Parent transforms will not affect a skinned mesh.");
       }
-      j.add(IssueCode.NODE_SKINNED_MESH_NON_ROOT, p,
+      j.add(
+          IssueCode.NODE_SKINNED_MESH_NON_ROOT,
+          p,
           "Node with a skinned mesh is not root. Parent transforms will not affect a skinned mesh.");
     }
     queueJointChecks(n, mesh);
@@ -297,8 +369,12 @@ final class NodeChecks {
         extra.add(pr.attributes.getOrDefault("WEIGHTS_" + set, -1));
       }
       if (extra.size() > 2) {
-        ctx.useAccessor(new DataChecks.Use(extra.get(2), DataChecks.Kind.JOINTS, pr.p,
-            extra.stream().mapToInt(Integer::intValue).toArray()));
+        ctx.useAccessor(
+            new DataChecks.Use(
+                extra.get(2),
+                DataChecks.Kind.JOINTS,
+                pr.p,
+                extra.stream().mapToInt(Integer::intValue).toArray()));
       }
     }
   }

@@ -12,41 +12,42 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface ResourceResolver {
 
-    /**
-     * Returns the bytes of a resource.
-     *
-     * @param relativePath the URI path, percent-decoded, relative to the asset (e.g. {@code "tex/a b.png"})
-     * @return the bytes, or null when the resource does not exist
-     * @throws IOException when it exists but cannot be read
-     */
-    byte[] resolve(String relativePath) throws IOException;
+  /**
+   * Returns the bytes of a resource.
+   *
+   * @param relativePath the URI path, percent-decoded, relative to the asset (e.g. {@code "tex/a
+   *     b.png"})
+   * @return the bytes, or null when the resource does not exist
+   * @throws IOException when it exists but cannot be read
+   */
+  byte[] resolve(String relativePath) throws IOException;
 
-    /** A resolver that finds nothing: every external URI is reported as {@code IO_ERROR}. */
-    static ResourceResolver none() {
-        return path -> null;
-    }
+  /** A resolver that finds nothing: every external URI is reported as {@code IO_ERROR}. */
+  static ResourceResolver none() {
+    return path -> null;
+  }
 
-    /**
-     * Resolves relative paths against a directory. Paths that escape the directory (via {@code ..}
-     * or absolute paths) are treated as not found, so a hostile asset cannot read other files.
-     */
-    static ResourceResolver directory(Path dir) {
-        Path root = dir.toAbsolutePath().normalize();
-        return path -> {
-            Path p;
-            try {
-                p = root.resolve(path).normalize();
-            } catch (RuntimeException e) {
-                return null;
-            }
-            if (!p.startsWith(root) || !Files.isRegularFile(p)) {
-                return null;
-            }
-            try {
-                return Files.readAllBytes(p);
-            } catch (NoSuchFileException e) {
-                return null;
-            }
-        };
-    }
+  /**
+   * Resolves relative paths against a directory. Paths that escape the directory (via {@code ..} or
+   * absolute paths) are treated as not found, so a hostile asset cannot read other files.
+   */
+  static ResourceResolver directory(Path dir) {
+    Path root = dir.toAbsolutePath().normalize();
+    return path -> {
+      Path p;
+      try {
+        p = root.resolve(path).normalize();
+      } catch (RuntimeException e) {
+        return null;
+      }
+      if (!p.startsWith(root) || !Files.isRegularFile(p)) {
+        return null;
+      }
+      try {
+        return Files.readAllBytes(p);
+      } catch (NoSuchFileException e) {
+        return null;
+      }
+    };
+  }
 }

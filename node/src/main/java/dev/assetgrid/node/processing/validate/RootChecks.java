@@ -15,9 +15,25 @@ import java.util.regex.Pattern;
  * top-level collection is a non-empty array of objects, which it publishes to the context.
  */
 final class RootChecks {
-  private static final Set<String> ROOT_MEMBERS = Set.of("asset", "extensionsUsed", "extensionsRequired", "scene",
-      "accessors", "animations", "buffers", "bufferViews", "cameras", "images", "materials", "meshes", "nodes",
-      "samplers", "scenes", "skins", "textures");
+  private static final Set<String> ROOT_MEMBERS =
+      Set.of(
+          "asset",
+          "extensionsUsed",
+          "extensionsRequired",
+          "scene",
+          "accessors",
+          "animations",
+          "buffers",
+          "bufferViews",
+          "cameras",
+          "images",
+          "materials",
+          "meshes",
+          "nodes",
+          "samplers",
+          "scenes",
+          "skins",
+          "textures");
   private static final Pattern VERSION = Pattern.compile("^([0-9]+)\\.([0-9]+)$");
   private static final Pattern EXT_NAME = Pattern.compile("^([A-Z0-9]+)_[A-Za-z0-9_]+$");
 
@@ -44,7 +60,10 @@ final class RootChecks {
     Set<String> used = stringSet("extensionsUsed");
     Set<String> required = stringSet("extensionsRequired");
     if (root.has("extensionsRequired") && !root.has("extensionsUsed")) {
-      j.add(IssueCode.UNSATISFIED_DEPENDENCY, "/extensionsRequired", "Dependency failed. 'extensionsUsed' must be defined.");
+      j.add(
+          IssueCode.UNSATISFIED_DEPENDENCY,
+          "/extensionsRequired",
+          "Dependency failed. 'extensionsUsed' must be defined.");
     }
     for (String e : used) {
       String p = "/extensionsUsed/" + indexIn(root.get("extensionsUsed"), e);
@@ -52,7 +71,9 @@ final class RootChecks {
         j.add(IssueCode.INVALID_EXTENSION_NAME_FORMAT, p, "Extension name has invalid format.");
       }
       if (!Extensions.KNOWN.containsKey(e)) {
-        j.add(IssueCode.UNSUPPORTED_EXTENSION, p,
+        j.add(
+            IssueCode.UNSUPPORTED_EXTENSION,
+            p,
             "Cannot validate an extension as it is not supported by the validator: '" + e + "'.");
       }
       if (e.equals("KHR_mesh_quantization") && !required.contains(e)) {
@@ -61,14 +82,18 @@ final class RootChecks {
     }
     for (String e : required) {
       if (!used.contains(e)) {
-        j.add(IssueCode.UNUSED_EXTENSION_REQUIRED, "/extensionsRequired/" + indexIn(root.get("extensionsRequired"), e),
+        j.add(
+            IssueCode.UNUSED_EXTENSION_REQUIRED,
+            "/extensionsRequired/" + indexIn(root.get("extensionsRequired"), e),
             "Unused extension '" + e + "' cannot be required.");
       }
     }
     ctx.declareExtensions(used, required);
   }
 
-  /** The distinct strings of root array {@code name}, in order; reports type errors and duplicates. */
+  /**
+   * The distinct strings of root array {@code name}, in order; reports type errors and duplicates.
+   */
   private Set<String> stringSet(String name) {
     Set<String> out = new LinkedHashSet<>();
     JsonNode v = root.get(name);
@@ -86,7 +111,9 @@ final class RootChecks {
     for (int i = 0; i < v.size(); i++) {
       JsonNode e = v.get(i);
       if (!e.isTextual()) {
-        j.add(IssueCode.ARRAY_TYPE_MISMATCH, "/" + name + "/" + i,
+        j.add(
+            IssueCode.ARRAY_TYPE_MISMATCH,
+            "/" + name + "/" + i,
             "Type mismatch. Array element " + Json.show(e) + " is not a 'string'.");
       } else if (!out.add(e.asText())) {
         j.add(IssueCode.DUPLICATE_ELEMENTS, "/" + name + "/" + i, "Duplicate element.");
@@ -127,9 +154,15 @@ final class RootChecks {
     long major = parse(m.group(1));
     long minor = parse(m.group(2));
     if (major != 2) {
-      j.add(IssueCode.UNKNOWN_ASSET_MAJOR_VERSION, "/asset/version", "Unknown glTF major asset version: " + major + ".");
+      j.add(
+          IssueCode.UNKNOWN_ASSET_MAJOR_VERSION,
+          "/asset/version",
+          "Unknown glTF major asset version: " + major + ".");
     } else if (minor > 0) {
-      j.add(IssueCode.UNKNOWN_ASSET_MINOR_VERSION, "/asset/version", "Unknown glTF minor asset version: " + minor + ".");
+      j.add(
+          IssueCode.UNKNOWN_ASSET_MINOR_VERSION,
+          "/asset/version",
+          "Unknown glTF minor asset version: " + minor + ".");
     }
     if (mv != null) {
       Matcher mm = VERSION.matcher(mv);
@@ -137,7 +170,9 @@ final class RootChecks {
       long minMajor = parse(mm.group(1));
       long minMinor = parse(mm.group(2));
       if (minMajor > major || (minMajor == major && minMinor > minor)) {
-        j.add(IssueCode.ASSET_MIN_VERSION_GREATER_THAN_VERSION, "/asset/minVersion",
+        j.add(
+            IssueCode.ASSET_MIN_VERSION_GREATER_THAN_VERSION,
+            "/asset/minVersion",
             "Asset minVersion '" + mv + "' is greater than version '" + v + "'.");
       }
     }

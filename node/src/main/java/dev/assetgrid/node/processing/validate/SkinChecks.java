@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * Checks skins. {@link #check()}: schema and the inverse-bind-matrices accessor (MAT4 float, at
- * least one per joint, no byteStride); publishes the holders and queues the IBM data check.
- * {@link #link()}, once the node hierarchy is known: joints share a common root, the skeleton is an
+ * least one per joint, no byteStride); publishes the holders and queues the IBM data check. {@link
+ * #link()}, once the node hierarchy is known: joints share a common root, the skeleton is an
  * ancestor of every joint, and each scene that shows a skinned mesh also contains its joints.
  */
 final class SkinChecks {
@@ -55,17 +55,29 @@ final class SkinChecks {
 
   private void inverseBindMatrices(Skin s, Acc a, String ip) {
     if (!a.hasFormat("MAT4:5126")) {
-      j.add(IssueCode.SKIN_IBM_INVALID_FORMAT, ip, "Invalid IBM accessor format '" + a.format() + "'. Must be one of ('{MAT4, FLOAT}').");
+      j.add(
+          IssueCode.SKIN_IBM_INVALID_FORMAT,
+          ip,
+          "Invalid IBM accessor format '" + a.format() + "'. Must be one of ('{MAT4, FLOAT}').");
     } else {
       ctx.useAccessor(new DataChecks.Use(s.ibm, DataChecks.Kind.IBM, ip, 0));
     }
     if (s.joints != null && a.count < s.joints.length) {
-      j.add(IssueCode.INVALID_IBM_ACCESSOR_COUNT, ip, "IBM accessor must have at least " + s.joints.length + " elements. Found " + a.count + ".");
+      j.add(
+          IssueCode.INVALID_IBM_ACCESSOR_COUNT,
+          ip,
+          "IBM accessor must have at least "
+              + s.joints.length
+              + " elements. Found "
+              + a.count
+              + ".");
     }
     View[] views = ctx.views();
     if (a.bufferView >= 0 && a.bufferView < views.length) {
       if (views[a.bufferView].byteStride > 0) {
-        j.add(IssueCode.SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE, ip,
+        j.add(
+            IssueCode.SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE,
+            ip,
             "bufferView.byteStride must not be defined for buffer views used by inverse bind matrices accessors.");
       }
       ctx.useBufferView(a.bufferView, "Other", ip);
@@ -89,7 +101,10 @@ final class SkinChecks {
     }
   }
 
-  /** The joints must resolve to nodes with one common root; the skeleton, if any, must be an ancestor of all. */
+  /**
+   * The joints must resolve to nodes with one common root; the skeleton, if any, must be an
+   * ancestor of all.
+   */
   private void joints(Skin s, String p) {
     int common = -2;
     boolean ok = true;
@@ -111,7 +126,10 @@ final class SkinChecks {
     } else if (s.skeleton >= 0 && ctx.ref("nodes", s.skeleton, p + "/skeleton")) {
       for (int jn : s.joints) {
         if (!isAncestorOrSelf(s.skeleton, jn)) {
-          j.add(IssueCode.SKIN_SKELETON_INVALID, p + "/skeleton", "Skeleton node is not a common root.");
+          j.add(
+              IssueCode.SKIN_SKELETON_INVALID,
+              p + "/skeleton",
+              "Skeleton node is not a common root.");
           break;
         }
       }
@@ -139,7 +157,10 @@ final class SkinChecks {
           any |= jn >= 0 && inScene.contains(jn);
         }
         if (!any) {
-          j.add(IssueCode.NODE_SKIN_NO_SCENE, "/nodes/" + n, "A node with a skinned mesh is used in a scene that does not contain joint nodes.");
+          j.add(
+              IssueCode.NODE_SKIN_NO_SCENE,
+              "/nodes/" + n,
+              "A node with a skinned mesh is used in a scene that does not contain joint nodes.");
         }
       }
     }

@@ -13,7 +13,8 @@ import java.util.Set;
  * headers are checked later by {@link Resources}.
  */
 final class TextureChecks {
-  private static final Set<String> IMAGE_MIMES = Set.of("image/jpeg", "image/png", "image/webp", "image/ktx2");
+  private static final Set<String> IMAGE_MIMES =
+      Set.of("image/jpeg", "image/png", "image/webp", "image/ktx2");
 
   private final ValidationContext ctx;
   private final Json j;
@@ -55,7 +56,9 @@ final class TextureChecks {
       } else {
         im.mimeType = mt.asText();
         if (!IMAGE_MIMES.contains(im.mimeType)) {
-          j.add(IssueCode.VALUE_NOT_IN_LIST, p + "/mimeType",
+          j.add(
+              IssueCode.VALUE_NOT_IN_LIST,
+              p + "/mimeType",
               "Invalid value '" + im.mimeType + "'. Valid values are ('image/jpeg', 'image/png').");
         }
       }
@@ -63,20 +66,31 @@ final class TextureChecks {
     boolean hasUri = o.has("uri");
     boolean hasView = o.has("bufferView");
     if (hasUri == hasView) {
-      j.add(IssueCode.ONE_OF_MISMATCH, p, "Exactly one of ('bufferView', 'uri') properties must be defined.");
+      j.add(
+          IssueCode.ONE_OF_MISMATCH,
+          p,
+          "Exactly one of ('bufferView', 'uri') properties must be defined.");
     }
     if (hasView && mt == null) {
-      j.add(IssueCode.UNSATISFIED_DEPENDENCY, p + "/bufferView", "Dependency failed. 'mimeType' must be defined.");
+      j.add(
+          IssueCode.UNSATISFIED_DEPENDENCY,
+          p + "/bufferView",
+          "Dependency failed. 'mimeType' must be defined.");
     }
     if (im.bufferView >= 0 && ctx.ref("bufferViews", im.bufferView, p + "/bufferView")) {
       if (ctx.views()[im.bufferView].byteStride > 0) {
-        j.add(IssueCode.IMAGE_BUFFER_VIEW_WITH_BYTESTRIDE, p + "/bufferView",
+        j.add(
+            IssueCode.IMAGE_BUFFER_VIEW_WITH_BYTESTRIDE,
+            p + "/bufferView",
             "bufferView.byteStride must not be defined for buffer views containing image data.");
       }
       ctx.useBufferView(im.bufferView, "Other", p + "/bufferView");
     }
     if ("image/webp".equals(im.mimeType) && !ctx.extensionsUsed().contains("EXT_texture_webp")) {
-      j.add(IssueCode.IMAGE_NON_ENABLED_MIME_TYPE, p, "'image/webp' MIME type requires an extension.");
+      j.add(
+          IssueCode.IMAGE_NON_ENABLED_MIME_TYPE,
+          p,
+          "'image/webp' MIME type requires an extension.");
     }
     ctx.extensions().object(o, p, "image");
   }

@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the checks of one validation run share, and the only place they share it: the JSON root,
- * the issue sink, the extension checks, the objects of each top-level collection with the record
- * of which were referenced, the holders each property checker parses for the later phases, the
+ * What the checks of one validation run share, and the only place they share it: the JSON root, the
+ * issue sink, the extension checks, the objects of each top-level collection with the record of
+ * which were referenced, the holders each property checker parses for the later phases, the
  * declared extensions, and the accessor uses that {@link DataChecks} verifies once buffers are
  * loaded.
  *
@@ -33,11 +33,36 @@ import java.util.Set;
  */
 final class ValidationContext {
   /** Top-level arrays of objects, in the order their shapes are checked. */
-  static final List<String> COLLECTIONS = List.of("accessors", "animations", "buffers", "bufferViews", "cameras",
-      "images", "materials", "meshes", "nodes", "samplers", "scenes", "skins", "textures");
+  static final List<String> COLLECTIONS =
+      List.of(
+          "accessors",
+          "animations",
+          "buffers",
+          "bufferViews",
+          "cameras",
+          "images",
+          "materials",
+          "meshes",
+          "nodes",
+          "samplers",
+          "scenes",
+          "skins",
+          "textures");
+
   /** Collections whose unreferenced objects get UNUSED_OBJECT, in report order. */
-  private static final List<String> UNUSED_CHECKED = List.of("accessors", "bufferViews", "buffers", "cameras",
-      "images", "materials", "meshes", "nodes", "samplers", "skins", "textures");
+  private static final List<String> UNUSED_CHECKED =
+      List.of(
+          "accessors",
+          "bufferViews",
+          "buffers",
+          "cameras",
+          "images",
+          "materials",
+          "meshes",
+          "nodes",
+          "samplers",
+          "skins",
+          "textures");
 
   /** An EXT_texture_webp source: the image it references and where. */
   record WebpSource(int image, String pointer) {}
@@ -161,15 +186,29 @@ final class ValidationContext {
       return;
     }
     View v = views[viewIdx];
-    String fromTarget = v.target == ARRAY_BUFFER ? "VertexBuffer" : v.target == ELEMENT_ARRAY_BUFFER ? "IndexBuffer" : null;
+    String fromTarget =
+        v.target == ARRAY_BUFFER
+            ? "VertexBuffer"
+            : v.target == ELEMENT_ARRAY_BUFFER ? "IndexBuffer" : null;
     String initial = v.usage != null ? v.usage : fromTarget;
     if (initial != null && !initial.equals(usage)) {
-      json.add(IssueCode.BUFFER_VIEW_TARGET_OVERRIDE, pointer,
-          "Override of previously set bufferView target or usage. Initial: '" + initial + "', new: '" + usage + "'.");
+      json.add(
+          IssueCode.BUFFER_VIEW_TARGET_OVERRIDE,
+          pointer,
+          "Override of previously set bufferView target or usage. Initial: '"
+              + initial
+              + "', new: '"
+              + usage
+              + "'.");
       return;
     }
-    if (v.usage == null && fromTarget == null && (usage.equals("VertexBuffer") || usage.equals("IndexBuffer"))) {
-      json.add(IssueCode.BUFFER_VIEW_TARGET_MISSING, pointer, "bufferView.target should be set for vertex or index data.");
+    if (v.usage == null
+        && fromTarget == null
+        && (usage.equals("VertexBuffer") || usage.equals("IndexBuffer"))) {
+      json.add(
+          IssueCode.BUFFER_VIEW_TARGET_MISSING,
+          pointer,
+          "bufferView.target should be set for vertex or index data.");
     }
     v.usage = usage;
   }
@@ -265,7 +304,9 @@ final class ValidationContext {
     return nodes;
   }
 
-  /** Per scene, its root nodes (-1 where unresolved), or null when it has none or is not an object. */
+  /**
+   * Per scene, its root nodes (-1 where unresolved), or null when it has none or is not an object.
+   */
   void setScenes(int[][] s) {
     scenes = s;
   }

@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.assemble;
 
-import dev.assetgrid.shared.stage.AssembleOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,13 +9,13 @@ import dev.assetgrid.node.processing.gltf.GlbWriter;
 import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.KhronosValidator;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
-import dev.assetgrid.node.processing.texture.CompressTexture;
-import dev.assetgrid.shared.stage.CompressTextureOptions;
 import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.node.processing.texture.CompressedTexture;
 import dev.assetgrid.node.processing.texture.Ktx2Info;
-import dev.assetgrid.shared.stage.TextureRole;
 import dev.assetgrid.node.processing.texture.TextureRoles;
+import dev.assetgrid.shared.stage.AssembleOptions;
+import dev.assetgrid.shared.stage.CompressTextureOptions;
+import dev.assetgrid.shared.stage.TextureRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,12 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * the GLB passes the Khronos glTF-Validator with no error its input did not have.
  */
 class AssembleCorpusTest {
-  private static final List<String> MODELS = List.of(
-      "gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb",
-      "gltf-sample/VertexColorTest/glTF-Binary/VertexColorTest.glb",
-      "gltf-sample/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb",
-      "gltf-sample/CesiumMan/glTF-Binary/CesiumMan.glb");
-  private static final String KTX2_MODEL = "gltf-sample/AnisotropyBarnLamp/glTF-KTX2-Basisu/AnisotropyBarnLamp.gltf";
+  private static final List<String> MODELS =
+      List.of(
+          "gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb",
+          "gltf-sample/VertexColorTest/glTF-Binary/VertexColorTest.glb",
+          "gltf-sample/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb",
+          "gltf-sample/CesiumMan/glTF-Binary/CesiumMan.glb");
+  private static final String KTX2_MODEL =
+      "gltf-sample/AnisotropyBarnLamp/glTF-KTX2-Basisu/AnisotropyBarnLamp.gltf";
+
   /** Lowest PSNR seen on these textures at default settings is ~33 dB (ETC1S); margin kept. */
   private static final double MIN_PSNR = 28;
 
@@ -54,16 +56,22 @@ class AssembleCorpusTest {
       assertThat(roles).as(model).isNotEmpty();
       Map<Integer, byte[]> ktx2 = new TreeMap<>();
       for (Map.Entry<Integer, TextureRole> e : roles.entrySet()) {
-        CompressedTexture c = TestNatives.compressTexture()
-            .compress(asset.imageBytes(e.getKey()).bytes(), e.getValue(), CompressTextureOptions.DEFAULTS);
+        CompressedTexture c =
+            TestNatives.compressTexture()
+                .compress(
+                    asset.imageBytes(e.getKey()).bytes(),
+                    e.getValue(),
+                    CompressTextureOptions.DEFAULTS);
         System.out.println(model + " image " + e.getKey() + " " + c.toJson());
         Ktx2Info info = Ktx2Info.parse(c.ktx2());
         assertThat(info.basisUniversal2d()).isTrue();
         assertThat(info.width() % 4).isZero();
         assertThat(info.height() % 4).isZero();
-        assertThat(info.transferFunction()).isEqualTo(e.getValue().srgb() ? Ktx2Info.TRANSFER_SRGB : Ktx2Info.TRANSFER_LINEAR);
+        assertThat(info.transferFunction())
+            .isEqualTo(e.getValue().srgb() ? Ktx2Info.TRANSFER_SRGB : Ktx2Info.TRANSFER_LINEAR);
         ImageDecoder.Pixels back = encoder.transcodeRgba(c.ktx2(), 1 << 24);
-        assertThat(new long[] {back.width(), back.height()}).containsExactly(c.widthOut(), c.heightOut());
+        assertThat(new long[] {back.width(), back.height()})
+            .containsExactly(c.widthOut(), c.heightOut());
         assertThat(c.psnr()).as(model + " image " + e.getKey()).isGreaterThan(MIN_PSNR);
         ktx2.put(e.getKey(), c.ktx2());
       }
@@ -86,8 +94,14 @@ class AssembleCorpusTest {
     for (int i = 0; i < reports.size(); i += 2) {
       KhronosValidator.Report before = reports.get(i);
       KhronosValidator.Report after = reports.get(i + 1);
-      System.out.println(after.file().getFileName() + ": errors " + after.errorCodes() + ", warnings " + after.codes(1));
-      assertThat(before.errorCodes().keySet()).as(after.file().toString())
+      System.out.println(
+          after.file().getFileName()
+              + ": errors "
+              + after.errorCodes()
+              + ", warnings "
+              + after.codes(1));
+      assertThat(before.errorCodes().keySet())
+          .as(after.file().toString())
           .containsAll(after.errorCodes().keySet());
     }
   }
@@ -100,7 +114,9 @@ class AssembleCorpusTest {
     Map<Integer, byte[]> ktx2 = new TreeMap<>();
     for (Map.Entry<Integer, TextureRole> e : TextureRoles.of(asset).entrySet()) {
       byte[] original = asset.imageBytes(e.getKey()).bytes();
-      CompressedTexture c = TestNatives.compressTexture().compress(original, e.getValue(), CompressTextureOptions.DEFAULTS);
+      CompressedTexture c =
+          TestNatives.compressTexture()
+              .compress(original, e.getValue(), CompressTextureOptions.DEFAULTS);
       assertThat(c.mode()).isEqualTo("passthrough");
       assertThat(c.ktx2()).isSameAs(original);
       Ktx2Info info = Ktx2Info.parse(original);
@@ -115,6 +131,7 @@ class AssembleCorpusTest {
     Path out = dir.resolve("AnisotropyBarnLamp.glb");
     GlbWriter.write(a.asset(), out);
     List<KhronosValidator.Report> reports = validator.validateAll(List.of(in, out));
-    assertThat(reports.get(0).errorCodes().keySet()).containsAll(reports.get(1).errorCodes().keySet());
+    assertThat(reports.get(0).errorCodes().keySet())
+        .containsAll(reports.get(1).errorCodes().keySet());
   }
 }

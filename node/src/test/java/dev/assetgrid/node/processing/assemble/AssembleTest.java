@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.assemble;
 
-import dev.assetgrid.shared.stage.AssembleOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,11 +10,11 @@ import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.ImageData;
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.gltf.TestAssets;
-import dev.assetgrid.node.processing.texture.CompressTexture;
-import dev.assetgrid.shared.stage.CompressTextureOptions;
-import dev.assetgrid.shared.stage.TextureRole;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.AssembleOptions;
+import dev.assetgrid.shared.stage.CompressTextureOptions;
+import dev.assetgrid.shared.stage.TextureRole;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
@@ -39,13 +38,18 @@ class AssembleTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(img, "png", out);
     png = out.toByteArray();
-    ktx2 = TestNatives.compressTexture().compress(png, TextureRole.COLOR, CompressTextureOptions.DEFAULTS).ktx2();
+    ktx2 =
+        TestNatives.compressTexture()
+            .compress(png, TextureRole.COLOR, CompressTextureOptions.DEFAULTS)
+            .ktx2();
   }
 
   /** Image 0 in bufferView 1 (after 12 bytes of "geometry" in view 0), used by textures 0 and 1. */
   private static GltfAsset model() {
     byte[] geometry = new byte[12];
-    GltfAsset asset = TestAssets.asset("""
+    GltfAsset asset =
+        TestAssets.asset(
+            """
         {'asset':{'version':'2.0'},
          'buffers':[{'byteLength':%d}],
          'bufferViews':[{'buffer':0,'byteLength':12},{'buffer':0,'byteOffset':12,'byteLength':%d}],
@@ -53,7 +57,9 @@ class AssembleTest {
          'samplers':[{}],
          'textures':[{'source':0,'sampler':0},{'source':0}],
          'materials':[{'pbrMetallicRoughness':{'baseColorTexture':{'index':0}},'emissiveTexture':{'index':1}}]}
-        """.formatted(12 + png.length, png.length), TestAssets.concat(geometry, png));
+        """
+                .formatted(12 + png.length, png.length),
+            TestAssets.concat(geometry, png));
     asset.images().put(1, new ImageData(png, "image/png"));
     return asset;
   }
@@ -84,7 +90,8 @@ class AssembleTest {
     assertThat(image.bytes()).isEqualTo(ktx2);
     assertThat(image.mimeType()).isEqualTo("image/ktx2");
     // the replaced PNG is gone: BIN = 12 bytes of geometry + KTX2 + the unused uri image, aligned
-    assertThat(back.buffer(0).remaining()).isBetween(12 + ktx2.length + png.length, 12 + ktx2.length + png.length + 8);
+    assertThat(back.buffer(0).remaining())
+        .isBetween(12 + ktx2.length + png.length, 12 + ktx2.length + png.length + 8);
   }
 
   @Test
@@ -95,11 +102,13 @@ class AssembleTest {
     assertThat(json.path("images").get(2).path("mimeType").asText()).isEqualTo("image/ktx2");
     for (JsonNode t : json.path("textures")) {
       assertThat(t.path("source").asInt()).isZero();
-      assertThat(t.path("extensions").path("KHR_texture_basisu").path("source").asInt()).isEqualTo(2);
+      assertThat(t.path("extensions").path("KHR_texture_basisu").path("source").asInt())
+          .isEqualTo(2);
     }
     assertThat(json.path("extensionsUsed").toString()).contains("KHR_texture_basisu");
     assertThat(json.has("extensionsRequired")).isFalse();
-    GltfAsset back = TestNatives.reader().readGlb(GlbWriter.write(a.asset()), ResourceResolver.none());
+    GltfAsset back =
+        TestNatives.reader().readGlb(GlbWriter.write(a.asset()), ResourceResolver.none());
     assertThat(back.imageBytes(0).bytes()).isEqualTo(png);
     assertThat(back.imageBytes(2).bytes()).isEqualTo(ktx2);
   }
@@ -114,7 +123,8 @@ class AssembleTest {
     for (Map<Integer, byte[]> bad : List.of(Map.of(5, ktx2), Map.of(0, png))) {
       assertThatThrownBy(() -> Assemble.assemble(model(), bad, AssembleOptions.DEFAULTS))
           .isInstanceOf(AssetGridException.class)
-          .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
+          .satisfies(
+              e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
     }
   }
 

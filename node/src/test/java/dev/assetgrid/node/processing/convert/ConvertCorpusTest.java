@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.convert;
 
-import dev.assetgrid.shared.stage.ConvertOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.natives.TestNatives;
@@ -11,6 +10,7 @@ import dev.assetgrid.node.processing.gltf.ResourceResolver;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.node.processing.inspect.Inspect;
 import dev.assetgrid.node.processing.inspect.InspectReport;
+import dev.assetgrid.shared.stage.ConvertOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Expected triangles are the MANIFEST.md counts, except the assimp spider (OBJ and FBX): the
  * manifest's "1,340 faces" comes from {@code assimp info}, whose MaxQuality preset runs
  * FindDegenerates and turns 28 of the 1,368 triangles (the file's 1,368 {@code f} lines) into
- * lines. Convert keeps all triangles (degenerate ones are optimize-mesh's business) and the file has
- * no line elements, so the expected count is 1,368 triangles and 0 lines; the binary and ASCII STL
- * of the same spider also have 1,368.
+ * lines. Convert keeps all triangles (degenerate ones are optimize-mesh's business) and the file
+ * has no line elements, so the expected count is 1,368 triangles and 0 lines; the binary and ASCII
+ * STL of the same spider also have 1,368.
  */
 class ConvertCorpusTest {
   static final Map<String, Long> EXPECTED_TRIANGLES = new LinkedHashMap<>();
@@ -54,8 +54,7 @@ class ConvertCorpusTest {
     EXPECTED_TRIANGLES.put("dae/duck/duck.dae", 4_212L);
   }
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void everyCorpusModelConvertsToAValidGlbWithAllItsTriangles() throws IOException {
@@ -74,16 +73,30 @@ class ConvertCorpusTest {
       String name = model.getFileName().toString();
       String ext = name.substring(name.lastIndexOf('.') + 1);
       long t0 = System.nanoTime();
-      ConvertResult r = TestNatives.convert().apply(Files.readAllBytes(model), ext, name,
-          ResourceResolver.directory(model.getParent()), ConvertOptions.DEFAULTS);
+      ConvertResult r =
+          TestNatives.convert()
+              .apply(
+                  Files.readAllBytes(model),
+                  ext,
+                  name,
+                  ResourceResolver.directory(model.getParent()),
+                  ConvertOptions.DEFAULTS);
       byte[] glb = GlbWriter.write(r.asset());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       Path out = tmp.resolve(rel.replace('/', '_') + ".glb");
       Files.write(out, glb);
       glbs.add(out);
       reports.put(out, r.report());
-      System.out.printf(Locale.ROOT, "convert %-42s %6d ms (import %d, build %d) %8d B -> %8d B  %s%n", rel, ms,
-          r.report().importMillis(), r.report().buildMillis(), Files.size(model), glb.length, r.report().toJson());
+      System.out.printf(
+          Locale.ROOT,
+          "convert %-42s %6d ms (import %d, build %d) %8d B -> %8d B  %s%n",
+          rel,
+          ms,
+          r.report().importMillis(),
+          r.report().buildMillis(),
+          Files.size(model),
+          glb.length,
+          r.report().toJson());
 
       long expected = EXPECTED_TRIANGLES.get(rel);
       assertThat(r.report().sourceTriangles()).as(rel).isEqualTo(expected);
@@ -95,13 +108,25 @@ class ConvertCorpusTest {
     KhronosValidator validator = KhronosValidator.require();
     List<KhronosValidator.Report> results = validator.validateAll(glbs);
     for (KhronosValidator.Report rep : results) {
-      System.out.println("validator " + rep.file().getFileName() + " warnings=" + rep.codes(1) + " infos=" + rep.codes(2));
-      assertThat(rep.numErrors()).as(rep.file() + " " + rep.errorCodes() + " " + rep.messages()).isZero();
+      System.out.println(
+          "validator "
+              + rep.file().getFileName()
+              + " warnings="
+              + rep.codes(1)
+              + " infos="
+              + rep.codes(2));
+      assertThat(rep.numErrors())
+          .as(rep.file() + " " + rep.errorCodes() + " " + rep.messages())
+          .isZero();
     }
   }
 
   private static boolean isModel(String name) {
     String n = name.toLowerCase(Locale.ROOT);
-    return n.endsWith(".obj") || n.endsWith(".fbx") || n.endsWith(".stl") || n.endsWith(".ply") || n.endsWith(".dae");
+    return n.endsWith(".obj")
+        || n.endsWith(".fbx")
+        || n.endsWith(".stl")
+        || n.endsWith(".ply")
+        || n.endsWith(".dae");
   }
 }

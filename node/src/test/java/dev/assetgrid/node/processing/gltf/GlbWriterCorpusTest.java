@@ -32,8 +32,10 @@ class GlbWriterCorpusTest {
     byte[] glb = GlbWriter.write(in);
     GltfAsset out = TestNatives.reader().readGlb(glb, ResourceResolver.none());
 
-    assertThat(out.buffers()).as("one BIN buffer + data-less fallback buffers")
-        .filteredOn(b -> b != null).hasSizeLessThanOrEqualTo(1);
+    assertThat(out.buffers())
+        .as("one BIN buffer + data-less fallback buffers")
+        .filteredOn(b -> b != null)
+        .hasSizeLessThanOrEqualTo(1);
     assertThat(out.images()).as("every image embedded").isEmpty();
     int views = in.count("bufferViews");
     assertThat(layoutFree(out.json(), views)).isEqualTo(layoutFree(in.json(), views));
@@ -46,7 +48,9 @@ class GlbWriterCorpusTest {
       try {
         expected = a.floats(i);
       } catch (AssetGridException e) {
-        assertThat(in.hasDraco()).as("only Draco accessors are unreadable: " + e.getMessage()).isTrue();
+        assertThat(in.hasDraco())
+            .as("only Draco accessors are unreadable: " + e.getMessage())
+            .isTrue();
         continue;
       }
       float[] actual = b.floats(i);
@@ -114,12 +118,24 @@ class GlbWriterCorpusTest {
     for (int i = 0; i < inputs.size(); i++) {
       Map<String, Integer> was = before.get(i).errorCodes();
       Map<String, Integer> now = after.get(i).errorCodes();
-      System.out.printf("%-80s input errors %s, output errors %s, warnings %s -> %s%n",
-          TestCorpus.root().relativize(inputs.get(i)), was, now, before.get(i).codes(1), after.get(i).codes(1));
+      System.out.printf(
+          "%-80s input errors %s, output errors %s, warnings %s -> %s%n",
+          TestCorpus.root().relativize(inputs.get(i)),
+          was,
+          now,
+          before.get(i).codes(1),
+          after.get(i).codes(1));
       for (Map.Entry<String, Integer> e : now.entrySet()) {
         if (e.getValue() > was.getOrDefault(e.getKey(), 0)) {
-          problems.add(inputs.get(i).getFileName() + ": " + e.getKey() + " x" + e.getValue()
-              + " (input had " + was.getOrDefault(e.getKey(), 0) + ")");
+          problems.add(
+              inputs.get(i).getFileName()
+                  + ": "
+                  + e.getKey()
+                  + " x"
+                  + e.getValue()
+                  + " (input had "
+                  + was.getOrDefault(e.getKey(), 0)
+                  + ")");
         }
       }
     }
@@ -128,8 +144,10 @@ class GlbWriterCorpusTest {
       // mimeTypes, and embedding a KTX2 file means writing its mimeType
       Map<String, Integer> was = before.get(i).codes(1);
       for (KhronosValidator.Issue issue : after.get(i).messages()) {
-        if (issue.severity() == 1 && !was.containsKey(issue.code())
-            && !(issue.code().equals("VALUE_NOT_IN_LIST") && issue.pointer().matches("/images/\\d+/mimeType"))) {
+        if (issue.severity() == 1
+            && !was.containsKey(issue.code())
+            && !(issue.code().equals("VALUE_NOT_IN_LIST")
+                && issue.pointer().matches("/images/\\d+/mimeType"))) {
           problems.add(inputs.get(i).getFileName() + ": new warning " + issue);
         }
       }

@@ -27,8 +27,9 @@ class GltfReaderTest {
   private final GltfReader reader = TestNatives.reader();
 
   private static void assertCode(ThrowingCallable call, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(AssetGridException.class,
-        e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            AssetGridException.class, e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
   }
 
   private static byte[] validGlb() {
@@ -48,8 +49,12 @@ class GltfReaderTest {
   @Test
   void truncatedGlb() {
     byte[] full = validGlb();
-    assertCode(() -> reader.read(Arrays.copyOf(full, full.length - 10), ResourceResolver.none()), ErrorCode.GLB_TRUNCATED);
-    assertCode(() -> reader.readGlb(Arrays.copyOf(full, 8), ResourceResolver.none()), ErrorCode.GLB_TRUNCATED);
+    assertCode(
+        () -> reader.read(Arrays.copyOf(full, full.length - 10), ResourceResolver.none()),
+        ErrorCode.GLB_TRUNCATED);
+    assertCode(
+        () -> reader.readGlb(Arrays.copyOf(full, 8), ResourceResolver.none()),
+        ErrorCode.GLB_TRUNCATED);
   }
 
   @Test
@@ -68,18 +73,26 @@ class GltfReaderTest {
   @Test
   void lyingChunkLengths() {
     byte[] b = validGlb();
-    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(12, b.length); // JSON chunk longer than the file
+    ByteBuffer.wrap(b)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(12, b.length); // JSON chunk longer than the file
     assertCode(() -> reader.read(b, ResourceResolver.none()), ErrorCode.GLB_CHUNK_LENGTH_MISMATCH);
     byte[] overflow = validGlb();
-    ByteBuffer.wrap(overflow).order(ByteOrder.LITTLE_ENDIAN).putInt(12, 0xFFFFFFF0); // > Integer.MAX_VALUE
-    assertCode(() -> reader.read(overflow, ResourceResolver.none()), ErrorCode.GLB_CHUNK_LENGTH_MISMATCH);
+    ByteBuffer.wrap(overflow)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(12, 0xFFFFFFF0); // > Integer.MAX_VALUE
+    assertCode(
+        () -> reader.read(overflow, ResourceResolver.none()), ErrorCode.GLB_CHUNK_LENGTH_MISMATCH);
     byte[] unaligned = validGlb();
     ByteBuffer.wrap(unaligned).order(ByteOrder.LITTLE_ENDIAN).putInt(12, 3);
-    assertCode(() -> reader.read(unaligned, ResourceResolver.none()), ErrorCode.GLB_CHUNK_LENGTH_MISMATCH);
+    assertCode(
+        () -> reader.read(unaligned, ResourceResolver.none()), ErrorCode.GLB_CHUNK_LENGTH_MISMATCH);
     byte[] binTooLong = validGlb();
     int binHeader = 20 + ByteBuffer.wrap(binTooLong).order(ByteOrder.LITTLE_ENDIAN).getInt(12);
     ByteBuffer.wrap(binTooLong).order(ByteOrder.LITTLE_ENDIAN).putInt(binHeader, 0x7FFFFFFC);
-    assertCode(() -> reader.read(binTooLong, ResourceResolver.none()), ErrorCode.GLB_CHUNK_LENGTH_MISMATCH);
+    assertCode(
+        () -> reader.read(binTooLong, ResourceResolver.none()),
+        ErrorCode.GLB_CHUNK_LENGTH_MISMATCH);
   }
 
   @Test
@@ -90,24 +103,46 @@ class GltfReaderTest {
 
   @Test
   void jsonErrors() {
-    assertCode(() -> reader.read("{\"asset\":".getBytes(StandardCharsets.UTF_8), ResourceResolver.none()), ErrorCode.GLTF_INVALID_JSON);
-    assertCode(() -> reader.read("{'asset':{'version':'2.0'},'asset':{}}".replace('\'', '"').getBytes(StandardCharsets.UTF_8),
-        ResourceResolver.none()), ErrorCode.GLTF_INVALID_JSON);
-    assertCode(() -> reader.read("[1,2]".getBytes(StandardCharsets.UTF_8), ResourceResolver.none()), ErrorCode.GLTF_NOT_GLTF);
-    assertCode(() -> reader.read("{\"asset\":{\"version\":\"1.0\"}}".getBytes(StandardCharsets.UTF_8), ResourceResolver.none()),
+    assertCode(
+        () -> reader.read("{\"asset\":".getBytes(StandardCharsets.UTF_8), ResourceResolver.none()),
+        ErrorCode.GLTF_INVALID_JSON);
+    assertCode(
+        () ->
+            reader.read(
+                "{'asset':{'version':'2.0'},'asset':{}}"
+                    .replace('\'', '"')
+                    .getBytes(StandardCharsets.UTF_8),
+                ResourceResolver.none()),
+        ErrorCode.GLTF_INVALID_JSON);
+    assertCode(
+        () -> reader.read("[1,2]".getBytes(StandardCharsets.UTF_8), ResourceResolver.none()),
         ErrorCode.GLTF_NOT_GLTF);
-    assertCode(() -> reader.read("{\"meshes\":[]}".getBytes(StandardCharsets.UTF_8), ResourceResolver.none()), ErrorCode.GLTF_NOT_GLTF);
+    assertCode(
+        () ->
+            reader.read(
+                "{\"asset\":{\"version\":\"1.0\"}}".getBytes(StandardCharsets.UTF_8),
+                ResourceResolver.none()),
+        ErrorCode.GLTF_NOT_GLTF);
+    assertCode(
+        () ->
+            reader.read(
+                "{\"meshes\":[]}".getBytes(StandardCharsets.UTF_8), ResourceResolver.none()),
+        ErrorCode.GLTF_NOT_GLTF);
   }
 
   private static byte[] gltfWithUri(String uri) {
-    return TRIANGLE_JSON.replace("{'byteLength':44}", "{'byteLength':44,'uri':'" + uri + "'}").replace('\'', '"')
+    return TRIANGLE_JSON
+        .replace("{'byteLength':44}", "{'byteLength':44,'uri':'" + uri + "'}")
+        .replace('\'', '"')
         .getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
   void resolvesPercentEncodedAndNonAsciiUris() {
     Map<String, byte[]> files = Map.of("my dir/Bïn ❤.bin", triangleBin());
-    GltfAsset a = reader.read(gltfWithUri("my%20dir/B%C3%AFn%20%E2%9D%A4.bin"), ResourceResolver.ofMap(files));
+    GltfAsset a =
+        reader.read(
+            gltfWithUri("my%20dir/B%C3%AFn%20%E2%9D%A4.bin"), ResourceResolver.ofMap(files));
     assertThat(Accessors.of(a).floats(0)).hasSize(9);
     GltfAsset raw = reader.read(gltfWithUri("my dir/Bïn ❤.bin"), ResourceResolver.ofMap(files));
     assertThat(raw.buffer(0).remaining()).isEqualTo(44);
@@ -137,26 +172,51 @@ class GltfReaderTest {
 
   @Test
   void dataUris() {
-    String ok = "data:application/octet-stream;base64," + Base64.getEncoder().encodeToString(triangleBin());
-    assertThat(Accessors.of(reader.read(gltfWithUri(ok), ResourceResolver.none())).indices(1, 3)).containsExactly(0, 1, 2);
-    assertCode(() -> reader.read(gltfWithUri("data:application/octet-stream;base64,@@@notbase64"), ResourceResolver.none()),
+    String ok =
+        "data:application/octet-stream;base64," + Base64.getEncoder().encodeToString(triangleBin());
+    assertThat(Accessors.of(reader.read(gltfWithUri(ok), ResourceResolver.none())).indices(1, 3))
+        .containsExactly(0, 1, 2);
+    assertCode(
+        () ->
+            reader.read(
+                gltfWithUri("data:application/octet-stream;base64,@@@notbase64"),
+                ResourceResolver.none()),
         ErrorCode.GLTF_INVALID);
-    assertCode(() -> reader.read(gltfWithUri("data:application/octet-stream;base64"), ResourceResolver.none()),
+    assertCode(
+        () ->
+            reader.read(
+                gltfWithUri("data:application/octet-stream;base64"), ResourceResolver.none()),
         ErrorCode.GLTF_INVALID);
-    String tooShort = "data:application/octet-stream;base64," + Base64.getEncoder().encodeToString(new byte[8]);
-    assertCode(() -> reader.read(gltfWithUri(tooShort), ResourceResolver.none()), ErrorCode.GLTF_INVALID);
+    String tooShort =
+        "data:application/octet-stream;base64," + Base64.getEncoder().encodeToString(new byte[8]);
+    assertCode(
+        () -> reader.read(gltfWithUri(tooShort), ResourceResolver.none()), ErrorCode.GLTF_INVALID);
   }
 
   @Test
   void limits() {
-    assertCode(() -> new GltfReader(GltfReadOptions.DEFAULTS.withMaxTotalBytes(100), TestNatives.MESHOPT_DECODER).read(validGlb(), ResourceResolver.none()),
+    assertCode(
+        () ->
+            new GltfReader(
+                    GltfReadOptions.DEFAULTS.withMaxTotalBytes(100), TestNatives.MESHOPT_DECODER)
+                .read(validGlb(), ResourceResolver.none()),
         ErrorCode.INPUT_LIMIT_EXCEEDED);
-    assertCode(() -> new GltfReader(GltfReadOptions.DEFAULTS.withMaxBuffers(0), TestNatives.MESHOPT_DECODER).read(validGlb(), ResourceResolver.none()),
+    assertCode(
+        () ->
+            new GltfReader(GltfReadOptions.DEFAULTS.withMaxBuffers(0), TestNatives.MESHOPT_DECODER)
+                .read(validGlb(), ResourceResolver.none()),
         ErrorCode.INPUT_LIMIT_EXCEEDED);
-    byte[] huge = glb(TRIANGLE_JSON.replace("'byteLength':44", "'byteLength':1000000000000"), triangleBin());
+    byte[] huge =
+        glb(TRIANGLE_JSON.replace("'byteLength':44", "'byteLength':1000000000000"), triangleBin());
     assertCode(() -> reader.read(huge, ResourceResolver.none()), ErrorCode.INPUT_LIMIT_EXCEEDED);
-    String big = "data:application/octet-stream;base64," + Base64.getEncoder().encodeToString(new byte[3000]);
-    assertCode(() -> new GltfReader(GltfReadOptions.DEFAULTS.withMaxTotalBytes(2000), TestNatives.MESHOPT_DECODER).read(gltfWithUri(big), ResourceResolver.none()),
+    String big =
+        "data:application/octet-stream;base64,"
+            + Base64.getEncoder().encodeToString(new byte[3000]);
+    assertCode(
+        () ->
+            new GltfReader(
+                    GltfReadOptions.DEFAULTS.withMaxTotalBytes(2000), TestNatives.MESHOPT_DECODER)
+                .read(gltfWithUri(big), ResourceResolver.none()),
         ErrorCode.INPUT_LIMIT_EXCEEDED);
   }
 
@@ -178,7 +238,10 @@ class GltfReaderTest {
       int edits = 1 + random.nextInt(4);
       for (int i = 0; i < edits; i++) {
         int pos = random.nextInt(b.length);
-        b[pos] = random.nextInt(3) == 0 ? (byte) random.nextInt(256) : (byte) (b[pos] ^ (1 << random.nextInt(8)));
+        b[pos] =
+            random.nextInt(3) == 0
+                ? (byte) random.nextInt(256)
+                : (byte) (b[pos] ^ (1 << random.nextInt(8)));
       }
       try {
         GltfAsset a = reader.read(b, ResourceResolver.none());

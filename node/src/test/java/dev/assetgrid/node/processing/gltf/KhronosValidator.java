@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.gltf;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,14 +22,16 @@ import java.util.concurrent.TimeUnit;
  * 2.0.0-dev.3.10) through {@code node} and the script {@code validate-gltf.mjs} (test resources).
  *
  * <p>The npm package is looked up, first match wins:
+ *
  * <ol>
  *   <li>environment variable {@code ASSETGRID_GLTF_VALIDATOR}: the package directory, or a
  *       directory holding {@code node_modules/gltf-validator} or {@code gltf-validator};
- *   <li>{@code .tools/node_modules/gltf-validator} at the project root (where CI runs
- *       {@code cd .tools && npm install gltf-validator@2.0.0-dev.3.10}; {@code .tools} is
- *       git-ignored), searched from the working directory upwards;
+ *   <li>{@code .tools/node_modules/gltf-validator} at the project root (where CI runs {@code cd
+ *       .tools && npm install gltf-validator@2.0.0-dev.3.10}; {@code .tools} is git-ignored),
+ *       searched from the working directory upwards;
  *   <li>the global npm root ({@code npm root -g}).
  * </ol>
+ *
  * When {@code node} or the package is missing, {@link #require()} skips the calling test with a
  * message saying what to install.
  */
@@ -50,7 +51,8 @@ public final class KhronosValidator {
   public record Issue(String code, int severity, String pointer, String message) {}
 
   /** The parts of a validator report the tests look at; {@code raw} is the whole report. */
-  public record Report(Path file, int numErrors, int numWarnings, List<Issue> messages, JsonNode raw) {
+  public record Report(
+      Path file, int numErrors, int numWarnings, List<Issue> messages, JsonNode raw) {
     /** Error count per code. */
     public Map<String, Integer> errorCodes() {
       return codes(0);
@@ -68,15 +70,22 @@ public final class KhronosValidator {
     }
   }
 
-  /** The validator, or a skipped test (a failed one in CI) when node or the npm package are missing. */
+  /**
+   * The validator, or a skipped test (a failed one in CI) when node or the npm package are missing.
+   */
   public static KhronosValidator require() {
     KhronosValidator v = instance;
     if (v == null) {
-      TestCorpus.need(run(List.of("node", "--version"), 20) != null,
+      TestCorpus.need(
+          run(List.of("node", "--version"), 20) != null,
           "node is not installed: the Khronos glTF-Validator check needs node and npm " + PACKAGE);
       Path module = locateModule();
-      TestCorpus.need(module != null, "npm package " + PACKAGE + " not found (set ASSETGRID_GLTF_VALIDATOR, or run "
-          + "'mkdir -p .tools && cd .tools && npm install gltf-validator@2.0.0-dev.3.10' at the project root)");
+      TestCorpus.need(
+          module != null,
+          "npm package "
+              + PACKAGE
+              + " not found (set ASSETGRID_GLTF_VALIDATOR, or run "
+              + "'mkdir -p .tools && cd .tools && npm install gltf-validator@2.0.0-dev.3.10' at the project root)");
       v = new KhronosValidator(module, script());
       instance = v;
     }
@@ -107,18 +116,32 @@ public final class KhronosValidator {
         throw new UncheckedIOException(e);
       }
       if (r.has("fatal")) {
-        throw new IllegalStateException("glTF-Validator failed on " + r.path("file").asText() + ": " + r.path("fatal").asText());
+        throw new IllegalStateException(
+            "glTF-Validator failed on "
+                + r.path("file").asText()
+                + ": "
+                + r.path("fatal").asText());
       }
       List<Issue> issues = new ArrayList<>();
       for (JsonNode m : r.path("issues").path("messages")) {
-        issues.add(new Issue(m.path("code").asText(), m.path("severity").asInt(), m.path("pointer").asText(null),
-            m.path("message").asText()));
+        issues.add(
+            new Issue(
+                m.path("code").asText(),
+                m.path("severity").asInt(),
+                m.path("pointer").asText(null),
+                m.path("message").asText()));
       }
-      reports.add(new Report(Paths.get(r.path("file").asText()), r.path("issues").path("numErrors").asInt(),
-          r.path("issues").path("numWarnings").asInt(), issues, r));
+      reports.add(
+          new Report(
+              Paths.get(r.path("file").asText()),
+              r.path("issues").path("numErrors").asInt(),
+              r.path("issues").path("numWarnings").asInt(),
+              issues,
+              r));
     }
     if (reports.size() != files.size()) {
-      throw new IllegalStateException("expected " + files.size() + " reports, got " + reports.size());
+      throw new IllegalStateException(
+          "expected " + files.size() + " reports, got " + reports.size());
     }
     return reports;
   }

@@ -29,8 +29,9 @@ class MeshoptDecoderTest {
   static final int[] TRIANGLES = {0, 1, 2, 0, 2, 3};
 
   private static void assertCode(ThrowingCallable call, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(AssetGridException.class,
-        e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            AssetGridException.class, e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
   }
 
   static byte[] encodeVertices(byte[] vertices, int count, int stride) {
@@ -50,7 +51,8 @@ class MeshoptDecoderTest {
 
   static byte[] encodeTriangles(int[] indices, int vertexCount) {
     IntBuffer src = memAllocInt(indices.length);
-    ByteBuffer dst = memAlloc((int) MeshOptimizer.meshopt_encodeIndexBufferBound(indices.length, vertexCount));
+    ByteBuffer dst =
+        memAlloc((int) MeshOptimizer.meshopt_encodeIndexBufferBound(indices.length, vertexCount));
     try {
       src.put(indices).flip();
       long n = MeshOptimizer.meshopt_encodeIndexBuffer(dst, src);
@@ -74,17 +76,29 @@ class MeshoptDecoderTest {
     if (corrupt) {
       Arrays.fill(bin, 1, v.length, (byte) 0xFF);
     }
-    String json = "{'asset':{'version':'2.0'},'extensionsUsed':['EXT_meshopt_compression'],"
-        + "'extensionsRequired':['EXT_meshopt_compression'],'scene':0,'scenes':[{'nodes':[0]}],'nodes':[{'mesh':0}],"
-        + "'meshes':[{'primitives':[{'attributes':{'POSITION':0},'indices':1}]}],"
-        + "'accessors':[{'bufferView':0,'componentType':5126,'count':4,'type':'VEC3','min':[0,0,0],'max':[1,1,0]},"
-        + "{'bufferView':1,'componentType':5123,'count':6,'type':'SCALAR'}],"
-        + "'bufferViews':[{'buffer':1,'byteLength':48,'byteStride':12,'target':34962,'extensions':{'EXT_meshopt_compression':"
-        + "{'buffer':0,'byteLength':" + v.length + ",'byteStride':12,'count':4,'mode':'ATTRIBUTES'" + attributeExtra + "}}},"
-        + "{'buffer':1,'byteOffset':48,'byteLength':12,'target':34963,'extensions':{'EXT_meshopt_compression':"
-        + "{'buffer':0,'byteOffset':" + tOffset + ",'byteLength':" + t.length + ",'byteStride':2,'count':6,'mode':'TRIANGLES'"
-        + triangleExtra + "}}}],"
-        + "'buffers':[{'byteLength':" + bin.length + "},{'byteLength':60,'extensions':{'EXT_meshopt_compression':{'fallback':true}}}]}";
+    String json =
+        "{'asset':{'version':'2.0'},'extensionsUsed':['EXT_meshopt_compression'],"
+            + "'extensionsRequired':['EXT_meshopt_compression'],'scene':0,'scenes':[{'nodes':[0]}],'nodes':[{'mesh':0}],"
+            + "'meshes':[{'primitives':[{'attributes':{'POSITION':0},'indices':1}]}],"
+            + "'accessors':[{'bufferView':0,'componentType':5126,'count':4,'type':'VEC3','min':[0,0,0],'max':[1,1,0]},"
+            + "{'bufferView':1,'componentType':5123,'count':6,'type':'SCALAR'}],"
+            + "'bufferViews':[{'buffer':1,'byteLength':48,'byteStride':12,'target':34962,'extensions':{'EXT_meshopt_compression':"
+            + "{'buffer':0,'byteLength':"
+            + v.length
+            + ",'byteStride':12,'count':4,'mode':'ATTRIBUTES'"
+            + attributeExtra
+            + "}}},"
+            + "{'buffer':1,'byteOffset':48,'byteLength':12,'target':34963,'extensions':{'EXT_meshopt_compression':"
+            + "{'buffer':0,'byteOffset':"
+            + tOffset
+            + ",'byteLength':"
+            + t.length
+            + ",'byteStride':2,'count':6,'mode':'TRIANGLES'"
+            + triangleExtra
+            + "}}}],"
+            + "'buffers':[{'byteLength':"
+            + bin.length
+            + "},{'byteLength':60,'extensions':{'EXT_meshopt_compression':{'fallback':true}}}]}";
     return asset(json, bin, null);
   }
 
@@ -134,20 +148,51 @@ class MeshoptDecoderTest {
   void hostileParameters() {
     assertCode(() -> Accessors.of(quad("", "", true)).floats(0), ErrorCode.DATA_ERROR);
     // stride not a multiple of 4 would make meshoptimizer assert: refused before the native call
-    assertCode(() -> Accessors.of(replace(quad("", "", false), "'byteStride':12,'count':4", "'byteStride':6,'count':4"))
-        .floats(0), ErrorCode.GLTF_INVALID);
-    assertCode(() -> Accessors.of(quad(",'filter':'QUATERNION'", "", false)).floats(0), ErrorCode.GLTF_INVALID);
-    assertCode(() -> Accessors.of(quad("", ",'filter':'OCTAHEDRAL'", false)).ints(1), ErrorCode.GLTF_INVALID);
-    assertCode(() -> Accessors.of(replace(quad("", "", false), "'mode':'ATTRIBUTES'", "'mode':'BOGUS'")).floats(0),
+    assertCode(
+        () ->
+            Accessors.of(
+                    replace(
+                        quad("", "", false),
+                        "'byteStride':12,'count':4",
+                        "'byteStride':6,'count':4"))
+                .floats(0),
         ErrorCode.GLTF_INVALID);
-    assertCode(() -> Accessors.of(replace(quad("", "", false), "'count':6,'mode'", "'count':5,'mode'")).ints(1),
+    assertCode(
+        () -> Accessors.of(quad(",'filter':'QUATERNION'", "", false)).floats(0),
+        ErrorCode.GLTF_INVALID);
+    assertCode(
+        () -> Accessors.of(quad("", ",'filter':'OCTAHEDRAL'", false)).ints(1),
+        ErrorCode.GLTF_INVALID);
+    assertCode(
+        () ->
+            Accessors.of(replace(quad("", "", false), "'mode':'ATTRIBUTES'", "'mode':'BOGUS'"))
+                .floats(0),
+        ErrorCode.GLTF_INVALID);
+    assertCode(
+        () ->
+            Accessors.of(replace(quad("", "", false), "'count':6,'mode'", "'count':5,'mode'"))
+                .ints(1),
         ErrorCode.GLTF_INVALID);
     // count * stride larger than the bufferView
-    assertCode(() -> Accessors.of(replace(quad("", "", false), "'byteStride':12,'count':4", "'byteStride':12,'count':400000000"))
-        .floats(0), ErrorCode.GLTF_INVALID);
+    assertCode(
+        () ->
+            Accessors.of(
+                    replace(
+                        quad("", "", false),
+                        "'byteStride':12,'count':4",
+                        "'byteStride':12,'count':400000000"))
+                .floats(0),
+        ErrorCode.GLTF_INVALID);
     // compressed range outside its buffer
-    assertCode(() -> Accessors.of(replace(quad("", "", false), "{'buffer':0,'byteLength'", "{'buffer':0,'byteOffset':100000,'byteLength'"))
-        .floats(0), ErrorCode.GLTF_INVALID);
+    assertCode(
+        () ->
+            Accessors.of(
+                    replace(
+                        quad("", "", false),
+                        "{'buffer':0,'byteLength'",
+                        "{'buffer':0,'byteOffset':100000,'byteLength'"))
+                .floats(0),
+        ErrorCode.GLTF_INVALID);
   }
 
   private static String quadJson(GltfAsset a) {
@@ -157,7 +202,8 @@ class MeshoptDecoderTest {
   private static GltfAsset replace(GltfAsset a, String from, String to) {
     String json = quadJson(a);
     assertThat(json).contains(from);
-    return new GltfAsset(TestAssets.json(json.replace(from, to)), a.buffers(), a.images(), 0, a.meshoptDecoder());
+    return new GltfAsset(
+        TestAssets.json(json.replace(from, to)), a.buffers(), a.images(), 0, a.meshoptDecoder());
   }
 
   @Test
@@ -174,7 +220,8 @@ class MeshoptDecoderTest {
         var min = a.element("accessors", pos).path("min");
         var max = a.element("accessors", pos).path("max");
         for (int i = 0; i < p.length; i++) {
-          assertThat((double) p[i]).isBetween(min.get(i % 3).asDouble() - 1e-6, max.get(i % 3).asDouble() + 1e-6);
+          assertThat((double) p[i])
+              .isBetween(min.get(i % 3).asDouble() - 1e-6, max.get(i % 3).asDouble() + 1e-6);
         }
         int[] idx = acc.indices(prim.path("indices").asInt(), p.length / 3);
         assertThat(idx.length % 3).isZero();

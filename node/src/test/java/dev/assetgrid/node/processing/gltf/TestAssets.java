@@ -84,7 +84,8 @@ public final class TestAssets {
   }
 
   /** One triangle: 3 float VEC3 positions (36 bytes) + 3 ushort indices (6 bytes, padded to 8). */
-  public static final String TRIANGLE_JSON = """
+  public static final String TRIANGLE_JSON =
+      """
       {'asset':{'version':'2.0'},'scene':0,'scenes':[{'nodes':[0]}],'nodes':[{'mesh':0}],
        'meshes':[{'primitives':[{'attributes':{'POSITION':0},'indices':1}]}],
        'accessors':[{'bufferView':0,'componentType':5126,'count':3,'type':'VEC3','min':[0,0,0],'max':[1,1,0]},

@@ -17,36 +17,47 @@ import java.util.stream.Stream;
 /**
  * The one place tests find the shared test corpus: system property {@code assetgrid.corpus} (set by
  * surefire in the parent POM), else {@code ../shared/corpus} next to the project root. Tests that
- * need it call {@link #root()} or {@link #path}; when the corpus (or the file) is absent the test is
- * skipped on a developer's machine, and fails in CI ({@code CI=true}), where a skipped corpus test
- * would hide that nothing was checked. The coordinator's tests use it through the node's test jar.
+ * need it call {@link #root()} or {@link #path}; when the corpus (or the file) is absent the test
+ * is skipped on a developer's machine, and fails in CI ({@code CI=true}), where a skipped corpus
+ * test would hide that nothing was checked. The coordinator's tests use it through the node's test
+ * jar.
  */
 public final class TestCorpus {
   private TestCorpus() {}
 
   /** One glTF/GLB row of corpus/MANIFEST.md. */
-  public record Entry(String path, Path file, long triangles, Long renderedTriangles, long vertices) {
+  public record Entry(
+      String path, Path file, long triangles, Long renderedTriangles, long vertices) {
     @Override
     public String toString() {
       return path;
     }
   }
 
-  /** The corpus directory; a skipped test (a failed one in CI) with a clear message when it is missing. */
+  /**
+   * The corpus directory; a skipped test (a failed one in CI) with a clear message when it is
+   * missing.
+   */
   public static Path root() {
     Path found = locate();
     need(found != null, "corpus not found at " + candidates() + " (set -Dassetgrid.corpus=...)");
     return found;
   }
 
-  /** A file or folder of the corpus, by its path relative to the corpus root; like {@link #root()} when absent. */
+  /**
+   * A file or folder of the corpus, by its path relative to the corpus root; like {@link #root()}
+   * when absent.
+   */
   public static Path path(String relative) {
     Path p = root().resolve(relative);
     need(Files.exists(p), "corpus entry " + relative + " not found under " + root());
     return p;
   }
 
-  /** True in CI ({@code CI=true}), where a missing test resource fails a test instead of skipping it. */
+  /**
+   * True in CI ({@code CI=true}), where a missing test resource fails a test instead of skipping
+   * it.
+   */
   public static boolean inCi() {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
@@ -57,7 +68,8 @@ public final class TestCorpus {
    */
   public static void need(boolean ok, String message) {
     if (!ok && inCi()) {
-      org.junit.jupiter.api.Assertions.fail(message + " (CI=true: a test that cannot find what it needs fails)");
+      org.junit.jupiter.api.Assertions.fail(
+          message + " (CI=true: a test that cannot find what it needs fails)");
     }
     assumeTrue(ok, message);
   }
@@ -111,7 +123,8 @@ public final class TestCorpus {
         }
         Matcher r = RENDERED.matcher(tris);
         Long rendered = r.find() ? number(r.group(1)) : null;
-        out.add(new Entry(path, root.resolve(path), number(t.group(1)), rendered, number(v.group(1))));
+        out.add(
+            new Entry(path, root.resolve(path), number(t.group(1)), rendered, number(v.group(1))));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -119,11 +132,15 @@ public final class TestCorpus {
     return out;
   }
 
-  /** MANIFEST.md rows of every section: relative path → triangles (first number of the triangles column). */
+  /**
+   * MANIFEST.md rows of every section: relative path → triangles (first number of the triangles
+   * column).
+   */
   public static java.util.Map<String, Long> trianglesByPath() {
     java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
     try {
-      for (String line : Files.readAllLines(root().resolve("MANIFEST.md"), StandardCharsets.UTF_8)) {
+      for (String line :
+          Files.readAllLines(root().resolve("MANIFEST.md"), StandardCharsets.UTF_8)) {
         if (!line.startsWith("| ") || line.startsWith("| path") || line.startsWith("|---")) {
           continue;
         }
@@ -148,10 +165,13 @@ public final class TestCorpus {
     List<Path> out = new ArrayList<>();
     for (String sub : List.of("gltf-sample", "gltf-other")) {
       try (Stream<Path> s = Files.walk(root.resolve(sub))) {
-        s.filter(p -> {
-          String n = p.getFileName().toString().toLowerCase();
-          return n.endsWith(".gltf") || n.endsWith(".glb");
-        }).sorted().forEach(out::add);
+        s.filter(
+                p -> {
+                  String n = p.getFileName().toString().toLowerCase();
+                  return n.endsWith(".gltf") || n.endsWith(".glb");
+                })
+            .sorted()
+            .forEach(out::add);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -74,11 +74,17 @@ final class Triangles {
         int[] idx;
         try {
           pos = acc.floats(prim.path("attributes").path("POSITION").asInt());
-          idx = prim.has("indices") ? acc.indices(prim.path("indices").asInt(), pos.length / 3) : seq(pos.length / 3);
+          idx =
+              prim.has("indices")
+                  ? acc.indices(prim.path("indices").asInt(), pos.length / 3)
+                  : seq(pos.length / 3);
         } catch (RuntimeException e) {
           continue;
         }
-        int[] tris = mode == 4 ? java.util.Arrays.copyOf(idx, idx.length - idx.length % 3) : MeshSet.unstrip(idx, mode == 6);
+        int[] tris =
+            mode == 4
+                ? java.util.Arrays.copyOf(idx, idx.length - idx.length % 3)
+                : MeshSet.unstrip(idx, mode == 6);
         float[] t = new float[tris.length * 3];
         for (int k = 0; k < tris.length; k++) {
           int v = tris[k];
@@ -133,10 +139,23 @@ final class Triangles {
     double sy = node.path("scale").path(1).asDouble(1);
     double sz = node.path("scale").path(2).asDouble(1);
     return new double[] {
-        (1 - 2 * (qy * qy + qz * qz)) * sx, (2 * (qx * qy + qz * qw)) * sx, (2 * (qx * qz - qy * qw)) * sx, 0,
-        (2 * (qx * qy - qz * qw)) * sy, (1 - 2 * (qx * qx + qz * qz)) * sy, (2 * (qy * qz + qx * qw)) * sy, 0,
-        (2 * (qx * qz + qy * qw)) * sz, (2 * (qy * qz - qx * qw)) * sz, (1 - 2 * (qx * qx + qy * qy)) * sz, 0,
-        tx, ty, tz, 1};
+      (1 - 2 * (qy * qy + qz * qz)) * sx,
+      (2 * (qx * qy + qz * qw)) * sx,
+      (2 * (qx * qz - qy * qw)) * sx,
+      0,
+      (2 * (qx * qy - qz * qw)) * sy,
+      (1 - 2 * (qx * qx + qz * qz)) * sy,
+      (2 * (qy * qz + qx * qw)) * sy,
+      0,
+      (2 * (qx * qz + qy * qw)) * sz,
+      (2 * (qy * qz - qx * qw)) * sz,
+      (1 - 2 * (qx * qx + qy * qy)) * sz,
+      0,
+      tx,
+      ty,
+      tz,
+      1
+    };
   }
 
   static double[] mul(double[] a, double[] b) {
@@ -155,12 +174,21 @@ final class Triangles {
 
   /** Inverse of an affine 4x4 (column-major). */
   static double[] inverseAffine(double[] m) {
-    double a = m[0], b = m[4], c = m[8], d = m[1], e = m[5], f = m[9], g = m[2], h = m[6], i = m[10];
+    double a = m[0],
+        b = m[4],
+        c = m[8],
+        d = m[1],
+        e = m[5],
+        f = m[9],
+        g = m[2],
+        h = m[6],
+        i = m[10];
     double det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
     double[] inv3 = {
-        (e * i - f * h) / det, -(b * i - c * h) / det, (b * f - c * e) / det,
-        -(d * i - f * g) / det, (a * i - c * g) / det, -(a * f - c * d) / det,
-        (d * h - e * g) / det, -(a * h - b * g) / det, (a * e - b * d) / det};
+      (e * i - f * h) / det, -(b * i - c * h) / det, (b * f - c * e) / det,
+      -(d * i - f * g) / det, (a * i - c * g) / det, -(a * f - c * d) / det,
+      (d * h - e * g) / det, -(a * h - b * g) / det, (a * e - b * d) / det
+    };
     // inv3 is row-major of the inverse: inv3[r*3+c]
     double[] r = new double[16];
     for (int row = 0; row < 3; row++) {
@@ -208,7 +236,8 @@ final class Triangles {
     return missing;
   }
 
-  private static boolean found(float[] a, int t, float[] b, Map<Long, List<Integer>> grid, double cell, double tol) {
+  private static boolean found(
+      float[] a, int t, float[] b, Map<Long, List<Integer>> grid, double cell, double tol) {
     long cx = (long) Math.floor(centroid(a, t, 0) / cell);
     long cy = (long) Math.floor(centroid(a, t, 1) / cell);
     long cz = (long) Math.floor(centroid(a, t, 2) / cell);
@@ -244,7 +273,9 @@ final class Triangles {
     for (int i = 0; i < 3; i++) {
       int p = t * 9 + i * 3;
       int q = t * 9 + ((i + 1) % 3) * 3;
-      if (Math.abs(a[p] - a[q]) <= tol && Math.abs(a[p + 1] - a[q + 1]) <= tol && Math.abs(a[p + 2] - a[q + 2]) <= tol) {
+      if (Math.abs(a[p] - a[q]) <= tol
+          && Math.abs(a[p + 1] - a[q + 1]) <= tol
+          && Math.abs(a[p + 2] - a[q + 2]) <= tol) {
         return true;
       }
     }
@@ -256,7 +287,9 @@ final class Triangles {
   }
 
   private static long cellKey(float[] a, int t, double cell) {
-    return key((long) Math.floor(centroid(a, t, 0) / cell), (long) Math.floor(centroid(a, t, 1) / cell),
+    return key(
+        (long) Math.floor(centroid(a, t, 0) / cell),
+        (long) Math.floor(centroid(a, t, 1) / cell),
         (long) Math.floor(centroid(a, t, 2) / cell));
   }
 

@@ -1,7 +1,5 @@
 package dev.assetgrid.node.processing.texture;
 
-import dev.assetgrid.shared.stage.CompressTextureOptions;
-import dev.assetgrid.shared.stage.TextureRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,13 +9,20 @@ import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.CompressTextureOptions;
+import dev.assetgrid.shared.stage.TextureRole;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class CompressTextureTest {
   private static final int N = 256;
-  /** Measured on a 256x256 smooth gradient: ETC1S ~ 37 dB (q128), UASTC ~ 50 dB; thresholds keep margin. */
+
+  /**
+   * Measured on a 256x256 smooth gradient: ETC1S ~ 37 dB (q128), UASTC ~ 50 dB; thresholds keep
+   * margin.
+   */
   private static final double ETC1S_MIN_PSNR = 32;
+
   private static final double UASTC_MIN_PSNR = 42;
 
   private final LibKtxEncoder encoder = new LibKtxEncoder();
@@ -44,7 +49,9 @@ class CompressTextureTest {
 
     // independent check: reload and transcode, compare with the source pixels
     ImageDecoder.Pixels back = encoder.transcodeRgba(c.ktx2(), N * N);
-    double psnr = CompressTexture.psnr(TestImages.rgba(N, N, (x, y) -> TestImages.smooth(x, y, N, N)), back.rgba(), 3);
+    double psnr =
+        CompressTexture.psnr(
+            TestImages.rgba(N, N, (x, y) -> TestImages.smooth(x, y, N, N)), back.rgba(), 3);
     assertThat(psnr).isGreaterThan(ETC1S_MIN_PSNR);
     assertThat(c.psnr()).isCloseTo(psnr, org.assertj.core.data.Offset.offset(0.01));
   }
@@ -64,14 +71,18 @@ class CompressTextureTest {
     assertThat(info.levels()).isEqualTo(9);
     assertThat(c.psnr()).isGreaterThan(UASTC_MIN_PSNR);
     ImageDecoder.Pixels back = encoder.transcodeRgba(c.ktx2(), N * N);
-    assertThat(CompressTexture.psnr(TestImages.rgba(N, N, (x, y) -> TestImages.normal(x, y, N, N)), back.rgba(), 3))
+    assertThat(
+            CompressTexture.psnr(
+                TestImages.rgba(N, N, (x, y) -> TestImages.normal(x, y, N, N)), back.rgba(), 3))
         .isGreaterThan(UASTC_MIN_PSNR);
   }
 
   @Test
   void smoothColorForcedToUastcKeepsSrgbAndScoresHigher() {
     byte[] png = TestImages.png(N, N, false, (x, y) -> TestImages.smooth(x, y, N, N));
-    CompressedTexture c = stage.compress(png, TextureRole.COLOR, defaults.withMode(CompressTextureOptions.Mode.UASTC));
+    CompressedTexture c =
+        stage.compress(
+            png, TextureRole.COLOR, defaults.withMode(CompressTextureOptions.Mode.UASTC));
     System.out.println("UASTC color " + c.toJson());
     Ktx2Info info = Ktx2Info.parse(c.ktx2());
     assertThat(info.colorModel()).isEqualTo(Ktx2Info.COLOR_MODEL_UASTC);
@@ -115,7 +126,8 @@ class CompressTextureTest {
     assertThat(info.width()).isEqualTo(212);
     assertThat(info.height()).isEqualTo(100);
 
-    CompressedTexture p = stage.compress(png, TextureRole.COLOR, defaults.withSize(128, true, true));
+    CompressedTexture p =
+        stage.compress(png, TextureRole.COLOR, defaults.withSize(128, true, true));
     assertThat(new int[] {p.widthOut(), p.heightOut()}).containsExactly(128, 64);
     assertThat(p.levels()).isEqualTo(8);
     assertThat(p.psnr()).isGreaterThan(ETC1S_MIN_PSNR - 4);
@@ -123,21 +135,34 @@ class CompressTextureTest {
 
   @Test
   void decompressionBombIsRefusedFromTheHeaderWithoutDecoding() {
-    ImageDecoder mustNotDecode = (bytes, maxPixels) -> {
-      throw new AssertionError("decoder must not be called");
-    };
+    ImageDecoder mustNotDecode =
+        (bytes, maxPixels) -> {
+          throw new AssertionError("decoder must not be called");
+        };
     CompressTexture guarded = new CompressTexture(mustNotDecode, encoder);
     byte[] bomb = TestImages.pngHeaderOnly(100_000, 100_000);
     assertThatThrownBy(() -> guarded.compress(bomb, TextureRole.COLOR, defaults))
         .isInstanceOf(AssetGridException.class)
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INPUT_LIMIT_EXCEEDED))
+        .satisfies(
+            e ->
+                assertThat(((AssetGridException) e).code())
+                    .isEqualTo(ErrorCode.INPUT_LIMIT_EXCEEDED))
         .hasMessageContaining("100000x100000");
     // just over a configured limit is refused too, and the native adapter checks on its own
     byte[] png = TestImages.png(64, 64, false, (x, y) -> 0xff808080);
-    assertThatThrownBy(() -> guarded.compress(png, TextureRole.COLOR, defaults.withMaxPixels(64 * 64 - 1)))
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INPUT_LIMIT_EXCEEDED));
-    assertThatThrownBy(() -> new StbImageDecoder().decodeRgba(TestImages.pngHeaderOnly(10_000, 10_000), 1 << 20))
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INPUT_LIMIT_EXCEEDED));
+    assertThatThrownBy(
+            () -> guarded.compress(png, TextureRole.COLOR, defaults.withMaxPixels(64 * 64 - 1)))
+        .satisfies(
+            e ->
+                assertThat(((AssetGridException) e).code())
+                    .isEqualTo(ErrorCode.INPUT_LIMIT_EXCEEDED));
+    assertThatThrownBy(
+            () ->
+                new StbImageDecoder().decodeRgba(TestImages.pngHeaderOnly(10_000, 10_000), 1 << 20))
+        .satisfies(
+            e ->
+                assertThat(((AssetGridException) e).code())
+                    .isEqualTo(ErrorCode.INPUT_LIMIT_EXCEEDED));
   }
 
   @Test
@@ -149,10 +174,12 @@ class CompressTextureTest {
     }
     byte[] truncated = Arrays.copyOf(png, 40);
     byte[] headerCut = Arrays.copyOf(png, 20);
-    for (byte[] bad : new byte[][] {garbled, truncated, headerCut, TestImages.pngHeaderOnly(16, 16)}) {
+    for (byte[] bad :
+        new byte[][] {garbled, truncated, headerCut, TestImages.pngHeaderOnly(16, 16)}) {
       assertThatThrownBy(() -> stage.compress(bad, TextureRole.COLOR, defaults))
           .isInstanceOf(AssetGridException.class)
-          .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
+          .satisfies(
+              e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
     }
   }
 
@@ -167,22 +194,42 @@ class CompressTextureTest {
 
     byte[] webp = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' '};
     assertThatThrownBy(() -> stage.compress(webp, TextureRole.COLOR, defaults))
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED_FORMAT));
+        .satisfies(
+            e ->
+                assertThat(((AssetGridException) e).code())
+                    .isEqualTo(ErrorCode.UNSUPPORTED_FORMAT));
     byte[] brokenKtx2 = Arrays.copyOf(ktx2, 60);
     assertThatThrownBy(() -> stage.compress(brokenKtx2, TextureRole.COLOR, defaults))
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
+        .satisfies(
+            e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.DATA_ERROR));
   }
 
   @Test
   void threadsAndEncoderRequestsAreChecked() {
     assertThatThrownBy(() -> CompressTextureOptions.fromJson(TestJson.of("{'threads':0}")))
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
-    assertThatThrownBy(() -> encoder.encode(new TextureEncoder.Request(
-        java.util.List.of(new TextureEncoder.Level(4, 4, new byte[47])), 3, true, TextureEncoder.Codec.ETC1S,
-        128, 2, 2, false, 1f, 0, 1)))
-        .satisfies(e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
-    CompressTextureOptions o = CompressTextureOptions.fromJson(TestJson.of(
-        "{'mode':'uastc','maxSize':512,'powerOfTwo':true,'threads':2,'zstdLevel':0}"));
+        .satisfies(
+            e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    assertThatThrownBy(
+            () ->
+                encoder.encode(
+                    new TextureEncoder.Request(
+                        java.util.List.of(new TextureEncoder.Level(4, 4, new byte[47])),
+                        3,
+                        true,
+                        TextureEncoder.Codec.ETC1S,
+                        128,
+                        2,
+                        2,
+                        false,
+                        1f,
+                        0,
+                        1)))
+        .satisfies(
+            e -> assertThat(((AssetGridException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    CompressTextureOptions o =
+        CompressTextureOptions.fromJson(
+            TestJson.of(
+                "{'mode':'uastc','maxSize':512,'powerOfTwo':true,'threads':2,'zstdLevel':0}"));
     assertThat(o.mode()).isEqualTo(CompressTextureOptions.Mode.UASTC);
     assertThat(CompressTextureOptions.fromJson(o.toJson())).isEqualTo(o);
   }

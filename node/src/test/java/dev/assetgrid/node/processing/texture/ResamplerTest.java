@@ -1,8 +1,8 @@
 package dev.assetgrid.node.processing.texture;
 
-import dev.assetgrid.shared.stage.TextureRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.shared.stage.TextureRole;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,8 @@ class ResamplerTest {
     // opaque red beside fully transparent green: the average colour stays red, alpha halves
     byte[] src = {-1, 0, 0, -1, 0, -1, 0, 0};
     byte[] out = Resampler.resize(src, 2, 1, 1, 1, TextureRole.COLOR, true);
-    assertThat(new int[] {out[0] & 0xff, out[1] & 0xff, out[2] & 0xff, out[3] & 0xff}).containsExactly(255, 0, 0, 128);
+    assertThat(new int[] {out[0] & 0xff, out[1] & 0xff, out[2] & 0xff, out[3] & 0xff})
+        .containsExactly(255, 0, 0, 128);
     byte[] plain = Resampler.resize(src, 2, 1, 1, 1, TextureRole.COLOR, false);
     assertThat(plain[1] & 0xff).isEqualTo(188);
   }
@@ -79,6 +80,7 @@ class ResamplerTest {
     byte[] src = {0, 0, 0, -1, (byte) 200, (byte) 200, (byte) 200, -1};
     assertThat(Resampler.resize(src, 2, 1, 2, 1, TextureRole.DATA, false)).isSameAs(src);
     byte[] up = Resampler.resize(src, 2, 1, 4, 1, TextureRole.DATA, false);
-    assertThat(new int[] {up[0] & 0xff, up[4] & 0xff, up[8] & 0xff, up[12] & 0xff}).containsExactly(0, 50, 150, 200);
+    assertThat(new int[] {up[0] & 0xff, up[4] & 0xff, up[8] & 0xff, up[12] & 0xff})
+        .containsExactly(0, 50, 150, 200);
   }
 }

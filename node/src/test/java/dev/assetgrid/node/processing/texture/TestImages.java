@@ -40,7 +40,8 @@ final class TestImages {
   }
 
   static BufferedImage image(int w, int h, boolean alpha, Texel f) {
-    BufferedImage img = new BufferedImage(w, h, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    BufferedImage img =
+        new BufferedImage(w, h, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         img.setRGB(x, y, f.argb(x, y));
@@ -91,8 +92,15 @@ final class TestImages {
   static byte[] pngHeaderOnly(int w, int h) {
     ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12 + 10 + 12);
     b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 6).put((byte) 0)
-        .put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) 8)
+            .put((byte) 6)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     chunk(b, "IHDR", ihdr.array());
     chunk(b, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01, 0, 0});
     chunk(b, "IEND", new byte[0]);

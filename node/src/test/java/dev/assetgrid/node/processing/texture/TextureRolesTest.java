@@ -1,9 +1,9 @@
 package dev.assetgrid.node.processing.texture;
 
-import dev.assetgrid.shared.stage.TextureRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.processing.gltf.TestAssets;
+import dev.assetgrid.shared.stage.TextureRole;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,9 @@ class TextureRolesTest {
 
   @Test
   void rolesComeFromCoreAndExtensionSlots() {
-    var asset = TestAssets.asset("""
+    var asset =
+        TestAssets.asset(
+            """
         {'asset':{'version':'2.0'},
          'images':[{'uri':'a.png'},{'uri':'b.png'},{'uri':'c.png'},{'uri':'d.png'},{'uri':'e.png'},{'uri':'f.png'},
                    {'uri':'unused.png'},{'uri':'g.ktx2'}],
@@ -27,19 +29,23 @@ class TextureRolesTest {
          ]}
         """);
     Map<Integer, TextureRole> roles = TextureRoles.of(asset);
-    assertThat(roles).containsExactlyInAnyOrderEntriesOf(Map.of(
-        0, TextureRole.COLOR,
-        1, TextureRole.DATA,
-        2, TextureRole.NORMAL,
-        3, TextureRole.NORMAL,
-        4, TextureRole.COLOR, // data in one material, colour in another: sRGB wins
-        5, TextureRole.COLOR,
-        7, TextureRole.COLOR));
+    assertThat(roles)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                0, TextureRole.COLOR,
+                1, TextureRole.DATA,
+                2, TextureRole.NORMAL,
+                3, TextureRole.NORMAL,
+                4, TextureRole.COLOR, // data in one material, colour in another: sRGB wins
+                5, TextureRole.COLOR,
+                7, TextureRole.COLOR));
   }
 
   @Test
   void texturesNoMaterialUsesCountAsColour() {
-    var asset = TestAssets.asset("""
+    var asset =
+        TestAssets.asset(
+            """
         {'asset':{'version':'2.0'},'images':[{'uri':'a.png'},{'uri':'b.png'}],
          'textures':[{'source':0},{'source':9}]}
         """);

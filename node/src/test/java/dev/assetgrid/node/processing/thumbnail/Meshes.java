@@ -14,7 +14,9 @@ import java.util.Map;
 
 /** Builds small glTF scenes inline: one node and mesh per primitive, one material each. */
 final class Meshes {
-  private final ObjectNode json = TestAssets.json("""
+  private final ObjectNode json =
+      TestAssets.json(
+          """
       {'asset':{'version':'2.0'},'scene':0,'scenes':[{'nodes':[]}],'nodes':[],'meshes':[],'materials':[],
        'accessors':[],'bufferViews':[],'buffers':[{'byteLength':0}]}""");
   private final ByteArrayOutputStream bin = new ByteArrayOutputStream();
@@ -34,7 +36,8 @@ final class Meshes {
    */
   int add(float[] positions, int[] indices, String material, float[] uvs, float[] colors) {
     ObjectNode attrs = json.objectNode();
-    attrs.put("POSITION", accessor(floats(positions), 5126, positions.length / 3, "VEC3", positions));
+    attrs.put(
+        "POSITION", accessor(floats(positions), 5126, positions.length / 3, "VEC3", positions));
     if (uvs != null) {
       attrs.put("TEXCOORD_0", accessor(floats(uvs), 5126, uvs.length / 2, "VEC2", null));
     }
@@ -71,7 +74,10 @@ final class Meshes {
     return (ObjectNode) json.get("nodes").get(index);
   }
 
-  /** Adds an image (encoded bytes kept as if read from a uri) and a texture; returns the texture index. */
+  /**
+   * Adds an image (encoded bytes kept as if read from a uri) and a texture; returns the texture
+   * index.
+   */
   int texture(byte[] png, String sampler) {
     int image = json.withArray("images").size();
     json.withArray("images").addObject().put("uri", "image" + image + ".png");
@@ -103,8 +109,13 @@ final class Meshes {
     ArrayNode views = (ArrayNode) json.get("bufferViews");
     views.addObject().put("buffer", 0).put("byteOffset", offset).put("byteLength", bytes.length);
     ArrayNode accessors = (ArrayNode) json.get("accessors");
-    ObjectNode a = accessors.addObject().put("bufferView", views.size() - 1).put("componentType", componentType)
-        .put("count", count).put("type", type);
+    ObjectNode a =
+        accessors
+            .addObject()
+            .put("bufferView", views.size() - 1)
+            .put("componentType", componentType)
+            .put("count", count)
+            .put("type", type);
     if (positions != null) {
       float[] min = {Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE};
       float[] max = {-Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE};

@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.thumbnail;
 
-import dev.assetgrid.shared.stage.ThumbnailOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,20 +35,25 @@ class ThumbnailCorpusTest {
     ThumbnailOptions options = ThumbnailOptions.DEFAULTS.withSize(128);
     if (asset.hasDraco()) {
       assertThatThrownBy(() -> Thumbnail.render(asset, options))
-          .isInstanceOfSatisfying(AssetGridException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_FORMAT);
-            assertThat(e.getMessage()).contains("Draco");
-          });
+          .isInstanceOfSatisfying(
+              AssetGridException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_FORMAT);
+                assertThat(e.getMessage()).contains("Draco");
+              });
       return;
     }
     long t0 = System.nanoTime();
     ThumbnailImage img = Thumbnail.render(asset, options);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     Files.createDirectories(OUT);
-    Files.write(OUT.resolve(file.getFileName().toString().replaceAll("\\.(gltf|glb)$", "") + ".png"), img.toPng());
+    Files.write(
+        OUT.resolve(file.getFileName().toString().replaceAll("\\.(gltf|glb)$", "") + ".png"),
+        img.toPng());
     double[] c = centroid(img);
-    System.out.printf("%-60s coverage=%.3f centroid=(%.1f, %.1f) %d ms notes=%s%n", file.getFileName(), img.coverage(),
-        c[0], c[1], ms, img.notes());
+    System.out.printf(
+        "%-60s coverage=%.3f centroid=(%.1f, %.1f) %d ms notes=%s%n",
+        file.getFileName(), img.coverage(), c[0], c[1], ms, img.notes());
 
     assertThat(img.coverage()).as("coverage").isBetween(0.03, 0.95);
     assertThat(c[0]).as("centroid x").isBetween(128 * 0.3, 128 * 0.7);
@@ -71,8 +76,10 @@ class ThumbnailCorpusTest {
 
   @Test
   void millionTrianglesRenderInAFewSeconds() throws IOException {
-    Path file = TestCorpus.root().resolve(
-        "gltf-sample/MetalRoughSpheresNoTextures/glTF-Binary/MetalRoughSpheresNoTextures.glb");
+    Path file =
+        TestCorpus.root()
+            .resolve(
+                "gltf-sample/MetalRoughSpheresNoTextures/glTF-Binary/MetalRoughSpheresNoTextures.glb");
     GltfAsset asset = TestNatives.reader().read(file);
     ThumbnailOptions options = ThumbnailOptions.DEFAULTS;
     Thumbnail.render(asset, options.withSize(64)); // warm-up
@@ -85,11 +92,14 @@ class ThumbnailCorpusTest {
     }
     Files.createDirectories(OUT);
     Files.write(OUT.resolve("MetalRoughSpheresNoTextures-512.png"), img.toPng());
-    System.out.printf("MetalRoughSpheresNoTextures 512x512 ss2: %d ms, coverage %.3f%n", best, img.coverage());
+    System.out.printf(
+        "MetalRoughSpheresNoTextures 512x512 ss2: %d ms, coverage %.3f%n", best, img.coverage());
     assertThat(img.coverage()).isBetween(0.1, 0.95);
     assertThat(best).as("ms").isLessThan(5000);
 
-    GltfAsset duck = TestNatives.reader().read(TestCorpus.root().resolve("gltf-sample/Duck/glTF-Embedded/Duck.gltf"));
+    GltfAsset duck =
+        TestNatives.reader()
+            .read(TestCorpus.root().resolve("gltf-sample/Duck/glTF-Embedded/Duck.gltf"));
     long duckMs = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
       long t0 = System.nanoTime();
@@ -97,6 +107,8 @@ class ThumbnailCorpusTest {
       duckMs = Math.min(duckMs, (System.nanoTime() - t0) / 1_000_000);
     }
     System.out.printf("Duck 512x512 ss2: %d ms%n", duckMs);
-    Files.write(OUT.resolve("Duck-turntable.png"), Thumbnail.turntablePng(duck, options.withSize(128).withTurntableViews(6)));
+    Files.write(
+        OUT.resolve("Duck-turntable.png"),
+        Thumbnail.turntablePng(duck, options.withSize(128).withTurntableViews(6)));
   }
 }

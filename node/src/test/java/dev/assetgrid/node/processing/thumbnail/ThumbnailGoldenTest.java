@@ -1,10 +1,10 @@
 package dev.assetgrid.node.processing.thumbnail;
 
-import dev.assetgrid.shared.stage.ThumbnailOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.natives.TestNatives;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,11 +18,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Renders a few corpus models at 128² with default options and compares them with golden PNGs in
  * {@code src/test/resources/thumbnail/} (made by this renderer and checked by eye). Small
  * differences are tolerated (JPEG decoders and floating point may differ between JDKs): a mean
- * absolute error per channel of at most {@value #MAX_MEAN_ERROR} and at most
- * {@value #MAX_BAD_FRACTION} of pixels off by more than {@value #BAD_PIXEL_DELTA} in any channel.
+ * absolute error per channel of at most {@value #MAX_MEAN_ERROR} and at most {@value
+ * #MAX_BAD_FRACTION} of pixels off by more than {@value #BAD_PIXEL_DELTA} in any channel.
  *
- * <p>After an intended change of the look, regenerate with
- * {@code -Dthumbnail.updateGolden=true}, look at the images, and commit them.
+ * <p>After an intended change of the look, regenerate with {@code -Dthumbnail.updateGolden=true},
+ * look at the images, and commit them.
  */
 class ThumbnailGoldenTest {
   static final double MAX_MEAN_ERROR = 2.0;
@@ -31,13 +31,16 @@ class ThumbnailGoldenTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "box-textured, gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb",
-      "duck, gltf-sample/Duck/glTF-Embedded/Duck.gltf",
-      "damaged-helmet, gltf-sample/DamagedHelmet/glTF-Binary/DamagedHelmet.glb",
-      "vertex-color-test, gltf-sample/VertexColorTest/glTF-Binary/VertexColorTest.glb"})
+    "box-textured, gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb",
+    "duck, gltf-sample/Duck/glTF-Embedded/Duck.gltf",
+    "damaged-helmet, gltf-sample/DamagedHelmet/glTF-Binary/DamagedHelmet.glb",
+    "vertex-color-test, gltf-sample/VertexColorTest/glTF-Binary/VertexColorTest.glb"
+  })
   void matchesGolden(String name, String path) throws IOException {
-    ThumbnailImage img = Thumbnail.render(TestNatives.reader().read(TestCorpus.root().resolve(path)),
-        ThumbnailOptions.DEFAULTS.withSize(128));
+    ThumbnailImage img =
+        Thumbnail.render(
+            TestNatives.reader().read(TestCorpus.root().resolve(path)),
+            ThumbnailOptions.DEFAULTS.withSize(128));
     if (Boolean.getBoolean("thumbnail.updateGolden")) {
       Path dir = Path.of("src", "test", "resources", "thumbnail");
       Files.createDirectories(dir);
@@ -45,7 +48,9 @@ class ThumbnailGoldenTest {
     }
     BufferedImage golden;
     try (InputStream in = getClass().getResourceAsStream("/thumbnail/" + name + ".png")) {
-      assertThat(in).as("golden /thumbnail/%s.png (generate with -Dthumbnail.updateGolden=true)", name).isNotNull();
+      assertThat(in)
+          .as("golden /thumbnail/%s.png (generate with -Dthumbnail.updateGolden=true)", name)
+          .isNotNull();
       golden = ImageIO.read(in);
     }
     assertThat(golden.getWidth()).isEqualTo(img.width());
@@ -71,6 +76,8 @@ class ThumbnailGoldenTest {
     double mean = (double) sum / (4.0 * pixels);
     System.out.printf("%s: mean error %.3f, %d pixels off%n", name, mean, bad);
     assertThat(mean).as("mean absolute error per channel").isLessThanOrEqualTo(MAX_MEAN_ERROR);
-    assertThat((double) bad / pixels).as("fraction of pixels off").isLessThanOrEqualTo(MAX_BAD_FRACTION);
+    assertThat((double) bad / pixels)
+        .as("fraction of pixels off")
+        .isLessThanOrEqualTo(MAX_BAD_FRACTION);
   }
 }

@@ -1,6 +1,5 @@
 package dev.assetgrid.node.processing.thumbnail;
 
-import dev.assetgrid.shared.stage.ThumbnailOptions;
 import static dev.assetgrid.node.processing.thumbnail.Meshes.QUAD;
 import static dev.assetgrid.node.processing.thumbnail.Meshes.QUAD_UV;
 import static dev.assetgrid.node.processing.thumbnail.Meshes.quad;
@@ -12,6 +11,7 @@ import dev.assetgrid.node.processing.gltf.GltfAsset;
 import dev.assetgrid.node.processing.gltf.TestAssets;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.stage.ThumbnailOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 class ThumbnailTest {
   static final String UNLIT = "'extensions':{'KHR_materials_unlit':{}}";
   static final String RED = "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,1]}," + UNLIT + "}";
-  static final String GREEN = "{'pbrMetallicRoughness':{'baseColorFactor':[0,1,0,1]}," + UNLIT + "}";
+  static final String GREEN =
+      "{'pbrMetallicRoughness':{'baseColorFactor':[0,1,0,1]}," + UNLIT + "}";
+
   /** 64², looking at the model's front (from +Z), level. */
   static final ThumbnailOptions FRONT = ThumbnailOptions.DEFAULTS.withSize(64).withView(0, 0);
 
@@ -108,13 +110,23 @@ class ThumbnailTest {
 
   @Test
   void maskDiscardsSamplesBelowTheCutoffAndKeepsTheOthersOpaque() {
-    String below = "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,0.4]},'alphaMode':'MASK','alphaCutoff':0.5," + UNLIT + "}";
+    String below =
+        "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,0.4]},'alphaMode':'MASK','alphaCutoff':0.5,"
+            + UNLIT
+            + "}";
     assertThat(Thumbnail.render(quadScene(below), FRONT).coverage()).isZero();
-    String above = "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,0.4]},'alphaMode':'MASK','alphaCutoff':0.3," + UNLIT + "}";
+    String above =
+        "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,0.4]},'alphaMode':'MASK','alphaCutoff':0.3,"
+            + UNLIT
+            + "}";
     assertThat(Thumbnail.render(quadScene(above), FRONT).pixel(32, 32)).isEqualTo(0xffff0000);
     // per vertex: COLOR_0 alpha 0 on the left edge, 1 on the right; cutoff 0.5 keeps the right half
     Meshes m = new Meshes();
-    m.add(quad(1, 0), QUAD, "{'alphaMode':'MASK'," + UNLIT + "}", null,
+    m.add(
+        quad(1, 0),
+        QUAD,
+        "{'alphaMode':'MASK'," + UNLIT + "}",
+        null,
         new float[] {1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0});
     ThumbnailImage img = Thumbnail.render(m.build(), FRONT);
     assertThat(img.pixel(20, 32)).isZero();
@@ -132,7 +144,8 @@ class ThumbnailTest {
     ThumbnailOptions behind = FRONT.withView(180, 0);
     assertThat(Thumbnail.render(quadScene(RED), FRONT).coverage()).isGreaterThan(0.5);
     assertThat(Thumbnail.render(quadScene(RED), behind).coverage()).isZero();
-    String twoSided = "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,1]},'doubleSided':true," + UNLIT + "}";
+    String twoSided =
+        "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,1]},'doubleSided':true," + UNLIT + "}";
     assertThat(Thumbnail.render(quadScene(twoSided), behind).pixel(32, 32)).isEqualTo(0xffff0000);
   }
 
@@ -140,14 +153,21 @@ class ThumbnailTest {
   void mirroringTransformsFlipTheFrontFace() {
     Meshes m = new Meshes();
     int node = m.add(quad(1, 0), QUAD, RED, null, null);
-    m.node(node).putArray("scale").add(-1).add(1).add(1); // winding now clockwise, still front-facing
+    m.node(node)
+        .putArray("scale")
+        .add(-1)
+        .add(1)
+        .add(1); // winding now clockwise, still front-facing
     assertThat(Thumbnail.render(m.build(), FRONT).pixel(32, 32)).isEqualTo(0xffff0000);
     assertThat(Thumbnail.render(m.build(), FRONT.withView(180, 0)).coverage()).isZero();
   }
 
   @Test
   void blendCompositesOverTheBackground() {
-    String half = "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,0.5]},'alphaMode':'BLEND'," + UNLIT + "}";
+    String half =
+        "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,0.5]},'alphaMode':'BLEND',"
+            + UNLIT
+            + "}";
     int g = Srgb.encode(0.5f); // white behind half-transparent red, in linear light
     ThumbnailImage onWhite = Thumbnail.render(quadScene(half), FRONT.withBackground(0xffffffff));
     assertThat(onWhite.pixel(32, 32)).isEqualTo(0xffff0000 | g << 8 | g);
@@ -159,8 +179,14 @@ class ThumbnailTest {
 
   @Test
   void blendedSurfacesAreSortedBackToFront() {
-    String nearGreen = "{'pbrMetallicRoughness':{'baseColorFactor':[0,1,0,0.5]},'alphaMode':'BLEND'," + UNLIT + "}";
-    String farRed = "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,0.5]},'alphaMode':'BLEND'," + UNLIT + "}";
+    String nearGreen =
+        "{'pbrMetallicRoughness':{'baseColorFactor':[0,1,0,0.5]},'alphaMode':'BLEND',"
+            + UNLIT
+            + "}";
+    String farRed =
+        "{'pbrMetallicRoughness':{'baseColorFactor':[1,0,0,0.5]},'alphaMode':'BLEND',"
+            + UNLIT
+            + "}";
     Meshes m = new Meshes();
     m.add(quad(0.5f, 0.5f), QUAD, nearGreen, null, null); // drawn first in file order, but nearer
     m.add(quad(1, 0), QUAD, farRed, null, null);
@@ -173,16 +199,24 @@ class ThumbnailTest {
   @Test
   void vertexColoursMultiplyTheBaseColour() {
     Meshes m = new Meshes();
-    m.add(quad(1, 0), QUAD, "{'pbrMetallicRoughness':{'baseColorFactor':[1,1,0,1]}," + UNLIT + "}", null,
+    m.add(
+        quad(1, 0),
+        QUAD,
+        "{'pbrMetallicRoughness':{'baseColorFactor':[1,1,0,1]}," + UNLIT + "}",
+        null,
         new float[] {0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1});
     assertThat(Thumbnail.render(m.build(), FRONT).pixel(32, 32)).isEqualTo(0xff00ff00);
   }
 
   @Test
   void lightingShadesLitSurfacesBetweenAmbientAndFull() {
-    ThumbnailImage img = Thumbnail.render(quadScene("{}"), FRONT); // default material: white, lit, face normal
+    ThumbnailImage img =
+        Thumbnail.render(quadScene("{}"), FRONT); // default material: white, lit, face normal
     int c = img.pixel(32, 32);
-    int expected = Srgb.encode(Renderer.AMBIENT + Renderer.KEY * 0.72f / (float) Math.sqrt(0.35 * 0.35 + 0.6 * 0.6 + 0.72 * 0.72));
+    int expected =
+        Srgb.encode(
+            Renderer.AMBIENT
+                + Renderer.KEY * 0.72f / (float) Math.sqrt(0.35 * 0.35 + 0.6 * 0.6 + 0.72 * 0.72));
     assertThat(c & 0xff).isCloseTo(expected, within(1));
     assertThat(c >>> 24).isEqualTo(255);
   }
@@ -203,11 +237,21 @@ class ThumbnailTest {
     return texturedQuad(textureInfoExtras, quad(1, 0));
   }
 
-  private static GltfAsset texturedQuad(String textureInfoExtras, float[] positions) throws Exception {
+  private static GltfAsset texturedQuad(String textureInfoExtras, float[] positions)
+      throws Exception {
     Meshes m = new Meshes();
     int tex = m.texture(redBluePng(), "{'magFilter':9728,'wrapS':10497,'wrapT':33071}");
-    m.add(positions, QUAD, "{'pbrMetallicRoughness':{'baseColorTexture':{'index':" + tex + textureInfoExtras + "}},"
-        + UNLIT + "}", QUAD_UV, null);
+    m.add(
+        positions,
+        QUAD,
+        "{'pbrMetallicRoughness':{'baseColorTexture':{'index':"
+            + tex
+            + textureInfoExtras
+            + "}},"
+            + UNLIT
+            + "}",
+        QUAD_UV,
+        null);
     return m.build();
   }
 
@@ -218,10 +262,13 @@ class ThumbnailTest {
     assertThat(front.pixel(16, 32)).isEqualTo(0xffff0000);
     assertThat(front.pixel(48, 32)).isEqualTo(0xff0000ff);
 
-    // from 70° to the side the texture seam (u = 0.5, the quad's centre) projects well off the middle
+    // from 70° to the side the texture seam (u = 0.5, the quad's centre) projects well off the
+    // middle
     // of the projected quad, where affine (screen-linear) interpolation would put it
     ThumbnailOptions side = FRONT.withSize(128).withView(70, 0);
-    asset = texturedQuad("", new float[] {-1, -0.1f, 0, 1, -0.1f, 0, 1, 0.1f, 0, -1, 0.1f, 0}); // a wide strip
+    asset =
+        texturedQuad(
+            "", new float[] {-1, -0.1f, 0, 1, -0.1f, 0, 1, 0.1f, 0, -1, 0.1f, 0}); // a wide strip
     ThumbnailImage img = Thumbnail.render(asset, side);
     SceneGeometry scene = SceneGeometry.build(asset, side, new ArrayList<>());
     Thumbnail.Bounds b = Thumbnail.Bounds.of(scene);
@@ -267,8 +314,12 @@ class ThumbnailTest {
     byte[] broken = redBluePng();
     broken = java.util.Arrays.copyOf(broken, 40); // header intact, data cut
     int tex = m.texture(broken, null);
-    m.add(quad(1, 0), QUAD, "{'pbrMetallicRoughness':{'baseColorTexture':{'index':" + tex + "}}," + UNLIT + "}",
-        QUAD_UV, null);
+    m.add(
+        quad(1, 0),
+        QUAD,
+        "{'pbrMetallicRoughness':{'baseColorTexture':{'index':" + tex + "}}," + UNLIT + "}",
+        QUAD_UV,
+        null);
     ThumbnailImage img = Thumbnail.render(m.build(), FRONT);
     assertThat(img.pixel(32, 32)).isEqualTo(0xffffffff);
     assertThat(img.notes()).singleElement().asString().contains("could not be decoded");
@@ -295,8 +346,10 @@ class ThumbnailTest {
 
   @Test
   void stripsAndFansFollowTheSpecVertexOrder() {
-    assertThat(SceneGeometry.triangulate(new int[] {0, 1, 2, 3, 4}, 5)).containsExactly(0, 1, 2, 1, 3, 2, 2, 3, 4);
-    assertThat(SceneGeometry.triangulate(new int[] {0, 1, 2, 3}, 6)).containsExactly(1, 2, 0, 2, 3, 0);
+    assertThat(SceneGeometry.triangulate(new int[] {0, 1, 2, 3, 4}, 5))
+        .containsExactly(0, 1, 2, 1, 3, 2, 2, 3, 4);
+    assertThat(SceneGeometry.triangulate(new int[] {0, 1, 2, 3}, 6))
+        .containsExactly(1, 2, 0, 2, 3, 0);
     assertThat(SceneGeometry.triangulate(new int[] {0, 1, 2, 3}, 4)).containsExactly(0, 1, 2);
   }
 
@@ -304,7 +357,9 @@ class ThumbnailTest {
   void pointsAndLinesAreSkipped() {
     Meshes m = new Meshes();
     m.add(quad(1, 0), QUAD, RED, null, null);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) m.json().get("meshes").get(0).get("primitives").get(0)).put("mode", 1);
+    ((com.fasterxml.jackson.databind.node.ObjectNode)
+            m.json().get("meshes").get(0).get("primitives").get(0))
+        .put("mode", 1);
     SceneGeometry scene = SceneGeometry.build(m.build(), FRONT, new ArrayList<>());
     assertThat(scene.draws).isEmpty();
     assertThat(Thumbnail.render(m.build(), FRONT).coverage()).isZero();
@@ -315,7 +370,10 @@ class ThumbnailTest {
     Meshes m = new Meshes();
     int node = m.add(quad(0.5f, 0), QUAD, RED, null, null);
     int translations = m.floatAccessor(new float[] {-2, 0, 0, 2, 0, 0}, "VEC3", 2);
-    m.node(node).putObject("extensions").putObject("EXT_mesh_gpu_instancing").putObject("attributes")
+    m.node(node)
+        .putObject("extensions")
+        .putObject("EXT_mesh_gpu_instancing")
+        .putObject("attributes")
         .put("TRANSLATION", translations);
     m.node(node).putArray("translation").add(0).add(5).add(0);
     ThumbnailImage img = Thumbnail.render(m.build(), FRONT);
@@ -326,10 +384,16 @@ class ThumbnailTest {
 
   @Test
   void dracoIsRefusedWithAClearError() {
-    GltfAsset asset = TestAssets.asset(TestAssets.TRIANGLE_JSON.replace("'asset':{'version':'2.0'}",
-        "'asset':{'version':'2.0'},'extensionsUsed':['KHR_draco_mesh_compression']"), TestAssets.triangleBin());
+    GltfAsset asset =
+        TestAssets.asset(
+            TestAssets.TRIANGLE_JSON.replace(
+                "'asset':{'version':'2.0'}",
+                "'asset':{'version':'2.0'},'extensionsUsed':['KHR_draco_mesh_compression']"),
+            TestAssets.triangleBin());
     assertThatThrownBy(() -> Thumbnail.render(asset, FRONT))
-        .isInstanceOfSatisfying(AssetGridException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_FORMAT))
+        .isInstanceOfSatisfying(
+            AssetGridException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_FORMAT))
         .hasMessageContaining("Draco");
   }
 
@@ -338,7 +402,8 @@ class ThumbnailTest {
   @Test
   void pngRoundTripsThePixels() throws Exception {
     ThumbnailImage img = Thumbnail.render(quadScene(RED), FRONT);
-    BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(Thumbnail.png(quadScene(RED), FRONT)));
+    BufferedImage decoded =
+        ImageIO.read(new ByteArrayInputStream(Thumbnail.png(quadScene(RED), FRONT)));
     assertThat(decoded.getWidth()).isEqualTo(64);
     assertThat(decoded.getRGB(32, 32)).isEqualTo(img.pixel(32, 32));
     assertThat(decoded.getRGB(0, 0) >>> 24).isZero();
@@ -364,14 +429,29 @@ class ThumbnailTest {
     assertThat(ThumbnailOptions.fromJson(o.toJson())).isEqualTo(o);
     assertThat(o.toJson().path("background").asText()).isEqualTo("#ff000080");
     assertThat(ThumbnailOptions.fromJson(null)).isEqualTo(ThumbnailOptions.DEFAULTS);
-    assertThat(ThumbnailOptions.fromJson(TestAssets.json("{}"))).isEqualTo(ThumbnailOptions.DEFAULTS);
-    assertThat(ThumbnailOptions.fromJson(TestAssets.json("{'background':'#00ff00'}")).background()).isEqualTo(0xff00ff00);
-    assertThat(ThumbnailOptions.DEFAULTS.toJson().path("background").asText()).isEqualTo("transparent");
-    List<String> bad = List.of("{'size':8}", "{'size':'big'}", "{'supersample':5}", "{'size':1024,'supersample':4}",
-        "{'pitch':90}", "{'turntableViews':1}", "{'background':'red'}", "{'maxTexturePixels':-1}", "{'yaw':'x'}");
+    assertThat(ThumbnailOptions.fromJson(TestAssets.json("{}")))
+        .isEqualTo(ThumbnailOptions.DEFAULTS);
+    assertThat(ThumbnailOptions.fromJson(TestAssets.json("{'background':'#00ff00'}")).background())
+        .isEqualTo(0xff00ff00);
+    assertThat(ThumbnailOptions.DEFAULTS.toJson().path("background").asText())
+        .isEqualTo("transparent");
+    List<String> bad =
+        List.of(
+            "{'size':8}",
+            "{'size':'big'}",
+            "{'supersample':5}",
+            "{'size':1024,'supersample':4}",
+            "{'pitch':90}",
+            "{'turntableViews':1}",
+            "{'background':'red'}",
+            "{'maxTexturePixels':-1}",
+            "{'yaw':'x'}");
     for (String json : bad) {
-      assertThatThrownBy(() -> ThumbnailOptions.fromJson(TestAssets.json(json))).as(json)
-          .isInstanceOfSatisfying(AssetGridException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+      assertThatThrownBy(() -> ThumbnailOptions.fromJson(TestAssets.json(json)))
+          .as(json)
+          .isInstanceOfSatisfying(
+              AssetGridException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
     }
   }
 }
