@@ -210,6 +210,36 @@ class WorkerShellTest {
     work.awaitEmpty();
   }
 
+  /**
+   * Params that got past the door anyway (a task planned by an older coordinator, say) fail the task
+   * on its first attempt with a code that is not retried, naming the field.
+   */
+  @Test
+  void aBadParamThatReachesANodeFailsTheTaskAtOnce() throws Exception {
+    grid = TestGrid.start(dataDir);
+    Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
+    String jobId = grid.submit(glb, noop("{}"));
+    grid.coordinator
+        .pool()
+        .preparedQuery("UPDATE tasks SET params = '{\"sleepMs\":-5,\"sleepMS\":1}'::jsonb WHERE job_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(jobId)))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    grid.startNode(watchedNode(2, 5_000));
+
+    JsonObject job = grid.awaitJob(jobId, Duration.ofSeconds(60));
+
+    assertThat(job.getString("state")).as(job.encodePrettily()).isEqualTo("failed");
+    JsonObject task = task(job);
+    assertThat(task.getString("state")).isEqualTo("failed");
+    assertThat(task.getJsonArray("attempts")).hasSize(1);
+    JsonObject error = task.getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo("INVALID_REQUEST");
+    assertThat(error.getBoolean("retryable")).isFalse();
+    assertThat(error.getString("message")).contains("/sleep").doesNotContain("Exception");
+  }
+
   @Test
   void aLeftoverDirectoryOfTheSameAttemptIsRemovedBeforeItIsReused() throws Exception {
     grid = TestGrid.start(dataDir);

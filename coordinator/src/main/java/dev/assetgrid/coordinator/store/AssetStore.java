@@ -251,11 +251,8 @@ public final class AssetStore {
    * job.created} events: two statements whatever the number of jobs.
    *
    * <p>Design note: rows go in as parallel arrays through {@code unnest}, one statement per table.
-   * Measured on the 2-core dev machine under load (embedded PostgreSQL 14, one transaction of 1,000
-   * jobs with their tasks and {@code job.created} events, median of 20 after 5 warm-ups): a
-   * statement per job and its tasks in sequence 231 ms (noop) / 294 ms (5 tasks per job); {@code
-   * executeBatch} per table (one pipelined round trip, but one executed statement per row) 76 / 155
-   * ms; {@code unnest} 59 / 93 ms. A task's {@code depends_on} travels as an array literal in a
+   * Several times faster than a statement per row or {@code executeBatch} (figures in bench/README.md,
+   * "Design history"). A task's {@code depends_on} travels as an array literal in a
    * {@code text[]} because PostgreSQL arrays cannot be ragged.
    */
   private Future<Void> insertJobs(SqlConnection conn, List<NewJob> jobs, EventBatch events) {
