@@ -211,8 +211,8 @@ class WorkerShellTest {
   }
 
   /**
-   * Params that got past the door anyway (a task planned by an older coordinator, say) fail the task
-   * on its first attempt with a code that is not retried, naming the field.
+   * Params that got past the door anyway (a task planned by an older coordinator, say) fail the
+   * task on its first attempt with a code that is not retried, naming the field.
    */
   @Test
   void aBadParamThatReachesANodeFailsTheTaskAtOnce() throws Exception {
@@ -221,7 +221,8 @@ class WorkerShellTest {
     String jobId = grid.submit(glb, noop("{}"));
     grid.coordinator
         .pool()
-        .preparedQuery("UPDATE tasks SET params = '{\"sleepMs\":-5,\"sleepMS\":1}'::jsonb WHERE job_id = $1")
+        .preparedQuery(
+            "UPDATE tasks SET params = '{\"sleepMs\":-5,\"sleepMS\":1}'::jsonb WHERE job_id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(jobId)))
         .toCompletionStage()
         .toCompletableFuture()

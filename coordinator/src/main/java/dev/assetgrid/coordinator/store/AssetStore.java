@@ -251,9 +251,9 @@ public final class AssetStore {
    * job.created} events: two statements whatever the number of jobs.
    *
    * <p>Design note: rows go in as parallel arrays through {@code unnest}, one statement per table.
-   * Several times faster than a statement per row or {@code executeBatch} (figures in bench/README.md,
-   * "Design history"). A task's {@code depends_on} travels as an array literal in a
-   * {@code text[]} because PostgreSQL arrays cannot be ragged.
+   * Several times faster than a statement per row or {@code executeBatch} (figures in
+   * bench/README.md, "Design history"). A task's {@code depends_on} travels as an array literal in
+   * a {@code text[]} because PostgreSQL arrays cannot be ragged.
    */
   private Future<Void> insertJobs(SqlConnection conn, List<NewJob> jobs, EventBatch events) {
     int n = jobs.size();
