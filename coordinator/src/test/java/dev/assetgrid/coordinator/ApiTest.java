@@ -3,6 +3,7 @@ package dev.assetgrid.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -56,13 +57,7 @@ class ApiTest {
   }
 
   static long count(String table) throws Exception {
-    return grid.coordinator
-        .pool()
-        .query("SELECT count(*) AS n FROM " + table)
-        .execute()
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get()
+    return grid.sql("SELECT count(*) AS n FROM " + table, Tuple.tuple())
         .iterator()
         .next()
         .getLong("n");

@@ -67,13 +67,7 @@ class BulkJobsTest {
   }
 
   static RowSet<Row> sql(String query, Object... args) throws Exception {
-    return grid.coordinator
-        .pool()
-        .preparedQuery(query)
-        .execute(Tuple.from(args))
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get();
+    return grid.sql(query, Tuple.from(args));
   }
 
   /**
@@ -347,7 +341,7 @@ class BulkJobsTest {
       calls.add(
           store.createJobs(List.of(asset, asset), PipelineSpec.parse("noop"), key, "/v1/jobs"));
     }
-    Future.join(calls).toCompletionStage().toCompletableFuture().handle((x, e) -> null).get();
+    TestGrid.await(Future.join(calls).otherwiseEmpty()); // every call done, whichever way
     List<JsonObject> created =
         calls.stream().filter(Future::succeeded).map(Future::result).toList();
     assertThat(created).hasSize(1);

@@ -6,6 +6,7 @@ import dev.assetgrid.node.Node;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,12 +47,10 @@ class CoordinatorRestartTest {
     Coordinator second = null;
     try {
       node =
-          Node.start(
+          TestGrid.await(
+              Node.start(
                   ClusterOptions.loopback(cluster, true, List.of("127.0.0.1:" + hzPort)),
-                  new WorkerOptions(2, Files.createTempDirectory("ag-node"), 2_000, 5_000, 500))
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get();
+                  new WorkerOptions(2, Files.createTempDirectory("ag-node"), 2_000, 5_000, 500)));
       Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
       String pipeline =
           java.net.URLEncoder.encode(
@@ -76,13 +75,10 @@ class CoordinatorRestartTest {
       while (leased == 0 && System.currentTimeMillis() < end) {
         Thread.sleep(50);
         leased =
-            first
-                .pool()
-                .query("SELECT count(*) AS n FROM tasks WHERE state = 'leased'")
-                .execute()
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get()
+            TestGrid.sql(
+                    first.pool(),
+                    "SELECT count(*) AS n FROM tasks WHERE state = 'leased'",
+                    Tuple.tuple())
                 .iterator()
                 .next()
                 .getLong("n")

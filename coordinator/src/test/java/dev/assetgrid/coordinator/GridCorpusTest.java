@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -87,14 +88,7 @@ class GridCorpusTest {
     // both nodes took part, and no task ran twice
     Set<String> owners = new HashSet<>();
     int attempts = 0;
-    for (Row r :
-        grid.coordinator
-            .pool()
-            .query("SELECT node_id FROM task_attempts")
-            .execute()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get()) {
+    for (Row r : grid.sql("SELECT node_id FROM task_attempts", Tuple.tuple())) {
       owners.add(r.getString("node_id"));
       attempts++;
     }

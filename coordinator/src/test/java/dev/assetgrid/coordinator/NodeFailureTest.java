@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,14 +80,7 @@ class NodeFailureTest {
     assertThat(requeued).isNotNull();
     // exactly one output recorded for the task, and it is the asset's file
     List<String> outputs = new ArrayList<>();
-    for (Row r :
-        grid.coordinator
-            .pool()
-            .query("SELECT name FROM task_outputs")
-            .execute()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get()) {
+    for (Row r : grid.sql("SELECT name FROM task_outputs", Tuple.tuple())) {
       outputs.add(r.getString("name"));
     }
     assertThat(outputs).containsExactly("noop.json");

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.assetgrid.node.Node;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real grid for tests: a coordinator (real HTTP on a free port, real PostgreSQL, real Hazelcast
@@ -74,7 +81,7 @@ public final class TestGrid implements AutoCloseable {
    * drain...).
    */
   public Node startNode(WorkerOptions options) throws Exception {
-    Node n = Node.start(nodeCluster(), options).toCompletionStage().toCompletableFuture().get();
+    Node n = await(Node.start(nodeCluster(), options));
     nodes.add(n);
     return n;
   }
@@ -139,6 +146,48 @@ public final class TestGrid implements AutoCloseable {
   public java.util.concurrent.CompletableFuture<Void> beginStop(Node n) {
     nodes.remove(n);
     return n.stop();
+  }
+
+  // ------------------------------------------------------------------ blocking waits
+
+  /** How long {@link #await} waits for a future before the test fails. */
+  public static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Waits for a Vert.x future on the calling thread, at most {@link #AWAIT_TIMEOUT}, and returns
+   * its result or throws its failure. The one blocking wait of the grid-level tests (ApiTest,
+   * BulkJobsTest, NodeFailureTest, CoordinatorRestartTest, GridCorpusTest, WorkerShellTest...):
+   * they run on the JUnit thread, never on an event loop, and drive real processes (a coordinator,
+   * clustered nodes, child JVMs) over the blocking JDK HttpClient, so blocking for a look into the
+   * coordinator's database or for a node to start is in keeping with the rest of them. Tests of the
+   * asynchronous parts themselves chain their futures with vertx-junit5 instead (SchedulerTest,
+   * DatabaseTest, the duty tests).
+   */
+  public static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(AWAIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
+  /** One statement on {@code pool}, its rows; blocks (see {@link #await}). */
+  public static RowSet<Row> sql(Pool pool, String query, Tuple args) throws Exception {
+    return await(pool.preparedQuery(query).execute(args));
+  }
+
+  /** One statement on this grid's coordinator database, its rows; blocks (see {@link #await}). */
+  public RowSet<Row> sql(String query, Tuple args) throws Exception {
+    return sql(coordinator.pool(), query, args);
   }
 
   // ------------------------------------------------------------------ HTTP helpers

@@ -219,14 +219,9 @@ class WorkerShellTest {
     grid = TestGrid.start(dataDir);
     Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
     String jobId = grid.submit(glb, noop("{}"));
-    grid.coordinator
-        .pool()
-        .preparedQuery(
-            "UPDATE tasks SET params = '{\"sleepMs\":-5,\"sleepMS\":1}'::jsonb WHERE job_id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(jobId)))
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    grid.sql(
+        "UPDATE tasks SET params = '{\"sleepMs\":-5,\"sleepMS\":1}'::jsonb WHERE job_id = $1",
+        Tuple.of(java.util.UUID.fromString(jobId)));
     grid.startNode(watchedNode(2, 5_000));
 
     JsonObject job = grid.awaitJob(jobId, Duration.ofSeconds(60));
@@ -301,11 +296,7 @@ class WorkerShellTest {
     grid = TestGrid.start(dataDir);
     // the real worker shell with the no-op handler only, as on a node whose build offers nothing
     // else
-    Vertx vertx =
-        ClusterBootstrap.start(grid.nodeCluster(), new VertxOptions())
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get();
+    Vertx vertx = TestGrid.await(ClusterBootstrap.start(grid.nodeCluster(), new VertxOptions()));
     try {
       String noopNode = ClusterBootstrap.nodeId(vertx);
       WorkerVerticle noopOnly =
@@ -316,7 +307,7 @@ class WorkerShellTest {
               watchedNode(2, 5_000),
               List.of(new NoopHandler()),
               List.of());
-      vertx.deployVerticle(noopOnly).toCompletionStage().toCompletableFuture().get();
+      TestGrid.await(vertx.deployVerticle(noopOnly));
       assertThat(noopOnly.capabilities()).containsExactly("noop");
       Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
       String inspect = grid.submit(glb, "pipeline=inspect");
@@ -338,7 +329,7 @@ class WorkerShellTest {
       assertThat(task(inspected).getJsonArray("attempts")).hasSize(1);
       assertThat(attempt(task(inspected), 0).getString("node")).isEqualTo(full.nodeId());
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      TestGrid.await(vertx.close());
     }
   }
 
@@ -511,13 +502,7 @@ class WorkerShellTest {
   private long attemptsBy(String nodeId) throws Exception {
     long n = 0;
     for (Row r :
-        grid.coordinator
-            .pool()
-            .preparedQuery("SELECT count(*) AS n FROM task_attempts WHERE node_id = $1")
-            .execute(Tuple.of(nodeId))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get()) {
+        grid.sql("SELECT count(*) AS n FROM task_attempts WHERE node_id = $1", Tuple.of(nodeId))) {
       n = r.getLong("n");
     }
     return n;
