@@ -232,7 +232,8 @@ class WorkerShellTest {
     assertThat(task.getJsonArray("attempts")).hasSize(1);
     JsonObject error = task.getJsonObject("error");
     assertThat(error.getString("code")).isEqualTo("INVALID_REQUEST");
-    assertThat(error.getBoolean("retryable")).isFalse();
+    assertThat(dev.assetgrid.shared.error.ErrorCode.of(error.getString("code")).retryable())
+        .isFalse();
     assertThat(error.getString("message")).contains("/sleep").doesNotContain("Exception");
   }
 
