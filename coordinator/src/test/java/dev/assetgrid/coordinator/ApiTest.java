@@ -63,13 +63,32 @@ class ApiTest {
         .getLong("n");
   }
 
+  /** Blobs the store holds under their final names (not staging files of uploads in progress). */
   static long blobFiles() throws Exception {
     Path root = dataDir.resolve("blobs");
     if (!Files.exists(root)) {
       return 0;
     }
+    Path staging = root.resolve("tmp");
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).count();
+      return s.filter(Files::isRegularFile).filter(p -> !p.startsWith(staging)).count();
+    }
+  }
+
+  /**
+   * Waits until a refused upload's staging file is gone (it is deleted after the answer is sent).
+   */
+  static void awaitNoStaging() throws Exception {
+    Path staging = dataDir.resolve("blobs").resolve("tmp");
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (Files.isDirectory(staging)) {
+      try (Stream<Path> s = Files.list(staging)) {
+        if (s.findAny().isEmpty()) {
+          return;
+        }
+      }
+      assertThat(System.nanoTime()).as("staging files left behind").isLessThan(deadline);
+      Thread.sleep(20);
     }
   }
 
@@ -119,6 +138,7 @@ class ApiTest {
     assertThat(count("assets")).isEqualTo(assets);
     assertThat(count("jobs")).isEqualTo(jobs);
     assertThat(blobFiles()).as("nothing half-stored").isEqualTo(blobs);
+    awaitNoStaging();
     assertThat(grid.get("/health").statusCode()).isEqualTo(200);
     assertThat(grid.get("/ready").statusCode()).isEqualTo(200);
   }
@@ -173,6 +193,7 @@ class ApiTest {
     assertThat(count("jobs")).isEqualTo(jobs);
     assertThat(count("tasks")).isEqualTo(tasks);
     assertThat(blobFiles()).as("nothing stored").isEqualTo(blobs);
+    awaitNoStaging();
   }
 
   private static void assertPointer(HttpResponse<String> r, String pointer) {
