@@ -70,6 +70,17 @@ final class AssetsResource implements HttpResource {
     if (!Idempotency.checkKey(ctx, key)) {
       return;
     }
+    // a pipeline in the query string is checked before a byte of the upload is read
+    String queryPipeline = ctx.request().getParam("pipeline");
+    if (queryPipeline != null) {
+      try {
+        PipelineSpec.parse(queryPipeline);
+      } catch (AssetGridException e) {
+        ctx.response().putHeader("Connection", "close");
+        Problems.send(ctx, e);
+        return;
+      }
+    }
     Future<java.util.Optional<JsonObject>> replay = idempotency.storedReply(key, "/v1/assets");
     ctx.request().pause();
     replay
