@@ -12,7 +12,8 @@ java -jar coordinator/target/assetgrid-coordinator.jar --workers 0 --cluster-por
 pids+=($!)
 until curl -sf localhost:8080/ready >/dev/null; do sleep 1; done
 for i in $(seq 1 "$n"); do
-  java -jar node/target/assetgrid-node.jar --join 127.0.0.1:5701 --work-dir "data/work-$i" > "data/logs/node-$i.log" 2>&1 &
+  java -jar node/target/assetgrid-node.jar --join 127.0.0.1:5701 --cluster-secret-file data/cluster.secret \
+    --work-dir "data/work-$i" > "data/logs/node-$i.log" 2>&1 &
   pids+=($!)
 done
 echo "coordinator on http://localhost:8080 with $n node(s); Ctrl-C to stop"

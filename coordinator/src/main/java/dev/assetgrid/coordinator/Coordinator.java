@@ -23,6 +23,8 @@ import dev.assetgrid.node.natives.NativeProbe;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.node.worker.WorkerVerticle;
 import dev.assetgrid.shared.cluster.ClusterBootstrap;
+import dev.assetgrid.shared.cluster.ClusterOptions;
+import dev.assetgrid.shared.cluster.ClusterSecret;
 import dev.assetgrid.shared.pipeline.JobPlanner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,7 +80,16 @@ public final class Coordinator {
     Vertx vertx = null;
     try {
       db.migrate();
-      vertx = await(ClusterBootstrap.start(config.cluster(), new VertxOptions()));
+      // the grid's secret: given, or generated into the data folder on first start (mode 0600)
+      ClusterOptions clusterOptions =
+          config.cluster().secret() != null
+              ? config.cluster()
+              : config
+                  .cluster()
+                  .withSecret(
+                      ClusterSecret.readOrCreate(
+                          config.dataDir().resolve(ClusterSecret.FILE_NAME)));
+      vertx = await(ClusterBootstrap.start(clusterOptions, new VertxOptions()));
       Pool pool = db.pool(vertx, 16);
       Pool queuePool = db.queuePool(vertx, 8);
       LocalBlobStore blobs = new LocalBlobStore(vertx, config.dataDir().resolve("blobs"));
@@ -183,7 +194,8 @@ public final class Coordinator {
           config.cluster().clusterName(),
           ClusterBootstrap.joinAddress(vertx),
           slots);
-      return new Coordinator(config, db, vertx, pool, api, worker, workerDeployment);
+      return new Coordinator(
+          config.withCluster(clusterOptions), db, vertx, pool, api, worker, workerDeployment);
     } catch (Exception | Error e) {
       if (vertx != null) {
         try {
@@ -217,6 +229,7 @@ public final class Coordinator {
     return db;
   }
 
+  /** The configuration it runs with; its cluster options carry the grid's secret. */
   public CoordinatorConfig config() {
     return config;
   }

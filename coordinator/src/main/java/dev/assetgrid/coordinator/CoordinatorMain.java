@@ -2,6 +2,7 @@ package dev.assetgrid.coordinator;
 
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
+import dev.assetgrid.shared.cluster.ClusterSecret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,6 +147,24 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_JOIN}")
   List<String> join = new ArrayList<>();
 
+  @Option(
+      names = "--cluster-secret-file",
+      paramLabel = "FILE",
+      description =
+          "The grid's cluster secret; made (mode 0600) when the file does not exist. Nodes need a copy. "
+              + "Default: <data-dir>/cluster.secret. Env: ASSETGRID_CLUSTER_SECRET_FILE.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_SECRET_FILE}")
+  Path clusterSecretFile;
+
+  @Option(
+      names = "--cluster-secret",
+      paramLabel = "SECRET",
+      description =
+          "The cluster secret itself, e.g. for a second coordinator (prefer the file or the variable: a flag "
+              + "shows in process lists). Env: ASSETGRID_CLUSTER_SECRET.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_SECRET}")
+  String clusterSecret;
+
   @Override
   public Integer call() throws Exception {
     CoordinatorConfig c =
@@ -169,7 +188,13 @@ public final class CoordinatorMain implements Callable<Integer> {
                 clusterPort,
                 0,
                 join == null ? List.of() : join,
-                false));
+                false,
+                clusterSecret != null
+                    ? ClusterSecret.of(clusterSecret)
+                    : ClusterSecret.readOrCreate(
+                        clusterSecretFile != null
+                            ? clusterSecretFile
+                            : dataDir.resolve(ClusterSecret.FILE_NAME))));
     Coordinator coordinator = Coordinator.start(c);
     System.out.printf(
         "assetgrid coordinator listening on http://localhost:%d  (nodes join with --join %s)%n",

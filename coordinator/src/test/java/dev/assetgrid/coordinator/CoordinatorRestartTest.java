@@ -49,7 +49,8 @@ class CoordinatorRestartTest {
       node =
           TestGrid.await(
               Node.start(
-                  ClusterOptions.loopback(cluster, true, List.of("127.0.0.1:" + hzPort)),
+                  ClusterOptions.loopback(cluster, true, List.of("127.0.0.1:" + hzPort))
+                      .withSecret(first.config().cluster().secret()),
                   new WorkerOptions(2, Files.createTempDirectory("ag-node"), 2_000, 5_000, 500)));
       Path glb = Files.write(dataDir.resolve("tiny.glb"), TinyGlb.triangle());
       String pipeline =

@@ -88,7 +88,8 @@ public final class TestGrid implements AutoCloseable {
 
   /** How a node in this JVM joins this grid's cluster (as a Hazelcast lite member). */
   public ClusterOptions nodeCluster() {
-    return ClusterOptions.loopback(clusterName, true, List.of(coordinator.clusterAddress()));
+    return ClusterOptions.loopback(clusterName, true, List.of(coordinator.clusterAddress()))
+        .withSecret(coordinator.config().cluster().secret());
   }
 
   /** A node in a child JVM, so it can be killed hard. */
@@ -119,6 +120,8 @@ public final class TestGrid implements AutoCloseable {
             coordinator.clusterAddress(),
             "--cluster-name",
             clusterName,
+            "--cluster-secret",
+            coordinator.config().cluster().secret().text(),
             "--slots",
             String.valueOf(slots),
             "--bind",

@@ -4,6 +4,8 @@ import dev.assetgrid.node.cli.ProcessCommand;
 import dev.assetgrid.node.cli.ValidateCommand;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
+import dev.assetgrid.shared.cluster.ClusterSecret;
+import dev.assetgrid.shared.error.AssetGridException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,6 +40,8 @@ import picocli.CommandLine.Option;
       "see 'process --help' and 'validate --help'."
     })
 public final class NodeMain implements Callable<Integer> {
+  @picocli.CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
 
   @Option(
@@ -120,14 +124,48 @@ public final class NodeMain implements Callable<Integer> {
           "${env:ASSETGRID_DRAIN_TIMEOUT:-" + WorkerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS + "}")
   long drainTimeoutSeconds;
 
+  @Option(
+      names = "--cluster-secret-file",
+      paramLabel = "FILE",
+      description =
+          "The grid's cluster secret: the coordinator's <data-dir>/cluster.secret, copied here. A node without the "
+              + "grid's secret cannot join it. Env: ASSETGRID_CLUSTER_SECRET_FILE.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_SECRET_FILE}")
+  Path clusterSecretFile;
+
+  @Option(
+      names = "--cluster-secret",
+      paramLabel = "SECRET",
+      description =
+          "The cluster secret itself (prefer the file or the variable: a flag shows in process lists). "
+              + "Env: ASSETGRID_CLUSTER_SECRET.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_SECRET}")
+  String clusterSecret;
+
   @Override
   public Integer call() throws Exception {
+    if (clusterSecret == null && clusterSecretFile == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "a node needs the grid's cluster secret: --cluster-secret-file <the coordinator's data-dir>/"
+              + ClusterSecret.FILE_NAME
+              + " (or ASSETGRID_CLUSTER_SECRET)");
+    }
+    ClusterSecret secret;
+    try {
+      secret =
+          clusterSecret != null
+              ? ClusterSecret.of(clusterSecret)
+              : ClusterSecret.read(clusterSecretFile);
+    } catch (AssetGridException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     int n = slots > 0 ? slots : WorkerOptions.defaultSlots();
     List<String> members = join.stream().map(NodeMain::withDefaultPort).toList();
     String bindHost = bind != null && !bind.isBlank() ? bind : routeTo(members.get(0));
     ClusterOptions cluster =
         new ClusterOptions(
-            clusterName, bindHost, publicHost, clusterPort, eventBusPort, members, true);
+            clusterName, bindHost, publicHost, clusterPort, eventBusPort, members, true, secret);
     WorkerOptions wo =
         new WorkerOptions(
             n,

@@ -122,6 +122,8 @@ public final class LocalGrid implements AutoCloseable {
               "127.0.0.1:" + clusterPort,
               "--cluster-name",
               clusterName,
+              "--cluster-secret-file",
+              options.dataDir().resolve("coordinator").resolve("cluster.secret").toString(),
               "--bind",
               "127.0.0.1",
               "--work-dir",

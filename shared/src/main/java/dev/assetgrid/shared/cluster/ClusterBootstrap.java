@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * Builds a clustered Vert.x from {@link ClusterOptions}. The one place where Hazelcast is
- * configured: TCP-IP join only, explicit interfaces, phone-home off, our cluster name.
+ * configured: TCP-IP join only, bound to the configured interface only, phone-home off, the cluster
+ * name derived from the grid's {@link ClusterSecret}, whose proofs every message then carries.
  */
 public final class ClusterBootstrap {
   private ClusterBootstrap() {}
@@ -25,10 +26,13 @@ public final class ClusterBootstrap {
 
   public static Future<Vertx> start(ClusterOptions o, VertxOptions base) {
     Config cfg = ConfigUtil.loadConfig();
-    cfg.setClusterName(o.clusterName());
+    cfg.setClusterName(
+        o.secret() == null ? o.clusterName() : o.secret().clusterName(o.clusterName()));
     cfg.setLiteMember(o.liteMember());
     cfg.setProperty("hazelcast.logging.type", "slf4j");
     cfg.setProperty("hazelcast.phone.home.enabled", "false");
+    // listen on the configured interface only (Hazelcast binds every interface unless told not to)
+    cfg.setProperty("hazelcast.socket.bind.any", "false");
     cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
     // members that vanish without a goodbye are noticed within a few seconds, not a minute
     cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
@@ -61,7 +65,16 @@ public final class ClusterBootstrap {
                     .setHost(o.bindHost())
                     .setPort(o.eventBusPort())
                     .setClusterPublicHost(o.publicHost()));
-    return Vertx.builder().with(vo).withClusterManager(mgr).buildClustered();
+    return Vertx.builder()
+        .with(vo)
+        .withClusterManager(mgr)
+        .buildClustered()
+        .onSuccess(
+            vertx -> {
+              if (o.secret() != null) {
+                o.secret().install(vertx);
+              }
+            });
   }
 
   /**

@@ -14,6 +14,9 @@ import java.util.List;
  * @param eventBusPort event-bus TCP port; 0 = random
  * @param members {@code host[:port]} of members to join; empty = start a new cluster
  * @param liteMember lite members hold no cluster data (nodes are lite; coordinators are not)
+ * @param secret the grid's {@link ClusterSecret}: it derives the Hazelcast cluster name and signs
+ *     and checks every event-bus message; null only for a process that must meet members without
+ *     one (a coordinator fills it in from its data folder before it starts)
  */
 public record ClusterOptions(
     String clusterName,
@@ -22,7 +25,8 @@ public record ClusterOptions(
     int hazelcastPort,
     int eventBusPort,
     List<String> members,
-    boolean liteMember) {
+    boolean liteMember,
+    ClusterSecret secret) {
 
   public static final String DEFAULT_CLUSTER_NAME = "assetgrid";
   public static final int DEFAULT_HAZELCAST_PORT = 5701;
@@ -40,6 +44,24 @@ public record ClusterOptions(
       throw new IllegalArgumentException("ports must be in 0..65535");
     }
     members = List.copyOf(members);
+  }
+
+  /** Options without a secret (see {@link #withSecret}). */
+  public ClusterOptions(
+      String clusterName,
+      String bindHost,
+      String publicHost,
+      int hazelcastPort,
+      int eventBusPort,
+      List<String> members,
+      boolean liteMember) {
+    this(clusterName, bindHost, publicHost, hazelcastPort, eventBusPort, members, liteMember, null);
+  }
+
+  /** These options with {@code s} as the grid's secret. */
+  public ClusterOptions withSecret(ClusterSecret s) {
+    return new ClusterOptions(
+        clusterName, bindHost, publicHost, hazelcastPort, eventBusPort, members, liteMember, s);
   }
 
   /** A fresh single-machine cluster on loopback. */

@@ -1,0 +1,290 @@
+package dev.assetgrid.shared.cluster;
+
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The grid's shared secret: only processes that hold it belong to the grid.
+ *
+ * <p>It works at two levels. The Hazelcast cluster name every member joins with is derived from it
+ * ({@link #clusterName}), so a process without the secret (or a second grid on the same host with
+ * its own secret) is refused at the join and never sees the grid. And every event-bus message a
+ * member sends carries a proof in its headers: an HMAC-SHA256 under the secret over the address, a
+ * timestamp, a random nonce and the body; every member checks the proof of every message it
+ * receives and drops one that is unsigned, forged, altered, older than {@link #MAX_AGE_MS} or (a
+ * request) replayed; a request gets an {@code UNAUTHORIZED} failure reply, so a process that learnt
+ * the cluster name by watching the wire still gets no task and no payload. What the proof does not
+ * give is secrecy on the wire: the event bus itself is not encrypted yet.
+ *
+ * <p>The secret is 32 random bytes, written as unpadded base64url. The coordinator generates it
+ * into its data folder ({@code cluster.secret}, mode 0600) on first start; nodes are given it with
+ * {@code --cluster-secret-file} or {@code ASSETGRID_CLUSTER_SECRET}.
+ */
+public final class ClusterSecret {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSecret.class);
+
+  /** File name of the generated secret in a coordinator's data folder. */
+  public static final String FILE_NAME = "cluster.secret";
+
+  /** Header of a message's timestamp (epoch milliseconds). */
+  static final String TS = "ag-ts";
+
+  /** Header of a message's nonce. */
+  static final String NONCE = "ag-nonce";
+
+  /** Header of a message's proof. */
+  static final String PROOF = "ag-proof";
+
+  /** How old (or how far ahead of this clock) a message may be, in milliseconds. */
+  public static final long MAX_AGE_MS = 60_000;
+
+  /** Fewest bytes a secret given by an operator may have. */
+  public static final int MIN_BYTES = 16;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final byte[] key;
+  private final Clock clock;
+  private final Map<String, Long> seen = new ConcurrentHashMap<>();
+  private final AtomicLong refused = new AtomicLong();
+
+  private ClusterSecret(byte[] key, Clock clock) {
+    this.key = key.clone();
+    this.clock = clock;
+  }
+
+  /**
+   * A secret from its text form (base64url, or any other text of at least {@value #MIN_BYTES}
+   * bytes, used as it is).
+   *
+   * @throws AssetGridException INVALID_REQUEST when it is too short
+   */
+  public static ClusterSecret of(String text) {
+    String t = text == null ? "" : text.trim();
+    byte[] key;
+    try {
+      key = Base64.getUrlDecoder().decode(t);
+    } catch (IllegalArgumentException e) {
+      key = t.getBytes(StandardCharsets.UTF_8);
+    }
+    if (key.length < MIN_BYTES) {
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          "the cluster secret must have at least " + MIN_BYTES + " bytes of randomness");
+    }
+    return new ClusterSecret(key, Clock.systemUTC());
+  }
+
+  /** A new random secret. */
+  public static ClusterSecret generate() {
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    return new ClusterSecret(key, Clock.systemUTC());
+  }
+
+  /** The secret in {@code file}. */
+  public static ClusterSecret read(Path file) {
+    try {
+      return of(Files.readString(file));
+    } catch (IOException e) {
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST, "cannot read the cluster secret file " + file, e);
+    }
+  }
+
+  /**
+   * The secret in {@code file}, or a new one written there (mode 0600, owner only) when the file
+   * does not exist yet.
+   */
+  public static ClusterSecret readOrCreate(Path file) {
+    if (Files.exists(file)) {
+      return read(file);
+    }
+    ClusterSecret s = generate();
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(owner));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(file); // not a POSIX file system
+      }
+      Files.writeString(file, s.text() + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+    } catch (IOException e) {
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, "cannot write the cluster secret file " + file, e);
+    }
+    LOG.info(
+        "generated the grid's cluster secret into {} (give it to nodes with --cluster-secret-file)",
+        file);
+    return s;
+  }
+
+  /** The text form: unpadded base64url. */
+  public String text() {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+  }
+
+  /** This secret with another clock (tests). */
+  public ClusterSecret withClock(Clock other) {
+    return new ClusterSecret(key, other);
+  }
+
+  /**
+   * The Hazelcast cluster name for {@code base}: {@code base} plus 16 hex digits of an HMAC under
+   * the secret, so only holders of the secret can join, and grids with the same {@code base} but
+   * different secrets never merge.
+   */
+  public String clusterName(String base) {
+    return base + "-" + HexFormat.of().formatHex(mac("hazelcast-cluster-name:" + base), 0, 8);
+  }
+
+  /** Messages this process dropped because their proof was missing or wrong. */
+  public long refused() {
+    return refused.get();
+  }
+
+  /** Signs every message {@code vertx} sends and checks every one it receives. */
+  public void install(Vertx vertx) {
+    vertx.eventBus().addOutboundInterceptor(this::sign);
+    vertx.eventBus().addInboundInterceptor(this::check);
+  }
+
+  private <T> void sign(DeliveryContext<T> ctx) {
+    Message<T> m = ctx.message();
+    MultiMap h = m.headers();
+    String ts = Long.toString(clock.millis());
+    String nonce = Long.toHexString(RANDOM.nextLong()) + Long.toHexString(RANDOM.nextLong());
+    h.set(TS, ts);
+    h.set(NONCE, nonce);
+    h.set(PROOF, proof(m.address(), ts, nonce, ctx.body()));
+    ctx.next();
+  }
+
+  private <T> void check(DeliveryContext<T> ctx) {
+    Message<T> m = ctx.message();
+    // the message's own body: a message from another member is decoded only when asked for
+    String why = verify(m.address(), m.headers(), m.body(), ctx.send());
+    if (why == null) {
+      ctx.next();
+      return;
+    }
+    long n = refused.incrementAndGet();
+    if (n <= 10 || Long.bitCount(n) == 1) {
+      LOG.warn("dropped a message to {}: {} ({} dropped so far)", m.address(), why, n);
+    }
+    if (m.replyAddress() != null) {
+      m.fail(401, "UNAUTHORIZED: " + why);
+    }
+  }
+
+  /**
+   * Why a message with these headers and body fails the check, or null when it passes. Replays are
+   * looked for in point-to-point messages ({@code pointToPoint}): a published message reaches every
+   * local consumer of its address through this check, each with the same nonce.
+   */
+  String verify(String address, MultiMap headers, Object body, boolean pointToPoint) {
+    String ts = headers.get(TS);
+    String nonce = headers.get(NONCE);
+    String proof = headers.get(PROOF);
+    if (ts == null || nonce == null || proof == null) {
+      return "it carries no cluster proof";
+    }
+    long at;
+    try {
+      at = Long.parseLong(ts);
+    } catch (NumberFormatException e) {
+      return "its timestamp is not a number";
+    }
+    long now = clock.millis();
+    if (Math.abs(now - at) > MAX_AGE_MS) {
+      return "its timestamp is " + (now - at) + " ms off this clock";
+    }
+    byte[] expected = proof(address, ts, nonce, body).getBytes(StandardCharsets.US_ASCII);
+    if (!MessageDigest.isEqual(expected, proof.getBytes(StandardCharsets.US_ASCII))) {
+      return "its proof does not match (another secret, or an altered message)";
+    }
+    if (pointToPoint && seen.putIfAbsent(nonce, at) != null) {
+      return "it was seen before (a replay)";
+    }
+    if (seen.size() > 10_000) {
+      forgetBefore(now - MAX_AGE_MS);
+    }
+    return null;
+  }
+
+  private void forgetBefore(long cutoff) {
+    for (Iterator<Map.Entry<String, Long>> it = seen.entrySet().iterator(); it.hasNext(); ) {
+      if (it.next().getValue() < cutoff) {
+        it.remove();
+      }
+    }
+  }
+
+  String proof(String address, String ts, String nonce, Object body) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(mac(address + "\n" + ts + "\n" + nonce + "\n" + canonical(body)));
+  }
+
+  /** The bytes a proof covers for a body: its JSON text for the JSON bodies the grid sends. */
+  private static String canonical(Object body) {
+    if (body == null) {
+      return "";
+    } else if (body instanceof JsonObject o) {
+      return o.encode();
+    } else if (body instanceof JsonArray a) {
+      return a.encode();
+    } else if (body instanceof Buffer b) {
+      return Base64.getEncoder().encodeToString(b.getBytes());
+    } else if (body instanceof ReplyException r) {
+      return "fail:" + r.failureCode() + ":" + r.getMessage();
+    }
+    return body.getClass().getSimpleName() + ":" + body;
+  }
+
+  private byte[] mac(String text) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterSecret[hidden]";
+  }
+}
