@@ -58,37 +58,38 @@ class ClusterSecretTest {
   void onlyASignedUnalteredFreshMessageFromAHolderPasses() {
     ClusterSecret s = at(ClusterSecret.generate(), NOW);
     JsonObject body = new JsonObject().put("nodeId", "n1").put("freeSlots", 4);
-    assertThat(s.verify("assetgrid.lease", signed(s, "assetgrid.lease", "n-1", body), body, true))
-        .isNull();
+    JsonObject altered = body.copy().put("freeSlots", 64);
+    // a point-to-point proof covers address, time and nonce (signed with no body, as the sender
+    // does)
+    MultiMap request = signed(s, "assetgrid.lease", "n-1", null);
+    assertThat(s.verify("assetgrid.lease", request, body, true)).isNull();
+    // seen once, it cannot come again, with this body or another
+    assertThat(s.verify("assetgrid.lease", request, body, true)).contains("replay");
+    assertThat(s.verify("assetgrid.lease", request, altered, true)).contains("replay");
 
-    // replayed request
-    assertThat(s.verify("assetgrid.lease", signed(s, "assetgrid.lease", "n-1", body), body, true))
-        .contains("replay");
-    // a published message reaches several local consumers with one nonce
+    // a published message reaches several local consumers with one nonce; its proof covers the body
     MultiMap pub = signed(s, "assetgrid.nodes", "n-2", body);
     assertThat(s.verify("assetgrid.nodes", pub, body, false)).isNull();
     assertThat(s.verify("assetgrid.nodes", pub, body, false)).isNull();
-    // unsigned, another secret, altered body, another address, too old or too new
+    assertThat(s.verify("assetgrid.nodes", pub, altered, false)).contains("does not match");
+
+    // unsigned, another secret, another address, too old or too new
     assertThat(s.verify("assetgrid.lease", MultiMap.caseInsensitiveMultiMap(), body, true))
         .contains("no cluster proof");
     ClusterSecret other = ClusterSecret.generate();
     assertThat(
-            s.verify("assetgrid.lease", signed(other, "assetgrid.lease", "n-3", body), body, true))
-        .contains("does not match");
-    JsonObject altered = body.copy().put("freeSlots", 64);
-    assertThat(
-            s.verify("assetgrid.lease", signed(s, "assetgrid.lease", "n-4", body), altered, true))
+            s.verify("assetgrid.lease", signed(other, "assetgrid.lease", "n-3", null), body, true))
         .contains("does not match");
     assertThat(
-            s.verify("assetgrid.complete", signed(s, "assetgrid.lease", "n-5", body), body, true))
+            s.verify("assetgrid.complete", signed(s, "assetgrid.lease", "n-5", null), body, true))
         .contains("does not match");
     assertThat(
             at(s, NOW.plusSeconds(61))
-                .verify("assetgrid.lease", signed(s, "assetgrid.lease", "n-6", body), body, true))
+                .verify("assetgrid.lease", signed(s, "assetgrid.lease", "n-6", null), body, true))
         .contains("off this clock");
     assertThat(
             at(s, NOW.minusSeconds(61))
-                .verify("assetgrid.lease", signed(s, "assetgrid.lease", "n-7", body), body, true))
+                .verify("assetgrid.lease", signed(s, "assetgrid.lease", "n-7", null), body, true))
         .contains("off this clock");
   }
 }
