@@ -42,7 +42,10 @@ public record CoordinatorConfig(
     ClusterOptions cluster) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
-  /** The API listens on loopback unless told otherwise ({@code --host 0.0.0.0} for every interface). */
+
+  /**
+   * The API listens on loopback unless told otherwise ({@code --host 0.0.0.0} for every interface).
+   */
   public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
 
   /** {@link #DEFAULT_DATA_DIR} as text, for flag defaults. */
