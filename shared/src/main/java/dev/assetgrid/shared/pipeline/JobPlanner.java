@@ -35,8 +35,8 @@ import java.util.UUID;
  *   <li>inspect runs before the rest (added when a later stage needs it): it rejects unreadable
  *       files before heavier work starts, and its image list is what the texture fan-out expands.
  *   <li>compress-texture is planned as one placeholder; when inspect succeeds it is replaced by one
- *       task per image ({@link #FAN_OUT_PARAM}, {@link #expandTextures}), so textures of one model
- *       run on different nodes at once.
+ *       task per image ({@link CompressTextureParams#FAN_OUT_PARAM}, {@link #expandTextures}), so
+ *       textures of one model run on different nodes at once.
  *   <li>assemble waits for the mesh and every texture and writes the final GLB ({@code
  *       optimized.glb}); it is added whenever compress-texture is asked for, and planned when the
  *       spec lists it. A model that turns out to have no images keeps its assemble: the plan is
@@ -55,9 +55,6 @@ import java.util.UUID;
  */
 public final class JobPlanner {
   private JobPlanner() {}
-
-  /** Param marking the compress-texture placeholder that expands into one task per image. */
-  public static final String FAN_OUT_PARAM = CompressTextureParams.FAN_OUT_PARAM;
 
   public static List<PlannedTask> plan(PipelineSpec spec, ModelFormat format) {
     Map<TaskType, ObjectNode> asked = new EnumMap<>(TaskType.class);
@@ -133,7 +130,7 @@ public final class JobPlanner {
         params.put(OutputNames.MESH_OUTPUT_PARAM, meshOutput);
       }
       if (t == TaskType.COMPRESS_TEXTURE) {
-        params.put(FAN_OUT_PARAM, true);
+        params.put(CompressTextureParams.FAN_OUT_PARAM, true);
       }
       out.add(new PlannedTask(ids.get(t), t.wire(), t, params, List.copyOf(deps)));
     }
@@ -170,7 +167,7 @@ public final class JobPlanner {
       UUID inspectId, JsonNode inspect, List<PlannedTask> waiting) {
     for (PlannedTask t : waiting) {
       if (t.type() == TaskType.COMPRESS_TEXTURE
-          && t.params().path(FAN_OUT_PARAM).asBoolean(false)) {
+          && t.params().path(CompressTextureParams.FAN_OUT_PARAM).asBoolean(false)) {
         return Optional.of(expandTextures(t, inspectId, inspect, waiting));
       }
     }
@@ -180,10 +177,10 @@ public final class JobPlanner {
   /**
    * Replaces the compress-texture {@code placeholder} with one task per distinct image the inspect
    * result lists, in image order: named {@code compress-texture-<image>}, with the placeholder's
-   * params less {@link #FAN_OUT_PARAM} plus {@code image}, each waiting for inspect alone. Every
-   * task of {@code jobTasks} that waited for the placeholder waits for those instead. A model
-   * without images drops the placeholder: its dependents keep their other dependencies (assemble
-   * still has inspect's, see {@link #plan}).
+   * params less {@link CompressTextureParams#FAN_OUT_PARAM} plus {@code image}, each waiting for
+   * inspect alone. Every task of {@code jobTasks} that waited for the placeholder waits for those
+   * instead. A model without images drops the placeholder: its dependents keep their other
+   * dependencies (assemble still has inspect's, see {@link #plan}).
    */
   public static PlaceholderExpansion expandTextures(
       PlannedTask placeholder, UUID inspectId, JsonNode inspect, List<PlannedTask> jobTasks) {
@@ -198,7 +195,7 @@ public final class JobPlanner {
     List<UUID> addedIds = new ArrayList<>();
     for (int img : images) {
       ObjectNode params = placeholder.params().deepCopy();
-      params.remove(FAN_OUT_PARAM);
+      params.remove(CompressTextureParams.FAN_OUT_PARAM);
       params.put("image", img);
       PlannedTask t =
           new PlannedTask(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.shared.stage.CompressTextureParams;
 import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
 import java.util.LinkedHashMap;
@@ -62,7 +63,11 @@ class JobPlannerTest {
     assertThat(plan.keySet())
         .containsExactly("inspect", "optimize-mesh", "compress-texture", "assemble");
     assertThat(meshOutput(plan)).isEqualTo(OutputNames.MESH_GLB);
-    assertThat(plan.get("compress-texture").params().path(JobPlanner.FAN_OUT_PARAM).asBoolean())
+    assertThat(
+            plan.get("compress-texture")
+                .params()
+                .path(CompressTextureParams.FAN_OUT_PARAM)
+                .asBoolean())
         .isTrue();
     assertThat(plan.get("compress-texture").params().has(OutputNames.MESH_OUTPUT_PARAM)).isFalse();
     assertThat(plan.get("assemble").dependsOn())
@@ -238,7 +243,7 @@ class JobPlannerTest {
             t -> {
               assertThat(t.type()).isEqualTo(TaskType.COMPRESS_TEXTURE);
               assertThat(t.dependsOn()).containsExactly(inspect);
-              assertThat(t.params().has(JobPlanner.FAN_OUT_PARAM)).isFalse();
+              assertThat(t.params().has(CompressTextureParams.FAN_OUT_PARAM)).isFalse();
               assertThat(t.params().path("etc1sQuality").asInt())
                   .as("the stage's options carry over")
                   .isEqualTo(128);
@@ -261,7 +266,7 @@ class JobPlannerTest {
                       x.added().get(0).id(),
                       x.added().get(1).id());
             });
-    assertThat(placeholder.params().path(JobPlanner.FAN_OUT_PARAM).asBoolean())
+    assertThat(placeholder.params().path(CompressTextureParams.FAN_OUT_PARAM).asBoolean())
         .as("the plan is not changed")
         .isTrue();
   }
