@@ -71,15 +71,13 @@ final class AssetsResource implements HttpResource {
       return;
     }
     // a pipeline in the query string is checked before a byte of the upload is read
-    String queryPipeline = ctx.request().getParam("pipeline");
-    if (queryPipeline != null) {
-      try {
-        PipelineSpec.parse(queryPipeline);
-      } catch (AssetGridException e) {
-        ctx.response().putHeader("Connection", "close");
-        Problems.send(ctx, e);
-        return;
-      }
+    PipelineSpec queryPipeline;
+    try {
+      queryPipeline = PipelineSpec.parse(ctx.request().getParam("pipeline"));
+    } catch (AssetGridException e) {
+      ctx.response().putHeader("Connection", "close");
+      Problems.send(ctx, e);
+      return;
     }
     Future<java.util.Optional<JsonObject>> replay = idempotency.storedReply(key, "/v1/assets");
     ctx.request().pause();
@@ -96,7 +94,7 @@ final class AssetsResource implements HttpResource {
               }
               new UploadReceiver(vertx, blobs, uploadLimits)
                   .receive(ctx.request())
-                  .compose(up -> createAsset(up, ctx))
+                  .compose(up -> createAsset(up, queryPipeline, ctx))
                   .onSuccess(
                       created -> {
                         String assetId = created.getJsonObject("asset").getString("id");
@@ -120,14 +118,18 @@ final class AssetsResource implements HttpResource {
             });
   }
 
-  private Future<JsonObject> createAsset(ReceivedUpload up, RoutingContext ctx) {
+  /**
+   * @param queryPipeline the query string's pipeline (the default when it has none); a form field
+   *     {@code pipeline} takes its place
+   */
+  private Future<JsonObject> createAsset(
+      ReceivedUpload up, PipelineSpec queryPipeline, RoutingContext ctx) {
     ReceivedFile primary;
     PipelineSpec pipeline;
     try {
       primary = up.primary();
-      String pipelineText =
-          up.fields().getOrDefault("pipeline", ctx.request().getParam("pipeline"));
-      pipeline = PipelineSpec.parse(pipelineText);
+      String field = up.fields().get("pipeline");
+      pipeline = field != null ? PipelineSpec.parse(field) : queryPipeline;
     } catch (AssetGridException e) {
       return Future.failedFuture(e);
     }

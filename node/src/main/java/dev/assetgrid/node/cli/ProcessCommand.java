@@ -244,8 +244,8 @@ public final class ProcessCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter outw = spec.commandLine().getOut();
-    PipelineSpec pipeline = pipeline(meshOptions());
     boolean gltf = isGltf(in);
+    PipelineSpec pipeline = pipeline(meshOptions(), gltf);
     String ext = extension(in.getFileName().toString());
     List<PlannedTask> plan =
         localInput(JobPlanner.plan(pipeline, gltf ? ModelFormat.GLB : formatOf(ext)), ext);
@@ -306,7 +306,7 @@ public final class ProcessCommand implements Callable<Integer> {
    * it cannot draw the model, where a grid job would skip it); convert's options for non-glTF
    * input; inspect without header reads (only its image list is needed here).
    */
-  private PipelineSpec pipeline(OptimizeMeshOptions mesh) {
+  private PipelineSpec pipeline(OptimizeMeshOptions mesh, boolean gltf) {
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     boolean ktx2 =
         switch (textures) {
@@ -335,7 +335,7 @@ public final class ProcessCommand implements Callable<Integer> {
     }
     try {
       ArrayNode stages = JsonNodeFactory.instance.arrayNode();
-      if (!isGltf(in)) {
+      if (!gltf) {
         stage(
             stages,
             TaskType.CONVERT,
