@@ -9,8 +9,6 @@ import dev.assetgrid.shared.pipeline.PlaceholderExpansion;
 import dev.assetgrid.shared.pipeline.PlannedTask;
 import dev.assetgrid.shared.stage.OutputNames;
 import dev.assetgrid.shared.state.TaskType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -151,12 +149,11 @@ public final class PlanRunner {
       result = h.run(work);
     } catch (AssetGridException e) {
       throw new AssetGridException(e.code(), task.name() + ": " + e.getMessage(), e.details(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      throw e;
     } catch (Exception e) {
-      throw new AssetGridException(ErrorCode.INTERNAL_ERROR, task.name() + " failed", e);
+      // as on a node, any other failure is an internal error, reported with a code, not a stack
+      // trace
+      throw new AssetGridException(
+          ErrorCode.INTERNAL_ERROR, task.name() + " failed with an internal error", e);
     }
     double ms = (System.nanoTime() - t0) / 1e6;
     Map<String, Path> outputs = new LinkedHashMap<>();
