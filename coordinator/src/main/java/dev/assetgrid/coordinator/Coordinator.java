@@ -1,5 +1,6 @@
 package dev.assetgrid.coordinator;
 
+import dev.assetgrid.coordinator.access.KeyCache;
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
@@ -8,14 +9,17 @@ import dev.assetgrid.coordinator.ingest.UploadLimits;
 import dev.assetgrid.coordinator.schedule.LeaseBroker;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
+import dev.assetgrid.coordinator.schedule.duty.AuditRetention;
 import dev.assetgrid.coordinator.schedule.duty.Duties;
 import dev.assetgrid.coordinator.schedule.duty.LeaseReclaimer;
 import dev.assetgrid.coordinator.schedule.duty.NodeLossRequeuer;
 import dev.assetgrid.coordinator.schedule.duty.OrphanSweeper;
 import dev.assetgrid.coordinator.schedule.duty.RetryTicker;
 import dev.assetgrid.coordinator.store.AssetStore;
+import dev.assetgrid.coordinator.store.AuditLog;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.EventPublisher;
+import dev.assetgrid.coordinator.store.KeyStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
 import dev.assetgrid.coordinator.store.QueueStore;
 import dev.assetgrid.node.Node;
@@ -125,7 +129,21 @@ public final class Coordinator {
                   new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())),
               urls,
               wake);
-      AssetStore assets = new AssetStore(pool, config.maxAttempts(), JobPlanner::plan, events);
+      AssetStore assets =
+          new AssetStore(
+              pool, config.maxAttempts(), JobPlanner::plan, events, config.access().quotas());
+      KeyStore keyStore = new KeyStore(pool);
+      AuditLog audit = new AuditLog(pool);
+      AdminKey.bootstrap(keyStore, config.dataDir());
+      KeyCache keyCache = null;
+      if (config.access().auth()) {
+        keyCache = new KeyCache(vertx, keyStore, Clock.systemUTC());
+        await(keyCache.start());
+      } else {
+        LOG.warn(
+            "authentication is OFF (--auth off): anyone who reaches the API acts as the admin of"
+                + " tenant default; use this for local experiments only");
+      }
       NodeRegistry nodes = new NodeRegistry(vertx, true);
       ApiVerticle api =
           new ApiVerticle(
@@ -138,7 +156,8 @@ public final class Coordinator {
               nodes,
               new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES),
               ready::get,
-              wake);
+              wake,
+              new ApiVerticle.Security(keyCache, keyStore, audit, config.access().quotas()));
       await(vertx.deployVerticle(api));
       publicUrl[0] =
           config.publicUrl() != null
@@ -162,6 +181,7 @@ public final class Coordinator {
                           scheduler, clock, broker[0]::hasParked, broker[0]::retryParked),
                       new LeaseReclaimer(scheduler, clock),
                       new NodeLossRequeuer(scheduler),
+                      new AuditRetention(audit, config.access().auditRetention()),
                       new OrphanSweeper(
                           scheduler,
                           clock,
@@ -207,6 +227,11 @@ public final class Coordinator {
       db.close();
       throw e;
     }
+  }
+
+  /** The API's routes as {@code "METHOD /path"} (see {@link ApiVerticle#routes}). */
+  public List<String> routes() {
+    return api.routes();
   }
 
   public int httpPort() {

@@ -25,6 +25,7 @@ import java.util.List;
  * @param retryBase first retry delay (doubled each attempt, with jitter)
  * @param retryMax cap of the retry delay
  * @param cluster how this coordinator joins the Hazelcast cluster
+ * @param access authentication, quotas, rate limits and audit retention
  */
 public record CoordinatorConfig(
     String httpHost,
@@ -39,7 +40,8 @@ public record CoordinatorConfig(
     int maxAttempts,
     Duration retryBase,
     Duration retryMax,
-    ClusterOptions cluster) {
+    ClusterOptions cluster,
+    AccessOptions access) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
 
@@ -81,6 +83,7 @@ public record CoordinatorConfig(
       throw new IllegalArgumentException("maxRuntime must not be shorter than the lease");
     }
     dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
+    access = access == null ? AccessOptions.defaults() : access;
   }
 
   /** The embedded single-machine defaults. */
@@ -105,7 +108,8 @@ public record CoordinatorConfig(
             0,
             0,
             List.of(),
-            false));
+            false),
+        AccessOptions.defaults());
   }
 
   public CoordinatorConfig withHttpPort(int port) {
@@ -122,7 +126,8 @@ public record CoordinatorConfig(
         maxAttempts,
         retryBase,
         retryMax,
-        cluster);
+        cluster,
+        access);
   }
 
   public CoordinatorConfig withDataDir(Path dir) {
@@ -139,7 +144,8 @@ public record CoordinatorConfig(
         maxAttempts,
         retryBase,
         retryMax,
-        cluster);
+        cluster,
+        access);
   }
 
   public CoordinatorConfig withWorkers(int n) {
@@ -156,7 +162,8 @@ public record CoordinatorConfig(
         maxAttempts,
         retryBase,
         retryMax,
-        cluster);
+        cluster,
+        access);
   }
 
   public CoordinatorConfig withLease(Duration l) {
@@ -173,7 +180,8 @@ public record CoordinatorConfig(
         maxAttempts,
         retryBase,
         retryMax,
-        cluster);
+        cluster,
+        access);
   }
 
   public CoordinatorConfig withRetry(int attempts, Duration base, Duration max) {
@@ -190,7 +198,8 @@ public record CoordinatorConfig(
         attempts,
         base,
         max,
-        cluster);
+        cluster,
+        access);
   }
 
   public CoordinatorConfig withMaxUploadBytes(long n) {
@@ -207,7 +216,8 @@ public record CoordinatorConfig(
         maxAttempts,
         retryBase,
         retryMax,
-        cluster);
+        cluster,
+        access);
   }
 
   public CoordinatorConfig withCluster(ClusterOptions c) {
@@ -224,7 +234,8 @@ public record CoordinatorConfig(
         maxAttempts,
         retryBase,
         retryMax,
-        c);
+        c,
+        access);
   }
 
   public CoordinatorConfig withDbUrl(String url) {
@@ -241,7 +252,8 @@ public record CoordinatorConfig(
         maxAttempts,
         retryBase,
         retryMax,
-        cluster);
+        cluster,
+        access);
   }
 
   public CoordinatorConfig withPublicUrl(String url) {
@@ -258,6 +270,25 @@ public record CoordinatorConfig(
         maxAttempts,
         retryBase,
         retryMax,
-        cluster);
+        cluster,
+        access);
+  }
+
+  public CoordinatorConfig withAccess(AccessOptions a) {
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        workers,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster,
+        a);
   }
 }

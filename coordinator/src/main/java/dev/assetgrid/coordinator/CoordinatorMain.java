@@ -165,6 +165,86 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_CLUSTER_SECRET}")
   String clusterSecret;
 
+  @Option(
+      names = "--auth",
+      paramLabel = "on|off",
+      description =
+          "Whether API requests need a key (Authorization: Bearer <key>). off = anyone who reaches the"
+              + " API is the admin of tenant default: for local experiments only. Default: ${DEFAULT-VALUE}."
+              + " Env: ASSETGRID_AUTH.",
+      defaultValue = "${env:ASSETGRID_AUTH:-on}")
+  String auth;
+
+  @Option(
+      names = "--quota-bytes",
+      paramLabel = "BYTES",
+      description =
+          "Default quota of bytes uploaded per tenant (a tenant's own quota wins). Default: none."
+              + " Env: ASSETGRID_QUOTA_BYTES.",
+      defaultValue = "${env:ASSETGRID_QUOTA_BYTES}")
+  Long quotaBytes;
+
+  @Option(
+      names = "--quota-assets",
+      paramLabel = "N",
+      description =
+          "Default quota of assets per tenant. Default: none. Env: ASSETGRID_QUOTA_ASSETS.",
+      defaultValue = "${env:ASSETGRID_QUOTA_ASSETS}")
+  Long quotaAssets;
+
+  @Option(
+      names = "--quota-jobs",
+      paramLabel = "N",
+      description =
+          "Default quota of jobs queued or running per tenant. Default: none. Env: ASSETGRID_QUOTA_JOBS.",
+      defaultValue = "${env:ASSETGRID_QUOTA_JOBS}")
+  Long quotaJobs;
+
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "PER_SECOND",
+      description =
+          "Requests per second per key (bursts of twice that); 0 = none. Default: ${DEFAULT-VALUE}."
+              + " Env: ASSETGRID_RATE_LIMIT.",
+      defaultValue =
+          "${env:ASSETGRID_RATE_LIMIT:-" + AccessOptions.DEFAULT_REQUESTS_PER_SECOND + "}")
+  double rateLimit;
+
+  @Option(
+      names = "--upload-rate-limit",
+      paramLabel = "BYTES_PER_SECOND",
+      description =
+          "Upload bytes per second per key (bursts of twice that, at least one largest upload); 0 ="
+              + " none. Default: none. Env: ASSETGRID_UPLOAD_RATE_LIMIT.",
+      defaultValue = "${env:ASSETGRID_UPLOAD_RATE_LIMIT:-0}")
+  double uploadRateLimit;
+
+  @Option(
+      names = "--audit-retention-days",
+      paramLabel = "DAYS",
+      description =
+          "How long audit rows are kept. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_AUDIT_RETENTION_DAYS.",
+      defaultValue = "${env:ASSETGRID_AUDIT_RETENTION_DAYS:-365}")
+  int auditRetentionDays;
+
+  /** The access options of the flags; a bad value is a one-sentence error. */
+  AccessOptions accessOptions() {
+    boolean on =
+        switch (auth.toLowerCase(java.util.Locale.ROOT)) {
+          case "on", "true" -> true;
+          case "off", "false" -> false;
+          default ->
+              throw new CommandLine.ParameterException(
+                  new CommandLine(this), "--auth must be on or off, not " + auth);
+        };
+    return new AccessOptions(
+        on,
+        new dev.assetgrid.coordinator.access.Quotas(quotaBytes, quotaAssets, quotaJobs),
+        rateLimit > 0 ? rateLimit : null,
+        uploadRateLimit > 0 ? uploadRateLimit : null,
+        Duration.ofDays(auditRetentionDays));
+  }
+
   @Override
   public Integer call() throws Exception {
     CoordinatorConfig c =
@@ -194,7 +274,8 @@ public final class CoordinatorMain implements Callable<Integer> {
                     : ClusterSecret.readOrCreate(
                         clusterSecretFile != null
                             ? clusterSecretFile
-                            : dataDir.resolve(ClusterSecret.FILE_NAME))));
+                            : dataDir.resolve(ClusterSecret.FILE_NAME))),
+            accessOptions());
     Coordinator coordinator = Coordinator.start(c);
     System.out.printf(
         "assetgrid coordinator listening on http://localhost:%d  (nodes join with --join %s)%n",

@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Tuple;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -248,9 +247,7 @@ class ApiTest {
     String jobId = grid.submit(f, noop("{\"sleepMs\":800}"));
     HttpResponse<InputStream> r =
         grid.http.send(
-            HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs/" + jobId + "/events")))
-                .timeout(Duration.ofSeconds(60))
-                .build(),
+            grid.request("/v1/jobs/" + jobId + "/events").timeout(Duration.ofSeconds(60)).build(),
             HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("text/event-stream");
@@ -275,7 +272,7 @@ class ApiTest {
     // a reconnecting client with Last-Event-ID only gets what followed
     HttpResponse<String> replay =
         grid.http.send(
-            HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs/" + jobId + "/events")))
+            grid.request("/v1/jobs/" + jobId + "/events")
                 .header("Last-Event-ID", String.valueOf(ids.get(ids.size() - 2)))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -338,9 +335,7 @@ class ApiTest {
     // the original comes back byte for byte
     HttpResponse<byte[]> orig =
         grid.http.send(
-            HttpRequest.newBuilder(
-                    URI.create(grid.url("/v1/assets/" + assetId + "/files/original")))
-                .build(),
+            grid.request("/v1/assets/" + assetId + "/files/original").build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(orig.body()).isEqualTo(TinyGlb.triangle());
   }
@@ -384,7 +379,7 @@ class ApiTest {
   void idempotencyKeyReplaysTheFirstAnswer() throws Exception {
     Path f = Files.write(dataDir.resolve("idem.glb"), TinyGlb.triangle());
     HttpRequest.Builder req =
-        HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=idem.glb")))
+        grid.request("/v1/assets?filename=idem.glb")
             .header("Idempotency-Key", "key-" + System.nanoTime())
             .POST(HttpRequest.BodyPublishers.ofFile(f));
     HttpResponse<String> first = grid.http.send(req.build(), HttpResponse.BodyHandlers.ofString());

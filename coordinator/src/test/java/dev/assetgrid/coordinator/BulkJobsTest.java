@@ -2,6 +2,8 @@ package dev.assetgrid.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.coordinator.access.Actor;
+import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.EventPublisher;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -15,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class BulkJobsTest {
+  private static final Actor TEST_ACTOR = Actor.system("test");
+
   @TempDir static Path dataDir;
   static TestGrid grid;
 
@@ -88,7 +91,7 @@ class BulkJobsTest {
   static String bareAsset(String status) throws Exception {
     UUID id = Ids.newId();
     sql(
-        "INSERT INTO assets (id, name, format, sha256, size_bytes, status) VALUES ($1, 'bare.glb', 'glb', $2, 0, $3)",
+        "INSERT INTO assets (id, tenant_id, name, format, sha256, size_bytes, status) VALUES ($1, '00000000-0000-0000-0000-000000000001', 'bare.glb', 'glb', $2, 0, $3)",
         id,
         "0".repeat(64),
         status);
@@ -109,7 +112,7 @@ class BulkJobsTest {
 
   static HttpRequest bulk(String json, String key) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs")))
+        grid.request("/v1/jobs")
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json));
@@ -314,7 +317,7 @@ class BulkJobsTest {
     String spent = "spent-" + UUID.randomUUID();
     HttpResponse<String> upload =
         grid.http.send(
-            HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=k.glb")))
+            grid.request("/v1/assets?filename=k.glb")
                 .header("Idempotency-Key", spent)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(TinyGlb.triangle()))
                 .build(),
@@ -332,14 +335,16 @@ class BulkJobsTest {
     // straight at the store, all in flight at once: the HTTP layer's look-up first cannot hide a
     // race here
     AssetStore store =
-        new AssetStore(grid.coordinator.pool(), 3, JobPlanner::plan, EventPublisher.NONE);
+        new AssetStore(
+            grid.coordinator.pool(), 3, JobPlanner::plan, EventPublisher.NONE, Quotas.unlimited());
     UUID asset = UUID.fromString(bareAsset("ready"));
     String key = "store-" + UUID.randomUUID();
     long jobs = counts().get(0);
     List<Future<JsonObject>> calls = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       calls.add(
-          store.createJobs(List.of(asset, asset), PipelineSpec.parse("noop"), key, "/v1/jobs"));
+          store.createJobs(
+              TEST_ACTOR, List.of(asset, asset), PipelineSpec.parse("noop"), key, "/v1/jobs"));
     }
     TestGrid.await(Future.join(calls).otherwiseEmpty()); // every call done, whichever way
     List<JsonObject> created =

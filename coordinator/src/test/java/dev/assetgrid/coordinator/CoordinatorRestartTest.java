@@ -64,6 +64,7 @@ class CoordinatorRestartTest {
                 HttpRequest.newBuilder(
                         URI.create(
                             first.baseUrl() + "/v1/assets?filename=tiny.glb&pipeline=" + pipeline))
+                    .header("Authorization", "Bearer " + TestGrid.adminKey(first))
                     .POST(HttpRequest.BodyPublishers.ofFile(glb))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -110,7 +111,9 @@ class CoordinatorRestartTest {
     while (true) {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(c.baseUrl() + "/v1/jobs/" + id)).build(),
+              HttpRequest.newBuilder(URI.create(c.baseUrl() + "/v1/jobs/" + id))
+                  .header("Authorization", "Bearer " + TestGrid.adminKey(c))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       JsonObject j = new JsonObject(r.body());
       if (Set.of("succeeded", "failed", "cancelled").contains(j.getString("state"))

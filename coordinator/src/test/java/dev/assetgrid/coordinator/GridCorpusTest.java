@@ -6,7 +6,6 @@ import dev.assetgrid.node.processing.gltf.TestCorpus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -122,7 +121,7 @@ class GridCorpusTest {
     body.write(("--" + boundary + "--\r\n").getBytes());
     HttpResponse<String> r =
         grid.http.send(
-            HttpRequest.newBuilder(URI.create(grid.url("/v1/assets")))
+            grid.request("/v1/assets")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .build(),

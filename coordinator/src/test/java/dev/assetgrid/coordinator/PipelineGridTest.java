@@ -8,8 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +50,7 @@ class PipelineGridTest {
   private byte[] file(String assetId, String name) throws Exception {
     HttpResponse<byte[]> r =
         grid.http.send(
-            HttpRequest.newBuilder(URI.create(grid.url("/v1/assets/" + assetId + "/files/" + name)))
-                .build(),
+            grid.request("/v1/assets/" + assetId + "/files/" + name).build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).as(name).isEqualTo(200);
     return r.body();

@@ -199,21 +199,41 @@ public final class TestGrid implements AutoCloseable {
     return coordinator.baseUrl() + path;
   }
 
+  /** The bootstrap admin key of the coordinator (from {@code DATA_DIR/admin.key}). */
+  public String adminKey() {
+    if (adminKey == null) {
+      adminKey = adminKey(coordinator);
+    }
+    return adminKey;
+  }
+
+  private String adminKey;
+
+  /** The bootstrap admin key a coordinator wrote into its data folder. */
+  public static String adminKey(Coordinator c) {
+    try {
+      return Files.readString(c.config().dataDir().resolve("admin.key")).trim();
+    } catch (java.io.IOException e) {
+      throw new AssertionError("no admin.key in " + c.config().dataDir(), e);
+    }
+  }
+
+  /** A request to {@code path} carrying the admin key. */
+  public HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(url(path)))
+        .header("Authorization", "Bearer " + adminKey());
+  }
+
   public HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder()
-            .timeout(Duration.ofSeconds(60))
-            .uri(URI.create(url(path)))
-            .GET()
-            .build(),
+        request(path).timeout(Duration.ofSeconds(60)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> post(String path, String json) throws Exception {
     return http.send(
-        HttpRequest.newBuilder()
+        request(path)
             .timeout(Duration.ofSeconds(60))
-            .uri(URI.create(url(path)))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),
@@ -228,9 +248,8 @@ public final class TestGrid implements AutoCloseable {
                 file.getFileName().toString(), java.nio.charset.StandardCharsets.UTF_8)
             + (query == null ? "" : "&" + query);
     return http.send(
-        HttpRequest.newBuilder()
+        request("/v1/assets?" + q)
             .timeout(Duration.ofSeconds(60))
-            .uri(URI.create(url("/v1/assets?" + q)))
             .header("Content-Type", "application/octet-stream")
             .POST(HttpRequest.BodyPublishers.ofFile(file))
             .build(),
@@ -240,11 +259,8 @@ public final class TestGrid implements AutoCloseable {
   public HttpResponse<String> uploadBytes(byte[] bytes, String filename, String query)
       throws Exception {
     return http.send(
-        HttpRequest.newBuilder()
+        request("/v1/assets?filename=" + filename + (query == null ? "" : "&" + query))
             .timeout(Duration.ofSeconds(60))
-            .uri(
-                URI.create(
-                    url("/v1/assets?filename=" + filename + (query == null ? "" : "&" + query))))
             .header("Content-Type", "application/octet-stream")
             .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
             .build(),

@@ -17,9 +17,7 @@ import io.vertx.sqlclient.Tuple;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -120,10 +118,7 @@ class WorkerShellTest {
     assertThat(out.getString("contentType")).isEqualTo("application/json");
     HttpResponse<byte[]> file =
         grid.http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        grid.url("/v1/assets/" + job.getString("assetId") + "/files/noop.json")))
-                .build(),
+            grid.request("/v1/assets/" + job.getString("assetId") + "/files/noop.json").build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(file.statusCode()).isEqualTo(200);
     assertThat(file.body()).isEqualTo(expected);

@@ -1,11 +1,15 @@
 package dev.assetgrid.coordinator.http;
 
+import dev.assetgrid.coordinator.access.KeyCache;
+import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.store.AssetStore;
+import dev.assetgrid.coordinator.store.AuditLog;
+import dev.assetgrid.coordinator.store.KeyStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
 import dev.assetgrid.shared.error.ErrorCode;
 import io.vertx.core.Future;
@@ -34,8 +38,20 @@ public final class ApiVerticle extends VerticleBase {
   private final UploadLimits uploadLimits;
   private final BooleanSupplier ready;
   private final Runnable onQueued;
+  private final Security security;
   private JobEvents.Hub hub;
   private HttpServer server;
+  private Router router;
+
+  /**
+   * What the API needs to authenticate, authorise and audit.
+   *
+   * @param cache the keys to check requests against; null = authentication off
+   * @param keys tenants and keys in the database
+   * @param audit the audit log
+   * @param quotas the tenants' default quotas
+   */
+  public record Security(KeyCache cache, KeyStore keys, AuditLog audit, Quotas quotas) {}
 
   /**
    * @param ready whether the coordinator finished starting ({@code /ready})
@@ -51,7 +67,9 @@ public final class ApiVerticle extends VerticleBase {
       NodeRegistry nodes,
       UploadLimits uploadLimits,
       BooleanSupplier ready,
-      Runnable onQueued) {
+      Runnable onQueued,
+      Security security) {
+    this.security = security;
     this.host = host;
     this.port = port;
     this.assets = assets;
@@ -64,6 +82,23 @@ public final class ApiVerticle extends VerticleBase {
     this.onQueued = onQueued;
   }
 
+  /**
+   * Every route a resource registered, as {@code "METHOD /path"} (e.g. {@code "GET /v1/jobs/:id"});
+   * the access test checks each one has an entry.
+   */
+  public List<String> routes() {
+    List<String> out = new java.util.ArrayList<>();
+    for (var route : router.getRoutes()) {
+      if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) {
+        continue; // the request namer, the gate and the fallbacks, which match every method
+      }
+      for (var m : route.methods()) {
+        out.add(m.name() + " " + route.getPath());
+      }
+    }
+    return out;
+  }
+
   /** The port actually bound (useful with port 0). */
   public int actualPort() {
     return server.actualPort();
@@ -73,15 +108,24 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     hub = new JobEvents.Hub(vertx);
     Idempotency idempotency = new Idempotency(assets);
+    Access access = new Access(security.cache(), security.audit());
     List<HttpResource> resources =
         List.of(
             new HealthResource(assets, nodes, ready),
-            new AssetsResource(vertx, assets, blobs, uploadLimits, idempotency, onQueued),
-            new JobsResource(assets, scheduler, idempotency, onQueued),
+            new AssetsResource(access, vertx, assets, blobs, uploadLimits, idempotency, onQueued),
+            new JobsResource(access, assets, scheduler, idempotency, onQueued),
             new JobEventsResource(vertx, assets, hub),
             new StatsResource(assets, scheduler, nodes),
+            new KeysResource(access, security.keys(), security.cache()),
+            new TenantsResource(access, security.keys(), security.quotas()),
+            new AuditResource(access, security.audit()),
             new TaskBlobsResource(leases, blobs));
     Router r = Router.router(vertx);
+    router = r;
+    r.route().handler(Access::nameRequest);
+    // the gate: every /v1 route is behind it (/health, /ready and the lease-token blob routes
+    // under /internal are not)
+    r.route("/v1/*").handler(access::authenticate);
     resources.forEach(res -> res.register(r));
 
     r.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, ctx.request().path()));

@@ -7,6 +7,7 @@ import static dev.assetgrid.coordinator.http.Paging.time;
 import static dev.assetgrid.coordinator.http.Responses.id;
 import static dev.assetgrid.coordinator.http.Responses.json;
 
+import dev.assetgrid.coordinator.access.Role;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.ingest.ReceivedFile;
 import dev.assetgrid.coordinator.ingest.ReceivedUpload;
@@ -39,13 +40,17 @@ final class AssetsResource implements HttpResource {
   private final Idempotency idempotency;
   private final Runnable onQueued;
 
+  private final Access access;
+
   AssetsResource(
+      Access access,
       Vertx vertx,
       AssetStore assets,
       BlobStore blobs,
       UploadLimits uploadLimits,
       Idempotency idempotency,
       Runnable onQueued) {
+    this.access = access;
     this.vertx = vertx;
     this.assets = assets;
     this.blobs = blobs;
@@ -56,12 +61,13 @@ final class AssetsResource implements HttpResource {
 
   @Override
   public void register(Router r) {
-    r.post("/v1/assets").handler(this::upload);
+    r.post("/v1/assets").handler(access.write("asset.create", Role.WRITER)).handler(this::upload);
     r.get("/v1/assets").handler(this::listAssets);
     r.get("/v1/assets/:id").handler(this::getAsset);
     r.get("/v1/assets/:id/files/:name").handler(this::getFile);
     r.post("/v1/assets/:id/jobs")
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
+        .handler(access.write("job.create", Role.WRITER))
         .handler(this::newJob);
   }
 
@@ -79,7 +85,9 @@ final class AssetsResource implements HttpResource {
       Problems.send(ctx, e);
       return;
     }
-    Future<java.util.Optional<JsonObject>> replay = idempotency.storedReply(key, "/v1/assets");
+    UUID tenant = Access.tenant(ctx);
+    Future<java.util.Optional<JsonObject>> replay =
+        idempotency.storedReply(tenant, key, "/v1/assets");
     ctx.request().pause();
     replay
         .onFailure(e -> Problems.send(ctx, e))
@@ -111,7 +119,7 @@ final class AssetsResource implements HttpResource {
                                     + "/events>; rel=\"events\"");
                         onQueued.run();
                         idempotency
-                            .remember(key, "/v1/assets", 202, created)
+                            .remember(tenant, key, "/v1/assets", 202, created)
                             .onComplete(x -> json(ctx, 202, created));
                       })
                   .onFailure(e -> Problems.send(ctx, e));
@@ -167,6 +175,7 @@ final class AssetsResource implements HttpResource {
       }
     }
     return assets.createAssetWithJob(
+        Access.actor(ctx),
         new AssetStore.NewAsset(
             name, primary.format(), primary.blob().sha256(), primary.blob().size(), tags, files),
         pipeline);
@@ -183,7 +192,7 @@ final class AssetsResource implements HttpResource {
               time(ctx, "createdFrom"),
               time(ctx, "createdBefore"));
       assets
-          .listAssets(q, cursor(ctx), limit(ctx))
+          .listAssets(Access.tenant(ctx), q, cursor(ctx), limit(ctx))
           .onSuccess(page -> json(ctx, 200, page))
           .onFailure(e -> Problems.send(ctx, e));
     } catch (AssetGridException e) {
@@ -197,7 +206,7 @@ final class AssetsResource implements HttpResource {
       return;
     }
     assets
-        .getAsset(id)
+        .getAsset(Access.tenant(ctx), id)
         .onSuccess(
             a ->
                 a.ifPresentOrElse(
@@ -213,7 +222,7 @@ final class AssetsResource implements HttpResource {
     }
     String name = ctx.pathParam("name");
     assets
-        .getFile(id, name)
+        .getFile(Access.tenant(ctx), id, name)
         .onSuccess(
             f ->
                 f.ifPresentOrElse(
@@ -244,12 +253,12 @@ final class AssetsResource implements HttpResource {
       return;
     }
     assets
-        .createJob(id, spec)
+        .createJob(Access.actor(ctx), id, spec)
         .compose(
             j ->
                 j.isEmpty()
                     ? Future.succeededFuture(java.util.Optional.<JsonObject>empty())
-                    : assets.getJob(j.get()))
+                    : assets.getJob(Access.tenant(ctx), j.get()))
         .onSuccess(
             job ->
                 job.ifPresentOrElse(

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * {@code Idempotency-Key} on POSTs: the first answer given under a key is stored and replayed to
@@ -40,18 +41,20 @@ final class Idempotency {
     return true;
   }
 
-  /** The answer stored for {@code POST path} under {@code key}; empty without a key. */
-  Future<Optional<JsonObject>> storedReply(String key, String path) {
+  /**
+   * The answer stored for the tenant's {@code POST path} under {@code key}; empty without a key.
+   */
+  Future<Optional<JsonObject>> storedReply(UUID tenant, String key, String path) {
     return key == null
         ? Future.succeededFuture(Optional.empty())
-        : store.idempotentReply(key, "POST", path);
+        : store.idempotentReply(tenant, key, "POST", path);
   }
 
   /** Stores the answer to {@code POST path} under {@code key} (nothing without a key). */
-  Future<Void> remember(String key, String path, int status, JsonObject body) {
+  Future<Void> remember(UUID tenant, String key, String path, int status, JsonObject body) {
     return key == null
         ? Future.succeededFuture()
-        : store.rememberReply(key, "POST", path, status, body);
+        : store.rememberReply(tenant, key, "POST", path, status, body);
   }
 
   /**
@@ -59,12 +62,12 @@ final class Idempotency {
    * (perhaps while this one waited on it): answer what that one answered. A key stored for another
    * endpoint stays a CONFLICT.
    */
-  Future<Reply> replayAfterConflict(String key, String path, Throwable e) {
+  Future<Reply> replayAfterConflict(UUID tenant, String key, String path, Throwable e) {
     if (key == null || AssetGridException.codeOf(e) != ErrorCode.CONFLICT) {
       return Future.failedFuture(e);
     }
     return store
-        .idempotentReply(key, "POST", path)
+        .idempotentReply(tenant, key, "POST", path)
         .compose(
             first ->
                 first.isPresent()

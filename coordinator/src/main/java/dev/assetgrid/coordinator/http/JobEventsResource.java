@@ -51,8 +51,9 @@ final class JobEventsResource implements HttpResource {
       Problems.send(ctx, ErrorCode.INVALID_REQUEST, "Last-Event-ID must be a number");
       return;
     }
+    UUID tenant = Access.tenant(ctx);
     assets
-        .getJob(id)
+        .getJob(tenant, id)
         .onFailure(e -> Problems.send(ctx, e))
         .onSuccess(
             job -> {
@@ -102,7 +103,7 @@ final class JobEventsResource implements HttpResource {
                         }
                       });
               assets
-                  .events(id, after)
+                  .events(tenant, id, after)
                   .onSuccess(
                       stored -> {
                         for (JsonObject e : stored) {

@@ -6,6 +6,7 @@ import static dev.assetgrid.coordinator.http.Paging.param;
 import static dev.assetgrid.coordinator.http.Responses.id;
 import static dev.assetgrid.coordinator.http.Responses.json;
 
+import dev.assetgrid.coordinator.access.Role;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -36,7 +37,15 @@ final class JobsResource implements HttpResource {
   private final Idempotency idempotency;
   private final Runnable onQueued;
 
-  JobsResource(AssetStore assets, Scheduler scheduler, Idempotency idempotency, Runnable onQueued) {
+  private final Access access;
+
+  JobsResource(
+      Access access,
+      AssetStore assets,
+      Scheduler scheduler,
+      Idempotency idempotency,
+      Runnable onQueued) {
+    this.access = access;
     this.assets = assets;
     this.scheduler = scheduler;
     this.idempotency = idempotency;
@@ -48,10 +57,15 @@ final class JobsResource implements HttpResource {
     r.get("/v1/jobs").handler(this::listJobs);
     r.post("/v1/jobs")
         .handler(BodyHandler.create().setBodyLimit(MAX_BULK_BODY))
+        .handler(access.write("job.create", Role.WRITER))
         .handler(this::newJobs);
     r.get("/v1/jobs/:id").handler(this::getJob);
-    r.post("/v1/jobs/:id/cancel").handler(this::cancel);
-    r.post("/v1/jobs/:id/retry").handler(this::retry);
+    r.post("/v1/jobs/:id/cancel")
+        .handler(access.write("job.cancel", Role.WRITER))
+        .handler(this::cancel);
+    r.post("/v1/jobs/:id/retry")
+        .handler(access.write("job.retry", Role.WRITER))
+        .handler(this::retry);
   }
 
   /**
@@ -88,7 +102,7 @@ final class JobsResource implements HttpResource {
         throw new AssetGridException(ErrorCode.INVALID_REQUEST, "assetId is not an id");
       }
       assets
-          .listJobs(param(ctx, "state"), assetId, cursor(ctx), limit(ctx))
+          .listJobs(Access.tenant(ctx), param(ctx, "state"), assetId, cursor(ctx), limit(ctx))
           .onSuccess(page -> json(ctx, 200, page))
           .onFailure(e -> Problems.send(ctx, e));
     } catch (AssetGridException e) {
@@ -143,20 +157,21 @@ final class JobsResource implements HttpResource {
           ctx, ErrorCode.INVALID_REQUEST, "body must be a JSON object: " + e.getMessage());
       return;
     }
+    UUID tenant = Access.tenant(ctx);
     idempotency
-        .storedReply(key, path)
+        .storedReply(tenant, key, path)
         .compose(
             prev ->
                 prev.isPresent()
                     ? Future.succeededFuture(Idempotency.Reply.stored(prev.get()))
                     : assets
-                        .createJobs(assetIds, spec, key, path)
+                        .createJobs(Access.actor(ctx), assetIds, spec, key, path)
                         .map(
                             created -> {
                               onQueued.run();
                               return new Idempotency.Reply(202, created, false);
                             })
-                        .recover(e -> idempotency.replayAfterConflict(key, path, e)))
+                        .recover(e -> idempotency.replayAfterConflict(tenant, key, path, e)))
         .onSuccess(
             r -> {
               if (r.replayed()) {
@@ -173,7 +188,7 @@ final class JobsResource implements HttpResource {
       return;
     }
     assets
-        .getJob(id)
+        .getJob(Access.tenant(ctx), id)
         .onSuccess(
             j ->
                 j.ifPresentOrElse(
@@ -188,11 +203,11 @@ final class JobsResource implements HttpResource {
       return;
     }
     scheduler
-        .cancelJob(id)
+        .cancelJob(Access.actor(ctx), id)
         .compose(
             ok ->
                 assets
-                    .getJob(id)
+                    .getJob(Access.tenant(ctx), id)
                     .map(
                         j -> {
                           if (j.isEmpty()) {
@@ -216,11 +231,11 @@ final class JobsResource implements HttpResource {
       return;
     }
     scheduler
-        .retryJob(id)
+        .retryJob(Access.actor(ctx), id)
         .compose(
             ok ->
                 assets
-                    .getJob(id)
+                    .getJob(Access.tenant(ctx), id)
                     .map(
                         j -> {
                           if (j.isEmpty()) {

@@ -48,6 +48,7 @@ public final class Problems {
       r.reset();
       return;
     }
+    ctx.put(Access.ERROR_CODE, code.name());
     r.setStatusCode(code.httpStatus()).putHeader("Content-Type", CONTENT_TYPE);
     if (code.httpStatus() == 413 || code.httpStatus() == 415 || code.httpStatus() == 422) {
       // the request body may be partly unread: don't let the client keep streaming into a dead end

@@ -31,7 +31,7 @@ final class StatsResource implements HttpResource {
         .handler(
             ctx ->
                 assets
-                    .runningByNode()
+                    .runningByNode(Access.tenant(ctx))
                     .onSuccess(
                         running ->
                             json(ctx, 200, new JsonObject().put("nodes", nodes.snapshot(running))))
@@ -45,7 +45,7 @@ final class StatsResource implements HttpResource {
    */
   private void stats(RoutingContext ctx) {
     assets
-        .stats()
+        .stats(Access.tenant(ctx))
         .onSuccess(
             stats -> {
               JsonArray live = nodes.snapshot(new JsonObject());

@@ -1,5 +1,6 @@
 package dev.assetgrid.coordinator.schedule;
 
+import dev.assetgrid.coordinator.access.Actor;
 import dev.assetgrid.coordinator.store.QueueStore;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.JobPlanner;
@@ -451,8 +452,8 @@ public final class Scheduler {
    * Cancels a job: tasks not started are cancelled, running ones are told to stop in their next
    * heartbeat reply. Returns false when the job is unknown or already finished.
    */
-  public Future<Boolean> cancelJob(UUID jobId) {
-    return queue.cancelJob(jobId);
+  public Future<Boolean> cancelJob(Actor actor, UUID jobId) {
+    return queue.cancelJob(actor, jobId);
   }
 
   /**
@@ -460,9 +461,9 @@ public final class Scheduler {
    * attempts and go back to the queue (or wait for their dependencies). Earlier attempts stay
    * recorded.
    */
-  public Future<Boolean> retryJob(UUID jobId) {
+  public Future<Boolean> retryJob(Actor actor, UUID jobId) {
     return queue
-        .retryJob(jobId, settings.retry().maxAttempts())
+        .retryJob(actor, jobId, settings.retry().maxAttempts())
         .onSuccess(
             ok -> {
               if (ok) {

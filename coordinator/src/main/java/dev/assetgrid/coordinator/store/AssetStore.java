@@ -1,5 +1,7 @@
 package dev.assetgrid.coordinator.store;
 
+import dev.assetgrid.coordinator.access.Actor;
+import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.ModelFormat;
@@ -56,41 +58,54 @@ public final class AssetStore {
   private final int maxAttempts;
   private final Planner planner;
   private final EventPublisher publisher;
+  private final Quotas quotas;
 
   /**
    * @param pool the general (durable) pool
    * @param maxAttempts the attempts each new task may use
    * @param planner plans the tasks of each new job
    * @param publisher receives the job events of every committed change
+   * @param quotas each tenant's quotas where its own row sets none
    */
-  public AssetStore(Pool pool, int maxAttempts, Planner planner, EventPublisher publisher) {
+  public AssetStore(
+      Pool pool, int maxAttempts, Planner planner, EventPublisher publisher, Quotas quotas) {
     this.pool = pool;
     this.maxAttempts = maxAttempts;
     this.planner = planner;
     this.publisher = publisher;
+    this.quotas = quotas;
   }
 
   /**
-   * Inserts the asset, its files, a job and the job's tasks in one transaction. Returns {asset,
-   * job}.
+   * Inserts the asset, its files, a job and the job's tasks in one transaction, within the tenant's
+   * quotas (stored bytes and assets: counted on the tenant's row, whose lock orders concurrent
+   * uploads; active jobs). Returns {asset, job}.
    */
-  public Future<JsonObject> createAssetWithJob(NewAsset a, PipelineSpec pipeline) {
+  public Future<JsonObject> createAssetWithJob(Actor actor, NewAsset a, PipelineSpec pipeline) {
     UUID assetId = Ids.newId();
+    UUID tenant = actor.tenant();
+    long bytes = a.files().stream().mapToLong(NewFile::size).sum();
+    UUID jobId = Ids.newId();
     return EventBatch.inTransaction(
             pool,
             publisher,
             (conn, events) ->
-                conn.preparedQuery(
-                        """
-            INSERT INTO assets (id, name, format, sha256, size_bytes, tags) VALUES ($1, $2, $3, $4, $5, $6)""")
-                    .execute(
-                        Tuple.of(
-                            assetId,
-                            a.name(),
-                            a.format().wire(),
-                            a.sha256(),
-                            a.size(),
-                            a.tags().toArray(new String[0])))
+                chargeUpload(conn, tenant, bytes)
+                    .compose(v -> checkActiveJobs(conn, tenant, 1))
+                    .compose(
+                        v ->
+                            conn.preparedQuery(
+                                    """
+            INSERT INTO assets (id, tenant_id, name, format, sha256, size_bytes, tags) VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+                                .execute(
+                                    Tuple.of(
+                                        assetId,
+                                        tenant,
+                                        a.name(),
+                                        a.format().wire(),
+                                        a.sha256(),
+                                        a.size(),
+                                        a.tags().toArray(new String[0]))))
                     .compose(
                         v -> {
                           List<Tuple> rows = new ArrayList<>();
@@ -112,15 +127,23 @@ public final class AssetStore {
                         })
                     .compose(
                         v -> {
-                          NewJob job = new NewJob(Ids.newId(), assetId, a.format(), pipeline);
-                          return insertJobs(conn, List.of(job), events).map(job.id());
-                        }))
+                          NewJob job = new NewJob(jobId, assetId, a.format(), pipeline);
+                          return insertJobs(conn, tenant, List.of(job), events);
+                        })
+                    .compose(
+                        v ->
+                            AuditLog.record(
+                                conn,
+                                actor,
+                                "asset",
+                                List.of(assetId.toString(), jobId.toString()),
+                                new JsonObject().put("name", a.name()).put("bytes", bytes))))
         .compose(
-            jobId ->
-                getAsset(assetId)
+            v ->
+                getAsset(tenant, assetId)
                     .compose(
                         asset ->
-                            getJob(jobId)
+                            getJob(tenant, jobId)
                                 .map(
                                     job ->
                                         new JsonObject()
@@ -128,20 +151,31 @@ public final class AssetStore {
                                             .put("job", job.orElseThrow()))));
   }
 
-  /** A new job over an existing asset; empty when the asset does not exist. */
-  public Future<Optional<UUID>> createJob(UUID assetId, PipelineSpec pipeline) {
+  /** A new job over an existing asset of the actor's tenant; empty when there is no such asset. */
+  public Future<Optional<UUID>> createJob(Actor actor, UUID assetId, PipelineSpec pipeline) {
+    UUID tenant = actor.tenant();
     return EventBatch.inTransaction(
         pool,
         publisher,
         (conn, events) ->
-            markProcessing(conn, List.of(assetId))
+            markProcessing(conn, tenant, List.of(assetId))
                 .compose(
                     formats -> {
                       if (formats.isEmpty()) {
                         return Future.succeededFuture(Optional.<UUID>empty());
                       }
                       NewJob job = new NewJob(Ids.newId(), assetId, formats.get(assetId), pipeline);
-                      return insertJobs(conn, List.of(job), events).map(v -> Optional.of(job.id()));
+                      return checkActiveJobs(conn, tenant, 1)
+                          .compose(v -> insertJobs(conn, tenant, List.of(job), events))
+                          .compose(
+                              v ->
+                                  AuditLog.record(
+                                      conn,
+                                      actor,
+                                      "job",
+                                      List.of(job.id().toString(), assetId.toString()),
+                                      null))
+                          .map(v -> Optional.of(job.id()));
                     }));
   }
 
@@ -158,7 +192,8 @@ public final class AssetStore {
    * two concurrent requests with one key cannot both create jobs.
    */
   public Future<JsonObject> createJobs(
-      List<UUID> assetIds, PipelineSpec pipeline, String idempotencyKey, String path) {
+      Actor actor, List<UUID> assetIds, PipelineSpec pipeline, String idempotencyKey, String path) {
+    UUID tenant = actor.tenant();
     if (assetIds.isEmpty()) {
       return Future.failedFuture(
           new AssetGridException(ErrorCode.INVALID_REQUEST, "no assets given"));
@@ -173,7 +208,7 @@ public final class AssetStore {
         pool,
         publisher,
         (conn, events) ->
-            markProcessing(conn, new LinkedHashSet<>(assetIds))
+            markProcessing(conn, tenant, new LinkedHashSet<>(assetIds))
                 .compose(
                     formats -> {
                       List<String> missing =
@@ -215,24 +250,37 @@ public final class AssetStore {
                       Future<Void> remembered =
                           idempotencyKey == null
                               ? Future.succeededFuture()
-                              : rememberReply(conn, idempotencyKey, "POST", path, 202, body);
-                      return remembered.compose(v -> insertJobs(conn, jobs, events)).map(body);
+                              : rememberReply(
+                                  conn, tenant, idempotencyKey, "POST", path, 202, body);
+                      return remembered
+                          .compose(v -> checkActiveJobs(conn, tenant, jobs.size()))
+                          .compose(v -> insertJobs(conn, tenant, jobs, events))
+                          .compose(
+                              v ->
+                                  AuditLog.record(
+                                      conn,
+                                      actor,
+                                      "job",
+                                      jobs.stream().map(j -> j.id().toString()).toList(),
+                                      new JsonObject().put("jobs", jobs.size())))
+                          .map(body);
                     }));
   }
 
   /**
    * Sets the assets' status to processing, locking their rows in id order (so concurrent callers
-   * cannot deadlock) against a concurrent change; returns the format of each asset that exists.
+   * cannot deadlock) against a concurrent change; returns the format of each asset of the tenant
+   * that exists.
    */
   private static Future<Map<UUID, ModelFormat>> markProcessing(
-      SqlConnection conn, Collection<UUID> assetIds) {
+      SqlConnection conn, UUID tenant, Collection<UUID> assetIds) {
     return conn.preparedQuery(
             """
             UPDATE assets a SET status = 'processing', updated_at = now()
-              FROM (SELECT id FROM assets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) l
+              FROM (SELECT id FROM assets WHERE id = ANY($1::uuid[]) AND tenant_id = $2 ORDER BY id FOR UPDATE) l
              WHERE a.id = l.id
             RETURNING a.id, a.format""")
-        .execute(Tuple.of(assetIds.toArray(new UUID[0])))
+        .execute(Tuple.of(assetIds.toArray(new UUID[0]), tenant))
         .map(
             rs -> {
               Map<UUID, ModelFormat> formats = new HashMap<>();
@@ -241,6 +289,87 @@ public final class AssetStore {
               }
               return formats;
             });
+  }
+
+  /**
+   * Adds an upload to the tenant's usage, locking the tenant's row until the transaction ends (so
+   * concurrent uploads are counted one after the other and cannot pass a quota together); fails
+   * with {@code QUOTA_EXCEEDED} naming the quota when the upload would pass one.
+   */
+  private Future<Void> chargeUpload(SqlConnection conn, UUID tenant, long bytes) {
+    return conn.preparedQuery(
+            """
+            UPDATE tenants SET stored_bytes = stored_bytes + $2, asset_count = asset_count + 1, updated_at = now()
+             WHERE id = $1
+            RETURNING stored_bytes, asset_count, coalesce(max_stored_bytes, $3) AS max_bytes,
+                      coalesce(max_assets, $4) AS max_assets""")
+        .execute(Tuple.of(tenant, bytes, quotas.storedBytes(), quotas.assets()))
+        .compose(
+            rs -> {
+              if (rs.size() == 0) {
+                return Future.failedFuture(
+                    new AssetGridException(ErrorCode.FORBIDDEN, "the key's tenant does not exist"));
+              }
+              Row r = rs.iterator().next();
+              Long maxBytes = r.getLong("max_bytes");
+              Long maxAssets = r.getLong("max_assets");
+              if (maxBytes != null && r.getLong("stored_bytes") > maxBytes) {
+                return Future.failedFuture(
+                    quotaExceeded(
+                        "storedBytes", maxBytes, r.getLong("stored_bytes") - bytes, bytes));
+              }
+              if (maxAssets != null && r.getLong("asset_count") > maxAssets) {
+                return Future.failedFuture(
+                    quotaExceeded("assets", maxAssets, r.getLong("asset_count") - 1, 1));
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  /**
+   * Fails with {@code QUOTA_EXCEEDED} when {@code more} new jobs would pass the tenant's quota of
+   * jobs queued or running. Without such a quota this costs one indexed read; with one, the
+   * tenant's row is locked so concurrent submissions are counted one after the other.
+   */
+  private Future<Void> checkActiveJobs(SqlConnection conn, UUID tenant, int more) {
+    return conn.preparedQuery(
+            "SELECT coalesce(max_active_jobs, $2) AS max FROM tenants WHERE id = $1")
+        .execute(Tuple.of(tenant, quotas.activeJobs()))
+        .compose(
+            rs -> {
+              Long max = rs.size() == 0 ? null : rs.iterator().next().getLong("max");
+              if (max == null) {
+                return Future.succeededFuture();
+              }
+              return conn.preparedQuery(
+                      """
+                      SELECT (SELECT count(*) FROM jobs WHERE tenant_id = $1 AND state IN ('queued', 'running')) AS n
+                        FROM tenants WHERE id = $1 FOR UPDATE""")
+                  .execute(Tuple.of(tenant))
+                  .compose(
+                      c -> {
+                        long active = c.iterator().next().getLong("n");
+                        return active + more > max
+                            ? Future.failedFuture(quotaExceeded("activeJobs", max, active, more))
+                            : Future.<Void>succeededFuture();
+                      });
+            });
+  }
+
+  private static AssetGridException quotaExceeded(String quota, long limit, long used, long asked) {
+    return new AssetGridException(
+        ErrorCode.QUOTA_EXCEEDED,
+        "the tenant's "
+            + quota
+            + " quota is "
+            + limit
+            + "; it uses "
+            + used
+            + " and this request needs "
+            + asked
+            + " more",
+        Map.of("quota", quota, "limit", limit, "used", used, "requested", asked),
+        null);
   }
 
   /** A job to insert: its id, the asset it runs over (and that asset's format) and its pipeline. */
@@ -255,7 +384,8 @@ public final class AssetStore {
    * bench/README.md, "Design history"). A task's {@code depends_on} travels as an array literal in
    * a {@code text[]} because PostgreSQL arrays cannot be ragged.
    */
-  private Future<Void> insertJobs(SqlConnection conn, List<NewJob> jobs, EventBatch events) {
+  private Future<Void> insertJobs(
+      SqlConnection conn, UUID tenant, List<NewJob> jobs, EventBatch events) {
     int n = jobs.size();
     UUID[] jobIds = new UUID[n];
     UUID[] assetIds = new UUID[n];
@@ -290,10 +420,10 @@ public final class AssetStore {
     }
     return conn.preparedQuery(
             """
-            INSERT INTO jobs (id, asset_id, pipeline, state, tasks_total)
-            SELECT id, asset_id, pipeline::jsonb, 'queued', tasks_total
+            INSERT INTO jobs (id, tenant_id, asset_id, pipeline, state, tasks_total)
+            SELECT id, $5, asset_id, pipeline::jsonb, 'queued', tasks_total
               FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[]) AS j(id, asset_id, pipeline, tasks_total)""")
-        .execute(Tuple.of(jobIds, assetIds, pipelines, tasksTotal))
+        .execute(Tuple.of(jobIds, assetIds, pipelines, tasksTotal, tenant))
         .compose(
             v ->
                 conn.preparedQuery(
@@ -323,9 +453,10 @@ public final class AssetStore {
             });
   }
 
-  public Future<Optional<JsonObject>> getAsset(UUID id) {
-    return pool.preparedQuery("SELECT * FROM assets WHERE id = $1")
-        .execute(Tuple.of(id))
+  /** An asset of the tenant with its files and job ids; empty when the tenant has no such asset. */
+  public Future<Optional<JsonObject>> getAsset(UUID tenant, UUID id) {
+    return pool.preparedQuery("SELECT * FROM assets WHERE id = $1 AND tenant_id = $2")
+        .execute(Tuple.of(id, tenant))
         .compose(
             rs -> {
               if (rs.size() == 0) {
@@ -362,11 +493,13 @@ public final class AssetStore {
             });
   }
 
-  /** A file of an asset by name: {sha256, size, contentType}. */
-  public Future<Optional<JsonObject>> getFile(UUID assetId, String name) {
+  /** A file of an asset of the tenant by name: {sha256, size, contentType}. */
+  public Future<Optional<JsonObject>> getFile(UUID tenant, UUID assetId, String name) {
     return pool.preparedQuery(
-            "SELECT sha256, size_bytes, content_type FROM asset_files WHERE asset_id = $1 AND name = $2")
-        .execute(Tuple.of(assetId, name))
+            """
+            SELECT f.sha256, f.size_bytes, f.content_type FROM asset_files f JOIN assets a ON a.id = f.asset_id
+             WHERE f.asset_id = $1 AND f.name = $2 AND a.tenant_id = $3""")
+        .execute(Tuple.of(assetId, name, tenant))
         .map(
             rs ->
                 rs.size() == 0
@@ -378,9 +511,10 @@ public final class AssetStore {
                             .put("contentType", rs.iterator().next().getString("content_type"))));
   }
 
-  public Future<Optional<JsonObject>> getJob(UUID id) {
-    return pool.preparedQuery("SELECT * FROM jobs WHERE id = $1")
-        .execute(Tuple.of(id))
+  /** A job of the tenant with its tasks; empty when the tenant has no such job. */
+  public Future<Optional<JsonObject>> getJob(UUID tenant, UUID id) {
+    return pool.preparedQuery("SELECT * FROM jobs WHERE id = $1 AND tenant_id = $2")
+        .execute(Tuple.of(id, tenant))
         .compose(
             rs -> {
               if (rs.size() == 0) {
@@ -420,11 +554,13 @@ public final class AssetStore {
             });
   }
 
-  /** Events of a job with id greater than {@code afterId}, oldest first. */
-  public Future<List<JsonObject>> events(UUID jobId, long afterId) {
+  /** Events of a job of the tenant with id greater than {@code afterId}, oldest first. */
+  public Future<List<JsonObject>> events(UUID tenant, UUID jobId, long afterId) {
     return pool.preparedQuery(
-            "SELECT id, type, data, created_at FROM job_events WHERE job_id = $1 AND id > $2 ORDER BY id")
-        .execute(Tuple.of(jobId, afterId))
+            """
+            SELECT e.id, e.type, e.data, e.created_at FROM job_events e JOIN jobs j ON j.id = e.job_id
+             WHERE e.job_id = $1 AND e.id > $2 AND j.tenant_id = $3 ORDER BY e.id""")
+        .execute(Tuple.of(jobId, afterId, tenant))
         .map(
             rs -> {
               List<JsonObject> out = new ArrayList<>();
@@ -447,13 +583,14 @@ public final class AssetStore {
    * 100,000 jobs, so meant for dashboards and progress lines polled every few seconds, not per
    * request.
    */
-  public Future<JsonObject> stats() {
-    return pool.query(
+  public Future<JsonObject> stats(UUID tenant) {
+    return pool.preparedQuery(
             """
-            SELECT (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM jobs GROUP BY state) j) AS jobs,
-                   (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM tasks GROUP BY state) t) AS tasks,
-                   (SELECT count(*) FROM assets) AS assets""")
-        .execute()
+            SELECT (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM jobs WHERE tenant_id = $1 GROUP BY state) j) AS jobs,
+                   (SELECT jsonb_object_agg(state, n) FROM (SELECT t.state, count(*) AS n FROM tasks t JOIN jobs j ON j.id = t.job_id
+                                                           WHERE j.tenant_id = $1 GROUP BY t.state) t) AS tasks,
+                   (SELECT count(*) FROM assets WHERE tenant_id = $1) AS assets""")
+        .execute(Tuple.of(tenant))
         .map(
             rs -> {
               Row r = rs.iterator().next();
@@ -476,13 +613,17 @@ public final class AssetStore {
     return byState == null ? 0 : byState.getLong(state, 0L);
   }
 
-  /** Running tasks per lease owner (for /v1/nodes). */
-  public Future<JsonObject> runningByNode() {
+  /**
+   * The tenant's running tasks per lease owner (for /v1/nodes: a tenant sees which node runs its
+   * tasks, never another tenant's task ids).
+   */
+  public Future<JsonObject> runningByNode(UUID tenant) {
     // every lease has an expiry: the condition reaches the running leases through their index
-    return pool.query(
-            "SELECT lease_owner, array_agg(id::text) AS ids FROM tasks"
-                + " WHERE state = 'leased' AND lease_expires_at IS NOT NULL GROUP BY lease_owner")
-        .execute()
+    return pool.preparedQuery(
+            "SELECT t.lease_owner, array_agg(t.id::text) AS ids FROM tasks t JOIN jobs j ON j.id = t.job_id"
+                + " WHERE t.state = 'leased' AND t.lease_expires_at IS NOT NULL AND j.tenant_id = $1"
+                + " GROUP BY t.lease_owner")
+        .execute(Tuple.of(tenant))
         .map(
             rs -> {
               JsonObject o = new JsonObject();
@@ -532,7 +673,7 @@ public final class AssetStore {
   }
 
   /** A page of assets, newest first: {items, next}. */
-  public Future<JsonObject> listAssets(AssetQuery q, Cursor after, int limit) {
+  public Future<JsonObject> listAssets(UUID tenant, AssetQuery q, Cursor after, int limit) {
     String like =
         q.nameContains() == null
             ? null
@@ -549,6 +690,7 @@ public final class AssetStore {
                AND ($5::timestamptz IS NULL OR created_at >= $5)
                AND ($6::timestamptz IS NULL OR created_at < $6)
                AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
+               AND tenant_id = $10
              ORDER BY created_at DESC, id DESC
              LIMIT $9""")
         .execute(
@@ -561,16 +703,18 @@ public final class AssetStore {
                 q.createdBefore(),
                 after == null ? null : after.createdAt(),
                 after == null ? null : after.id(),
-                limit + 1))
+                limit + 1,
+                tenant))
         .map(rs -> page(rs, limit, AssetStore::assetJson));
   }
 
   /** A page of jobs, newest first, optionally of one state or one asset: {items, next}. */
-  public Future<JsonObject> listJobs(String state, UUID assetId, Cursor after, int limit) {
+  public Future<JsonObject> listJobs(
+      UUID tenant, String state, UUID assetId, Cursor after, int limit) {
     return pool.preparedQuery(
             """
             SELECT * FROM jobs
-             WHERE ($1::text IS NULL OR state = $1)
+             WHERE tenant_id = $6 AND ($1::text IS NULL OR state = $1)
                AND ($2::uuid IS NULL OR asset_id = $2)
                AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
              ORDER BY created_at DESC, id DESC
@@ -581,7 +725,8 @@ public final class AssetStore {
                 assetId,
                 after == null ? null : after.createdAt(),
                 after == null ? null : after.id(),
-                limit + 1))
+                limit + 1,
+                tenant))
         .map(rs -> page(rs, limit, AssetStore::jobJson));
   }
 
@@ -610,10 +755,11 @@ public final class AssetStore {
   }
 
   /** The answer first given to a POST with this Idempotency-Key, if any: {status, body}. */
-  public Future<Optional<JsonObject>> idempotentReply(String key, String method, String path) {
+  public Future<Optional<JsonObject>> idempotentReply(
+      UUID tenant, String key, String method, String path) {
     return pool.preparedQuery(
-            "SELECT status, body FROM idempotency_keys WHERE key = $1 AND method = $2 AND path = $3")
-        .execute(Tuple.of(key, method, path))
+            "SELECT status, body FROM idempotency_keys WHERE tenant_id = $4 AND key = $1 AND method = $2 AND path = $3")
+        .execute(Tuple.of(key, method, path, tenant))
         .map(
             rs ->
                 rs.size() == 0
@@ -625,25 +771,31 @@ public final class AssetStore {
   }
 
   public Future<Void> rememberReply(
-      String key, String method, String path, int status, JsonObject body) {
+      UUID tenant, String key, String method, String path, int status, JsonObject body) {
     return pool.preparedQuery(REMEMBER_REPLY_SQL)
-        .execute(Tuple.of(key, method, path, status, body))
+        .execute(Tuple.of(key, method, path, status, body, tenant))
         .mapEmpty();
   }
 
   private static final String REMEMBER_REPLY_SQL =
       """
-      INSERT INTO idempotency_keys (key, method, path, status, body) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT (key) DO NOTHING""";
+      INSERT INTO idempotency_keys (key, method, path, status, body, tenant_id) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (tenant_id, key) DO NOTHING""";
 
   /**
    * Stores the answer inside the caller's transaction; fails with {@code CONFLICT} when the key is
    * already stored (a concurrent request with the same key waits here until the first commits).
    */
   private static Future<Void> rememberReply(
-      SqlConnection conn, String key, String method, String path, int status, JsonObject body) {
+      SqlConnection conn,
+      UUID tenant,
+      String key,
+      String method,
+      String path,
+      int status,
+      JsonObject body) {
     return conn.preparedQuery(REMEMBER_REPLY_SQL)
-        .execute(Tuple.of(key, method, path, status, body))
+        .execute(Tuple.of(key, method, path, status, body, tenant))
         .compose(
             rs ->
                 rs.rowCount() == 1

@@ -1,6 +1,7 @@
 package dev.assetgrid.coordinator.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.coordinator.access.Actor;
 import dev.assetgrid.shared.pipeline.PlaceholderExpansion;
 import dev.assetgrid.shared.pipeline.PlannedTask;
 import dev.assetgrid.shared.protocol.JsonTrees;
@@ -896,9 +897,9 @@ public final class QueueStore {
 
   /**
    * Cancels a job: tasks not started are cancelled, running ones are told to stop in their next
-   * heartbeat reply. Returns false when the job is unknown or already finished.
+   * heartbeat reply. Returns false when the actor's tenant has no such job or it already finished.
    */
-  public Future<Boolean> cancelJob(UUID jobId) {
+  public Future<Boolean> cancelJob(Actor actor, UUID jobId) {
     return EventBatch.inTransaction(
         pool,
         publisher,
@@ -907,8 +908,8 @@ public final class QueueStore {
                     """
             UPDATE jobs SET state = 'cancelled', finished_at = now(), updated_at = now(),
                    error_code = 'TASK_CANCELLED', error_message = 'cancelled on request'
-             WHERE id = $1 AND state IN ('queued', 'running') RETURNING asset_id""")
-                .execute(Tuple.of(jobId))
+             WHERE id = $1 AND tenant_id = $2 AND state IN ('queued', 'running') RETURNING asset_id""")
+                .execute(Tuple.of(jobId, actor.tenant()))
                 .compose(
                     rs -> {
                       if (rs.size() == 0) {
@@ -923,6 +924,10 @@ public final class QueueStore {
                    WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM jobs WHERE asset_id = $1 AND state = 'succeeded')""")
                                       .execute(Tuple.of(rs.iterator().next().getUUID("asset_id"))))
                           .compose(v -> events.record(jobId, "job.cancelled", new JsonObject()))
+                          .compose(
+                              v ->
+                                  AuditLog.record(
+                                      conn, actor, "job", List.of(jobId.toString()), null))
                           .map(true);
                     }));
   }
@@ -930,9 +935,10 @@ public final class QueueStore {
   /**
    * Re-drives a failed or cancelled job: its failed, dead and cancelled tasks get {@code
    * freshAttempts} more attempts and go back to the queue (or wait for their dependencies). Earlier
-   * attempts stay recorded. Returns false when the job is unknown or neither failed nor cancelled.
+   * attempts stay recorded. Returns false when the actor's tenant has no such job or it is neither
+   * failed nor cancelled.
    */
-  public Future<Boolean> retryJob(UUID jobId, int freshAttempts) {
+  public Future<Boolean> retryJob(Actor actor, UUID jobId, int freshAttempts) {
     return EventBatch.inTransaction(
         pool,
         publisher,
@@ -940,8 +946,8 @@ public final class QueueStore {
             conn.preparedQuery(
                     """
             UPDATE jobs SET state = 'queued', finished_at = NULL, error_code = NULL, error_message = NULL, updated_at = now()
-             WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING asset_id""")
-                .execute(Tuple.of(jobId))
+             WHERE id = $1 AND tenant_id = $2 AND state IN ('failed', 'cancelled') RETURNING asset_id""")
+                .execute(Tuple.of(jobId, actor.tenant()))
                 .compose(
                     rs -> {
                       if (rs.size() == 0) {
@@ -970,6 +976,10 @@ public final class QueueStore {
                                           "UPDATE assets SET status = 'processing', updated_at = now() WHERE id = $1")
                                       .execute(Tuple.of(assetId)))
                           .compose(v -> events.record(jobId, "job.retried", new JsonObject()))
+                          .compose(
+                              v ->
+                                  AuditLog.record(
+                                      conn, actor, "job", List.of(jobId.toString()), null))
                           .map(true);
                     }));
   }

@@ -1,8 +1,11 @@
 package dev.assetgrid.coordinator.schedule;
 
+import static dev.assetgrid.coordinator.access.Principal.DEFAULT_TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.TestPostgres;
+import dev.assetgrid.coordinator.access.Actor;
+import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.Database;
@@ -47,6 +50,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class SchedulerTest {
+  private static final Actor TEST_ACTOR = Actor.system("test");
+
   static Vertx vertx;
   static Database db;
   static Pool pool;
@@ -86,7 +91,8 @@ class SchedulerTest {
                 new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(800))),
             urls,
             wakes::incrementAndGet);
-    assets = new AssetStore(pool, 3, JobPlanner::plan, JobEvents.publisher(vertx));
+    assets =
+        new AssetStore(pool, 3, JobPlanner::plan, JobEvents.publisher(vertx), Quotas.unlimited());
   }
 
   @AfterAll
@@ -112,6 +118,7 @@ class SchedulerTest {
     String sha = "a".repeat(64);
     return assets
         .createAssetWithJob(
+            TEST_ACTOR,
             new AssetStore.NewAsset(
                 "t.glb",
                 ModelFormat.GLB,
@@ -138,7 +145,7 @@ class SchedulerTest {
 
   /** The job as the API shows it; fails if there is none. */
   static Future<JsonObject> job(String jobId) {
-    return assets.getJob(UUID.fromString(jobId)).map(j -> j.orElseThrow());
+    return assets.getJob(DEFAULT_TENANT, UUID.fromString(jobId)).map(j -> j.orElseThrow());
   }
 
   static Future<String> jobState(String jobId) {
@@ -204,7 +211,7 @@ class SchedulerTest {
                       assertThat(j.getString("state")).isEqualTo("succeeded");
                       assertThat(j.getDouble("progress")).isEqualTo(1.0);
                     }))
-        .compose(v -> assets.events(UUID.fromString(job[0]), 0))
+        .compose(v -> assets.events(DEFAULT_TENANT, UUID.fromString(job[0]), 0))
         .compose(
             events ->
                 verified(
@@ -455,7 +462,7 @@ class SchedulerTest {
                           .isEqualTo("BLOB_IO_ERROR");
                     }))
         // re-drive: a fresh budget, the old attempts kept
-        .compose(v -> scheduler.retryJob(UUID.fromString(retryJob[0])))
+        .compose(v -> scheduler.retryJob(TEST_ACTOR, UUID.fromString(retryJob[0])))
         .compose(retried -> verified(ctx, () -> assertThat(retried).isTrue()))
         .compose(v -> lease("n", 1))
         .compose(
@@ -722,6 +729,7 @@ class SchedulerTest {
               .compose(
                   j ->
                       assets.createJob(
+                          TEST_ACTOR,
                           UUID.fromString(j.getString("assetId")),
                           PipelineSpec.parse("validate,noop")))
               .map(
@@ -907,8 +915,8 @@ class SchedulerTest {
             v ->
                 pool.preparedQuery(
                         """
-        WITH j AS (INSERT INTO jobs (id, asset_id, pipeline, state, tasks_total)
-                   SELECT gen_random_uuid(), $1, '{}', 'queued', 1 FROM generate_series(1, 50000) RETURNING id)
+        WITH j AS (INSERT INTO jobs (id, tenant_id, asset_id, pipeline, state, tasks_total)
+                   SELECT gen_random_uuid(), '00000000-0000-0000-0000-000000000001', $1, '{}', 'queued', 1 FROM generate_series(1, 50000) RETURNING id)
         INSERT INTO tasks (id, job_id, type, name, state, max_attempts) SELECT gen_random_uuid(), id, 'noop', 'noop', 'queued', 3 FROM j""")
                     .execute(Tuple.of(asset[0])))
         // and a history: finished tasks with outputs and attempts
@@ -967,8 +975,8 @@ class SchedulerTest {
             j ->
                 pool.preparedQuery(
                         """
-        WITH j AS (INSERT INTO jobs (id, asset_id, pipeline, state, tasks_total)
-                   SELECT gen_random_uuid(), $1, '{}', 'queued', 1 FROM generate_series(1, 50000) RETURNING id)
+        WITH j AS (INSERT INTO jobs (id, tenant_id, asset_id, pipeline, state, tasks_total)
+                   SELECT gen_random_uuid(), '00000000-0000-0000-0000-000000000001', $1, '{}', 'queued', 1 FROM generate_series(1, 50000) RETURNING id)
         INSERT INTO tasks (id, job_id, type, name, state, max_attempts, attempt)
         SELECT gen_random_uuid(), id, 'noop', 'noop', 'succeeded', 3, 1 FROM j""")
                     .execute(Tuple.of(UUID.fromString(j.getString("assetId")))))
@@ -1121,6 +1129,7 @@ class SchedulerTest {
     String[] job = new String[1];
     assets
         .createAssetWithJob(
+            TEST_ACTOR,
             new AssetStore.NewAsset(
                 "t.stl",
                 ModelFormat.STL,
@@ -1205,10 +1214,10 @@ class SchedulerTest {
         .compose(
             got -> {
               t[0] = got.get(0);
-              return scheduler.cancelJob(UUID.fromString(job[0]));
+              return scheduler.cancelJob(TEST_ACTOR, UUID.fromString(job[0]));
             })
         .compose(cancelled -> verified(ctx, () -> assertThat(cancelled).isTrue()))
-        .compose(v -> scheduler.cancelJob(UUID.fromString(job[0])))
+        .compose(v -> scheduler.cancelJob(TEST_ACTOR, UUID.fromString(job[0])))
         .compose(
             cancelled ->
                 verified(ctx, () -> assertThat(cancelled).as("already cancelled").isFalse()))

@@ -1,8 +1,11 @@
 package dev.assetgrid.coordinator.store;
 
+import static dev.assetgrid.coordinator.access.Principal.DEFAULT_TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.TestPostgres;
+import dev.assetgrid.coordinator.access.Actor;
+import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -44,6 +47,8 @@ import org.junit.jupiter.api.Test;
  * every logged change must be one {@code canBecome} allows.
  */
 class StateTransitionsTest {
+  private static final Actor TEST_ACTOR = Actor.system("test");
+
   static Vertx vertx;
   static Pool pool;
   static Scheduler scheduler;
@@ -98,7 +103,7 @@ class StateTransitionsTest {
                 new RetryPolicy(3, Duration.ofMinutes(10), Duration.ofMinutes(20))),
             urls,
             () -> {});
-    assets = new AssetStore(pool, 3, JobPlanner::plan, EventPublisher.NONE);
+    assets = new AssetStore(pool, 3, JobPlanner::plan, EventPublisher.NONE, Quotas.unlimited());
   }
 
   @AfterAll
@@ -115,6 +120,7 @@ class StateTransitionsTest {
     JsonObject created =
         await(
             assets.createAssetWithJob(
+                TEST_ACTOR,
                 new AssetStore.NewAsset(
                     "t.glb",
                     ModelFormat.GLB,
@@ -152,7 +158,7 @@ class StateTransitionsTest {
   }
 
   static String state(UUID job) throws Exception {
-    return await(assets.getJob(job)).orElseThrow().getString("state");
+    return await(assets.getJob(DEFAULT_TENANT, job)).orElseThrow().getString("state");
   }
 
   /** Leases and completes whatever is ready until the job ends. */
@@ -188,7 +194,7 @@ class StateTransitionsTest {
       backoffOver();
     }
     assertThat(state(flaky)).isEqualTo("failed");
-    assertThat(await(scheduler.retryJob(flaky))).isTrue();
+    assertThat(await(scheduler.retryJob(TEST_ACTOR, flaky))).isTrue();
     drain(flaky);
 
     // a non-retryable failure fails the job and cancels what waited; the re-drive queues inspect
@@ -196,17 +202,17 @@ class StateTransitionsTest {
     UUID bad = job("validate");
     assertThat(fail(leaseOne("n"), ErrorCode.GLB_TRUNCATED).accepted()).isTrue();
     assertThat(state(bad)).isEqualTo("failed");
-    assertThat(await(scheduler.retryJob(bad))).isTrue();
+    assertThat(await(scheduler.retryJob(TEST_ACTOR, bad))).isTrue();
     drain(bad);
 
     // cancel a queued job, re-drive it; cancel a running one, whose node then stops
     UUID queued = job("noop");
-    assertThat(await(scheduler.cancelJob(queued))).isTrue();
-    assertThat(await(scheduler.retryJob(queued))).isTrue();
+    assertThat(await(scheduler.cancelJob(TEST_ACTOR, queued))).isTrue();
+    assertThat(await(scheduler.retryJob(TEST_ACTOR, queued))).isTrue();
     drain(queued);
     UUID running = job("noop");
     LeasedTask r = leaseOne("n");
-    assertThat(await(scheduler.cancelJob(running))).isTrue();
+    assertThat(await(scheduler.cancelJob(TEST_ACTOR, running))).isTrue();
     assertThat(
             await(
                     scheduler.heartbeat(

@@ -2,6 +2,7 @@ package dev.assetgrid.shared.cluster;
 
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.util.OwnerOnlyFile;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,9 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -149,14 +147,7 @@ public final class ClusterSecret {
     }
     ClusterSecret s = generate();
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
-      try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(owner));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(file); // not a POSIX file system
-      }
-      Files.writeString(file, s.text() + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+      OwnerOnlyFile.write(file, s.text() + "\n");
     } catch (IOException e) {
       throw new AssetGridException(
           ErrorCode.INTERNAL_ERROR, "cannot write the cluster secret file " + file, e);

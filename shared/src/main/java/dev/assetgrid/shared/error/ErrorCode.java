@@ -18,6 +18,8 @@ public enum ErrorCode {
   CONFLICT(409, false, "Conflicting state: %s"),
   UPLOAD_TOO_LARGE(413, false, "Upload exceeds the limit of %s bytes"),
   UNSUPPORTED_FORMAT(415, false, "Unsupported or unrecognised model format: %s"),
+  RATE_LIMITED(429, true, "Too many requests: %s"),
+  QUOTA_EXCEEDED(403, false, "Quota exceeded: %s"),
 
   // --- bad input data (retrying the same bytes cannot help) ---
   GLB_TRUNCATED(422, false, "GLB is truncated: %s"),

@@ -1,6 +1,8 @@
 package dev.assetgrid.coordinator.schedule.duty;
 
 import dev.assetgrid.coordinator.TestPostgres;
+import dev.assetgrid.coordinator.access.Actor;
+import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
@@ -26,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backoffs of 30 to 60 minutes, so a retried task is not ready again unless a clock moves on.
  */
 final class QueueFixture {
+  private static final Actor TEST_ACTOR = Actor.system("test");
+
   static final Duration LEASE = Duration.ofSeconds(30);
   static final List<String> NOOP = List.of("noop");
 
@@ -60,7 +64,8 @@ final class QueueFixture {
                 new RetryPolicy(3, Duration.ofHours(1), Duration.ofHours(2))),
             urls,
             wakes::incrementAndGet);
-    assets = new AssetStore(pool, 3, JobPlanner::plan, JobEvents.publisher(vertx));
+    assets =
+        new AssetStore(pool, 3, JobPlanner::plan, JobEvents.publisher(vertx), Quotas.unlimited());
   }
 
   /** Blocks (JDBC migrations): call it from {@code @BeforeAll}. */
@@ -80,6 +85,7 @@ final class QueueFixture {
     String sha = "a".repeat(64);
     return assets
         .createAssetWithJob(
+            TEST_ACTOR,
             new AssetStore.NewAsset(
                 "t.glb",
                 ModelFormat.GLB,

@@ -1,0 +1,197 @@
+package dev.assetgrid.coordinator.http;
+
+import dev.assetgrid.coordinator.access.Actor;
+import dev.assetgrid.coordinator.access.KeyCache;
+import dev.assetgrid.coordinator.access.Principal;
+import dev.assetgrid.coordinator.access.Role;
+import dev.assetgrid.coordinator.store.AuditLog;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may call what. {@link #authenticate} runs before every {@code /v1} route: it names the
+ * request ({@code X-Request-Id}), turns the bearer key into a {@link Principal} (a lookup in {@link
+ * KeyCache}) and applies the default rule, fail-safe for any route that declares nothing more: a
+ * GET needs {@code reader}, anything else {@code writer}. Routes that need more, or that write,
+ * declare it as their first handler: {@link #require} (e.g. admin-only reads) or {@link #write}
+ * (the audited action, and the role). Refusals are problem+json: {@code 401 UNAUTHORIZED} with
+ * {@code WWW-Authenticate: Bearer}, {@code 403 FORBIDDEN}.
+ */
+final class Access {
+  private static final Logger LOG = LoggerFactory.getLogger(Access.class);
+  private static final String PRINCIPAL = "ag.principal";
+  private static final String ACTION = "ag.action";
+  private static final String REQUEST_ID = "ag.requestId";
+  static final String ERROR_CODE = "ag.errorCode";
+  static final String REQUEST_ID_HEADER = "X-Request-Id";
+  private static final Pattern REQUEST_ID_SHAPE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  private final KeyCache keys;
+  private final AuditLog audit;
+
+  /**
+   * @param keys the keys to check; null = authentication off (every request is the default tenant's
+   *     admin)
+   */
+  Access(KeyCache keys, AuditLog audit) {
+    this.keys = keys;
+    this.audit = audit;
+  }
+
+  /** Names every request: the caller's {@code X-Request-Id} when sane, else a new one. */
+  static void nameRequest(RoutingContext ctx) {
+    String given = ctx.request().getHeader(REQUEST_ID_HEADER);
+    String id =
+        given != null && REQUEST_ID_SHAPE.matcher(given).matches()
+            ? given
+            : UUID.randomUUID().toString();
+    ctx.put(REQUEST_ID, id);
+    ctx.response().putHeader(REQUEST_ID_HEADER, id);
+    ctx.next();
+  }
+
+  /** The {@code /v1} gate (see the class comment). */
+  void authenticate(RoutingContext ctx) {
+    if (keys == null) {
+      admit(ctx, Principal.unauthenticated());
+      return;
+    }
+    Future<Principal> p = keys.authenticate(ctx.request().getHeader("Authorization"));
+    if (p.isComplete()) {
+      settle(ctx, p);
+    } else {
+      // a key this coordinator has not seen yet: keep the body for the route while we look
+      ctx.request().pause();
+      p.onComplete(x -> settle(ctx, p));
+    }
+  }
+
+  private void settle(RoutingContext ctx, Future<Principal> p) {
+    if (p.failed()) {
+      String given = ctx.request().getHeader("Authorization");
+      ctx.response()
+          .putHeader(
+              "WWW-Authenticate",
+              given == null
+                  ? "Bearer realm=\"assetgrid\""
+                  : "Bearer realm=\"assetgrid\", error=\"invalid_token\"");
+      Problems.send(ctx, p.cause());
+      return;
+    }
+    admit(ctx, p.result());
+  }
+
+  private void admit(RoutingContext ctx, Principal principal) {
+    ctx.put(PRINCIPAL, principal);
+    HttpMethod m = ctx.request().method();
+    Role needed = m == HttpMethod.GET || m == HttpMethod.HEAD ? Role.READER : Role.WRITER;
+    if (!principal.role().covers(needed)) {
+      ctx.put(ACTION, "http." + m.name().toLowerCase(java.util.Locale.ROOT));
+      deny(ctx, principal, needed, List.of(ctx.request().path()));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** A route that needs {@code role} (beyond the default of its method). */
+  Handler<RoutingContext> require(Role role) {
+    return ctx -> {
+      Principal p = principal(ctx);
+      if (!p.role().covers(role)) {
+        deny(ctx, p, role, List.of());
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  /**
+   * A route that writes: its audited {@code action} (e.g. {@code job.cancel}) and the role it
+   * needs. A success is audited by the store in the write's transaction; a refusal or failure is
+   * audited here once answered, with the status and code.
+   */
+  Handler<RoutingContext> write(String action, Role role) {
+    return ctx -> {
+      ctx.put(ACTION, action);
+      Principal p = principal(ctx);
+      ctx.addEndHandler(
+          v -> {
+            int status = ctx.response().getStatusCode();
+            if (status >= 400 && !Boolean.TRUE.equals(ctx.get("ag.audited"))) {
+              String code = ctx.get(ERROR_CODE);
+              recordFailure(
+                  ctx, p, status == 403 && "FORBIDDEN".equals(code), status, code, targets(ctx));
+            }
+          });
+      if (!p.role().covers(role)) {
+        deny(ctx, p, role, targets(ctx));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  private void deny(RoutingContext ctx, Principal p, Role needed, List<String> targets) {
+    recordFailure(ctx, p, true, 403, ErrorCode.FORBIDDEN.name(), targets);
+    ctx.put("ag.audited", true);
+    Problems.send(
+        ctx,
+        new AssetGridException(
+            ErrorCode.FORBIDDEN,
+            "this needs a key with role "
+                + needed.wire()
+                + "; key "
+                + p.keyId()
+                + " has role "
+                + p.role().wire()));
+  }
+
+  private void recordFailure(
+      RoutingContext ctx,
+      Principal p,
+      boolean denied,
+      int status,
+      String code,
+      List<String> targets) {
+    if (audit == null || ctx.get(ACTION) == null) {
+      return;
+    }
+    audit
+        .recordFailure(actor(ctx, p), targets, denied, status, code)
+        .onFailure(e -> LOG.warn("cannot audit {}: {}", ctx.get(ACTION), e.toString()));
+  }
+
+  private static List<String> targets(RoutingContext ctx) {
+    return List.copyOf(ctx.pathParams().values());
+  }
+
+  static Principal principal(RoutingContext ctx) {
+    Principal p = ctx.get(PRINCIPAL);
+    if (p == null) {
+      throw new IllegalStateException("route " + ctx.request().path() + " is outside the gate");
+    }
+    return p;
+  }
+
+  static UUID tenant(RoutingContext ctx) {
+    return principal(ctx).tenantId();
+  }
+
+  /** The caller as the store sees it: principal, request id and the route's audited action. */
+  static Actor actor(RoutingContext ctx) {
+    return actor(ctx, principal(ctx));
+  }
+
+  private static Actor actor(RoutingContext ctx, Principal p) {
+    return new Actor(p, ctx.get(REQUEST_ID), ctx.get(ACTION));
+  }
+}
