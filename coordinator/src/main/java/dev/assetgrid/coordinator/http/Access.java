@@ -10,6 +10,7 @@ import dev.assetgrid.shared.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.UUID;
@@ -22,15 +23,18 @@ import org.slf4j.LoggerFactory;
  * request ({@code X-Request-Id}), turns the bearer key into a {@link Principal} (a lookup in {@link
  * KeyCache}) and applies the default rule, fail-safe for any route that declares nothing more: a
  * GET needs {@code reader}, anything else {@code writer}. Routes that need more, or that write,
- * declare it as their first handler: {@link #require} (e.g. admin-only reads) or {@link #write}
- * (the audited action, and the role). Refusals are problem+json: {@code 401 UNAUTHORIZED} with
- * {@code WWW-Authenticate: Bearer}, {@code 403 FORBIDDEN}.
+ * declare it: {@link #require} (e.g. admin-only reads) or {@link #write} (the audited action, and
+ * the role). A body handler goes before them (Vert.x runs body handlers before user handlers); the
+ * gate has refused callers without a key by then, and the default role too. Refusals are
+ * problem+json: {@code 401 UNAUTHORIZED} with {@code WWW-Authenticate: Bearer}, {@code 403
+ * FORBIDDEN}.
  */
 final class Access {
   private static final Logger LOG = LoggerFactory.getLogger(Access.class);
   private static final String PRINCIPAL = "ag.principal";
   private static final String ACTION = "ag.action";
   private static final String REQUEST_ID = "ag.requestId";
+  private static final String AUDITED = "ag.audited";
   static final String ERROR_CODE = "ag.errorCode";
   static final String REQUEST_ID_HEADER = "X-Request-Id";
   private static final Pattern REQUEST_ID_SHAPE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -95,7 +99,7 @@ final class Access {
     HttpMethod m = ctx.request().method();
     Role needed = m == HttpMethod.GET || m == HttpMethod.HEAD ? Role.READER : Role.WRITER;
     if (!principal.role().covers(needed)) {
-      ctx.put(ACTION, "http." + m.name().toLowerCase(java.util.Locale.ROOT));
+      ctx.put(ACTION, actionOf(m, ctx.request().path()));
       deny(ctx, principal, needed, List.of(ctx.request().path()));
       return;
     }
@@ -114,35 +118,63 @@ final class Access {
     };
   }
 
+  /** A write route's method, path pattern and audited action (for refusals at the gate). */
+  private record WriteRoute(HttpMethod method, Pattern path, String action) {}
+
+  private final List<WriteRoute> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /**
-   * A route that writes: its audited {@code action} (e.g. {@code job.cancel}) and the role it
-   * needs. A success is audited by the store in the write's transaction; a refusal or failure is
-   * audited here once answered, with the status and code.
+   * Makes {@code route} a write: its audited {@code action} (e.g. {@code job.cancel}) and the role
+   * it needs. A success is audited by the store in the write's transaction; a refusal or failure is
+   * audited here once answered, with the status and code. Returns the route for its own handlers.
    */
-  Handler<RoutingContext> write(String action, Role role) {
-    return ctx -> {
-      ctx.put(ACTION, action);
-      Principal p = principal(ctx);
-      ctx.addEndHandler(
-          v -> {
-            int status = ctx.response().getStatusCode();
-            if (status >= 400 && !Boolean.TRUE.equals(ctx.get("ag.audited"))) {
-              String code = ctx.get(ERROR_CODE);
-              recordFailure(
-                  ctx, p, status == 403 && "FORBIDDEN".equals(code), status, code, targets(ctx));
-            }
-          });
-      if (!p.role().covers(role)) {
-        deny(ctx, p, role, targets(ctx));
-        return;
+  Route write(Route route, String action, Role role) {
+    String regex =
+        java.util.Arrays.stream(route.getPath().split("/", -1))
+            .map(seg -> seg.startsWith(":") ? "[^/]+" : Pattern.quote(seg))
+            .collect(java.util.stream.Collectors.joining("/"));
+    for (HttpMethod m : route.methods()) {
+      writes.add(new WriteRoute(m, Pattern.compile(regex), action));
+    }
+    return route.handler(
+        ctx -> {
+          ctx.put(ACTION, action);
+          Principal p = principal(ctx);
+          ctx.addEndHandler(
+              v -> {
+                int status = ctx.response().getStatusCode();
+                if (status >= 400 && !Boolean.TRUE.equals(ctx.get(AUDITED))) {
+                  String code = ctx.get(ERROR_CODE);
+                  recordFailure(
+                      ctx,
+                      p,
+                      status == 403 && "FORBIDDEN".equals(code),
+                      status,
+                      code,
+                      targets(ctx));
+                }
+              });
+          if (!p.role().covers(role)) {
+            deny(ctx, p, role, targets(ctx));
+            return;
+          }
+          ctx.next();
+        });
+  }
+
+  /** The action of the write route that {@code method path} would reach, if any. */
+  private String actionOf(HttpMethod method, String path) {
+    for (WriteRoute w : writes) {
+      if (w.method().equals(method) && w.path().matcher(path).matches()) {
+        return w.action();
       }
-      ctx.next();
-    };
+    }
+    return "http." + method.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private void deny(RoutingContext ctx, Principal p, Role needed, List<String> targets) {
     recordFailure(ctx, p, true, 403, ErrorCode.FORBIDDEN.name(), targets);
-    ctx.put("ag.audited", true);
+    ctx.put(AUDITED, true);
     Problems.send(
         ctx,
         new AssetGridException(

@@ -61,13 +61,15 @@ final class AssetsResource implements HttpResource {
 
   @Override
   public void register(Router r) {
-    r.post("/v1/assets").handler(access.write("asset.create", Role.WRITER)).handler(this::upload);
+    access.write(r.post("/v1/assets"), "asset.create", Role.WRITER).handler(this::upload);
     r.get("/v1/assets").handler(this::listAssets);
     r.get("/v1/assets/:id").handler(this::getAsset);
     r.get("/v1/assets/:id/files/:name").handler(this::getFile);
-    r.post("/v1/assets/:id/jobs")
-        .handler(BodyHandler.create().setBodyLimit(64 * 1024))
-        .handler(access.write("job.create", Role.WRITER))
+    access
+        .write(
+            r.post("/v1/assets/:id/jobs").handler(BodyHandler.create().setBodyLimit(64 * 1024)),
+            "job.create",
+            Role.WRITER)
         .handler(this::newJob);
   }
 

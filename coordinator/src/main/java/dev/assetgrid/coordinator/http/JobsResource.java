@@ -55,17 +55,15 @@ final class JobsResource implements HttpResource {
   @Override
   public void register(Router r) {
     r.get("/v1/jobs").handler(this::listJobs);
-    r.post("/v1/jobs")
-        .handler(BodyHandler.create().setBodyLimit(MAX_BULK_BODY))
-        .handler(access.write("job.create", Role.WRITER))
+    access
+        .write(
+            r.post("/v1/jobs").handler(BodyHandler.create().setBodyLimit(MAX_BULK_BODY)),
+            "job.create",
+            Role.WRITER)
         .handler(this::newJobs);
     r.get("/v1/jobs/:id").handler(this::getJob);
-    r.post("/v1/jobs/:id/cancel")
-        .handler(access.write("job.cancel", Role.WRITER))
-        .handler(this::cancel);
-    r.post("/v1/jobs/:id/retry")
-        .handler(access.write("job.retry", Role.WRITER))
-        .handler(this::retry);
+    access.write(r.post("/v1/jobs/:id/cancel"), "job.cancel", Role.WRITER).handler(this::cancel);
+    access.write(r.post("/v1/jobs/:id/retry"), "job.retry", Role.WRITER).handler(this::retry);
   }
 
   /**

@@ -45,15 +45,15 @@ final class KeysResource implements HttpResource {
 
   @Override
   public void register(Router r) {
-    r.post("/v1/keys")
-        .handler(BodyHandler.create().setBodyLimit(16 * 1024))
-        .handler(access.write("key.create", Role.ADMIN))
+    access
+        .write(
+            r.post("/v1/keys").handler(BodyHandler.create().setBodyLimit(16 * 1024)),
+            "key.create",
+            Role.ADMIN)
         .handler(this::create);
     r.get("/v1/keys").handler(access.require(Role.ADMIN)).handler(this::list);
     r.get("/v1/keys/:keyId").handler(access.require(Role.ADMIN)).handler(this::get);
-    r.delete("/v1/keys/:keyId")
-        .handler(access.write("key.revoke", Role.ADMIN))
-        .handler(this::revoke);
+    access.write(r.delete("/v1/keys/:keyId"), "key.revoke", Role.ADMIN).handler(this::revoke);
   }
 
   private void create(RoutingContext ctx) {

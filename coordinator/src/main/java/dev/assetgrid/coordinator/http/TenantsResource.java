@@ -32,9 +32,11 @@ final class TenantsResource implements HttpResource {
   @Override
   public void register(Router r) {
     r.get("/v1/tenants/:name").handler(access.require(Role.ADMIN)).handler(this::get);
-    r.patch("/v1/tenants/:name")
-        .handler(BodyHandler.create().setBodyLimit(16 * 1024))
-        .handler(access.write("tenant.update", Role.ADMIN))
+    access
+        .write(
+            r.patch("/v1/tenants/:name").handler(BodyHandler.create().setBodyLimit(16 * 1024)),
+            "tenant.update",
+            Role.ADMIN)
         .handler(this::patch);
   }
 
