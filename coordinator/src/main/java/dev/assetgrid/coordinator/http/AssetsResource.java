@@ -88,11 +88,22 @@ final class AssetsResource implements HttpResource {
       return;
     }
     UUID tenant = Access.tenant(ctx);
+    Long declared = contentLength(ctx);
     Future<java.util.Optional<JsonObject>> replay =
         idempotency.storedReply(tenant, key, "/v1/assets");
     ctx.request().pause();
     replay
-        .onFailure(e -> Problems.send(ctx, e))
+        // a tenant at its quota is told before it sends the bytes (the transaction checks again)
+        .compose(
+            prev ->
+                prev.isPresent()
+                    ? Future.succeededFuture(prev)
+                    : assets.precheckUpload(tenant, declared).map(prev))
+        .onFailure(
+            e -> {
+              ctx.response().putHeader("Connection", "close");
+              Problems.send(ctx, e);
+            })
         .onSuccess(
             prev -> {
               if (prev.isPresent()) {
@@ -126,6 +137,16 @@ final class AssetsResource implements HttpResource {
                       })
                   .onFailure(e -> Problems.send(ctx, e));
             });
+  }
+
+  /** The request's Content-Length, or null when it has none (chunked) or it is not a number. */
+  private static Long contentLength(RoutingContext ctx) {
+    String v = ctx.request().getHeader("Content-Length");
+    try {
+      return v == null ? null : Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /**

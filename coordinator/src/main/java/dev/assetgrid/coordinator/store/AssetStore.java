@@ -327,6 +327,46 @@ public final class AssetStore {
   }
 
   /**
+   * Fails with {@code QUOTA_EXCEEDED} when the tenant is already at its asset quota, or an upload
+   * of {@code bytes} (null: not known yet) cannot fit its byte quota: a cheap read before any byte
+   * is received. The upload's transaction checks again ({@link #chargeUpload}), under a lock.
+   */
+  public Future<Void> precheckUpload(UUID tenant, Long bytes) {
+    if (quotas.storedBytes() == null && quotas.assets() == null) {
+      // only tenants with quotas of their own can be over one
+      return pool.preparedQuery(
+              "SELECT stored_bytes, asset_count, max_stored_bytes AS max_bytes, max_assets"
+                  + " FROM tenants WHERE id = $1 AND (max_stored_bytes IS NOT NULL OR max_assets IS NOT NULL)")
+          .execute(Tuple.of(tenant))
+          .compose(rs -> precheck(rs, bytes));
+    }
+    return pool.preparedQuery(
+            "SELECT stored_bytes, asset_count, coalesce(max_stored_bytes, $2) AS max_bytes,"
+                + " coalesce(max_assets, $3) AS max_assets FROM tenants WHERE id = $1")
+        .execute(Tuple.of(tenant, quotas.storedBytes(), quotas.assets()))
+        .compose(rs -> precheck(rs, bytes));
+  }
+
+  private static Future<Void> precheck(io.vertx.sqlclient.RowSet<Row> rs, Long bytes) {
+    if (rs.size() == 0) {
+      return Future.succeededFuture();
+    }
+    Row r = rs.iterator().next();
+    Long maxBytes = r.getLong("max_bytes");
+    Long maxAssets = r.getLong("max_assets");
+    long used = r.getLong("stored_bytes");
+    long assets = r.getLong("asset_count");
+    if (maxAssets != null && assets + 1 > maxAssets) {
+      return Future.failedFuture(quotaExceeded("assets", maxAssets, assets, 1));
+    }
+    long asked = bytes == null ? 1 : bytes;
+    if (maxBytes != null && used + asked > maxBytes) {
+      return Future.failedFuture(quotaExceeded("storedBytes", maxBytes, used, asked));
+    }
+    return Future.succeededFuture();
+  }
+
+  /**
    * Fails with {@code QUOTA_EXCEEDED} when {@code more} new jobs would pass the tenant's quota of
    * jobs queued or running. Without such a quota this costs one indexed read; with one, the
    * tenant's row is locked so concurrent submissions are counted one after the other.

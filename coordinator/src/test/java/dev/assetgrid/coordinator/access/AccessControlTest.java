@@ -304,6 +304,25 @@ class AccessControlTest {
     }
     JsonObject t = new JsonObject(call("GET", "/v1/tenants/quota-co", null, admin).body());
     assertThat(t.getJsonObject("usage").getLong("assets")).isEqualTo(3L);
+    // at the quota, the next upload is refused before its bytes are read
+    HttpResponse<String> more = upload(TinyGlb.triangle("quota-more"), admin);
+    assertThat(more.statusCode()).isEqualTo(403);
+    assertThat(more.headers().firstValue("Connection")).hasValue("close");
+    // a byte quota: an upload that does not fit is refused, one that fits is not
+    String bytesAdmin = newKey("{\"role\":\"writer\",\"tenant\":\"bytes-co\"}");
+    int size = TinyGlb.triangle("bytes-1").length;
+    assertThat(
+            call(
+                    "PATCH",
+                    "/v1/tenants/bytes-co",
+                    "{\"quotas\":{\"storedBytes\":" + (size + size / 2) + "}}",
+                    grid.adminKey())
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(upload(TinyGlb.triangle("bytes-1"), bytesAdmin).statusCode()).isEqualTo(202);
+    HttpResponse<String> over = upload(TinyGlb.triangle("bytes-2"), bytesAdmin);
+    assertThat(over.statusCode()).isEqualTo(403);
+    assertThat(new JsonObject(over.body()).getString("quota")).isEqualTo("storedBytes");
     // nothing half-stored: three assets, three jobs
     var counts =
         grid.sql(
