@@ -1,14 +1,16 @@
 package dev.assetgrid.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.assetgrid.node.EnvFlags;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class CoordinatorMainTest {
   @Test
   void everyFlagHasItsEnvironmentVariable() {
-    EnvFlags.everyFlagHasItsVariable(CoordinatorMain.class, 11);
+    EnvFlags.everyFlagHasItsVariable(CoordinatorMain.class, 18);
   }
 
   @Test
@@ -24,6 +26,37 @@ class CoordinatorMainTest {
     assertThat(fallback(spec, "--max-attempts")).isEqualTo(String.valueOf(d.maxAttempts()));
     assertThat(fallback(spec, "--cluster-host")).isEqualTo(d.cluster().bindHost());
     assertThat(fallback(spec, "--cluster-name")).isEqualTo(d.cluster().clusterName());
+    assertThat(fallback(spec, "--auth")).isEqualTo(d.access().auth() ? "on" : "off");
+    assertThat(Double.parseDouble(fallback(spec, "--rate-limit")))
+        .isEqualTo(d.access().requestsPerSecond());
+    assertThat(fallback(spec, "--audit-retention-days"))
+        .isEqualTo(String.valueOf(d.access().auditRetention().toDays()));
+  }
+
+  @Test
+  void accessFlagsBecomeAccessOptionsAndABadValueIsOneSentence() {
+    CoordinatorMain m = new CoordinatorMain();
+    new CommandLine(m)
+        .parseArgs(
+            "--auth",
+            "off",
+            "--quota-assets",
+            "10",
+            "--rate-limit",
+            "0",
+            "--upload-rate-limit",
+            "1000000");
+    AccessOptions a = m.accessOptions();
+    assertThat(a.auth()).isFalse();
+    assertThat(a.quotas().assets()).isEqualTo(10L);
+    assertThat(a.quotas().storedBytes()).isNull();
+    assertThat(a.requestsPerSecond()).isNull();
+    assertThat(a.uploadBytesPerSecond()).isEqualTo(1_000_000d);
+    CoordinatorMain bad = new CoordinatorMain();
+    new CommandLine(bad).parseArgs("--auth", "maybe");
+    assertThatThrownBy(bad::accessOptions)
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--auth must be on or off, not maybe");
   }
 
   private static String fallback(Class<?> command, String name) {
