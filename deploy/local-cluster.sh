@@ -16,5 +16,5 @@ for i in $(seq 1 "$n"); do
     --work-dir "data/work-$i" > "data/logs/node-$i.log" 2>&1 &
   pids+=($!)
 done
-echo "coordinator on http://localhost:8080 with $n node(s); Ctrl-C to stop"
+echo "coordinator on http://localhost:8080 with $n node(s); admin key in data/admin.key; Ctrl-C to stop"
 wait
