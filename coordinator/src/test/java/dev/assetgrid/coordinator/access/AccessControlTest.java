@@ -262,6 +262,29 @@ class AccessControlTest {
   }
 
   @Test
+  void aRevocationNobodyAnnouncedIsPickedUpByThePollWithinASecondOrSo() throws Exception {
+    String k = newKey("{\"role\":\"reader\"}");
+    assertThat(call("GET", "/v1/assets", null, k).statusCode()).isEqualTo(200);
+    // as if the announcement were lost: the row changes, no message is sent
+    grid.sql(
+        "UPDATE api_keys SET revoked_at = now(), updated_at = now() WHERE id = $1",
+        Tuple.of(ApiKey.parse(k).id()));
+    long t0 = System.nanoTime();
+    int status;
+    do {
+      status = call("GET", "/v1/assets", null, k).statusCode();
+      if (status == 401) {
+        break;
+      }
+      Thread.sleep(20);
+    } while (System.nanoTime() - t0 < 5_000_000_000L);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println("[measure] unannounced revocation refused after " + ms + " ms");
+    assertThat(status).isEqualTo(401);
+    assertThat(ms).isLessThan(2_000);
+  }
+
+  @Test
   void quotasHoldUnderConcurrentUploads() throws Exception {
     String admin = newKey("{\"role\":\"admin\",\"tenant\":\"quota-co\"}");
     HttpResponse<String> set =
