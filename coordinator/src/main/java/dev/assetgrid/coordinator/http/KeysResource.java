@@ -4,6 +4,7 @@ import static dev.assetgrid.coordinator.http.Responses.json;
 
 import dev.assetgrid.coordinator.access.ApiKey;
 import dev.assetgrid.coordinator.access.KeyCache;
+import dev.assetgrid.coordinator.access.KeySpec;
 import dev.assetgrid.coordinator.access.Role;
 import dev.assetgrid.coordinator.access.StoredKey;
 import dev.assetgrid.coordinator.store.KeyStore;
@@ -25,7 +26,15 @@ import java.util.Set;
  * to the POST and nowhere else, ever.
  */
 final class KeysResource implements HttpResource {
-  private static final Set<String> MEMBERS = Set.of("role", "name", "tenant", "expiresAt", "ttl");
+  private static final Set<String> MEMBERS =
+      Set.of(
+          "role",
+          "name",
+          "tenant",
+          "expiresAt",
+          "ttl",
+          "requestsPerSecond",
+          "uploadBytesPerSecond");
 
   /** Longest key name. */
   static final int MAX_NAME = 200;
@@ -57,10 +66,7 @@ final class KeysResource implements HttpResource {
   }
 
   private void create(RoutingContext ctx) {
-    Role role;
-    String name;
-    String tenant;
-    Instant expiresAt;
+    KeySpec spec;
     try {
       JsonObject body = Bodies.object(ctx, "{\"role\": \"reader|writer|admin\", ...}");
       for (String k : body.fieldNames()) {
@@ -68,19 +74,24 @@ final class KeysResource implements HttpResource {
           throw Bodies.invalid("/" + k, "unknown member " + k + "; expected one of " + MEMBERS);
         }
       }
-      role = Role.fromWire(body.getValue("role") instanceof String s ? s : null);
+      Role role = Role.fromWire(body.getValue("role") instanceof String s ? s : null);
       if (role == null) {
         throw Bodies.invalid("/role", "role must be \"reader\", \"writer\" or \"admin\"");
       }
-      name = Bodies.string(body, "name", MAX_NAME);
-      tenant = Bodies.string(body, "tenant", 63);
-      expiresAt = expiry(body);
+      spec =
+          new KeySpec(
+              Bodies.string(body, "tenant", 63),
+              role,
+              Bodies.string(body, "name", MAX_NAME),
+              expiry(body),
+              rate(body, "requestsPerSecond"),
+              rate(body, "uploadBytesPerSecond"));
     } catch (AssetGridException e) {
       Problems.send(ctx, e);
       return;
     }
     ApiKey key = ApiKey.generate();
-    keys.create(Access.actor(ctx), tenant, role, name, expiresAt, key)
+    keys.create(Access.actor(ctx), spec, key)
         .onSuccess(
             stored -> {
               if (cache != null) {
@@ -93,6 +104,18 @@ final class KeysResource implements HttpResource {
               json(ctx, 201, view(stored).put("key", key.text()));
             })
         .onFailure(e -> Problems.send(ctx, e));
+  }
+
+  /** An optional positive rate (per second). */
+  private static Double rate(JsonObject body, String member) {
+    Object v = body.getValue(member);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || !(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
+      throw Bodies.invalid("/" + member, member + " must be a positive number per second");
+    }
+    return n.doubleValue();
   }
 
   private static Instant expiry(JsonObject body) {
@@ -181,6 +204,8 @@ final class KeysResource implements HttpResource {
         .put("createdAt", k.createdAt() == null ? null : k.createdAt().toString())
         .put("expiresAt", k.expiresAt() == null ? null : k.expiresAt().toString())
         .put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString())
+        .put("requestsPerSecond", k.requestsPerSecond())
+        .put("uploadBytesPerSecond", k.uploadBytesPerSecond())
         .put(
             "state",
             k.revokedAt() != null

@@ -3,6 +3,7 @@ package dev.assetgrid.coordinator.store;
 import dev.assetgrid.coordinator.access.Actor;
 import dev.assetgrid.coordinator.access.ApiKey;
 import dev.assetgrid.coordinator.access.KeySource;
+import dev.assetgrid.coordinator.access.KeySpec;
 import dev.assetgrid.coordinator.access.Principal;
 import dev.assetgrid.coordinator.access.Role;
 import dev.assetgrid.coordinator.access.StoredKey;
@@ -84,9 +85,8 @@ public final class KeyStore implements KeySource {
                               conn,
                               key,
                               Principal.DEFAULT_TENANT,
-                              Role.ADMIN,
-                              "bootstrap admin key",
-                              null,
+                              new KeySpec(
+                                  null, Role.ADMIN, "bootstrap admin key", null, null, null),
                               null)
                           .compose(
                               v ->
@@ -104,10 +104,9 @@ public final class KeyStore implements KeySource {
    * A new key for {@code tenantName} (null: the actor's own tenant). Only the system admin (an
    * admin of the default tenant) names another tenant; a tenant that does not exist yet is created.
    */
-  public Future<StoredKey> create(
-      Actor actor, String tenantName, Role role, String name, Instant expiresAt, ApiKey key) {
+  public Future<StoredKey> create(Actor actor, KeySpec spec, ApiKey key) {
     Principal by = actor.principal();
-    String tenant = tenantName == null ? by.tenantName() : tenantName;
+    String tenant = spec.tenant() == null ? by.tenantName() : spec.tenant();
     if (!tenant.equals(by.tenantName()) && !by.systemAdmin()) {
       return Future.failedFuture(
           new AssetGridException(
@@ -141,8 +140,7 @@ public final class KeyStore implements KeySource {
                                                     "quota", "keys", "limit", MAX_KEYS_PER_TENANT),
                                                 null));
                                       }
-                                      return insertKey(
-                                          conn, key, id, role, name, by.keyId(), expiresAt);
+                                      return insertKey(conn, key, id, spec, by.keyId());
                                     })
                                 .compose(
                                     v ->
@@ -153,7 +151,7 @@ public final class KeyStore implements KeySource {
                                             List.of(key.id()),
                                             new JsonObject()
                                                 .put("tenant", tenant)
-                                                .put("role", role.wire())))))
+                                                .put("role", spec.role().wire())))))
         .compose(v -> byId(key.id()))
         .map(Optional::orElseThrow);
   }
@@ -179,27 +177,24 @@ public final class KeyStore implements KeySource {
   }
 
   private static Future<Void> insertKey(
-      SqlConnection conn,
-      ApiKey key,
-      UUID tenant,
-      Role role,
-      String name,
-      String createdBy,
-      Instant expiresAt) {
+      SqlConnection conn, ApiKey key, UUID tenant, KeySpec spec, String createdBy) {
     return conn.preparedQuery(
             """
-            INSERT INTO api_keys (id, tenant_id, role, name, secret_hash, created_by, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+            INSERT INTO api_keys (id, tenant_id, role, name, secret_hash, created_by, expires_at,
+                                  rate_requests_per_s, rate_upload_bytes_per_s)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
         .execute(
             Tuple.from(
                 new Object[] {
                   key.id(),
                   tenant,
-                  role.wire(),
-                  name,
+                  spec.role().wire(),
+                  spec.name(),
                   io.vertx.core.buffer.Buffer.buffer(key.hash()),
                   createdBy,
-                  expiresAt == null ? null : expiresAt.atOffset(ZoneOffset.UTC)
+                  spec.expiresAt() == null ? null : spec.expiresAt().atOffset(ZoneOffset.UTC),
+                  spec.requestsPerSecond(),
+                  spec.uploadBytesPerSecond()
                 }))
         .mapEmpty();
   }
