@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -115,6 +116,19 @@ public final class ClusterBootstrap {
   public static String joinAddress(Vertx vertx) {
     var a = clusterManager(vertx).getHazelcastInstance().getCluster().getLocalMember().getAddress();
     return a.getHost() + ":" + a.getPort();
+  }
+
+  /**
+   * The Hazelcast member under a clustered Vert.x, for state the coordinators share outside the
+   * event bus (e.g. rate-limit buckets).
+   *
+   * @throws IllegalStateException if {@code vertx} is not clustered
+   */
+  public static HazelcastInstance hazelcast(Vertx vertx) {
+    if (!vertx.isClustered()) {
+      throw new IllegalStateException("Vert.x is not clustered: there is no Hazelcast member");
+    }
+    return clusterManager(vertx).getHazelcastInstance();
   }
 
   private static HazelcastClusterManager clusterManager(Vertx vertx) {
