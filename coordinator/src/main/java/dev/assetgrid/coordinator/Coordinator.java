@@ -1,6 +1,7 @@
 package dev.assetgrid.coordinator;
 
 import dev.assetgrid.coordinator.access.KeyCache;
+import dev.assetgrid.coordinator.access.RateLimiter;
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
@@ -157,7 +158,14 @@ public final class Coordinator {
               new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES),
               ready::get,
               wake,
-              new ApiVerticle.Security(keyCache, keyStore, audit, config.access().quotas()));
+              new ApiVerticle.Security(
+                  keyCache,
+                  keyStore,
+                  audit,
+                  config.access().quotas(),
+                  RateLimiter.of(vertx),
+                  config.access().requestsPerSecond(),
+                  config.access().uploadBytesPerSecond()));
       await(vertx.deployVerticle(api));
       publicUrl[0] =
           config.publicUrl() != null

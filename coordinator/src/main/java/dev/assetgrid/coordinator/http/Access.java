@@ -3,7 +3,9 @@ package dev.assetgrid.coordinator.http;
 import dev.assetgrid.coordinator.access.Actor;
 import dev.assetgrid.coordinator.access.KeyCache;
 import dev.assetgrid.coordinator.access.Principal;
+import dev.assetgrid.coordinator.access.RateLimiter;
 import dev.assetgrid.coordinator.access.Role;
+import dev.assetgrid.coordinator.access.StoredKey;
 import dev.assetgrid.coordinator.store.AuditLog;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -41,14 +43,27 @@ final class Access {
 
   private final KeyCache keys;
   private final AuditLog audit;
+  private final Limits limits;
+
+  /**
+   * The per-key rate limits: requests per second (bursts of twice that) and upload bytes per second
+   * (bursts of twice that, and never less than one largest upload, so any upload the coordinator
+   * accepts can pass).
+   *
+   * @param requestsPerSecond the default; null = none (a key's own limit still applies)
+   * @param uploadBytesPerSecond the default; null = none
+   */
+  record Limits(
+      RateLimiter limiter, Double requestsPerSecond, Double uploadBytesPerSecond, long maxUpload) {}
 
   /**
    * @param keys the keys to check; null = authentication off (every request is the default tenant's
-   *     admin)
+   *     admin, and no rate limit applies)
    */
-  Access(KeyCache keys, AuditLog audit) {
+  Access(KeyCache keys, AuditLog audit, Limits limits) {
     this.keys = keys;
     this.audit = audit;
+    this.limits = limits;
   }
 
   /** Names every request: the caller's {@code X-Request-Id} when sane, else a new one. */
@@ -103,7 +118,108 @@ final class Access {
       deny(ctx, principal, needed, List.of(ctx.request().path()));
       return;
     }
-    ctx.next();
+    RateLimiter.Limit limit = requestLimit(principal);
+    if (limit == null) {
+      ctx.next();
+      return;
+    }
+    // a paused request keeps its body for the route while the bucket answers
+    ctx.request().pause();
+    limits
+        .limiter()
+        .tryAcquire(principal.keyId(), RateLimiter.Bucket.REQUESTS, limit, 1)
+        .onComplete(
+            d -> {
+              if (d.failed()) {
+                LOG.warn("rate limiter unavailable, request let through: {}", d.cause().toString());
+                ctx.next();
+                return;
+              }
+              d.result().headers().forEach((k, v) -> ctx.response().putHeader(k, v));
+              if (!d.result().allowed()) {
+                Problems.send(
+                    ctx,
+                    new AssetGridException(
+                        ErrorCode.RATE_LIMITED,
+                        "key "
+                            + principal.keyId()
+                            + " may make "
+                            + rate(limit)
+                            + " requests per second (bursts of "
+                            + limit.burst()
+                            + "); retry after "
+                            + d.result().retryAfterSeconds()
+                            + " s"));
+                return;
+              }
+              ctx.next();
+            });
+  }
+
+  /** The request limit of the caller's key, or null for none (or with authentication off). */
+  private RateLimiter.Limit requestLimit(Principal p) {
+    if (keys == null || limits.limiter() == null) {
+      return null;
+    }
+    StoredKey k = keys.get(p.keyId());
+    Double rate =
+        k != null && k.requestsPerSecond() != null
+            ? k.requestsPerSecond()
+            : limits.requestsPerSecond();
+    return rate == null
+        ? null
+        : new RateLimiter.Limit(rate, Math.max(1, (long) Math.ceil(2 * rate)));
+  }
+
+  /**
+   * Takes an upload of {@code bytes} (null: not declared, so not charged) from the caller's upload
+   * bucket; fails with {@code RATE_LIMITED} (and the {@code RateLimit-*} and {@code Retry-After}
+   * headers set) when it holds too few bytes now.
+   */
+  Future<Void> chargeUpload(RoutingContext ctx, Long bytes) {
+    if (keys == null || limits.limiter() == null || bytes == null || bytes <= 0) {
+      return Future.succeededFuture();
+    }
+    Principal p = principal(ctx);
+    StoredKey k = keys.get(p.keyId());
+    Double rate =
+        k != null && k.uploadBytesPerSecond() != null
+            ? k.uploadBytesPerSecond()
+            : limits.uploadBytesPerSecond();
+    if (rate == null) {
+      return Future.succeededFuture();
+    }
+    long burst =
+        Math.max(
+            limits.maxUpload(), (long) Math.min(RateLimiter.Limit.MAX_BURST, Math.ceil(2 * rate)));
+    RateLimiter.Limit limit = new RateLimiter.Limit(rate, burst);
+    return limits
+        .limiter()
+        .tryAcquire(p.keyId(), RateLimiter.Bucket.UPLOAD_BYTES, limit, bytes)
+        .compose(
+            d -> {
+              if (d.allowed()) {
+                return Future.<Void>succeededFuture();
+              }
+              d.headers().forEach((h, v) -> ctx.response().putHeader(h, v));
+              return Future.failedFuture(
+                  new AssetGridException(
+                      ErrorCode.RATE_LIMITED,
+                      "key "
+                          + p.keyId()
+                          + " may upload "
+                          + rate(limit)
+                          + " bytes per second; this upload of "
+                          + bytes
+                          + " bytes can start in "
+                          + d.retryAfterSeconds()
+                          + " s"));
+            });
+  }
+
+  private static String rate(RateLimiter.Limit l) {
+    double r = l.ratePerSecond();
+    return r == Math.rint(r) ? String.valueOf((long) r) : String.valueOf(r);
   }
 
   /** A route that needs {@code role} (beyond the default of its method). */

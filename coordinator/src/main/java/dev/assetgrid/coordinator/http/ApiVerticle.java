@@ -2,6 +2,7 @@ package dev.assetgrid.coordinator.http;
 
 import dev.assetgrid.coordinator.access.KeyCache;
 import dev.assetgrid.coordinator.access.Quotas;
+import dev.assetgrid.coordinator.access.RateLimiter;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
@@ -50,8 +51,18 @@ public final class ApiVerticle extends VerticleBase {
    * @param keys tenants and keys in the database
    * @param audit the audit log
    * @param quotas the tenants' default quotas
+   * @param limiter the per-key rate limits shared by every coordinator
+   * @param requestsPerSecond each key's request rate unless the key sets one; null = none
+   * @param uploadBytesPerSecond each key's upload rate unless the key sets one; null = none
    */
-  public record Security(KeyCache cache, KeyStore keys, AuditLog audit, Quotas quotas) {}
+  public record Security(
+      KeyCache cache,
+      KeyStore keys,
+      AuditLog audit,
+      Quotas quotas,
+      RateLimiter limiter,
+      Double requestsPerSecond,
+      Double uploadBytesPerSecond) {}
 
   /**
    * @param ready whether the coordinator finished starting ({@code /ready})
@@ -108,7 +119,15 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     hub = new JobEvents.Hub(vertx);
     Idempotency idempotency = new Idempotency(assets);
-    Access access = new Access(security.cache(), security.audit());
+    Access access =
+        new Access(
+            security.cache(),
+            security.audit(),
+            new Access.Limits(
+                security.limiter(),
+                security.requestsPerSecond(),
+                security.uploadBytesPerSecond(),
+                uploadLimits.maxBytes()));
     List<HttpResource> resources =
         List.of(
             new HealthResource(assets, nodes, ready),

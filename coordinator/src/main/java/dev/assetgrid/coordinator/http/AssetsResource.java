@@ -98,7 +98,10 @@ final class AssetsResource implements HttpResource {
             prev ->
                 prev.isPresent()
                     ? Future.succeededFuture(prev)
-                    : assets.precheckUpload(tenant, declared).map(prev))
+                    : assets
+                        .precheckUpload(tenant, declared)
+                        .compose(v -> access.chargeUpload(ctx, declared))
+                        .map(prev))
         .onFailure(
             e -> {
               ctx.response().putHeader("Connection", "close");
