@@ -83,6 +83,25 @@ public final class BenchMain implements Callable<Integer> {
   String coordinatorUrl;
 
   @Option(
+      names = "--api-key",
+      paramLabel = "KEY",
+      defaultValue = "${env:ASSETGRID_API_KEY}",
+      description =
+          "API key sent on every /v1 request (Authorization: Bearer) to --coordinator; for a spawned grid "
+              + "the key its coordinator wrote to <data-dir>/admin.key is used unless this is given. "
+              + "Env: ASSETGRID_API_KEY.")
+  String apiKey;
+
+  @Option(
+      names = "--auth",
+      paramLabel = "on|off",
+      defaultValue = "on",
+      description =
+          "Spawned coordinators' --auth: off = no keys, every request is the default tenant's admin. "
+              + "Default: ${DEFAULT-VALUE}.")
+  String auth;
+
+  @Option(
       names = "--spawn-nodes",
       paramLabel = "N",
       defaultValue = "1",
@@ -392,7 +411,9 @@ public final class BenchMain implements Callable<Integer> {
                 ? LocalGrid.start(gridOptions(root.resolve("grid-" + n + "-" + runs.size()), 0))
                 : null;
         try {
-          GridClient client = new GridClient(spawn ? grid.url() : coordinatorUrl, 16);
+          GridClient client = spawn ? grid.client(16) : new GridClient(coordinatorUrl, apiKey, 16);
+          // one request before the run: a missing or wrong key is one line, not a run of errors
+          client.checkAccess();
           boolean open = workload == Workload.queue;
           boolean preload = open && spawn && queuePreload;
           if (spawn && !preload) {
@@ -637,7 +658,21 @@ public final class BenchMain implements Callable<Integer> {
         jvmOptions,
         Math.max(512L << 20, extraUpload),
         Units.duration(startTimeout),
-        quiet ? null : err);
+        quiet ? null : err,
+        authOn(),
+        apiKey,
+        null);
+  }
+
+  /** {@code --auth} as a boolean; anything but on or off is a usage error. */
+  boolean authOn() {
+    return switch (auth.trim().toLowerCase(Locale.ROOT)) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default ->
+          throw new CommandLine.ParameterException(
+              new CommandLine(this), "--auth must be on or off, not " + auth);
+    };
   }
 
   private UploadProbe.Result probe(Path root, boolean spawn)
@@ -645,11 +680,11 @@ public final class BenchMain implements Callable<Integer> {
     long bytes = Units.bytes(uploadProbe);
     err.println("== upload probe: streaming " + bytes + " bytes of binary STL");
     if (!spawn) {
-      return UploadProbe.run(new GridClient(coordinatorUrl, 2), bytes, -1);
+      return UploadProbe.run(new GridClient(coordinatorUrl, apiKey, 2), bytes, -1);
     }
     try (LocalGrid grid = LocalGrid.start(gridOptions(root.resolve("probe"), bytes + (1 << 20)))) {
       // no nodes: the job the upload creates is cancelled before anyone could fetch the input
-      return UploadProbe.run(new GridClient(grid.url(), 2), bytes, pidOf(grid));
+      return UploadProbe.run(grid.client(2), bytes, pidOf(grid));
     }
   }
 
@@ -670,6 +705,8 @@ public final class BenchMain implements Callable<Integer> {
                 + (nodeSlots > 0 ? nodeSlots : "default")
                 + (dbUrl != null ? ", external DB" : ", embedded PostgreSQL")
             : coordinatorUrl);
+    // whether a key was used, never the key
+    s.put("auth", spawn ? (authOn() ? "on" : "off") : apiKey != null ? "API key given" : "no key");
     s.put("count", count);
     s.put("duration", duration);
     s.put("concurrency", concurrency > 0 ? concurrency : "auto");
@@ -810,6 +847,14 @@ public final class BenchMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     CommandLine cl = new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof GridClient.ApiKeyRefused) {
+            cmd.getErr().println("assetgrid-bench: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
     System.exit(cl.execute(args));
   }
 }
