@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * coordinator (SIGTERM, then SIGKILL after a grace period); a JVM shutdown hook calls it on Ctrl-C.
  *
  * <p>With authentication on, the grid's API key is the admin key the coordinator writes to {@code
- * <data dir>/coordinator/admin.key} on its first start (read once it is ready), unless the options
- * name one (a database that already had keys writes none).
+ * <data dir>/coordinator/admin.key} on its first start (read once it is ready), or the options' key
+ * when it wrote none (a database that already had keys).
  */
 public final class LocalGrid implements AutoCloseable {
   /**
@@ -31,7 +31,7 @@ public final class LocalGrid implements AutoCloseable {
    * @param jvmOptions extra JVM options for every spawned process (e.g. -Xmx1g)
    * @param maxUpload the coordinator's --max-upload
    * @param auth the coordinator's --auth: false = every request is the default tenant's admin
-   * @param apiKey the key to use with auth on; null = the coordinator's admin.key
+   * @param apiKey the key to use with auth on when the coordinator wrote no admin.key; may be null
    * @param rateLimit the coordinator's --rate-limit in requests/s per key (0 = none); null = its
    *     default
    */
@@ -290,27 +290,29 @@ public final class LocalGrid implements AutoCloseable {
   }
 
   /**
-   * The options' key, else the admin key the coordinator wrote on its first start (before it was
-   * ready, so it is there now if it was written at all).
+   * The admin key the coordinator wrote on its first start (before it was ready, so it is there now
+   * if it was written at all), else the options' key: a database that already had keys (an external
+   * one) gets no new admin key. A key of the environment meant for another grid never shadows this
+   * grid's own.
    */
   private String readApiKey() throws IOException {
+    Path file = options.dataDir().resolve("coordinator").resolve(ADMIN_KEY_FILE);
+    if (Files.isRegularFile(file)) {
+      String key = Files.readString(file).trim();
+      if (key.isEmpty()) {
+        throw new IOException(file + " is empty");
+      }
+      return key;
+    }
     if (options.apiKey() != null && !options.apiKey().isBlank()) {
       return options.apiKey().trim();
     }
-    Path file = options.dataDir().resolve("coordinator").resolve(ADMIN_KEY_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new IOException(
-          "the coordinator wrote no "
-              + file
-              + " (its database already had keys"
-              + (options.dbUrl() != null ? ": the --db-url database is not new" : "")
-              + "): pass --api-key or ASSETGRID_API_KEY, or --auth off");
-    }
-    String key = Files.readString(file).trim();
-    if (key.isEmpty()) {
-      throw new IOException(file + " is empty");
-    }
-    return key;
+    throw new IOException(
+        "the coordinator wrote no "
+            + file
+            + " (its database already had keys"
+            + (options.dbUrl() != null ? ": the --db-url database is not new" : "")
+            + "): pass --api-key or ASSETGRID_API_KEY, or --auth off");
   }
 
   /**
