@@ -723,6 +723,9 @@ public final class BenchMain implements Callable<Integer> {
       gridVersion = null; // no nodes to announce one
     }
     Map<String, Object> settings = settings(pipe, true, List.of(0));
+    // the job-following settings mean nothing here
+    List.of("count", "duration", "concurrency", "queuePreload", "jobTimeout", "poll")
+        .forEach(settings::remove);
     settings.put("auth", "on vs off");
     settings.put("gets", as.gets());
     settings.put("uploads", as.uploads());
