@@ -5,6 +5,7 @@ import dev.assetgrid.bench.client.GridClient;
 import dev.assetgrid.bench.grid.LocalGrid;
 import dev.assetgrid.bench.grid.ProcessMemory;
 import dev.assetgrid.bench.peers.PeerTools;
+import dev.assetgrid.bench.probe.AuthCost;
 import dev.assetgrid.bench.probe.UploadProbe;
 import dev.assetgrid.bench.report.BenchResult;
 import dev.assetgrid.bench.report.ConsoleReport;
@@ -72,7 +73,8 @@ public final class BenchMain implements Callable<Integer> {
   enum Workload {
     corpus,
     synthetic,
-    queue
+    queue,
+    auth
   }
 
   @Option(
@@ -81,6 +83,25 @@ public final class BenchMain implements Callable<Integer> {
       description =
           "Benchmark a running coordinator (e.g. http://127.0.0.1:8080) instead of starting a grid.")
   String coordinatorUrl;
+
+  @Option(
+      names = "--api-key",
+      paramLabel = "KEY",
+      defaultValue = "${env:ASSETGRID_API_KEY}",
+      description =
+          "API key sent on every /v1 request (Authorization: Bearer) to --coordinator; for a spawned grid "
+              + "the key its coordinator wrote to <data-dir>/admin.key is used unless this is given. "
+              + "Env: ASSETGRID_API_KEY.")
+  String apiKey;
+
+  @Option(
+      names = "--auth",
+      paramLabel = "on|off",
+      defaultValue = "on",
+      description =
+          "Spawned coordinators' --auth: off = no keys, every request is the default tenant's admin. "
+              + "Default: ${DEFAULT-VALUE}.")
+  String auth;
 
   @Option(
       names = "--spawn-nodes",
@@ -112,9 +133,34 @@ public final class BenchMain implements Callable<Integer> {
       paramLabel = "KIND",
       defaultValue = "corpus",
       description =
-          "corpus (files of --corpus), synthetic (generated GLBs), queue (no-op tasks: the coordinator alone). "
+          "corpus (files of --corpus), synthetic (generated GLBs), queue (no-op tasks: the coordinator alone), "
+              + "auth (request latency with --auth on vs off: two spawned coordinators, no nodes). "
               + "Default: ${DEFAULT-VALUE}.")
   Workload workload;
+
+  @Option(
+      names = "--gets",
+      paramLabel = "N",
+      defaultValue = "5000",
+      description =
+          "auth workload: measured GET /v1/jobs/{id} per grid, over all rounds. Default: ${DEFAULT-VALUE}.")
+  int gets;
+
+  @Option(
+      names = "--uploads",
+      paramLabel = "N",
+      defaultValue = "500",
+      description =
+          "auth workload: measured uploads of the tiny GLB per grid, over all rounds. Default: ${DEFAULT-VALUE}.")
+  int uploads;
+
+  @Option(
+      names = "--rounds",
+      paramLabel = "N",
+      defaultValue = "5",
+      description =
+          "auth workload: blocks per grid and kind of request, the grids alternating. Default: ${DEFAULT-VALUE}.")
+  int rounds;
 
   @Option(
       names = "--corpus",
@@ -189,7 +235,8 @@ public final class BenchMain implements Callable<Integer> {
       description =
           "Jobs run before measuring (JIT and caches), not recorded. With a preloaded queue they are "
               + "queued ahead of the --count measured ones and the first N to end are left out of every figure "
-              + "(CPU included). Default: ${DEFAULT-VALUE}.")
+              + "(CPU included). auth workload: GETs per grid (and a quarter as many uploads), default 2000. "
+              + "Default: ${DEFAULT-VALUE}.")
   int warmup;
 
   @Option(
@@ -352,7 +399,10 @@ public final class BenchMain implements Callable<Integer> {
       JsonReports.appendHistory(result, historyFile);
       out.println("appended to " + historyFile);
     }
-    return result.runs().stream().allMatch(r -> r.summary().succeeded() > 0) ? 0 : 1;
+    boolean ok =
+        result.runs().stream().allMatch(r -> r.summary().succeeded() > 0)
+            && (result.authCost() == null || result.authCost().errorCount() == 0);
+    return ok ? 0 : 1;
   }
 
   /**
@@ -371,8 +421,14 @@ public final class BenchMain implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             new CommandLine(this), "--queue-assets must be at least 1");
       }
-      String pipe = pipeline != null ? pipeline : workload == Workload.queue ? "noop" : "inspect";
+      String pipe =
+          pipeline != null
+              ? pipeline
+              : workload == Workload.queue || workload == Workload.auth ? "noop" : "inspect";
       List<WorkItem> items = items(root);
+      if (workload == Workload.auth) {
+        return authCost(root, items.get(0), pipe, startedAt);
+      }
       List<Integer> nodeCounts = !sweep.isEmpty() ? sweep : List.of(spawn ? spawnNodes : 0);
       if (!spawn && !sweep.isEmpty()) {
         throw new CommandLine.ParameterException(
@@ -392,7 +448,9 @@ public final class BenchMain implements Callable<Integer> {
                 ? LocalGrid.start(gridOptions(root.resolve("grid-" + n + "-" + runs.size()), 0))
                 : null;
         try {
-          GridClient client = new GridClient(spawn ? grid.url() : coordinatorUrl, 16);
+          GridClient client = spawn ? grid.client(16) : new GridClient(coordinatorUrl, apiKey, 16);
+          // one request before the run: a missing or wrong key is one line, not a run of errors
+          client.checkAccess();
           boolean open = workload == Workload.queue;
           boolean preload = open && spawn && queuePreload;
           if (spawn && !preload) {
@@ -563,6 +621,7 @@ public final class BenchMain implements Callable<Integer> {
           BenchResult.sweep(runs, workload == Workload.queue),
           probe,
           peerResult,
+          null,
           notes(runs, probe, runNotes));
     } finally {
       if (deleteRoot) {
@@ -575,7 +634,7 @@ public final class BenchMain implements Callable<Integer> {
 
   private List<WorkItem> items(Path root) throws IOException {
     return switch (workload) {
-      case queue -> {
+      case queue, auth -> {
         Path tiny = root.resolve("tiny.glb");
         Files.write(tiny, GlbWriter.tiny());
         yield List.of(new WorkItem("tiny.glb", tiny, List.of(), Files.size(tiny), 12));
@@ -622,6 +681,93 @@ public final class BenchMain implements Callable<Integer> {
     };
   }
 
+  /**
+   * The auth workload: a grid with {@code --auth on} and one with {@code --auth off}, both alive
+   * for the whole measurement, without nodes or rate limit (see {@link AuthCost}).
+   */
+  private BenchResult authCost(Path root, WorkItem upload, String pipe, String startedAt)
+      throws IOException, InterruptedException {
+    if (coordinatorUrl != null || dbUrl != null || !sweep.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--workload auth starts its own two coordinators with an embedded database each: "
+              + "no --coordinator, --db-url or --sweep");
+    }
+    AuthCost.Settings as =
+        new AuthCost.Settings(warmup > 0 ? warmup : 2000, gets, uploads, rounds, pipe);
+    err.println(
+        "== auth cost: "
+            + as.gets()
+            + " GET /v1/jobs/{id} and "
+            + as.uploads()
+            + " uploads per grid, --auth on vs off, "
+            + as.rounds()
+            + " round(s)");
+    // no nodes, no rate limit: the figures are the API's own
+    LocalGrid.Options base = gridOptions(root.resolve("grid-auth-on"), 0).withRateLimit(0.0);
+    AuthCost.Result result;
+    String gridVersion;
+    try (LocalGrid on = LocalGrid.start(base.withAuth(true));
+        LocalGrid off =
+            LocalGrid.start(base.withDataDir(root.resolve("grid-auth-off")).withAuth(false))) {
+      GridClient onClient = on.client(2);
+      GridClient offClient = off.client(2);
+      onClient.checkAccess();
+      offClient.checkAccess();
+      result = AuthCost.run(onClient, offClient, upload, as, quiet ? null : err);
+      for (LocalGrid g : List.of(on, off)) {
+        if (g.failure() != null) {
+          throw new IOException("a spawned coordinator failed during the run: " + g.failure());
+        }
+      }
+      gridVersion = null; // no nodes to announce one
+    }
+    Map<String, Object> settings = settings(pipe, true, List.of(0));
+    // the job-following settings mean nothing here
+    List.of("count", "duration", "concurrency", "queuePreload", "jobTimeout", "poll")
+        .forEach(settings::remove);
+    settings.put("auth", "on vs off");
+    settings.put("gets", as.gets());
+    settings.put("uploads", as.uploads());
+    settings.put("rounds", as.rounds());
+    settings.put("warmup", as.warmup());
+    settings.put("coordinator", "--workers 0 --rate-limit 0, no nodes");
+    List<String> notes = new ArrayList<>();
+    for (AuthCost.Row row : result.rows()) {
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "%s: p50 %.1f µs with auth on, %.1f µs off: %+.3f ms, %s the %.1f ms budget",
+              row.request(),
+              row.on().p50Us(),
+              row.off().p50Us(),
+              row.diffP50Us() / 1000,
+              row.withinBudget() ? "within" : "over",
+              AuthCost.P50_BUDGET_MS));
+    }
+    notes.add(
+        "latency is client time (JDK HTTP client, loopback, one kept-alive connection per grid, "
+            + "requests one after another); the auth-off grid gets no Authorization header; "
+            + "load average "
+            + result.loadBefore()
+            + " before, "
+            + result.loadAfter()
+            + " after");
+    return new BenchResult(
+        "assetgrid-bench",
+        version(),
+        gridVersion,
+        startedAt,
+        MachineInfo.current(),
+        settings,
+        List.of(),
+        List.of(),
+        null,
+        null,
+        result,
+        notes);
+  }
+
   private LocalGrid.Options gridOptions(Path dir, long extraUpload) throws IOException {
     Path cj =
         coordinatorJar != null
@@ -637,7 +783,21 @@ public final class BenchMain implements Callable<Integer> {
         jvmOptions,
         Math.max(512L << 20, extraUpload),
         Units.duration(startTimeout),
-        quiet ? null : err);
+        quiet ? null : err,
+        authOn(),
+        apiKey,
+        null);
+  }
+
+  /** {@code --auth} as a boolean; anything but on or off is a usage error. */
+  boolean authOn() {
+    return switch (auth.trim().toLowerCase(Locale.ROOT)) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default ->
+          throw new CommandLine.ParameterException(
+              new CommandLine(this), "--auth must be on or off, not " + auth);
+    };
   }
 
   private UploadProbe.Result probe(Path root, boolean spawn)
@@ -645,11 +805,11 @@ public final class BenchMain implements Callable<Integer> {
     long bytes = Units.bytes(uploadProbe);
     err.println("== upload probe: streaming " + bytes + " bytes of binary STL");
     if (!spawn) {
-      return UploadProbe.run(new GridClient(coordinatorUrl, 2), bytes, -1);
+      return UploadProbe.run(new GridClient(coordinatorUrl, apiKey, 2), bytes, -1);
     }
     try (LocalGrid grid = LocalGrid.start(gridOptions(root.resolve("probe"), bytes + (1 << 20)))) {
       // no nodes: the job the upload creates is cancelled before anyone could fetch the input
-      return UploadProbe.run(new GridClient(grid.url(), 2), bytes, pidOf(grid));
+      return UploadProbe.run(grid.client(2), bytes, pidOf(grid));
     }
   }
 
@@ -670,6 +830,8 @@ public final class BenchMain implements Callable<Integer> {
                 + (nodeSlots > 0 ? nodeSlots : "default")
                 + (dbUrl != null ? ", external DB" : ", embedded PostgreSQL")
             : coordinatorUrl);
+    // whether a key was used, never the key
+    s.put("auth", spawn ? (authOn() ? "on" : "off") : apiKey != null ? "API key given" : "no key");
     s.put("count", count);
     s.put("duration", duration);
     s.put("concurrency", concurrency > 0 ? concurrency : "auto");
@@ -810,6 +972,14 @@ public final class BenchMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     CommandLine cl = new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof GridClient.ApiKeyRefused) {
+            cmd.getErr().println("assetgrid-bench: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
     System.exit(cl.execute(args));
   }
 }

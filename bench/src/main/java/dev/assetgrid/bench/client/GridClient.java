@@ -20,11 +20,31 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-/** The coordinator's HTTP API as the bench uses it (java.net.http, HTTP/1.1, blocking calls). */
+/**
+ * The coordinator's HTTP API as the bench uses it (java.net.http, HTTP/1.1, blocking calls). Every
+ * {@code /v1} request carries the API key, when there is one, as {@code Authorization: Bearer}; a
+ * 401 answer is an {@link ApiKeyRefused}, whatever the call.
+ */
 public final class GridClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final URI base;
+  private final String authorization;
   private final HttpClient http;
+
+  /**
+   * The coordinator answered 401: no key, or one it does not know. Its message is the one line the
+   * bench prints.
+   */
+  public static final class ApiKeyRefused extends IOException {
+    ApiKeyRefused(boolean keyGiven, String detail) {
+      super(
+          keyGiven
+              ? "the coordinator refused the API key ("
+                  + detail
+                  + "): pass a valid --api-key or ASSETGRID_API_KEY"
+              : "the coordinator wants an API key: pass --api-key or ASSETGRID_API_KEY");
+    }
+  }
 
   /**
    * Outcome of one upload, or of one entry of a bulk job request: ids when accepted, else the
@@ -43,7 +63,16 @@ public final class GridClient {
     }
   }
 
+  /** A client without an API key (a coordinator with {@code --auth off}, or only /ready). */
   public GridClient(String baseUrl, int maxConnections) {
+    this(baseUrl, null, maxConnections);
+  }
+
+  /**
+   * @param apiKey sent on every {@code /v1} request; null = none
+   */
+  public GridClient(String baseUrl, String apiKey, int maxConnections) {
+    this.authorization = apiKey == null || apiKey.isBlank() ? null : "Bearer " + apiKey.trim();
     this.base =
         URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
     // the JDK client opens one connection per concurrent request to the same host; the pool size is
@@ -67,6 +96,33 @@ public final class GridClient {
     return base;
   }
 
+  /** A request to {@code pathAndQuery} (under {@code /v1}), with the key when there is one. */
+  private HttpRequest.Builder v1(String pathAndQuery) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery));
+    return authorization == null ? b : b.header("Authorization", authorization);
+  }
+
+  /** Throws {@link ApiKeyRefused} on a 401; {@code body} is the answer's problem, may be null. */
+  private void checkAuthorized(int status, JsonNode body) throws ApiKeyRefused {
+    if (status == 401) {
+      String detail =
+          body == null
+              ? "401"
+              : "401 "
+                  + body.path("code").asText("UNAUTHORIZED")
+                  + (body.hasNonNull("detail") ? ": " + body.get("detail").asText() : "");
+      throw new ApiKeyRefused(authorization != null, detail);
+    }
+  }
+
+  /**
+   * Fails with {@link ApiKeyRefused} unless the coordinator accepts this client's key (or needs
+   * none): one {@code GET /v1/nodes}, to ask before a run rather than fail every request of it.
+   */
+  public void checkAccess() throws IOException, InterruptedException {
+    nodes();
+  }
+
   /** Uploads an item: raw body for a single file, multipart when it has side files. */
   public Submitted submit(WorkItem item, String pipeline, List<String> tags)
       throws IOException, InterruptedException {
@@ -75,8 +131,7 @@ public final class GridClient {
             + enc(item.primary().getFileName().toString())
             + (pipeline == null ? "" : "&pipeline=" + enc(pipeline))
             + (tags.isEmpty() ? "" : "&tags=" + enc(String.join(",", tags)));
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve("/v1/assets" + query)).timeout(Duration.ofMinutes(30));
+    HttpRequest.Builder b = v1("/v1/assets" + query).timeout(Duration.ofMinutes(30));
     if (item.sideFiles().isEmpty()) {
       b.header("Content-Type", "application/octet-stream")
           .POST(HttpRequest.BodyPublishers.ofFile(item.primary()));
@@ -114,7 +169,7 @@ public final class GridClient {
       body.put("pipeline", pipeline);
     }
     HttpRequest req =
-        HttpRequest.newBuilder(base.resolve("/v1/jobs"))
+        v1("/v1/jobs")
             .timeout(Duration.ofMinutes(5))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
@@ -123,6 +178,7 @@ public final class GridClient {
     HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     long t1 = System.currentTimeMillis();
     JsonNode reply = parse(resp.body());
+    checkAuthorized(resp.statusCode(), reply);
     JsonNode jobs = reply.path("jobs");
     List<Submitted> out = new ArrayList<>(assetIds.size());
     if (resp.statusCode() == 202 && jobs.size() == assetIds.size()) {
@@ -155,11 +211,9 @@ public final class GridClient {
       Supplier<InputStream> body, long length, String filename, String pipeline)
       throws IOException, InterruptedException {
     HttpRequest req =
-        HttpRequest.newBuilder(
-                base.resolve(
-                    "/v1/assets?filename="
-                        + enc(filename)
-                        + (pipeline == null ? "" : "&pipeline=" + enc(pipeline))))
+        v1("/v1/assets?filename="
+                + enc(filename)
+                + (pipeline == null ? "" : "&pipeline=" + enc(pipeline)))
             .timeout(Duration.ofHours(1))
             .header("Content-Type", "application/octet-stream")
             .POST(
@@ -174,6 +228,7 @@ public final class GridClient {
     HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     long t1 = System.currentTimeMillis();
     JsonNode body = parse(resp.body());
+    checkAuthorized(resp.statusCode(), body);
     if (resp.statusCode() == 202) {
       return new Submitted(
           202,
@@ -219,6 +274,19 @@ public final class GridClient {
   /** The job record, or null when it does not exist. */
   public JsonNode job(String jobId) throws IOException, InterruptedException {
     return getJson("/v1/jobs/" + jobId);
+  }
+
+  /**
+   * {@code GET path} with the whole answer read and dropped: its status only, for timing a request
+   * without the cost of parsing its body.
+   */
+  public int getStatus(String path) throws IOException, InterruptedException {
+    HttpResponse<Void> r =
+        http.send(
+            v1(path).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.discarding());
+    checkAuthorized(r.statusCode(), null);
+    return r.statusCode();
   }
 
   /** Whether any job of the grid, anyone's, is still queued or running (two cheap list queries). */
@@ -281,10 +349,9 @@ public final class GridClient {
   public boolean cancel(String jobId) throws IOException, InterruptedException {
     HttpResponse<Void> r =
         http.send(
-            HttpRequest.newBuilder(base.resolve("/v1/jobs/" + jobId + "/cancel"))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
+            v1("/v1/jobs/" + jobId + "/cancel").POST(HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.discarding());
+    checkAuthorized(r.statusCode(), null);
     return r.statusCode() == 202;
   }
 
@@ -293,19 +360,18 @@ public final class GridClient {
       throws IOException, InterruptedException {
     HttpResponse<Path> r =
         http.send(
-            HttpRequest.newBuilder(
-                    base.resolve(
-                        "/v1/assets/" + assetId + "/files/" + enc(name).replace("+", "%20")))
-                .build(),
+            v1("/v1/assets/" + assetId + "/files/" + enc(name).replace("+", "%20")).build(),
             HttpResponse.BodyHandlers.ofFile(target));
+    checkAuthorized(r.statusCode(), null);
     return r.statusCode() == 200 ? java.nio.file.Files.size(target) : -1;
   }
 
   private JsonNode getJson(String path) throws IOException, InterruptedException {
     HttpResponse<byte[]> r =
         http.send(
-            HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+            v1(path).timeout(Duration.ofSeconds(30)).build(),
             HttpResponse.BodyHandlers.ofByteArray());
+    checkAuthorized(r.statusCode(), r.statusCode() == 401 ? parse(r.body()) : null);
     if (r.statusCode() == 404) {
       return null;
     }

@@ -20,12 +20,20 @@ import java.util.concurrent.TimeUnit;
  * (embedded PostgreSQL under the data dir unless a DB URL is given) and N node JVMs joined over
  * Hazelcast on 127.0.0.1 with a random cluster name. {@link #close()} stops the nodes, then the
  * coordinator (SIGTERM, then SIGKILL after a grace period); a JVM shutdown hook calls it on Ctrl-C.
+ *
+ * <p>With authentication on, the grid's API key is the admin key the coordinator writes to {@code
+ * <data dir>/coordinator/admin.key} on its first start (read once it is ready), or the options' key
+ * when it wrote none (a database that already had keys).
  */
 public final class LocalGrid implements AutoCloseable {
   /**
    * @param nodeSlots task slots per node; 0 = the node's default (one per core)
    * @param jvmOptions extra JVM options for every spawned process (e.g. -Xmx1g)
    * @param maxUpload the coordinator's --max-upload
+   * @param auth the coordinator's --auth: false = every request is the default tenant's admin
+   * @param apiKey the key to use with auth on when the coordinator wrote no admin.key; may be null
+   * @param rateLimit the coordinator's --rate-limit in requests/s per key (0 = none); null = its
+   *     default
    */
   public record Options(
       Path coordinatorJar,
@@ -36,7 +44,62 @@ public final class LocalGrid implements AutoCloseable {
       List<String> jvmOptions,
       long maxUpload,
       Duration startTimeout,
-      PrintStream log) {}
+      PrintStream log,
+      boolean auth,
+      String apiKey,
+      Double rateLimit) {
+
+    public Options withAuth(boolean on) {
+      return new Options(
+          coordinatorJar,
+          nodeJar,
+          dataDir,
+          dbUrl,
+          nodeSlots,
+          jvmOptions,
+          maxUpload,
+          startTimeout,
+          log,
+          on,
+          apiKey,
+          rateLimit);
+    }
+
+    public Options withDataDir(Path dir) {
+      return new Options(
+          coordinatorJar,
+          nodeJar,
+          dir,
+          dbUrl,
+          nodeSlots,
+          jvmOptions,
+          maxUpload,
+          startTimeout,
+          log,
+          auth,
+          apiKey,
+          rateLimit);
+    }
+
+    public Options withRateLimit(Double perSecond) {
+      return new Options(
+          coordinatorJar,
+          nodeJar,
+          dataDir,
+          dbUrl,
+          nodeSlots,
+          jvmOptions,
+          maxUpload,
+          startTimeout,
+          log,
+          auth,
+          apiKey,
+          perSecond);
+    }
+  }
+
+  /** Where the coordinator writes its first admin key, under its --data-dir. */
+  static final String ADMIN_KEY_FILE = "admin.key";
 
   private final Options options;
   private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
@@ -45,7 +108,8 @@ public final class LocalGrid implements AutoCloseable {
   private final Process coordinator;
   private final List<Process> nodes = new ArrayList<>();
   private final ProcessMemory memory = new ProcessMemory(250);
-  private final GridClient client;
+  private volatile GridClient client;
+  private volatile String apiKey;
   private final Thread hook;
   private volatile boolean closed;
 
@@ -72,7 +136,12 @@ public final class LocalGrid implements AutoCloseable {
             "--cluster-port",
             Integer.toString(clusterPort),
             "--max-upload",
-            Long.toString(options.maxUpload())));
+            Long.toString(options.maxUpload()),
+            "--auth",
+            options.auth() ? "on" : "off"));
+    if (options.rateLimit() != null) {
+      cmd.addAll(List.of("--rate-limit", Double.toString(options.rateLimit())));
+    }
     if (options.dbUrl() != null) {
       cmd.addAll(List.of("--db-url", options.dbUrl()));
     }
@@ -80,6 +149,7 @@ public final class LocalGrid implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
     this.coordinator = start(cmd, "coordinator");
     memory.track("coordinator", coordinator.toHandle(), false);
+    // /ready needs no key; the keyed client replaces this one once the coordinator is ready
     this.client = new GridClient(url(), 4);
   }
 
@@ -97,6 +167,21 @@ public final class LocalGrid implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** The key every {@code /v1} request to this grid needs; null with auth off. */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  /** Whether the coordinator was started with {@code --auth on}. */
+  public boolean auth() {
+    return options.auth();
+  }
+
+  /** A client of this grid's API, with its key. */
+  public GridClient client(int maxConnections) {
+    return new GridClient(url(), apiKey, maxConnections);
   }
 
   public long coordinatorPid() {
@@ -150,6 +235,8 @@ public final class LocalGrid implements AutoCloseable {
         if (j != null && j.path("nodes").size() >= n) {
           return;
         }
+      } catch (GridClient.ApiKeyRefused e) {
+        throw e;
       } catch (IOException e) {
         // coordinator busy: retry
       }
@@ -197,7 +284,35 @@ public final class LocalGrid implements AutoCloseable {
       }
       Thread.sleep(200);
     }
+    apiKey = options.auth() ? readApiKey() : null;
+    client = new GridClient(url(), apiKey, 4);
     trackDatabase();
+  }
+
+  /**
+   * The admin key the coordinator wrote on its first start (before it was ready, so it is there now
+   * if it was written at all), else the options' key: a database that already had keys (an external
+   * one) gets no new admin key. A key of the environment meant for another grid never shadows this
+   * grid's own.
+   */
+  private String readApiKey() throws IOException {
+    Path file = options.dataDir().resolve("coordinator").resolve(ADMIN_KEY_FILE);
+    if (Files.isRegularFile(file)) {
+      String key = Files.readString(file).trim();
+      if (key.isEmpty()) {
+        throw new IOException(file + " is empty");
+      }
+      return key;
+    }
+    if (options.apiKey() != null && !options.apiKey().isBlank()) {
+      return options.apiKey().trim();
+    }
+    throw new IOException(
+        "the coordinator wrote no "
+            + file
+            + " (its database already had keys"
+            + (options.dbUrl() != null ? ": the --db-url database is not new" : "")
+            + "): pass --api-key or ASSETGRID_API_KEY, or --auth off");
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param sweep scaling points when more than one node count ran
  * @param uploadProbe the big-upload probe, or null
  * @param peers peer tool comparison, or null
+ * @param authCost the auth workload's latencies with auth on vs off, or null
  * @param notes findings worth reading next to the numbers (e.g. where the time goes)
  */
 public record BenchResult(
@@ -28,6 +29,7 @@ public record BenchResult(
     List<SweepPoint> sweep,
     dev.assetgrid.bench.probe.UploadProbe.Result uploadProbe,
     dev.assetgrid.bench.peers.PeerTools.Result peers,
+    dev.assetgrid.bench.probe.AuthCost.Result authCost,
     List<String> notes) {
 
   /** A run: its summary, the peak memory of the processes it spawned, and the raw samples. */

@@ -3,6 +3,7 @@ package dev.assetgrid.bench.report;
 import static dev.assetgrid.bench.report.Svg.fmt;
 
 import dev.assetgrid.bench.peers.PeerTools;
+import dev.assetgrid.bench.probe.AuthCost;
 import dev.assetgrid.bench.probe.UploadProbe;
 import java.util.Map;
 
@@ -154,10 +155,77 @@ public final class ConsoleReport {
                 fmt(x.sizeRatio())));
       }
     }
+    AuthCost.Result a = r.authCost();
+    if (a != null) {
+      b.append(authCost(a));
+    }
     for (String n : r.notes()) {
       b.append("note: ").append(n).append('\n');
     }
     return b.toString();
+  }
+
+  /** The auth workload's table: per request, auth on, off and on − off, in microseconds. */
+  static String authCost(AuthCost.Result a) {
+    StringBuilder b = new StringBuilder();
+    AuthCost.Settings s = a.settings();
+    b.append(
+        String.format(
+            "%n== auth cost: --auth on vs --auth off, %d round(s) alternating, warm-up %d GETs + %d uploads"
+                + " per grid, upload %d bytes (pipeline %s); load %s → %s%n",
+            s.rounds(),
+            s.warmup(),
+            s.warmup() / 4,
+            a.uploadBytes(),
+            s.pipeline(),
+            a.loadBefore(),
+            a.loadAfter()));
+    b.append(
+        String.format(
+            "  %-18s %-6s %6s %9s %9s %9s %9s %9s %6s%n",
+            "request", "auth", "n", "p50 µs", "p90 µs", "p99 µs", "mean µs", "max µs", "errors"));
+    for (AuthCost.Row row : a.rows()) {
+      b.append(stats(row.request(), "on", row.on()));
+      b.append(stats("", "off", row.off()));
+      b.append(
+          String.format(
+              "  %-18s %-6s %6s %9s %9s %9s%n",
+              "",
+              "on−off",
+              "",
+              signed(row.diffP50Us()),
+              signed(row.diffP90Us()),
+              signed(row.diffP99Us())));
+    }
+    for (AuthCost.Row row : a.rows()) {
+      b.append(
+          String.format(
+              "  %s: p50 difference %s ms, %s the %s ms budget%n",
+              row.request(),
+              signed(row.diffP50Us() / 1000),
+              row.withinBudget() ? "within" : "OVER",
+              fmt(AuthCost.P50_BUDGET_MS)));
+    }
+    a.errors().forEach((k, v) -> b.append(String.format("  error %-24s %d%n", k, v)));
+    return b.toString();
+  }
+
+  private static String stats(String request, String auth, AuthCost.Stats s) {
+    return String.format(
+        "  %-18s %-6s %6d %9s %9s %9s %9s %9s %6d%n",
+        request,
+        auth,
+        s.count(),
+        fmt(s.p50Us()),
+        fmt(s.p90Us()),
+        fmt(s.p99Us()),
+        fmt(s.meanUs()),
+        fmt(s.maxUs()),
+        s.errors());
+  }
+
+  static String signed(double v) {
+    return (v > 0 ? "+" : "") + fmt(v);
   }
 
   private static String line(String name, Dist d) {

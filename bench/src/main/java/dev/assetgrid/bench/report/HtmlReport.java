@@ -5,6 +5,7 @@ import static dev.assetgrid.bench.report.Svg.fmt;
 
 import dev.assetgrid.bench.grid.ProcessMemory;
 import dev.assetgrid.bench.peers.PeerTools;
+import dev.assetgrid.bench.probe.AuthCost;
 import dev.assetgrid.bench.probe.UploadProbe;
 import dev.assetgrid.bench.run.JobSample;
 import java.io.IOException;
@@ -65,6 +66,12 @@ public final class HtmlReport {
       h.append("</ul>\n");
     }
 
+    if (r.authCost() != null) {
+      authCost(h, r.authCost());
+    }
+    if (r.runs().isEmpty()) {
+      return end(h);
+    }
     h.append("<h2>Summary</h2>\n");
     List<List<String>> rows = new ArrayList<>();
     for (BenchResult.Run run : r.runs()) {
@@ -291,9 +298,111 @@ public final class HtmlReport {
               "size ours/theirs"),
           pr);
     }
+    return end(h);
+  }
+
+  private static String end(StringBuilder h) {
     h.append(
         "<p class=\"muted\">Raw samples are in the JSON result file (--json).</p>\n</body></html>\n");
     return h.toString();
+  }
+
+  /**
+   * The auth workload: one table of percentiles (µs) per request and grid, the latency distribution
+   * of each (percentile → µs, rounds pooled, up to p99) and each block's p50.
+   */
+  static void authCost(StringBuilder h, AuthCost.Result a) {
+    AuthCost.Settings s = a.settings();
+    h.append("<h2>Auth cost: --auth on vs --auth off</h2>\n<p>")
+        .append(
+            esc(
+                s.rounds()
+                    + " round(s), the grids alternating; warm-up "
+                    + s.warmup()
+                    + " GETs + "
+                    + s.warmup() / 4
+                    + " uploads per grid; upload "
+                    + a.uploadBytes()
+                    + " bytes, pipeline "
+                    + s.pipeline()
+                    + "; load average "
+                    + a.loadBefore()
+                    + " → "
+                    + a.loadAfter()
+                    + ". Budget: p50 difference under "
+                    + fmt(AuthCost.P50_BUDGET_MS)
+                    + " ms."))
+        .append("</p>\n");
+    List<List<String>> rows = new ArrayList<>();
+    for (AuthCost.Row row : a.rows()) {
+      rows.add(authRow(row.request(), "on", row.on()));
+      rows.add(authRow(row.request(), "off", row.off()));
+      rows.add(
+          List.of(
+              row.request(),
+              "on − off",
+              "",
+              ConsoleReport.signed(row.diffP50Us()),
+              ConsoleReport.signed(row.diffP90Us()),
+              ConsoleReport.signed(row.diffP99Us()),
+              "",
+              "",
+              row.withinBudget() ? "p50 within budget" : "p50 OVER budget"));
+    }
+    table(
+        h,
+        List.of(
+            "request", "auth", "n", "p50 µs", "p90 µs", "p99 µs", "mean µs", "max µs", "errors"),
+        rows);
+    for (AuthCost.Row row : a.rows()) {
+      List<Svg.Series> series = new ArrayList<>();
+      for (boolean on : new boolean[] {true, false}) {
+        double[] v =
+            a.blocks().stream()
+                .filter(b -> b.auth() == on && b.request().equals(row.request()))
+                .flatMapToDouble(b -> java.util.Arrays.stream(b.samplesUs()))
+                .sorted()
+                .toArray();
+        List<double[]> pts = new ArrayList<>();
+        for (int p = 1; p <= 99 && v.length > 0; p++) {
+          pts.add(new double[] {p, Dist.percentile(v, p)});
+        }
+        series.add(new Svg.Series("auth " + (on ? "on" : "off"), pts));
+      }
+      h.append(
+          Svg.lineChart(
+              row.request() + ": latency by percentile", "percentile", "µs", series, null));
+    }
+    List<List<String>> br = new ArrayList<>();
+    for (AuthCost.Block b : a.blocks()) {
+      br.add(
+          List.of(
+              Integer.toString(b.round()),
+              b.request(),
+              b.auth() ? "on" : "off",
+              Integer.toString(b.samplesUs().length),
+              fmt(b.p50Us()),
+              Long.toString(b.errors())));
+    }
+    table(h, List.of("round", "request", "auth", "n", "p50 µs", "errors"), br);
+    if (!a.errors().isEmpty()) {
+      List<List<String>> er = new ArrayList<>();
+      a.errors().forEach((k, v) -> er.add(List.of(k, Long.toString(v))));
+      table(h, List.of("error code", "count"), er);
+    }
+  }
+
+  private static List<String> authRow(String request, String auth, AuthCost.Stats s) {
+    return List.of(
+        request,
+        auth,
+        Long.toString(s.count()),
+        fmt(s.p50Us()),
+        fmt(s.p90Us()),
+        fmt(s.p99Us()),
+        fmt(s.meanUs()),
+        fmt(s.maxUs()),
+        Long.toString(s.errors()));
   }
 
   /** Latency histogram of succeeded jobs: 20 equal-width bins from 0 to the max. */

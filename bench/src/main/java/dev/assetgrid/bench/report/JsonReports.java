@@ -78,12 +78,24 @@ public final class JsonReports {
       num(o, "leaseToCompleteP50Ms", s.queue().leaseToCompleteMs().p50());
       o.set("errors", m.valueToTree(s.errors()));
       o.set("memory", m.valueToTree(run.memory()));
-      o.putObject("machine")
-          .put("host", r.machine().host())
-          .put("cores", r.machine().cores())
-          .put("ramBytes", r.machine().ramBytes())
-          .put("os", r.machine().os() + " " + r.machine().osVersion())
-          .put("jvm", r.machine().jvm());
+      machine(o, r);
+      lines.append(m.writeValueAsString(o)).append('\n');
+    }
+    if (r.authCost() != null) {
+      ObjectNode o = m.createObjectNode();
+      o.put("at", r.startedAt()).put("version", r.version()).put("gridVersion", r.gridVersion());
+      o.put("workload", String.valueOf(r.settings().get("workload")))
+          .put("pipeline", String.valueOf(r.settings().get("pipeline")));
+      for (dev.assetgrid.bench.probe.AuthCost.Row row : r.authCost().rows()) {
+        String k = row.request().startsWith("GET") ? "get" : "upload";
+        num(o, k + "AuthOnP50Us", row.on().p50Us());
+        num(o, k + "AuthOffP50Us", row.off().p50Us());
+        num(o, k + "AuthOnP99Us", row.on().p99Us());
+        num(o, k + "AuthOffP99Us", row.off().p99Us());
+        num(o, k + "DiffP50Us", row.diffP50Us());
+      }
+      o.put("errors", r.authCost().errorCount());
+      machine(o, r);
       lines.append(m.writeValueAsString(o)).append('\n');
     }
     Files.writeString(
@@ -92,6 +104,15 @@ public final class JsonReports {
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
+  }
+
+  private static void machine(ObjectNode o, BenchResult r) {
+    o.putObject("machine")
+        .put("host", r.machine().host())
+        .put("cores", r.machine().cores())
+        .put("ramBytes", r.machine().ramBytes())
+        .put("os", r.machine().os() + " " + r.machine().osVersion())
+        .put("jvm", r.machine().jvm());
   }
 
   private static void num(ObjectNode o, String k, double v) {

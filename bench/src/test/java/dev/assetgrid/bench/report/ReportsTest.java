@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.assetgrid.bench.grid.ProcessMemory;
+import dev.assetgrid.bench.probe.AuthCost;
 import dev.assetgrid.bench.probe.UploadProbe;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -55,6 +56,7 @@ class ReportsTest {
         runs,
         BenchResult.sweep(runs, false),
         probe,
+        null,
         null,
         List.of("a note"));
   }
@@ -152,6 +154,7 @@ class ReportsTest {
             List.of(),
             null,
             null,
+            null,
             List.of());
     assertThat(ConsoleReport.render(r))
         .contains("submit      p50 500 ms")
@@ -165,5 +168,62 @@ class ReportsTest {
     assertThat(line.path("jobsCreatedPerSec").asDouble())
         .isCloseTo(1496 / 1.01, org.assertj.core.api.Assertions.within(1e-3));
     assertThat(line.path("uploadsPerSec").asDouble()).isEqualTo(10.0);
+  }
+
+  @Test
+  void anAuthCostResultIsReportedEverywhere() throws Exception {
+    AuthCost.Stats getOn = new AuthCost.Stats(5000, 0, 512, 700, 1234, 560, 9000);
+    AuthCost.Stats getOff = new AuthCost.Stats(5000, 0, 480, 650, 1100, 530, 8000);
+    AuthCost.Stats upOn = new AuthCost.Stats(500, 0, 4100, 5000, 7000, 4200, 9000);
+    AuthCost.Stats upOff = new AuthCost.Stats(500, 0, 4000, 4900, 6500, 4100, 8000);
+    AuthCost.Result a =
+        new AuthCost.Result(
+            new AuthCost.Settings(2000, 5000, 500, 1, "noop"),
+            1472,
+            List.of(
+                new AuthCost.Row(AuthCost.GET_JOB, getOn, getOff, 32, 50, 134),
+                new AuthCost.Row(AuthCost.UPLOAD, upOn, upOff, 100, 100, 500)),
+            List.of(
+                new AuthCost.Block(1, true, AuthCost.GET_JOB, 512, 0, new double[] {500, 512, 530}),
+                new AuthCost.Block(1, false, AuthCost.GET_JOB, 480, 0, new double[] {470, 480})),
+            Map.of(),
+            "0.50 0.40 0.30",
+            "0.60 0.40 0.30");
+    BenchResult r =
+        new BenchResult(
+            "assetgrid-bench",
+            "1.2.3",
+            null,
+            "2026-01-01T00:00:00Z",
+            new MachineInfo("h", 2, 8L << 30, "cpu", "Linux", "6", "amd64", "17", "vendor"),
+            Map.of("workload", "auth", "pipeline", "noop"),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            a,
+            List.of());
+    assertThat(ConsoleReport.render(r))
+        .contains("== auth cost: --auth on vs --auth off")
+        .contains("  GET /v1/jobs/{id}  on       5000       512       700     1,234")
+        .contains("on−off              +32       +50      +134")
+        .contains("GET /v1/jobs/{id}: p50 difference +0.0320 ms, within the 0.200 ms budget");
+    String html = HtmlReport.render(r);
+    assertThat(html).contains("Auth cost").contains("<td>+32</td>").doesNotContain("Summary");
+    Document doc =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(new InputSource(new StringReader(html.replace("<!DOCTYPE html>", ""))));
+    assertThat(doc.getElementsByTagName("svg").getLength()).isEqualTo(2);
+    Path f = dir.resolve("a.json");
+    JsonReports.write(r, f);
+    JsonNode j = new ObjectMapper().readTree(f.toFile());
+    assertThat(j.at("/authCost/rows/0/on/p50Us").asDouble()).isEqualTo(512);
+    assertThat(j.at("/authCost/blocks/0/samplesUs").size()).isEqualTo(3);
+    Path h = dir.resolve("a.jsonl");
+    JsonReports.appendHistory(r, h);
+    JsonNode line = new ObjectMapper().readTree(Files.readAllLines(h).get(0));
+    assertThat(line.path("getDiffP50Us").asDouble()).isEqualTo(32);
+    assertThat(line.path("uploadAuthOffP50Us").asDouble()).isEqualTo(4000);
   }
 }
