@@ -163,6 +163,16 @@ public final class BenchMain implements Callable<Integer> {
   int rounds;
 
   @Option(
+      names = "--auth-rate-limit",
+      paramLabel = "PER_SECOND",
+      defaultValue = "0",
+      description =
+          "auth workload: the --rate-limit of the auth-on coordinator, so the cost of the shared"
+              + " rate-limit buckets is measured too (pick one no run reaches, e.g. 1000000);"
+              + " 0 = none. Default: ${DEFAULT-VALUE}.")
+  double authRateLimit;
+
+  @Option(
       names = "--corpus",
       paramLabel = "DIR",
       description = "Directory of models. Default: ../shared/corpus or ../../shared/corpus.")
@@ -707,7 +717,7 @@ public final class BenchMain implements Callable<Integer> {
     LocalGrid.Options base = gridOptions(root.resolve("grid-auth-on"), 0).withRateLimit(0.0);
     AuthCost.Result result;
     String gridVersion;
-    try (LocalGrid on = LocalGrid.start(base.withAuth(true));
+    try (LocalGrid on = LocalGrid.start(base.withAuth(true).withRateLimit(authRateLimit));
         LocalGrid off =
             LocalGrid.start(base.withDataDir(root.resolve("grid-auth-off")).withAuth(false))) {
       GridClient onClient = on.client(2);
@@ -731,7 +741,10 @@ public final class BenchMain implements Callable<Integer> {
     settings.put("uploads", as.uploads());
     settings.put("rounds", as.rounds());
     settings.put("warmup", as.warmup());
-    settings.put("coordinator", "--workers 0 --rate-limit 0, no nodes");
+    settings.put(
+        "coordinator",
+        "--workers 0, no nodes, --rate-limit "
+            + (authRateLimit > 0 ? authRateLimit + " on the auth-on grid" : "0"));
     List<String> notes = new ArrayList<>();
     for (AuthCost.Row row : result.rows()) {
       notes.add(

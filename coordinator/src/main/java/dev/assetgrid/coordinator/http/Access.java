@@ -4,6 +4,7 @@ import dev.assetgrid.coordinator.access.Actor;
 import dev.assetgrid.coordinator.access.KeyCache;
 import dev.assetgrid.coordinator.access.Principal;
 import dev.assetgrid.coordinator.access.RateLimiter;
+import dev.assetgrid.coordinator.access.ReservingLimiter;
 import dev.assetgrid.coordinator.access.Role;
 import dev.assetgrid.coordinator.access.StoredKey;
 import dev.assetgrid.coordinator.store.AuditLog;
@@ -54,7 +55,10 @@ final class Access {
    * @param uploadBytesPerSecond the default; null = none
    */
   record Limits(
-      RateLimiter limiter, Double requestsPerSecond, Double uploadBytesPerSecond, long maxUpload) {}
+      ReservingLimiter limiter,
+      Double requestsPerSecond,
+      Double uploadBytesPerSecond,
+      long maxUpload) {}
 
   /**
    * @param keys the keys to check; null = authentication off (every request is the default tenant's

@@ -3,6 +3,7 @@ package dev.assetgrid.coordinator.http;
 import dev.assetgrid.coordinator.access.KeyCache;
 import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.coordinator.access.RateLimiter;
+import dev.assetgrid.coordinator.access.ReservingLimiter;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
@@ -119,12 +120,17 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     hub = new JobEvents.Hub(vertx);
     Idempotency idempotency = new Idempotency(assets);
+    ReservingLimiter limiter =
+        security.limiter() == null ? null : new ReservingLimiter(security.limiter());
+    if (limiter != null) {
+      vertx.setPeriodic(60_000, t -> limiter.sweep());
+    }
     Access access =
         new Access(
             security.cache(),
             security.audit(),
             new Access.Limits(
-                security.limiter(),
+                limiter,
                 security.requestsPerSecond(),
                 security.uploadBytesPerSecond(),
                 uploadLimits.maxBytes()));
