@@ -6,10 +6,13 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.tls.PemFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.function.Consumer;
@@ -17,7 +20,9 @@ import java.util.function.Consumer;
 /**
  * Builds a clustered Vert.x from {@link ClusterOptions}. The one place where Hazelcast is
  * configured: TCP-IP join only, bound to the configured interface only, phone-home off, the cluster
- * name derived from the grid's {@link ClusterSecret}, whose proofs every message then carries.
+ * name derived from the grid's {@link ClusterSecret}, whose proofs every message then carries, and,
+ * with {@link ClusterTls}, the event bus over mutual TLS. Hazelcast's own member traffic is not
+ * encrypted (its TLS is Hazelcast Enterprise only), so it is not configured here.
  */
 public final class ClusterBootstrap {
   private ClusterBootstrap() {}
@@ -26,6 +31,24 @@ public final class ClusterBootstrap {
   public static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   public static Future<Vertx> start(ClusterOptions o, VertxOptions base) {
+    EventBusOptions bus =
+        new EventBusOptions(base.getEventBusOptions())
+            .setHost(o.bindHost())
+            .setPort(o.eventBusPort())
+            .setClusterPublicHost(o.publicHost());
+    if (o.tls() != null) {
+      try {
+        bus.setSsl(true)
+            .setKeyCertOptions(
+                PemFiles.keyCert(
+                    o.tls().cert(), "--cluster-tls-cert", o.tls().key(), "--cluster-tls-key"))
+            .setTrustOptions(PemFiles.trust(o.tls().trust(), "--cluster-tls-trust"))
+            // a member without a trusted certificate cannot connect, nor be connected to
+            .setClientAuth(ClientAuth.REQUIRED);
+      } catch (AssetGridException e) {
+        return Future.failedFuture(e);
+      }
+    }
     Config cfg = ConfigUtil.loadConfig();
     cfg.setClusterName(
         o.secret() == null ? o.clusterName() : o.secret().clusterName(o.clusterName()));
@@ -59,13 +82,7 @@ public final class ClusterBootstrap {
         .setEnabled(true)
         .setMembers(o.members().isEmpty() ? java.util.List.of(o.publicHost()) : o.members());
     HazelcastClusterManager mgr = new HazelcastClusterManager(cfg);
-    VertxOptions vo =
-        new VertxOptions(base)
-            .setEventBusOptions(
-                new EventBusOptions(base.getEventBusOptions())
-                    .setHost(o.bindHost())
-                    .setPort(o.eventBusPort())
-                    .setClusterPublicHost(o.publicHost()));
+    VertxOptions vo = new VertxOptions(base).setEventBusOptions(bus);
     return Vertx.builder()
         .with(vo)
         .withClusterManager(mgr)

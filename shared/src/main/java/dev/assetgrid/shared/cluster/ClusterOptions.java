@@ -17,6 +17,7 @@ import java.util.List;
  * @param secret the grid's {@link ClusterSecret}: it derives the Hazelcast cluster name and signs
  *     and checks every event-bus message; null only for a process that must meet members without
  *     one (a coordinator fills it in from its data folder before it starts)
+ * @param tls mutual TLS on the event bus; null = plain TCP (the HMAC proofs apply either way)
  */
 public record ClusterOptions(
     String clusterName,
@@ -26,7 +27,8 @@ public record ClusterOptions(
     int eventBusPort,
     List<String> members,
     boolean liteMember,
-    ClusterSecret secret) {
+    ClusterSecret secret,
+    ClusterTls tls) {
 
   public static final String DEFAULT_CLUSTER_NAME = "assetgrid";
   public static final int DEFAULT_HAZELCAST_PORT = 5701;
@@ -46,6 +48,28 @@ public record ClusterOptions(
     members = List.copyOf(members);
   }
 
+  /** Options without event-bus TLS (see {@link #withTls}). */
+  public ClusterOptions(
+      String clusterName,
+      String bindHost,
+      String publicHost,
+      int hazelcastPort,
+      int eventBusPort,
+      List<String> members,
+      boolean liteMember,
+      ClusterSecret secret) {
+    this(
+        clusterName,
+        bindHost,
+        publicHost,
+        hazelcastPort,
+        eventBusPort,
+        members,
+        liteMember,
+        secret,
+        null);
+  }
+
   /** Options without a secret (see {@link #withSecret}). */
   public ClusterOptions(
       String clusterName,
@@ -61,7 +85,29 @@ public record ClusterOptions(
   /** These options with {@code s} as the grid's secret. */
   public ClusterOptions withSecret(ClusterSecret s) {
     return new ClusterOptions(
-        clusterName, bindHost, publicHost, hazelcastPort, eventBusPort, members, liteMember, s);
+        clusterName,
+        bindHost,
+        publicHost,
+        hazelcastPort,
+        eventBusPort,
+        members,
+        liteMember,
+        s,
+        tls);
+  }
+
+  /** These options with {@code t} as the event bus's TLS (null = none). */
+  public ClusterOptions withTls(ClusterTls t) {
+    return new ClusterOptions(
+        clusterName,
+        bindHost,
+        publicHost,
+        hazelcastPort,
+        eventBusPort,
+        members,
+        liteMember,
+        secret,
+        t);
   }
 
   /** A fresh single-machine cluster on loopback. */

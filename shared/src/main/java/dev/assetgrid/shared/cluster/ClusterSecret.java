@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * checks the proof of every message it receives and drops one that is unsigned, forged, altered,
  * older than {@link #MAX_AGE_MS} or (a request) replayed; a request gets an {@code UNAUTHORIZED}
  * failure reply, so a process that learnt the cluster name by watching the wire still gets no task
- * and no payload. What the proof does not give is secrecy on the wire: the event bus itself is not
- * encrypted yet.
+ * and no payload. What the proof does not give is secrecy on the wire: that is {@link ClusterTls}
+ * (mutual TLS on the event bus, optional; the proofs stay on with it).
  *
  * <p>The secret is 32 random bytes, written as unpadded base64url. The coordinator generates it
  * into its data folder ({@code cluster.secret}, mode 0600) on first start; nodes are given it with
