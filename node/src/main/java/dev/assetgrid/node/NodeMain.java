@@ -5,7 +5,10 @@ import dev.assetgrid.node.cli.ValidateCommand;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
+import dev.assetgrid.shared.cluster.ClusterTls;
 import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.tls.PemFiles;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -142,8 +145,66 @@ public final class NodeMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_CLUSTER_SECRET}")
   String clusterSecret;
 
+  // ------------------------------------------------------------------ encryption in transit
+
+  @Option(
+      names = "--tls-trust",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate(s) to trust for an https:// coordinator: its CA, or its self-signed "
+              + "<data-dir>/tls/cert.pem. Default: the JVM's trusted CAs. Env: ASSETGRID_TLS_TRUST.",
+      defaultValue = "${env:ASSETGRID_TLS_TRUST}")
+  Path tlsTrust;
+
+  @Option(
+      names = "--cluster-tls-cert",
+      paramLabel = "FILE",
+      description =
+          "Event bus over mutual TLS: this member's PEM certificate (with --cluster-tls-key and "
+              + "--cluster-tls-trust, as on the coordinator). Env: ASSETGRID_CLUSTER_TLS_CERT.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_TLS_CERT}")
+  Path clusterTlsCert;
+
+  @Option(
+      names = "--cluster-tls-key",
+      paramLabel = "FILE",
+      description = "PEM private key of --cluster-tls-cert. Env: ASSETGRID_CLUSTER_TLS_KEY.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_TLS_KEY}")
+  Path clusterTlsKey;
+
+  @Option(
+      names = "--cluster-tls-trust",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate(s) other members' certificates must chain to. Env: ASSETGRID_CLUSTER_TLS_TRUST.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_TLS_TRUST}")
+  Path clusterTlsTrust;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return run();
+    } catch (Exception e) {
+      AssetGridException bad = configError(e);
+      if (bad == null) {
+        throw e;
+      }
+      spec.commandLine().getErr().println("assetgrid-node: " + bad.getMessage());
+      return 2;
+    }
+  }
+
+  /** A start failure that is a bad setting (a TLS file, say): told in one sentence. */
+  static AssetGridException configError(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof AssetGridException age && age.code() == ErrorCode.INVALID_REQUEST) {
+        return age;
+      }
+    }
+    return null;
+  }
+
+  private Integer run() throws Exception {
     if (clusterSecret == null && clusterSecretFile == null) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -163,16 +224,29 @@ public final class NodeMain implements Callable<Integer> {
     int n = slots > 0 ? slots : WorkerOptions.defaultSlots();
     List<String> members = join.stream().map(NodeMain::withDefaultPort).toList();
     String bindHost = bind != null && !bind.isBlank() ? bind : routeTo(members.get(0));
+    ClusterTls clusterTls = ClusterTls.fromFlags(clusterTlsCert, clusterTlsKey, clusterTlsTrust);
+    if (tlsTrust != null) {
+      PemFiles.trust(tlsTrust, "--tls-trust"); // a bad file is an error now, not at the first task
+    }
     ClusterOptions cluster =
         new ClusterOptions(
-            clusterName, bindHost, publicHost, clusterPort, eventBusPort, members, true, secret);
+            clusterName,
+            bindHost,
+            publicHost,
+            clusterPort,
+            eventBusPort,
+            members,
+            true,
+            secret,
+            clusterTls);
     WorkerOptions wo =
         new WorkerOptions(
             n,
             workDir,
             WorkerOptions.DEFAULT_LEASE_WAIT_MS,
             drainTimeoutSeconds * 1000,
-            WorkerOptions.DEFAULT_ANNOUNCE_MS);
+            WorkerOptions.DEFAULT_ANNOUNCE_MS,
+            tlsTrust);
     Node node = Node.start(cluster, wo).toCompletionStage().toCompletableFuture().get();
     LOG.info(
         "node {} joined {} via {} with {} slot(s); capabilities {}",

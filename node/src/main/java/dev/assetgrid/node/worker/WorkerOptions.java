@@ -11,9 +11,12 @@ import java.nio.file.Path;
  * @param drainTimeoutMs on shutdown, how long running tasks may take before their leases are
  *     released
  * @param announceMs how often the node announces itself on {@code assetgrid.nodes}
+ * @param trust PEM certificate(s) to trust for an {@code https://} coordinator (its CA, or its
+ *     self-signed certificate itself); null = the JVM's default trusted CAs. Host names are always
+ *     checked; there is no "trust all".
  */
 public record WorkerOptions(
-    int slots, Path workDir, long leaseWaitMs, long drainTimeoutMs, long announceMs) {
+    int slots, Path workDir, long leaseWaitMs, long drainTimeoutMs, long announceMs, Path trust) {
   public static final long DEFAULT_LEASE_WAIT_MS = 20_000;
   public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
   public static final long DEFAULT_DRAIN_TIMEOUT_MS = DEFAULT_DRAIN_TIMEOUT_SECONDS * 1000;
@@ -28,6 +31,17 @@ public record WorkerOptions(
     }
     workDir =
         workDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "assetgrid-work") : workDir;
+  }
+
+  /** Options that trust the JVM's default CAs only. */
+  public WorkerOptions(
+      int slots, Path workDir, long leaseWaitMs, long drainTimeoutMs, long announceMs) {
+    this(slots, workDir, leaseWaitMs, drainTimeoutMs, announceMs, null);
+  }
+
+  /** These options trusting {@code file} for HTTPS (null = the default CAs). */
+  public WorkerOptions withTrust(Path file) {
+    return new WorkerOptions(slots, workDir, leaseWaitMs, drainTimeoutMs, announceMs, file);
   }
 
   public static WorkerOptions defaults(int slots) {

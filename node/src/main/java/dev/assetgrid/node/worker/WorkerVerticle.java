@@ -15,6 +15,7 @@ import dev.assetgrid.shared.protocol.NodeAnnouncement;
 import dev.assetgrid.shared.protocol.TaskError;
 import dev.assetgrid.shared.protocol.TaskInput;
 import dev.assetgrid.shared.protocol.TaskOutput;
+import dev.assetgrid.shared.tls.PemFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -45,9 +46,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker shell: leases tasks by free capacity (long poll), heartbeats, downloads inputs over
- * the URLs in the lease, runs the handler on a dedicated worker pool, uploads outputs and reports a
- * fenced completion. On stop it drains: no new leases, running tasks get {@code drainTimeoutMs} to
- * finish, the rest are released (failed with {@code NODE_LOST}, which requeues them at once).
+ * the URLs in the lease (HTTP or HTTPS, verified against {@link WorkerOptions#trust}), runs the
+ * handler on a dedicated worker pool, uploads outputs and reports a fenced completion. On stop it
+ * drains: no new leases, running tasks get {@code drainTimeoutMs} to finish, the rest are released
+ * (failed with {@code NODE_LOST}, which requeues them at once).
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -132,9 +134,18 @@ public final class WorkerVerticle extends VerticleBase {
     pool =
         vertx.createSharedWorkerExecutor(
             "assetgrid-task-" + nodeId, options.slots(), 24, TimeUnit.HOURS);
+    HttpClientOptions httpOptions =
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setIdleTimeout(60)
+            // https:// URLs in leases: the certificate must be trusted and name the host (RFC 2818)
+            .setVerifyHost(true);
+    if (options.trust() != null) {
+      httpOptions.setTrustOptions(PemFiles.trust(options.trust(), "--tls-trust"));
+    }
     http =
         vertx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true).setIdleTimeout(60),
+            httpOptions,
             new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(4, options.slots() * 2)));
     consumers.add(vertx.eventBus().consumer(Addresses.WAKE, m -> leaseMore()));
     vertx.setPeriodic(200, id -> heartbeatIfDue());
