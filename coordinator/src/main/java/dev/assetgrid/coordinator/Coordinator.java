@@ -31,13 +31,18 @@ import dev.assetgrid.shared.cluster.ClusterBootstrap;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
 import dev.assetgrid.shared.pipeline.JobPlanner;
+import dev.assetgrid.shared.tls.PemFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.sqlclient.Pool;
+import java.net.URI;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -78,6 +83,20 @@ public final class Coordinator {
   /** Starts everything; blocks the calling thread (never call it on an event loop). */
   public static Coordinator start(CoordinatorConfig config) throws Exception {
     long t0 = System.nanoTime();
+    // HTTPS: the operator's files checked, or the development certificate made in the data folder
+    TlsOptions tls = config.tls().prepare(config.dataDir(), certificateHosts(config));
+    PemKeyCertOptions keyCert = tls.enabled() ? tls.keyCert() : null;
+    if (tls.enabled()) {
+      LOG.info(
+          "HTTPS with {} (SHA-256 fingerprint {})",
+          tls.cert(),
+          PemFiles.fingerprint(tls.certificate()));
+    } else if (!isLoopback(config.httpHost())) {
+      LOG.warn(
+          "the API listens on {} over plain HTTP: API keys and assets cross the network"
+              + " unencrypted; give it --tls-cert/--tls-key (or put a TLS proxy in front)",
+          config.httpHost());
+    }
     Database db =
         config.dbUrl() == null
             ? Database.embedded(config.dataDir().resolve("pg"))
@@ -166,11 +185,12 @@ public final class Coordinator {
                   RateLimiter.of(vertx),
                   config.access().requestsPerSecond(),
                   config.access().uploadBytesPerSecond()));
+      api.withTls(keyCert);
       await(vertx.deployVerticle(api));
       publicUrl[0] =
           config.publicUrl() != null
               ? stripSlash(config.publicUrl())
-              : "http://"
+              : (tls.enabled() ? "https://" : "http://")
                   + (config.httpHost().equals("0.0.0.0")
                       ? config.cluster().publicHost()
                       : config.httpHost())
@@ -208,7 +228,8 @@ public final class Coordinator {
                     config.dataDir().resolve("work"),
                     WorkerOptions.DEFAULT_LEASE_WAIT_MS,
                     WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS,
-                    WorkerOptions.DEFAULT_ANNOUNCE_MS),
+                    WorkerOptions.DEFAULT_ANNOUNCE_MS,
+                    tls.cert()), // the in-process slots trust this coordinator's certificate
                 NativeProbe.probe());
         workerDeployment = await(vertx.deployVerticle(worker));
       }
@@ -223,7 +244,13 @@ public final class Coordinator {
           ClusterBootstrap.joinAddress(vertx),
           slots);
       return new Coordinator(
-          config.withCluster(clusterOptions), db, vertx, pool, api, worker, workerDeployment);
+          config.withCluster(clusterOptions).withTls(tls),
+          db,
+          vertx,
+          pool,
+          api,
+          worker,
+          workerDeployment);
     } catch (Exception | Error e) {
       if (vertx != null) {
         try {
@@ -246,8 +273,9 @@ public final class Coordinator {
     return api.actualPort();
   }
 
+  /** The API on loopback: {@code http://} or, with TLS on, {@code https://}. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + api.actualPort();
+    return (config.tls().enabled() ? "https" : "http") + "://127.0.0.1:" + api.actualPort();
   }
 
   public Vertx vertx() {
@@ -298,6 +326,33 @@ public final class Coordinator {
       }
       throw e;
     }
+  }
+
+  /**
+   * Names a development certificate is made for: loopback, the API's address and the addresses
+   * nodes use (the cluster's public host, the public URL's host).
+   */
+  static List<String> certificateHosts(CoordinatorConfig config) {
+    Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
+    if (!Set.of("0.0.0.0", "::", "[::]").contains(config.httpHost())) {
+      hosts.add(config.httpHost());
+    }
+    hosts.add(config.cluster().publicHost());
+    if (config.publicUrl() != null) {
+      try {
+        String host = URI.create(config.publicUrl()).getHost();
+        if (host != null) {
+          hosts.add(host);
+        }
+      } catch (IllegalArgumentException e) {
+        // not a URL: nodes will say so when they use it
+      }
+    }
+    return List.copyOf(hosts);
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   private static String stripSlash(String s) {

@@ -26,6 +26,7 @@ import java.util.List;
  * @param retryMax cap of the retry delay
  * @param cluster how this coordinator joins the Hazelcast cluster
  * @param access authentication, quotas, rate limits and audit retention
+ * @param tls HTTPS on the API; null = {@link TlsOptions#off()} (plain HTTP)
  */
 public record CoordinatorConfig(
     String httpHost,
@@ -41,7 +42,8 @@ public record CoordinatorConfig(
     Duration retryBase,
     Duration retryMax,
     ClusterOptions cluster,
-    AccessOptions access) {
+    AccessOptions access,
+    TlsOptions tls) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
 
@@ -84,6 +86,7 @@ public record CoordinatorConfig(
     }
     dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
     access = access == null ? AccessOptions.defaults() : access;
+    tls = tls == null ? TlsOptions.off() : tls;
   }
 
   /** The embedded single-machine defaults. */
@@ -109,7 +112,8 @@ public record CoordinatorConfig(
             0,
             List.of(),
             false),
-        AccessOptions.defaults());
+        AccessOptions.defaults(),
+        TlsOptions.off());
   }
 
   public CoordinatorConfig withHttpPort(int port) {
@@ -127,7 +131,8 @@ public record CoordinatorConfig(
         retryBase,
         retryMax,
         cluster,
-        access);
+        access,
+        tls);
   }
 
   public CoordinatorConfig withDataDir(Path dir) {
@@ -145,7 +150,8 @@ public record CoordinatorConfig(
         retryBase,
         retryMax,
         cluster,
-        access);
+        access,
+        tls);
   }
 
   public CoordinatorConfig withWorkers(int n) {
@@ -163,7 +169,8 @@ public record CoordinatorConfig(
         retryBase,
         retryMax,
         cluster,
-        access);
+        access,
+        tls);
   }
 
   public CoordinatorConfig withLease(Duration l) {
@@ -181,7 +188,8 @@ public record CoordinatorConfig(
         retryBase,
         retryMax,
         cluster,
-        access);
+        access,
+        tls);
   }
 
   public CoordinatorConfig withRetry(int attempts, Duration base, Duration max) {
@@ -199,7 +207,8 @@ public record CoordinatorConfig(
         base,
         max,
         cluster,
-        access);
+        access,
+        tls);
   }
 
   public CoordinatorConfig withMaxUploadBytes(long n) {
@@ -217,7 +226,8 @@ public record CoordinatorConfig(
         retryBase,
         retryMax,
         cluster,
-        access);
+        access,
+        tls);
   }
 
   public CoordinatorConfig withCluster(ClusterOptions c) {
@@ -235,7 +245,8 @@ public record CoordinatorConfig(
         retryBase,
         retryMax,
         c,
-        access);
+        access,
+        tls);
   }
 
   public CoordinatorConfig withDbUrl(String url) {
@@ -253,7 +264,8 @@ public record CoordinatorConfig(
         retryBase,
         retryMax,
         cluster,
-        access);
+        access,
+        tls);
   }
 
   public CoordinatorConfig withPublicUrl(String url) {
@@ -271,7 +283,8 @@ public record CoordinatorConfig(
         retryBase,
         retryMax,
         cluster,
-        access);
+        access,
+        tls);
   }
 
   public CoordinatorConfig withAccess(AccessOptions a) {
@@ -289,6 +302,26 @@ public record CoordinatorConfig(
         retryBase,
         retryMax,
         cluster,
-        a);
+        a,
+        tls);
+  }
+
+  public CoordinatorConfig withTls(TlsOptions t) {
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        workers,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster,
+        access,
+        t);
   }
 }

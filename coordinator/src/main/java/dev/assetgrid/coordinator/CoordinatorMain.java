@@ -3,6 +3,9 @@ package dev.assetgrid.coordinator;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
+import dev.assetgrid.shared.cluster.ClusterTls;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +37,8 @@ import picocli.CommandLine.Option;
       "with: java -jar node/target/assetgrid-node.jar --join THIS_HOST:5701"
     })
 public final class CoordinatorMain implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorMain.class);
 
   @Option(
@@ -245,8 +250,83 @@ public final class CoordinatorMain implements Callable<Integer> {
         Duration.ofDays(auditRetentionDays));
   }
 
+  // ------------------------------------------------------------------ encryption in transit
+
+  @Option(
+      names = "--tls",
+      paramLabel = "self-signed",
+      description =
+          "HTTPS with a development certificate made on first start in <data-dir>/tls (cert.pem, key.pem; "
+              + "nodes trust it with --tls-trust). Default: plain HTTP unless --tls-cert is given. "
+              + "Env: ASSETGRID_TLS.",
+      defaultValue = "${env:ASSETGRID_TLS}")
+  String tls;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "HTTPS with this PEM certificate (chain) and --tls-key. Env: ASSETGRID_TLS_CERT.",
+      defaultValue = "${env:ASSETGRID_TLS_CERT}")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description =
+          "PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC). Env: ASSETGRID_TLS_KEY.",
+      defaultValue = "${env:ASSETGRID_TLS_KEY}")
+  Path tlsKey;
+
+  @Option(
+      names = "--cluster-tls-cert",
+      paramLabel = "FILE",
+      description =
+          "Event bus over mutual TLS: this member's PEM certificate (with --cluster-tls-key and "
+              + "--cluster-tls-trust; every member needs them). Env: ASSETGRID_CLUSTER_TLS_CERT.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_TLS_CERT}")
+  Path clusterTlsCert;
+
+  @Option(
+      names = "--cluster-tls-key",
+      paramLabel = "FILE",
+      description = "PEM private key of --cluster-tls-cert. Env: ASSETGRID_CLUSTER_TLS_KEY.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_TLS_KEY}")
+  Path clusterTlsKey;
+
+  @Option(
+      names = "--cluster-tls-trust",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate(s) other members' certificates must chain to. Env: ASSETGRID_CLUSTER_TLS_TRUST.",
+      defaultValue = "${env:ASSETGRID_CLUSTER_TLS_TRUST}")
+  Path clusterTlsTrust;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return run();
+    } catch (Exception e) {
+      AssetGridException bad = configError(e);
+      if (bad == null) {
+        throw e;
+      }
+      spec.commandLine().getErr().println("assetgrid-coordinator: " + bad.getMessage());
+      return 2;
+    }
+  }
+
+  /** A start failure that is a bad setting (a TLS file, say): told in one sentence. */
+  static AssetGridException configError(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof AssetGridException age && age.code() == ErrorCode.INVALID_REQUEST) {
+        return age;
+      }
+    }
+    return null;
+  }
+
+  private Integer run() throws Exception {
     CoordinatorConfig c =
         new CoordinatorConfig(
             host,
@@ -274,12 +354,14 @@ public final class CoordinatorMain implements Callable<Integer> {
                     : ClusterSecret.readOrCreate(
                         clusterSecretFile != null
                             ? clusterSecretFile
-                            : dataDir.resolve(ClusterSecret.FILE_NAME))),
-            accessOptions());
+                            : dataDir.resolve(ClusterSecret.FILE_NAME)),
+                ClusterTls.fromFlags(clusterTlsCert, clusterTlsKey, clusterTlsTrust)),
+            accessOptions(),
+            TlsOptions.fromFlags(tls, tlsCert, tlsKey));
     Coordinator coordinator = Coordinator.start(c);
     System.out.printf(
-        "assetgrid coordinator listening on http://localhost:%d  (nodes join with --join %s)%n",
-        coordinator.httpPort(), coordinator.clusterAddress());
+        "assetgrid coordinator listening on %s  (nodes join with --join %s)%n",
+        coordinator.baseUrl(), coordinator.clusterAddress());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
