@@ -34,17 +34,17 @@ public final class TestGrid implements AutoCloseable {
 
   public final Coordinator coordinator;
   public final String clusterName;
-  public final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+
+  /** HTTP/1.1; with TLS on, trusting the coordinator's certificate (and nothing else). */
+  public final HttpClient http;
+
   private final List<Node> nodes = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
 
   private TestGrid(Coordinator coordinator, String clusterName) {
     this.coordinator = coordinator;
     this.clusterName = clusterName;
+    this.http = TestTls.client(HttpClient.Version.HTTP_1_1, coordinator.config().tls());
   }
 
   /**
@@ -89,7 +89,8 @@ public final class TestGrid implements AutoCloseable {
   /** How a node in this JVM joins this grid's cluster (as a Hazelcast lite member). */
   public ClusterOptions nodeCluster() {
     return ClusterOptions.loopback(clusterName, true, List.of(coordinator.clusterAddress()))
-        .withSecret(coordinator.config().cluster().secret());
+        .withSecret(coordinator.config().cluster().secret())
+        .withTls(coordinator.config().cluster().tls());
   }
 
   /** A node in a child JVM, so it can be killed hard. */
@@ -128,6 +129,21 @@ public final class TestGrid implements AutoCloseable {
             "127.0.0.1",
             "--drain-timeout",
             "1"));
+    // the same encryption in transit as the coordinator, by the node's own flags
+    if (coordinator.config().tls().enabled()) {
+      cmd.addAll(List.of("--tls-trust", coordinator.config().tls().cert().toString()));
+    }
+    var bus = coordinator.config().cluster().tls();
+    if (bus != null) {
+      cmd.addAll(
+          List.of(
+              "--cluster-tls-cert",
+              bus.cert().toString(),
+              "--cluster-tls-key",
+              bus.key().toString(),
+              "--cluster-tls-trust",
+              bus.trust().toString()));
+    }
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
