@@ -2,6 +2,8 @@ package dev.assetgrid.coordinator;
 
 import dev.assetgrid.coordinator.access.KeyCache;
 import dev.assetgrid.coordinator.access.RateLimiter;
+import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.LegacyLayout;
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
@@ -118,13 +120,16 @@ public final class Coordinator {
       Pool queuePool = db.queuePool(vertx, 8);
       LocalBlobStore blobs = new LocalBlobStore(vertx, config.dataDir().resolve("blobs"));
       await(blobs.start());
+      if (LegacyLayout.present(blobs.root())) {
+        LegacyLayout.migrate(blobs.root(), await(LegacyLayout.keys(pool)));
+      }
       AtomicBoolean ready = new AtomicBoolean();
       String[] publicUrl = new String[1];
       Scheduler.Urls urls =
           new Scheduler.Urls() {
             @Override
-            public String input(UUID taskId, String sha256) {
-              return publicUrl[0] + "/internal/tasks/" + taskId + "/inputs/" + sha256;
+            public String input(UUID taskId, BlobKey key) {
+              return publicUrl[0] + "/internal/tasks/" + taskId + "/inputs/" + key.sha256();
             }
 
             @Override

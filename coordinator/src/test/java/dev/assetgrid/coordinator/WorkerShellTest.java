@@ -534,11 +534,13 @@ class WorkerShellTest {
     assertThat(rc).as("kill -" + signal).isZero();
   }
 
-  /** Where the coordinator's local blob store keeps the blob {@code sha256}. */
+  /** Where the coordinator's local blob store keeps the original {@code sha256}. */
   private Path blobFile(String sha256) {
     Path p =
         dataDir
             .resolve("blobs")
+            .resolve(dev.assetgrid.coordinator.access.Principal.DEFAULT_TENANT.toString())
+            .resolve("originals")
             .resolve(sha256.substring(0, 2))
             .resolve(sha256.substring(2, 4))
             .resolve(sha256);

@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link BlobStore} on the local file system.
  *
- * <p>Layout: {@code root/ab/cd/<sha256>} (two fan-out levels from the hash, so no directory grows
- * past 65k entries), staging files in {@code root/tmp}. A blob appears under its final name only by
- * an atomic rename of a complete, fsynced staging file on the same file system, so a reader never
- * sees a partial blob and a crash leaves at most a stale staging file.
+ * <p>Layout: {@code root/<tenant>/<kind>/ab/cd/<sha256>} ({@link BlobKey#path()}), staging files in
+ * {@code root/tmp}. A blob appears under its final name only by an atomic rename of a complete,
+ * fsynced staging file on the same file system, so a reader never sees a partial blob and a crash
+ * leaves at most a stale staging file.
  *
  * <p>Staging files left by a previous process are deleted the first time the store is used (or on
  * {@link #start()}): a root belongs to one process. Streaming writes go through {@link AsyncFile};
@@ -118,8 +118,8 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
-  public Future<BlobInfo> commit(StagedBlob staged) {
-    Path target = blobPath(staged.sha256());
+  public Future<BlobInfo> commit(StagedBlob staged, BlobSpace space) {
+    Path target = blobPath(space.key(staged.sha256()));
     return vertx
         .executeBlocking(
             () -> {
@@ -155,7 +155,8 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
-  public Future<BlobInfo> put(ReadStream<Buffer> in, long maxBytes, String expectedSha256) {
+  public Future<BlobInfo> put(
+      ReadStream<Buffer> in, long maxBytes, String expectedSha256, BlobSpace space) {
     if (expectedSha256 != null && !BlobInfo.isSha256(expectedSha256)) {
       in.pause();
       return Future.failedFuture(invalidSha(expectedSha256));
@@ -175,7 +176,7 @@ public final class LocalBlobStore implements BlobStore {
                                         + ", content hashes to "
                                         + staged.sha256())));
               }
-              return commit(staged)
+              return commit(staged, space)
                   .recover(t -> discard(staged).transform(ignored -> Future.failedFuture(t)));
             });
   }
@@ -193,11 +194,9 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
-  public Future<Optional<BlobInfo>> stat(String sha256) {
-    if (!BlobInfo.isSha256(sha256)) {
-      return Future.failedFuture(invalidSha(sha256));
-    }
-    Path p = blobPath(sha256);
+  public Future<Optional<BlobInfo>> stat(BlobKey key) {
+    String sha256 = key.sha256();
+    Path p = blobPath(key);
     return vertx
         .executeBlocking(
             () -> {
@@ -215,16 +214,29 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
-  public Future<ReadStream<Buffer>> open(String sha256) {
-    if (!BlobInfo.isSha256(sha256)) {
-      return Future.failedFuture(invalidSha(sha256));
+  public Future<ReadStream<Buffer>> open(BlobKey key) {
+    return open(key, 0, -1);
+  }
+
+  @Override
+  public Future<ReadStream<Buffer>> open(BlobKey key, long offset, long length) {
+    String sha256 = key.sha256();
+    if (offset < 0) {
+      return Future.failedFuture(new IllegalArgumentException("offset < 0"));
     }
     return vertx
         .fileSystem()
         .open(
-            blobPath(sha256).toString(),
+            blobPath(key).toString(),
             new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-        .<ReadStream<Buffer>>map(f -> f)
+        .<ReadStream<Buffer>>map(
+            f -> {
+              f.setReadPos(offset);
+              if (length >= 0) {
+                f.setReadLength(length);
+              }
+              return f;
+            })
         .recover(
             t ->
                 Future.failedFuture(
@@ -234,16 +246,14 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
-  public Optional<Path> localPath(String sha256) {
-    return Optional.of(blobPath(BlobInfo.requireSha256(sha256)));
+  public Optional<Path> localPath(BlobKey key) {
+    return Optional.of(blobPath(key));
   }
 
   @Override
-  public Future<Void> delete(String sha256) {
-    if (!BlobInfo.isSha256(sha256)) {
-      return Future.failedFuture(invalidSha(sha256));
-    }
-    Path p = blobPath(sha256);
+  public Future<Void> delete(BlobKey key) {
+    String sha256 = key.sha256();
+    Path p = blobPath(key);
     return vertx
         .<Void>executeBlocking(
             () -> {
@@ -254,9 +264,14 @@ public final class LocalBlobStore implements BlobStore {
         .recover(t -> Future.failedFuture(ioError("cannot delete " + sha256, t)));
   }
 
-  /** {@code root/ab/cd/<sha256>}; callers validate the string first. */
-  private Path blobPath(String sha256) {
-    return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+  /** {@code root/<tenant>/<kind>/ab/cd/<sha256>} ({@link BlobKey#path()}). */
+  private Path blobPath(BlobKey key) {
+    return root.resolve(key.path());
+  }
+
+  @Override
+  public String describe() {
+    return "local " + root;
   }
 
   private static AssetGridException invalidSha(String s) {

@@ -8,6 +8,8 @@ import static dev.assetgrid.coordinator.http.Responses.id;
 import static dev.assetgrid.coordinator.http.Responses.json;
 
 import dev.assetgrid.coordinator.access.Role;
+import dev.assetgrid.coordinator.blob.BlobKind;
+import dev.assetgrid.coordinator.blob.BlobSpace;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.ingest.ReceivedFile;
 import dev.assetgrid.coordinator.ingest.ReceivedUpload;
@@ -117,7 +119,7 @@ final class AssetsResource implements HttpResource {
                 return;
               }
               new UploadReceiver(vertx, blobs, uploadLimits)
-                  .receive(ctx.request())
+                  .receive(ctx.request(), new BlobSpace(tenant, BlobKind.ORIGINAL))
                   .compose(up -> createAsset(up, queryPipeline, ctx))
                   .onSuccess(
                       created -> {
@@ -252,9 +254,7 @@ final class AssetsResource implements HttpResource {
         .onSuccess(
             f ->
                 f.ifPresentOrElse(
-                    x ->
-                        Responses.sendBlob(
-                            ctx, blobs, x.getString("sha256"), x.getString("contentType"), name),
+                    x -> Responses.sendBlob(ctx, blobs, x.key(), x.size(), x.contentType(), name),
                     () ->
                         Problems.send(
                             ctx, ErrorCode.NOT_FOUND, "file " + name + " of asset " + id)))

@@ -59,14 +59,15 @@ final class TaskBlobsResource implements HttpResource {
     leases
         .mayRead(taskId, token, sha)
         .onSuccess(
-            allowed -> {
-              if (!allowed) {
+            key -> {
+              if (key.isEmpty()) {
                 Problems.send(
                     ctx,
                     ErrorCode.LEASE_INVALID,
                     "task " + taskId + " holds no lease on blob " + sha);
               } else {
-                Responses.sendBlob(ctx, blobs, sha, "application/octet-stream", null);
+                Responses.sendBlob(
+                    ctx, blobs, key.get().key(), key.get().size(), key.get().contentType(), null);
               }
             })
         .onFailure(e -> Problems.send(ctx, e));
@@ -95,13 +96,16 @@ final class TaskBlobsResource implements HttpResource {
     leases
         .mayWrite(taskId, token)
         .compose(
-            allowed -> {
-              if (!allowed) {
+            space -> {
+              if (space.isEmpty()) {
                 return Future.failedFuture(
                     new AssetGridException(ErrorCode.LEASE_INVALID, "task " + taskId));
               }
               return blobs.put(
-                  ctx.request(), MAX_OUTPUT_BYTES, ctx.request().getHeader(SHA256_HEADER));
+                  ctx.request(),
+                  MAX_OUTPUT_BYTES,
+                  ctx.request().getHeader(SHA256_HEADER),
+                  space.get());
             })
         .onSuccess(
             info ->

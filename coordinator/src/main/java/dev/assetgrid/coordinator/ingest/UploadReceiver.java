@@ -1,6 +1,7 @@
 package dev.assetgrid.coordinator.ingest;
 
 import dev.assetgrid.coordinator.blob.BlobInfo;
+import dev.assetgrid.coordinator.blob.BlobSpace;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.blob.StagedBlob;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -82,9 +83,9 @@ public final class UploadReceiver {
    * UPLOAD_TOO_LARGE}, answer with {@code Connection: close} and close the connection after the
    * response, so that a client sending gigabytes stops.
    */
-  public Future<ReceivedUpload> receive(HttpServerRequest request) {
+  public Future<ReceivedUpload> receive(HttpServerRequest request, BlobSpace space) {
     request.pause();
-    return new Exchange(request).run();
+    return new Exchange(request, space).run();
   }
 
   /** A file part that passed the checks and waits for the request to succeed before commit. */
@@ -98,6 +99,7 @@ public final class UploadReceiver {
   /** The state of one request; every callback runs on the request's context. */
   private final class Exchange {
     private final HttpServerRequest request;
+    private final BlobSpace space;
     private final Promise<ReceivedUpload> result = Promise.promise();
     private final List<Future<Part>> parts = new ArrayList<>();
     private final List<AbortableStream> streams = new ArrayList<>();
@@ -108,8 +110,9 @@ public final class UploadReceiver {
 
     private boolean failed;
 
-    Exchange(HttpServerRequest request) {
+    Exchange(HttpServerRequest request, BlobSpace space) {
       this.request = request;
+      this.space = space;
     }
 
     Future<ReceivedUpload> run() {
@@ -292,7 +295,7 @@ public final class UploadReceiver {
       // Sequential commits: a half-failed commit leaves the fewest unreferenced blobs behind.
       Future<BlobInfo> chain = Future.succeededFuture();
       for (Part p : ok) {
-        chain = chain.compose(ignored -> store.commit(p.staged()));
+        chain = chain.compose(ignored -> store.commit(p.staged(), space));
       }
       chain.onSuccess(ignored -> result.tryComplete(upload)).onFailure(this::fail);
     }

@@ -48,7 +48,8 @@ public final class Scheduler {
 
   /** Where nodes fetch inputs and put outputs; built from the coordinator's public URL. */
   public interface Urls {
-    String input(UUID taskId, String sha256);
+    /** Where the leased task {@code taskId} downloads blob {@code key}. */
+    String input(UUID taskId, dev.assetgrid.coordinator.blob.BlobKey key);
 
     String outputs(UUID taskId);
   }
@@ -101,8 +102,7 @@ public final class Scheduler {
                 List<TaskInput> inputs = new ArrayList<>(x.inputs().size());
                 for (QueueStore.Input in : x.inputs()) {
                   inputs.add(
-                      new TaskInput(
-                          in.name(), in.sha256(), in.size(), urls.input(tid, in.sha256())));
+                      new TaskInput(in.name(), in.sha256(), in.size(), urls.input(tid, in.key())));
                 }
                 out.add(
                     new LeasedTask(

@@ -2,6 +2,9 @@ package dev.assetgrid.coordinator.store;
 
 import dev.assetgrid.coordinator.access.Actor;
 import dev.assetgrid.coordinator.access.Quotas;
+import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.BlobKind;
+import dev.assetgrid.coordinator.blob.StoredBlob;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.ModelFormat;
@@ -117,12 +120,13 @@ public final class AssetStore {
                                     f.role(),
                                     f.sha256(),
                                     f.size(),
-                                    f.contentType()));
+                                    f.contentType(),
+                                    tenant));
                           }
                           return conn.preparedQuery(
                                   """
-              INSERT INTO asset_files (asset_id, name, role, sha256, size_bytes, content_type)
-              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""")
+              INSERT INTO asset_files (asset_id, name, role, sha256, size_bytes, content_type, kind, tenant_id)
+              VALUES ($1, $2, $3, $4, $5, $6, 'original', $7) ON CONFLICT DO NOTHING""")
                               .executeBatch(rows);
                         })
                     .compose(
@@ -533,22 +537,26 @@ public final class AssetStore {
             });
   }
 
-  /** A file of an asset of the tenant by name: {sha256, size, contentType}. */
-  public Future<Optional<JsonObject>> getFile(UUID tenant, UUID assetId, String name) {
+  /** A file of a (not deleted) asset of the tenant, by name. */
+  public Future<Optional<StoredBlob>> getFile(UUID tenant, UUID assetId, String name) {
     return pool.preparedQuery(
             """
-            SELECT f.sha256, f.size_bytes, f.content_type FROM asset_files f JOIN assets a ON a.id = f.asset_id
-             WHERE f.asset_id = $1 AND f.name = $2 AND a.tenant_id = $3""")
+            SELECT f.sha256, f.size_bytes, f.content_type, f.kind FROM asset_files f JOIN assets a ON a.id = f.asset_id
+             WHERE f.asset_id = $1 AND f.name = $2 AND a.tenant_id = $3 AND a.deleted_at IS NULL""")
         .execute(Tuple.of(assetId, name, tenant))
         .map(
-            rs ->
-                rs.size() == 0
-                    ? Optional.empty()
-                    : Optional.of(
-                        new JsonObject()
-                            .put("sha256", rs.iterator().next().getString("sha256"))
-                            .put("size", rs.iterator().next().getLong("size_bytes"))
-                            .put("contentType", rs.iterator().next().getString("content_type"))));
+            rs -> {
+              if (rs.size() == 0) {
+                return Optional.empty();
+              }
+              Row r = rs.iterator().next();
+              return Optional.of(
+                  new StoredBlob(
+                      new BlobKey(
+                          tenant, BlobKind.ofDbName(r.getString("kind")), r.getString("sha256")),
+                      r.getLong("size_bytes"),
+                      r.getString("content_type")));
+            });
   }
 
   /** A job of the tenant with its tasks; empty when the tenant has no such job. */

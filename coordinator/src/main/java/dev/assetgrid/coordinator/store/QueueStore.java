@@ -2,6 +2,8 @@ package dev.assetgrid.coordinator.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.coordinator.access.Actor;
+import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.BlobKind;
 import dev.assetgrid.shared.pipeline.PlaceholderExpansion;
 import dev.assetgrid.shared.pipeline.PlannedTask;
 import dev.assetgrid.shared.protocol.JsonTrees;
@@ -75,7 +77,12 @@ public final class QueueStore {
       List<Input> inputs) {}
 
   /** An input blob of a leased task, by the name the stage reads it under. */
-  public record Input(String name, String sha256, long size) {}
+  /** A blob a leased task reads: its name in the task, and where it is stored. */
+  public record Input(String name, BlobKey key, long size) {
+    public String sha256() {
+      return key.sha256();
+    }
+  }
 
   /**
    * One statement: pick ready rows (skipping rows other transactions hold), lease them with a fresh
@@ -137,26 +144,28 @@ public final class QueueStore {
           FROM anc JOIN jt p ON p.id = anc.anc_id, unnest(p.depends_on) AS d
          WHERE anc.depth < 64),
       i AS (
-        SELECT DISTINCT ON (task_id, name) task_id, name, sha256, size_bytes FROM (
-          SELECT l.id AS task_id, f.name, f.sha256, f.size_bytes, 1000 AS rank
+        SELECT DISTINCT ON (task_id, name) task_id, name, sha256, size_bytes, kind, tenant_id FROM (
+          SELECT l.id AS task_id, f.name, f.sha256, f.size_bytes, f.kind, f.tenant_id, 1000 AS rank
             FROM l JOIN jobs jb ON jb.id = l.job_id
             JOIN asset_files f ON f.asset_id = jb.asset_id AND f.role IN ('original', 'side')
            WHERE jb.id = ANY(ARRAY(SELECT job_id FROM l))
           UNION ALL
-          SELECT anc.task_id, o.name, o.sha256, o.size_bytes, anc.depth
+          SELECT anc.task_id, o.name, o.sha256, o.size_bytes, o.kind, o.tenant_id, anc.depth
             FROM anc JOIN task_outputs o ON o.task_id = anc.anc_id
            WHERE o.task_id = ANY(ARRAY(SELECT anc_id FROM anc))) x
         ORDER BY task_id, name, rank)
       SELECT l.id, l.type, l.params, l.attempt, l.lease_token, l.lease_expires_at,
              NULL::bigint AS ev_id, NULL::uuid AS ev_job, NULL::text AS ev_type, NULL::jsonb AS ev_data,
              NULL::timestamptz AS ev_at, NULL::uuid AS in_task, NULL::text AS in_name, NULL::text AS in_sha,
-             NULL::bigint AS in_size
+             NULL::bigint AS in_size, NULL::text AS in_kind, NULL::uuid AS in_tenant
         FROM l
       UNION ALL
-      SELECT NULL, NULL, NULL, NULL, NULL, NULL, e.id, e.job_id, e.type, e.data, e.created_at, NULL, NULL, NULL, NULL
+      SELECT NULL, NULL, NULL, NULL, NULL, NULL, e.id, e.job_id, e.type, e.data, e.created_at, NULL, NULL, NULL, NULL,
+             NULL, NULL
         FROM e
       UNION ALL
-      SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, i.task_id, i.name, i.sha256, i.size_bytes
+      SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, i.task_id, i.name, i.sha256, i.size_bytes,
+             i.kind, i.tenant_id
         FROM i
       """;
 
@@ -183,7 +192,12 @@ public final class QueueStore {
                       .computeIfAbsent(x.getUUID("in_task"), k -> new ArrayList<>())
                       .add(
                           new Input(
-                              x.getString("in_name"), x.getString("in_sha"), x.getLong("in_size")));
+                              x.getString("in_name"),
+                              new BlobKey(
+                                  x.getUUID("in_tenant"),
+                                  BlobKind.ofDbName(x.getString("in_kind")),
+                                  x.getString("in_sha")),
+                              x.getLong("in_size")));
                 }
               }
               events.publish(publisher);
@@ -275,27 +289,30 @@ public final class QueueStore {
           FROM v
          WHERE t.id = ANY($1::uuid[]) AND t.id = v.id AND t.attempt = v.attempt AND t.lease_token = v.token
            AND t.state = 'leased' AND (t.type <> '%s' OR $10)
-        RETURNING t.id, t.attempt, t.job_id, t.name),
+        RETURNING t.id, t.attempt, t.job_id, t.name, t.type),
       a AS (
         UPDATE task_attempts ta SET finished_at = now(), outcome = 'succeeded'
           FROM t WHERE ta.task_id = ANY($1::uuid[]) AND ta.task_id = t.id AND ta.attempt = t.attempt),
       x AS (
-        SELECT x.*, t.job_id FROM unnest($5::uuid[], $6::text[], $7::text[], $8::bigint[], $9::text[])
+        SELECT x.*, t.job_id, jb.tenant_id,
+               CASE WHEN t.type = '%s' THEN 'thumbnail' ELSE 'derivative' END AS kind
+          FROM unnest($5::uuid[], $6::text[], $7::text[], $8::bigint[], $9::text[])
                WITH ORDINALITY AS x(task_id, name, sha256, size_bytes, content_type, n)
-          JOIN t ON t.id = x.task_id),
+          JOIN t ON t.id = x.task_id JOIN jobs jb ON jb.id = t.job_id),
       o AS (
-        INSERT INTO task_outputs (task_id, name, sha256, size_bytes, content_type)
-        SELECT task_id, name, sha256, size_bytes, content_type FROM x
+        INSERT INTO task_outputs (task_id, name, sha256, size_bytes, content_type, kind, tenant_id)
+        SELECT task_id, name, sha256, size_bytes, content_type, kind, tenant_id FROM x
         ON CONFLICT (task_id, name) DO NOTHING),
       f AS (
-        INSERT INTO asset_files (asset_id, name, role, sha256, size_bytes, content_type, task_id)
+        INSERT INTO asset_files (asset_id, name, role, sha256, size_bytes, content_type, task_id, kind, tenant_id)
         SELECT DISTINCT ON (j.asset_id, x.name) j.asset_id, x.name, 'derived', x.sha256, x.size_bytes, x.content_type,
-               x.task_id
+               x.task_id, x.kind, x.tenant_id
           FROM x JOIN jobs j ON j.id = x.job_id
          WHERE j.id = ANY(ARRAY(SELECT job_id FROM x))
          ORDER BY j.asset_id, x.name, x.n DESC
         ON CONFLICT (asset_id, name) DO UPDATE SET sha256 = excluded.sha256, size_bytes = excluded.size_bytes,
-               content_type = excluded.content_type, task_id = excluded.task_id, created_at = now()),
+               content_type = excluded.content_type, task_id = excluded.task_id, kind = excluded.kind,
+               created_at = now()),
       dc AS (
         SELECT p2.id, count(*) AS n FROM t JOIN tasks p2 ON p2.job_id = t.job_id AND t.id = ANY(p2.depends_on)
          WHERE p2.job_id = ANY(ARRAY(SELECT job_id FROM t)) AND p2.state = 'pending' GROUP BY p2.id),
@@ -335,7 +352,7 @@ public final class QueueStore {
       UNION ALL
       SELECT NULL, e.id, e.job_id, e.type, e.data, e.created_at, NULL FROM e
       """
-          .formatted(TaskType.INSPECT.wire());
+          .formatted(TaskType.INSPECT.wire(), TaskType.THUMBNAIL.wire());
 
   /**
    * Runs {@link #COMPLETE_BATCH_SQL} over {@code batch} (no task twice, no inspect task); it

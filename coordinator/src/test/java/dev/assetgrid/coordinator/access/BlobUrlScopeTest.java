@@ -47,7 +47,8 @@ class BlobUrlScopeTest {
                 new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(400))),
             new Scheduler.Urls() {
               @Override
-              public String input(UUID taskId, String sha256) {
+              public String input(UUID taskId, dev.assetgrid.coordinator.blob.BlobKey key) {
+                String sha256 = key.sha256();
                 return grid.url("/internal/tasks/" + taskId + "/inputs/" + sha256);
               }
 

@@ -75,7 +75,7 @@ public abstract class BlobStoreContract {
         .compose(
             info ->
                 verified(ctx, () -> assertThat(info).isEqualTo(new BlobInfo(sha, content.length)))
-                    .compose(v -> store.stat(sha))
+                    .compose(v -> store.stat(key(sha)))
                     .compose(stat -> verified(ctx, () -> assertThat(stat).contains(info))))
         .compose(v -> readAll(sha))
         .compose(read -> verified(ctx, () -> assertThat(read).isEqualTo(content)))
@@ -135,7 +135,7 @@ public abstract class BlobStoreContract {
                         })
                     .compose(v -> stagingCount())
                     .compose(n -> verified(ctx, () -> assertThat(n).isEqualTo(1)))
-                    .compose(v -> store.stat(staged.sha256()))
+                    .compose(v -> store.stat(key(staged.sha256())))
                     .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
                     .compose(v -> store.discard(staged)))
         .compose(v -> stagingCount())
@@ -185,7 +185,7 @@ public abstract class BlobStoreContract {
         .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
         .compose(v -> blobCount())
         .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
-        .compose(v -> store.stat(sha))
+        .compose(v -> store.stat(key(sha)))
         .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
         .onComplete(ctx.succeedingThenComplete());
   }
@@ -202,11 +202,11 @@ public abstract class BlobStoreContract {
                     .compose(
                         second ->
                             store
-                                .commit(first)
+                                .commit(first, SPACE)
                                 .compose(
                                     a ->
                                         store
-                                            .commit(second)
+                                            .commit(second, SPACE)
                                             .compose(
                                                 b ->
                                                     put(content, 1 << 20, sha)
@@ -242,7 +242,7 @@ public abstract class BlobStoreContract {
     for (int i = 0; i < writers; i++) {
       Context context = vertx.getOrCreateContext(); // distinct event loops where possible
       Promise<BlobInfo> p = Promise.promise();
-      context.runOnContext(v -> store.put(source(content), 4 << 20, null).onComplete(p));
+      context.runOnContext(v -> store.put(source(content), 4 << 20, null, SPACE).onComplete(p));
       puts.add(
           p.future()
               .onComplete(
@@ -284,35 +284,28 @@ public abstract class BlobStoreContract {
       "../" + valid.substring(3),
       valid.substring(0, 63) + "g"
     };
-    // stat, open, delete and put of each malformed string, and stat of null
-    Checkpoint refused = ctx.checkpoint(malformed.length * 4 + 1);
+    // no key can name a malformed string; a put that expects one is refused
+    Checkpoint refused = ctx.checkpoint(malformed.length + 1);
     for (String bad : malformed) {
       ctx.verify(
           () ->
-              assertThatThrownBy(() -> store.localPath(bad))
-                  .isInstanceOf(AssetGridException.class));
-      for (Future<?> f :
-          List.of(store.stat(bad), store.open(bad), store.delete(bad), put(new byte[1], 10, bad))) {
-        codeOf(f)
-            .onComplete(
-                ctx.succeeding(
-                    code ->
-                        ctx.verify(
-                            () -> {
-                              assertThat(code).as(bad).isEqualTo(ErrorCode.INVALID_REQUEST);
-                              refused.flag();
-                            })));
-      }
+              assertThatThrownBy(() -> SPACE.key(bad))
+                  .isInstanceOfSatisfying(
+                      AssetGridException.class,
+                      e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST)));
+      codeOf(put(new byte[1], 10, bad))
+          .onComplete(
+              ctx.succeeding(
+                  code ->
+                      ctx.verify(
+                          () -> {
+                            assertThat(code).as(bad).isEqualTo(ErrorCode.INVALID_REQUEST);
+                            refused.flag();
+                          })));
     }
-    codeOf(store.stat(null))
-        .onComplete(
-            ctx.succeeding(
-                code ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(code).isEqualTo(ErrorCode.INVALID_REQUEST);
-                          refused.flag();
-                        })));
+    ctx.verify(
+        () -> assertThatThrownBy(() -> SPACE.key(null)).isInstanceOf(AssetGridException.class));
+    refused.flag();
   }
 
   @Test
@@ -323,17 +316,17 @@ public abstract class BlobStoreContract {
         .compose(
             info ->
                 store
-                    .delete(info.sha256())
-                    .compose(v -> store.stat(info.sha256()))
+                    .delete(key(info.sha256()))
+                    .compose(v -> store.stat(key(info.sha256())))
                     .compose(stat -> verified(ctx, () -> assertThat(stat).isEmpty()))
-                    .compose(v -> codeOf(store.open(info.sha256())))
+                    .compose(v -> codeOf(store.open(key(info.sha256()))))
                     .compose(
                         code ->
                             verified(
                                 ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_NOT_FOUND)))
                     .compose(v -> blobCount())
                     .compose(n -> verified(ctx, () -> assertThat(n).isZero()))
-                    .compose(v -> store.delete(info.sha256())))
+                    .compose(v -> store.delete(key(info.sha256()))))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -342,17 +335,26 @@ public abstract class BlobStoreContract {
     String sha = sha256(bytes(5, 12));
 
     store
-        .stat(sha)
+        .stat(key(sha))
         .compose(stat -> verified(ctx, () -> assertThat(stat).isEqualTo(Optional.empty())))
-        .compose(v -> codeOf(store.open(sha)))
+        .compose(v -> codeOf(store.open(key(sha))))
         .compose(code -> verified(ctx, () -> assertThat(code).isEqualTo(ErrorCode.BLOB_NOT_FOUND)))
         .onComplete(ctx.succeedingThenComplete());
   }
 
   // --- helpers ---
 
+  /** The space every contract test writes to. */
+  protected static final BlobSpace SPACE =
+      new BlobSpace(
+          java.util.UUID.fromString("00000000-0000-0000-0000-0000000000aa"), BlobKind.ORIGINAL);
+
+  protected static BlobKey key(String sha256) {
+    return SPACE.key(sha256);
+  }
+
   protected Future<BlobInfo> put(byte[] content, long maxBytes, String expectedSha) {
-    return onContext(() -> store.put(source(content), maxBytes, expectedSha));
+    return onContext(() -> store.put(source(content), maxBytes, expectedSha, SPACE));
   }
 
   /** A real file-backed stream of {@code content}, created on the calling context. */
@@ -370,7 +372,7 @@ public abstract class BlobStoreContract {
     return onContext(
         () ->
             store
-                .open(sha)
+                .open(key(sha))
                 .compose(
                     rs -> {
                       Buffer all = Buffer.buffer();

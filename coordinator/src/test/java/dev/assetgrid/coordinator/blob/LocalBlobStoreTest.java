@@ -55,12 +55,15 @@ class LocalBlobStoreTest extends BlobStoreContract {
                 info ->
                     ctx.verify(
                         () -> {
+                          // root/<tenant>/originals/ab/cd/<sha256>
                           Path expected =
-                              root.resolve(sha.substring(0, 2))
+                              root.resolve(SPACE.tenant().toString())
+                                  .resolve("originals")
+                                  .resolve(sha.substring(0, 2))
                                   .resolve(sha.substring(2, 4))
                                   .resolve(sha);
                           assertThat(expected).isRegularFile().hasBinaryContent(content);
-                          assertThat(store.localPath(sha)).contains(expected);
+                          assertThat(store.localPath(key(sha))).contains(expected);
                           ctx.completeNow();
                         })));
   }
@@ -89,13 +92,14 @@ class LocalBlobStoreTest extends BlobStoreContract {
     Path fresh = scratch.resolve("fresh");
     BlobStore lazy = new LocalBlobStore(vertx, fresh);
 
-    onContext(() -> lazy.put(source(new byte[] {1, 2, 3}), 10, null))
+    onContext(() -> lazy.put(source(new byte[] {1, 2, 3}), 10, null, SPACE))
         .onComplete(
             ctx.succeeding(
                 info ->
                     ctx.verify(
                         () -> {
-                          assertThat(lazy.localPath(info.sha256()).orElseThrow()).isRegularFile();
+                          assertThat(lazy.localPath(key(info.sha256())).orElseThrow())
+                              .isRegularFile();
                           assertThat(fresh.resolve("tmp")).isDirectory();
                           ctx.completeNow();
                         })));

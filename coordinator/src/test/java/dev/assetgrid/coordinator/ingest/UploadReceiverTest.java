@@ -89,7 +89,11 @@ class UploadReceiverTest {
   /** What the lead's handler does: receive first, answer JSON or a problem. */
   private static void answer(RoutingContext ctx, UploadReceiver receiver) {
     receiver
-        .receive(ctx.request())
+        .receive(
+            ctx.request(),
+            new dev.assetgrid.coordinator.blob.BlobSpace(
+                dev.assetgrid.coordinator.access.Principal.DEFAULT_TENANT,
+                dev.assetgrid.coordinator.blob.BlobKind.ORIGINAL))
         .onSuccess(
             upload -> {
               JsonArray files = new JsonArray();
@@ -608,7 +612,12 @@ class UploadReceiverTest {
   }
 
   private static Path stored(String sha) {
-    return root.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
+    return root.resolve(
+        new dev.assetgrid.coordinator.blob.BlobKey(
+                dev.assetgrid.coordinator.access.Principal.DEFAULT_TENANT,
+                dev.assetgrid.coordinator.blob.BlobKind.ORIGINAL,
+                sha)
+            .path());
   }
 
   private static long count(Path d) throws Exception {

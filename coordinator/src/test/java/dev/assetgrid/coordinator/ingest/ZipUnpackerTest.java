@@ -83,7 +83,11 @@ class ZipUnpackerTest {
 
   private static void answer(RoutingContext ctx, UploadReceiver receiver) {
     receiver
-        .receive(ctx.request())
+        .receive(
+            ctx.request(),
+            new dev.assetgrid.coordinator.blob.BlobSpace(
+                dev.assetgrid.coordinator.access.Principal.DEFAULT_TENANT,
+                dev.assetgrid.coordinator.blob.BlobKind.ORIGINAL))
         .onSuccess(
             upload -> {
               JsonArray files = new JsonArray();
@@ -451,7 +455,12 @@ class ZipUnpackerTest {
   }
 
   private static Path stored(String sha) {
-    return root.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
+    return root.resolve(
+        new dev.assetgrid.coordinator.blob.BlobKey(
+                dev.assetgrid.coordinator.access.Principal.DEFAULT_TENANT,
+                dev.assetgrid.coordinator.blob.BlobKind.ORIGINAL,
+                sha)
+            .path());
   }
 
   private static String sha256(byte[] content) {

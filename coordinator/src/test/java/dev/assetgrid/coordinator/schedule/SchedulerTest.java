@@ -73,7 +73,8 @@ class SchedulerTest {
     Scheduler.Urls urls =
         new Scheduler.Urls() {
           @Override
-          public String input(UUID taskId, String sha256) {
+          public String input(UUID taskId, dev.assetgrid.coordinator.blob.BlobKey key) {
+            String sha256 = key.sha256();
             return "http://test/in/" + taskId + "/" + sha256;
           }
 
@@ -925,10 +926,11 @@ class SchedulerTest {
                 pool.query(
                         """
         WITH t AS (INSERT INTO tasks (id, job_id, type, name, state, max_attempts, attempt)
-                   SELECT gen_random_uuid(), id, 'noop', 'done', 'succeeded', 3, 1 FROM jobs RETURNING id),
+                   SELECT gen_random_uuid(), id, 'noop', 'done', 'succeeded', 3, 1 FROM jobs RETURNING id, job_id),
              a AS (INSERT INTO task_attempts (task_id, attempt, node_id, lease_token) SELECT id, 1, 'old', 'x' FROM t)
-        INSERT INTO task_outputs (task_id, name, sha256, size_bytes, content_type)
-        SELECT id, 'noop.json', repeat('b', 64), 1, 'application/json' FROM t""")
+        INSERT INTO task_outputs (task_id, name, sha256, size_bytes, content_type, kind, tenant_id)
+        SELECT t.id, 'noop.json', repeat('b', 64), 1, 'application/json', 'derivative', j.tenant_id
+          FROM t JOIN jobs j ON j.id = t.job_id""")
                     .execute())
         .compose(v -> lease("n", 64))
         .compose(leased -> genericPlans(ctx, leased))

@@ -83,7 +83,8 @@ class StateTransitionsTest {
     Scheduler.Urls urls =
         new Scheduler.Urls() {
           @Override
-          public String input(UUID taskId, String sha256) {
+          public String input(UUID taskId, dev.assetgrid.coordinator.blob.BlobKey key) {
+            String sha256 = key.sha256();
             return "http://test/in/" + taskId + "/" + sha256;
           }
 

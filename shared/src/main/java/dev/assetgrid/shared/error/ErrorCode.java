@@ -20,6 +20,7 @@ public enum ErrorCode {
   UNSUPPORTED_FORMAT(415, false, "Unsupported or unrecognised model format: %s"),
   RATE_LIMITED(429, true, "Too many requests: %s"),
   QUOTA_EXCEEDED(403, false, "Quota exceeded: %s"),
+  RANGE_NOT_SATISFIABLE(416, false, "The requested range is not satisfiable: %s"),
 
   // --- bad input data (retrying the same bytes cannot help) ---
   GLB_TRUNCATED(422, false, "GLB is truncated: %s"),
@@ -45,6 +46,7 @@ public enum ErrorCode {
   BLOB_NOT_FOUND(404, false, "Blob %s does not exist"),
   BLOB_CHECKSUM_MISMATCH(502, true, "Blob content does not match its sha256: %s"),
   BLOB_IO_ERROR(503, true, "Blob store I/O failed: %s"),
+  STORAGE_UNAVAILABLE(503, true, "The object store is unavailable, retry later: %s"),
   STORE_UNAVAILABLE(503, true, "Database unavailable: %s"),
   TRANSFER_FAILED(502, true, "Transfer between node and coordinator failed: %s"),
   OVERLOADED(503, true, "Server is overloaded, retry later"),
