@@ -13,6 +13,7 @@ import dev.assetgrid.coordinator.schedule.LeaseBroker;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.schedule.duty.AuditRetention;
+import dev.assetgrid.coordinator.schedule.duty.BlobPurge;
 import dev.assetgrid.coordinator.schedule.duty.Duties;
 import dev.assetgrid.coordinator.schedule.duty.LeaseReclaimer;
 import dev.assetgrid.coordinator.schedule.duty.NodeLossRequeuer;
@@ -20,6 +21,7 @@ import dev.assetgrid.coordinator.schedule.duty.OrphanSweeper;
 import dev.assetgrid.coordinator.schedule.duty.RetryTicker;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.AuditLog;
+import dev.assetgrid.coordinator.store.BlobRefs;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.EventPublisher;
 import dev.assetgrid.coordinator.store.KeyStore;
@@ -156,7 +158,8 @@ public final class Coordinator {
               wake);
       AssetStore assets =
           new AssetStore(
-              pool, config.maxAttempts(), JobPlanner::plan, events, config.access().quotas());
+                  pool, config.maxAttempts(), JobPlanner::plan, events, config.access().quotas())
+              .verifyingBlobsIn(blobs);
       KeyStore keyStore = new KeyStore(pool);
       AuditLog audit = new AuditLog(pool);
       AdminKey.bootstrap(keyStore, config.dataDir());
@@ -206,6 +209,7 @@ public final class Coordinator {
       Vertx cluster = vertx;
       // the database's wall clock: leases and retries are timed by the server's now()
       Clock clock = Clock.systemUTC();
+      BlobPurge purge = new BlobPurge(new BlobRefs(pool), blobs, config.storage().purgeAfter());
       await(
           vertx.deployVerticle(
               new Duties(
@@ -215,6 +219,7 @@ public final class Coordinator {
                       new LeaseReclaimer(scheduler, clock),
                       new NodeLossRequeuer(scheduler),
                       new AuditRetention(audit, config.access().auditRetention()),
+                      purge,
                       new OrphanSweeper(
                           scheduler,
                           clock,
@@ -248,14 +253,17 @@ public final class Coordinator {
           config.cluster().clusterName(),
           ClusterBootstrap.joinAddress(vertx),
           slots);
-      return new Coordinator(
-          config.withCluster(clusterOptions).withTls(tls),
-          db,
-          vertx,
-          pool,
-          api,
-          worker,
-          workerDeployment);
+      Coordinator c =
+          new Coordinator(
+              config.withCluster(clusterOptions).withTls(tls),
+              db,
+              vertx,
+              pool,
+              api,
+              worker,
+              workerDeployment);
+      c.purge = purge;
+      return c;
     } catch (Exception | Error e) {
       if (vertx != null) {
         try {
@@ -276,6 +284,16 @@ public final class Coordinator {
 
   public int httpPort() {
     return api.actualPort();
+  }
+
+  private volatile BlobPurge purge;
+
+  /**
+   * Runs the blob purge now (it also runs every 30 s): deletes the blobs unreferenced for longer
+   * than {@code --purge-after}; the number deleted.
+   */
+  public Future<Integer> purgeBlobsNow() {
+    return purge.runOnce();
   }
 
   /** The API on loopback: {@code http://} or, with TLS on, {@code https://}. */

@@ -27,6 +27,7 @@ import java.util.List;
  * @param cluster how this coordinator joins the Hazelcast cluster
  * @param access authentication, quotas, rate limits and audit retention
  * @param tls HTTPS on the API; null = {@link TlsOptions#off()} (plain HTTP)
+ * @param storage blob lifecycle (purge grace)
  */
 public record CoordinatorConfig(
     String httpHost,
@@ -43,7 +44,8 @@ public record CoordinatorConfig(
     Duration retryMax,
     ClusterOptions cluster,
     AccessOptions access,
-    TlsOptions tls) {
+    TlsOptions tls,
+    StorageOptions storage) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
 
@@ -87,6 +89,7 @@ public record CoordinatorConfig(
     dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
     access = access == null ? AccessOptions.defaults() : access;
     tls = tls == null ? TlsOptions.off() : tls;
+    storage = storage == null ? StorageOptions.defaults() : storage;
   }
 
   /** The embedded single-machine defaults. */
@@ -113,7 +116,8 @@ public record CoordinatorConfig(
             List.of(),
             false),
         AccessOptions.defaults(),
-        TlsOptions.off());
+        TlsOptions.off(),
+        StorageOptions.defaults());
   }
 
   public CoordinatorConfig withHttpPort(int port) {
@@ -132,7 +136,8 @@ public record CoordinatorConfig(
         retryMax,
         cluster,
         access,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withDataDir(Path dir) {
@@ -151,7 +156,8 @@ public record CoordinatorConfig(
         retryMax,
         cluster,
         access,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withWorkers(int n) {
@@ -170,7 +176,8 @@ public record CoordinatorConfig(
         retryMax,
         cluster,
         access,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withLease(Duration l) {
@@ -189,7 +196,8 @@ public record CoordinatorConfig(
         retryMax,
         cluster,
         access,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withRetry(int attempts, Duration base, Duration max) {
@@ -208,7 +216,8 @@ public record CoordinatorConfig(
         max,
         cluster,
         access,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withMaxUploadBytes(long n) {
@@ -227,7 +236,8 @@ public record CoordinatorConfig(
         retryMax,
         cluster,
         access,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withCluster(ClusterOptions c) {
@@ -246,7 +256,8 @@ public record CoordinatorConfig(
         retryMax,
         c,
         access,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withDbUrl(String url) {
@@ -265,7 +276,8 @@ public record CoordinatorConfig(
         retryMax,
         cluster,
         access,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withPublicUrl(String url) {
@@ -284,7 +296,8 @@ public record CoordinatorConfig(
         retryMax,
         cluster,
         access,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withAccess(AccessOptions a) {
@@ -303,7 +316,8 @@ public record CoordinatorConfig(
         retryMax,
         cluster,
         a,
-        tls);
+        tls,
+        storage);
   }
 
   public CoordinatorConfig withTls(TlsOptions t) {
@@ -322,6 +336,27 @@ public record CoordinatorConfig(
         retryMax,
         cluster,
         access,
-        t);
+        t,
+        storage);
+  }
+
+  public CoordinatorConfig withStorage(StorageOptions st) {
+    return new CoordinatorConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        workers,
+        maxUploadBytes,
+        lease,
+        maxRuntime,
+        maxAttempts,
+        retryBase,
+        retryMax,
+        cluster,
+        access,
+        tls,
+        st);
   }
 }

@@ -250,6 +250,15 @@ public final class CoordinatorMain implements Callable<Integer> {
         Duration.ofDays(auditRetentionDays));
   }
 
+  @Option(
+      names = "--purge-after",
+      paramLabel = "DURATION",
+      description =
+          "How long a blob no asset references any more (after DELETE /v1/assets/{id}) is kept before"
+              + " it is deleted: 90s, 30m, 24h, 7d. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_PURGE_AFTER.",
+      defaultValue = "${env:ASSETGRID_PURGE_AFTER:-24h}")
+  String purgeAfter;
+
   // ------------------------------------------------------------------ encryption in transit
 
   @Option(
@@ -357,7 +366,8 @@ public final class CoordinatorMain implements Callable<Integer> {
                             : dataDir.resolve(ClusterSecret.FILE_NAME)),
                 ClusterTls.fromFlags(clusterTlsCert, clusterTlsKey, clusterTlsTrust)),
             accessOptions(),
-            TlsOptions.fromFlags(tls, tlsCert, tlsKey));
+            TlsOptions.fromFlags(tls, tlsCert, tlsKey),
+            new StorageOptions(StorageOptions.parseDuration("--purge-after", purgeAfter)));
     Coordinator coordinator = Coordinator.start(c);
     System.out.printf(
         "assetgrid coordinator listening on %s  (nodes join with --join %s)%n",

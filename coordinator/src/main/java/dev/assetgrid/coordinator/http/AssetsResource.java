@@ -67,6 +67,7 @@ final class AssetsResource implements HttpResource {
     r.get("/v1/assets").handler(this::listAssets);
     r.get("/v1/assets/:id").handler(this::getAsset);
     r.get("/v1/assets/:id/files/:name").handler(this::getFile);
+    access.write(r.delete("/v1/assets/:id"), "asset.delete", Role.WRITER).handler(this::delete);
     access
         .write(
             r.post("/v1/assets/:id/jobs").handler(BodyHandler.create().setBodyLimit(64 * 1024)),
@@ -240,6 +241,25 @@ final class AssetsResource implements HttpResource {
                 a.ifPresentOrElse(
                     x -> json(ctx, 200, x),
                     () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "asset " + id)))
+        .onFailure(e -> Problems.send(ctx, e));
+  }
+
+  /** {@code DELETE /v1/assets/{id}}: 204, the asset gone from the API at once; 404 if none. */
+  private void delete(RoutingContext ctx) {
+    UUID id = id(ctx, "id");
+    if (id == null) {
+      return;
+    }
+    assets
+        .deleteAsset(Access.actor(ctx), id)
+        .onSuccess(
+            found -> {
+              if (found) {
+                ctx.response().setStatusCode(204).end();
+              } else {
+                Problems.send(ctx, ErrorCode.NOT_FOUND, "asset " + id);
+              }
+            })
         .onFailure(e -> Problems.send(ctx, e));
   }
 

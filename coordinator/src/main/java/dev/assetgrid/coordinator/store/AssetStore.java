@@ -4,6 +4,7 @@ import dev.assetgrid.coordinator.access.Actor;
 import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.coordinator.blob.BlobKey;
 import dev.assetgrid.coordinator.blob.BlobKind;
+import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.blob.StoredBlob;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -70,6 +71,97 @@ public final class AssetStore {
    * @param publisher receives the job events of every committed change
    * @param quotas each tenant's quotas where its own row sets none
    */
+  /**
+   * Checks, inside an upload's transaction, that the bytes it references are still stored: adding
+   * the references waited for the blob rows' locks, which the blob purge holds while it deletes
+   * objects, so a blob that is still there now stays until the references are gone again. Set by
+   * the coordinator; null (tests of the SQL alone) = no check.
+   */
+  private volatile BlobStore verifyIn;
+
+  /** Verify uploads against {@code blobs} (see {@link #stillStored}). */
+  public AssetStore verifyingBlobsIn(BlobStore blobs) {
+    this.verifyIn = blobs;
+    return this;
+  }
+
+  private Future<Void> stillStored(UUID tenant, List<NewFile> files) {
+    BlobStore blobs = verifyIn;
+    if (blobs == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (NewFile f : files) {
+      BlobKey key = new BlobKey(tenant, BlobKind.ORIGINAL, f.sha256());
+      chain =
+          chain.compose(
+              v ->
+                  blobs
+                      .stat(key)
+                      .compose(
+                          st ->
+                              st.isPresent()
+                                  ? Future.<Void>succeededFuture()
+                                  : Future.failedFuture(
+                                      new AssetGridException(
+                                          ErrorCode.STORAGE_UNAVAILABLE,
+                                          "the stored copy of "
+                                              + f.name()
+                                              + " was removed while the upload finished (a purge"
+                                              + " of the same bytes ran at once); send it again"))));
+    }
+    return chain;
+  }
+
+  /**
+   * Deletes an asset of the actor's tenant at once, with its files, jobs, tasks and events (one
+   * transaction, audited); the tenant's usage gives back its uploaded bytes. The blobs it was the
+   * last to reference are left to the blob purge, after its grace period. False when the tenant has
+   * no such asset.
+   */
+  public Future<Boolean> deleteAsset(Actor actor, UUID id) {
+    UUID tenant = actor.tenant();
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            conn.preparedQuery(
+                    """
+                        SELECT a.name, (SELECT coalesce(sum(size_bytes), 0) FROM asset_files f
+                                         WHERE f.asset_id = a.id AND f.role IN ('original', 'side')) AS bytes
+                          FROM assets a WHERE a.id = $1 AND a.tenant_id = $2 FOR UPDATE""")
+                .execute(Tuple.of(id, tenant))
+                .compose(
+                    rs -> {
+                      if (rs.size() == 0) {
+                        return Future.succeededFuture(false);
+                      }
+                      Row r = rs.iterator().next();
+                      long bytes = r.getLong("bytes");
+                      return conn.preparedQuery("DELETE FROM assets WHERE id = $1")
+                          .execute(Tuple.of(id))
+                          .compose(
+                              v ->
+                                  conn.preparedQuery(
+                                          """
+                                              UPDATE tenants SET stored_bytes = greatest(0, stored_bytes - $2),
+                                                     asset_count = greatest(0, asset_count - 1), updated_at = now()
+                                               WHERE id = $1""")
+                                      .execute(Tuple.of(tenant, bytes)))
+                          .compose(
+                              v ->
+                                  AuditLog.record(
+                                      conn,
+                                      actor,
+                                      "asset",
+                                      List.of(id.toString()),
+                                      new JsonObject()
+                                          .put("name", r.getString("name"))
+                                          .put("bytes", bytes)))
+                          .map(true);
+                    }));
+  }
+
   public AssetStore(
       Pool pool, int maxAttempts, Planner planner, EventPublisher publisher, Quotas quotas) {
     this.pool = pool;
@@ -129,6 +221,7 @@ public final class AssetStore {
               VALUES ($1, $2, $3, $4, $5, $6, 'original', $7) ON CONFLICT DO NOTHING""")
                               .executeBatch(rows);
                         })
+                    .compose(v -> stillStored(tenant, a.files()))
                     .compose(
                         v -> {
                           NewJob job = new NewJob(jobId, assetId, a.format(), pipeline);

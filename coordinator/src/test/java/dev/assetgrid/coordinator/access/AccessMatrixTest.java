@@ -60,6 +60,9 @@ class AccessMatrixTest {
   static String jobId;
   static String victimKey;
 
+  /** A fresh asset of the default tenant for each build of the table (DELETE takes one away). */
+  static java.util.function.Supplier<String> victimAsset;
+
   /** A request to make: method, path (ids filled in), body (null = none). */
   record Call(String method, String path, byte[] body, String contentType) {}
 
@@ -76,6 +79,10 @@ class AccessMatrixTest {
     t.put(
         "GET /v1/assets/:id/files/:name",
         new Entry(get.apply("/v1/assets/" + assetId + "/files/original"), ok, ok, ok, nf));
+    t.put(
+        "DELETE /v1/assets/:id",
+        new Entry(
+            new Call("DELETE", "/v1/assets/" + victimAsset.get(), null, null), no, ok, ok, nf));
     t.put(
         "POST /v1/assets",
         new Entry(
@@ -193,6 +200,17 @@ class AccessMatrixTest {
     JsonObject up =
         new JsonObject(grid.uploadBytes(TinyGlb.triangle(), "tri.glb", "pipeline=noop").body());
     assetId = up.getJsonObject("asset").getString("id");
+    victimAsset =
+        () -> {
+          try {
+            return new JsonObject(
+                    grid.uploadBytes(TinyGlb.triangle(), "victim.glb", "pipeline=noop").body())
+                .getJsonObject("asset")
+                .getString("id");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
     jobId = up.getJsonObject("job").getString("id");
     Thread.sleep(1_100); // the ttl=1 key expires
   }
