@@ -1,4 +1,4 @@
--- assetgrid schema v5: blobs per tenant and kind with reference counts; soft-deleted assets.
+-- assetgrid schema v5: blobs per tenant and kind with reference counts.
 --
 -- A blob's key in the store is <tenant>/<kind folder>/<ab>/<cd>/<sha256>: identical bytes are stored
 -- once per tenant and kind. Each row of asset_files and task_outputs is one reference; the counts
@@ -101,7 +101,3 @@ CREATE TRIGGER task_outputs_ref_add AFTER INSERT ON task_outputs
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION blob_refs_add();
 CREATE TRIGGER task_outputs_ref_remove AFTER DELETE ON task_outputs
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION blob_refs_remove();
-
--- DELETE /v1/assets/{id}: gone from the API at once, rows (and so references) removed by the purge
-ALTER TABLE assets ADD COLUMN deleted_at timestamptz;
-CREATE INDEX assets_deleted ON assets (deleted_at) WHERE deleted_at IS NOT NULL;

@@ -111,8 +111,7 @@ class AssetDeleteTest {
           .as("derivatives of deleted assets go too")
           .doesNotExist();
     }
-    var audit =
-        new JsonObject(grid.get("/v1/audit?action=asset.delete&outcome=succeeded").body());
+    var audit = new JsonObject(grid.get("/v1/audit?action=asset.delete&outcome=succeeded").body());
     assertThat(audit.getJsonArray("items")).as("two deletes, audited").hasSize(2);
   }
 

@@ -42,7 +42,7 @@ final class ByteRange {
         return new long[] {Math.max(0, size - n), size - 1};
       }
       long first = Long.parseLong(a);
-      long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+      long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
       if (first < 0 || last < first) {
         return null;
       }

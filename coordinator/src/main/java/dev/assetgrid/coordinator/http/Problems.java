@@ -50,6 +50,9 @@ public final class Problems {
     }
     ctx.put(Access.ERROR_CODE, code.name());
     r.setStatusCode(code.httpStatus()).putHeader("Content-Type", CONTENT_TYPE);
+    if (code.httpStatus() == 503 && code.retryable() && r.headers().get("Retry-After") == null) {
+      r.putHeader("Retry-After", "2"); // the store or database is coming back: try again shortly
+    }
     if (code.httpStatus() == 413 || code.httpStatus() == 415 || code.httpStatus() == 422) {
       // the request body may be partly unread: don't let the client keep streaming into a dead end
       r.putHeader("Connection", "close");
@@ -67,8 +70,12 @@ public final class Problems {
   /** Maps any failure to a problem; unexpected ones are logged with their stack. */
   public static void send(RoutingContext ctx, Throwable t) {
     ErrorCode code = AssetGridException.codeOf(t);
-    if (code == ErrorCode.INTERNAL_ERROR && t instanceof io.vertx.pgclient.PgException) {
-      code = ErrorCode.STORE_UNAVAILABLE;
+    if (code == ErrorCode.INTERNAL_ERROR && t instanceof io.vertx.pgclient.PgException pg) {
+      // the database's own message names tables and columns: logged, not shown
+      LOG.warn(
+          "{} {}: database error {}", ctx.request().method(), ctx.request().path(), pg.toString());
+      send(ctx, ErrorCode.STORE_UNAVAILABLE, "the database failed to answer; retry later");
+      return;
     }
     if (code == ErrorCode.INTERNAL_ERROR) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);

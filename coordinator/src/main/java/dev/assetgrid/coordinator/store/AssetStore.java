@@ -630,12 +630,12 @@ public final class AssetStore {
             });
   }
 
-  /** A file of a (not deleted) asset of the tenant, by name. */
+  /** A file of an asset of the tenant, by name. */
   public Future<Optional<StoredBlob>> getFile(UUID tenant, UUID assetId, String name) {
     return pool.preparedQuery(
             """
             SELECT f.sha256, f.size_bytes, f.content_type, f.kind FROM asset_files f JOIN assets a ON a.id = f.asset_id
-             WHERE f.asset_id = $1 AND f.name = $2 AND a.tenant_id = $3 AND a.deleted_at IS NULL""")
+             WHERE f.asset_id = $1 AND f.name = $2 AND a.tenant_id = $3""")
         .execute(Tuple.of(assetId, name, tenant))
         .map(
             rs -> {
