@@ -101,3 +101,7 @@ CREATE TRIGGER task_outputs_ref_add AFTER INSERT ON task_outputs
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION blob_refs_add();
 CREATE TRIGGER task_outputs_ref_remove AFTER DELETE ON task_outputs
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION blob_refs_remove();
+
+-- PATCH /v1/assets/{id}: descriptive metadata the owner sets (description, usage rights, ...),
+-- apart from the computed `metadata` (the inspect result)
+ALTER TABLE assets ADD COLUMN info jsonb NOT NULL DEFAULT '{}';

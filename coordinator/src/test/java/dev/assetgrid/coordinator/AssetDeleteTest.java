@@ -169,6 +169,51 @@ class AssetDeleteTest {
     assertThat(refusedRetryably).as("most rounds succeed").isLessThan(15);
   }
 
+  private HttpResponse<String> patch(String assetId, String json) throws Exception {
+    return grid.http.send(
+        grid.request("/v1/assets/" + assetId)
+            .header("Content-Type", "application/json")
+            .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void patchChangesNameTagsAndInfoAndRefusesWhatItCannotChange() throws Exception {
+    grid = start(Duration.ofHours(1));
+    String id = upload(TinyGlb.triangle(), "a.glb");
+    HttpResponse<String> r =
+        patch(
+            id,
+            "{\"name\":\"Chair\",\"tags\":[\"furniture\",\"oak\"],"
+                + "\"info\":{\"description\":\"a chair\",\"usageRights\":\"CC-BY-4.0\"}}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject a = new JsonObject(r.body());
+    assertThat(a.getString("name")).isEqualTo("Chair");
+    assertThat(a.getJsonArray("tags").getList()).containsExactly("furniture", "oak");
+    assertThat(a.getJsonObject("info").getString("usageRights")).isEqualTo("CC-BY-4.0");
+    assertThat(a.getJsonObject("metadata")).as("the computed metadata is untouched").isNotEmpty();
+
+    // merge patch: null removes, other members stay
+    JsonObject b =
+        new JsonObject(patch(id, "{\"info\":{\"description\":null,\"author\":\"K\"}}").body());
+    assertThat(b.getJsonObject("info").getMap()).containsOnlyKeys("usageRights", "author");
+    assertThat(b.getString("name")).isEqualTo("Chair");
+    assertThat(new JsonObject(grid.get("/v1/assets?tag=oak").body()).getJsonArray("items"))
+        .hasSize(1);
+
+    HttpResponse<String> bad = patch(id, "{\"format\":\"obj\"}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getString("pointer")).isEqualTo("/format");
+    assertThat(patch(id, "{\"tags\":[\"a,b\"]}").statusCode()).isEqualTo(400);
+    assertThat(patch(id, "{\"info\":[1]}").statusCode()).isEqualTo(400);
+    assertThat(patch(id, "{}").statusCode()).isEqualTo(400);
+    assertThat(patch("01a23ae0-a261-72cf-b291-dd78cb0f79c1", "{\"name\":\"x\"}").statusCode())
+        .isEqualTo(404);
+    var audit = new JsonObject(grid.get("/v1/audit?action=asset.update&outcome=succeeded").body());
+    assertThat(audit.getJsonArray("items")).hasSize(2);
+  }
+
   private long tenantBytes() throws Exception {
     return grid.sql("SELECT stored_bytes FROM tenants WHERE name = 'default'", Tuple.tuple())
         .iterator()

@@ -70,6 +70,12 @@ final class AssetsResource implements HttpResource {
     access.write(r.delete("/v1/assets/:id"), "asset.delete", Role.WRITER).handler(this::delete);
     access
         .write(
+            r.patch("/v1/assets/:id").handler(BodyHandler.create().setBodyLimit(32 * 1024)),
+            "asset.update",
+            Role.WRITER)
+        .handler(this::patch);
+    access
+        .write(
             r.post("/v1/assets/:id/jobs").handler(BodyHandler.create().setBodyLimit(64 * 1024)),
             "job.create",
             Role.WRITER)
@@ -236,6 +242,79 @@ final class AssetsResource implements HttpResource {
     }
     assets
         .getAsset(Access.tenant(ctx), id)
+        .onSuccess(
+            a ->
+                a.ifPresentOrElse(
+                    x -> json(ctx, 200, x),
+                    () -> Problems.send(ctx, ErrorCode.NOT_FOUND, "asset " + id)))
+        .onFailure(e -> Problems.send(ctx, e));
+  }
+
+  static final int MAX_TAGS = 50;
+  static final int MAX_TAG_CHARS = 64;
+  static final int MAX_INFO_BYTES = 16 * 1024;
+
+  /**
+   * {@code PATCH /v1/assets/{id}} {@code {"name"?, "tags"?, "info"?}}: tags replace the list,
+   * {@code info} is merged (RFC 7396; null removes a member). 200 with the asset.
+   */
+  private void patch(RoutingContext ctx) {
+    UUID id = id(ctx, "id");
+    if (id == null) {
+      return;
+    }
+    String name;
+    List<String> tags = null;
+    JsonObject info;
+    try {
+      JsonObject body = Bodies.object(ctx, "{\"name\"?, \"tags\"?: [..], \"info\"?: {..}}");
+      for (String k : body.fieldNames()) {
+        if (!List.of("name", "tags", "info").contains(k)) {
+          throw Bodies.invalid("/" + k, k + " cannot be changed; name, tags and info can");
+        }
+      }
+      name = Bodies.string(body, "name", 200);
+      Object t = body.getValue("tags");
+      if (t != null) {
+        if (!(t instanceof io.vertx.core.json.JsonArray a) || a.size() > MAX_TAGS) {
+          throw Bodies.invalid(
+              "/tags", "tags must be an array of at most " + MAX_TAGS + " strings");
+        }
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+          Object v = a.getValue(i);
+          if (!(v instanceof String tag)
+              || tag.isBlank()
+              || tag.length() > MAX_TAG_CHARS
+              || tag.contains(",")) {
+            throw Bodies.invalid(
+                "/tags/" + i,
+                "a tag is a string of 1 to " + MAX_TAG_CHARS + " characters without commas");
+          }
+          if (!list.contains(tag.trim())) {
+            list.add(tag.trim());
+          }
+        }
+        tags = list;
+      }
+      Object i = body.getValue("info");
+      if (i != null && !(i instanceof JsonObject)) {
+        throw Bodies.invalid("/info", "info must be a JSON object (a merge patch)");
+      }
+      info = (JsonObject) i;
+      if (info != null && info.encode().length() > MAX_INFO_BYTES) {
+        throw Bodies.invalid("/info", "info must stay under " + MAX_INFO_BYTES + " bytes");
+      }
+      if (name == null && tags == null && info == null) {
+        throw new AssetGridException(
+            ErrorCode.INVALID_REQUEST, "nothing to change: give name, tags or info");
+      }
+    } catch (AssetGridException e) {
+      Problems.send(ctx, e);
+      return;
+    }
+    assets
+        .patchAsset(Access.actor(ctx), id, name, tags, info)
         .onSuccess(
             a ->
                 a.ifPresentOrElse(

@@ -162,6 +162,53 @@ public final class AssetStore {
                     }));
   }
 
+  /**
+   * Changes an asset's name, tags and descriptive {@code info} (a JSON merge patch, RFC 7396: a
+   * member set to null is removed), audited, in one statement; null arguments are left alone. The
+   * asset as it is now, or empty when the tenant has no such asset.
+   */
+  public Future<Optional<JsonObject>> patchAsset(
+      Actor actor, UUID id, String name, List<String> tags, JsonObject infoPatch) {
+    UUID tenant = actor.tenant();
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            conn.preparedQuery(
+                    """
+                    UPDATE assets SET name = coalesce($3, name), tags = coalesce($4, tags),
+                           info = CASE WHEN $5::jsonb IS NULL THEN info
+                                       ELSE jsonb_strip_nulls(info || $5::jsonb) END,
+                           updated_at = now()
+                     WHERE id = $1 AND tenant_id = $2 RETURNING *""")
+                .execute(
+                    Tuple.of(
+                        id,
+                        tenant,
+                        name,
+                        tags == null ? null : tags.toArray(new String[0]),
+                        infoPatch))
+                .compose(
+                    rs -> {
+                      if (rs.size() == 0) {
+                        return Future.succeededFuture(Optional.<JsonObject>empty());
+                      }
+                      JsonObject detail = new JsonObject();
+                      if (name != null) {
+                        detail.put("name", name);
+                      }
+                      if (tags != null) {
+                        detail.put("tags", new JsonArray(tags));
+                      }
+                      if (infoPatch != null) {
+                        detail.put("info", infoPatch.fieldNames().stream().sorted().toList());
+                      }
+                      JsonObject asset = assetJson(rs.iterator().next());
+                      return AuditLog.record(conn, actor, "asset", List.of(id.toString()), detail)
+                          .map(v -> Optional.of(asset));
+                    }));
+  }
+
   public AssetStore(
       Pool pool, int maxAttempts, Planner planner, EventPublisher publisher, Quotas quotas) {
     this.pool = pool;
@@ -959,6 +1006,7 @@ public final class AssetStore {
         .put("tags", new JsonArray(List.of(r.getArrayOfStrings("tags"))))
         .put("status", r.getString("status"))
         .put("metadata", r.getJsonObject("metadata"))
+        .put("info", r.getJsonObject("info"))
         .put("createdAt", ts(r.getOffsetDateTime("created_at")))
         .put("updatedAt", ts(r.getOffsetDateTime("updated_at")));
   }

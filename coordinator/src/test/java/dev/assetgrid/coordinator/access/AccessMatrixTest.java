@@ -80,6 +80,18 @@ class AccessMatrixTest {
         "GET /v1/assets/:id/files/:name",
         new Entry(get.apply("/v1/assets/" + assetId + "/files/original"), ok, ok, ok, nf));
     t.put(
+        "PATCH /v1/assets/:id",
+        new Entry(
+            new Call(
+                "PATCH",
+                "/v1/assets/" + assetId,
+                "{\"tags\":[\"matrix\"]}".getBytes(StandardCharsets.UTF_8),
+                "application/json"),
+            no,
+            ok,
+            ok,
+            nf));
+    t.put(
         "DELETE /v1/assets/:id",
         new Entry(
             new Call("DELETE", "/v1/assets/" + victimAsset.get(), null, null), no, ok, ok, nf));
