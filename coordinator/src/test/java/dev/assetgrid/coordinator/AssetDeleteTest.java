@@ -76,6 +76,12 @@ class AssetDeleteTest {
     String first = upload(glb, "a.glb");
     String second = upload(glb, "b.glb");
     assertThat(refs(BlobKind.ORIGINAL, sha)).as("two assets, one blob").isEqualTo(2);
+    JsonObject storage = new JsonObject(grid.get("/v1/stats").body()).getJsonObject("storage");
+    assertThat(storage.getLong("savedByDeduplicationBytes"))
+        .as(storage.encode())
+        .isGreaterThanOrEqualTo(glb.length);
+    assertThat(storage.getJsonObject("byKind").getJsonObject("originals").getLong("bytes"))
+        .isEqualTo(glb.length);
     assertThat(blobFile(BlobKind.ORIGINAL, sha)).isRegularFile();
     var derived =
         grid.sql(

@@ -777,7 +777,13 @@ public final class AssetStore {
             SELECT (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM jobs WHERE tenant_id = $1 GROUP BY state) j) AS jobs,
                    (SELECT jsonb_object_agg(state, n) FROM (SELECT t.state, count(*) AS n FROM tasks t JOIN jobs j ON j.id = t.job_id
                                                            WHERE j.tenant_id = $1 GROUP BY t.state) t) AS tasks,
-                   (SELECT count(*) FROM assets WHERE tenant_id = $1) AS assets""")
+                   (SELECT count(*) FROM assets WHERE tenant_id = $1) AS assets,
+                   (SELECT jsonb_object_agg(kind, jsonb_build_object('blobs', n, 'bytes', b, 'unreferencedBytes', u))
+                      FROM (SELECT kind, count(*) AS n, sum(size_bytes) AS b,
+                                   sum(size_bytes) FILTER (WHERE refs = 0) AS u
+                              FROM blobs WHERE tenant_id = $1 GROUP BY kind) k) AS stored,
+                   (SELECT coalesce(sum(size_bytes), 0) FROM asset_files WHERE tenant_id = $1) +
+                   (SELECT coalesce(sum(size_bytes), 0) FROM task_outputs WHERE tenant_id = $1) AS referenced""")
         .execute(Tuple.of(tenant))
         .map(
             rs -> {
@@ -790,10 +796,36 @@ public final class AssetStore {
               for (TaskState st : TaskState.values()) {
                 tasks.put(st.wire(), count(r.getJsonObject("tasks"), st.wire()));
               }
+              JsonObject byKind = new JsonObject();
+              long stored = 0;
+              JsonObject raw = r.getJsonObject("stored");
+              for (BlobKind k : BlobKind.values()) {
+                JsonObject x = raw == null ? null : raw.getJsonObject(k.dbName());
+                long bytes = x == null ? 0 : x.getLong("bytes", 0L);
+                stored += bytes;
+                byKind.put(
+                    k.folder(),
+                    new JsonObject()
+                        .put("blobs", x == null ? 0 : x.getLong("blobs", 0L))
+                        .put("bytes", bytes)
+                        .put(
+                            "unreferencedBytes",
+                            x == null || x.getValue("unreferencedBytes") == null
+                                ? 0
+                                : x.getLong("unreferencedBytes")));
+              }
+              long referenced = r.getLong("referenced");
               return new JsonObject()
                   .put("assets", r.getLong("assets"))
                   .put("jobs", jobs)
-                  .put("tasks", tasks);
+                  .put("tasks", tasks)
+                  .put(
+                      "storage",
+                      new JsonObject()
+                          .put("storedBytes", stored)
+                          .put("referencedBytes", referenced)
+                          .put("savedByDeduplicationBytes", Math.max(0, referenced - stored))
+                          .put("byKind", byKind));
             });
   }
 
