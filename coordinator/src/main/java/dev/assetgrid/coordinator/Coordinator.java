@@ -123,7 +123,7 @@ public final class Coordinator {
       LocalBlobStore blobs = new LocalBlobStore(vertx, config.dataDir().resolve("blobs"));
       await(blobs.start());
       if (LegacyLayout.present(blobs.root())) {
-        LegacyLayout.migrate(blobs.root(), await(LegacyLayout.keys(pool)));
+        LegacyLayout.migrate(blobs.root(), await(new BlobRefs(pool).keysBySha()));
       }
       AtomicBoolean ready = new AtomicBoolean();
       String[] publicUrl = new String[1];

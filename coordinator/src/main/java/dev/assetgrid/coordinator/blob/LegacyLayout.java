@@ -1,8 +1,5 @@
 package dev.assetgrid.coordinator.blob;
 
-import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -43,25 +39,6 @@ public final class LegacyLayout {
       }
     }
     return false;
-  }
-
-  /** The keys of every blob PostgreSQL knows, by sha256. */
-  public static Future<Map<String, List<BlobKey>>> keys(Pool pool) {
-    return pool.query("SELECT tenant_id, kind, sha256 FROM blobs")
-        .execute()
-        .map(
-            rs -> {
-              Map<String, List<BlobKey>> out = new HashMap<>();
-              for (Row r : rs) {
-                BlobKey k =
-                    new BlobKey(
-                        r.getUUID("tenant_id"),
-                        BlobKind.ofDbName(r.getString("kind")),
-                        r.getString("sha256"));
-                out.computeIfAbsent(k.sha256(), x -> new ArrayList<>()).add(k);
-              }
-              return out;
-            });
   }
 
   /** Moves every old-layout file of {@code root} to its keys. Blocking; returns files moved. */

@@ -85,4 +85,23 @@ public final class BlobRefs {
         .execute(Tuple.of(key.tenant(), key.kind().dbName(), key.sha256()))
         .map(rs -> rs.size() == 0 ? -1 : rs.iterator().next().getInteger("refs"));
   }
+
+  /** The keys of every blob PostgreSQL knows, by sha256 (for the move of an old local layout). */
+  public Future<java.util.Map<String, List<BlobKey>>> keysBySha() {
+    return pool.query("SELECT tenant_id, kind, sha256 FROM blobs")
+        .execute()
+        .map(
+            rs -> {
+              java.util.Map<String, List<BlobKey>> out = new java.util.HashMap<>();
+              for (Row r : rs) {
+                BlobKey k =
+                    new BlobKey(
+                        r.getUUID("tenant_id"),
+                        BlobKind.ofDbName(r.getString("kind")),
+                        r.getString("sha256"));
+                out.computeIfAbsent(k.sha256(), x -> new ArrayList<>()).add(k);
+              }
+              return out;
+            });
+  }
 }
