@@ -3,62 +3,38 @@ package dev.assetgrid.coordinator.schedule.duty;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.store.BlobRefs;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the blobs no asset file or task output has referenced for {@code --purge-after}, in
  * batches, every {@link #EVERY}. State lives in PostgreSQL (the {@code blobs} rows and their {@code
- * unreferenced_since}), so a restart loses nothing and several coordinators share the work.
+ * unreferenced_since}), so a restart loses nothing and several coordinators share the work ({@code
+ * SKIP LOCKED}, so a run started by hand beside a timed one is safe too).
  */
-public final class BlobPurge implements Duty {
-  private static final Logger LOG = LoggerFactory.getLogger(BlobPurge.class);
+public final class BlobPurge extends PeriodicDuty<Integer> {
   static final Duration EVERY = Duration.ofSeconds(30);
   static final int BATCH = 200;
 
   private final BlobRefs refs;
   private final BlobStore store;
   private final Duration grace;
-  private Vertx vertx;
-  private long timer = -1;
-  private boolean running;
 
   public BlobPurge(BlobRefs refs, BlobStore store, Duration grace) {
+    super("blob purge", Duration.ofSeconds(5), EVERY);
     this.refs = refs;
     this.store = store;
     this.grace = grace;
   }
 
+  /** One pass: batches until none is left; the number of blobs deleted. */
   @Override
-  public void start(Vertx vertx) {
-    this.vertx = vertx;
-    timer = vertx.setPeriodic(5_000, EVERY.toMillis(), t -> runOnce());
-  }
-
-  @Override
-  public void stop() {
-    if (vertx != null) {
-      vertx.cancelTimer(timer);
-    }
-  }
-
-  /** One pass: batches until none is left; a pass in flight makes this a no-op. */
   public Future<Integer> runOnce() {
-    if (running) {
-      return Future.succeededFuture(0);
-    }
-    running = true;
-    return drain(0)
-        .onSuccess(
-            n -> {
-              if (n > 0) {
-                LOG.info("blob purge: deleted {} blob(s) unreferenced for {}", n, grace);
-              }
-            })
-        .onFailure(e -> LOG.warn("blob purge failed (retried next run): {}", e.toString()))
-        .onComplete(x -> running = false);
+    return drain(0);
+  }
+
+  @Override
+  protected String report(Integer n) {
+    return n > 0 ? "deleted " + n + " blob(s) unreferenced for " + grace : null;
   }
 
   private Future<Integer> drain(int sofar) {
