@@ -3,7 +3,6 @@ package dev.assetgrid.coordinator.blob;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -11,7 +10,6 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,15 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link BlobStore} on the local file system.
@@ -42,20 +33,17 @@ import org.slf4j.LoggerFactory;
  * the few blocking calls (fsync, rename, directory listing) run on the worker pool.
  */
 public final class LocalBlobStore implements BlobStore {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalBlobStore.class);
   private static final String TMP_DIR = "tmp";
-  private static final String TMP_SUFFIX = ".part";
 
   private final Vertx vertx;
   private final Path root;
-  private final Path tmp;
-  private final AtomicReference<Future<Void>> ready = new AtomicReference<>();
+  private final StagingArea staging;
 
   /** Does no I/O; directories are created and stale staging files removed on first use. */
   public LocalBlobStore(Vertx vertx, Path root) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.root = root.toAbsolutePath().normalize();
-    this.tmp = this.root.resolve(TMP_DIR);
+    this.staging = new StagingArea(vertx, this.root.resolve(TMP_DIR));
   }
 
   /** The store's root directory. */
@@ -68,53 +56,12 @@ public final class LocalBlobStore implements BlobStore {
    * operation waits for it, so calling it is optional, but it surfaces a bad root at boot.
    */
   public Future<Void> start() {
-    Future<Void> f = ready.get();
-    if (f != null) {
-      return f;
-    }
-    Promise<Void> p = Promise.promise();
-    if (!ready.compareAndSet(null, p.future())) {
-      return ready.get();
-    }
-    vertx
-        .<Void>executeBlocking(
-            () -> {
-              Files.createDirectories(tmp);
-              int removed = 0;
-              try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
-                for (Path stale : ds) {
-                  if (Files.deleteIfExists(stale)) {
-                    removed++;
-                  }
-                }
-              }
-              if (removed > 0) {
-                LOG.info("Removed {} stale staging file(s) from {}", removed, tmp);
-              }
-              return null;
-            },
-            false)
-        .recover(t -> Future.failedFuture(ioError("cannot prepare " + root, t)))
-        .onComplete(p);
-    return p.future();
+    return staging.start(root.toString());
   }
 
   @Override
   public Future<StagedBlob> stage(ReadStream<Buffer> in, long maxBytes) {
-    // Pause first: data arriving while the staging file opens must wait in the stream's queue.
-    in.pause();
-    if (maxBytes < 0) {
-      return Future.failedFuture(new IllegalArgumentException("maxBytes < 0"));
-    }
-    Path file = tmp.resolve(UUID.randomUUID() + TMP_SUFFIX);
-    return start()
-        .compose(
-            v ->
-                vertx
-                    .fileSystem()
-                    .open(file.toString(), new OpenOptions().setWrite(true).setCreateNew(true)))
-        .recover(t -> Future.failedFuture(ioError("cannot create staging file", t)))
-        .compose(af -> new Stager(in, af, file, maxBytes).run());
+    return staging.stage(in, maxBytes, root.toString());
   }
 
   @Override
@@ -157,40 +104,12 @@ public final class LocalBlobStore implements BlobStore {
   @Override
   public Future<BlobInfo> put(
       ReadStream<Buffer> in, long maxBytes, String expectedSha256, BlobSpace space) {
-    if (expectedSha256 != null && !BlobInfo.isSha256(expectedSha256)) {
-      in.pause();
-      return Future.failedFuture(invalidSha(expectedSha256));
-    }
-    return stage(in, maxBytes)
-        .compose(
-            staged -> {
-              if (expectedSha256 != null && !expectedSha256.equals(staged.sha256())) {
-                return discard(staged)
-                    .transform(
-                        ignored ->
-                            Future.failedFuture(
-                                AssetGridException.of(
-                                    ErrorCode.BLOB_CHECKSUM_MISMATCH,
-                                    "expected "
-                                        + expectedSha256
-                                        + ", content hashes to "
-                                        + staged.sha256())));
-              }
-              return commit(staged, space)
-                  .recover(t -> discard(staged).transform(ignored -> Future.failedFuture(t)));
-            });
+    return StagingArea.put(this, in, maxBytes, expectedSha256, space);
   }
 
   @Override
   public Future<Void> discard(StagedBlob staged) {
-    return vertx
-        .<Void>executeBlocking(
-            () -> {
-              Files.deleteIfExists(staged.path());
-              return null;
-            },
-            false)
-        .recover(t -> Future.failedFuture(ioError("cannot delete " + staged.path(), t)));
+    return staging.discard(staged);
   }
 
   @Override
@@ -274,21 +193,8 @@ public final class LocalBlobStore implements BlobStore {
     return "local " + root;
   }
 
-  private static AssetGridException invalidSha(String s) {
-    try {
-      BlobInfo.requireSha256(s);
-      throw new IllegalStateException("valid sha256 reported invalid");
-    } catch (AssetGridException e) {
-      return e;
-    }
-  }
-
   private static Throwable ioError(String what, Throwable t) {
-    if (t instanceof AssetGridException) {
-      return t;
-    }
-    return new AssetGridException(
-        ErrorCode.BLOB_IO_ERROR, ErrorCode.BLOB_IO_ERROR.format(what + ": " + t), t);
+    return StagingArea.ioError(what, t);
   }
 
   private static boolean isNoSuchFile(Throwable t) {
@@ -298,118 +204,5 @@ public final class LocalBlobStore implements BlobStore {
       }
     }
     return false;
-  }
-
-  static MessageDigest sha256Digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JRE has SHA-256", e);
-    }
-  }
-
-  /**
-   * Copies one stream into one staging file, hashing each buffer on the way. Backpressure is manual
-   * (pause on a full write queue, resume on drain) rather than {@code pipeTo}, so that the size
-   * limit stops the source at the first buffer past it. All callbacks run on the caller's context.
-   */
-  private final class Stager {
-    private final ReadStream<Buffer> in;
-    private final AsyncFile file;
-    private final Path path;
-    private final long maxBytes;
-    private final MessageDigest digest = sha256Digest();
-    private final byte[] head = new byte[StagedBlob.HEAD_BYTES];
-    private final Promise<StagedBlob> result = Promise.promise();
-    private int headLength;
-    private long size;
-    private boolean done;
-
-    Stager(ReadStream<Buffer> in, AsyncFile file, Path path, long maxBytes) {
-      this.in = in;
-      this.file = file;
-      this.path = path;
-      this.maxBytes = maxBytes;
-    }
-
-    Future<StagedBlob> run() {
-      file.exceptionHandler(t -> fail(ioError("write to staging file failed", t)));
-      file.drainHandler(
-          v -> {
-            if (!done) {
-              in.resume();
-            }
-          });
-      in.exceptionHandler(
-          t ->
-              fail(
-                  t instanceof AssetGridException
-                      ? t
-                      : new AssetGridException(
-                          ErrorCode.INVALID_REQUEST,
-                          ErrorCode.INVALID_REQUEST.format(
-                              "upload stream failed: " + t.getMessage()),
-                          t)));
-      in.endHandler(v -> finish());
-      in.handler(this::onData);
-      in.resume();
-      return result.future();
-    }
-
-    private void onData(Buffer buf) {
-      if (done) {
-        return;
-      }
-      size += buf.length();
-      if (size > maxBytes) {
-        fail(AssetGridException.of(ErrorCode.UPLOAD_TOO_LARGE, maxBytes));
-        return;
-      }
-      byte[] bytes = buf.getBytes();
-      digest.update(bytes);
-      if (headLength < head.length) {
-        int n = Math.min(bytes.length, head.length - headLength);
-        System.arraycopy(bytes, 0, head, headLength, n);
-        headLength += n;
-      }
-      file.write(buf).onFailure(t -> fail(ioError("write to staging file failed", t)));
-      if (file.writeQueueFull()) {
-        in.pause();
-      }
-    }
-
-    private void finish() {
-      if (done) {
-        return;
-      }
-      done = true;
-      String sha = HexFormat.of().formatHex(digest.digest());
-      byte[] h = headLength == head.length ? head : java.util.Arrays.copyOf(head, headLength);
-      file.close() // waits for queued writes
-          .onSuccess(v -> result.tryComplete(new StagedBlob(sha, size, path, h)))
-          .onFailure(
-              t ->
-                  deleteStaged()
-                      .onComplete(
-                          ignored -> result.tryFail(ioError("closing staging file failed", t))));
-    }
-
-    private void fail(Throwable t) {
-      if (done) {
-        return;
-      }
-      done = true;
-      in.pause(); // stop reading; our handlers stay but ignore everything from now on
-      file.close().transform(ignored -> deleteStaged()).onComplete(ignored -> result.tryFail(t));
-    }
-
-    /** Deletes the partial file before the result completes, so a failed stage leaves nothing. */
-    private Future<Void> deleteStaged() {
-      return vertx
-          .fileSystem()
-          .delete(path.toString())
-          .onFailure(e -> LOG.warn("Could not delete staging file {}: {}", path, e.toString()))
-          .recover(e -> Future.succeededFuture());
-    }
   }
 }
