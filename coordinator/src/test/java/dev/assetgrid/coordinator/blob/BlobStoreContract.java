@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every {@link BlobStore} must have. A store implementation gets its test by
- * extending this class (local disk now; S3 through s3proxy later).
+ * extending this class: {@link LocalBlobStoreTest} (local disk) and {@link S3BlobStoreTest} (S3,
+ * against s3proxy in-process).
  *
  * <p>Each test gets its own Vert.x instance from {@link VertxExtension} (closed by it after the
  * test) and a fresh store; the tests chain the store's futures and assert in {@link
