@@ -3,8 +3,10 @@ package dev.assetgrid.coordinator;
 import dev.assetgrid.coordinator.access.KeyCache;
 import dev.assetgrid.coordinator.access.RateLimiter;
 import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.blob.LegacyLayout;
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.coordinator.blob.S3BlobStore;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
 import dev.assetgrid.coordinator.http.ApiVerticle;
@@ -12,6 +14,7 @@ import dev.assetgrid.coordinator.ingest.UploadLimits;
 import dev.assetgrid.coordinator.schedule.LeaseBroker;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
+import dev.assetgrid.coordinator.schedule.StoredOutputs;
 import dev.assetgrid.coordinator.schedule.duty.AuditRetention;
 import dev.assetgrid.coordinator.schedule.duty.BlobPurge;
 import dev.assetgrid.coordinator.schedule.duty.Duties;
@@ -43,9 +46,11 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,11 +125,10 @@ public final class Coordinator {
       vertx = await(ClusterBootstrap.start(clusterOptions, new VertxOptions()));
       Pool pool = db.pool(vertx, 16);
       Pool queuePool = db.queuePool(vertx, 8);
-      LocalBlobStore blobs = new LocalBlobStore(vertx, config.dataDir().resolve("blobs"));
-      await(blobs.start());
-      if (LegacyLayout.present(blobs.root())) {
-        LegacyLayout.migrate(blobs.root(), await(new BlobRefs(pool).keysBySha()));
-      }
+      BlobStore blobs = openBlobStore(vertx, pool, config);
+      // with a store that presigns, nodes move task bytes to and from it themselves
+      boolean direct = config.storage().s3() != null;
+      Duration inputUrlTtl = config.lease().plus(INPUT_URL_SLACK);
       AtomicBoolean ready = new AtomicBoolean();
       String[] publicUrl = new String[1];
       Scheduler.Urls urls =
@@ -137,6 +141,16 @@ public final class Coordinator {
             @Override
             public String outputs(UUID taskId) {
               return publicUrl[0] + "/internal/tasks/" + taskId + "/outputs";
+            }
+
+            @Override
+            public Optional<String> presignedInput(UUID taskId, BlobKey key) {
+              return blobs.presignGet(key, inputUrlTtl).map(URI::toString);
+            }
+
+            @Override
+            public boolean presignedOutputs() {
+              return direct;
             }
           };
       LeaseBroker[] broker = new LeaseBroker[1];
@@ -156,6 +170,10 @@ public final class Coordinator {
                   new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())),
               urls,
               wake);
+      if (direct) {
+        LeaseTokens tokens = new LeaseTokens(pool);
+        scheduler.withOutputCheck(new StoredOutputs(tokens, blobs));
+      }
       AssetStore assets =
           new AssetStore(
                   pool, config.maxAttempts(), JobPlanner::plan, events, config.access().quotas())
@@ -193,7 +211,9 @@ public final class Coordinator {
                   RateLimiter.of(vertx),
                   config.access().requestsPerSecond(),
                   config.access().uploadBytesPerSecond()));
-      api.withTls(keyCert);
+      api.withTls(keyCert)
+          .withFileRedirects(
+              direct && config.storage().filesVia() == StorageOptions.FilesVia.REDIRECT);
       await(vertx.deployVerticle(api));
       publicUrl[0] =
           config.publicUrl() != null
@@ -263,6 +283,7 @@ public final class Coordinator {
               worker,
               workerDeployment);
       c.purge = purge;
+      c.store = blobs;
       return c;
     } catch (Exception | Error e) {
       if (vertx != null) {
@@ -277,6 +298,26 @@ public final class Coordinator {
     }
   }
 
+  /**
+   * The store of {@code --s3-bucket}, checked (credentials found, bucket answers), or the local
+   * folder {@code <data-dir>/blobs} with an old flat layout moved to the per-tenant one.
+   */
+  private static BlobStore openBlobStore(Vertx vertx, Pool pool, CoordinatorConfig config)
+      throws Exception {
+    if (config.storage().s3() != null) {
+      S3BlobStore s3 =
+          new S3BlobStore(vertx, config.storage().s3(), config.dataDir().resolve("s3-staging"));
+      await(s3.start());
+      return s3;
+    }
+    LocalBlobStore local = new LocalBlobStore(vertx, config.dataDir().resolve("blobs"));
+    await(local.start());
+    if (LegacyLayout.present(local.root())) {
+      LegacyLayout.migrate(local.root(), await(new BlobRefs(pool).keysBySha()));
+    }
+    return local;
+  }
+
   /** The API's routes as {@code "METHOD /path"} (see {@link ApiVerticle#routes}). */
   public List<String> routes() {
     return api.routes();
@@ -287,6 +328,20 @@ public final class Coordinator {
   }
 
   private volatile BlobPurge purge;
+  private volatile BlobStore store;
+
+  /** A presigned input URL outlives the lease by this much (the node fetches inputs at once). */
+  static final Duration INPUT_URL_SLACK = Duration.ofMinutes(5);
+
+  /** The blob store (the local folder or the S3 bucket). */
+  public BlobStore blobStore() {
+    return store;
+  }
+
+  /** The body bytes the API moved since start, by kind of route. */
+  public dev.assetgrid.coordinator.http.Transfers transfers() {
+    return api.transfers();
+  }
 
   /**
    * Runs the blob purge now (it also runs every 30 s): deletes the blobs unreferenced for longer
@@ -331,6 +386,9 @@ public final class Coordinator {
     try {
       if (workerDeployment != null) {
         await(vertx.undeploy(workerDeployment));
+      }
+      if (store != null) {
+        await(store.close());
       }
       await(vertx.close());
     } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.assetgrid.coordinator;
 
+import dev.assetgrid.coordinator.blob.S3Options;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
@@ -259,6 +260,92 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_PURGE_AFTER:-24h}")
   String purgeAfter;
 
+  // ------------------------------------------------------------------ S3 blob store
+
+  @Option(
+      names = "--s3-bucket",
+      paramLabel = "NAME",
+      description =
+          "Keep blobs in this S3 bucket instead of <data-dir>/blobs (credentials from the AWS SDK's"
+              + " default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, an instance"
+              + " role). Env: ASSETGRID_S3_BUCKET.",
+      defaultValue = "${env:ASSETGRID_S3_BUCKET}")
+  String s3Bucket;
+
+  @Option(
+      names = "--s3-endpoint",
+      paramLabel = "URL",
+      description =
+          "An S3-compatible server (MinIO, Ceph, R2, ...) instead of AWS. Env: ASSETGRID_S3_ENDPOINT.",
+      defaultValue = "${env:ASSETGRID_S3_ENDPOINT}")
+  String s3Endpoint;
+
+  @Option(
+      names = "--s3-region",
+      paramLabel = "REGION",
+      description =
+          "The bucket's region. Default: the SDK's region chain, else us-east-1. Env: ASSETGRID_S3_REGION.",
+      defaultValue = "${env:ASSETGRID_S3_REGION}")
+  String s3Region;
+
+  @Option(
+      names = "--s3-path-style",
+      description =
+          "Address the bucket as <endpoint>/<bucket> (most S3-compatible servers) rather than"
+              + " <bucket>.<endpoint>. Env: ASSETGRID_S3_PATH_STYLE.",
+      defaultValue = "${env:ASSETGRID_S3_PATH_STYLE:-false}")
+  boolean s3PathStyle;
+
+  @Option(
+      names = "--s3-prefix",
+      paramLabel = "PREFIX",
+      description =
+          "Keys start with this prefix (one bucket for several grids). Env: ASSETGRID_S3_PREFIX.",
+      defaultValue = "${env:ASSETGRID_S3_PREFIX}")
+  String s3Prefix;
+
+  @Option(
+      names = "--s3-sse",
+      paramLabel = "AES256|aws:kms[:KEY_ID]",
+      description =
+          "Server-side encryption of the objects the coordinator writes. Default: the bucket's."
+              + " Env: ASSETGRID_S3_SSE.",
+      defaultValue = "${env:ASSETGRID_S3_SSE}")
+  String s3Sse;
+
+  @Option(
+      names = "--files-via",
+      paramLabel = "redirect|stream",
+      description =
+          "With S3, GET /v1/assets/{id}/files/{name} answers 307 to a short-lived presigned URL"
+              + " (redirect) or streams through the coordinator (stream). Default: ${DEFAULT-VALUE}."
+              + " Env: ASSETGRID_FILES_VIA.",
+      defaultValue = "${env:ASSETGRID_FILES_VIA:-redirect}")
+  String filesVia;
+
+  private static boolean given(String flag) {
+    return flag != null && !flag.isBlank();
+  }
+
+  /** The storage options of the flags; a bad value is a one-sentence error. */
+  StorageOptions storageOptions() {
+    StorageOptions o =
+        StorageOptions.defaults()
+            .withPurgeAfter(StorageOptions.parseDuration("--purge-after", purgeAfter))
+            .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia));
+    boolean anyS3 =
+        given(s3Bucket)
+            || given(s3Endpoint)
+            || given(s3Region)
+            || given(s3Prefix)
+            || given(s3Sse)
+            || s3PathStyle;
+    return anyS3
+        ? o.withS3(
+            S3Options.fromFlags(s3Bucket, s3Endpoint, s3Region, s3PathStyle, s3Prefix, s3Sse))
+        : o;
+  }
+
   // ------------------------------------------------------------------ encryption in transit
 
   @Option(
@@ -367,7 +454,7 @@ public final class CoordinatorMain implements Callable<Integer> {
                 ClusterTls.fromFlags(clusterTlsCert, clusterTlsKey, clusterTlsTrust)),
             accessOptions(),
             TlsOptions.fromFlags(tls, tlsCert, tlsKey),
-            new StorageOptions(StorageOptions.parseDuration("--purge-after", purgeAfter)));
+            storageOptions());
     Coordinator coordinator = Coordinator.start(c);
     System.out.printf(
         "assetgrid coordinator listening on %s  (nodes join with --join %s)%n",

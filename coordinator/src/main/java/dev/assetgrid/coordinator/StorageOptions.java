@@ -1,5 +1,6 @@
 package dev.assetgrid.coordinator;
 
+import dev.assetgrid.coordinator.blob.S3Options;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.time.Duration;
@@ -13,20 +14,60 @@ import java.util.regex.Pattern;
  * @param purgeAfter how long a blob no asset references is kept before the purge deletes it ({@code
  *     --purge-after}); the grace in which a delete can still be undone from a backup, and in which
  *     a task that was handed the blob before its asset went can still finish
+ * @param s3 the S3 bucket blobs live in ({@code --s3-*}); null: the local folder {@code
+ *     <data-dir>/blobs} (the embedded default)
+ * @param filesVia how {@code GET /v1/assets/{id}/files/{name}} hands out bytes when the store can
+ *     presign ({@code --files-via}): a redirect to a short-lived URL of the store, or streamed
+ *     through the coordinator
  */
-public record StorageOptions(Duration purgeAfter) {
+public record StorageOptions(Duration purgeAfter, S3Options s3, FilesVia filesVia) {
   public static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(24);
+
+  /** How file downloads leave the grid when the store can presign URLs. */
+  public enum FilesVia {
+    /** {@code 307} to a presigned URL of the store, valid for a few minutes. */
+    REDIRECT,
+    /** The coordinator streams the bytes (for clients that cannot reach the store). */
+    STREAM;
+
+    /** {@code redirect} or {@code stream}; INVALID_REQUEST naming the flag otherwise. */
+    public static FilesVia parse(String flag, String text) {
+      String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+      return switch (t) {
+        case "redirect" -> REDIRECT;
+        case "stream" -> STREAM;
+        default ->
+            throw new AssetGridException(
+                ErrorCode.INVALID_REQUEST, flag + " must be redirect or stream, not " + text);
+      };
+    }
+  }
+
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
 
   public StorageOptions {
     purgeAfter = purgeAfter == null ? DEFAULT_PURGE_AFTER : purgeAfter;
+    filesVia = filesVia == null ? FilesVia.REDIRECT : filesVia;
     if (purgeAfter.isNegative()) {
       throw new IllegalArgumentException("purgeAfter must not be negative");
     }
   }
 
   public static StorageOptions defaults() {
-    return new StorageOptions(DEFAULT_PURGE_AFTER);
+    return new StorageOptions(DEFAULT_PURGE_AFTER, null, FilesVia.REDIRECT);
+  }
+
+  public StorageOptions withPurgeAfter(Duration d) {
+    return new StorageOptions(d, s3, filesVia);
+  }
+
+  /** Blobs in this bucket (null: the local folder). */
+  public StorageOptions withS3(S3Options bucket) {
+    return new StorageOptions(purgeAfter, bucket, filesVia);
+  }
+
+  public StorageOptions withFilesVia(FilesVia via) {
+    return new StorageOptions(purgeAfter, s3, via);
   }
 
   /**

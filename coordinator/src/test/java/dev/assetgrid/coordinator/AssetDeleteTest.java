@@ -39,7 +39,7 @@ class AssetDeleteTest {
     return TestGrid.start(
         TestGrid.config(dir, TestPostgres.newDatabase())
             .withWorkers(2)
-            .withStorage(new StorageOptions(purgeAfter)));
+            .withStorage(StorageOptions.defaults().withPurgeAfter(purgeAfter)));
   }
 
   private Path blobFile(BlobKind kind, String sha) {

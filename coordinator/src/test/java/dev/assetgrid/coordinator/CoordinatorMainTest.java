@@ -59,6 +59,46 @@ class CoordinatorMainTest {
         .hasMessage("--auth must be on or off, not maybe");
   }
 
+  @Test
+  void storageFlagsChooseTheStoreAndABadValueIsOneSentence() {
+    CoordinatorMain local = new CoordinatorMain();
+    new CommandLine(local).parseArgs();
+    assertThat(local.storageOptions().s3()).as("the local folder by default").isNull();
+    assertThat(local.storageOptions().filesVia()).isEqualTo(StorageOptions.FilesVia.REDIRECT);
+
+    CoordinatorMain s3 = new CoordinatorMain();
+    new CommandLine(s3)
+        .parseArgs(
+            "--s3-bucket",
+            "assets",
+            "--s3-endpoint",
+            "http://127.0.0.1:9000",
+            "--s3-path-style",
+            "--s3-prefix",
+            "grid-a",
+            "--s3-sse",
+            "aws:kms:key-1",
+            "--files-via",
+            "stream",
+            "--purge-after",
+            "7d");
+    StorageOptions o = s3.storageOptions();
+    assertThat(o.s3().bucket()).isEqualTo("assets");
+    assertThat(o.s3().endpoint()).hasToString("http://127.0.0.1:9000");
+    assertThat(o.s3().pathStyle()).isTrue();
+    assertThat(o.s3().sseKmsKeyId()).isEqualTo("key-1");
+    assertThat(o.filesVia()).isEqualTo(StorageOptions.FilesVia.STREAM);
+    assertThat(o.purgeAfter()).isEqualTo(java.time.Duration.ofDays(7));
+
+    CoordinatorMain noBucket = new CoordinatorMain();
+    new CommandLine(noBucket).parseArgs("--s3-endpoint", "http://127.0.0.1:9000");
+    assertThatThrownBy(noBucket::storageOptions).hasMessageContaining("needs --s3-bucket");
+    CoordinatorMain badVia = new CoordinatorMain();
+    new CommandLine(badVia).parseArgs("--files-via", "carrier-pigeon");
+    assertThatThrownBy(badVia::storageOptions)
+        .hasMessage("--files-via must be redirect or stream, not carrier-pigeon");
+  }
+
   private static String fallback(Class<?> command, String name) {
     return EnvFlags.fallback(command, name);
   }

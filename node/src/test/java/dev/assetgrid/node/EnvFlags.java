@@ -18,7 +18,8 @@ public final class EnvFlags {
    * An option default that reads a variable: {@code ${env:ASSETGRID_X}} or {@code
    * ${env:ASSETGRID_X:-fallback}}.
    */
-  private static final Pattern ENV = Pattern.compile("\\$\\{env:(ASSETGRID_[A-Z_]+)(:-([^}]*))?}");
+  private static final Pattern ENV =
+      Pattern.compile("\\$\\{env:(ASSETGRID_[A-Z0-9_]+)(:-([^}]*))?}");
 
   private EnvFlags() {}
 

@@ -6,6 +6,7 @@ import io.vertx.core.streams.ReadStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,7 +58,11 @@ public interface BlobStore {
   /** Deletes a staged blob that will not be committed. Succeeds if it is already gone. */
   Future<Void> discard(StagedBlob staged);
 
-  /** The blob's info, or empty if there is no such blob. */
+  /**
+   * The blob's info, or empty if there is no such blob. Its {@code sha256} is the one the store
+   * computed when it keeps one (S3's SHA-256 checksum of an object PUT with one), which then may
+   * differ from {@code key.sha256()}; otherwise it is {@code key.sha256()}.
+   */
   Future<Optional<BlobInfo>> stat(BlobKey key);
 
   /**
@@ -87,6 +92,15 @@ public interface BlobStore {
    * go through the coordinator).
    */
   default Optional<URI> presignGet(BlobKey key, Duration ttl) {
+    return presignGet(key, ttl, null, null);
+  }
+
+  /**
+   * As {@link #presignGet(BlobKey, Duration)}, the store answering with these {@code Content-Type}
+   * and {@code Content-Disposition} headers (each when not null).
+   */
+  default Optional<URI> presignGet(
+      BlobKey key, Duration ttl, String contentType, String contentDisposition) {
     return Optional.empty();
   }
 
@@ -97,6 +111,19 @@ public interface BlobStore {
    */
   default Optional<URI> presignPut(BlobKey key, long size, Duration ttl) {
     return Optional.empty();
+  }
+
+  /**
+   * The headers a holder of a {@link #presignPut} URL must send with its PUT besides {@code
+   * Content-Length} (they are signed).
+   */
+  default Map<String, String> presignPutHeaders(BlobKey key) {
+    return Map.of();
+  }
+
+  /** Lets go of clients and threads; the store is not used after. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
   }
 
   /** For logs and {@code /v1/stats}: {@code local /path} or {@code s3://bucket/prefix}. */

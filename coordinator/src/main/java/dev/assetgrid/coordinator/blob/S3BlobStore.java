@@ -49,6 +49,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -427,15 +428,48 @@ public final class S3BlobStore implements BlobStore {
   @Override
   public Future<Optional<BlobInfo>> stat(BlobKey key) {
     String objectKey = options.objectKey(key);
-    return blocking("HeadObject", () -> headSize(objectKey))
-        .map(size -> size.map(n -> new BlobInfo(key.sha256(), n)));
+    return blocking(
+        "HeadObject",
+        () -> {
+          Optional<HeadObjectResponse> head = head(objectKey, true);
+          return head.map(h -> new BlobInfo(storedSha256(h, key.sha256()), h.contentLength()));
+        });
+  }
+
+  /**
+   * The object's SHA-256 as S3 computed it, when the object was PUT whole with one ({@code
+   * x-amz-checksum-sha256}); {@code otherwise} when there is none (a multipart object's checksum is
+   * of its parts, a store may keep none).
+   */
+  private static String storedSha256(HeadObjectResponse head, String otherwise) {
+    String b64 = head.checksumSHA256();
+    if (b64 == null || b64.contains("-")) {
+      return otherwise;
+    }
+    try {
+      byte[] raw = Base64.getDecoder().decode(b64);
+      return raw.length == 32 ? HexFormat.of().formatHex(raw) : otherwise;
+    } catch (IllegalArgumentException notBase64) {
+      return otherwise;
+    }
   }
 
   /** Content length of the object, empty if there is none (blocking). */
   private Optional<Long> headSize(String objectKey) {
+    return head(objectKey, false).map(HeadObjectResponse::contentLength);
+  }
+
+  /** HeadObject, empty if there is no such object (blocking). */
+  private Optional<HeadObjectResponse> head(String objectKey, boolean checksum) {
     try {
-      HeadObjectResponse head = s3.headObject(r -> r.bucket(options.bucket()).key(objectKey));
-      return Optional.of(head.contentLength());
+      return Optional.of(
+          s3.headObject(
+              r -> {
+                r.bucket(options.bucket()).key(objectKey);
+                if (checksum) {
+                  r.checksumMode(ChecksumMode.ENABLED);
+                }
+              }));
     } catch (AwsServiceException e) {
       if (e.statusCode() == 404) {
         return Optional.empty();
@@ -528,9 +562,13 @@ public final class S3BlobStore implements BlobStore {
         });
   }
 
-  /** A GET URL for this one object, valid for {@code ttl} (at most 7 days). */
+  /**
+   * A GET URL for this one object, valid for {@code ttl} (at most 7 days); the store answers with
+   * the given {@code Content-Type} and {@code Content-Disposition} (each when not null).
+   */
   @Override
-  public Optional<URI> presignGet(BlobKey key, Duration ttl) {
+  public Optional<URI> presignGet(
+      BlobKey key, Duration ttl, String contentType, String contentDisposition) {
     checkTtl(ttl);
     String objectKey = options.objectKey(key);
     return Optional.of(
@@ -539,8 +577,22 @@ public final class S3BlobStore implements BlobStore {
                 .presignGetObject(
                     r ->
                         r.signatureDuration(ttl)
-                            .getObjectRequest(g -> g.bucket(options.bucket()).key(objectKey)))
+                            .getObjectRequest(
+                                g -> {
+                                  g.bucket(options.bucket()).key(objectKey);
+                                  if (contentType != null) {
+                                    g.responseContentType(contentType);
+                                  }
+                                  if (contentDisposition != null) {
+                                    g.responseContentDisposition(contentDisposition);
+                                  }
+                                }))
                 .url()));
+  }
+
+  @Override
+  public Map<String, String> presignPutHeaders(BlobKey key) {
+    return checksumHeader(key.sha256());
   }
 
   /**

@@ -46,6 +46,8 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
   private KeyCertOptions tls;
+  private boolean fileRedirects;
+  private final Transfers transfers = new Transfers();
 
   /**
    * What the API needs to authenticate, authorise and audit.
@@ -122,6 +124,20 @@ public final class ApiVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * File downloads answer {@code 307} to a presigned URL of the store (when it has them) instead of
+   * streaming through the coordinator; call before deploying.
+   */
+  public ApiVerticle withFileRedirects(boolean redirect) {
+    this.fileRedirects = redirect;
+    return this;
+  }
+
+  /** The body bytes this server moved, by kind of route. */
+  public Transfers transfers() {
+    return transfers;
+  }
+
   /** The port actually bound (useful with port 0). */
   public int actualPort() {
     return server.actualPort();
@@ -148,16 +164,25 @@ public final class ApiVerticle extends VerticleBase {
     List<HttpResource> resources =
         List.of(
             new HealthResource(assets, nodes, ready),
-            new AssetsResource(access, vertx, assets, blobs, uploadLimits, idempotency, onQueued),
+            new AssetsResource(
+                access,
+                vertx,
+                assets,
+                blobs,
+                uploadLimits,
+                idempotency,
+                onQueued,
+                fileRedirects ? transfers : null),
             new JobsResource(access, assets, scheduler, idempotency, onQueued),
             new JobEventsResource(vertx, assets, hub),
-            new StatsResource(assets, scheduler, nodes),
+            new StatsResource(assets, scheduler, nodes, transfers),
             new KeysResource(access, security.keys(), security.cache()),
             new TenantsResource(access, security.keys(), security.quotas()),
             new AuditResource(access, security.audit()),
             new TaskBlobsResource(leases, blobs));
     Router r = Router.router(vertx);
     router = r;
+    r.route().handler(transfers::track);
     r.route().handler(Access::nameRequest);
     // the gate: every /v1 route is behind it (/health, /ready and the lease-token blob routes
     // under /internal are not)

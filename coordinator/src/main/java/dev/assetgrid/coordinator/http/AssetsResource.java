@@ -44,6 +44,9 @@ final class AssetsResource implements HttpResource {
 
   private final Access access;
 
+  /** Counts downloads answered by a redirect to the store; null: downloads stream. */
+  private final Transfers redirects;
+
   AssetsResource(
       Access access,
       Vertx vertx,
@@ -51,7 +54,9 @@ final class AssetsResource implements HttpResource {
       BlobStore blobs,
       UploadLimits uploadLimits,
       Idempotency idempotency,
-      Runnable onQueued) {
+      Runnable onQueued,
+      Transfers redirects) {
+    this.redirects = redirects;
     this.access = access;
     this.vertx = vertx;
     this.assets = assets;
@@ -353,7 +358,15 @@ final class AssetsResource implements HttpResource {
         .onSuccess(
             f ->
                 f.ifPresentOrElse(
-                    x -> Responses.sendBlob(ctx, blobs, x.key(), x.size(), x.contentType(), name),
+                    x -> {
+                      if (redirects != null
+                          && Responses.redirectToStore(
+                              ctx, blobs, x.key(), x.contentType(), name)) {
+                        redirects.redirected();
+                      } else {
+                        Responses.sendBlob(ctx, blobs, x.key(), x.size(), x.contentType(), name);
+                      }
+                    },
                     () ->
                         Problems.send(
                             ctx, ErrorCode.NOT_FOUND, "file " + name + " of asset " + id)))

@@ -7,7 +7,10 @@ import dev.assetgrid.shared.util.Ids;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** What every resource answers with: JSON bodies, blobs, and the id path parameters it reads. */
@@ -41,6 +44,55 @@ final class Responses {
    * whole blob), {@code 416 RANGE_NOT_SATISFIABLE} for a range past the end. Streams from the local
    * folder with {@code sendFile} when the store is one, else from the store.
    */
+  /** How long a download redirect's presigned URL is valid. */
+  static final Duration REDIRECT_TTL = Duration.ofMinutes(5);
+
+  /**
+   * Answers a GET of blob {@code key} with {@code 307} to a presigned URL of the store valid for
+   * {@link #REDIRECT_TTL} (the client sends its {@code Range} there; the store answers with the
+   * content type and download name given here), or {@code 304} for a matching {@code
+   * If-None-Match}. False, with nothing sent, when the store has no such URLs.
+   */
+  static boolean redirectToStore(
+      RoutingContext ctx, BlobStore blobs, BlobKey key, String contentType, String downloadName) {
+    Optional<URI> url =
+        blobs.presignGet(
+            key, REDIRECT_TTL, contentType, downloadName == null ? null : attachment(downloadName));
+    if (url.isEmpty()) {
+      return false;
+    }
+    String etag = etag(key);
+    HttpServerResponse resp = ctx.response().putHeader("ETag", etag);
+    if (notModified(ctx, etag)) {
+      resp.setStatusCode(304).end();
+      return true;
+    }
+    resp.setStatusCode(307)
+        .putHeader("Location", url.get().toString())
+        .putHeader("Cache-Control", "private, no-store")
+        .end();
+    return true;
+  }
+
+  private static String etag(BlobKey key) {
+    return "\"" + key.sha256() + "\"";
+  }
+
+  private static String attachment(String downloadName) {
+    return "attachment; filename=\"" + downloadName.replace("\"", "") + "\"";
+  }
+
+  /** True for an {@code If-None-Match} naming {@code etag} (or {@code *}). */
+  private static boolean notModified(RoutingContext ctx, String etag) {
+    String inm = ctx.request().getHeader("If-None-Match");
+    return inm != null
+        && (inm.trim().equals("*")
+            || List.of(inm.split(",")).stream()
+                .map(String::trim)
+                .map(t -> t.startsWith("W/") ? t.substring(2) : t)
+                .anyMatch(etag::equals));
+  }
+
   static void sendBlob(
       RoutingContext ctx,
       BlobStore blobs,
@@ -48,23 +100,16 @@ final class Responses {
       long size,
       String contentType,
       String downloadName) {
-    String etag = "\"" + key.sha256() + "\"";
+    String etag = etag(key);
     HttpServerResponse resp =
         ctx.response()
             .putHeader("Content-Type", contentType)
             .putHeader("ETag", etag)
             .putHeader("Accept-Ranges", "bytes");
     if (downloadName != null) {
-      resp.putHeader(
-          "Content-Disposition", "attachment; filename=\"" + downloadName.replace("\"", "") + "\"");
+      resp.putHeader("Content-Disposition", attachment(downloadName));
     }
-    String inm = ctx.request().getHeader("If-None-Match");
-    if (inm != null
-        && (inm.trim().equals("*")
-            || List.of(inm.split(",")).stream()
-                .map(String::trim)
-                .map(t -> t.startsWith("W/") ? t.substring(2) : t)
-                .anyMatch(etag::equals))) {
+    if (notModified(ctx, etag)) {
       resp.setStatusCode(304).end();
       return;
     }

@@ -18,11 +18,13 @@ final class StatsResource implements HttpResource {
   private final AssetStore assets;
   private final Scheduler scheduler;
   private final NodeRegistry nodes;
+  private final Transfers transfers;
 
-  StatsResource(AssetStore assets, Scheduler scheduler, NodeRegistry nodes) {
+  StatsResource(AssetStore assets, Scheduler scheduler, NodeRegistry nodes, Transfers transfers) {
     this.assets = assets;
     this.scheduler = scheduler;
     this.nodes = nodes;
+    this.transfers = transfers;
   }
 
   @Override
@@ -41,7 +43,8 @@ final class StatsResource implements HttpResource {
 
   /**
    * Counts of the grid (assets, jobs and tasks by state, live nodes and their slots) and what this
-   * coordinator's queue did since it started.
+   * coordinator's queue did since it started, and the body bytes its HTTP server moved ({@link
+   * Transfers}).
    */
   private void stats(RoutingContext ctx) {
     assets
@@ -59,6 +62,7 @@ final class StatsResource implements HttpResource {
                   stats
                       .put("nodes", new JsonObject().put("count", live.size()).put("slots", slots))
                       .put("queue", scheduler.queueStats())
+                      .put("transfer", transfers.toJson())
                       .put("at", java.time.Instant.now().toString()));
             })
         .onFailure(e -> Problems.send(ctx, e));

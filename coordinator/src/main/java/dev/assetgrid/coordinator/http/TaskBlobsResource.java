@@ -3,6 +3,8 @@ package dev.assetgrid.coordinator.http;
 import static dev.assetgrid.coordinator.http.Responses.id;
 import static dev.assetgrid.coordinator.http.Responses.json;
 
+import dev.assetgrid.coordinator.blob.BlobInfo;
+import dev.assetgrid.coordinator.blob.BlobKey;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -11,12 +13,18 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The blob endpoints nodes use, authorised by the lease token: {@code GET
  * /internal/tasks/{taskId}/inputs/{sha256}} (a blob the leased task may read) and {@code PUT
- * /internal/tasks/{taskId}/outputs/{name}} (an output, streamed into the blob store).
+ * /internal/tasks/{taskId}/outputs/{name}} (an output, streamed into the blob store), and, with a
+ * store that takes bytes directly (S3), {@code POST
+ * /internal/tasks/{taskId}/outputs/{name}/presign?sha256=&size=}: a PUT URL of the store for
+ * exactly that blob, or word that those bytes are stored already.
  */
 final class TaskBlobsResource implements HttpResource {
   /** Header that carries a lease token on the internal blob endpoints. */
@@ -43,6 +51,93 @@ final class TaskBlobsResource implements HttpResource {
   public void register(Router r) {
     r.get("/internal/tasks/:taskId/inputs/:sha256").handler(this::downloadInput);
     r.put("/internal/tasks/:taskId/outputs/:name").handler(this::uploadOutput);
+    r.post("/internal/tasks/:taskId/outputs/:name/presign").handler(this::presignOutput);
+  }
+
+  /** How long an output PUT URL is valid: the node uses it at once. */
+  static final Duration PRESIGN_TTL = Duration.ofMinutes(15);
+
+  private void presignOutput(RoutingContext ctx) {
+    UUID taskId = id(ctx, "taskId");
+    if (taskId == null) {
+      return;
+    }
+    String name = ctx.pathParam("name");
+    String token = ctx.request().getHeader(LEASE_TOKEN_HEADER);
+    if (token == null) {
+      Problems.send(ctx, ErrorCode.UNAUTHORIZED, "lease token required");
+      return;
+    }
+    if (!goodName(name)) {
+      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "bad output name");
+      return;
+    }
+    String sha = ctx.request().getParam("sha256");
+    long size;
+    try {
+      size = Long.parseLong(ctx.request().getParam("size", ""));
+    } catch (NumberFormatException e) {
+      size = -1;
+    }
+    if (!BlobInfo.isSha256(sha) || size < 0) {
+      Problems.send(
+          ctx, ErrorCode.INVALID_REQUEST, "presign takes sha256 (64 hex) and size (bytes)");
+      return;
+    }
+    if (size > MAX_OUTPUT_BYTES) {
+      Problems.send(
+          ctx,
+          ErrorCode.UPLOAD_TOO_LARGE,
+          "output " + name + " of " + size + " bytes (at most " + MAX_OUTPUT_BYTES + ")");
+      return;
+    }
+    long bytes = size;
+    leases
+        .mayWrite(taskId, token)
+        .compose(
+            space -> {
+              if (space.isEmpty()) {
+                return Future.failedFuture(
+                    new AssetGridException(ErrorCode.LEASE_INVALID, "task " + taskId));
+              }
+              BlobKey key = space.get().key(sha);
+              return blobs
+                  .stat(key)
+                  .map(
+                      stored -> {
+                        JsonObject reply =
+                            new JsonObject()
+                                .put("name", name)
+                                .put("sha256", sha)
+                                .put("size", bytes);
+                        if (stored.isPresent() && stored.get().size() == bytes) {
+                          return reply.put("stored", true);
+                        }
+                        Optional<URI> url = blobs.presignPut(key, bytes, PRESIGN_TTL);
+                        if (url.isEmpty()) {
+                          throw new AssetGridException(
+                              ErrorCode.INVALID_REQUEST,
+                              "this grid's blob store takes outputs at PUT "
+                                  + ctx.request().path().replaceAll("/presign$", ""));
+                        }
+                        JsonObject headers = new JsonObject();
+                        blobs.presignPutHeaders(key).forEach(headers::put);
+                        return reply
+                            .put("stored", false)
+                            .put("url", url.get().toString())
+                            .put("headers", headers);
+                      });
+            })
+        .onSuccess(reply -> json(ctx, 200, reply))
+        .onFailure(e -> Problems.send(ctx, e));
+  }
+
+  private static boolean goodName(String name) {
+    return !(name.isBlank()
+        || name.length() > 200
+        || name.contains("/")
+        || name.contains("\\")
+        || name.startsWith("."));
   }
 
   private void downloadInput(RoutingContext ctx) {
@@ -84,11 +179,7 @@ final class TaskBlobsResource implements HttpResource {
       Problems.send(ctx, ErrorCode.UNAUTHORIZED, "lease token required");
       return;
     }
-    if (name.isBlank()
-        || name.length() > 200
-        || name.contains("/")
-        || name.contains("\\")
-        || name.startsWith(".")) {
+    if (!goodName(name)) {
       Problems.send(ctx, ErrorCode.INVALID_REQUEST, "bad output name");
       return;
     }

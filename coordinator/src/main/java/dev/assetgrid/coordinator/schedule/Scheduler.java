@@ -13,6 +13,7 @@ import dev.assetgrid.shared.protocol.LeaseRequest;
 import dev.assetgrid.shared.protocol.LeasedTask;
 import dev.assetgrid.shared.protocol.TaskError;
 import dev.assetgrid.shared.protocol.TaskInput;
+import dev.assetgrid.shared.protocol.TaskOutput;
 import dev.assetgrid.shared.state.TaskState;
 import dev.assetgrid.shared.util.Ids;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +54,29 @@ public final class Scheduler {
     String input(UUID taskId, dev.assetgrid.coordinator.blob.BlobKey key);
 
     String outputs(UUID taskId);
+
+    /**
+     * The blob store's own URL for {@code key}, valid as long as the lease (S3 presigned GET);
+     * empty when the store has none and the node fetches {@link #input} from the coordinator.
+     */
+    default Optional<String> presignedInput(
+        UUID taskId, dev.assetgrid.coordinator.blob.BlobKey key) {
+      return Optional.empty();
+    }
+
+    /** True when nodes put outputs straight into the store (see {@code LeasedTask}). */
+    default boolean presignedOutputs() {
+      return false;
+    }
+  }
+
+  /**
+   * Checks, before a success is recorded, that the outputs a node put into the store itself are
+   * there with the size (and, where the store keeps one, the SHA-256) it reports.
+   */
+  public interface OutputCheck {
+    /** Empty when every output is stored as reported; otherwise why not (retryable). */
+    Future<Optional<TaskError>> check(UUID taskId, String leaseToken, List<TaskOutput> outputs);
   }
 
   /** The most tasks one lease hands out, whatever the node's free slots. */
@@ -61,6 +86,7 @@ public final class Scheduler {
   private final Settings settings;
   private final Urls urls;
   private final Runnable onQueued;
+  private volatile OutputCheck outputCheck;
 
   /**
    * @param queue the queue's statements (on the queue pool)
@@ -75,6 +101,14 @@ public final class Scheduler {
 
   public Settings settings() {
     return settings;
+  }
+
+  /**
+   * Checks stored outputs before successes are recorded (with a store that takes them directly).
+   */
+  public Scheduler withOutputCheck(OutputCheck check) {
+    this.outputCheck = check;
+    return this;
   }
 
   // ---------------------------------------------------------------- lease
@@ -101,8 +135,14 @@ public final class Scheduler {
                 UUID tid = x.id();
                 List<TaskInput> inputs = new ArrayList<>(x.inputs().size());
                 for (QueueStore.Input in : x.inputs()) {
+                  Optional<String> direct = urls.presignedInput(tid, in.key());
                   inputs.add(
-                      new TaskInput(in.name(), in.sha256(), in.size(), urls.input(tid, in.key())));
+                      new TaskInput(
+                          in.name(),
+                          in.sha256(),
+                          in.size(),
+                          direct.orElseGet(() -> urls.input(tid, in.key())),
+                          direct.isPresent()));
                 }
                 out.add(
                     new LeasedTask(
@@ -113,7 +153,8 @@ public final class Scheduler {
                         x.type(),
                         JsonTrees.toJackson(x.params()),
                         inputs,
-                        urls.outputs(tid)));
+                        urls.outputs(tid),
+                        urls.presignedOutputs()));
               }
               if (!out.isEmpty()) {
                 leases.incrementAndGet();
@@ -211,6 +252,36 @@ public final class Scheduler {
     if (c.outcome() == CompleteRequest.Outcome.FAILED) {
       return completeOne(c, taskId);
     }
+    OutputCheck check = outputCheck;
+    if (check != null && !c.outputs().isEmpty()) {
+      return check
+          .check(taskId, c.leaseToken(), c.outputs())
+          .recover(
+              e ->
+                  Future.succeededFuture(
+                      Optional.of(
+                          TaskError.of(
+                              ErrorCode.STORAGE_UNAVAILABLE,
+                              "the outputs could not be checked in the blob store"))))
+          .compose(
+              problem ->
+                  problem.isPresent()
+                      ? completeOne(
+                          new CompleteRequest(
+                              c.taskId(),
+                              c.attempt(),
+                              c.leaseToken(),
+                              CompleteRequest.Outcome.FAILED,
+                              List.of(),
+                              null,
+                              problem.get()),
+                          taskId)
+                      : enqueue(c, taskId));
+    }
+    return enqueue(c, taskId);
+  }
+
+  private Future<CompleteReply> enqueue(CompleteRequest c, UUID taskId) {
     Promise<CompleteReply> reply = Promise.promise();
     boolean start;
     synchronized (completions) {

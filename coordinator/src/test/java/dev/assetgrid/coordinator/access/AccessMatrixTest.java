@@ -179,6 +179,7 @@ class AccessMatrixTest {
     // nodes' blob routes: authorised by the lease token, not by keys (LeaseTokens; tested there)
     t.put("GET /internal/tasks/:taskId/inputs/:sha256", null);
     t.put("PUT /internal/tasks/:taskId/outputs/:name", null);
+    t.put("POST /internal/tasks/:taskId/outputs/:name/presign", null);
     // open to everyone, for load balancers and orchestrators
     t.put("GET /health", null);
     t.put("GET /ready", null);

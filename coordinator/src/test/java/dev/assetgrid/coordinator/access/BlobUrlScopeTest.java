@@ -86,6 +86,16 @@ class BlobUrlScopeTest {
         .statusCode();
   }
 
+  static int presign(String url, String token) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url + "/presign?sha256=" + "ab".repeat(32) + "&size=10"))
+            .POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("X-Lease-Token", token);
+    }
+    return grid.http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
   @Test
   void aLeasesUrlsServeItsOwnBlobsWithItsTokenUntilTheTaskEnds() throws Exception {
     String mine = grid.submit(writeTemp(TinyGlb.triangle("mine")), "pipeline=noop");
@@ -106,10 +116,15 @@ class BlobUrlScopeTest {
     String otherUrl = in.substring(0, in.lastIndexOf('/') + 1) + otherSha;
     assertThat(get(otherUrl, t.leaseToken())).isEqualTo(409);
     assertThat(put(out, t.leaseToken())).isEqualTo(201);
+    // asking for a store URL: the token first; the local store takes outputs at PUT only
+    assertThat(presign(out, null)).isEqualTo(401);
+    assertThat(presign(out, "not-the-token")).isEqualTo(409);
+    assertThat(presign(out, t.leaseToken())).isEqualTo(400);
     // the task ends: the same URLs with the same token are refused from now on
     TestGrid.await(scheduler.complete(CompleteRequest.succeeded(t, List.of(), new JsonObject())));
     assertThat(get(in, t.leaseToken())).isEqualTo(409);
     assertThat(put(out, t.leaseToken())).isEqualTo(409);
+    assertThat(presign(out, t.leaseToken())).isEqualTo(409);
     assertThat(mine).isNotNull();
   }
 

@@ -75,6 +75,16 @@ public final class S3FaultInjector {
     failWhen(which, 0);
   }
 
+  /**
+   * Reads the requests {@code which} matches to the end and answers {@code 200} with no body,
+   * forwarding nothing: a store that says it took bytes it did not keep.
+   */
+  public void dropWhen(Predicate<HttpServerRequest> which) {
+    failWhen(which, DROP);
+  }
+
+  private static final int DROP = -1;
+
   /** Forwards everything again. */
   public void clear() {
     faulty = r -> false;
@@ -133,6 +143,10 @@ public final class S3FaultInjector {
       injected.incrementAndGet();
       if (faultStatus == 0) {
         req.pause(); // hang: read nothing, answer nothing
+        return;
+      }
+      if (faultStatus == DROP) {
+        req.handler(b -> {}).endHandler(v -> req.response().setStatusCode(200).end());
         return;
       }
       String body =

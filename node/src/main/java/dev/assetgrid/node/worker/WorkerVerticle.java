@@ -70,6 +70,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   private WorkerExecutor pool;
   private HttpClient http;
+  private HttpClient storeHttp;
   private boolean leasing;
   private boolean draining;
   private long backoffUntil;
@@ -140,13 +141,14 @@ public final class WorkerVerticle extends VerticleBase {
             .setIdleTimeout(60)
             // https:// URLs in leases: the certificate must be trusted and name the host (RFC 2818)
             .setVerifyHost(true);
+    io.vertx.core.http.PoolOptions poolOptions =
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(4, options.slots() * 2));
+    // presigned URLs of an object store: the JVM's CAs (a --tls-trust file is the coordinator's)
+    storeHttp = vertx.createHttpClient(new HttpClientOptions(httpOptions), poolOptions);
     if (options.trust() != null) {
       httpOptions.setTrustOptions(PemFiles.trust(options.trust(), "--tls-trust"));
     }
-    http =
-        vertx.createHttpClient(
-            httpOptions,
-            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(4, options.slots() * 2)));
+    http = vertx.createHttpClient(httpOptions, poolOptions);
     consumers.add(vertx.eventBus().consumer(Addresses.WAKE, m -> leaseMore()));
     vertx.setPeriodic(200, id -> heartbeatIfDue());
     vertx.setPeriodic(10, options.announceMs(), id -> announce());
@@ -379,6 +381,12 @@ public final class WorkerVerticle extends VerticleBase {
     return chain.map(v -> files);
   }
 
+  /** A GET of the input; a presigned URL of the store carries its own authority, no token. */
+  private static RequestOptions inputRequest(LeasedTask task, TaskInput in) {
+    RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(in.url());
+    return in.presigned() ? get : get.putHeader("X-Lease-Token", task.leaseToken());
+  }
+
   private Future<Void> fetch(LeasedTask task, TaskInput in, Path target) {
     MessageDigest md = sha256();
     return vertx
@@ -388,11 +396,8 @@ public final class WorkerVerticle extends VerticleBase {
             new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
         .compose(
             file ->
-                http.request(
-                        new RequestOptions()
-                            .setMethod(HttpMethod.GET)
-                            .setAbsoluteURI(in.url())
-                            .putHeader("X-Lease-Token", task.leaseToken()))
+                (in.presigned() ? storeHttp : http)
+                    .request(inputRequest(task, in))
                     .compose(req -> req.send())
                     .compose(
                         resp -> {
@@ -448,55 +453,115 @@ public final class WorkerVerticle extends VerticleBase {
               v ->
                   vertx
                       .executeBlocking(
-                          () ->
-                              new String[] {
-                                sha256Hex(o.file()), String.valueOf(Files.size(o.file()))
-                              },
-                          false)
+                          () -> new Digest(sha256Hex(o.file()), Files.size(o.file())), false)
                       .compose(
-                          hs ->
-                              vertx
-                                  .fileSystem()
-                                  .open(o.file().toString(), new OpenOptions().setRead(true))
-                                  .compose(
-                                      file ->
-                                          http.request(
-                                                  new RequestOptions()
-                                                      .setMethod(HttpMethod.PUT)
-                                                      .setAbsoluteURI(
-                                                          task.outputUploadUrl() + "/" + o.name())
-                                                      .putHeader("X-Lease-Token", task.leaseToken())
-                                                      .putHeader("X-Content-SHA256", hs[0])
-                                                      .putHeader("Content-Type", o.contentType())
-                                                      .putHeader("Content-Length", hs[1]))
-                                              .compose(req -> req.send(file))
-                                              .compose(
-                                                  resp ->
-                                                      resp.body()
-                                                          .compose(
-                                                              b ->
-                                                                  resp.statusCode() == 201
-                                                                      ? Future.succeededFuture(
-                                                                          new JsonObject(b))
-                                                                      : Future.failedFuture(
-                                                                          transferError(
-                                                                              resp.statusCode(),
-                                                                              b,
-                                                                              task
-                                                                                  .outputUploadUrl()))))
-                                              .eventually(() -> file.close()))
-                                  .map(
-                                      j -> {
-                                        outputs.add(
-                                            new TaskOutput(
-                                                o.name(),
-                                                j.getString("sha256"),
-                                                j.getLong("size"),
-                                                o.contentType()));
-                                        return null;
-                                      })));
+                          d ->
+                              task.presignedOutputs()
+                                  ? putIntoStore(task, o, d)
+                                  : putToCoordinator(task, o, d))
+                      .map(
+                          d -> {
+                            outputs.add(
+                                new TaskOutput(o.name(), d.sha256(), d.size(), o.contentType()));
+                            return null;
+                          }));
     }
     return chain.map(v -> outputs);
+  }
+
+  /** SHA-256 and size of an output file. */
+  private record Digest(String sha256, long size) {}
+
+  /** {@code PUT outputUploadUrl/name}: the coordinator streams the bytes into its store. */
+  private Future<Digest> putToCoordinator(LeasedTask task, TaskResult.Output o, Digest d) {
+    String url = task.outputUploadUrl() + "/" + o.name();
+    return send(
+            http,
+            url,
+            new RequestOptions()
+                .setMethod(HttpMethod.PUT)
+                .setAbsoluteURI(url)
+                .putHeader("X-Lease-Token", task.leaseToken())
+                .putHeader("X-Content-SHA256", d.sha256())
+                .putHeader("Content-Type", o.contentType())
+                .putHeader("Content-Length", String.valueOf(d.size())),
+            o.file(),
+            201)
+        .map(
+            b ->
+                new Digest(
+                    new JsonObject(b).getString("sha256"), new JsonObject(b).getLong("size")));
+  }
+
+  /**
+   * Asks the coordinator for a PUT URL of the store for exactly these bytes, then PUTs them there
+   * (the signed headers with them); nothing to send when the store has them already.
+   */
+  private Future<Digest> putIntoStore(LeasedTask task, TaskResult.Output o, Digest d) {
+    String ask =
+        task.outputUploadUrl()
+            + "/"
+            + o.name()
+            + "/presign?sha256="
+            + d.sha256()
+            + "&size="
+            + d.size();
+    return http.request(
+            new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(ask)
+                .putHeader("X-Lease-Token", task.leaseToken()))
+        .compose(req -> req.send())
+        .compose(
+            resp ->
+                resp.body()
+                    .compose(
+                        b ->
+                            resp.statusCode() == 200
+                                ? Future.succeededFuture(new JsonObject(b))
+                                : Future.failedFuture(transferError(resp.statusCode(), b, ask))))
+        .compose(
+            target -> {
+              if (target.getBoolean("stored", false)) {
+                return Future.succeededFuture(d);
+              }
+              String url = target.getString("url");
+              RequestOptions put =
+                  new RequestOptions()
+                      .setMethod(HttpMethod.PUT)
+                      .setAbsoluteURI(url)
+                      .putHeader("Content-Length", String.valueOf(d.size()));
+              JsonObject headers = target.getJsonObject("headers", new JsonObject());
+              for (String h : headers.fieldNames()) {
+                put.putHeader(h, headers.getString(h));
+              }
+              return send(storeHttp, url, put, o.file(), 200).map(b -> d);
+            });
+  }
+
+  /**
+   * Sends {@code file} as the body of {@code req}; the answer's body if its status is {@code ok}.
+   */
+  private Future<Buffer> send(
+      HttpClient client, String url, RequestOptions req, Path file, int ok) {
+    return vertx
+        .fileSystem()
+        .open(file.toString(), new OpenOptions().setRead(true))
+        .compose(
+            f ->
+                client
+                    .request(req)
+                    .compose(r -> r.send(f))
+                    .compose(
+                        resp ->
+                            resp.body()
+                                .compose(
+                                    b ->
+                                        resp.statusCode() == ok
+                                            ? Future.succeededFuture(b)
+                                            : Future.failedFuture(
+                                                transferError(resp.statusCode(), b, url))))
+                    .eventually(() -> f.close()));
   }
 
   /**
@@ -671,7 +736,10 @@ public final class WorkerVerticle extends VerticleBase {
     if (c == ErrorCode.INTERNAL_ERROR) {
       c = ErrorCode.TRANSFER_FAILED;
     }
-    return new AssetGridException(c, "HTTP " + status + " from " + url);
+    // without the query: a presigned URL's signature is a credential
+    int q = url.indexOf('?');
+    return new AssetGridException(
+        c, "HTTP " + status + " from " + (q < 0 ? url : url.substring(0, q)));
   }
 
   private static MessageDigest sha256() {

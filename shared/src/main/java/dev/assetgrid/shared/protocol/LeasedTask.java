@@ -16,6 +16,9 @@ import java.util.List;
  * @param params the task's params (see {@code dev.assetgrid.shared.stage.TaskParams}); never null
  * @param inputs blobs to fetch
  * @param outputUploadUrl base URL for outputs: {@code PUT outputUploadUrl + "/" + name}
+ * @param presignedOutputs true when the blob store takes outputs directly (S3): the node asks
+ *     {@code POST outputUploadUrl + "/" + name + "/presign"} for a URL (or learns the bytes are
+ *     already stored), PUTs there, and the completion names what it stored
  */
 public record LeasedTask(
     String taskId,
@@ -25,7 +28,21 @@ public record LeasedTask(
     String type,
     ObjectNode params,
     List<TaskInput> inputs,
-    String outputUploadUrl) {
+    String outputUploadUrl,
+    boolean presignedOutputs) {
+  /** A task whose outputs go to the coordinator. */
+  public LeasedTask(
+      String taskId,
+      int attempt,
+      String leaseToken,
+      long leaseExpiresAt,
+      String type,
+      ObjectNode params,
+      List<TaskInput> inputs,
+      String outputUploadUrl) {
+    this(taskId, attempt, leaseToken, leaseExpiresAt, type, params, inputs, outputUploadUrl, false);
+  }
+
   public LeasedTask {
     inputs = List.copyOf(inputs);
     params = params == null ? JsonNodeFactory.instance.objectNode() : params;
@@ -40,7 +57,8 @@ public record LeasedTask(
         .put("type", type)
         .put("params", JsonTrees.toVertx(params))
         .put("inputs", Json.array(inputs, TaskInput::toJson))
-        .put("outputUploadUrl", outputUploadUrl);
+        .put("outputUploadUrl", outputUploadUrl)
+        .put("presignedOutputs", presignedOutputs);
   }
 
   public static LeasedTask fromJson(JsonObject j) {
@@ -52,6 +70,7 @@ public record LeasedTask(
         j.getString("type"),
         j.getJsonObject("params") == null ? null : JsonTrees.toJackson(j.getJsonObject("params")),
         Json.objects(j.getJsonArray("inputs"), TaskInput::fromJson),
-        j.getString("outputUploadUrl"));
+        j.getString("outputUploadUrl"),
+        j.getBoolean("presignedOutputs", false));
   }
 }
