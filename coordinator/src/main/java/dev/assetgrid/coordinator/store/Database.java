@@ -11,7 +11,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,18 +69,56 @@ public final class Database implements AutoCloseable {
           pg.getPort(),
           dataDir,
           (System.nanoTime() - t0) / 1_000_000);
-      PgConnectOptions o =
-          new PgConnectOptions()
-              .setHost("127.0.0.1")
-              .setPort(pg.getPort())
-              .setDatabase("postgres")
-              .setUser("postgres")
-              .setPassword("postgres");
-      return new Database(pg, o);
+      return new Database(pg, embeddedOptions("127.0.0.1", pg.getPort()));
     } catch (IOException e) {
       throw new AssetGridException(
           ErrorCode.STORE_UNAVAILABLE, "embedded PostgreSQL failed to start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The embedded server a running coordinator started on {@code dataDir} (the folder holding {@code
+   * PG_VERSION}), found by its {@code postmaster.pid}: the server's process id, data folder, start
+   * time, port, socket folder and listen address, one per line. Empty when no server runs there (no
+   * file, or its process is gone). Closing the result leaves that server running.
+   */
+  public static Optional<Database> running(Path dataDir) {
+    Path pidFile = dataDir.resolve("postmaster.pid");
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(pidFile);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw AssetGridException.of(
+          ErrorCode.STORE_UNAVAILABLE, "cannot read " + pidFile + ": " + e.getMessage());
+    }
+    if (lines.size() < 4) {
+      return Optional.empty(); // a server still writing its file, or not PostgreSQL's
+    }
+    long pid;
+    int port;
+    try {
+      pid = Long.parseLong(lines.get(0).trim());
+      port = Integer.parseInt(lines.get(3).trim());
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      return Optional.empty(); // stale: the server died without removing it
+    }
+    String listen = lines.size() > 5 ? lines.get(5).trim().split(",")[0].trim() : "";
+    String host = listen.isEmpty() || listen.equals("*") ? "127.0.0.1" : listen;
+    return Optional.of(new Database(null, embeddedOptions(host, port)));
+  }
+
+  private static PgConnectOptions embeddedOptions(String host, int port) {
+    return new PgConnectOptions()
+        .setHost(host)
+        .setPort(port)
+        .setDatabase("postgres")
+        .setUser("postgres")
+        .setPassword("postgres");
   }
 
   /** An external server, e.g. {@code postgresql://user:secret@db:5432/assetgrid}. */
