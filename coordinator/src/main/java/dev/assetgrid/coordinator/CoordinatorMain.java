@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code java -jar assetgrid-coordinator.jar}: with no options, a complete single-machine grid
  * (embedded PostgreSQL under ./data/pg, blobs under ./data/blobs, in-process worker slots, HTTP on
  * 8080). Every option can also come from an environment variable ({@code ASSETGRID_*}); a flag
- * wins.
+ * wins. {@code backup} and {@code restore} are subcommands ({@link BackupCommands}).
  */
 @Command(
     name = "assetgrid-coordinator",
@@ -31,11 +31,13 @@ import picocli.CommandLine.Option;
     versionProvider = CoordinatorMain.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
+    subcommands = {BackupCommands.BackupCommand.class, BackupCommands.RestoreCommand.class},
     description = {
       "Runs an assetgrid coordinator: the HTTP API, the task queue in PostgreSQL and the blob store.",
       "With no options it is a complete grid on this machine: embedded PostgreSQL (data in ./data/pg),",
       "local blobs (./data/blobs) and one in-process worker slot per core. Nodes on other machines join",
-      "with: java -jar node/target/assetgrid-node.jar --join THIS_HOST:5701"
+      "with: java -jar node/target/assetgrid-node.jar --join THIS_HOST:5701",
+      "Subcommands back the grid up (backup --out DIR) and bring a backup back (restore --from DIR)."
     })
 public final class CoordinatorMain implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,177 @@
+package dev.assetgrid.coordinator;
+
+import dev.assetgrid.coordinator.backup.Backup;
+import dev.assetgrid.coordinator.backup.BackupManifest;
+import dev.assetgrid.coordinator.backup.Restore;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code backup} and {@code restore} subcommands of {@link CoordinatorMain}. A failure is one
+ * sentence on stderr: exit code 2 for something the operator fixes (a non-empty target, a missing
+ * backup, missing PostgreSQL tools: {@code INVALID_REQUEST}), 1 for everything else.
+ */
+final class BackupCommands {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupCommands.class);
+
+  private BackupCommands() {}
+
+  /** Options both commands share, with the coordinator's own variables. */
+  static class Target {
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description =
+            "The coordinator's data folder (embedded database in pg/, local blobs in blobs/)."
+                + " Default: ${DEFAULT-VALUE}. Env: ASSETGRID_DATA_DIR.",
+        defaultValue = "${env:ASSETGRID_DATA_DIR:-" + CoordinatorConfig.DEFAULT_DATA_DIR_NAME + "}")
+    Path dataDir;
+
+    @Option(
+        names = "--db-url",
+        paramLabel = "URL",
+        description =
+            "External PostgreSQL, e.g. postgresql://user:secret@db:5432/assetgrid. Default: the"
+                + " embedded database of --data-dir. Env: ASSETGRID_DB_URL.",
+        defaultValue = "${env:ASSETGRID_DB_URL}")
+    String dbUrl;
+
+    @Option(
+        names = "--pg-bin",
+        paramLabel = "DIR",
+        description =
+            "Folder holding pg_dump and pg_restore (PostgreSQL 17 or newer). Default: the newest"
+                + " in /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin or PATH. Env: ASSETGRID_PG_BIN.",
+        defaultValue = "${env:ASSETGRID_PG_BIN}")
+    Path pgBin;
+  }
+
+  @Command(
+      name = "backup",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      usageHelpAutoWidth = true,
+      description = {
+        "Backs up the grid as of one instant into a new folder: the database (pg_dump, custom"
+            + " format), manifest.json naming every blob the database references (sha256, size,"
+            + " path), and, with the local store, the blobs themselves, each checked against its"
+            + " sha256. Works while the coordinator runs and uploads go on; uploads that commit"
+            + " after the snapshot are not in the backup."
+      })
+  static final class BackupCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "The backup folder: must not exist, or be empty.")
+    Path out;
+
+    @CommandLine.Mixin Target target = new Target();
+
+    @Override
+    public Integer call() {
+      return report(
+          spec,
+          () -> {
+            long t0 = System.nanoTime();
+            BackupManifest m =
+                Backup.create(new Backup.Request(out, target.dataDir, target.dbUrl, target.pgBin));
+            spec.commandLine()
+                .getOut()
+                .printf(
+                    "backed up %d asset(s), %d job(s), %d blob(s) (%d bytes) as of %s into %s in"
+                        + " %.1f s%n",
+                    m.counts().getOrDefault("assets", 0L),
+                    m.counts().getOrDefault("jobs", 0L),
+                    m.blobs().size(),
+                    m.blobBytes(),
+                    m.takenAt(),
+                    out.toAbsolutePath().normalize(),
+                    (System.nanoTime() - t0) / 1e9);
+          });
+    }
+  }
+
+  @Command(
+      name = "restore",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      usageHelpAutoWidth = true,
+      description = {
+        "Restores a backup into an empty data folder (a new embedded database is made there) or,"
+            + " with --db-url, into an empty external database with the blobs in <data-dir>/blobs;"
+            + " every blob is checked against the manifest's sha256 before the database is written."
+            + " Then start the coordinator on that data folder."
+      })
+  static final class RestoreCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--from",
+        required = true,
+        paramLabel = "DIR",
+        description = "The backup folder (made by backup).")
+    Path from;
+
+    @CommandLine.Mixin Target target = new Target();
+
+    @Override
+    public Integer call() {
+      return report(
+          spec,
+          () -> {
+            long t0 = System.nanoTime();
+            BackupManifest m =
+                Restore.run(new Restore.Request(from, target.dataDir, target.dbUrl, target.pgBin));
+            spec.commandLine()
+                .getOut()
+                .printf(
+                    "restored %d asset(s), %d job(s), %d blob(s) (%d bytes), the grid as of %s,"
+                        + " into %s in %.1f s%n",
+                    m.counts().getOrDefault("assets", 0L),
+                    m.counts().getOrDefault("jobs", 0L),
+                    m.blobs().size(),
+                    m.blobBytes(),
+                    m.takenAt(),
+                    target.dbUrl != null
+                        ? target.dataDir.toAbsolutePath().normalize()
+                            + " and "
+                            + target.dbUrl.replaceAll("//[^@/]*@", "//")
+                        : target.dataDir.toAbsolutePath().normalize(),
+                    (System.nanoTime() - t0) / 1e9);
+          });
+    }
+  }
+
+  interface Work {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code work}; a failure is one sentence and an exit code, never a stack trace. */
+  static int report(CommandLine.Model.CommandSpec spec, Work work) {
+    String name = spec.qualifiedName(" ");
+    try {
+      work.run();
+      return 0;
+    } catch (AssetGridException e) {
+      LOG.debug("{} failed", name, e);
+      spec.commandLine().getErr().println(name + ": " + e.getMessage());
+      return e.code() == ErrorCode.INVALID_REQUEST ? 2 : 1;
+    } catch (Exception e) {
+      LOG.error("{} failed", name, e);
+      spec.commandLine()
+          .getErr()
+          .println(name + ": failed on an internal error (the log above has the details)");
+      return 1;
+    }
+  }
+}
