@@ -14,6 +14,15 @@ class CoordinatorMainTest {
   }
 
   @Test
+  void backupAndRestoreShareTheCoordinatorsVariables() {
+    EnvFlags.everyFlagHasItsVariable(BackupCommands.Target.class, 3);
+    assertThat(fallback(BackupCommands.Target.class, "--data-dir"))
+        .isEqualTo(fallback(CoordinatorMain.class, "--data-dir"));
+    assertThat(new CommandLine(new CoordinatorMain()).getSubcommands())
+        .containsOnlyKeys("backup", "restore");
+  }
+
+  @Test
   void flagDefaultsAreTheConfigDefaults() {
     CoordinatorConfig d = CoordinatorConfig.defaults();
     Class<?> spec = CoordinatorMain.class;
