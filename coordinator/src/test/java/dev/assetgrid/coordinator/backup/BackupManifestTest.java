@@ -1,0 +1,95 @@
+package dev.assetgrid.coordinator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.assetgrid.coordinator.store.BackupSnapshot.BlobRef;
+import dev.assetgrid.shared.error.AssetGridException;
+import dev.assetgrid.shared.error.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class BackupManifestTest {
+  static final String A = "a".repeat(64);
+  static final String B = "b".repeat(62) + "01";
+
+  static BackupManifest sample() {
+    return new BackupManifest(
+        BackupManifest.VERSION,
+        Instant.parse("2026-12-03T08:00:00Z"),
+        Instant.parse("2026-12-03T08:00:02.5Z"),
+        new BackupManifest.Source(
+            "postgresql://127.0.0.1:5432/postgres", true, "17.11", "4", "dev"),
+        new BackupManifest.Dump(
+            "database.dump", "custom", "pg_dump (PostgreSQL) 17.12", 17, A, 31602),
+        new BackupManifest.Store("local", true, "/srv/data/blobs"),
+        Map.of("assets", 2L, "jobs", 3L),
+        List.of(
+            new BackupManifest.Blob("aa/aa/" + A, A, 10),
+            new BackupManifest.Blob("bb/bb/" + B, B, 5)));
+  }
+
+  @Test
+  void roundTripsThroughJsonWithBlobCountsAdded() {
+    JsonObject j = sample().toJson();
+    assertThat(j.getJsonObject("counts").getLong("blobs")).isEqualTo(2);
+    assertThat(j.getJsonObject("counts").getLong("blobBytes")).isEqualTo(15);
+    assertThat(BackupManifest.fromJson(j.encode())).isEqualTo(sample());
+  }
+
+  @Test
+  void readsStrictlyAndNamesWhatIsWrong() {
+    JsonObject j = sample().toJson();
+    j.getJsonObject("store").put("bucket", "x");
+    assertRefused(j, "/store/bucket is not a member of a version 1 manifest");
+    assertRefused(
+        sample().toJson().put("version", 2),
+        "/version is 2; this coordinator reads backups of format version 1");
+    assertRefused(
+        sample().toJson().put("format", "tarball"), "/format is not \"assetgrid-backup\"");
+    JsonObject escape = sample().toJson();
+    escape.getJsonArray("blobs").getJsonObject(1).put("path", "../../etc/passwd");
+    assertRefused(escape, "/blobs/1/path leaves the blobs folder");
+    JsonObject size = sample().toJson();
+    size.getJsonArray("blobs").getJsonObject(0).put("size", -1);
+    assertRefused(size, "/blobs/0/size is missing or not a whole number >= 0");
+    JsonObject count = sample().toJson();
+    count.getJsonObject("counts").put("blobs", 3);
+    assertRefused(count, "/counts/blobs does not match the 2 entries of /blobs");
+    assertThatThrownBy(() -> BackupManifest.fromJson("[1]"))
+        .hasMessage("the backup's manifest.json is not valid: it is not a JSON object");
+  }
+
+  private static void assertRefused(JsonObject j, String what) {
+    assertThatThrownBy(() -> BackupManifest.fromJson(j.encode()))
+        .isInstanceOf(AssetGridException.class)
+        .hasMessage("the backup's manifest.json is not valid: " + what)
+        .extracting(e -> ((AssetGridException) e).code())
+        .isEqualTo(ErrorCode.INVALID_REQUEST);
+  }
+
+  @Test
+  void manifestEntriesAreOnePerStoredFileSortedByPath() {
+    UUID t = UUID.randomUUID();
+    List<BackupManifest.Blob> e =
+        Backup.manifestEntries(
+            List.of(
+                new BlobRef(t, "original", B, 5),
+                new BlobRef(t, "derived", A, 10),
+                new BlobRef(t, "side", B, 5)));
+    assertThat(e)
+        .containsExactly(
+            new BackupManifest.Blob("aa/aa/" + A, A, 10),
+            new BackupManifest.Blob("bb/bb/" + B, B, 5));
+    assertThatThrownBy(
+            () ->
+                Backup.manifestEntries(
+                    List.of(new BlobRef(t, "original", A, 5), new BlobRef(t, "derived", A, 6))))
+        .isInstanceOf(AssetGridException.class)
+        .hasMessageContaining("two sizes, 5 and 6 bytes");
+  }
+}
