@@ -3,10 +3,14 @@ package dev.assetgrid.coordinator;
 import dev.assetgrid.coordinator.backup.Backup;
 import dev.assetgrid.coordinator.backup.BackupManifest;
 import dev.assetgrid.coordinator.backup.Restore;
+import dev.assetgrid.coordinator.blob.BlobStore;
+import dev.assetgrid.coordinator.blob.LocalBlobStore;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -51,6 +55,22 @@ final class BackupCommands {
                 + " in /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin or PATH. Env: ASSETGRID_PG_BIN.",
         defaultValue = "${env:ASSETGRID_PG_BIN}")
     Path pgBin;
+
+    /**
+     * Runs {@code work} with the grid's blob store as the coordinator builds it: the local store in
+     * {@code <data-dir>/blobs}. The backup only reads its paths, so the Vert.x instance it needs is
+     * closed again at once. TODO(s3): when the coordinator takes the {@code --s3-*} flags, this
+     * mixin takes them too and builds the same {@code S3BlobStore} (Backup and Restore already take
+     * any {@link BlobStore}).
+     */
+    <T> T withBlobStore(Function<BlobStore, T> work) {
+      Vertx vertx = Vertx.vertx();
+      try {
+        return work.apply(new LocalBlobStore(vertx, dataDir.resolve(Backup.BLOBS_DIR)));
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+      }
+    }
   }
 
   @Command(
@@ -84,7 +104,11 @@ final class BackupCommands {
           () -> {
             long t0 = System.nanoTime();
             BackupManifest m =
-                Backup.create(new Backup.Request(out, target.dataDir, target.dbUrl, target.pgBin));
+                target.withBlobStore(
+                    blobs ->
+                        Backup.create(
+                            new Backup.Request(
+                                out, target.dataDir, target.dbUrl, target.pgBin, blobs)));
             spec.commandLine()
                 .getOut()
                 .printf(
@@ -131,7 +155,11 @@ final class BackupCommands {
           () -> {
             long t0 = System.nanoTime();
             BackupManifest m =
-                Restore.run(new Restore.Request(from, target.dataDir, target.dbUrl, target.pgBin));
+                target.withBlobStore(
+                    blobs ->
+                        Restore.run(
+                            new Restore.Request(
+                                from, target.dataDir, target.dbUrl, target.pgBin, blobs)));
             spec.commandLine()
                 .getOut()
                 .printf(

@@ -3,13 +3,21 @@ package dev.assetgrid.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.assetgrid.coordinator.access.Principal;
 import dev.assetgrid.coordinator.backup.Backup;
 import dev.assetgrid.coordinator.backup.BackupManifest;
 import dev.assetgrid.coordinator.backup.Restore;
+import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.BlobKind;
+import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.coordinator.blob.S3BlobStore;
+import dev.assetgrid.coordinator.blob.TestS3;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
@@ -69,6 +77,14 @@ class BackupTest {
   /** The original's sha256 of every upload, from the source grid. */
   static final Map<String, String> originalSha = new HashMap<>();
 
+  /** For the stores the commands are given (they only read paths from them). */
+  static Vertx vertx;
+
+  /** The local store of a data folder, as the commands build it. */
+  static LocalBlobStore local(Path dataDir) {
+    return new LocalBlobStore(vertx, dataDir.resolve(Backup.BLOBS_DIR));
+  }
+
   static Path pgBin() {
     String env = System.getenv("ASSETGRID_PG_BIN");
     if (env != null && !env.isBlank()) {
@@ -85,6 +101,7 @@ class BackupTest {
 
   @BeforeAll
   static void backUpABusyGrid() throws Exception {
+    vertx = Vertx.vertx();
     source = root.resolve("source");
     backup = root.resolve("backup");
     // the embedded PostgreSQL of the data folder, two in-process slots that make derivatives
@@ -140,7 +157,7 @@ class BackupTest {
     int whenStarted = during.size();
     duringBeforeStart = List.copyOf(during.subList(0, whenStarted));
     long t0 = System.nanoTime();
-    manifest = Backup.create(new Backup.Request(backup, source, null, pgBin()));
+    manifest = Backup.create(new Backup.Request(backup, source, null, pgBin(), local(source)));
     System.out.printf(
         "BackupTest: backup of %d blob(s) in %d ms while %d upload(s) went on%n",
         manifest.blobs().size(), (System.nanoTime() - t0) / 1_000_000, during.size() - whenStarted);
@@ -169,9 +186,12 @@ class BackupTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     if (grid != null) {
       grid.close();
+    }
+    if (vertx != null) {
+      TestGrid.await(vertx.close());
     }
   }
 
@@ -203,6 +223,41 @@ class BackupTest {
           .isEqualTo(b.sha256());
     }
     assertThat(backup.resolve(Backup.DUMP_FILE)).hasSize(manifest.dump().size());
+    // today's keys: <tenant>/<originals|derivatives|thumbnails>/ab/cd/<sha256>, all three kinds
+    assertThat(manifest.blobs())
+        .allSatisfy(
+            b ->
+                assertThat(b.path())
+                    .isEqualTo(
+                        Principal.DEFAULT_TENANT
+                            + "/"
+                            + b.key().kind().folder()
+                            + "/"
+                            + b.sha256().substring(0, 2)
+                            + "/"
+                            + b.sha256().substring(2, 4)
+                            + "/"
+                            + b.sha256()));
+    assertThat(manifest.blobs().stream().map(b -> b.key().kind()).distinct())
+        .containsExactlyInAnyOrder(BlobKind.values());
+    // the blobs table of the snapshot: every file of the assets made before is there, by its key
+    for (String id : before) {
+      var files =
+          grid.sql(
+              "SELECT tenant_id, kind, sha256, size_bytes FROM asset_files WHERE asset_id = $1::uuid",
+              Tuple.of(id));
+      assertThat(files.size()).isPositive();
+      for (var f : files) {
+        assertThat(manifest.blobs())
+            .contains(
+                new BackupManifest.Blob(
+                    new BlobKey(
+                        f.getUUID("tenant_id"),
+                        BlobKind.ofDbName(f.getString("kind")),
+                        f.getString("sha256")),
+                    f.getLong("size_bytes")));
+      }
+    }
     try (Stream<Path> s = Files.list(backup)) {
       assertThat(s.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder(
@@ -218,7 +273,7 @@ class BackupTest {
     // the secrets a backup leaves out, copied in by the operator first (an allowed "empty" folder)
     Files.copy(source.resolve("admin.key"), restored.resolve("admin.key"));
     long t0 = System.nanoTime();
-    Restore.run(new Restore.Request(backup, restored, null, pgBin()));
+    Restore.run(new Restore.Request(backup, restored, null, pgBin(), local(restored)));
     System.out.printf("BackupTest: restore in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
     Map<String, String> shaOf = new HashMap<>();
@@ -292,7 +347,8 @@ class BackupTest {
 
     // a stopped grid: the backup starts the data folder's embedded server for its duration
     Path again = root.resolve("backup-of-restored");
-    BackupManifest m2 = Backup.create(new Backup.Request(again, restored, null, pgBin()));
+    BackupManifest m2 =
+        Backup.create(new Backup.Request(again, restored, null, pgBin(), local(restored)));
     assertThat(m2.counts().get("assets")).isEqualTo(manifest.counts().get("assets") + 1);
     assertThat(Files.exists(restored.resolve("pg/postmaster.pid")))
         .as("the server it started is stopped again")
@@ -300,10 +356,81 @@ class BackupTest {
   }
 
   @Test
+  void withTheS3StoreTheBlobsStayInTheBucketAndTheNoteSaysToKeepVersioningOn() throws Exception {
+    // an asset deleted before the backup: its blob counts no reference and awaits the purge (24h)
+    String gone = after.get(0);
+    assertThat(
+            grid.http
+                .send(
+                    grid.request("/v1/assets/" + gone).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(204);
+    BlobKey goneKey =
+        new BlobKey(Principal.DEFAULT_TENANT, BlobKind.ORIGINAL, originalSha.get(gone));
+    assertThat(
+            grid.sql(
+                    "SELECT refs FROM blobs WHERE tenant_id = $1 AND kind = 'original' AND sha256 = $2",
+                    Tuple.of(goneKey.tenant(), goneKey.sha256()))
+                .iterator()
+                .next()
+                .getInteger("refs"))
+        .isZero();
+
+    Path out = root.resolve("backup-s3");
+    try (TestS3 s3 = TestS3.start(Files.createDirectories(root.resolve("s3")))) {
+      S3BlobStore bucket =
+          new S3BlobStore(
+              vertx, s3.options().withPrefix("grid"), root.resolve("s3-staging"), s3.credentials());
+      BackupManifest m = Backup.create(new Backup.Request(out, source, null, pgBin(), bucket));
+      assertThat(m.store())
+          .isEqualTo(new BackupManifest.Store("s3", false, "s3://" + s3.bucket() + "/grid/"));
+      assertThat(m.blobs()).isNotEmpty();
+      assertThat(m.blobs().stream().map(BackupManifest.Blob::key))
+          .as("referenced blobs only")
+          .doesNotContain(goneKey)
+          .contains(
+              new BlobKey(
+                  Principal.DEFAULT_TENANT, BlobKind.ORIGINAL, originalSha.get(before.get(0))));
+      try (Stream<Path> st = Files.list(out)) {
+        assertThat(st.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrder(Backup.DUMP_FILE, Backup.MANIFEST_FILE, Backup.README_FILE);
+      }
+      assertThat(out.resolve(Backup.README_FILE))
+          .content()
+          .contains("The blobs are NOT in this folder: they stay in s3://" + s3.bucket() + "/grid/")
+          .contains("Keep versioning on for that bucket");
+      assertThat(BackupManifest.fromJson(Files.readString(out.resolve(Backup.MANIFEST_FILE))))
+          .isEqualTo(m);
+
+      // restoring it is not built yet: refused in one sentence, nothing made
+      Path target = root.resolve("restore-of-s3");
+      AssetGridException e =
+          catchAge(
+              () -> Restore.run(new Restore.Request(out, target, null, pgBin(), local(target))));
+      assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "this backup holds no blobs (they stay in s3://"
+                  + s3.bucket()
+                  + "/grid/), and restoring such a backup is not built yet");
+      assertThat(target).doesNotExist();
+      // nor is restoring into a bucket
+      e = catchAge(() -> Restore.run(new Restore.Request(backup, target, null, pgBin(), bucket)));
+      assertThat(e.getMessage())
+          .startsWith("restoring into s3://")
+          .endsWith("is not built yet; restore into a local store");
+      assertThat(target).doesNotExist();
+      TestGrid.await(bucket.close());
+    }
+  }
+
+  @Test
   void refusalsAreOneSentenceWithExitCodeTwo() throws Exception {
     // restore into a data folder that holds a grid
     AssetGridException e =
-        catchAge(() -> Restore.run(new Restore.Request(backup, source, null, pgBin())));
+        catchAge(
+            () -> Restore.run(new Restore.Request(backup, source, null, pgBin(), local(source))));
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(e.getMessage())
         .contains("is not empty")
@@ -318,7 +445,12 @@ class BackupTest {
 
     // no such backup folder
     Path missing = root.resolve("no-such-backup");
-    e = catchAge(() -> Restore.run(new Restore.Request(missing, root.resolve("x"), null, pgBin())));
+    e =
+        catchAge(
+            () ->
+                Restore.run(
+                    new Restore.Request(
+                        missing, root.resolve("x"), null, pgBin(), local(root.resolve("x")))));
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(e.getMessage()).isEqualTo("there is no backup folder " + missing.toAbsolutePath());
     cli = cli("restore", "--from", missing.toString(), "--data-dir", root.resolve("x").toString());
@@ -331,7 +463,10 @@ class BackupTest {
     Files.writeString(unfinished.resolve(Backup.DUMP_FILE), "half");
     e =
         catchAge(
-            () -> Restore.run(new Restore.Request(unfinished, root.resolve("y"), null, pgBin())));
+            () ->
+                Restore.run(
+                    new Restore.Request(
+                        unfinished, root.resolve("y"), null, pgBin(), local(root.resolve("y")))));
     assertThat(e.getMessage()).contains("holds no manifest.json");
 
     // backup into a non-empty folder
@@ -363,7 +498,8 @@ class BackupTest {
     Files.write(file, bytes);
     Path target = root.resolve("restore-of-tampered");
     AssetGridException e =
-        catchAge(() -> Restore.run(new Restore.Request(tampered, target, null, pgBin())));
+        catchAge(
+            () -> Restore.run(new Restore.Request(tampered, target, null, pgBin(), local(target))));
     assertThat(e.code()).isEqualTo(ErrorCode.BLOB_CHECKSUM_MISMATCH);
     assertThat(e.getMessage())
         .isEqualTo(
@@ -384,7 +520,9 @@ class BackupTest {
         badDump.resolve(Backup.DUMP_FILE),
         new byte[] {1, 2, 3},
         java.nio.file.StandardOpenOption.APPEND);
-    e = catchAge(() -> Restore.run(new Restore.Request(badDump, target, null, pgBin())));
+    e =
+        catchAge(
+            () -> Restore.run(new Restore.Request(badDump, target, null, pgBin(), local(target))));
     assertThat(e.code()).isEqualTo(ErrorCode.BLOB_CHECKSUM_MISMATCH);
     assertThat(e.getMessage()).contains("database.dump does not match");
   }
@@ -422,7 +560,14 @@ class BackupTest {
       // into the same, non-empty database: refused
       AssetGridException e =
           catchAge(
-              () -> Restore.run(new Restore.Request(out, root.resolve("ext-r1"), db, pgBin())));
+              () ->
+                  Restore.run(
+                      new Restore.Request(
+                          out,
+                          root.resolve("ext-r1"),
+                          db,
+                          pgBin(),
+                          local(root.resolve("ext-r1")))));
       assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
       assertThat(e.getMessage())
           .contains("is not empty")
@@ -433,7 +578,7 @@ class BackupTest {
     }
     String fresh = TestPostgres.newDatabase();
     Path data2 = root.resolve("ext-r2");
-    Restore.run(new Restore.Request(out, data2, fresh, pgBin()));
+    Restore.run(new Restore.Request(out, data2, fresh, pgBin(), local(data2)));
     Files.copy(data.resolve("admin.key"), data2.resolve("admin.key"));
     try (TestGrid back = TestGrid.start(TestGrid.config(data2, fresh))) {
       JsonObject asset = new JsonObject(back.get("/v1/assets/" + assetId).body());

@@ -1,5 +1,9 @@
 package dev.assetgrid.coordinator.backup;
 
+import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.BlobStore;
+import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.coordinator.blob.S3BlobStore;
 import dev.assetgrid.coordinator.store.BackupSnapshot;
 import dev.assetgrid.coordinator.store.BackupSnapshot.BlobRef;
 import dev.assetgrid.coordinator.store.Database;
@@ -11,9 +15,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,17 +26,22 @@ import org.slf4j.LoggerFactory;
  * {@code coordinator.jar backup --out DIR}: the database and the blobs it references, as of one
  * instant, into a new folder. Blocking; runs beside a live grid (or on a stopped one).
  *
- * <p>The folder: {@value #DUMP_FILE} (pg_dump, custom format), {@value #BLOBS_DIR}/ (the local
- * store's files at their paths below its root), {@value #README_FILE}, and {@value #MANIFEST_FILE}
- * (format version, times, source, counts, one entry per blob: path, sha256, size), written last.
+ * <p>The folder: {@value #DUMP_FILE} (pg_dump, custom format), {@value #BLOBS_DIR}/ (with the local
+ * store: its files at their {@link BlobKey#path()}, {@code <tenant>/<kind folder>/ab/cd/<sha256>}),
+ * {@value #README_FILE}, and {@value #MANIFEST_FILE} (format version, times, source, counts, one
+ * entry per blob: tenant, kind, sha256, size, path), written last. With the S3 store the blobs stay
+ * in the bucket and only the manifest names them (bucket versioning keeps what a later purge
+ * deletes; the note says so).
  *
  * <p>Consistency. The dump and the manifest come from one snapshot ({@link BackupSnapshot}: a
  * {@code REPEATABLE READ} transaction whose exported snapshot {@code pg_dump --snapshot} imports),
- * so every row in the dump is in the manifest's view and nothing committed after it is in either.
- * Blobs are immutable and content-addressed, so they are copied after the snapshot, checked against
- * the sha256 the rows give; {@link BackupSnapshot#ADVISORY_LOCK}, held in shared mode throughout,
- * keeps a purge from deleting any of them meanwhile. Uploads go on: one that commits after the
- * snapshot is simply not in the backup, and its blob (if already stored) is not copied.
+ * so every row in the dump is in the manifest's view and nothing committed after it is in either;
+ * the manifest lists the {@code blobs} rows the snapshot counts as referenced ({@code refs > 0},
+ * see {@link BackupSnapshot#blobReferences()} for why not all of them). Blobs are immutable and
+ * content-addressed, so they are copied after the snapshot, checked against the sha256 the rows
+ * give; {@link BackupSnapshot#ADVISORY_LOCK}, held in shared mode throughout, keeps a purge from
+ * deleting any of them meanwhile. Uploads go on: one that commits after the snapshot is simply not
+ * in the backup, and its blob (if already stored) is not copied.
  *
  * <p>Recipe: refuse a non-empty {@code --out}; find the database (the {@code --db-url} server, the
  * embedded server a running coordinator has on {@code DATA_DIR/pg}, or that server started for the
@@ -56,19 +66,32 @@ public final class Backup {
    * @param dbUrl an external PostgreSQL ({@code postgresql://user:secret@host:port/db}), or null
    *     for the embedded one of {@code dataDir}
    * @param pgBin the folder holding pg_dump, or null to search (see {@link PgTools})
+   * @param blobs the grid's blob store: a {@link LocalBlobStore}'s files are copied into the
+   *     backup, an {@link S3BlobStore}'s objects stay in the bucket. Only its {@link
+   *     BlobStore#localPath} and {@link BlobStore#describe} are used (no I/O through it)
    */
-  public record Request(Path out, Path dataDir, String dbUrl, Path pgBin) {}
+  public record Request(Path out, Path dataDir, String dbUrl, Path pgBin, BlobStore blobs) {
+    public Request {
+      Objects.requireNonNull(blobs, "blobs");
+    }
+  }
 
   private Backup() {}
 
   /**
-   * Where the store keeps a referenced blob, below its root, with {@code /} separators: {@code
-   * ab/cd/<sha256>} for today's local layout. The one place that knows the layout; the copy itself
-   * only follows these paths.
+   * What a backup does with the store's blobs: the local store's are copied (the manifest gives the
+   * root they came from), an S3 bucket's are only named.
    */
-  static String storePath(BlobRef ref) {
-    String sha = ref.sha256();
-    return sha.substring(0, 2) + "/" + sha.substring(2, 4) + "/" + sha;
+  static BackupManifest.Store storeOf(BlobStore blobs) {
+    if (blobs instanceof LocalBlobStore local) {
+      return new BackupManifest.Store(BackupManifest.Store.LOCAL, true, local.root().toString());
+    }
+    if (blobs instanceof S3BlobStore) {
+      return new BackupManifest.Store(BackupManifest.Store.S3, false, blobs.describe());
+    }
+    throw new AssetGridException(
+        ErrorCode.INVALID_REQUEST,
+        "a backup knows the local and the S3 blob store, not " + blobs.describe());
   }
 
   /** Runs the backup; returns its manifest. */
@@ -79,7 +102,7 @@ public final class Backup {
   static BackupManifest create(Request r, Clock clock) {
     Path out = r.out().toAbsolutePath().normalize();
     requireEmptyTarget(out);
-    Path blobRoot = r.dataDir().resolve(BLOBS_DIR).toAbsolutePath().normalize();
+    BackupManifest.Store store = storeOf(r.blobs());
     boolean created = false;
     try (Source source = Source.open(r.dataDir(), r.dbUrl());
         BackupSnapshot snapshot = BackupSnapshot.open(source.db())) {
@@ -104,7 +127,14 @@ public final class Backup {
       BackupManifest.Dump dump = dump(snapshot, source.db(), pgDump, r.pgBin(), out, files);
       snapshot.endTransaction();
 
-      copyBlobs(blobs, blobRoot, out.resolve(BLOBS_DIR), files);
+      if (store.blobsIncluded()) {
+        copyBlobs(blobs, r.blobs(), out.resolve(BLOBS_DIR), files);
+      } else {
+        LOG.info(
+            "the {} blob(s) stay in {}: the manifest names them (keep bucket versioning on)",
+            blobs.size(),
+            store.location());
+      }
 
       BackupManifest manifest =
           new BackupManifest(
@@ -118,7 +148,7 @@ public final class Backup {
                   snapshot.schemaVersion(),
                   dev.assetgrid.node.Node.version()),
               dump,
-              new BackupManifest.Store("local", true, blobRoot.toString()),
+              store,
               counts,
               blobs);
       files.write(out.resolve(README_FILE), BackupReadme.text(manifest));
@@ -136,26 +166,14 @@ public final class Backup {
     }
   }
 
-  /** One entry per stored file, sorted by path (several rows may name one file). */
+  /** One entry per referenced blob, sorted by its path (the order of the backup's folder). */
   static List<BackupManifest.Blob> manifestEntries(List<BlobRef> refs) {
-    TreeMap<String, BackupManifest.Blob> byPath = new TreeMap<>();
+    List<BackupManifest.Blob> out = new ArrayList<>(refs.size());
     for (BlobRef ref : refs) {
-      String path = storePath(ref);
-      BackupManifest.Blob b = new BackupManifest.Blob(path, ref.sha256(), ref.size());
-      BackupManifest.Blob seen = byPath.putIfAbsent(path, b);
-      if (seen != null && seen.size() != b.size()) {
-        throw new AssetGridException(
-            ErrorCode.BLOB_CHECKSUM_MISMATCH,
-            "the database gives blob "
-                + ref.sha256()
-                + " two sizes, "
-                + seen.size()
-                + " and "
-                + b.size()
-                + " bytes");
-      }
+      out.add(new BackupManifest.Blob(ref.key(), ref.size()));
     }
-    return new ArrayList<>(byPath.values());
+    out.sort(Comparator.comparing(BackupManifest.Blob::path));
+    return out;
   }
 
   private static BackupManifest.Dump dump(
@@ -185,21 +203,23 @@ public final class Backup {
         DUMP_FILE, "custom", pgDump.version(), pgDump.major(), BackupFiles.sha256(target), size);
   }
 
+  /** Copies every blob from the local store's file into {@code to}, each checked as it goes. */
   private static void copyBlobs(
-      List<BackupManifest.Blob> blobs, Path from, Path to, BackupFiles files) throws IOException {
+      List<BackupManifest.Blob> blobs, BlobStore store, Path to, BackupFiles files)
+      throws IOException {
     long t0 = System.nanoTime();
     long bytes = 0;
     for (BackupManifest.Blob b : blobs) {
+      Path from = store.localPath(b.key()).orElseThrow();
       BackupFiles.Copied got;
       try {
-        got =
-            files.copyVerified(from.resolve(b.path()), to.resolve(b.path()), b.sha256(), b.size());
+        got = files.copyVerified(from, to.resolve(b.path()), b.sha256(), b.size());
       } catch (NoSuchFileException e) {
         throw new AssetGridException(
             ErrorCode.BLOB_NOT_FOUND,
             b.sha256()
                 + " (the database references it, but the store has no "
-                + from.resolve(b.path())
+                + from
                 + "; the store is damaged: nothing was backed up)");
       }
       if (!got.sha256().equals(b.sha256()) || got.size() != b.size()) {
@@ -208,7 +228,7 @@ public final class Backup {
             "the store's copy of blob "
                 + b.sha256()
                 + " at "
-                + from.resolve(b.path())
+                + from
                 + " is damaged ("
                 + got.size()
                 + " bytes hashing to "

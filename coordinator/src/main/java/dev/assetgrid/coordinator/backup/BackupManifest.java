@@ -1,5 +1,8 @@
 package dev.assetgrid.coordinator.backup;
 
+import dev.assetgrid.coordinator.blob.BlobInfo;
+import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.BlobKind;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import io.vertx.core.json.DecodeException;
@@ -8,10 +11,13 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * {@code manifest.json} of a backup folder: what the backup holds and how to check it. Written
@@ -26,7 +32,7 @@ import java.util.Set;
  * @param store the blob store and whether the blobs themselves are in the folder
  * @param counts rows per table in the snapshot ({@code tenants}, {@code assets}, {@code
  *     assetFiles}, {@code jobs}, {@code tasks}, {@code apiKeys})
- * @param blobs every blob the dumped rows reference, by path
+ * @param blobs every blob the dumped rows reference (refs above zero in the snapshot), by path
  */
 public record BackupManifest(
     int version,
@@ -76,17 +82,36 @@ public record BackupManifest(
    *     versioning keeps what a later delete would remove)
    * @param location the store's root folder or {@code s3://bucket/prefix}
    */
-  public record Store(String type, boolean blobsIncluded, String location) {}
+  public record Store(String type, boolean blobsIncluded, String location) {
+    public static final String LOCAL = "local";
+    public static final String S3 = "s3";
+  }
 
   /**
-   * One stored blob.
+   * One stored blob; in JSON {@code tenant}, {@code kind} (as the {@code blobs} table says it:
+   * {@code original}, {@code derivative}, {@code thumbnail}), {@code sha256}, {@code size} and
+   * {@code path}.
    *
-   * @param path where it lives below the store's root (and below the backup's {@code blobs/}), with
-   *     {@code /} separators
-   * @param sha256 64 lowercase hex characters
+   * @param key the store's name of it: tenant, kind, sha256
    * @param size bytes
    */
-  public record Blob(String path, String sha256, long size) {}
+  public record Blob(BlobKey key, long size) {
+    public Blob {
+      Objects.requireNonNull(key, "key");
+    }
+
+    /**
+     * {@link BlobKey#path()}: where it lives below the local store's root, the S3 prefix, and the
+     * backup's {@code blobs/}, with {@code /} separators.
+     */
+    public String path() {
+      return key.path();
+    }
+
+    public String sha256() {
+      return key.sha256();
+    }
+  }
 
   /** Total bytes of {@link #blobs()}. */
   public long blobBytes() {
@@ -96,7 +121,13 @@ public record BackupManifest(
   public JsonObject toJson() {
     JsonArray b = new JsonArray();
     for (Blob x : blobs) {
-      b.add(new JsonObject().put("path", x.path()).put("sha256", x.sha256()).put("size", x.size()));
+      b.add(
+          new JsonObject()
+              .put("tenant", x.key().tenant().toString())
+              .put("kind", x.key().kind().dbName())
+              .put("sha256", x.sha256())
+              .put("size", x.size())
+              .put("path", x.path()));
     }
     JsonObject c = new JsonObject();
     counts.forEach(c::put);
@@ -185,16 +216,31 @@ public record BackupManifest(
       if (!(list.getValue(i) instanceof JsonObject o)) {
         throw bad(at, "is not an object");
       }
-      only(o, at, "path", "sha256", "size");
-      String path = text(o, at, "path");
-      if (path.startsWith("/") || List.of(path.split("/")).contains("..") || path.contains("\\")) {
-        throw bad(at + "/path", "leaves the blobs folder");
+      only(o, at, "tenant", "kind", "sha256", "size", "path");
+      UUID tenant;
+      try {
+        tenant = UUID.fromString(text(o, at, "tenant"));
+      } catch (IllegalArgumentException e) {
+        throw bad(at + "/tenant", "is not a tenant id (a UUID)");
       }
+      String kindName = text(o, at, "kind");
+      BlobKind kind =
+          Arrays.stream(BlobKind.values())
+              .filter(k -> k.dbName().equals(kindName))
+              .findFirst()
+              .orElseThrow(
+                  () -> bad(at + "/kind", "is not one of original, derivative, thumbnail"));
       String sha = text(o, at, "sha256");
-      if (!sha.matches("[0-9a-f]{64}")) {
+      if (!BlobInfo.isSha256(sha)) {
         throw bad(at + "/sha256", "is not 64 lowercase hex characters");
       }
-      blobs.add(new Blob(path, sha, number(o, at, "size")));
+      Blob blob = new Blob(new BlobKey(tenant, kind, sha), number(o, at, "size"));
+      // the path is what the tenant, kind and sha256 make it, so it cannot leave blobs/ either
+      if (!text(o, at, "path").equals(blob.path())) {
+        throw bad(
+            at + "/path", "is not " + blob.path() + ", the path of its tenant, kind and sha256");
+      }
+      blobs.add(blob);
     }
     if (c.containsKey("blobs") && number(c, "/counts", "blobs") != blobs.size()) {
       throw bad("/counts/blobs", "does not match the " + blobs.size() + " entries of /blobs");

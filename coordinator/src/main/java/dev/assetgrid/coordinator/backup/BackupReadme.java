@@ -5,70 +5,84 @@ final class BackupReadme {
   private BackupReadme() {}
 
   static String text(BackupManifest m) {
-    String blobs =
-        m.store().blobsIncluded()
-            ? Backup.BLOBS_DIR
-                + "/        the "
-                + m.blobs().size()
-                + " blob(s) ("
-                + m.blobBytes()
-                + " bytes) the database references, at their paths\n"
-                + "                below the store's root ("
-                + m.store().location()
-                + ")\n"
-            : "(no blobs)    the blobs stay in "
-                + m.store().location()
-                + ": only "
-                + Backup.MANIFEST_FILE
-                + " names them.\n"
-                + "              Keep bucket versioning on (and a lifecycle rule that keeps\n"
-                + "              noncurrent versions for as long as you keep backups), so a blob\n"
-                + "              deleted after this backup can still be brought back.\n";
-    return "assetgrid backup\n"
-        + "================\n\n"
-        + "The grid as of "
-        + m.takenAt()
-        + " (the database's clock): database "
-        + m.source().database()
-        + " (PostgreSQL "
-        + m.source().serverVersion()
-        + ", schema version "
-        + m.source().schemaVersion()
-        + "),\n"
-        + m.counts().getOrDefault("assets", 0L)
-        + " asset(s), "
-        + m.counts().getOrDefault("jobs", 0L)
-        + " job(s), "
-        + m.blobs().size()
-        + " blob(s). Made by assetgrid "
-        + m.source().assetgrid()
-        + ", finished "
-        + m.finishedAt()
-        + ".\n\n"
-        + Backup.DUMP_FILE
-        + "  the database: "
-        + m.dump().tool()
-        + ", custom format (pg_restore --list "
-        + Backup.DUMP_FILE
-        + " shows it)\n"
-        + Backup.MANIFEST_FILE
-        + "  format version, times, source, counts, and per blob: path, sha256, size\n"
-        + blobs
-        + Backup.README_FILE
-        + "     this note\n\n"
-        + "Consistency: the dump and the manifest come from one database snapshot; every blob the\n"
-        + "dumped rows reference was copied after it and checked against its sha256. Uploads that\n"
-        + "committed after the snapshot are not in this backup, entirely.\n\n"
-        + "Not in it: the data folder's secrets (admin.key, cluster.secret, tls/). Keep those apart;\n"
-        + "the database holds only hashes of the API keys, so the keys you have go on working.\n\n"
-        + "Restore into an empty data folder (a new embedded database is made there):\n"
-        + "  java -jar assetgrid-coordinator.jar restore --from THIS_FOLDER --data-dir NEW_DATA\n"
-        + "or into an empty external database (blobs go to NEW_DATA/blobs):\n"
-        + "  java -jar assetgrid-coordinator.jar restore --from THIS_FOLDER --data-dir NEW_DATA \\\n"
-        + "       --db-url postgresql://user:secret@host:5432/empty_db\n"
-        + "then start the coordinator on NEW_DATA (and the same --db-url). The restore checks every\n"
-        + "blob's sha256 against "
-        + Backup.MANIFEST_FILE
-        + " before it writes the database.\n";
+    String head =
+        """
+        assetgrid backup
+        ================
+
+        The grid as of %s (the database's clock): database %s (PostgreSQL %s,
+        schema version %s), %d asset(s), %d job(s), %d blob(s) (%d bytes).
+        Made by assetgrid %s, finished %s.
+
+        %s  the database: %s, custom format (pg_restore --list shows it)
+        %s  format version, times, source, counts, and per blob: tenant, kind, sha256,
+                       size and path (<tenant>/<originals|derivatives|thumbnails>/ab/cd/<sha256>)
+        """
+            .formatted(
+                m.takenAt(),
+                m.source().database(),
+                m.source().serverVersion(),
+                m.source().schemaVersion(),
+                m.counts().getOrDefault("assets", 0L),
+                m.counts().getOrDefault("jobs", 0L),
+                m.blobs().size(),
+                m.blobBytes(),
+                m.source().assetgrid(),
+                m.finishedAt(),
+                Backup.DUMP_FILE,
+                m.dump().tool(),
+                Backup.MANIFEST_FILE);
+    String secrets =
+        """
+        Not in it: the data folder's secrets (admin.key, cluster.secret, tls/). Keep those apart;
+        the database holds only hashes of the API keys, so the keys you have go on working.
+        """;
+    if (!m.store().blobsIncluded()) {
+      return head
+          + """
+          %s     this note
+
+          The blobs are NOT in this folder: they stay in %s, and only
+          %s names them. Keep versioning on for that bucket, with a lifecycle rule that
+          keeps noncurrent versions for as long as you keep backups, so that a blob the purge
+          deletes after this backup can still be brought back.
+
+          Consistency: the dump and the manifest come from one database snapshot, and no blob it
+          references was purged while the backup ran. Uploads that committed after the snapshot
+          are not in this backup, entirely.
+
+          %s
+          Restoring a backup whose blobs stayed in a bucket is not built yet: restore the
+          database with pg_restore --single-transaction into an empty database and start a
+          coordinator with the same bucket (TODO: restore --from once the coordinator takes
+          --s3-* flags).
+          """
+              .formatted(Backup.README_FILE, m.store().location(), Backup.MANIFEST_FILE, secrets);
+    }
+    return head
+        + """
+        %s/         the blob(s) the database references, at their paths below the store's
+                       root (%s), each checked against its sha256
+        %s     this note
+
+        Consistency: the dump and the manifest come from one database snapshot; every blob the
+        dumped rows reference was copied after it and checked against its sha256. Uploads that
+        committed after the snapshot are not in this backup, entirely.
+
+        %s
+        Restore into an empty data folder (a new embedded database is made there):
+          java -jar assetgrid-coordinator.jar restore --from THIS_FOLDER --data-dir NEW_DATA
+        or into an empty external database (blobs go to NEW_DATA/blobs):
+          java -jar assetgrid-coordinator.jar restore --from THIS_FOLDER --data-dir NEW_DATA \\
+               --db-url postgresql://user:secret@host:5432/empty_db
+        then start the coordinator on NEW_DATA (and the same --db-url). The restore checks every
+        blob's sha256 against %s before it writes the database.
+        """
+            .formatted(
+                Backup.BLOBS_DIR,
+                m.store().location(),
+                Backup.README_FILE,
+                secrets,
+                Backup.MANIFEST_FILE);
   }
 }

@@ -1,5 +1,8 @@
 package dev.assetgrid.coordinator.backup;
 
+import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.BlobStore;
+import dev.assetgrid.coordinator.blob.LocalBlobStore;
 import dev.assetgrid.coordinator.store.BackupSnapshot;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -10,14 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code coordinator.jar restore --from DIR}: a {@link Backup} back into an empty data folder (a
- * new embedded database is made in it) or an empty external database (with the blobs in {@code
- * DATA_DIR/blobs}). Blocking.
+ * new embedded database is made in it) or an empty external database, with the blobs in an empty
+ * local store (by default {@code DATA_DIR/blobs}), each at its {@link BlobKey#path()}. Blocking.
+ * Restoring into the S3 store, or a backup whose blobs stayed in a bucket, is not built yet (both
+ * are refused in one sentence).
  *
  * <p>Recipe: read the manifest strictly; check the dump against its sha256; refuse a target that is
  * not empty; find a pg_restore at least as new as the pg_dump that wrote the archive; copy every
@@ -41,8 +47,15 @@ public final class Restore {
    *     database (without {@code dbUrl}) to {@code pg/}
    * @param dbUrl an empty external database to restore into, or null for a new embedded one
    * @param pgBin the folder holding pg_restore, or null to search (see {@link PgTools})
+   * @param blobs the store to restore the blobs into: a {@link LocalBlobStore} whose root is
+   *     missing or empty; only its {@link LocalBlobStore#root()} and {@link BlobStore#localPath}
+   *     are used (no I/O through it)
    */
-  public record Request(Path from, Path dataDir, String dbUrl, Path pgBin) {}
+  public record Request(Path from, Path dataDir, String dbUrl, Path pgBin, BlobStore blobs) {
+    public Request {
+      Objects.requireNonNull(blobs, "blobs");
+    }
+  }
 
   private Restore() {}
 
@@ -59,9 +72,19 @@ public final class Restore {
               + m.store().location()
               + "), and restoring such a backup is not built yet");
     }
+    if (!(r.blobs() instanceof LocalBlobStore store)) {
+      // TODO(s3): copy the blobs into the bucket (or, for a backup that left them there, check
+      //  them with HEAD) once the coordinator takes --s3-* flags
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          "restoring into "
+              + r.blobs().describe()
+              + " is not built yet; restore into a local store");
+    }
+    Path blobRoot = store.root();
     Path dump = from.resolve(m.dump().file());
     verifyDump(m, dump);
-    requireEmptyTarget(dataDir, external);
+    requireEmptyTarget(dataDir, external, blobRoot);
     Database target = external ? Database.external(r.dbUrl()) : null;
     if (external) {
       long relations = BackupSnapshot.userRelations(target);
@@ -80,11 +103,10 @@ public final class Restore {
             .require(
                 "pg_restore", m.dump().toolMajor(), "the backup was written by " + m.dump().tool());
 
-    Path blobRoot = dataDir.resolve(Backup.BLOBS_DIR);
     Path pgDir = dataDir.resolve("pg");
     try {
-      BackupFiles files = new BackupFiles(dataDir);
-      copyBlobs(m, from.resolve(Backup.BLOBS_DIR), blobRoot, files);
+      BackupFiles files = new BackupFiles(blobRoot.getParent());
+      copyBlobs(m, from.resolve(Backup.BLOBS_DIR), store, files);
       files.syncFolders();
       if (!external) {
         target = Database.embedded(pgDir);
@@ -190,39 +212,22 @@ public final class Restore {
 
   /**
    * INVALID_REQUEST unless the target holds nothing a restore could clash with: for the embedded
-   * database, a data folder that is missing or holds only {@link #SETTINGS}; for an external one, a
-   * missing or empty {@code blobs/}.
+   * database, a data folder that is missing or holds only {@link #SETTINGS}; in either case a
+   * missing or empty blob store root.
    */
-  private static void requireEmptyTarget(Path dataDir, boolean external) {
+  private static void requireEmptyTarget(Path dataDir, boolean external, Path blobRoot) {
     try {
       if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
         throw new AssetGridException(
             ErrorCode.INVALID_REQUEST, dataDir + " is a file, not a data folder");
       }
-      if (external) {
-        if (!BackupFiles.isEmptyOrMissing(dataDir.resolve(Backup.BLOBS_DIR))) {
-          throw new AssetGridException(
-              ErrorCode.INVALID_REQUEST,
-              dataDir.resolve(Backup.BLOBS_DIR)
-                  + " is not empty; restore only into an empty blob folder");
-        }
-        return;
+      if (!external && Files.exists(dataDir)) {
+        requireOnlySettings(dataDir);
       }
-      if (!Files.exists(dataDir)) {
-        return;
-      }
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dataDir)) {
-        for (Path p : ds) {
-          if (!SETTINGS.contains(p.getFileName().toString())) {
-            throw new AssetGridException(
-                ErrorCode.INVALID_REQUEST,
-                "the data folder "
-                    + dataDir
-                    + " is not empty (it holds "
-                    + p.getFileName()
-                    + "); restore only into an empty data folder");
-          }
-        }
+      if (!BackupFiles.isEmptyOrMissing(blobRoot)) {
+        throw new AssetGridException(
+            ErrorCode.INVALID_REQUEST,
+            blobRoot + " is not empty; restore only into an empty blob folder");
       }
     } catch (IOException e) {
       throw new AssetGridException(
@@ -230,14 +235,34 @@ public final class Restore {
     }
   }
 
-  private static void copyBlobs(BackupManifest m, Path from, Path to, BackupFiles files)
-      throws IOException {
+  private static void requireOnlySettings(Path dataDir) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dataDir)) {
+      for (Path p : ds) {
+        if (!SETTINGS.contains(p.getFileName().toString())) {
+          throw new AssetGridException(
+              ErrorCode.INVALID_REQUEST,
+              "the data folder "
+                  + dataDir
+                  + " is not empty (it holds "
+                  + p.getFileName()
+                  + "); restore only into an empty data folder");
+        }
+      }
+    }
+  }
+
+  private static void copyBlobs(
+      BackupManifest m, Path from, LocalBlobStore store, BackupFiles files) throws IOException {
     long t0 = System.nanoTime();
     for (BackupManifest.Blob b : m.blobs()) {
       BackupFiles.Copied got;
       try {
         got =
-            files.copyVerified(from.resolve(b.path()), to.resolve(b.path()), b.sha256(), b.size());
+            files.copyVerified(
+                from.resolve(b.path()),
+                store.localPath(b.key()).orElseThrow(),
+                b.sha256(),
+                b.size());
       } catch (NoSuchFileException e) {
         throw new AssetGridException(
             ErrorCode.BLOB_NOT_FOUND,

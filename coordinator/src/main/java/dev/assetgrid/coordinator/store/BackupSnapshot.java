@@ -1,5 +1,7 @@
 package dev.assetgrid.coordinator.store;
 
+import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.BlobKind;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import java.sql.Connection;
@@ -40,21 +42,9 @@ public final class BackupSnapshot implements AutoCloseable {
    */
   public static final long ADVISORY_LOCK = 0x6167_6261_636b_7570L;
 
-  /**
-   * Every blob the rows reference: asset files (originals, side files, derivatives), task outputs
-   * (intermediates that later tasks read), and each asset's original. One row per (tenant, role,
-   * sha256): the store keys blobs by tenant and kind, so the same bytes may be stored once per key.
-   */
-  private static final String BLOB_REFERENCES =
-      """
-      SELECT a.tenant_id, f.role, f.sha256, f.size_bytes
-        FROM asset_files f JOIN assets a ON a.id = f.asset_id
-      UNION
-      SELECT j.tenant_id, 'derived', o.sha256, o.size_bytes
-        FROM task_outputs o JOIN tasks t ON t.id = o.task_id JOIN jobs j ON j.id = t.job_id
-      UNION
-      SELECT tenant_id, 'original', sha256, size_bytes FROM assets
-      ORDER BY 3, 1, 2""";
+  /** The blobs a row references (see {@link #blobReferences()}). */
+  private static final String REFERENCED_BLOBS =
+      "SELECT tenant_id, kind, sha256, size_bytes FROM blobs WHERE refs > 0";
 
   /** Rows per table, for the manifest and for a reader's sanity check after a restore. */
   private static final String COUNTS =
@@ -64,15 +54,12 @@ public final class BackupSnapshot implements AutoCloseable {
              (SELECT count(*) FROM tasks), (SELECT count(*) FROM api_keys)""";
 
   /**
-   * A blob as a row references it.
+   * A blob the snapshot's rows reference.
    *
-   * @param tenant owning tenant
-   * @param role {@code original}, {@code side} or {@code derived} (asset files) — what kind of blob
-   *     it is to the store
-   * @param sha256 64 lowercase hex characters
+   * @param key where the store keeps it (tenant, kind, sha256)
    * @param size bytes
    */
-  public record BlobRef(UUID tenant, String role, String sha256, long size) {}
+  public record BlobRef(BlobKey key, long size) {}
 
   private final Connection connection;
   private final String snapshotId;
@@ -173,16 +160,27 @@ public final class BackupSnapshot implements AutoCloseable {
     return schemaVersion;
   }
 
-  /** Every blob the snapshot's rows reference (see {@link #BLOB_REFERENCES}), by sha256. */
+  /**
+   * Every blob a row of the snapshot references, in no order: the {@code blobs} rows whose {@code
+   * refs} is above zero (the V5 triggers keep it in the same transactions as the referencing rows
+   * of {@code asset_files} and {@code task_outputs}, so the snapshot's counts match its rows).
+   *
+   * <p>Not the rows at zero: such a blob is garbage awaiting the purge, no row of the dump can read
+   * it, and a restored grid would only purge it again. Its row is in the dump all the same; on the
+   * restored grid the purge deletes that row (deleting bytes that are not there is a no-op), and an
+   * upload of the same bytes before then stores them anew (the upload checks the store, not the
+   * row).
+   */
   public List<BlobRef> blobReferences() {
     requireTransaction();
     List<BlobRef> refs = new ArrayList<>();
     try (Statement st = connection.createStatement();
-        ResultSet rs = st.executeQuery(BLOB_REFERENCES)) {
+        ResultSet rs = st.executeQuery(REFERENCED_BLOBS)) {
       while (rs.next()) {
-        refs.add(
-            new BlobRef(
-                (UUID) rs.getObject(1), rs.getString(2), rs.getString(3).trim(), rs.getLong(4)));
+        BlobKey key =
+            new BlobKey(
+                (UUID) rs.getObject(1), BlobKind.ofDbName(rs.getString(2)), rs.getString(3).trim());
+        refs.add(new BlobRef(key, rs.getLong(4)));
       }
       return refs;
     } catch (SQLException e) {
