@@ -5,14 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.assetgrid.coordinator.access.Principal;
 import dev.assetgrid.coordinator.blob.BlobKey;
 import dev.assetgrid.coordinator.blob.BlobKind;
+import dev.assetgrid.coordinator.store.BackupSnapshot;
+import dev.assetgrid.coordinator.store.Database;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -173,6 +179,79 @@ class AssetDeleteTest {
       assertThat(refs(BlobKind.ORIGINAL, sha)).isEqualTo(1);
     }
     assertThat(refusedRetryably).as("most rounds succeed").isLessThan(15);
+  }
+
+  @Test
+  void aPurgeDuringABackupDeletesNothingAndRunsAfterIt() throws Exception {
+    grid = start(Duration.ZERO);
+    byte[] glb = TinyGlb.triangle("backed up, then deleted");
+    String sha = sha256(glb);
+    BlobKey key = new BlobKey(Principal.DEFAULT_TENANT, BlobKind.ORIGINAL, sha);
+    String id = upload(glb, "a.glb");
+    try (BackupSnapshot backup = BackupSnapshot.open(grid.coordinator.database())) {
+      assertThat(backup.blobReferences())
+          .as("the backup lists it")
+          .contains(new BackupSnapshot.BlobRef(key, glb.length));
+      // after the snapshot the asset goes: no reference left, purgeable at once (--purge-after 0)
+      assertThat(delete(id).statusCode()).isEqualTo(204);
+      assertThat(refs(BlobKind.ORIGINAL, sha)).isZero();
+      assertThat(TestGrid.await(grid.coordinator.purgeBlobsNow()))
+          .as("the backup holds the lock shared")
+          .isZero();
+      assertThat(blobFile(BlobKind.ORIGINAL, sha))
+          .as("the backup can still copy it")
+          .isRegularFile();
+      assertThat(refs(BlobKind.ORIGINAL, sha)).as("the row stays too").isZero();
+      backup.endTransaction(); // pg_dump is done; the blobs are being copied
+      assertThat(TestGrid.await(grid.coordinator.purgeBlobsNow())).isZero();
+      assertThat(blobFile(BlobKind.ORIGINAL, sha)).isRegularFile();
+    }
+    // the backup has ended: the next round deletes it (the timed round may beat this one to it)
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (refs(BlobKind.ORIGINAL, sha) != -1 && System.nanoTime() < end) {
+      TestGrid.await(grid.coordinator.purgeBlobsNow());
+    }
+    assertThat(refs(BlobKind.ORIGINAL, sha)).as("row gone").isEqualTo(-1);
+    assertThat(blobFile(BlobKind.ORIGINAL, sha)).doesNotExist();
+  }
+
+  @Test
+  void aBackupStartingWhileAPurgeDeletesWaitsForThePurgesCommit() throws Exception {
+    grid = start(Duration.ZERO);
+    Database db = grid.coordinator.database();
+    try (Connection purge =
+        DriverManager.getConnection(
+            db.jdbcUrl(), db.connectOptions().getUser(), db.connectOptions().getPassword())) {
+      purge.setAutoCommit(false);
+      try (Statement st = purge.createStatement()) {
+        // what BlobRefs.purge takes first, here held open as if it were deleting objects
+        st.execute("SELECT pg_advisory_xact_lock(" + BackupSnapshot.ADVISORY_LOCK + ")");
+      }
+      CompletableFuture<BackupSnapshot> opening =
+          CompletableFuture.supplyAsync(() -> BackupSnapshot.open(db));
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (waitingForTheBackupLock() == 0 && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+      assertThat(waitingForTheBackupLock()).as("the backup waits for the lock").isEqualTo(1);
+      assertThat(opening).isNotDone();
+      purge.commit();
+      try (BackupSnapshot backup = opening.get(30, TimeUnit.SECONDS)) {
+        assertThat(backup.id()).isNotBlank();
+        assertThat(TestGrid.await(grid.coordinator.purgeBlobsNow())).isZero();
+      }
+    }
+  }
+
+  private long waitingForTheBackupLock() throws Exception {
+    long key = BackupSnapshot.ADVISORY_LOCK;
+    return grid.sql(
+            "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                + " AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1",
+            Tuple.of((long) (key >>> 32), key & 0xffff_ffffL))
+        .iterator()
+        .next()
+        .getLong("n");
   }
 
   private HttpResponse<String> patch(String assetId, String json) throws Exception {

@@ -33,12 +33,13 @@ public final class BackupSnapshot implements AutoCloseable {
    * The advisory lock key (a PostgreSQL {@code bigint}; the ASCII of "agbackup") that guards blobs
    * against deletion while a backup copies them. A backup holds it in shared mode from before its
    * snapshot until its last blob is copied. Blobs are immutable and content-addressed, so copying
-   * them after the snapshot is safe as long as none the snapshot references is deleted meanwhile: a
-   * duty that deletes blobs (the purge) must hold this key in exclusive mode ({@code
-   * pg_advisory_xact_lock(ADVISORY_LOCK)}, or {@code pg_try_advisory_xact_lock} to skip a round)
-   * across both the commit that drops the references and the deletion of the files. Several backups
-   * can run at once; a purge waits for them, and a backup that starts while a purge holds the key
-   * waits until the purge's transaction ends, so its snapshot never names a deleted blob.
+   * them after the snapshot is safe as long as none the snapshot references is deleted meanwhile,
+   * and one is purgeable as soon as its last reference goes ({@code --purge-after} may be zero). So
+   * whatever deletes blobs takes this key in exclusive mode, in the transaction that deletes them:
+   * {@link BlobRefs#purge} calls {@code pg_try_advisory_xact_lock(ADVISORY_LOCK)} first and skips
+   * its round when a backup holds it. Several backups can run at once; a backup that starts while a
+   * purge holds the key waits until the purge's transaction ends, so its snapshot never names a
+   * blob that purge deleted.
    */
   public static final long ADVISORY_LOCK = 0x6167_6261_636b_7570L;
 

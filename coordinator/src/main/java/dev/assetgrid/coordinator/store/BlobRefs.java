@@ -6,6 +6,7 @@ import dev.assetgrid.coordinator.blob.BlobStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,13 @@ import java.util.UUID;
  * counts no reference, then deletes the row in the same transaction. A writer that adds a reference
  * upserts that row (the trigger) and so waits for the lock; an upload then checks its bytes are
  * still stored before it commits ({@code AssetStore}), so no reference can end up pointing at
- * deleted bytes. Every coordinator may run the purge at once: {@code SKIP LOCKED} shares the work.
+ * deleted bytes.
+ *
+ * <p>A purge's transaction also takes {@link BackupSnapshot#ADVISORY_LOCK} exclusively before it
+ * picks anything, and gives the round up when it cannot: a backup holds that key shared from before
+ * its snapshot until it has copied the last blob, so a blob a backup lists is never deleted under
+ * it. The same key makes purges of several coordinators take turns (the one that loses the try
+ * gives its round up; the winner drains the batches).
  */
 public final class BlobRefs {
   private static final String PICK_SQL =
@@ -28,6 +35,20 @@ public final class BlobRefs {
       SELECT tenant_id, kind, sha256 FROM blobs
        WHERE refs = 0 AND unreferenced_since <= now() - make_interval(secs => $1)
        ORDER BY unreferenced_since LIMIT $2 FOR UPDATE SKIP LOCKED""";
+
+  private static final String LOCK_SQL =
+      "SELECT pg_try_advisory_xact_lock(" + BackupSnapshot.ADVISORY_LOCK + ") AS locked";
+
+  /**
+   * What one purge round did.
+   *
+   * @param deleted blobs deleted (object and row)
+   * @param lockedOut true when the round gave up without touching anything because a backup (or
+   *     another coordinator's purge) held {@link BackupSnapshot#ADVISORY_LOCK}
+   */
+  public record Round(int deleted, boolean lockedOut) {
+    static final Round LOCKED_OUT = new Round(0, true);
+  }
 
   private final Pool pool;
 
@@ -37,45 +58,57 @@ public final class BlobRefs {
 
   /**
    * Purges up to {@code limit} blobs no row has referenced for {@code grace}: object first (under
-   * the row lock), then the row. Returns how many were purged; a store failure rolls the batch back
-   * (the rows stay and the next run tries again).
+   * the row lock), then the row, all under {@link BackupSnapshot#ADVISORY_LOCK} held exclusively
+   * (the round is given up, {@link Round#lockedOut()}, while a backup holds it). A store failure
+   * rolls the batch back (the rows stay and the next run tries again).
    */
-  public Future<Integer> purge(BlobStore store, Duration grace, int limit) {
+  public Future<Round> purge(BlobStore store, Duration grace, int limit) {
     return pool.withTransaction(
         conn ->
-            conn.preparedQuery(PICK_SQL)
-                .execute(Tuple.of(grace.toMillis() / 1000.0, limit))
+            conn.query(LOCK_SQL)
+                .execute()
                 .compose(
-                    rs -> {
-                      List<BlobKey> keys = new ArrayList<>();
-                      for (Row r : rs) {
-                        keys.add(
-                            new BlobKey(
-                                r.getUUID("tenant_id"),
-                                BlobKind.ofDbName(r.getString("kind")),
-                                r.getString("sha256")));
-                      }
-                      if (keys.isEmpty()) {
-                        return Future.succeededFuture(0);
-                      }
-                      Future<Void> chain = Future.succeededFuture();
-                      for (BlobKey k : keys) {
-                        chain = chain.compose(v -> store.delete(k));
-                      }
-                      UUID[] tenants = keys.stream().map(BlobKey::tenant).toArray(UUID[]::new);
-                      String[] kinds =
-                          keys.stream().map(k -> k.kind().dbName()).toArray(String[]::new);
-                      String[] shas = keys.stream().map(BlobKey::sha256).toArray(String[]::new);
-                      return chain
-                          .compose(
-                              v ->
-                                  conn.preparedQuery(
-                                          """
-                                          DELETE FROM blobs b USING unnest($1::uuid[], $2::text[], $3::text[]) AS k(t, kind, sha)
-                                           WHERE b.tenant_id = k.t AND b.kind = k.kind AND b.sha256 = k.sha AND b.refs = 0""")
-                                      .execute(Tuple.of(tenants, kinds, shas)))
-                          .map(x -> x.rowCount());
-                    }));
+                    locked ->
+                        !locked.iterator().next().getBoolean("locked")
+                            ? Future.succeededFuture(Round.LOCKED_OUT)
+                            : purgeLocked(conn, store, grace, limit)
+                                .map(n -> new Round(n, false))));
+  }
+
+  private static Future<Integer> purgeLocked(
+      SqlConnection conn, BlobStore store, Duration grace, int limit) {
+    return conn.preparedQuery(PICK_SQL)
+        .execute(Tuple.of(grace.toMillis() / 1000.0, limit))
+        .compose(
+            rs -> {
+              List<BlobKey> keys = new ArrayList<>();
+              for (Row r : rs) {
+                keys.add(
+                    new BlobKey(
+                        r.getUUID("tenant_id"),
+                        BlobKind.ofDbName(r.getString("kind")),
+                        r.getString("sha256")));
+              }
+              if (keys.isEmpty()) {
+                return Future.succeededFuture(0);
+              }
+              Future<Void> chain = Future.succeededFuture();
+              for (BlobKey k : keys) {
+                chain = chain.compose(v -> store.delete(k));
+              }
+              UUID[] tenants = keys.stream().map(BlobKey::tenant).toArray(UUID[]::new);
+              String[] kinds = keys.stream().map(k -> k.kind().dbName()).toArray(String[]::new);
+              String[] shas = keys.stream().map(BlobKey::sha256).toArray(String[]::new);
+              return chain
+                  .compose(
+                      v ->
+                          conn.preparedQuery(
+                                  """
+                                  DELETE FROM blobs b USING unnest($1::uuid[], $2::text[], $3::text[]) AS k(t, kind, sha)
+                                   WHERE b.tenant_id = k.t AND b.kind = k.kind AND b.sha256 = k.sha AND b.refs = 0""")
+                              .execute(Tuple.of(tenants, kinds, shas)))
+                  .map(x -> x.rowCount());
+            });
   }
 
   /** The row of one blob: {@code refs}, or -1 when there is none. For tests and stats. */
