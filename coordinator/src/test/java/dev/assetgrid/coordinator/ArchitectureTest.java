@@ -11,8 +11,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * The coordinator's shape as rules (STYLE §21): http → schedule → store, one way; SQL only in the
- * store. Main classes only.
+ * The coordinator's shape as rules (STYLE §21): http → schedule → store, one way; SQL (reactive or
+ * JDBC) only in the store. Main classes only.
  */
 @AnalyzeClasses(
     packages = "dev.assetgrid.coordinator",
@@ -46,6 +46,18 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("io.vertx.sqlclient..")
           .because("resources call schedule and store methods, never SQL");
+
+  @ArchTest
+  static final ArchRule jdbcOnlyInTheStore =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.assetgrid.coordinator.store..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("java.sql..")
+          .because(
+              "the backup's snapshot (BackupSnapshot) and the migrations use JDBC, and they are SQL"
+                  + " like the rest: in store/");
 
   @ArchTest
   static final ArchRule onlyTheStoreAndTheWiringHoldConnections =
