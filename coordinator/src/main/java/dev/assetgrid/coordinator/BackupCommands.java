@@ -59,9 +59,10 @@ final class BackupCommands {
     /**
      * Runs {@code work} with the grid's blob store as the coordinator builds it: the local store in
      * {@code <data-dir>/blobs}. The backup only reads its paths, so the Vert.x instance it needs is
-     * closed again at once. TODO(s3): when the coordinator takes the {@code --s3-*} flags, this
-     * mixin takes them too and builds the same {@code S3BlobStore} (Backup and Restore already take
-     * any {@link BlobStore}).
+     * closed again at once. TODO(s3): the coordinator takes {@code --s3-*} flags now ({@code
+     * CoordinatorMain.storageOptions()}); this mixin should take the same ones and build the same
+     * {@code S3BlobStore} (Backup and Restore already take any {@link BlobStore}). Until then a
+     * backup of a grid in S3 stops at the first blob it does not find in {@code <data-dir>/blobs}.
      */
     <T> T withBlobStore(Function<BlobStore, T> work) {
       Vertx vertx = Vertx.vertx();

@@ -52,10 +52,9 @@ final class BackupReadme {
           are not in this backup, entirely.
 
           %s
-          Restoring a backup whose blobs stayed in a bucket is not built yet: restore the
-          database with pg_restore --single-transaction into an empty database and start a
-          coordinator with the same bucket (TODO: restore --from once the coordinator takes
-          --s3-* flags).
+          restore --from does not take a backup whose blobs stayed in a bucket yet. By hand:
+          pg_restore --single-transaction --no-owner the dump into an empty database, then start
+          a coordinator on it with --db-url and the same --s3-* flags.
           """
               .formatted(Backup.README_FILE, m.store().location(), Backup.MANIFEST_FILE, secrets);
     }

@@ -74,7 +74,7 @@ public final class Restore {
     }
     if (!(r.blobs() instanceof LocalBlobStore store)) {
       // TODO(s3): copy the blobs into the bucket (or, for a backup that left them there, check
-      //  them with HEAD) once the coordinator takes --s3-* flags
+      //  them with HEAD), once BackupCommands takes the coordinator's --s3-* flags
       throw new AssetGridException(
           ErrorCode.INVALID_REQUEST,
           "restoring into "
