@@ -81,10 +81,11 @@ final class BackupCommands {
       usageHelpAutoWidth = true,
       description = {
         "Backs up the grid as of one instant into a new folder: the database (pg_dump, custom"
-            + " format), manifest.json naming every blob the database references (sha256, size,"
-            + " path), and, with the local store, the blobs themselves, each checked against its"
-            + " sha256. Works while the coordinator runs and uploads go on; uploads that commit"
-            + " after the snapshot are not in the backup."
+            + " format), manifest.json naming every blob the database references (tenant, kind,"
+            + " sha256, size, path), and the blobs of the local store <data-dir>/blobs, each"
+            + " checked against its sha256. Works while the coordinator runs and uploads go on"
+            + " (the blob purge waits); uploads that commit after the snapshot are not in the"
+            + " backup. Does not take the --s3-* flags yet."
       })
   static final class BackupCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
