@@ -6,6 +6,7 @@ import dev.assetgrid.coordinator.blob.BlobKey;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.blob.LegacyLayout;
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.coordinator.blob.PartUploads;
 import dev.assetgrid.coordinator.blob.S3BlobStore;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
@@ -22,6 +23,7 @@ import dev.assetgrid.coordinator.schedule.duty.LeaseReclaimer;
 import dev.assetgrid.coordinator.schedule.duty.NodeLossRequeuer;
 import dev.assetgrid.coordinator.schedule.duty.OrphanSweeper;
 import dev.assetgrid.coordinator.schedule.duty.RetryTicker;
+import dev.assetgrid.coordinator.schedule.duty.UploadSweeper;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.AuditLog;
 import dev.assetgrid.coordinator.store.BlobRefs;
@@ -30,6 +32,7 @@ import dev.assetgrid.coordinator.store.EventPublisher;
 import dev.assetgrid.coordinator.store.KeyStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
 import dev.assetgrid.coordinator.store.QueueStore;
+import dev.assetgrid.coordinator.store.UploadStore;
 import dev.assetgrid.node.Node;
 import dev.assetgrid.node.natives.NativeProbe;
 import dev.assetgrid.node.worker.WorkerOptions;
@@ -211,6 +214,18 @@ public final class Coordinator {
                   RateLimiter.of(vertx),
                   config.access().requestsPerSecond(),
                   config.access().uploadBytesPerSecond()));
+      PartUploads partUploads = blobs.partUploads(config.dataDir().resolve("uploads"));
+      UploadStore uploadStore = new UploadStore(pool);
+      api.withUploads(
+          new ApiVerticle.DirectUploads(
+              uploadStore,
+              partUploads,
+              direct
+                  ? Math.min(config.maxUploadBytes(), S3BlobStore.MAX_DIRECT_UPLOAD_BYTES)
+                  : config.maxUploadBytes(),
+              config.storage().uploadExpiry(),
+              () -> publicUrl[0],
+              clusterOptions.secret().derive("assetgrid upload part URLs")));
       api.withTls(keyCert)
           .withFileRedirects(
               direct && config.storage().filesVia() == StorageOptions.FilesVia.REDIRECT);
@@ -229,6 +244,7 @@ public final class Coordinator {
       Vertx cluster = vertx;
       // the database's wall clock: leases and retries are timed by the server's now()
       Clock clock = Clock.systemUTC();
+      UploadSweeper sweeper = new UploadSweeper(uploadStore, partUploads);
       BlobPurge purge = new BlobPurge(new BlobRefs(pool), blobs, config.storage().purgeAfter());
       await(
           vertx.deployVerticle(
@@ -240,6 +256,7 @@ public final class Coordinator {
                       new NodeLossRequeuer(scheduler),
                       new AuditRetention(audit, config.access().auditRetention()),
                       purge,
+                      sweeper,
                       new OrphanSweeper(
                           scheduler,
                           clock,
@@ -284,6 +301,7 @@ public final class Coordinator {
               workerDeployment);
       c.purge = purge;
       c.store = blobs;
+      c.sweeper = sweeper;
       return c;
     } catch (Exception | Error e) {
       if (vertx != null) {
@@ -329,6 +347,15 @@ public final class Coordinator {
 
   private volatile BlobPurge purge;
   private volatile BlobStore store;
+  private volatile UploadSweeper sweeper;
+
+  /**
+   * Runs the upload sweeper now (it also runs every minute): aborts direct uploads past their
+   * expiry; the number aborted.
+   */
+  public Future<Integer> sweepUploadsNow() {
+    return sweeper.runOnce();
+  }
 
   /** A presigned input URL outlives the lease by this much (the node fetches inputs at once). */
   static final Duration INPUT_URL_SLACK = Duration.ofMinutes(5);

@@ -325,6 +325,23 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_FILES_VIA:-redirect}")
   String filesVia;
 
+  @Option(
+      names = "--upload-expiry",
+      paramLabel = "DURATION",
+      description =
+          "How long a direct upload (POST /v1/uploads) may stay incomplete before its parts are"
+              + " dropped: 90s, 30m, 24h, 7d. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_UPLOAD_EXPIRY.",
+      defaultValue = "${env:ASSETGRID_UPLOAD_EXPIRY:-24h}")
+  String uploadExpiry;
+
+  private static Duration positive(String flag, String text) {
+    Duration d = StorageOptions.parseDuration(flag, text);
+    if (d.isZero()) {
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, flag + " must be more than 0");
+    }
+    return d;
+  }
+
   private static boolean given(String flag) {
     return flag != null && !flag.isBlank();
   }
@@ -334,7 +351,8 @@ public final class CoordinatorMain implements Callable<Integer> {
     StorageOptions o =
         StorageOptions.defaults()
             .withPurgeAfter(StorageOptions.parseDuration("--purge-after", purgeAfter))
-            .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia));
+            .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia))
+            .withUploadExpiry(positive("--upload-expiry", uploadExpiry));
     boolean anyS3 =
         given(s3Bucket)
             || given(s3Endpoint)

@@ -19,8 +19,12 @@ import java.util.regex.Pattern;
  * @param filesVia how {@code GET /v1/assets/{id}/files/{name}} hands out bytes when the store can
  *     presign ({@code --files-via}): a redirect to a short-lived URL of the store, or streamed
  *     through the coordinator
+ * @param uploadExpiry how long a direct upload ({@code /v1/uploads}) may stay incomplete before the
+ *     sweeper aborts it ({@code --upload-expiry})
  */
-public record StorageOptions(Duration purgeAfter, S3Options s3, FilesVia filesVia) {
+public record StorageOptions(
+    Duration purgeAfter, S3Options s3, FilesVia filesVia, Duration uploadExpiry) {
+  public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
   public static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(24);
 
   /** How file downloads leave the grid when the store can presign URLs. */
@@ -48,26 +52,34 @@ public record StorageOptions(Duration purgeAfter, S3Options s3, FilesVia filesVi
   public StorageOptions {
     purgeAfter = purgeAfter == null ? DEFAULT_PURGE_AFTER : purgeAfter;
     filesVia = filesVia == null ? FilesVia.REDIRECT : filesVia;
+    uploadExpiry = uploadExpiry == null ? DEFAULT_UPLOAD_EXPIRY : uploadExpiry;
+    if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
+      throw new IllegalArgumentException("uploadExpiry must be positive");
+    }
     if (purgeAfter.isNegative()) {
       throw new IllegalArgumentException("purgeAfter must not be negative");
     }
   }
 
   public static StorageOptions defaults() {
-    return new StorageOptions(DEFAULT_PURGE_AFTER, null, FilesVia.REDIRECT);
+    return new StorageOptions(DEFAULT_PURGE_AFTER, null, FilesVia.REDIRECT, DEFAULT_UPLOAD_EXPIRY);
   }
 
   public StorageOptions withPurgeAfter(Duration d) {
-    return new StorageOptions(d, s3, filesVia);
+    return new StorageOptions(d, s3, filesVia, uploadExpiry);
   }
 
   /** Blobs in this bucket (null: the local folder). */
   public StorageOptions withS3(S3Options bucket) {
-    return new StorageOptions(purgeAfter, bucket, filesVia);
+    return new StorageOptions(purgeAfter, bucket, filesVia, uploadExpiry);
   }
 
   public StorageOptions withFilesVia(FilesVia via) {
-    return new StorageOptions(purgeAfter, s3, via);
+    return new StorageOptions(purgeAfter, s3, via, uploadExpiry);
+  }
+
+  public StorageOptions withUploadExpiry(Duration d) {
+    return new StorageOptions(purgeAfter, s3, filesVia, d);
   }
 
   /**

@@ -121,6 +121,12 @@ public interface BlobStore {
     return Map.of();
   }
 
+  /**
+   * Where direct uploads ({@code /v1/uploads}) keep their parts until completed: S3 multipart
+   * uploads, or files under {@code partsDir} on this machine for a store without them.
+   */
+  PartUploads partUploads(java.nio.file.Path partsDir);
+
   /** Lets go of clients and threads; the store is not used after. */
   default Future<Void> close() {
     return Future.succeededFuture();

@@ -164,6 +164,12 @@ public final class LocalBlobStore implements BlobStore {
                         : ioError("cannot open " + sha256, t)));
   }
 
+  /** Direct-upload parts as files under {@code partsDir} (received by the coordinator). */
+  @Override
+  public PartUploads partUploads(Path partsDir) {
+    return new LocalPartUploads(vertx, partsDir, this);
+  }
+
   @Override
   public Optional<Path> localPath(BlobKey key) {
     return Optional.of(blobPath(key));

@@ -99,6 +99,9 @@ public final class S3BlobStore implements BlobStore {
   /** Bytes read from the store per chunk of an {@link #open} stream. */
   static final int READ_CHUNK = 64 * 1024;
 
+  /** Largest direct upload: its bytes are copied to their content key in one CopyObject. */
+  public static final long MAX_DIRECT_UPLOAD_BYTES = S3PartUploads.MAX_COPY_BYTES;
+
   /** Longest TTL of a presigned URL (SigV4's limit). */
   public static final Duration MAX_PRESIGN_TTL = Duration.ofDays(7);
 
@@ -179,6 +182,36 @@ public final class S3BlobStore implements BlobStore {
 
   public S3Options options() {
     return options;
+  }
+
+  S3Client client() {
+    return s3;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  S3Presigner presigner() {
+    return presigner;
+  }
+
+  StagingArea staging() {
+    return staging;
+  }
+
+  WorkerExecutor workers() {
+    return workers;
+  }
+
+  String where() {
+    return where;
+  }
+
+  /** Direct uploads into this bucket: S3 multipart uploads with presigned part URLs. */
+  @Override
+  public PartUploads partUploads(Path partsDir) {
+    return new S3PartUploads(this);
   }
 
   /**
@@ -640,7 +673,7 @@ public final class S3BlobStore implements BlobStore {
   // --- helpers ---
 
   /** Runs an SDK call on the S3 worker pool; failures come back translated. */
-  private <T> Future<T> blocking(String operation, Callable<T> call) {
+  <T> Future<T> blocking(String operation, Callable<T> call) {
     return workers
         .executeBlocking(call, false)
         .recover(t -> Future.failedFuture(translate(operation, t)));

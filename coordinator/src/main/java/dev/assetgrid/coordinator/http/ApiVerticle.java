@@ -5,6 +5,7 @@ import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.coordinator.access.RateLimiter;
 import dev.assetgrid.coordinator.access.ReservingLimiter;
 import dev.assetgrid.coordinator.blob.BlobStore;
+import dev.assetgrid.coordinator.blob.PartUploads;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
@@ -13,6 +14,7 @@ import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.AuditLog;
 import dev.assetgrid.coordinator.store.KeyStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
+import dev.assetgrid.coordinator.store.UploadStore;
 import dev.assetgrid.shared.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -47,6 +49,7 @@ public final class ApiVerticle extends VerticleBase {
   private Router router;
   private KeyCertOptions tls;
   private boolean fileRedirects;
+  private DirectUploads directUploads;
   private final Transfers transfers = new Transfers();
 
   /**
@@ -133,6 +136,27 @@ public final class ApiVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * Direct uploads ({@code /v1/uploads}).
+   *
+   * @param maxBytes the largest upload
+   * @param publicUrl the coordinator's public URL (for local part URLs), known once it listens
+   * @param partKey key of the local part URLs' tokens (from the grid's secret)
+   */
+  public record DirectUploads(
+      UploadStore store,
+      PartUploads parts,
+      long maxBytes,
+      java.time.Duration expiry,
+      java.util.function.Supplier<String> publicUrl,
+      byte[] partKey) {}
+
+  /** Serve {@code /v1/uploads}; call before deploying. */
+  public ApiVerticle withUploads(DirectUploads uploads) {
+    this.directUploads = uploads;
+    return this;
+  }
+
   /** The body bytes this server moved, by kind of route. */
   public Transfers transfers() {
     return transfers;
@@ -162,24 +186,39 @@ public final class ApiVerticle extends VerticleBase {
                 security.uploadBytesPerSecond(),
                 uploadLimits.maxBytes()));
     List<HttpResource> resources =
-        List.of(
-            new HealthResource(assets, nodes, ready),
-            new AssetsResource(
-                access,
-                vertx,
-                assets,
-                blobs,
-                uploadLimits,
-                idempotency,
-                onQueued,
-                fileRedirects ? transfers : null),
-            new JobsResource(access, assets, scheduler, idempotency, onQueued),
-            new JobEventsResource(vertx, assets, hub),
-            new StatsResource(assets, scheduler, nodes, transfers),
-            new KeysResource(access, security.keys(), security.cache()),
-            new TenantsResource(access, security.keys(), security.quotas()),
-            new AuditResource(access, security.audit()),
-            new TaskBlobsResource(leases, blobs));
+        new java.util.ArrayList<>(
+            List.of(
+                new HealthResource(assets, nodes, ready),
+                new AssetsResource(
+                    access,
+                    vertx,
+                    assets,
+                    blobs,
+                    uploadLimits,
+                    idempotency,
+                    onQueued,
+                    fileRedirects ? transfers : null),
+                new JobsResource(access, assets, scheduler, idempotency, onQueued),
+                new JobEventsResource(vertx, assets, hub),
+                new StatsResource(assets, scheduler, nodes, transfers),
+                new KeysResource(access, security.keys(), security.cache()),
+                new TenantsResource(access, security.keys(), security.quotas()),
+                new AuditResource(access, security.audit()),
+                new TaskBlobsResource(leases, blobs)));
+    if (directUploads != null) {
+      resources.add(
+          new UploadsResource(
+              access,
+              vertx,
+              assets,
+              directUploads.store(),
+              directUploads.parts(),
+              directUploads.maxBytes(),
+              directUploads.expiry(),
+              directUploads.publicUrl(),
+              directUploads.partKey(),
+              onQueued));
+    }
     Router r = Router.router(vertx);
     router = r;
     r.route().handler(transfers::track);

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Transfers {
   /** Kinds of route, by what their bodies carry. */
   public enum Route {
-    /** {@code POST /v1/assets}: the upload itself. */
+    /** {@code POST /v1/assets} and the parts of direct uploads the coordinator receives. */
     UPLOADS,
     /** {@code GET /v1/assets/{id}/files/{name}}. */
     FILES,
@@ -70,6 +70,9 @@ public final class Transfers {
   static Route classify(String method, String path) {
     if (path == null) {
       return Route.OTHER;
+    }
+    if (path.startsWith("/internal/uploads/")) {
+      return Route.UPLOADS; // parts of direct uploads to the local store
     }
     if (path.startsWith("/internal/tasks/")) {
       if (path.contains("/inputs/")) {

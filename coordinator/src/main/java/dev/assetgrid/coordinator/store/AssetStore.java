@@ -224,6 +224,19 @@ public final class AssetStore {
    * uploads; active jobs). Returns {asset, job}.
    */
   public Future<JsonObject> createAssetWithJob(Actor actor, NewAsset a, PipelineSpec pipeline) {
+    return createAssetWithJob(actor, a, pipeline, null);
+  }
+
+  /**
+   * As {@link #createAssetWithJob(Actor, NewAsset, PipelineSpec)}, with {@code also} run in the
+   * same transaction once the asset row is in (given the connection and the new asset's id): what
+   * else must commit with the asset or not at all (a direct upload marked completed, say).
+   */
+  public Future<JsonObject> createAssetWithJob(
+      Actor actor,
+      NewAsset a,
+      PipelineSpec pipeline,
+      java.util.function.BiFunction<io.vertx.sqlclient.SqlConnection, UUID, Future<Void>> also) {
     UUID assetId = Ids.newId();
     UUID tenant = actor.tenant();
     long bytes = a.files().stream().mapToLong(NewFile::size).sum();
@@ -269,6 +282,11 @@ public final class AssetStore {
                               .executeBatch(rows);
                         })
                     .compose(v -> stillStored(tenant, a.files()))
+                    .compose(
+                        v ->
+                            also == null
+                                ? Future.<Void>succeededFuture()
+                                : also.apply(conn, assetId))
                     .compose(
                         v -> {
                           NewJob job = new NewJob(jobId, assetId, a.format(), pipeline);

@@ -59,6 +59,17 @@ class AccessMatrixTest {
   static String assetId;
   static String jobId;
   static String victimKey;
+  static String uploadId;
+
+  /** A direct upload of the default tenant, begun by its admin (no part sent). */
+  static String newUpload() {
+    try {
+      return new JsonObject(grid.post("/v1/uploads", "{\"name\":\"u.glb\",\"size\":100}").body())
+          .getString("id");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** A fresh asset of the default tenant for each build of the table (DELETE takes one away). */
   static java.util.function.Supplier<String> victimAsset;
@@ -176,6 +187,29 @@ class AccessMatrixTest {
             no,
             ok,
             nf));
+    // direct uploads: a complete with no part sent is a 409 (missing part) for whoever may
+    t.put(
+        "POST /v1/uploads",
+        new Entry(
+            new Call(
+                "POST",
+                "/v1/uploads",
+                "{\"name\":\"m.glb\",\"size\":100}".getBytes(StandardCharsets.UTF_8),
+                "application/json"),
+            no,
+            ok,
+            ok,
+            ok));
+    t.put("GET /v1/uploads/:id", new Entry(get.apply("/v1/uploads/" + uploadId), no, ok, ok, nf));
+    t.put(
+        "POST /v1/uploads/:id/complete",
+        new Entry(
+            new Call("POST", "/v1/uploads/" + uploadId + "/complete", null, null), no, ok, ok, nf));
+    t.put(
+        "DELETE /v1/uploads/:id",
+        new Entry(new Call("DELETE", "/v1/uploads/" + newUpload(), null, null), no, ok, ok, nf));
+    // parts of local direct uploads: authorised by the upload's token (DirectUploadTest)
+    t.put("PUT /internal/uploads/:id/parts/:n", null);
     // nodes' blob routes: authorised by the lease token, not by keys (LeaseTokens; tested there)
     t.put("GET /internal/tasks/:taskId/inputs/:sha256", null);
     t.put("PUT /internal/tasks/:taskId/outputs/:name", null);
@@ -225,6 +259,7 @@ class AccessMatrixTest {
           }
         };
     jobId = up.getJsonObject("job").getString("id");
+    uploadId = newUpload();
     Thread.sleep(1_100); // the ttl=1 key expires
   }
 

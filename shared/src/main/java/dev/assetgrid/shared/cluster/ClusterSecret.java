@@ -127,6 +127,20 @@ public final class ClusterSecret {
     return new ClusterSecret(key, Clock.systemUTC());
   }
 
+  /**
+   * A key for another purpose derived from this secret (HMAC-SHA256 of {@code purpose} under it):
+   * every member of the grid derives the same one, and it reveals nothing of the secret.
+   */
+  public byte[] derive(String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The secret in {@code file}. */
   public static ClusterSecret read(Path file) {
     try {

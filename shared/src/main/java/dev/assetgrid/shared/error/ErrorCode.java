@@ -21,6 +21,9 @@ public enum ErrorCode {
   RATE_LIMITED(429, true, "Too many requests: %s"),
   QUOTA_EXCEEDED(403, false, "Quota exceeded: %s"),
   RANGE_NOT_SATISFIABLE(416, false, "The requested range is not satisfiable: %s"),
+  CHECKSUM_MISMATCH(422, false, "The uploaded bytes do not match the declared sha256 or size: %s"),
+  UPLOAD_PART_MISSING(409, false, "The upload is missing a part: %s"),
+  UPLOAD_EXPIRED(410, false, "The upload expired or was aborted; start a new one: %s"),
 
   // --- bad input data (retrying the same bytes cannot help) ---
   GLB_TRUNCATED(422, false, "GLB is truncated: %s"),
