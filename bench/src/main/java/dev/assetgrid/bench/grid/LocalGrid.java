@@ -47,7 +47,64 @@ public final class LocalGrid implements AutoCloseable {
       PrintStream log,
       boolean auth,
       String apiKey,
-      Double rateLimit) {
+      Double rateLimit,
+      List<String> coordinatorArgs,
+      java.util.Map<String, String> coordinatorEnv) {
+
+    public Options {
+      coordinatorArgs = coordinatorArgs == null ? List.of() : List.copyOf(coordinatorArgs);
+      coordinatorEnv =
+          coordinatorEnv == null ? java.util.Map.of() : java.util.Map.copyOf(coordinatorEnv);
+    }
+
+    public Options(
+        Path coordinatorJar,
+        Path nodeJar,
+        Path dataDir,
+        String dbUrl,
+        int nodeSlots,
+        List<String> jvmOptions,
+        long maxUpload,
+        Duration startTimeout,
+        PrintStream log,
+        boolean auth,
+        String apiKey,
+        Double rateLimit) {
+      this(
+          coordinatorJar,
+          nodeJar,
+          dataDir,
+          dbUrl,
+          nodeSlots,
+          jvmOptions,
+          maxUpload,
+          startTimeout,
+          log,
+          auth,
+          apiKey,
+          rateLimit,
+          List.of(),
+          java.util.Map.of());
+    }
+
+    /** Extra coordinator flags and environment (e.g. {@code --s3-bucket} and AWS keys). */
+    public Options withCoordinator(List<String> args, java.util.Map<String, String> env) {
+      return new Options(
+          coordinatorJar,
+          nodeJar,
+          dataDir,
+          dbUrl,
+          nodeSlots,
+          jvmOptions,
+          maxUpload,
+          startTimeout,
+          log,
+          auth,
+          apiKey,
+          rateLimit,
+          args,
+          env);
+    }
 
     public Options withAuth(boolean on) {
       return new Options(
@@ -62,7 +119,9 @@ public final class LocalGrid implements AutoCloseable {
           log,
           on,
           apiKey,
-          rateLimit);
+          rateLimit,
+          coordinatorArgs,
+          coordinatorEnv);
     }
 
     public Options withDataDir(Path dir) {
@@ -78,7 +137,9 @@ public final class LocalGrid implements AutoCloseable {
           log,
           auth,
           apiKey,
-          rateLimit);
+          rateLimit,
+          coordinatorArgs,
+          coordinatorEnv);
     }
 
     public Options withRateLimit(Double perSecond) {
@@ -94,7 +155,9 @@ public final class LocalGrid implements AutoCloseable {
           log,
           auth,
           apiKey,
-          perSecond);
+          perSecond,
+          coordinatorArgs,
+          coordinatorEnv);
     }
   }
 
@@ -145,9 +208,10 @@ public final class LocalGrid implements AutoCloseable {
     if (options.dbUrl() != null) {
       cmd.addAll(List.of("--db-url", options.dbUrl()));
     }
+    cmd.addAll(options.coordinatorArgs());
     this.hook = new Thread(this::close, "bench-grid-teardown");
     Runtime.getRuntime().addShutdownHook(hook);
-    this.coordinator = start(cmd, "coordinator");
+    this.coordinator = start(cmd, "coordinator", options.coordinatorEnv());
     memory.track("coordinator", coordinator.toHandle(), false);
     // /ready needs no key; the keyed client replaces this one once the coordinator is ready
     this.client = new GridClient(url(), 4);
@@ -388,11 +452,19 @@ public final class LocalGrid implements AutoCloseable {
   }
 
   private Process start(List<String> cmd, String name) throws IOException {
+    return start(cmd, name, java.util.Map.of());
+  }
+
+  private Process start(List<String> cmd, String name, java.util.Map<String, String> env)
+      throws IOException {
     Path log = options.dataDir().resolve("logs/" + name + ".log");
     if (options.log() != null) {
       options.log().println("  starting " + name + " (log: " + log + ")");
     }
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   /** Stops nodes (they drain), then the coordinator; idempotent. */
