@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class DirectUploadTest {
   static final HttpClient plain =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpClient.newHttpClient(); // the JDK default (HTTP/2, by h2c upgrade on http://)
   @TempDir static Path root;
 
   /** A valid GLB of about {@code binBytes} (a JSON chunk and a BIN chunk of random bytes). */

@@ -250,7 +250,11 @@ public final class ApiVerticle extends VerticleBase {
             .setHost(host)
             .setPort(port)
             .setCompressionSupported(true)
-            .setDecompressionSupported(false);
+            .setDecompressionSupported(false)
+            // no h2c upgrade: an upgrade request with a body that is answered early (a refused
+            // part,
+            // a tenant over quota) hung the JDK client; HTTP/2 comes by ALPN over TLS
+            .setHttp2ClearTextEnabled(false);
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(tls).setUseAlpn(true);
     }
