@@ -14,13 +14,16 @@ import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.schedule.duty.AuditRetention;
 import dev.assetgrid.coordinator.schedule.duty.BlobPurge;
+import dev.assetgrid.coordinator.schedule.duty.BlobScrub;
 import dev.assetgrid.coordinator.schedule.duty.Duties;
 import dev.assetgrid.coordinator.schedule.duty.LeaseReclaimer;
 import dev.assetgrid.coordinator.schedule.duty.NodeLossRequeuer;
 import dev.assetgrid.coordinator.schedule.duty.OrphanSweeper;
 import dev.assetgrid.coordinator.schedule.duty.RetryTicker;
+import dev.assetgrid.coordinator.schedule.duty.ScrubReport;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.AuditLog;
+import dev.assetgrid.coordinator.store.BlobIntegrity;
 import dev.assetgrid.coordinator.store.BlobRefs;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.EventPublisher;
@@ -194,6 +197,14 @@ public final class Coordinator {
                   config.access().requestsPerSecond(),
                   config.access().uploadBytesPerSecond()));
       api.withTls(keyCert);
+      BlobScrub scrub =
+          new BlobScrub(
+              vertx,
+              new BlobIntegrity(pool),
+              blobs,
+              config.storage().scrubPace(),
+              config.storage().scrubInBackground());
+      api.withScrub(scrub::scrubNow);
       await(vertx.deployVerticle(api));
       publicUrl[0] =
           config.publicUrl() != null
@@ -220,6 +231,7 @@ public final class Coordinator {
                       new NodeLossRequeuer(scheduler),
                       new AuditRetention(audit, config.access().auditRetention()),
                       purge,
+                      scrub,
                       new OrphanSweeper(
                           scheduler,
                           clock,
@@ -263,6 +275,7 @@ public final class Coordinator {
               worker,
               workerDeployment);
       c.purge = purge;
+      c.scrub = scrub;
       return c;
     } catch (Exception | Error e) {
       if (vertx != null) {
@@ -294,6 +307,16 @@ public final class Coordinator {
    */
   public Future<Integer> purgeBlobsNow() {
     return purge.runOnce();
+  }
+
+  private volatile BlobScrub scrub;
+
+  /**
+   * Runs one full integrity scrub now (as {@code POST /v1/admin/scrub}): re-reads every blob at
+   * {@code --scrub-mb-per-s}; what it found.
+   */
+  public Future<ScrubReport> scrubBlobsNow() {
+    return scrub.scrubNow();
   }
 
   /** The API on loopback: {@code http://} or, with TLS on, {@code https://}. */

@@ -259,6 +259,16 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_PURGE_AFTER:-24h}")
   String purgeAfter;
 
+  @Option(
+      names = "--scrub-mb-per-s",
+      paramLabel = "MB",
+      description =
+          "How fast the integrity scrub re-reads and re-hashes stored blobs, in MB (10^6 bytes) per"
+              + " second; 0 turns the background scrub off (POST /v1/admin/scrub still runs one)."
+              + " Default: ${DEFAULT-VALUE}. Env: ASSETGRID_SCRUB_MB_PER_S.",
+      defaultValue = "${env:ASSETGRID_SCRUB_MB_PER_S:-8}")
+  String scrubMbPerS;
+
   // ------------------------------------------------------------------ encryption in transit
 
   @Option(
@@ -367,7 +377,9 @@ public final class CoordinatorMain implements Callable<Integer> {
                 ClusterTls.fromFlags(clusterTlsCert, clusterTlsKey, clusterTlsTrust)),
             accessOptions(),
             TlsOptions.fromFlags(tls, tlsCert, tlsKey),
-            new StorageOptions(StorageOptions.parseDuration("--purge-after", purgeAfter)));
+            new StorageOptions(
+                StorageOptions.parseDuration("--purge-after", purgeAfter),
+                StorageOptions.parseMegabytesPerSecond("--scrub-mb-per-s", scrubMbPerS)));
     Coordinator coordinator = Coordinator.start(c);
     System.out.printf(
         "assetgrid coordinator listening on %s  (nodes join with --join %s)%n",

@@ -13,9 +13,15 @@ import java.util.regex.Pattern;
  * @param purgeAfter how long a blob no asset references is kept before the purge deletes it ({@code
  *     --purge-after}); the grace in which a delete can still be undone from a backup, and in which
  *     a task that was handed the blob before its asset went can still finish
+ * @param scrubBytesPerSecond how fast the integrity scrub re-reads blobs, in bytes per second
+ *     ({@code --scrub-mb-per-s}, MB = 10^6 bytes); 0 = no background scrub ({@code POST
+ *     /v1/admin/scrub} then reads at {@link #DEFAULT_SCRUB_BYTES_PER_SECOND}); at most {@link
+ *     #MAX_SCRUB_BYTES_PER_SECOND}
  */
-public record StorageOptions(Duration purgeAfter) {
+public record StorageOptions(Duration purgeAfter, long scrubBytesPerSecond) {
   public static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(24);
+  public static final long DEFAULT_SCRUB_BYTES_PER_SECOND = 8_000_000;
+  public static final long MAX_SCRUB_BYTES_PER_SECOND = 10_000_000_000L;
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
 
   public StorageOptions {
@@ -23,10 +29,60 @@ public record StorageOptions(Duration purgeAfter) {
     if (purgeAfter.isNegative()) {
       throw new IllegalArgumentException("purgeAfter must not be negative");
     }
+    if (scrubBytesPerSecond < 0 || scrubBytesPerSecond > MAX_SCRUB_BYTES_PER_SECOND) {
+      throw new IllegalArgumentException(
+          "scrubBytesPerSecond must be 0 to " + MAX_SCRUB_BYTES_PER_SECOND);
+    }
+  }
+
+  /** The default scrub rate with this purge grace. */
+  public StorageOptions(Duration purgeAfter) {
+    this(purgeAfter, DEFAULT_SCRUB_BYTES_PER_SECOND);
   }
 
   public static StorageOptions defaults() {
-    return new StorageOptions(DEFAULT_PURGE_AFTER);
+    return new StorageOptions(DEFAULT_PURGE_AFTER, DEFAULT_SCRUB_BYTES_PER_SECOND);
+  }
+
+  public StorageOptions withPurgeAfter(Duration d) {
+    return new StorageOptions(d, scrubBytesPerSecond);
+  }
+
+  public StorageOptions withScrubBytesPerSecond(long bps) {
+    return new StorageOptions(purgeAfter, bps);
+  }
+
+  /** Whether the scrub runs in the background. */
+  public boolean scrubInBackground() {
+    return scrubBytesPerSecond > 0;
+  }
+
+  /**
+   * The pace of every scrub pass: the configured rate, or the default when the background is off.
+   */
+  public long scrubPace() {
+    return scrubBytesPerSecond > 0 ? scrubBytesPerSecond : DEFAULT_SCRUB_BYTES_PER_SECOND;
+  }
+
+  /**
+   * {@code --scrub-mb-per-s}: MB (10^6 bytes) per second, a decimal number from 0 (off) to 10000.
+   *
+   * @throws AssetGridException INVALID_REQUEST for anything else
+   */
+  public static long parseMegabytesPerSecond(String flag, String text) {
+    double mb;
+    try {
+      mb = Double.parseDouble(text == null ? "" : text.trim());
+    } catch (NumberFormatException e) {
+      mb = Double.NaN;
+    }
+    if (!(mb >= 0 && mb <= MAX_SCRUB_BYTES_PER_SECOND / 1e6)) {
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          flag + " takes MB per second from 0 (off) to 10000, e.g. 8, not " + text);
+    }
+    long bps = Math.round(mb * 1e6);
+    return mb > 0 ? Math.max(1, bps) : 0;
   }
 
   /**

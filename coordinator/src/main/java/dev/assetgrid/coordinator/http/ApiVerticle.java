@@ -9,6 +9,7 @@ import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
 import dev.assetgrid.coordinator.schedule.Scheduler;
+import dev.assetgrid.coordinator.schedule.duty.ScrubReport;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.AuditLog;
 import dev.assetgrid.coordinator.store.KeyStore;
@@ -46,6 +47,7 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
   private KeyCertOptions tls;
+  private java.util.function.Supplier<Future<ScrubReport>> scrub;
 
   /**
    * What the API needs to authenticate, authorise and audit.
@@ -122,6 +124,12 @@ public final class ApiVerticle extends VerticleBase {
     return this;
   }
 
+  /** What {@code POST /v1/admin/scrub} runs (one full scrub pass); call before deploying. */
+  public ApiVerticle withScrub(java.util.function.Supplier<Future<ScrubReport>> scrub) {
+    this.scrub = scrub;
+    return this;
+  }
+
   /** The port actually bound (useful with port 0). */
   public int actualPort() {
     return server.actualPort();
@@ -155,6 +163,7 @@ public final class ApiVerticle extends VerticleBase {
             new KeysResource(access, security.keys(), security.cache()),
             new TenantsResource(access, security.keys(), security.quotas()),
             new AuditResource(access, security.audit()),
+            new AdminResource(access, security.audit(), scrub),
             new TaskBlobsResource(leases, blobs));
     Router r = Router.router(vertx);
     router = r;

@@ -176,6 +176,10 @@ class AccessMatrixTest {
             no,
             ok,
             nf));
+    // the whole grid's blobs: the system admin only (another tenant's admin is refused, not 404)
+    t.put(
+        "POST /v1/admin/scrub",
+        new Entry(new Call("POST", "/v1/admin/scrub", null, null), no, no, ok, no));
     // nodes' blob routes: authorised by the lease token, not by keys (LeaseTokens; tested there)
     t.put("GET /internal/tasks/:taskId/inputs/:sha256", null);
     t.put("PUT /internal/tasks/:taskId/outputs/:name", null);
