@@ -18,14 +18,17 @@ import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.schedule.StoredOutputs;
 import dev.assetgrid.coordinator.schedule.duty.AuditRetention;
 import dev.assetgrid.coordinator.schedule.duty.BlobPurge;
+import dev.assetgrid.coordinator.schedule.duty.BlobScrub;
 import dev.assetgrid.coordinator.schedule.duty.Duties;
 import dev.assetgrid.coordinator.schedule.duty.LeaseReclaimer;
 import dev.assetgrid.coordinator.schedule.duty.NodeLossRequeuer;
 import dev.assetgrid.coordinator.schedule.duty.OrphanSweeper;
 import dev.assetgrid.coordinator.schedule.duty.RetryTicker;
+import dev.assetgrid.coordinator.schedule.duty.ScrubReport;
 import dev.assetgrid.coordinator.schedule.duty.UploadSweeper;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.AuditLog;
+import dev.assetgrid.coordinator.store.BlobIntegrity;
 import dev.assetgrid.coordinator.store.BlobRefs;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.EventPublisher;
@@ -229,6 +232,14 @@ public final class Coordinator {
       api.withTls(keyCert)
           .withFileRedirects(
               direct && config.storage().filesVia() == StorageOptions.FilesVia.REDIRECT);
+      BlobScrub scrub =
+          new BlobScrub(
+              vertx,
+              new BlobIntegrity(pool),
+              blobs,
+              config.storage().scrubPace(),
+              config.storage().scrubInBackground());
+      api.withScrub(scrub::scrubNow);
       await(vertx.deployVerticle(api));
       publicUrl[0] =
           config.publicUrl() != null
@@ -257,6 +268,7 @@ public final class Coordinator {
                       new AuditRetention(audit, config.access().auditRetention()),
                       purge,
                       sweeper,
+                      scrub,
                       new OrphanSweeper(
                           scheduler,
                           clock,
@@ -302,6 +314,7 @@ public final class Coordinator {
       c.purge = purge;
       c.store = blobs;
       c.sweeper = sweeper;
+      c.scrub = scrub;
       return c;
     } catch (Exception | Error e) {
       if (vertx != null) {
@@ -376,6 +389,16 @@ public final class Coordinator {
    */
   public Future<Integer> purgeBlobsNow() {
     return purge.runOnce();
+  }
+
+  private volatile BlobScrub scrub;
+
+  /**
+   * Runs one full integrity scrub now (as {@code POST /v1/admin/scrub}): re-reads every blob at
+   * {@code --scrub-mb-per-s}; what it found.
+   */
+  public Future<ScrubReport> scrubBlobsNow() {
+    return scrub.scrubNow();
   }
 
   /** The API on loopback: {@code http://} or, with TLS on, {@code https://}. */

@@ -27,7 +27,7 @@ import java.util.List;
  * @param cluster how this coordinator joins the Hazelcast cluster
  * @param access authentication, quotas, rate limits and audit retention
  * @param tls HTTPS on the API; null = {@link TlsOptions#off()} (plain HTTP)
- * @param storage blob lifecycle (purge grace)
+ * @param storage blob lifecycle (purge grace, scrub rate)
  */
 public record CoordinatorConfig(
     String httpHost,

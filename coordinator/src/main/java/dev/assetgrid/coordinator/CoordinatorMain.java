@@ -352,7 +352,9 @@ public final class CoordinatorMain implements Callable<Integer> {
         StorageOptions.defaults()
             .withPurgeAfter(StorageOptions.parseDuration("--purge-after", purgeAfter))
             .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia))
-            .withUploadExpiry(positive("--upload-expiry", uploadExpiry));
+            .withUploadExpiry(positive("--upload-expiry", uploadExpiry))
+            .withScrubBytesPerSecond(
+                StorageOptions.parseMegabytesPerSecond("--scrub-mb-per-s", scrubMbPerS));
     boolean anyS3 =
         given(s3Bucket)
             || given(s3Endpoint)
@@ -365,6 +367,16 @@ public final class CoordinatorMain implements Callable<Integer> {
             S3Options.fromFlags(s3Bucket, s3Endpoint, s3Region, s3PathStyle, s3Prefix, s3Sse))
         : o;
   }
+
+  @Option(
+      names = "--scrub-mb-per-s",
+      paramLabel = "MB",
+      description =
+          "How fast the integrity scrub re-reads and re-hashes stored blobs, in MB (10^6 bytes) per"
+              + " second; 0 turns the background scrub off (POST /v1/admin/scrub still runs one)."
+              + " Default: ${DEFAULT-VALUE}. Env: ASSETGRID_SCRUB_MB_PER_S.",
+      defaultValue = "${env:ASSETGRID_SCRUB_MB_PER_S:-8}")
+  String scrubMbPerS;
 
   // ------------------------------------------------------------------ encryption in transit
 

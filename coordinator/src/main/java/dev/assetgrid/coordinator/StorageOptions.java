@@ -21,11 +21,21 @@ import java.util.regex.Pattern;
  *     through the coordinator
  * @param uploadExpiry how long a direct upload ({@code /v1/uploads}) may stay incomplete before the
  *     sweeper aborts it ({@code --upload-expiry})
+ * @param scrubBytesPerSecond how fast the integrity scrub re-reads blobs, in bytes per second
+ *     ({@code --scrub-mb-per-s}, MB = 10^6 bytes); 0 = no background scrub ({@code POST
+ *     /v1/admin/scrub} then reads at {@link #DEFAULT_SCRUB_BYTES_PER_SECOND}); at most {@link
+ *     #MAX_SCRUB_BYTES_PER_SECOND}
  */
 public record StorageOptions(
-    Duration purgeAfter, S3Options s3, FilesVia filesVia, Duration uploadExpiry) {
+    Duration purgeAfter,
+    S3Options s3,
+    FilesVia filesVia,
+    Duration uploadExpiry,
+    long scrubBytesPerSecond) {
   public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
   public static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(24);
+  public static final long DEFAULT_SCRUB_BYTES_PER_SECOND = 8_000_000;
+  public static final long MAX_SCRUB_BYTES_PER_SECOND = 10_000_000_000L;
 
   /** How file downloads leave the grid when the store can presign URLs. */
   public enum FilesVia {
@@ -56,30 +66,76 @@ public record StorageOptions(
     if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
       throw new IllegalArgumentException("uploadExpiry must be positive");
     }
+    if (scrubBytesPerSecond < 0 || scrubBytesPerSecond > MAX_SCRUB_BYTES_PER_SECOND) {
+      throw new IllegalArgumentException(
+          "scrubBytesPerSecond must be 0 to " + MAX_SCRUB_BYTES_PER_SECOND);
+    }
     if (purgeAfter.isNegative()) {
       throw new IllegalArgumentException("purgeAfter must not be negative");
     }
   }
 
   public static StorageOptions defaults() {
-    return new StorageOptions(DEFAULT_PURGE_AFTER, null, FilesVia.REDIRECT, DEFAULT_UPLOAD_EXPIRY);
+    return new StorageOptions(
+        DEFAULT_PURGE_AFTER,
+        null,
+        FilesVia.REDIRECT,
+        DEFAULT_UPLOAD_EXPIRY,
+        DEFAULT_SCRUB_BYTES_PER_SECOND);
   }
 
   public StorageOptions withPurgeAfter(Duration d) {
-    return new StorageOptions(d, s3, filesVia, uploadExpiry);
+    return new StorageOptions(d, s3, filesVia, uploadExpiry, scrubBytesPerSecond);
   }
 
   /** Blobs in this bucket (null: the local folder). */
   public StorageOptions withS3(S3Options bucket) {
-    return new StorageOptions(purgeAfter, bucket, filesVia, uploadExpiry);
+    return new StorageOptions(purgeAfter, bucket, filesVia, uploadExpiry, scrubBytesPerSecond);
   }
 
   public StorageOptions withFilesVia(FilesVia via) {
-    return new StorageOptions(purgeAfter, s3, via, uploadExpiry);
+    return new StorageOptions(purgeAfter, s3, via, uploadExpiry, scrubBytesPerSecond);
   }
 
   public StorageOptions withUploadExpiry(Duration d) {
-    return new StorageOptions(purgeAfter, s3, filesVia, d);
+    return new StorageOptions(purgeAfter, s3, filesVia, d, scrubBytesPerSecond);
+  }
+
+  public StorageOptions withScrubBytesPerSecond(long bps) {
+    return new StorageOptions(purgeAfter, s3, filesVia, uploadExpiry, bps);
+  }
+
+  /** Whether the scrub runs in the background. */
+  public boolean scrubInBackground() {
+    return scrubBytesPerSecond > 0;
+  }
+
+  /**
+   * The pace of every scrub pass: the configured rate, or the default when the background is off.
+   */
+  public long scrubPace() {
+    return scrubBytesPerSecond > 0 ? scrubBytesPerSecond : DEFAULT_SCRUB_BYTES_PER_SECOND;
+  }
+
+  /**
+   * {@code --scrub-mb-per-s}: MB (10^6 bytes) per second, a decimal number from 0 (off) to 10000.
+   *
+   * @throws AssetGridException INVALID_REQUEST for anything else
+   */
+  public static long parseMegabytesPerSecond(String flag, String text) {
+    double mb;
+    try {
+      mb = Double.parseDouble(text == null ? "" : text.trim());
+    } catch (NumberFormatException e) {
+      mb = Double.NaN;
+    }
+    if (!(mb >= 0 && mb <= MAX_SCRUB_BYTES_PER_SECOND / 1e6)) {
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          flag + " takes MB per second from 0 (off) to 10000, e.g. 8, not " + text);
+    }
+    long bps = Math.round(mb * 1e6);
+    return mb > 0 ? Math.max(1, bps) : 0;
   }
 
   /**

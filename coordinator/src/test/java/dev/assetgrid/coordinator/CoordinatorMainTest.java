@@ -108,6 +108,25 @@ class CoordinatorMainTest {
         .hasMessage("--files-via must be redirect or stream, not carrier-pigeon");
   }
 
+  @Test
+  void scrubRateIsMegabytesPerSecondAndABadValueIsOneSentence() {
+    assertThat(
+            StorageOptions.parseMegabytesPerSecond(
+                "--scrub-mb-per-s", fallback(CoordinatorMain.class, "--scrub-mb-per-s")))
+        .isEqualTo(StorageOptions.DEFAULT_SCRUB_BYTES_PER_SECOND);
+    assertThat(StorageOptions.parseMegabytesPerSecond("--scrub-mb-per-s", "0.5"))
+        .isEqualTo(500_000);
+    StorageOptions off = StorageOptions.defaults().withScrubBytesPerSecond(0);
+    assertThat(off.scrubInBackground()).isFalse();
+    assertThat(off.scrubPace()).isEqualTo(StorageOptions.DEFAULT_SCRUB_BYTES_PER_SECOND);
+    for (String bad : new String[] {"fast", "-1", "20000", "NaN"}) {
+      assertThatThrownBy(() -> StorageOptions.parseMegabytesPerSecond("--scrub-mb-per-s", bad))
+          .isInstanceOf(dev.assetgrid.shared.error.AssetGridException.class)
+          .hasMessage(
+              "--scrub-mb-per-s takes MB per second from 0 (off) to 10000, e.g. 8, not " + bad);
+    }
+  }
+
   private static String fallback(Class<?> command, String name) {
     return EnvFlags.fallback(command, name);
   }

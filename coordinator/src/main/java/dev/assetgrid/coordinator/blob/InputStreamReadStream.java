@@ -40,6 +40,7 @@ final class InputStreamReadStream implements ReadStream<Buffer> {
   private long demand = Long.MAX_VALUE;
   private boolean reading;
   private boolean closed;
+  private boolean ended;
 
   /**
    * @param abort stops the input before its end without reading the rest (e.g. aborts the HTTP
@@ -108,7 +109,16 @@ final class InputStreamReadStream implements ReadStream<Buffer> {
 
   @Override
   public InputStreamReadStream endHandler(Handler<Void> h) {
-    onContext(() -> endHandler = h);
+    onContext(
+        () -> {
+          endHandler = h;
+          // the end may come before the caller sets this handler (a short input read on a worker
+          // while the caller's own setting travels to the context): it is told now
+          if (ended && h != null) {
+            endHandler = null;
+            h.handle(null);
+          }
+        });
     return this;
   }
 
@@ -158,9 +168,11 @@ final class InputStreamReadStream implements ReadStream<Buffer> {
 
   private void end() {
     closed = true;
+    ended = true;
     closeQuietly();
     Handler<Void> h = endHandler;
     if (h != null) {
+      endHandler = null;
       h.handle(null);
     }
   }

@@ -10,6 +10,7 @@ import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
 import dev.assetgrid.coordinator.schedule.Scheduler;
+import dev.assetgrid.coordinator.schedule.duty.ScrubReport;
 import dev.assetgrid.coordinator.store.AssetStore;
 import dev.assetgrid.coordinator.store.AuditLog;
 import dev.assetgrid.coordinator.store.KeyStore;
@@ -51,6 +52,7 @@ public final class ApiVerticle extends VerticleBase {
   private boolean fileRedirects;
   private DirectUploads directUploads;
   private final Transfers transfers = new Transfers();
+  private java.util.function.Supplier<Future<ScrubReport>> scrub;
 
   /**
    * What the API needs to authenticate, authorise and audit.
@@ -162,6 +164,12 @@ public final class ApiVerticle extends VerticleBase {
     return transfers;
   }
 
+  /** What {@code POST /v1/admin/scrub} runs (one full scrub pass); call before deploying. */
+  public ApiVerticle withScrub(java.util.function.Supplier<Future<ScrubReport>> scrub) {
+    this.scrub = scrub;
+    return this;
+  }
+
   /** The port actually bound (useful with port 0). */
   public int actualPort() {
     return server.actualPort();
@@ -219,6 +227,7 @@ public final class ApiVerticle extends VerticleBase {
               directUploads.partKey(),
               onQueued));
     }
+    resources.add(new AdminResource(access, security.audit(), scrub));
     Router r = Router.router(vertx);
     router = r;
     r.route().handler(transfers::track);

@@ -5,6 +5,7 @@ import dev.assetgrid.coordinator.access.Quotas;
 import dev.assetgrid.coordinator.blob.BlobKey;
 import dev.assetgrid.coordinator.blob.BlobKind;
 import dev.assetgrid.coordinator.blob.BlobStore;
+import dev.assetgrid.coordinator.blob.Integrity;
 import dev.assetgrid.coordinator.blob.StoredBlob;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -801,7 +802,11 @@ public final class AssetStore {
                                    sum(size_bytes) FILTER (WHERE refs = 0) AS u
                               FROM blobs WHERE tenant_id = $1 GROUP BY kind) k) AS stored,
                    (SELECT coalesce(sum(size_bytes), 0) FROM asset_files WHERE tenant_id = $1) +
-                   (SELECT coalesce(sum(size_bytes), 0) FROM task_outputs WHERE tenant_id = $1) AS referenced""")
+                   (SELECT coalesce(sum(size_bytes), 0) FROM task_outputs WHERE tenant_id = $1) AS referenced,
+                   (SELECT jsonb_object_agg(integrity, n) FROM (SELECT integrity, count(*) AS n FROM blobs WHERE tenant_id = $1 GROUP BY integrity) i) AS integrity,
+                   (SELECT max(verified_at) FROM blobs WHERE tenant_id = $1) AS last_verified,
+                   (SELECT min(verified_at) FROM blobs WHERE tenant_id = $1) AS oldest_verified,
+                   (SELECT count(*) FROM assets WHERE tenant_id = $1 AND status = 'corrupt') AS corrupt_assets""")
         .execute(Tuple.of(tenant))
         .map(
             rs -> {
@@ -833,6 +838,12 @@ public final class AssetStore {
                                 : x.getLong("unreferencedBytes")));
               }
               long referenced = r.getLong("referenced");
+              JsonObject byIntegrity = new JsonObject();
+              for (Integrity i : Integrity.values()) {
+                byIntegrity.put(i.wire(), count(r.getJsonObject("integrity"), i.wire()));
+              }
+              java.time.OffsetDateTime last = r.getOffsetDateTime("last_verified");
+              java.time.OffsetDateTime oldest = r.getOffsetDateTime("oldest_verified");
               return new JsonObject()
                   .put("assets", r.getLong("assets"))
                   .put("jobs", jobs)
@@ -843,7 +854,18 @@ public final class AssetStore {
                           .put("storedBytes", stored)
                           .put("referencedBytes", referenced)
                           .put("savedByDeduplicationBytes", Math.max(0, referenced - stored))
-                          .put("byKind", byKind));
+                          .put("byKind", byKind)
+                          .put(
+                              "integrity",
+                              new JsonObject()
+                                  .put("blobs", byIntegrity)
+                                  .put("corruptAssets", r.getLong("corrupt_assets"))
+                                  .put(
+                                      "lastVerifiedAt",
+                                      last == null ? null : last.toInstant().toString())
+                                  .put(
+                                      "oldestVerifiedAt",
+                                      oldest == null ? null : oldest.toInstant().toString())));
             });
   }
 

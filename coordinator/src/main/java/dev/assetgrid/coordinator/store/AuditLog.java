@@ -54,6 +54,15 @@ public final class AuditLog {
   }
 
   /**
+   * The row of a write that succeeded and has no transaction of its own to record it in (a scrub
+   * pass, which records its findings as it goes).
+   */
+  public Future<Void> recordSuccess(
+      Actor actor, String targetType, List<String> targetIds, JsonObject detail) {
+    return record(pool, actor, targetType, targetIds, detail);
+  }
+
+  /**
    * The row of a write that was refused ({@code denied}: the key lacks the role) or failed (any
    * other error), with the HTTP status and error code it was answered with.
    */

@@ -210,6 +210,10 @@ class AccessMatrixTest {
         new Entry(new Call("DELETE", "/v1/uploads/" + newUpload(), null, null), no, ok, ok, nf));
     // parts of local direct uploads: authorised by the upload's token (DirectUploadTest)
     t.put("PUT /internal/uploads/:id/parts/:n", null);
+    // the whole grid's blobs: the system admin only (another tenant's admin is refused, not 404)
+    t.put(
+        "POST /v1/admin/scrub",
+        new Entry(new Call("POST", "/v1/admin/scrub", null, null), no, no, ok, no));
     // nodes' blob routes: authorised by the lease token, not by keys (LeaseTokens; tested there)
     t.put("GET /internal/tasks/:taskId/inputs/:sha256", null);
     t.put("PUT /internal/tasks/:taskId/outputs/:name", null);
