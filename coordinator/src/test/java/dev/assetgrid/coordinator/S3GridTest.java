@@ -243,6 +243,45 @@ class S3GridTest {
     assertThat(done.getString("state")).isEqualTo("succeeded");
   }
 
+  @Test
+  void theScrubFindsAnObjectChangedInTheBucketBehindTheGridsBack() throws Exception {
+    byte[] glb = TinyGlb.triangle("scrub-" + System.nanoTime());
+    HttpResponse<String> r = grid.uploadBytes(glb, "s.glb", "pipeline=noop");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    JsonObject asset = new JsonObject(r.body()).getJsonObject("asset");
+    String sha = asset.getString("sha256");
+    String key =
+        s3
+            .client()
+            .listObjectsV2Paginator(l -> l.bucket(s3.bucket()).prefix("grid/"))
+            .contents()
+            .stream()
+            .map(S3Object::key)
+            .filter(
+                k ->
+                    k.endsWith(
+                        "/originals/"
+                            + sha.substring(0, 2)
+                            + "/"
+                            + sha.substring(2, 4)
+                            + "/"
+                            + sha))
+            .findFirst()
+            .orElseThrow();
+    byte[] other = glb.clone();
+    other[other.length - 1] ^= 1;
+    s3.client()
+        .putObject(
+            p -> p.bucket(s3.bucket()).key(key),
+            software.amazon.awssdk.core.sync.RequestBody.fromBytes(other));
+
+    HttpResponse<String> scrub = grid.post("/v1/admin/scrub", "");
+    assertThat(scrub.statusCode()).as(scrub.body()).isEqualTo(200);
+    assertThat(new JsonObject(scrub.body()).getInteger("corrupt")).isGreaterThanOrEqualTo(1);
+    JsonObject after = new JsonObject(grid.get("/v1/assets/" + asset.getString("id")).body());
+    assertThat(after.getString("status")).isEqualTo("corrupt");
+  }
+
   private long countAssets() throws Exception {
     return TestGrid.sql(
             grid.coordinator.pool(),
