@@ -435,23 +435,13 @@ public final class CoordinatorMain implements Callable<Integer> {
     try {
       return run();
     } catch (Exception e) {
-      AssetGridException bad = configError(e);
+      AssetGridException bad = AssetGridException.badSetting(e);
       if (bad == null) {
         throw e;
       }
       spec.commandLine().getErr().println("assetgrid-coordinator: " + bad.getMessage());
       return 2;
     }
-  }
-
-  /** A start failure that is a bad setting (a TLS file, say): told in one sentence. */
-  static AssetGridException configError(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof AssetGridException age && age.code() == ErrorCode.INVALID_REQUEST) {
-        return age;
-      }
-    }
-    return null;
   }
 
   private Integer run() throws Exception {

@@ -7,7 +7,6 @@ import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
 import dev.assetgrid.shared.cluster.ClusterTls;
 import dev.assetgrid.shared.error.AssetGridException;
-import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.tls.PemFiles;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -185,23 +184,13 @@ public final class NodeMain implements Callable<Integer> {
     try {
       return run();
     } catch (Exception e) {
-      AssetGridException bad = configError(e);
+      AssetGridException bad = AssetGridException.badSetting(e);
       if (bad == null) {
         throw e;
       }
       spec.commandLine().getErr().println("assetgrid-node: " + bad.getMessage());
       return 2;
     }
-  }
-
-  /** A start failure that is a bad setting (a TLS file, say): told in one sentence. */
-  static AssetGridException configError(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof AssetGridException age && age.code() == ErrorCode.INVALID_REQUEST) {
-        return age;
-      }
-    }
-    return null;
   }
 
   private Integer run() throws Exception {

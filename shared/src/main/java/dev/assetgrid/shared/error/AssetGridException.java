@@ -39,6 +39,20 @@ public class AssetGridException extends RuntimeException {
     return code.retryable();
   }
 
+  /**
+   * The bad setting behind a failed start (a TLS file, a bucket, a flag's value): the first {@code
+   * INVALID_REQUEST} in {@code t}'s causes, which a command prints as its one sentence; null when
+   * the failure is something else.
+   */
+  public static AssetGridException badSetting(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof AssetGridException age && age.code() == ErrorCode.INVALID_REQUEST) {
+        return age;
+      }
+    }
+    return null;
+  }
+
   /** The code of any throwable: ours carry one, everything else is an internal error. */
   public static ErrorCode codeOf(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
