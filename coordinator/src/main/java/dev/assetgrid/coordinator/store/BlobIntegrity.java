@@ -4,7 +4,6 @@ import dev.assetgrid.coordinator.access.Actor;
 import dev.assetgrid.coordinator.access.Principal;
 import dev.assetgrid.coordinator.access.Role;
 import dev.assetgrid.coordinator.blob.BlobKey;
-import dev.assetgrid.coordinator.blob.BlobKind;
 import dev.assetgrid.coordinator.blob.Integrity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -94,7 +93,7 @@ public final class BlobIntegrity {
                       for (Row r : rs) {
                         out.add(
                             new Claimed(
-                                key(r),
+                                BlobRows.key(r),
                                 r.getLong("size_bytes"),
                                 Integrity.ofWire(r.getString("integrity"))));
                         bytes += r.getLong("size_bytes");
@@ -151,7 +150,7 @@ public final class BlobIntegrity {
                                        ON b.tenant_id = f.tenant_id AND b.kind = f.kind AND b.sha256 = f.sha256
                                       WHERE f.asset_id = a.id AND b.integrity IN ('missing', 'corrupt'))
                   RETURNING a.id""")
-                                      .execute(keyTuple(key)))
+                                      .execute(BlobRows.tuple(key)))
                           .compose(rs -> audit(conn, key, "asset.restored", ids(rs), detail(key)))
                           .map(ids -> new Recorded(prev, ids));
                     }));
@@ -188,7 +187,7 @@ public final class BlobIntegrity {
                                        ORDER BY id FOR UPDATE) l
                                WHERE a.id = l.id
                               RETURNING a.id""")
-                          .execute(keyTuple(key))
+                          .execute(BlobRows.tuple(key))
                           .compose(
                               rs -> {
                                 List<String> ids = ids(rs);
@@ -210,7 +209,7 @@ public final class BlobIntegrity {
   private static Future<Integrity> set(
       SqlConnection conn, BlobKey key, Integrity found, JsonObject seen) {
     return conn.preparedQuery("SELECT integrity FROM blobs" + WHERE_KEY + " FOR UPDATE")
-        .execute(keyTuple(key))
+        .execute(BlobRows.tuple(key))
         .compose(
             rs -> {
               if (rs.size() == 0) {
@@ -221,7 +220,7 @@ public final class BlobIntegrity {
                       "UPDATE blobs SET verified_at = now(), integrity = $4, integrity_detail = $5,"
                           + " scrub_claimed_until = NULL"
                           + WHERE_KEY)
-                  .execute(keyTuple(key).addValue(found.wire()).addValue(seen))
+                  .execute(BlobRows.tuple(key).addValue(found.wire()).addValue(seen))
                   .map(prev);
             });
   }
@@ -249,15 +248,6 @@ public final class BlobIntegrity {
       out.add(r.getUUID("id").toString());
     }
     return out;
-  }
-
-  private static BlobKey key(Row r) {
-    return new BlobKey(
-        r.getUUID("tenant_id"), BlobKind.ofDbName(r.getString("kind")), r.getString("sha256"));
-  }
-
-  private static Tuple keyTuple(BlobKey k) {
-    return Tuple.of(k.tenant(), k.kind().dbName(), k.sha256());
   }
 
   private static Tuple keys(List<BlobKey> keys) {

@@ -1,7 +1,6 @@
 package dev.assetgrid.coordinator.store;
 
 import dev.assetgrid.coordinator.blob.BlobKey;
-import dev.assetgrid.coordinator.blob.BlobKind;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -83,11 +82,7 @@ public final class BlobRefs {
             rs -> {
               List<BlobKey> keys = new ArrayList<>();
               for (Row r : rs) {
-                keys.add(
-                    new BlobKey(
-                        r.getUUID("tenant_id"),
-                        BlobKind.ofDbName(r.getString("kind")),
-                        r.getString("sha256")));
+                keys.add(BlobRows.key(r));
               }
               if (keys.isEmpty()) {
                 return Future.succeededFuture(0);
@@ -127,11 +122,7 @@ public final class BlobRefs {
             rs -> {
               java.util.Map<String, List<BlobKey>> out = new java.util.HashMap<>();
               for (Row r : rs) {
-                BlobKey k =
-                    new BlobKey(
-                        r.getUUID("tenant_id"),
-                        BlobKind.ofDbName(r.getString("kind")),
-                        r.getString("sha256"));
+                BlobKey k = BlobRows.key(r);
                 out.computeIfAbsent(k.sha256(), x -> new ArrayList<>()).add(k);
               }
               return out;
