@@ -1,6 +1,5 @@
 package dev.assetgrid.coordinator;
 
-import dev.assetgrid.coordinator.blob.S3Options;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
@@ -264,56 +263,8 @@ public final class CoordinatorMain implements Callable<Integer> {
 
   // ------------------------------------------------------------------ S3 blob store
 
-  @Option(
-      names = "--s3-bucket",
-      paramLabel = "NAME",
-      description =
-          "Keep blobs in this S3 bucket instead of <data-dir>/blobs (credentials from the AWS SDK's"
-              + " default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, an instance"
-              + " role). Env: ASSETGRID_S3_BUCKET.",
-      defaultValue = "${env:ASSETGRID_S3_BUCKET}")
-  String s3Bucket;
-
-  @Option(
-      names = "--s3-endpoint",
-      paramLabel = "URL",
-      description =
-          "An S3-compatible server (MinIO, Ceph, R2, ...) instead of AWS. Env: ASSETGRID_S3_ENDPOINT.",
-      defaultValue = "${env:ASSETGRID_S3_ENDPOINT}")
-  String s3Endpoint;
-
-  @Option(
-      names = "--s3-region",
-      paramLabel = "REGION",
-      description =
-          "The bucket's region. Default: the SDK's region chain, else us-east-1. Env: ASSETGRID_S3_REGION.",
-      defaultValue = "${env:ASSETGRID_S3_REGION}")
-  String s3Region;
-
-  @Option(
-      names = "--s3-path-style",
-      description =
-          "Address the bucket as <endpoint>/<bucket> (most S3-compatible servers) rather than"
-              + " <bucket>.<endpoint>. Env: ASSETGRID_S3_PATH_STYLE.",
-      defaultValue = "${env:ASSETGRID_S3_PATH_STYLE:-false}")
-  boolean s3PathStyle;
-
-  @Option(
-      names = "--s3-prefix",
-      paramLabel = "PREFIX",
-      description =
-          "Keys start with this prefix (one bucket for several grids). Env: ASSETGRID_S3_PREFIX.",
-      defaultValue = "${env:ASSETGRID_S3_PREFIX}")
-  String s3Prefix;
-
-  @Option(
-      names = "--s3-sse",
-      paramLabel = "AES256|aws:kms[:KEY_ID]",
-      description =
-          "Server-side encryption of the objects the coordinator writes. Default: the bucket's."
-              + " Env: ASSETGRID_S3_SSE.",
-      defaultValue = "${env:ASSETGRID_S3_SSE}")
-  String s3Sse;
+  /** {@code --s3-*}, shared with {@code backup} and {@code restore}. */
+  @CommandLine.Mixin S3Flags s3 = new S3Flags();
 
   @Option(
       names = "--files-via",
@@ -325,27 +276,11 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_FILES_VIA:-redirect}")
   String filesVia;
 
-  private static boolean given(String flag) {
-    return flag != null && !flag.isBlank();
-  }
-
   /** The storage options of the flags; a bad value is a one-sentence error. */
   StorageOptions storageOptions() {
-    StorageOptions o =
-        StorageOptions.defaults()
-            .withPurgeAfter(StorageOptions.parseDuration("--purge-after", purgeAfter))
-            .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia));
-    boolean anyS3 =
-        given(s3Bucket)
-            || given(s3Endpoint)
-            || given(s3Region)
-            || given(s3Prefix)
-            || given(s3Sse)
-            || s3PathStyle;
-    return anyS3
-        ? o.withS3(
-            S3Options.fromFlags(s3Bucket, s3Endpoint, s3Region, s3PathStyle, s3Prefix, s3Sse))
-        : o;
+    return s3.storageOptions()
+        .withPurgeAfter(StorageOptions.parseDuration("--purge-after", purgeAfter))
+        .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia));
   }
 
   // ------------------------------------------------------------------ encryption in transit

@@ -16,6 +16,18 @@ class CoordinatorMainTest {
   @Test
   void backupAndRestoreShareTheCoordinatorsVariables() {
     EnvFlags.everyFlagHasItsVariable(BackupCommands.Target.class, 3);
+    EnvFlags.everyFlagHasItsVariable(S3Flags.class, 6);
+    BackupCommands.BackupCommand backup = new BackupCommands.BackupCommand();
+    new CommandLine(backup)
+        .parseArgs(
+            "--out", "b", "--s3-bucket", "assets", "--s3-prefix", "grid-a", "--s3-path-style");
+    CoordinatorMain main = new CoordinatorMain();
+    new CommandLine(main)
+        .parseArgs("--s3-bucket", "assets", "--s3-prefix", "grid-a", "--s3-path-style");
+    assertThat(backup.target.s3.storageOptions().s3())
+        .as("the coordinator's --s3-* flags, the same S3Options")
+        .isNotNull()
+        .isEqualTo(main.storageOptions().s3());
     assertThat(fallback(BackupCommands.Target.class, "--data-dir"))
         .isEqualTo(fallback(CoordinatorMain.class, "--data-dir"));
     assertThat(new CommandLine(new CoordinatorMain()).getSubcommands())
