@@ -213,7 +213,8 @@ public final class Coordinator {
                   config.access().uploadBytesPerSecond()));
       api.withTls(keyCert)
           .withFileRedirects(
-              direct && config.storage().filesVia() == StorageOptions.FilesVia.REDIRECT);
+              direct && config.storage().filesVia() == StorageOptions.FilesVia.REDIRECT)
+          .withStoragePrice(config.storage().pricePerGbMonth());
       await(vertx.deployVerticle(api));
       publicUrl[0] =
           config.publicUrl() != null

@@ -276,11 +276,23 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_FILES_VIA:-redirect}")
   String filesVia;
 
+  @Option(
+      names = "--storage-price-per-gb-month",
+      paramLabel = "PRICE",
+      description =
+          "What the blob store charges per GB (10^9 bytes) and month, e.g. 0.023; /v1/stats then"
+              + " shows each tenant's monthly storage cost estimate. 0 = no estimate. Default:"
+              + " ${DEFAULT-VALUE}. Env: ASSETGRID_STORAGE_PRICE_PER_GB_MONTH.",
+      defaultValue = "${env:ASSETGRID_STORAGE_PRICE_PER_GB_MONTH:-0}")
+  String storagePrice;
+
   /** The storage options of the flags; a bad value is a one-sentence error. */
   StorageOptions storageOptions() {
     return s3.storageOptions()
         .withPurgeAfter(StorageOptions.parseDuration("--purge-after", purgeAfter))
-        .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia));
+        .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia))
+        .withPricePerGbMonth(
+            StorageOptions.parsePrice("--storage-price-per-gb-month", storagePrice));
   }
 
   // ------------------------------------------------------------------ encryption in transit

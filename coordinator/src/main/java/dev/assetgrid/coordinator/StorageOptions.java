@@ -3,6 +3,7 @@ package dev.assetgrid.coordinator;
 import dev.assetgrid.coordinator.blob.S3Options;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -19,8 +20,12 @@ import java.util.regex.Pattern;
  * @param filesVia how {@code GET /v1/assets/{id}/files/{name}} hands out bytes when the store can
  *     presign ({@code --files-via}): a redirect to a short-lived URL of the store, or streamed
  *     through the coordinator
+ * @param pricePerGbMonth what the store charges to keep one GB (10^9 bytes) for a month, in any
+ *     currency ({@code --storage-price-per-gb-month}), for the cost estimate of {@code /v1/stats};
+ *     0 (the default): no estimate. Not negative
  */
-public record StorageOptions(Duration purgeAfter, S3Options s3, FilesVia filesVia) {
+public record StorageOptions(
+    Duration purgeAfter, S3Options s3, FilesVia filesVia, BigDecimal pricePerGbMonth) {
   public static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(24);
 
   /** How file downloads leave the grid when the store can presign URLs. */
@@ -48,26 +53,55 @@ public record StorageOptions(Duration purgeAfter, S3Options s3, FilesVia filesVi
   public StorageOptions {
     purgeAfter = purgeAfter == null ? DEFAULT_PURGE_AFTER : purgeAfter;
     filesVia = filesVia == null ? FilesVia.REDIRECT : filesVia;
+    pricePerGbMonth = pricePerGbMonth == null ? BigDecimal.ZERO : pricePerGbMonth;
     if (purgeAfter.isNegative()) {
       throw new IllegalArgumentException("purgeAfter must not be negative");
+    }
+    if (pricePerGbMonth.signum() < 0) {
+      throw new IllegalArgumentException("pricePerGbMonth must not be negative");
     }
   }
 
   public static StorageOptions defaults() {
-    return new StorageOptions(DEFAULT_PURGE_AFTER, null, FilesVia.REDIRECT);
+    return new StorageOptions(DEFAULT_PURGE_AFTER, null, FilesVia.REDIRECT, BigDecimal.ZERO);
   }
 
   public StorageOptions withPurgeAfter(Duration d) {
-    return new StorageOptions(d, s3, filesVia);
+    return new StorageOptions(d, s3, filesVia, pricePerGbMonth);
   }
 
   /** Blobs in this bucket (null: the local folder). */
   public StorageOptions withS3(S3Options bucket) {
-    return new StorageOptions(purgeAfter, bucket, filesVia);
+    return new StorageOptions(purgeAfter, bucket, filesVia, pricePerGbMonth);
   }
 
   public StorageOptions withFilesVia(FilesVia via) {
-    return new StorageOptions(purgeAfter, s3, via);
+    return new StorageOptions(purgeAfter, s3, via, pricePerGbMonth);
+  }
+
+  /** The cost estimate of {@code /v1/stats} at this price per GB-month (0: none). */
+  public StorageOptions withPricePerGbMonth(BigDecimal price) {
+    return new StorageOptions(purgeAfter, s3, filesVia, price);
+  }
+
+  /**
+   * A price such as {@code 0.023}: a decimal number, at least 0.
+   *
+   * @throws AssetGridException INVALID_REQUEST for anything else
+   */
+  public static BigDecimal parsePrice(String flag, String text) {
+    BigDecimal price;
+    try {
+      price = new BigDecimal(text == null ? "" : text.trim());
+    } catch (NumberFormatException e) {
+      price = null;
+    }
+    if (price == null || price.signum() < 0) {
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          flag + " takes a decimal number of at least 0, e.g. 0.023, not " + text);
+    }
+    return price;
   }
 
   /**
