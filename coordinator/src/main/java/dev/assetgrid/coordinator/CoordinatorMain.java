@@ -286,13 +286,39 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_STORAGE_PRICE_PER_GB_MONTH:-0}")
   String storagePrice;
 
+  @Option(
+      names = "--drop-derivatives-after",
+      paramLabel = "DURATION|off",
+      description =
+          "Retention rule: drop the derived files (not originals) of ready assets none of whose"
+              + " files was downloaded or made for this long (90s, 30m, 24h, 7d); a download of a"
+              + " dropped one answers 503 with Retry-After and makes it again. Default:"
+              + " ${DEFAULT-VALUE}. Env: ASSETGRID_DROP_DERIVATIVES_AFTER.",
+      defaultValue = "${env:ASSETGRID_DROP_DERIVATIVES_AFTER:-off}")
+  String dropDerivativesAfter;
+
   /** The storage options of the flags; a bad value is a one-sentence error. */
   StorageOptions storageOptions() {
+    String drop = dropDerivativesAfter == null ? "" : dropDerivativesAfter.trim();
     return s3.storageOptions()
         .withPurgeAfter(StorageOptions.parseDuration("--purge-after", purgeAfter))
         .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia))
         .withPricePerGbMonth(
-            StorageOptions.parsePrice("--storage-price-per-gb-month", storagePrice));
+            StorageOptions.parsePrice("--storage-price-per-gb-month", storagePrice))
+        .withDropDerivativesAfter(
+            drop.isEmpty() || drop.equalsIgnoreCase("off")
+                ? null
+                : positive(
+                    "--drop-derivatives-after",
+                    StorageOptions.parseDuration("--drop-derivatives-after", drop)));
+  }
+
+  private static Duration positive(String flag, Duration d) {
+    if (d.isZero()) {
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST, flag + " must be longer than 0 (or off), not 0");
+    }
+    return d;
   }
 
   // ------------------------------------------------------------------ encryption in transit

@@ -23,9 +23,16 @@ import java.util.regex.Pattern;
  * @param pricePerGbMonth what the store charges to keep one GB (10^9 bytes) for a month, in any
  *     currency ({@code --storage-price-per-gb-month}), for the cost estimate of {@code /v1/stats};
  *     0 (the default): no estimate. Not negative
+ * @param dropDerivativesAfter the retention rule ({@code --drop-derivatives-after}): the derived
+ *     files of a ready asset none of whose files was downloaded or written for this long are
+ *     dropped, and made again when one is downloaded; null (the default): never. Positive
  */
 public record StorageOptions(
-    Duration purgeAfter, S3Options s3, FilesVia filesVia, BigDecimal pricePerGbMonth) {
+    Duration purgeAfter,
+    S3Options s3,
+    FilesVia filesVia,
+    BigDecimal pricePerGbMonth,
+    Duration dropDerivativesAfter) {
   public static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(24);
 
   /** How file downloads leave the grid when the store can presign URLs. */
@@ -60,28 +67,37 @@ public record StorageOptions(
     if (pricePerGbMonth.signum() < 0) {
       throw new IllegalArgumentException("pricePerGbMonth must not be negative");
     }
+    if (dropDerivativesAfter != null
+        && (dropDerivativesAfter.isNegative() || dropDerivativesAfter.isZero())) {
+      throw new IllegalArgumentException("dropDerivativesAfter must be positive");
+    }
   }
 
   public static StorageOptions defaults() {
-    return new StorageOptions(DEFAULT_PURGE_AFTER, null, FilesVia.REDIRECT, BigDecimal.ZERO);
+    return new StorageOptions(DEFAULT_PURGE_AFTER, null, FilesVia.REDIRECT, BigDecimal.ZERO, null);
   }
 
   public StorageOptions withPurgeAfter(Duration d) {
-    return new StorageOptions(d, s3, filesVia, pricePerGbMonth);
+    return new StorageOptions(d, s3, filesVia, pricePerGbMonth, dropDerivativesAfter);
   }
 
   /** Blobs in this bucket (null: the local folder). */
   public StorageOptions withS3(S3Options bucket) {
-    return new StorageOptions(purgeAfter, bucket, filesVia, pricePerGbMonth);
+    return new StorageOptions(purgeAfter, bucket, filesVia, pricePerGbMonth, dropDerivativesAfter);
   }
 
   public StorageOptions withFilesVia(FilesVia via) {
-    return new StorageOptions(purgeAfter, s3, via, pricePerGbMonth);
+    return new StorageOptions(purgeAfter, s3, via, pricePerGbMonth, dropDerivativesAfter);
   }
 
   /** The cost estimate of {@code /v1/stats} at this price per GB-month (0: none). */
   public StorageOptions withPricePerGbMonth(BigDecimal price) {
-    return new StorageOptions(purgeAfter, s3, filesVia, price);
+    return new StorageOptions(purgeAfter, s3, filesVia, price, dropDerivativesAfter);
+  }
+
+  /** Drop the derivatives of assets untouched for {@code after} (null: never). */
+  public StorageOptions withDropDerivativesAfter(Duration after) {
+    return new StorageOptions(purgeAfter, s3, filesVia, pricePerGbMonth, after);
   }
 
   /**

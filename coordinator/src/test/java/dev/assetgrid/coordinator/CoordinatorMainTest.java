@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.assetgrid.node.EnvFlags;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -114,6 +115,14 @@ class CoordinatorMainTest {
     CoordinatorMain noBucket = new CoordinatorMain();
     new CommandLine(noBucket).parseArgs("--s3-endpoint", "http://127.0.0.1:9000");
     assertThatThrownBy(noBucket::storageOptions).hasMessageContaining("needs --s3-bucket");
+    assertThat(local.storageOptions().dropDerivativesAfter()).as("off by default").isNull();
+    CoordinatorMain drop = new CoordinatorMain();
+    new CommandLine(drop).parseArgs("--drop-derivatives-after", "30d");
+    assertThat(drop.storageOptions().dropDerivativesAfter()).isEqualTo(Duration.ofDays(30));
+    CoordinatorMain dropZero = new CoordinatorMain();
+    new CommandLine(dropZero).parseArgs("--drop-derivatives-after", "0d");
+    assertThatThrownBy(dropZero::storageOptions)
+        .hasMessage("--drop-derivatives-after must be longer than 0 (or off), not 0");
     CoordinatorMain badVia = new CoordinatorMain();
     new CommandLine(badVia).parseArgs("--files-via", "carrier-pigeon");
     assertThatThrownBy(badVia::storageOptions)
