@@ -5,11 +5,17 @@ import dev.assetgrid.coordinator.backup.BackupManifest;
 import dev.assetgrid.coordinator.backup.Restore;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.coordinator.blob.S3BlobStore;
+import dev.assetgrid.coordinator.blob.S3Options;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,21 +62,67 @@ final class BackupCommands {
         defaultValue = "${env:ASSETGRID_PG_BIN}")
     Path pgBin;
 
+    /** {@code --s3-*}: the grid's bucket, as the coordinator takes it. */
+    @CommandLine.Mixin S3Flags s3 = new S3Flags();
+
     /**
-     * Runs {@code work} with the grid's blob store as the coordinator builds it: the local store in
-     * {@code <data-dir>/blobs}. The backup only reads its paths, so the Vert.x instance it needs is
-     * closed again at once. TODO(s3): the coordinator takes {@code --s3-*} flags now ({@code
-     * CoordinatorMain.storageOptions()}); this mixin should take the same ones and build the same
-     * {@code S3BlobStore} (Backup and Restore already take any {@link BlobStore}). Until then a
-     * backup of a grid in S3 stops at the first blob it does not find in {@code <data-dir>/blobs}.
+     * Runs {@code work} with the grid's blob store as the coordinator builds it: the bucket of
+     * {@code --s3-*}, checked as at the coordinator's start (credentials found, bucket answers), or
+     * the local store in {@code <data-dir>/blobs}. The S3 store stages nothing here, so it gets a
+     * temporary staging folder rather than the running coordinator's {@code s3-staging} (which it
+     * would empty). Store and Vert.x instance are closed again when {@code work} returns.
      */
     <T> T withBlobStore(Function<BlobStore, T> work) {
+      S3Options bucket = s3.s3Options();
       Vertx vertx = Vertx.vertx();
+      Path staging = null;
+      BlobStore store = null;
       try {
-        return work.apply(new LocalBlobStore(vertx, dataDir.resolve(Backup.BLOBS_DIR)));
+        if (bucket != null) {
+          staging = Files.createTempDirectory("assetgrid-backup-s3-staging");
+          S3BlobStore s3Store = new S3BlobStore(vertx, bucket, staging);
+          store = s3Store;
+          await(s3Store.start());
+        } else {
+          store = new LocalBlobStore(vertx, dataDir.resolve(Backup.BLOBS_DIR));
+        }
+        return work.apply(store);
+      } catch (IOException e) {
+        throw new AssetGridException(
+            ErrorCode.BLOB_IO_ERROR, "cannot make a temporary folder: " + e.getMessage(), e);
       } finally {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        if (store != null) {
+          try {
+            await(store.close());
+          } catch (RuntimeException e) {
+            LOG.warn("closing {} failed: {}", store.describe(), e.toString());
+          }
+        }
+        await(vertx.close());
+        if (staging != null) {
+          try {
+            try (var files = Files.walk(staging)) {
+              for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+              }
+            }
+          } catch (IOException e) {
+            LOG.warn("could not remove {}: {}", staging, e.toString());
+          }
+        }
       }
+    }
+  }
+
+  /** Waits for {@code f} on this (non-event-loop) thread; its failure is thrown as it is. */
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
     }
   }
 
@@ -83,9 +135,10 @@ final class BackupCommands {
         "Backs up the grid as of one instant into a new folder: the database (pg_dump, custom"
             + " format), manifest.json naming every blob the database references (tenant, kind,"
             + " sha256, size, path), and the blobs of the local store <data-dir>/blobs, each"
-            + " checked against its sha256. Works while the coordinator runs and uploads go on"
-            + " (the blob purge waits); uploads that commit after the snapshot are not in the"
-            + " backup. Does not take the --s3-* flags yet."
+            + " checked against its sha256. With --s3-bucket the blobs stay in the bucket (keep"
+            + " its versioning on) and each is checked there with its size. Works while the"
+            + " coordinator runs and uploads go on (the blob purge waits); uploads that commit"
+            + " after the snapshot are not in the backup."
       })
   static final class BackupCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -136,7 +189,9 @@ final class BackupCommands {
         "Restores a backup into an empty data folder (a new embedded database is made there) or,"
             + " with --db-url, into an empty external database with the blobs in <data-dir>/blobs;"
             + " every blob is checked against the manifest's sha256 before the database is written."
-            + " Then start the coordinator on that data folder."
+            + " A backup of a grid in S3 is restored with the same --s3-* flags: every blob it names"
+            + " must be in the bucket with its size. Then start the coordinator on that data folder"
+            + " (with those flags)."
       })
   static final class RestoreCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

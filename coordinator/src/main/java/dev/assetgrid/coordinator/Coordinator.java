@@ -19,7 +19,9 @@ import dev.assetgrid.coordinator.schedule.StoredOutputs;
 import dev.assetgrid.coordinator.schedule.duty.AuditRetention;
 import dev.assetgrid.coordinator.schedule.duty.BlobPurge;
 import dev.assetgrid.coordinator.schedule.duty.BlobScrub;
+import dev.assetgrid.coordinator.schedule.duty.DerivativeDrop;
 import dev.assetgrid.coordinator.schedule.duty.Duties;
+import dev.assetgrid.coordinator.schedule.duty.Duty;
 import dev.assetgrid.coordinator.schedule.duty.LeaseReclaimer;
 import dev.assetgrid.coordinator.schedule.duty.NodeLossRequeuer;
 import dev.assetgrid.coordinator.schedule.duty.OrphanSweeper;
@@ -31,6 +33,7 @@ import dev.assetgrid.coordinator.store.AuditLog;
 import dev.assetgrid.coordinator.store.BlobIntegrity;
 import dev.assetgrid.coordinator.store.BlobRefs;
 import dev.assetgrid.coordinator.store.Database;
+import dev.assetgrid.coordinator.store.DerivativeRetention;
 import dev.assetgrid.coordinator.store.EventPublisher;
 import dev.assetgrid.coordinator.store.KeyStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
@@ -53,6 +56,8 @@ import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -231,7 +236,8 @@ public final class Coordinator {
               clusterOptions.secret().derive("assetgrid upload part URLs")));
       api.withTls(keyCert)
           .withFileRedirects(
-              direct && config.storage().filesVia() == StorageOptions.FilesVia.REDIRECT);
+              direct && config.storage().filesVia() == StorageOptions.FilesVia.REDIRECT)
+          .withStoragePrice(config.storage().pricePerGbMonth());
       BlobScrub scrub =
           new BlobScrub(
               vertx,
@@ -257,22 +263,27 @@ public final class Coordinator {
       Clock clock = Clock.systemUTC();
       UploadSweeper sweeper = new UploadSweeper(uploadStore, partUploads);
       BlobPurge purge = new BlobPurge(new BlobRefs(pool), blobs, config.storage().purgeAfter());
-      await(
-          vertx.deployVerticle(
-              new Duties(
-                  List.of(
-                      new RetryTicker(
-                          scheduler, clock, broker[0]::hasParked, broker[0]::retryParked),
-                      new LeaseReclaimer(scheduler, clock),
-                      new NodeLossRequeuer(scheduler),
-                      new AuditRetention(audit, config.access().auditRetention()),
-                      purge,
-                      sweeper,
-                      scrub,
-                      new OrphanSweeper(
-                          scheduler,
-                          clock,
-                          () -> new HashSet<>(ClusterBootstrap.members(cluster)))))));
+      Duration dropAfter = config.storage().dropDerivativesAfter();
+      DerivativeDrop drop =
+          dropAfter == null
+              ? null
+              : new DerivativeDrop(new DerivativeRetention(pool), dropAfter, clock);
+      List<Duty> duties =
+          new ArrayList<>(
+              List.of(
+                  new RetryTicker(scheduler, clock, broker[0]::hasParked, broker[0]::retryParked),
+                  new LeaseReclaimer(scheduler, clock),
+                  new NodeLossRequeuer(scheduler),
+                  new AuditRetention(audit, config.access().auditRetention()),
+                  purge,
+                  sweeper,
+                  scrub,
+                  new OrphanSweeper(
+                      scheduler, clock, () -> new HashSet<>(ClusterBootstrap.members(cluster)))));
+      if (drop != null) {
+        duties.add(drop);
+      }
+      await(vertx.deployVerticle(new Duties(duties)));
       WorkerVerticle worker = null;
       String workerDeployment = null;
       int slots = config.workers() < 0 ? WorkerOptions.defaultSlots() : config.workers();
@@ -312,6 +323,7 @@ public final class Coordinator {
               worker,
               workerDeployment);
       c.purge = purge;
+      c.drop = drop;
       c.store = blobs;
       c.sweeper = sweeper;
       c.scrub = scrub;
@@ -359,6 +371,7 @@ public final class Coordinator {
   }
 
   private volatile BlobPurge purge;
+  private volatile DerivativeDrop drop;
   private volatile BlobStore store;
   private volatile UploadSweeper sweeper;
 
@@ -399,6 +412,19 @@ public final class Coordinator {
    */
   public Future<ScrubReport> scrubBlobsNow() {
     return scrub.scrubNow();
+  }
+
+  /**
+   * Runs the retention rule now as if the clock said {@code asOf} (it also runs every 10 minutes):
+   * drops the derivatives of assets untouched for {@code --drop-derivatives-after} before then.
+   *
+   * @throws IllegalStateException when the rule is off
+   */
+  public Future<DerivativeRetention.Dropped> dropColdDerivativesNow(Instant asOf) {
+    if (drop == null) {
+      throw new IllegalStateException("--drop-derivatives-after is off");
+    }
+    return drop.runAsOf(asOf);
   }
 
   /** The API on loopback: {@code http://} or, with TLS on, {@code https://}. */

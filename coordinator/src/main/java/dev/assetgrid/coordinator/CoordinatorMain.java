@@ -1,6 +1,5 @@
 package dev.assetgrid.coordinator;
 
-import dev.assetgrid.coordinator.blob.S3Options;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
@@ -264,56 +263,8 @@ public final class CoordinatorMain implements Callable<Integer> {
 
   // ------------------------------------------------------------------ S3 blob store
 
-  @Option(
-      names = "--s3-bucket",
-      paramLabel = "NAME",
-      description =
-          "Keep blobs in this S3 bucket instead of <data-dir>/blobs (credentials from the AWS SDK's"
-              + " default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, an instance"
-              + " role). Env: ASSETGRID_S3_BUCKET.",
-      defaultValue = "${env:ASSETGRID_S3_BUCKET}")
-  String s3Bucket;
-
-  @Option(
-      names = "--s3-endpoint",
-      paramLabel = "URL",
-      description =
-          "An S3-compatible server (MinIO, Ceph, R2, ...) instead of AWS. Env: ASSETGRID_S3_ENDPOINT.",
-      defaultValue = "${env:ASSETGRID_S3_ENDPOINT}")
-  String s3Endpoint;
-
-  @Option(
-      names = "--s3-region",
-      paramLabel = "REGION",
-      description =
-          "The bucket's region. Default: the SDK's region chain, else us-east-1. Env: ASSETGRID_S3_REGION.",
-      defaultValue = "${env:ASSETGRID_S3_REGION}")
-  String s3Region;
-
-  @Option(
-      names = "--s3-path-style",
-      description =
-          "Address the bucket as <endpoint>/<bucket> (most S3-compatible servers) rather than"
-              + " <bucket>.<endpoint>. Env: ASSETGRID_S3_PATH_STYLE.",
-      defaultValue = "${env:ASSETGRID_S3_PATH_STYLE:-false}")
-  boolean s3PathStyle;
-
-  @Option(
-      names = "--s3-prefix",
-      paramLabel = "PREFIX",
-      description =
-          "Keys start with this prefix (one bucket for several grids). Env: ASSETGRID_S3_PREFIX.",
-      defaultValue = "${env:ASSETGRID_S3_PREFIX}")
-  String s3Prefix;
-
-  @Option(
-      names = "--s3-sse",
-      paramLabel = "AES256|aws:kms[:KEY_ID]",
-      description =
-          "Server-side encryption of the objects the coordinator writes. Default: the bucket's."
-              + " Env: ASSETGRID_S3_SSE.",
-      defaultValue = "${env:ASSETGRID_S3_SSE}")
-  String s3Sse;
+  /** {@code --s3-*}, shared with {@code backup} and {@code restore}. */
+  @CommandLine.Mixin S3Flags s3 = new S3Flags();
 
   @Option(
       names = "--files-via",
@@ -334,38 +285,54 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_UPLOAD_EXPIRY:-24h}")
   String uploadExpiry;
 
-  private static Duration positive(String flag, String text) {
-    Duration d = StorageOptions.parseDuration(flag, text);
-    if (d.isZero()) {
-      throw new AssetGridException(ErrorCode.INVALID_REQUEST, flag + " must be more than 0");
-    }
-    return d;
-  }
+  @Option(
+      names = "--storage-price-per-gb-month",
+      paramLabel = "PRICE",
+      description =
+          "What the blob store charges per GB (10^9 bytes) and month, e.g. 0.023; /v1/stats then"
+              + " shows each tenant's monthly storage cost estimate. 0 = no estimate. Default:"
+              + " ${DEFAULT-VALUE}. Env: ASSETGRID_STORAGE_PRICE_PER_GB_MONTH.",
+      defaultValue = "${env:ASSETGRID_STORAGE_PRICE_PER_GB_MONTH:-0}")
+  String storagePrice;
 
-  private static boolean given(String flag) {
-    return flag != null && !flag.isBlank();
-  }
+  @Option(
+      names = "--drop-derivatives-after",
+      paramLabel = "DURATION|off",
+      description =
+          "Retention rule: drop the derived files (not originals) of ready assets none of whose"
+              + " files was downloaded or made for this long (90s, 30m, 24h, 7d); a download of a"
+              + " dropped one answers 503 with Retry-After and makes it again. Default:"
+              + " ${DEFAULT-VALUE}. Env: ASSETGRID_DROP_DERIVATIVES_AFTER.",
+      defaultValue = "${env:ASSETGRID_DROP_DERIVATIVES_AFTER:-off}")
+  String dropDerivativesAfter;
 
   /** The storage options of the flags; a bad value is a one-sentence error. */
   StorageOptions storageOptions() {
-    StorageOptions o =
-        StorageOptions.defaults()
-            .withPurgeAfter(StorageOptions.parseDuration("--purge-after", purgeAfter))
-            .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia))
-            .withUploadExpiry(positive("--upload-expiry", uploadExpiry))
-            .withScrubBytesPerSecond(
-                StorageOptions.parseMegabytesPerSecond("--scrub-mb-per-s", scrubMbPerS));
-    boolean anyS3 =
-        given(s3Bucket)
-            || given(s3Endpoint)
-            || given(s3Region)
-            || given(s3Prefix)
-            || given(s3Sse)
-            || s3PathStyle;
-    return anyS3
-        ? o.withS3(
-            S3Options.fromFlags(s3Bucket, s3Endpoint, s3Region, s3PathStyle, s3Prefix, s3Sse))
-        : o;
+    String drop = dropDerivativesAfter == null ? "" : dropDerivativesAfter.trim();
+    return s3.storageOptions()
+        .withPurgeAfter(StorageOptions.parseDuration("--purge-after", purgeAfter))
+        .withFilesVia(StorageOptions.FilesVia.parse("--files-via", filesVia))
+        .withUploadExpiry(
+            positive(
+                "--upload-expiry", StorageOptions.parseDuration("--upload-expiry", uploadExpiry)))
+        .withScrubBytesPerSecond(
+            StorageOptions.parseMegabytesPerSecond("--scrub-mb-per-s", scrubMbPerS))
+        .withPricePerGbMonth(
+            StorageOptions.parsePrice("--storage-price-per-gb-month", storagePrice))
+        .withDropDerivativesAfter(
+            drop.isEmpty() || drop.equalsIgnoreCase("off")
+                ? null
+                : positive(
+                    "--drop-derivatives-after",
+                    StorageOptions.parseDuration("--drop-derivatives-after", drop)));
+  }
+
+  private static Duration positive(String flag, Duration d) {
+    if (d.isZero()) {
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST, flag + " must be longer than 0 (or off), not 0");
+    }
+    return d;
   }
 
   @Option(

@@ -3,6 +3,7 @@ package dev.assetgrid.coordinator;
 import dev.assetgrid.coordinator.blob.S3Options;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -25,13 +26,21 @@ import java.util.regex.Pattern;
  *     ({@code --scrub-mb-per-s}, MB = 10^6 bytes); 0 = no background scrub ({@code POST
  *     /v1/admin/scrub} then reads at {@link #DEFAULT_SCRUB_BYTES_PER_SECOND}); at most {@link
  *     #MAX_SCRUB_BYTES_PER_SECOND}
+ * @param pricePerGbMonth what the store charges to keep one GB (10^9 bytes) for a month, in any
+ *     currency ({@code --storage-price-per-gb-month}), for the cost estimate of {@code /v1/stats};
+ *     0 (the default): no estimate. Not negative
+ * @param dropDerivativesAfter the retention rule ({@code --drop-derivatives-after}): the derived
+ *     files of a ready asset none of whose files was downloaded or written for this long are
+ *     dropped, and made again when one is downloaded; null (the default): never. Positive
  */
 public record StorageOptions(
     Duration purgeAfter,
     S3Options s3,
     FilesVia filesVia,
     Duration uploadExpiry,
-    long scrubBytesPerSecond) {
+    long scrubBytesPerSecond,
+    BigDecimal pricePerGbMonth,
+    Duration dropDerivativesAfter) {
   public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
   public static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(24);
   public static final long DEFAULT_SCRUB_BYTES_PER_SECOND = 8_000_000;
@@ -70,6 +79,14 @@ public record StorageOptions(
       throw new IllegalArgumentException(
           "scrubBytesPerSecond must be 0 to " + MAX_SCRUB_BYTES_PER_SECOND);
     }
+    pricePerGbMonth = pricePerGbMonth == null ? BigDecimal.ZERO : pricePerGbMonth;
+    if (pricePerGbMonth.signum() < 0) {
+      throw new IllegalArgumentException("pricePerGbMonth must not be negative");
+    }
+    if (dropDerivativesAfter != null
+        && (dropDerivativesAfter.isNegative() || dropDerivativesAfter.isZero())) {
+      throw new IllegalArgumentException("dropDerivativesAfter must be positive");
+    }
     if (purgeAfter.isNegative()) {
       throw new IllegalArgumentException("purgeAfter must not be negative");
     }
@@ -81,28 +98,79 @@ public record StorageOptions(
         null,
         FilesVia.REDIRECT,
         DEFAULT_UPLOAD_EXPIRY,
-        DEFAULT_SCRUB_BYTES_PER_SECOND);
+        DEFAULT_SCRUB_BYTES_PER_SECOND,
+        BigDecimal.ZERO,
+        null);
   }
 
   public StorageOptions withPurgeAfter(Duration d) {
-    return new StorageOptions(d, s3, filesVia, uploadExpiry, scrubBytesPerSecond);
+    return new StorageOptions(
+        d, s3, filesVia, uploadExpiry, scrubBytesPerSecond, pricePerGbMonth, dropDerivativesAfter);
   }
 
   /** Blobs in this bucket (null: the local folder). */
   public StorageOptions withS3(S3Options bucket) {
-    return new StorageOptions(purgeAfter, bucket, filesVia, uploadExpiry, scrubBytesPerSecond);
+    return new StorageOptions(
+        purgeAfter,
+        bucket,
+        filesVia,
+        uploadExpiry,
+        scrubBytesPerSecond,
+        pricePerGbMonth,
+        dropDerivativesAfter);
   }
 
   public StorageOptions withFilesVia(FilesVia via) {
-    return new StorageOptions(purgeAfter, s3, via, uploadExpiry, scrubBytesPerSecond);
+    return new StorageOptions(
+        purgeAfter,
+        s3,
+        via,
+        uploadExpiry,
+        scrubBytesPerSecond,
+        pricePerGbMonth,
+        dropDerivativesAfter);
   }
 
   public StorageOptions withUploadExpiry(Duration d) {
-    return new StorageOptions(purgeAfter, s3, filesVia, d, scrubBytesPerSecond);
+    return new StorageOptions(
+        purgeAfter, s3, filesVia, d, scrubBytesPerSecond, pricePerGbMonth, dropDerivativesAfter);
   }
 
   public StorageOptions withScrubBytesPerSecond(long bps) {
-    return new StorageOptions(purgeAfter, s3, filesVia, uploadExpiry, bps);
+    return new StorageOptions(
+        purgeAfter, s3, filesVia, uploadExpiry, bps, pricePerGbMonth, dropDerivativesAfter);
+  }
+
+  /** The cost estimate of {@code /v1/stats} at this price per GB-month (0: none). */
+  public StorageOptions withPricePerGbMonth(BigDecimal price) {
+    return new StorageOptions(
+        purgeAfter, s3, filesVia, uploadExpiry, scrubBytesPerSecond, price, dropDerivativesAfter);
+  }
+
+  /** Drop the derivatives of assets untouched for {@code after} (null: never). */
+  public StorageOptions withDropDerivativesAfter(Duration after) {
+    return new StorageOptions(
+        purgeAfter, s3, filesVia, uploadExpiry, scrubBytesPerSecond, pricePerGbMonth, after);
+  }
+
+  /**
+   * A price such as {@code 0.023}: a decimal number, at least 0.
+   *
+   * @throws AssetGridException INVALID_REQUEST for anything else
+   */
+  public static BigDecimal parsePrice(String flag, String text) {
+    BigDecimal price;
+    try {
+      price = new BigDecimal(text == null ? "" : text.trim());
+    } catch (NumberFormatException e) {
+      price = null;
+    }
+    if (price == null || price.signum() < 0) {
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          flag + " takes a decimal number of at least 0, e.g. 0.023, not " + text);
+    }
+    return price;
   }
 
   /** Whether the scrub runs in the background. */

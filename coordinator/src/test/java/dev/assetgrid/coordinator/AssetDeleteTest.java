@@ -88,6 +88,7 @@ class AssetDeleteTest {
         .isGreaterThanOrEqualTo(glb.length);
     assertThat(storage.getJsonObject("byKind").getJsonObject("originals").getLong("bytes"))
         .isEqualTo(glb.length);
+    assertThat(storage.containsKey("monthlyCostEstimate")).as("no price, no estimate").isFalse();
     assertThat(blobFile(BlobKind.ORIGINAL, sha)).isRegularFile();
     var derived =
         grid.sql(

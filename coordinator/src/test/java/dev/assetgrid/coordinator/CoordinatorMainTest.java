@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.assetgrid.node.EnvFlags;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -16,6 +17,18 @@ class CoordinatorMainTest {
   @Test
   void backupAndRestoreShareTheCoordinatorsVariables() {
     EnvFlags.everyFlagHasItsVariable(BackupCommands.Target.class, 3);
+    EnvFlags.everyFlagHasItsVariable(S3Flags.class, 6);
+    BackupCommands.BackupCommand backup = new BackupCommands.BackupCommand();
+    new CommandLine(backup)
+        .parseArgs(
+            "--out", "b", "--s3-bucket", "assets", "--s3-prefix", "grid-a", "--s3-path-style");
+    CoordinatorMain main = new CoordinatorMain();
+    new CommandLine(main)
+        .parseArgs("--s3-bucket", "assets", "--s3-prefix", "grid-a", "--s3-path-style");
+    assertThat(backup.target.s3.storageOptions().s3())
+        .as("the coordinator's --s3-* flags, the same S3Options")
+        .isNotNull()
+        .isEqualTo(main.storageOptions().s3());
     assertThat(fallback(BackupCommands.Target.class, "--data-dir"))
         .isEqualTo(fallback(CoordinatorMain.class, "--data-dir"));
     assertThat(new CommandLine(new CoordinatorMain()).getSubcommands())
@@ -102,6 +115,14 @@ class CoordinatorMainTest {
     CoordinatorMain noBucket = new CoordinatorMain();
     new CommandLine(noBucket).parseArgs("--s3-endpoint", "http://127.0.0.1:9000");
     assertThatThrownBy(noBucket::storageOptions).hasMessageContaining("needs --s3-bucket");
+    assertThat(local.storageOptions().dropDerivativesAfter()).as("off by default").isNull();
+    CoordinatorMain drop = new CoordinatorMain();
+    new CommandLine(drop).parseArgs("--drop-derivatives-after", "30d");
+    assertThat(drop.storageOptions().dropDerivativesAfter()).isEqualTo(Duration.ofDays(30));
+    CoordinatorMain dropZero = new CoordinatorMain();
+    new CommandLine(dropZero).parseArgs("--drop-derivatives-after", "0d");
+    assertThatThrownBy(dropZero::storageOptions)
+        .hasMessage("--drop-derivatives-after must be longer than 0 (or off), not 0");
     CoordinatorMain badVia = new CoordinatorMain();
     new CommandLine(badVia).parseArgs("--files-via", "carrier-pigeon");
     assertThatThrownBy(badVia::storageOptions)

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * store: its files at their {@link BlobKey#path()}, {@code <tenant>/<kind folder>/ab/cd/<sha256>}),
  * {@value #README_FILE}, and {@value #MANIFEST_FILE} (format version, times, source, counts, one
  * entry per blob: tenant, kind, sha256, size, path), written last. With the S3 store the blobs stay
- * in the bucket and only the manifest names them (bucket versioning keeps what a later purge
- * deletes; the note says so).
+ * in the bucket and only the manifest names them, after a HeadObject of each has found it there
+ * with its size (bucket versioning keeps what a later purge deletes; the note says so).
  *
  * <p>Consistency. The dump and the manifest come from one snapshot ({@link BackupSnapshot}: a
  * {@code REPEATABLE READ} transaction whose exported snapshot {@code pg_dump --snapshot} imports),
@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p>Recipe: refuse a non-empty {@code --out}; find the database (the {@code --db-url} server, the
  * embedded server a running coordinator has on {@code DATA_DIR/pg}, or that server started for the
  * backup's duration); open the snapshot; find a pg_dump at least as new as the server; dump; end
- * the snapshot's transaction; copy and verify the blobs; write the note and the manifest; release
- * the lock. A failure removes what was written and is one {@link AssetGridException}.
+ * the snapshot's transaction; copy and verify the blobs (S3: check each is in the bucket); write
+ * the note and the manifest; release the lock. A failure removes what was written and is one {@link
+ * AssetGridException}.
  */
 public final class Backup {
   private static final Logger LOG = LoggerFactory.getLogger(Backup.class);
@@ -66,9 +67,9 @@ public final class Backup {
    * @param dbUrl an external PostgreSQL ({@code postgresql://user:secret@host:port/db}), or null
    *     for the embedded one of {@code dataDir}
    * @param pgBin the folder holding pg_dump, or null to search (see {@link PgTools})
-   * @param blobs the grid's blob store: a {@link LocalBlobStore}'s files are copied into the
-   *     backup, an {@link S3BlobStore}'s objects stay in the bucket. Only its {@link
-   *     BlobStore#localPath} and {@link BlobStore#describe} are used (no I/O through it)
+   * @param blobs the grid's blob store: a {@link LocalBlobStore}'s files are copied into the backup
+   *     (read through {@link BlobStore#localPath}), an {@link S3BlobStore}'s objects stay in the
+   *     bucket, each checked there with {@link BlobStore#stat} (HeadObject: present, its size)
    */
   public record Request(Path out, Path dataDir, String dbUrl, Path pgBin, BlobStore blobs) {
     public Request {
@@ -130,8 +131,10 @@ public final class Backup {
       if (store.blobsIncluded()) {
         copyBlobs(blobs, r.blobs(), out.resolve(BLOBS_DIR), files);
       } else {
+        checkBucket(blobs, r.blobs());
         LOG.info(
-            "the {} blob(s) stay in {}: the manifest names them (keep bucket versioning on)",
+            "the {} blob(s) stay in {}, each there with its size: the manifest names them (keep"
+                + " bucket versioning on)",
             blobs.size(),
             store.location());
       }
@@ -241,6 +244,32 @@ public final class Backup {
         "copied {} blob(s), {} bytes, in {} ms",
         blobs.size(),
         bytes,
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * BLOB_NOT_FOUND unless the bucket holds every blob the manifest names, each with its size: a
+   * backup that names blobs the bucket lacks could not be restored.
+   */
+  private static void checkBucket(List<BackupManifest.Blob> blobs, BlobStore store) {
+    long t0 = System.nanoTime();
+    List<BackupManifest.Blob> absent = BucketCheck.absent(blobs, store);
+    if (!absent.isEmpty()) {
+      throw new AssetGridException(
+          ErrorCode.BLOB_NOT_FOUND,
+          absent.size()
+              + " of the "
+              + blobs.size()
+              + " blob(s) the database references are not in "
+              + store.describe()
+              + " with their size (the first: "
+              + absent.get(0).path()
+              + "), so the store is damaged; nothing was backed up");
+    }
+    LOG.info(
+        "checked {} blob(s) in {} in {} ms",
+        blobs.size(),
+        store.describe(),
         (System.nanoTime() - t0) / 1_000_000);
   }
 

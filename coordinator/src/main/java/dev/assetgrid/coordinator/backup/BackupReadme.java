@@ -43,18 +43,22 @@ final class BackupReadme {
           %s     this note
 
           The blobs are NOT in this folder: they stay in %s, and only
-          %s names them. Keep versioning on for that bucket, with a lifecycle rule that
-          keeps noncurrent versions for as long as you keep backups, so that a blob the purge
-          deletes after this backup can still be brought back.
+          %s names them (each was in the bucket with its size when the backup ran).
+          Keep versioning on for that bucket, with a lifecycle rule that keeps noncurrent
+          versions for as long as you keep backups, so that a blob the purge deletes after this
+          backup can still be brought back.
 
           Consistency: the dump and the manifest come from one database snapshot, and no blob it
           references was purged while the backup ran. Uploads that committed after the snapshot
           are not in this backup, entirely.
 
           %s
-          restore --from does not take a backup whose blobs stayed in a bucket yet. By hand:
-          pg_restore --single-transaction --no-owner the dump into an empty database, then start
-          a coordinator on it with --db-url and the same --s3-* flags.
+          Restore with the same --s3-* flags as the coordinator, into an empty data folder or an
+          empty external database:
+            java -jar assetgrid-coordinator.jar restore --from THIS_FOLDER --data-dir NEW_DATA \
+                 --s3-bucket ... [--db-url postgresql://user:secret@host:5432/empty_db]
+          The restore checks that every blob the manifest names is in the bucket before it
+          writes the database; then start the coordinator on it with the same flags.
           """
               .formatted(Backup.README_FILE, m.store().location(), Backup.MANIFEST_FILE, secrets);
     }

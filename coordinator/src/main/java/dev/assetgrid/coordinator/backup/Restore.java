@@ -3,6 +3,7 @@ package dev.assetgrid.coordinator.backup;
 import dev.assetgrid.coordinator.blob.BlobKey;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.blob.LocalBlobStore;
+import dev.assetgrid.coordinator.blob.S3BlobStore;
 import dev.assetgrid.coordinator.store.BackupSnapshot;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -20,17 +21,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code coordinator.jar restore --from DIR}: a {@link Backup} back into an empty data folder (a
- * new embedded database is made in it) or an empty external database, with the blobs in an empty
- * local store (by default {@code DATA_DIR/blobs}), each at its {@link BlobKey#path()}. Blocking.
- * Restoring into the S3 store, or a backup whose blobs stayed in a bucket, is not built yet (both
- * are refused in one sentence).
+ * new embedded database is made in it) or an empty external database. A backup of the local store
+ * brings its blobs into an empty local store (by default {@code DATA_DIR/blobs}), each at its
+ * {@link BlobKey#path()}; a backup whose blobs stayed in a bucket is restored with that bucket's
+ * {@link S3BlobStore}, after a HeadObject of every blob the manifest names has found it there with
+ * its size. Blocking. Copying a local store's backup into a bucket is not built yet (refused in one
+ * sentence).
  *
  * <p>Recipe: read the manifest strictly; check the dump against its sha256; refuse a target that is
  * not empty; find a pg_restore at least as new as the pg_dump that wrote the archive; copy every
- * blob into the store's folder, checking its sha256 and size against the manifest (a damaged backup
- * is refused here, before the database is touched); make the database (initdb for the embedded one)
- * and {@code pg_restore --single-transaction --exit-on-error} into it, so it is all there or not at
- * all; check the schema version. A failure removes what the restore made.
+ * blob into the store's folder, checking its sha256 and size against the manifest, or (S3) check
+ * that the bucket holds each (a damaged backup or bucket is refused here, before the database is
+ * touched); make the database (initdb for the embedded one) and {@code pg_restore
+ * --single-transaction --exit-on-error} into it, so it is all there or not at all; check the schema
+ * version. A failure removes what the restore made.
  */
 public final class Restore {
   private static final Logger LOG = LoggerFactory.getLogger(Restore.class);
@@ -48,8 +52,9 @@ public final class Restore {
    * @param dbUrl an empty external database to restore into, or null for a new embedded one
    * @param pgBin the folder holding pg_restore, or null to search (see {@link PgTools})
    * @param blobs the store to restore the blobs into: a {@link LocalBlobStore} whose root is
-   *     missing or empty; only its {@link LocalBlobStore#root()} and {@link BlobStore#localPath}
-   *     are used (no I/O through it)
+   *     missing or empty (only its {@link LocalBlobStore#root()} and {@link BlobStore#localPath}
+   *     are used), or for a backup that left its blobs in a bucket, that bucket's {@link
+   *     S3BlobStore}, started (only {@link BlobStore#stat} is used)
    */
   public record Request(Path from, Path dataDir, String dbUrl, Path pgBin, BlobStore blobs) {
     public Request {
@@ -65,26 +70,29 @@ public final class Restore {
     Path dataDir = r.dataDir().toAbsolutePath().normalize();
     boolean external = r.dbUrl() != null && !r.dbUrl().isBlank();
     BackupManifest m = readManifest(from);
-    if (!m.store().blobsIncluded()) {
-      throw new AssetGridException(
-          ErrorCode.INVALID_REQUEST,
-          "this backup holds no blobs (they stay in "
-              + m.store().location()
-              + "), and restoring such a backup is not built yet");
-    }
-    if (!(r.blobs() instanceof LocalBlobStore store)) {
-      // TODO(s3): copy the blobs into the bucket (or, for a backup that left them there, check
-      //  them with HEAD), once BackupCommands takes the coordinator's --s3-* flags
+    LocalBlobStore local = r.blobs() instanceof LocalBlobStore l ? l : null;
+    if (m.store().blobsIncluded() && local == null) {
+      // TODO(s3): copy a local store's backup into the bucket (BlobStore.put of each file)
       throw new AssetGridException(
           ErrorCode.INVALID_REQUEST,
           "restoring into "
               + r.blobs().describe()
               + " is not built yet; restore into a local store");
     }
-    Path blobRoot = store.root();
+    if (!m.store().blobsIncluded() && !(r.blobs() instanceof S3BlobStore)) {
+      throw new AssetGridException(
+          ErrorCode.INVALID_REQUEST,
+          "this backup holds no blobs (they stay in "
+              + m.store().location()
+              + "), so restore it with the --s3-* flags of that bucket");
+    }
+    Path blobRoot = local != null ? local.root() : null;
     Path dump = from.resolve(m.dump().file());
     verifyDump(m, dump);
     requireEmptyTarget(dataDir, external, blobRoot);
+    if (local == null) {
+      checkBucket(m, r.blobs());
+    }
     Database target = external ? Database.external(r.dbUrl()) : null;
     if (external) {
       long relations = BackupSnapshot.userRelations(target);
@@ -105,9 +113,11 @@ public final class Restore {
 
     Path pgDir = dataDir.resolve("pg");
     try {
-      BackupFiles files = new BackupFiles(blobRoot.getParent());
-      copyBlobs(m, from.resolve(Backup.BLOBS_DIR), store, files);
-      files.syncFolders();
+      if (local != null) {
+        BackupFiles files = new BackupFiles(blobRoot.getParent());
+        copyBlobs(m, from.resolve(Backup.BLOBS_DIR), local, files);
+        files.syncFolders();
+      }
       if (!external) {
         target = Database.embedded(pgDir);
       }
@@ -168,6 +178,33 @@ public final class Restore {
     }
   }
 
+  /**
+   * BLOB_NOT_FOUND unless the bucket holds every blob of a backup that left them there, each with
+   * its size; checked before the database is written, so a refused restore writes nothing.
+   */
+  private static void checkBucket(BackupManifest m, BlobStore store) {
+    long t0 = System.nanoTime();
+    List<BackupManifest.Blob> absent = BucketCheck.absent(m.blobs(), store);
+    if (!absent.isEmpty()) {
+      throw new AssetGridException(
+          ErrorCode.BLOB_NOT_FOUND,
+          absent.size()
+              + " of the "
+              + m.blobs().size()
+              + " blob(s) the backup names are missing from "
+              + store.describe()
+              + " (the first: "
+              + absent.get(0).path()
+              + "): bring them back from the bucket's noncurrent versions, or give the bucket"
+              + " the backup was made from; nothing was restored");
+    }
+    LOG.info(
+        "all {} blob(s) of the backup are in {} ({} ms)",
+        m.blobs().size(),
+        store.describe(),
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
   /** The manifest of a finished backup in {@code from}; INVALID_REQUEST otherwise. */
   static BackupManifest readManifest(Path from) {
     if (!Files.isDirectory(from)) {
@@ -224,7 +261,7 @@ public final class Restore {
       if (!external && Files.exists(dataDir)) {
         requireOnlySettings(dataDir);
       }
-      if (!BackupFiles.isEmptyOrMissing(blobRoot)) {
+      if (blobRoot != null && !BackupFiles.isEmptyOrMissing(blobRoot)) {
         throw new AssetGridException(
             ErrorCode.INVALID_REQUEST,
             blobRoot + " is not empty; restore only into an empty blob folder");
@@ -298,7 +335,9 @@ public final class Restore {
 
   private static void removeOnFailure(Path blobRoot, Path pgDir) {
     try {
-      BackupFiles.deleteTree(blobRoot);
+      if (blobRoot != null) {
+        BackupFiles.deleteTree(blobRoot);
+      }
       if (pgDir != null) {
         BackupFiles.deleteTree(pgDir);
       }

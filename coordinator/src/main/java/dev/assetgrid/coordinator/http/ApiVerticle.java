@@ -24,6 +24,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.ext.web.Router;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -51,6 +52,7 @@ public final class ApiVerticle extends VerticleBase {
   private KeyCertOptions tls;
   private boolean fileRedirects;
   private DirectUploads directUploads;
+  private BigDecimal storagePrice = BigDecimal.ZERO;
   private final Transfers transfers = new Transfers();
   private java.util.function.Supplier<Future<ScrubReport>> scrub;
 
@@ -159,6 +161,15 @@ public final class ApiVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * {@code /v1/stats} shows each tenant's monthly storage cost at this price per GB (10^9 bytes)
+   * and month; 0 (the default): no estimate. Call before deploying.
+   */
+  public ApiVerticle withStoragePrice(BigDecimal pricePerGbMonth) {
+    this.storagePrice = pricePerGbMonth;
+    return this;
+  }
+
   /** The body bytes this server moved, by kind of route. */
   public Transfers transfers() {
     return transfers;
@@ -208,7 +219,7 @@ public final class ApiVerticle extends VerticleBase {
                     fileRedirects ? transfers : null),
                 new JobsResource(access, assets, scheduler, idempotency, onQueued),
                 new JobEventsResource(vertx, assets, hub),
-                new StatsResource(assets, scheduler, nodes, transfers),
+                new StatsResource(assets, scheduler, nodes, transfers, storagePrice),
                 new KeysResource(access, security.keys(), security.cache()),
                 new TenantsResource(access, security.keys(), security.quotas()),
                 new AuditResource(access, security.audit()),

@@ -28,6 +28,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -367,9 +368,47 @@ final class AssetsResource implements HttpResource {
                         Responses.sendBlob(ctx, blobs, x.key(), x.size(), x.contentType(), name);
                       }
                     },
-                    () ->
-                        Problems.send(
-                            ctx, ErrorCode.NOT_FOUND, "file " + name + " of asset " + id)))
+                    () -> absentFile(ctx, id, name)))
+        .onFailure(e -> Problems.send(ctx, e));
+  }
+
+  /** How long a client is told to wait for a dropped derivative being made again. */
+  static final int REGENERATING_RETRY_AFTER_SECONDS = 30;
+
+  /**
+   * A file the asset does not have: {@code 503 DERIVATIVE_REGENERATING} with {@code Retry-After}
+   * when the retention rule dropped it (and a job making it again is started, once), {@code 404}
+   * otherwise.
+   */
+  private void absentFile(RoutingContext ctx, UUID id, String name) {
+    assets
+        .regenerate(Access.actor(ctx), id, name)
+        .onSuccess(
+            r -> {
+              if (r.isEmpty()) {
+                Problems.send(ctx, ErrorCode.NOT_FOUND, "file " + name + " of asset " + id);
+                return;
+              }
+              if (r.get().started()) {
+                onQueued.run();
+              }
+              UUID job = r.get().jobId();
+              ctx.response()
+                  .putHeader("Retry-After", String.valueOf(REGENERATING_RETRY_AFTER_SECONDS));
+              Problems.send(
+                  ctx,
+                  ErrorCode.DERIVATIVE_REGENERATING,
+                  "file "
+                      + name
+                      + " of asset "
+                      + id
+                      + " was dropped after going unread and is being made again"
+                      + (job == null ? "" : " by job " + job)
+                      + "; retry in "
+                      + REGENERATING_RETRY_AFTER_SECONDS
+                      + " s",
+                  job == null ? Map.of() : Map.of("job", job.toString()));
+            })
         .onFailure(e -> Problems.send(ctx, e));
   }
 

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
 
 /**
  * {@code GET /v1/stats} (counts of the grid and this coordinator's queue figures) and {@code GET
@@ -19,12 +20,22 @@ final class StatsResource implements HttpResource {
   private final Scheduler scheduler;
   private final NodeRegistry nodes;
   private final Transfers transfers;
+  private final BigDecimal pricePerGbMonth;
 
-  StatsResource(AssetStore assets, Scheduler scheduler, NodeRegistry nodes, Transfers transfers) {
+  /**
+   * @param pricePerGbMonth the price for the storage cost estimate; 0: no estimate
+   */
+  StatsResource(
+      AssetStore assets,
+      Scheduler scheduler,
+      NodeRegistry nodes,
+      Transfers transfers,
+      BigDecimal pricePerGbMonth) {
     this.assets = assets;
     this.scheduler = scheduler;
     this.nodes = nodes;
     this.transfers = transfers;
+    this.pricePerGbMonth = pricePerGbMonth;
   }
 
   @Override
@@ -44,7 +55,7 @@ final class StatsResource implements HttpResource {
   /**
    * Counts of the grid (assets, jobs and tasks by state, live nodes and their slots) and what this
    * coordinator's queue did since it started, and the body bytes its HTTP server moved ({@link
-   * Transfers}).
+   * Transfers}); with a storage price, the tenant's monthly storage cost ({@link StorageCost}).
    */
   private void stats(RoutingContext ctx) {
     assets
@@ -55,6 +66,12 @@ final class StatsResource implements HttpResource {
               int slots = 0;
               for (int i = 0; i < live.size(); i++) {
                 slots += live.getJsonObject(i).getInteger("slots", 0);
+              }
+              if (pricePerGbMonth.signum() > 0) {
+                JsonObject storage = stats.getJsonObject("storage");
+                storage.put(
+                    "monthlyCostEstimate",
+                    StorageCost.of(storage.getLong("storedBytes"), pricePerGbMonth).toJson());
               }
               json(
                   ctx,

@@ -22,6 +22,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -339,6 +340,82 @@ public final class AssetStore {
                                       List.of(job.id().toString(), assetId.toString()),
                                       null))
                           .map(v -> Optional.of(job.id()));
+                    }));
+  }
+
+  /**
+   * What a download of a derivative the retention rule dropped set going.
+   *
+   * @param jobId the job making the asset's dropped derivatives again
+   * @param started whether this call started it (false: it was already queued or running)
+   */
+  public record Regeneration(UUID jobId, boolean started) {}
+
+  /**
+   * Makes a dropped derivative again: re-runs the pipeline of the job that made it (the asset's
+   * latest job if that one is gone), once. The asset row's lock orders concurrent downloads, so
+   * while the regeneration job ({@code assets.regen_job_id}) is queued or running every caller gets
+   * that job; after it ended without bringing the file back (it failed), the next call starts
+   * another. Empty when the tenant has no such asset or {@code name} is not one of its dropped
+   * derivatives. The job is audited as {@code actor}'s (the action {@code derivative.regenerate}).
+   */
+  public Future<Optional<Regeneration>> regenerate(Actor actor, UUID assetId, String name) {
+    UUID tenant = actor.tenant();
+    Actor regen = new Actor(actor.principal(), actor.requestId(), "derivative.regenerate");
+    return EventBatch.inTransaction(
+        pool,
+        publisher,
+        (conn, events) ->
+            conn.preparedQuery(
+                    """
+                    SELECT a.format, a.regen_job_id, rj.state AS regen_state,
+                           EXISTS (SELECT 1 FROM asset_files f WHERE f.asset_id = a.id AND f.name = $3) AS present,
+                           (SELECT coalesce(
+                                     (SELECT j.pipeline FROM jobs j WHERE j.id = (e->>'job')::uuid),
+                                     (SELECT j.pipeline FROM jobs j WHERE j.asset_id = a.id ORDER BY j.created_at DESC LIMIT 1))
+                              FROM jsonb_array_elements(a.dropped_derivatives) e WHERE e->>'name' = $3 LIMIT 1) AS pipeline
+                      FROM assets a LEFT JOIN jobs rj ON rj.id = a.regen_job_id
+                     WHERE a.id = $1 AND a.tenant_id = $2
+                       FOR UPDATE OF a""")
+                .execute(Tuple.of(assetId, tenant, name))
+                .compose(
+                    rs -> {
+                      Row r = rs.size() == 0 ? null : rs.iterator().next();
+                      if (r == null || r.getValue("pipeline") == null) {
+                        return Future.succeededFuture(Optional.<Regeneration>empty());
+                      }
+                      UUID running = r.getUUID("regen_job_id");
+                      String state = r.getString("regen_state");
+                      if (r.getBoolean("present")
+                          || (running != null && !JobState.fromWire(state).terminal())) {
+                        // back already (a regeneration finished just now), or on its way
+                        return Future.succeededFuture(
+                            Optional.of(new Regeneration(running, false)));
+                      }
+                      PipelineSpec pipeline = PipelineSpec.parse(r.getValue("pipeline").toString());
+                      NewJob job =
+                          new NewJob(
+                              Ids.newId(),
+                              assetId,
+                              ModelFormat.fromWire(r.getString("format")),
+                              pipeline);
+                      return markProcessing(conn, tenant, List.of(assetId))
+                          .compose(v -> checkActiveJobs(conn, tenant, 1))
+                          .compose(v -> insertJobs(conn, tenant, List.of(job), events))
+                          .compose(
+                              v ->
+                                  conn.preparedQuery(
+                                          "UPDATE assets SET regen_job_id = $2 WHERE id = $1")
+                                      .execute(Tuple.of(assetId, job.id())))
+                          .compose(
+                              v ->
+                                  AuditLog.record(
+                                      conn,
+                                      regen,
+                                      "job",
+                                      List.of(job.id().toString(), assetId.toString()),
+                                      new JsonObject().put("file", name)))
+                          .map(v -> Optional.of(new Regeneration(job.id(), true)));
                     }));
   }
 
@@ -665,7 +742,9 @@ public final class AssetStore {
               if (rs.size() == 0) {
                 return Future.succeededFuture(Optional.empty());
               }
-              JsonObject asset = assetJson(rs.iterator().next());
+              Row row = rs.iterator().next();
+              JsonObject asset = assetJson(row);
+              JsonArray dropped = row.getJsonArray("dropped_derivatives");
               return pool.preparedQuery(
                       """
                   SELECT name, role, sha256, size_bytes, content_type FROM asset_files WHERE asset_id = $1 ORDER BY name""")
@@ -683,6 +762,7 @@ public final class AssetStore {
                                   .put("contentType", f.getString("content_type")));
                         }
                         asset.put("files", fa);
+                        asset.put("droppedDerivatives", stillDropped(dropped, files));
                         return pool.preparedQuery(
                                 "SELECT id FROM jobs WHERE asset_id = $1 ORDER BY created_at")
                             .execute(Tuple.of(id));
@@ -696,13 +776,27 @@ public final class AssetStore {
             });
   }
 
-  /** A file of an asset of the tenant, by name. */
+  /**
+   * How stale {@code assets.last_read_at} may get: a download writes it only when it is older, so a
+   * file downloaded all day writes one row an hour, not one per download. The retention rule
+   * ({@code --drop-derivatives-after}) is measured in hours or days, so an hour's slack is noise.
+   */
+  public static final Duration LAST_READ_PRECISION = Duration.ofHours(1);
+
+  /**
+   * A file of an asset of the tenant, by name; notes the read on the asset ({@code last_read_at},
+   * at most once per {@link #LAST_READ_PRECISION}) in the same statement, for the retention rule.
+   */
   public Future<Optional<StoredBlob>> getFile(UUID tenant, UUID assetId, String name) {
     return pool.preparedQuery(
             """
+            WITH touch AS (
+              UPDATE assets SET last_read_at = now()
+               WHERE id = $1 AND tenant_id = $3
+                 AND (last_read_at IS NULL OR last_read_at < now() - make_interval(secs => $4)))
             SELECT f.sha256, f.size_bytes, f.content_type, f.kind FROM asset_files f JOIN assets a ON a.id = f.asset_id
              WHERE f.asset_id = $1 AND f.name = $2 AND a.tenant_id = $3""")
-        .execute(Tuple.of(assetId, name, tenant))
+        .execute(Tuple.of(assetId, name, tenant, (double) LAST_READ_PRECISION.toSeconds()))
         .map(
             rs -> {
               if (rs.size() == 0) {
@@ -1068,6 +1162,28 @@ public final class AssetStore {
                             null)));
   }
 
+  /**
+   * The entries of {@code dropped} whose file is not back: a regeneration puts the files back under
+   * their names without touching the list, which the next drop rewrites.
+   */
+  private static JsonArray stillDropped(JsonArray dropped, Iterable<Row> files) {
+    java.util.Set<String> present = new java.util.HashSet<>();
+    files.forEach(f -> present.add(f.getString("name")));
+    JsonArray out = new JsonArray();
+    for (int i = 0; dropped != null && i < dropped.size(); i++) {
+      JsonObject e = dropped.getJsonObject(i);
+      if (!present.contains(e.getString("name"))) {
+        out.add(
+            new JsonObject()
+                .put("name", e.getString("name"))
+                .put("size", e.getLong("size"))
+                .put("contentType", e.getString("contentType"))
+                .put("droppedAt", e.getString("droppedAt")));
+      }
+    }
+    return out;
+  }
+
   static JsonObject assetJson(Row r) {
     return new JsonObject()
         .put("id", r.getUUID("id").toString())
@@ -1080,7 +1196,8 @@ public final class AssetStore {
         .put("metadata", r.getJsonObject("metadata"))
         .put("info", r.getJsonObject("info"))
         .put("createdAt", ts(r.getOffsetDateTime("created_at")))
-        .put("updatedAt", ts(r.getOffsetDateTime("updated_at")));
+        .put("updatedAt", ts(r.getOffsetDateTime("updated_at")))
+        .put("lastReadAt", ts(r.getOffsetDateTime("last_read_at")));
   }
 
   static JsonObject jobJson(Row r) {

@@ -50,6 +50,8 @@ public enum ErrorCode {
   BLOB_CHECKSUM_MISMATCH(502, true, "Blob content does not match its sha256: %s"),
   BLOB_IO_ERROR(503, true, "Blob store I/O failed: %s"),
   STORAGE_UNAVAILABLE(503, true, "The object store is unavailable, retry later: %s"),
+  DERIVATIVE_REGENERATING(
+      503, true, "The derivative was dropped by the retention rule and is being made again: %s"),
   STORE_UNAVAILABLE(503, true, "Database unavailable: %s"),
   TRANSFER_FAILED(502, true, "Transfer between node and coordinator failed: %s"),
   OVERLOADED(503, true, "Server is overloaded, retry later"),
