@@ -79,6 +79,7 @@ public final class StorageBench {
   private int nodeSlots = 2;
   private boolean skipUpload;
   private boolean skipPipeline;
+  private List<String> jvmOptions = new ArrayList<>(List.of("-Xmx1g"));
 
   public static void main(String[] args) throws Exception {
     StorageBench b = new StorageBench();
@@ -94,11 +95,12 @@ public final class StorageBench {
         case "--node-slots" -> b.nodeSlots = Integer.parseInt(args[++i]);
         case "--skip-upload" -> b.skipUpload = true;
         case "--skip-pipeline" -> b.skipPipeline = true;
+        case "--jvm-opt" -> b.jvmOptions.add(args[++i]);
         default -> {
           System.err.println(
               "usage: StorageBench [--corpus DIR] [--size 1g] [--rounds 2] [--out FILE]"
                   + " [--s3proxy-jar JAR] [--pipeline optimize-mesh] [--corpus-repeat 1]"
-                  + " [--node-slots 2] [--skip-upload] [--skip-pipeline]");
+                  + " [--node-slots 2] [--skip-upload] [--skip-pipeline] [--jvm-opt OPT]...");
           System.exit(2);
         }
       }
@@ -150,7 +152,7 @@ public final class StorageBench {
             dir,
             null,
             nodeSlots,
-            List.of("-Xmx1g"),
+            jvmOptions,
             maxUpload,
             Duration.ofMinutes(2),
             System.err,
