@@ -291,7 +291,8 @@ public final class StorageBench {
         "note",
         "s3proxy 2.6.0 (filesystem-nio2) in its own JVM on loopback; parts sent one after another"
             + " by both clients; the grid's complete reads the object once (SHA-256, format) and"
-            + " copies it to its content key inside the store");
+            + " copies it to its content key inside the store; the coordinator's background scrub is"
+            + " off (--scrub-mb-per-s 0) so that it does not re-read the uploads between rounds");
     o.set("rounds", rows);
     return o;
   }

@@ -175,25 +175,22 @@ final class S3PartUploads implements PartUploads {
                               .multipartUpload(m -> m.parts(done)));
               return null;
             })
+        // one read of the joined object, through one reused buffer on an S3 worker thread
         .compose(
             v ->
                 store.blocking(
                     "GetObject",
-                    () -> store.client().getObject(g -> g.bucket(options.bucket()).key(key))))
-        .compose(
-            (ResponseInputStream<GetObjectResponse> body) ->
-                store
-                    .staging()
-                    .stage(
-                        new InputStreamReadStream(
-                            store.vertx().getOrCreateContext(),
-                            store.workers(),
-                            body,
-                            S3BlobStore.READ_CHUNK,
-                            body::abort,
-                            x -> store.translate("GetObject", x)),
-                        maxBytes,
-                        store.where()));
+                    () -> {
+                      try (ResponseInputStream<GetObjectResponse> body =
+                          store.client().getObject(g -> g.bucket(options.bucket()).key(key))) {
+                        try {
+                          return store.staging().stageBlocking(body, maxBytes);
+                        } catch (AssetGridException | java.io.IOException e) {
+                          body.abort();
+                          throw e;
+                        }
+                      }
+                    }));
   }
 
   private Optional<HeadObjectResponse> head(String key) {

@@ -106,6 +106,55 @@ final class StagingArea {
         .compose(af -> new Stager(in, af, file, maxBytes).run());
   }
 
+  /**
+   * Copies {@code in} to its end into a new staging file, computing SHA-256, size and head on the
+   * way, through one reused buffer: a store reading a big object of its own (a direct upload's
+   * joined parts) allocates nothing per chunk, so the coordinator's heap does not grow with the
+   * object. Blocking: call on a worker thread, after {@link #start}. {@code UPLOAD_TOO_LARGE} past
+   * {@code maxBytes}; the file is deleted on any failure. Does not close {@code in}.
+   */
+  StagedBlob stageBlocking(java.io.InputStream in, long maxBytes) throws java.io.IOException {
+    Path file = dir.resolve(UUID.randomUUID() + SUFFIX);
+    MessageDigest md = sha256Digest();
+    byte[] buf = new byte[1 << 20];
+    byte[] head = new byte[StagedBlob.HEAD_BYTES];
+    int headLength = 0;
+    long size = 0;
+    boolean ok = false;
+    try (java.nio.channels.FileChannel out =
+        java.nio.channels.FileChannel.open(
+            file,
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE)) {
+      for (int n; (n = in.read(buf)) >= 0; ) {
+        if (n == 0) {
+          continue;
+        }
+        size += n;
+        if (size > maxBytes) {
+          throw AssetGridException.of(ErrorCode.UPLOAD_TOO_LARGE, maxBytes);
+        }
+        md.update(buf, 0, n);
+        if (headLength < head.length) {
+          int k = Math.min(n, head.length - headLength);
+          System.arraycopy(buf, 0, head, headLength, k);
+          headLength += k;
+        }
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf, 0, n);
+        while (bb.hasRemaining()) {
+          out.write(bb);
+        }
+      }
+      ok = true;
+    } finally {
+      if (!ok) {
+        Files.deleteIfExists(file);
+      }
+    }
+    return new StagedBlob(
+        HexFormat.of().formatHex(md.digest()), size, file, Arrays.copyOf(head, headLength));
+  }
+
   /** {@link BlobStore#discard}: deletes the staging file; succeeds if it is already gone. */
   Future<Void> discard(StagedBlob staged) {
     return vertx
