@@ -256,8 +256,6 @@ final class AssetsResource implements HttpResource {
         .onFailure(e -> Problems.send(ctx, e));
   }
 
-  static final int MAX_TAGS = 50;
-  static final int MAX_TAG_CHARS = 64;
   static final int MAX_INFO_BYTES = 16 * 1024;
 
   /**
@@ -270,7 +268,7 @@ final class AssetsResource implements HttpResource {
       return;
     }
     String name;
-    List<String> tags = null;
+    List<String> tags;
     JsonObject info;
     try {
       JsonObject body = Bodies.object(ctx, "{\"name\"?, \"tags\"?: [..], \"info\"?: {..}}");
@@ -280,29 +278,7 @@ final class AssetsResource implements HttpResource {
         }
       }
       name = Bodies.string(body, "name", 200);
-      Object t = body.getValue("tags");
-      if (t != null) {
-        if (!(t instanceof io.vertx.core.json.JsonArray a) || a.size() > MAX_TAGS) {
-          throw Bodies.invalid(
-              "/tags", "tags must be an array of at most " + MAX_TAGS + " strings");
-        }
-        List<String> list = new ArrayList<>();
-        for (int i = 0; i < a.size(); i++) {
-          Object v = a.getValue(i);
-          if (!(v instanceof String tag)
-              || tag.isBlank()
-              || tag.length() > MAX_TAG_CHARS
-              || tag.contains(",")) {
-            throw Bodies.invalid(
-                "/tags/" + i,
-                "a tag is a string of 1 to " + MAX_TAG_CHARS + " characters without commas");
-          }
-          if (!list.contains(tag.trim())) {
-            list.add(tag.trim());
-          }
-        }
-        tags = list;
-      }
+      tags = Bodies.tags(body);
       Object i = body.getValue("info");
       if (i != null && !(i instanceof JsonObject)) {
         throw Bodies.invalid("/info", "info must be a JSON object (a merge patch)");

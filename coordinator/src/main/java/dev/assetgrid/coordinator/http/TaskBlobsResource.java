@@ -5,6 +5,7 @@ import static dev.assetgrid.coordinator.http.Responses.json;
 
 import dev.assetgrid.coordinator.blob.BlobInfo;
 import dev.assetgrid.coordinator.blob.BlobKey;
+import dev.assetgrid.coordinator.blob.BlobSpace;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -58,20 +59,11 @@ final class TaskBlobsResource implements HttpResource {
   static final Duration PRESIGN_TTL = Duration.ofMinutes(15);
 
   private void presignOutput(RoutingContext ctx) {
-    UUID taskId = id(ctx, "taskId");
-    if (taskId == null) {
+    OutputRequest o = outputRequest(ctx);
+    if (o == null) {
       return;
     }
-    String name = ctx.pathParam("name");
-    String token = ctx.request().getHeader(LEASE_TOKEN_HEADER);
-    if (token == null) {
-      Problems.send(ctx, ErrorCode.UNAUTHORIZED, "lease token required");
-      return;
-    }
-    if (!goodName(name)) {
-      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "bad output name");
-      return;
-    }
+    String name = o.name();
     String sha = ctx.request().getParam("sha256");
     long size;
     try {
@@ -92,15 +84,10 @@ final class TaskBlobsResource implements HttpResource {
       return;
     }
     long bytes = size;
-    leases
-        .mayWrite(taskId, token)
+    writableSpace(o)
         .compose(
             space -> {
-              if (space.isEmpty()) {
-                return Future.failedFuture(
-                    new AssetGridException(ErrorCode.LEASE_INVALID, "task " + taskId));
-              }
-              BlobKey key = space.get().key(sha);
+              BlobKey key = space.key(sha);
               return blobs
                   .stat(key)
                   .map(
@@ -130,6 +117,40 @@ final class TaskBlobsResource implements HttpResource {
             })
         .onSuccess(reply -> json(ctx, 200, reply))
         .onFailure(e -> Problems.send(ctx, e));
+  }
+
+  /** The task, output name and lease token of an output request. */
+  private record OutputRequest(UUID taskId, String name, String token) {}
+
+  /** The output request of {@code ctx}; null, with the problem answered, when it is malformed. */
+  private static OutputRequest outputRequest(RoutingContext ctx) {
+    UUID taskId = id(ctx, "taskId");
+    if (taskId == null) {
+      return null;
+    }
+    String name = ctx.pathParam("name");
+    String token = ctx.request().getHeader(LEASE_TOKEN_HEADER);
+    if (token == null) {
+      Problems.send(ctx, ErrorCode.UNAUTHORIZED, "lease token required");
+      return null;
+    }
+    if (!goodName(name)) {
+      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "bad output name");
+      return null;
+    }
+    return new OutputRequest(taskId, name, token);
+  }
+
+  /** Where the leased task's outputs go; {@code LEASE_INVALID} when its lease is not held. */
+  private Future<BlobSpace> writableSpace(OutputRequest o) {
+    return leases
+        .mayWrite(o.taskId(), o.token())
+        .compose(
+            space ->
+                space.isPresent()
+                    ? Future.succeededFuture(space.get())
+                    : Future.failedFuture(
+                        new AssetGridException(ErrorCode.LEASE_INVALID, "task " + o.taskId())));
   }
 
   private static boolean goodName(String name) {
@@ -169,34 +190,17 @@ final class TaskBlobsResource implements HttpResource {
   }
 
   private void uploadOutput(RoutingContext ctx) {
-    UUID taskId = id(ctx, "taskId");
-    if (taskId == null) {
+    OutputRequest o = outputRequest(ctx);
+    if (o == null) {
       return;
     }
-    String name = ctx.pathParam("name");
-    String token = ctx.request().getHeader(LEASE_TOKEN_HEADER);
-    if (token == null) {
-      Problems.send(ctx, ErrorCode.UNAUTHORIZED, "lease token required");
-      return;
-    }
-    if (!goodName(name)) {
-      Problems.send(ctx, ErrorCode.INVALID_REQUEST, "bad output name");
-      return;
-    }
+    String name = o.name();
     ctx.request().pause();
-    leases
-        .mayWrite(taskId, token)
+    writableSpace(o)
         .compose(
             space -> {
-              if (space.isEmpty()) {
-                return Future.failedFuture(
-                    new AssetGridException(ErrorCode.LEASE_INVALID, "task " + taskId));
-              }
               return blobs.put(
-                  ctx.request(),
-                  MAX_OUTPUT_BYTES,
-                  ctx.request().getHeader(SHA256_HEADER),
-                  space.get());
+                  ctx.request(), MAX_OUTPUT_BYTES, ctx.request().getHeader(SHA256_HEADER), space);
             })
         .onSuccess(
             info ->

@@ -154,7 +154,8 @@ final class UploadsResource implements HttpResource {
       }
       pipelineText = Bodies.string(body, "pipeline", 1000);
       PipelineSpec.parse(pipelineText); // refused now, not after a gigabyte
-      tags = tags(body);
+      List<String> given = Bodies.tags(body);
+      tags = given == null ? List.of() : given;
     } catch (AssetGridException e) {
       Problems.send(ctx, e);
       return;
@@ -211,29 +212,6 @@ final class UploadsResource implements HttpResource {
               json(ctx, 201, describe(u, List.of(), token));
             })
         .onFailure(e -> Problems.send(ctx, e));
-  }
-
-  private static List<String> tags(JsonObject body) {
-    Object t = body.getValue("tags");
-    if (t == null) {
-      return List.of();
-    }
-    if (!(t instanceof JsonArray a) || a.size() > 50) {
-      throw Bodies.invalid("/tags", "tags must be an array of at most 50 strings");
-    }
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < a.size(); i++) {
-      if (!(a.getValue(i) instanceof String s)
-          || s.isBlank()
-          || s.length() > 100
-          || s.contains(",")) {
-        throw Bodies.invalid("/tags/" + i, "a tag is 1 to 100 characters without commas");
-      }
-      if (!out.contains(s.trim())) {
-        out.add(s.trim());
-      }
-    }
-    return out;
   }
 
   private static PartUploads.Target target(Upload u) {
@@ -308,6 +286,18 @@ final class UploadsResource implements HttpResource {
                     + token);
   }
 
+  /** The tenant's upload {@code id}; {@code NOT_FOUND} when it has none of that id. */
+  private Future<Upload> upload(UUID tenant, UUID id) {
+    return uploads
+        .get(tenant, id)
+        .compose(
+            found ->
+                found.isPresent()
+                    ? Future.succeededFuture(found.get())
+                    : Future.failedFuture(
+                        new AssetGridException(ErrorCode.NOT_FOUND, "upload " + id)));
+  }
+
   // ------------------------------------------------------------------ status
 
   private void status(RoutingContext ctx) {
@@ -315,15 +305,9 @@ final class UploadsResource implements HttpResource {
     if (id == null) {
       return;
     }
-    uploads
-        .get(Access.tenant(ctx), id)
+    upload(Access.tenant(ctx), id)
         .compose(
-            found -> {
-              if (found.isEmpty()) {
-                return Future.failedFuture(
-                    new AssetGridException(ErrorCode.NOT_FOUND, "upload " + id));
-              }
-              Upload u = found.get();
+            u -> {
               boolean open = "open".equals(u.state()) && !u.expired(Instant.now());
               Future<List<PartUploads.Part>> got =
                   open ? parts.parts(target(u)) : Future.succeededFuture(List.of());
@@ -412,15 +396,9 @@ final class UploadsResource implements HttpResource {
       return;
     }
     UUID tenant = Access.tenant(ctx);
-    uploads
-        .get(tenant, id)
+    upload(tenant, id)
         .compose(
-            found -> {
-              if (found.isEmpty()) {
-                return Future.failedFuture(
-                    new AssetGridException(ErrorCode.NOT_FOUND, "upload " + id));
-              }
-              Upload u = found.get();
+            u -> {
               if ("completed".equals(u.state())) {
                 return finished(u); // a complete repeated after its answer was lost
               }
@@ -629,15 +607,9 @@ final class UploadsResource implements HttpResource {
     if (id == null) {
       return;
     }
-    uploads
-        .get(Access.tenant(ctx), id)
+    upload(Access.tenant(ctx), id)
         .compose(
-            found -> {
-              if (found.isEmpty()) {
-                return Future.failedFuture(
-                    new AssetGridException(ErrorCode.NOT_FOUND, "upload " + id));
-              }
-              Upload u = found.get();
+            u -> {
               if ("completed".equals(u.state())) {
                 return Future.failedFuture(
                     new AssetGridException(
