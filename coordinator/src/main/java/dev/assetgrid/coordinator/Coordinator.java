@@ -181,9 +181,9 @@ public final class Coordinator {
                   new RetryPolicy(config.maxAttempts(), config.retryBase(), config.retryMax())),
               urls,
               wake);
+      LeaseTokens leaseTokens = new LeaseTokens(pool);
       if (direct) {
-        LeaseTokens tokens = new LeaseTokens(pool);
-        scheduler.withOutputCheck(new StoredOutputs(tokens, blobs));
+        scheduler.withOutputCheck(new StoredOutputs(leaseTokens, blobs));
       }
       AssetStore assets =
           new AssetStore(
@@ -208,7 +208,7 @@ public final class Coordinator {
               config.httpPort(),
               assets,
               scheduler,
-              new LeaseTokens(pool),
+              leaseTokens,
               blobs,
               nodes,
               new UploadLimits(config.maxUploadBytes(), UploadLimits.DEFAULT_MAX_FILES),
