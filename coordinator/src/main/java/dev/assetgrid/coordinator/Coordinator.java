@@ -2,6 +2,7 @@ package dev.assetgrid.coordinator;
 
 import dev.assetgrid.coordinator.access.KeyCache;
 import dev.assetgrid.coordinator.access.RateLimiter;
+import dev.assetgrid.coordinator.access.SecretBox;
 import dev.assetgrid.coordinator.blob.BlobKey;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.blob.LegacyLayout;
@@ -10,13 +11,16 @@ import dev.assetgrid.coordinator.blob.PartUploads;
 import dev.assetgrid.coordinator.blob.S3BlobStore;
 import dev.assetgrid.coordinator.events.JobEvents;
 import dev.assetgrid.coordinator.events.NodeRegistry;
+import dev.assetgrid.coordinator.events.NotifyOptions;
+import dev.assetgrid.coordinator.events.TenantEvents;
+import dev.assetgrid.coordinator.events.WebhookSender;
 import dev.assetgrid.coordinator.http.ApiVerticle;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
+import dev.assetgrid.coordinator.net.Egress;
 import dev.assetgrid.coordinator.schedule.LeaseBroker;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
 import dev.assetgrid.coordinator.schedule.Scheduler;
 import dev.assetgrid.coordinator.schedule.StoredOutputs;
-import dev.assetgrid.coordinator.schedule.duty.AuditRetention;
 import dev.assetgrid.coordinator.schedule.duty.BlobPurge;
 import dev.assetgrid.coordinator.schedule.duty.BlobScrub;
 import dev.assetgrid.coordinator.schedule.duty.DerivativeDrop;
@@ -26,6 +30,7 @@ import dev.assetgrid.coordinator.schedule.duty.LeaseReclaimer;
 import dev.assetgrid.coordinator.schedule.duty.NodeLossRequeuer;
 import dev.assetgrid.coordinator.schedule.duty.OrphanSweeper;
 import dev.assetgrid.coordinator.schedule.duty.RetryTicker;
+import dev.assetgrid.coordinator.schedule.duty.RowRetention;
 import dev.assetgrid.coordinator.schedule.duty.ScrubReport;
 import dev.assetgrid.coordinator.schedule.duty.UploadSweeper;
 import dev.assetgrid.coordinator.store.AssetStore;
@@ -35,10 +40,12 @@ import dev.assetgrid.coordinator.store.BlobRefs;
 import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.DerivativeRetention;
 import dev.assetgrid.coordinator.store.EventPublisher;
+import dev.assetgrid.coordinator.store.EventStore;
 import dev.assetgrid.coordinator.store.KeyStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
 import dev.assetgrid.coordinator.store.QueueStore;
 import dev.assetgrid.coordinator.store.UploadStore;
+import dev.assetgrid.coordinator.store.WebhookStore;
 import dev.assetgrid.node.Node;
 import dev.assetgrid.node.natives.NativeProbe;
 import dev.assetgrid.node.worker.WorkerOptions;
@@ -246,6 +253,21 @@ public final class Coordinator {
               config.storage().scrubPace(),
               config.storage().scrubInBackground());
       api.withScrub(scrub::scrubNow);
+      NotifyOptions notify = config.notifications();
+      EventStore eventStore = new EventStore(pool);
+      WebhookStore webhookStore = new WebhookStore(pool);
+      Egress egress = new Egress(notify.allowHttpWebhooks(), notify.allowCidrs());
+      SecretBox webhookSecrets =
+          new SecretBox(
+              clusterOptions.secret().derive("assetgrid webhook signing secrets"),
+              "webhook signing secret");
+      api.withNotify(
+          new ApiVerticle.Notify(
+              eventStore,
+              new TenantEvents(vertx, eventStore, TenantEvents.POLL),
+              webhookStore,
+              egress,
+              webhookSecrets));
       await(vertx.deployVerticle(api));
       publicUrl[0] =
           config.publicUrl() != null
@@ -274,7 +296,11 @@ public final class Coordinator {
                   new RetryTicker(scheduler, clock, broker[0]::hasParked, broker[0]::retryParked),
                   new LeaseReclaimer(scheduler, clock),
                   new NodeLossRequeuer(scheduler),
-                  new AuditRetention(audit, config.access().auditRetention()),
+                  new RowRetention(
+                      "audit", config.access().auditRetention(), audit::purgeOlderThan),
+                  new RowRetention("event", notify.eventRetention(), eventStore::purgeOlderThan),
+                  new WebhookSender(
+                      webhookStore, egress, webhookSecrets, notify, ClusterBootstrap.nodeId(vertx)),
                   purge,
                   sweeper,
                   scrub,

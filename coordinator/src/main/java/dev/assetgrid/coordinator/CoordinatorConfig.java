@@ -1,5 +1,6 @@
 package dev.assetgrid.coordinator;
 
+import dev.assetgrid.coordinator.events.NotifyOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.List;
  * @param access authentication, quotas, rate limits and audit retention
  * @param tls HTTPS on the API; null = {@link TlsOptions#off()} (plain HTTP)
  * @param storage blob lifecycle (purge grace, scrub rate)
+ * @param notifications the event stream and webhooks
  */
 public record CoordinatorConfig(
     String httpHost,
@@ -45,7 +47,8 @@ public record CoordinatorConfig(
     ClusterOptions cluster,
     AccessOptions access,
     TlsOptions tls,
-    StorageOptions storage) {
+    StorageOptions storage,
+    NotifyOptions notifications) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
 
@@ -90,6 +93,7 @@ public record CoordinatorConfig(
     access = access == null ? AccessOptions.defaults() : access;
     tls = tls == null ? TlsOptions.off() : tls;
     storage = storage == null ? StorageOptions.defaults() : storage;
+    notifications = notifications == null ? NotifyOptions.defaults() : notifications;
   }
 
   /** The embedded single-machine defaults. */
@@ -117,246 +121,133 @@ public record CoordinatorConfig(
             false),
         AccessOptions.defaults(),
         TlsOptions.off(),
-        StorageOptions.defaults());
+        StorageOptions.defaults(),
+        NotifyOptions.defaults());
   }
 
   public CoordinatorConfig withHttpPort(int port) {
-    return new CoordinatorConfig(
-        httpHost,
-        port,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        workers,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        access,
-        tls,
-        storage);
+    return edit(d -> d.httpPort = port);
   }
 
   public CoordinatorConfig withDataDir(Path dir) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dir,
-        dbUrl,
-        workers,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        access,
-        tls,
-        storage);
+    return edit(d -> d.dataDir = dir);
   }
 
   public CoordinatorConfig withWorkers(int n) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        n,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        access,
-        tls,
-        storage);
+    return edit(d -> d.workers = n);
   }
 
   public CoordinatorConfig withLease(Duration l) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        workers,
-        maxUploadBytes,
-        l,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        access,
-        tls,
-        storage);
+    return edit(d -> d.lease = l);
   }
 
   public CoordinatorConfig withRetry(int attempts, Duration base, Duration max) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        workers,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        attempts,
-        base,
-        max,
-        cluster,
-        access,
-        tls,
-        storage);
+    return edit(
+        d -> {
+          d.maxAttempts = attempts;
+          d.retryBase = base;
+          d.retryMax = max;
+        });
   }
 
   public CoordinatorConfig withMaxUploadBytes(long n) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        workers,
-        n,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        access,
-        tls,
-        storage);
+    return edit(d -> d.maxUploadBytes = n);
   }
 
   public CoordinatorConfig withCluster(ClusterOptions c) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        workers,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        c,
-        access,
-        tls,
-        storage);
+    return edit(d -> d.cluster = c);
   }
 
   public CoordinatorConfig withDbUrl(String url) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        url,
-        workers,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        access,
-        tls,
-        storage);
+    return edit(d -> d.dbUrl = url);
   }
 
   public CoordinatorConfig withPublicUrl(String url) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        url,
-        dataDir,
-        dbUrl,
-        workers,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        access,
-        tls,
-        storage);
+    return edit(d -> d.publicUrl = url);
   }
 
   public CoordinatorConfig withAccess(AccessOptions a) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        workers,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        a,
-        tls,
-        storage);
+    return edit(d -> d.access = a);
   }
 
   public CoordinatorConfig withTls(TlsOptions t) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        workers,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        access,
-        t,
-        storage);
+    return edit(d -> d.tls = t);
   }
 
   public CoordinatorConfig withStorage(StorageOptions st) {
-    return new CoordinatorConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        workers,
-        maxUploadBytes,
-        lease,
-        maxRuntime,
-        maxAttempts,
-        retryBase,
-        retryMax,
-        cluster,
-        access,
-        tls,
-        st);
+    return edit(d -> d.storage = st);
+  }
+
+  public CoordinatorConfig withNotifications(NotifyOptions n) {
+    return edit(d -> d.notifications = n);
+  }
+
+  /** A copy with the changes {@code change} makes to a draft of this config, validated again. */
+  private CoordinatorConfig edit(java.util.function.Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
+  /** The components of a config, to change one or a few of them. */
+  private static final class Draft {
+    String httpHost;
+    int httpPort;
+    String publicUrl;
+    Path dataDir;
+    String dbUrl;
+    int workers;
+    long maxUploadBytes;
+    Duration lease;
+    Duration maxRuntime;
+    int maxAttempts;
+    Duration retryBase;
+    Duration retryMax;
+    ClusterOptions cluster;
+    AccessOptions access;
+    TlsOptions tls;
+    StorageOptions storage;
+    NotifyOptions notifications;
+
+    Draft(CoordinatorConfig c) {
+      httpHost = c.httpHost;
+      httpPort = c.httpPort;
+      publicUrl = c.publicUrl;
+      dataDir = c.dataDir;
+      dbUrl = c.dbUrl;
+      workers = c.workers;
+      maxUploadBytes = c.maxUploadBytes;
+      lease = c.lease;
+      maxRuntime = c.maxRuntime;
+      maxAttempts = c.maxAttempts;
+      retryBase = c.retryBase;
+      retryMax = c.retryMax;
+      cluster = c.cluster;
+      access = c.access;
+      tls = c.tls;
+      storage = c.storage;
+      notifications = c.notifications;
+    }
+
+    CoordinatorConfig build() {
+      return new CoordinatorConfig(
+          httpHost,
+          httpPort,
+          publicUrl,
+          dataDir,
+          dbUrl,
+          workers,
+          maxUploadBytes,
+          lease,
+          maxRuntime,
+          maxAttempts,
+          retryBase,
+          retryMax,
+          cluster,
+          access,
+          tls,
+          storage,
+          notifications);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.assetgrid.coordinator;
 
+import dev.assetgrid.coordinator.events.NotifyOptions;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
@@ -327,6 +328,113 @@ public final class CoordinatorMain implements Callable<Integer> {
                     StorageOptions.parseDuration("--drop-derivatives-after", drop)));
   }
 
+  @Option(
+      names = "--event-retention",
+      paramLabel = "DURATION",
+      description =
+          "How long a tenant's events (GET /v1/events) and their webhook deliveries are kept: 24h,"
+              + " 7d. Default: ${DEFAULT-VALUE}. Env: ASSETGRID_EVENT_RETENTION.",
+      defaultValue = "${env:ASSETGRID_EVENT_RETENTION:-7d}")
+  String eventRetention;
+
+  @Option(
+      names = "--allow-http-webhooks",
+      description =
+          "Accept webhook URLs over plain http (https only otherwise). Env:"
+              + " ASSETGRID_ALLOW_HTTP_WEBHOOKS.",
+      defaultValue = "${env:ASSETGRID_ALLOW_HTTP_WEBHOOKS:-false}")
+  boolean allowHttpWebhooks;
+
+  @Option(
+      names = "--webhook-allow-cidr",
+      paramLabel = "CIDR",
+      split = ",",
+      description =
+          "Internal address ranges (loopback, private, link-local) webhook receivers may"
+              + " nevertheless use, e.g. 10.1.0.0/16; refused by default. Env:"
+              + " ASSETGRID_WEBHOOK_ALLOW_CIDR (comma-separated).",
+      defaultValue = "${env:ASSETGRID_WEBHOOK_ALLOW_CIDR:-}")
+  List<String> webhookAllowCidrs;
+
+  @Option(
+      names = "--webhook-timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long one delivery attempt may take. Default: ${DEFAULT-VALUE}. Env:"
+              + " ASSETGRID_WEBHOOK_TIMEOUT.",
+      defaultValue = "${env:ASSETGRID_WEBHOOK_TIMEOUT:-10s}")
+  String webhookTimeout;
+
+  @Option(
+      names = "--webhook-retry-base",
+      paramLabel = "DURATION",
+      description =
+          "The first retry delay of a failed delivery, doubled each attempt (at most 1h, with"
+              + " jitter). Default: ${DEFAULT-VALUE}. Env: ASSETGRID_WEBHOOK_RETRY_BASE.",
+      defaultValue = "${env:ASSETGRID_WEBHOOK_RETRY_BASE:-5s}")
+  String webhookRetryBase;
+
+  @Option(
+      names = "--webhook-retry-for",
+      paramLabel = "DURATION",
+      description =
+          "How long a delivery is retried before it is marked failed. Default: ${DEFAULT-VALUE}."
+              + " Env: ASSETGRID_WEBHOOK_RETRY_FOR.",
+      defaultValue = "${env:ASSETGRID_WEBHOOK_RETRY_FOR:-24h}")
+  String webhookRetryFor;
+
+  @Option(
+      names = "--webhook-disable-after",
+      paramLabel = "DURATION",
+      description =
+          "Disable a webhook whose every delivery failed for this long (a webhook.disabled event"
+              + " says so). Default: ${DEFAULT-VALUE}. Env: ASSETGRID_WEBHOOK_DISABLE_AFTER.",
+      defaultValue = "${env:ASSETGRID_WEBHOOK_DISABLE_AFTER:-5d}")
+  String webhookDisableAfter;
+
+  @Option(
+      names = "--webhook-concurrency",
+      paramLabel = "N",
+      description =
+          "Webhook deliveries this coordinator sends at once. Default: ${DEFAULT-VALUE}. Env:"
+              + " ASSETGRID_WEBHOOK_CONCURRENCY.",
+      defaultValue = "${env:ASSETGRID_WEBHOOK_CONCURRENCY:-16}")
+  int webhookConcurrency;
+
+  /** The event and webhook options of the flags; a bad value is a one-sentence error. */
+  NotifyOptions notifyOptions() {
+    List<dev.assetgrid.coordinator.net.Cidr> allowed = new java.util.ArrayList<>();
+    for (String c : webhookAllowCidrs == null ? List.<String>of() : webhookAllowCidrs) {
+      if (c.isBlank()) {
+        continue;
+      }
+      try {
+        allowed.add(dev.assetgrid.coordinator.net.Cidr.parse(c));
+      } catch (IllegalArgumentException e) {
+        throw new AssetGridException(
+            ErrorCode.INVALID_REQUEST, "--webhook-allow-cidr: " + e.getMessage());
+      }
+    }
+    try {
+      return new NotifyOptions(
+          positive("--event-retention", duration("--event-retention", eventRetention)),
+          allowHttpWebhooks,
+          allowed,
+          positive("--webhook-timeout", duration("--webhook-timeout", webhookTimeout)),
+          positive("--webhook-retry-base", duration("--webhook-retry-base", webhookRetryBase)),
+          positive("--webhook-retry-for", duration("--webhook-retry-for", webhookRetryFor)),
+          positive(
+              "--webhook-disable-after", duration("--webhook-disable-after", webhookDisableAfter)),
+          webhookConcurrency);
+    } catch (IllegalArgumentException e) {
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, e.getMessage());
+    }
+  }
+
+  private static Duration duration(String flag, String text) {
+    return StorageOptions.parseDuration(flag, text);
+  }
+
   private static Duration positive(String flag, Duration d) {
     if (d.isZero()) {
       throw new AssetGridException(
@@ -443,7 +551,8 @@ public final class CoordinatorMain implements Callable<Integer> {
                 ClusterTls.fromFlags(clusterTlsCert, clusterTlsKey, clusterTlsTrust)),
             accessOptions(),
             TlsOptions.fromFlags(tls, tlsCert, tlsKey),
-            storageOptions());
+            storageOptions(),
+            notifyOptions());
     Coordinator coordinator = Coordinator.start(c);
     System.out.printf(
         "assetgrid coordinator listening on %s  (nodes join with --join %s)%n",

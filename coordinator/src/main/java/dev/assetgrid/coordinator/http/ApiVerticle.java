@@ -49,6 +49,7 @@ public final class ApiVerticle extends VerticleBase {
   private JobEvents.Hub hub;
   private HttpServer server;
   private Router router;
+  private Notify notify;
   private KeyCertOptions tls;
   private boolean fileRedirects;
   private DirectUploads directUploads;
@@ -155,6 +156,26 @@ public final class ApiVerticle extends VerticleBase {
       java.util.function.Supplier<String> publicUrl,
       byte[] partKey) {}
 
+  /**
+   * The event stream and webhooks ({@code /v1/events}, {@code /v1/webhooks}).
+   *
+   * @param feed this coordinator's live feed of tenant events (started with the verticle)
+   * @param egress where webhook receivers may be
+   * @param secrets seals the webhooks' signing secrets
+   */
+  public record Notify(
+      dev.assetgrid.coordinator.store.EventStore events,
+      dev.assetgrid.coordinator.events.TenantEvents feed,
+      dev.assetgrid.coordinator.store.WebhookStore webhooks,
+      dev.assetgrid.coordinator.net.Egress egress,
+      dev.assetgrid.coordinator.access.SecretBox secrets) {}
+
+  /** Serve {@code /v1/events} and {@code /v1/webhooks}; call before deploying. */
+  public ApiVerticle withNotify(Notify notify) {
+    this.notify = notify;
+    return this;
+  }
+
   /** Serve {@code /v1/uploads}; call before deploying. */
   public ApiVerticle withUploads(DirectUploads uploads) {
     this.directUploads = uploads;
@@ -238,6 +259,12 @@ public final class ApiVerticle extends VerticleBase {
               directUploads.partKey(),
               onQueued));
     }
+    if (notify != null) {
+      resources.add(new EventsResource(vertx, notify.events(), notify.feed()));
+      resources.add(
+          new WebhooksResource(
+              access, vertx, notify.webhooks(), notify.egress(), notify.secrets()));
+    }
     resources.add(new AdminResource(access, security.audit(), scrub));
     Router r = Router.router(vertx);
     router = r;
@@ -279,11 +306,16 @@ public final class ApiVerticle extends VerticleBase {
       options.setSsl(true).setKeyCertOptions(tls).setUseAlpn(true);
     }
     server = vertx.createHttpServer(options);
-    return hub.ready().compose(v -> server.requestHandler(r).listen());
+    return hub.ready()
+        .compose(v -> notify == null ? Future.succeededFuture() : notify.feed().start())
+        .compose(v -> server.requestHandler(r).listen());
   }
 
   @Override
   public Future<?> stop() {
+    if (notify != null) {
+      notify.feed().stop();
+    }
     Promise<Void> p = Promise.promise();
     if (server != null) {
       server.close().onComplete(x -> p.complete());

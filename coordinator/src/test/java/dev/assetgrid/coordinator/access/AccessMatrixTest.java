@@ -3,7 +3,10 @@ package dev.assetgrid.coordinator.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.TestGrid;
+import dev.assetgrid.coordinator.TestPostgres;
 import dev.assetgrid.coordinator.TinyGlb;
+import dev.assetgrid.coordinator.events.NotifyOptions;
+import dev.assetgrid.coordinator.net.Cidr;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.URI;
@@ -60,6 +63,22 @@ class AccessMatrixTest {
   static String jobId;
   static String victimKey;
   static String uploadId;
+  static String webhookId;
+  static String deliveryId;
+
+  /** A webhook of the default tenant (to a closed loopback port), made by its admin. */
+  static String newWebhook() {
+    try {
+      return new JsonObject(
+              grid.post(
+                      "/v1/webhooks",
+                      "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"job.failed\"]}")
+                  .body())
+          .getString("id");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** A direct upload of the default tenant, begun by its admin (no part sent). */
   static String newUpload() {
@@ -208,6 +227,50 @@ class AccessMatrixTest {
     t.put(
         "DELETE /v1/uploads/:id",
         new Entry(new Call("DELETE", "/v1/uploads/" + newUpload(), null, null), no, ok, ok, nf));
+    t.put("GET /v1/events", new Entry(get.apply("/v1/events"), ok, ok, ok, ok));
+    byte[] hook =
+        "{\"url\":\"http://127.0.0.1:9/m\",\"events\":[\"*\"]}".getBytes(StandardCharsets.UTF_8);
+    t.put(
+        "POST /v1/webhooks",
+        new Entry(new Call("POST", "/v1/webhooks", hook, "application/json"), no, no, ok, ok));
+    t.put("GET /v1/webhooks", new Entry(get.apply("/v1/webhooks"), no, no, ok, ok));
+    String w = "/v1/webhooks/" + webhookId;
+    t.put("GET /v1/webhooks/:webhookId", new Entry(get.apply(w), no, no, ok, nf));
+    t.put(
+        "PATCH /v1/webhooks/:webhookId",
+        new Entry(
+            new Call(
+                "PATCH",
+                w,
+                "{\"description\":\"m\"}".getBytes(StandardCharsets.UTF_8),
+                "application/json"),
+            no,
+            no,
+            ok,
+            nf));
+    t.put(
+        "DELETE /v1/webhooks/:webhookId",
+        new Entry(new Call("DELETE", "/v1/webhooks/" + newWebhook(), null, null), no, no, ok, nf));
+    t.put(
+        "POST /v1/webhooks/:webhookId/rotate-secret",
+        new Entry(new Call("POST", w + "/rotate-secret", null, null), no, no, ok, nf));
+    t.put(
+        "POST /v1/webhooks/:webhookId/test",
+        new Entry(new Call("POST", w + "/test", null, null), no, no, ok, nf));
+    t.put(
+        "GET /v1/webhooks/:webhookId/deliveries",
+        new Entry(get.apply(w + "/deliveries"), no, no, ok, nf));
+    t.put(
+        "GET /v1/webhooks/:webhookId/deliveries/:deliveryId",
+        new Entry(get.apply(w + "/deliveries/" + deliveryId), no, no, ok, nf));
+    t.put(
+        "POST /v1/webhooks/:webhookId/deliveries/:deliveryId/redeliver",
+        new Entry(
+            new Call("POST", w + "/deliveries/" + deliveryId + "/redeliver", null, null),
+            no,
+            no,
+            ok,
+            nf));
     // parts of local direct uploads: authorised by the upload's token (DirectUploadTest)
     t.put("PUT /internal/uploads/:id/parts/:n", null);
     // the whole grid's blobs: the system admin only (another tenant's admin is refused, not 404)
@@ -227,7 +290,12 @@ class AccessMatrixTest {
 
   @BeforeAll
   static void start() throws Exception {
-    grid = TestGrid.start(dataDir);
+    grid =
+        TestGrid.start(
+            TestGrid.config(dataDir, TestPostgres.newDatabase())
+                .withNotifications(
+                    NotifyOptions.defaults()
+                        .withReceivers(true, List.of(Cidr.parse("127.0.0.0/8")))));
     String admin = grid.adminKey();
     header.put(Cred.ADMIN, "Bearer " + admin);
     header.put(Cred.READER, "Bearer " + makeKey("{\"role\":\"reader\"}", admin));
@@ -264,6 +332,10 @@ class AccessMatrixTest {
         };
     jobId = up.getJsonObject("job").getString("id");
     uploadId = newUpload();
+    webhookId = newWebhook();
+    deliveryId =
+        new JsonObject(grid.post("/v1/webhooks/" + webhookId + "/test", "").body())
+            .getString("deliveryId");
     Thread.sleep(1_100); // the ttl=1 key expires
   }
 

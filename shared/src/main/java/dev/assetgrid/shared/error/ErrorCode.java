@@ -24,6 +24,7 @@ public enum ErrorCode {
   CHECKSUM_MISMATCH(422, false, "The uploaded bytes do not match the declared sha256 or size: %s"),
   UPLOAD_PART_MISSING(409, false, "The upload is missing a part: %s"),
   UPLOAD_EXPIRED(410, false, "The upload expired or was aborted; start a new one: %s"),
+  URL_NOT_ALLOWED(422, false, "The URL is not allowed: %s"),
 
   // --- bad input data (retrying the same bytes cannot help) ---
   GLB_TRUNCATED(422, false, "GLB is truncated: %s"),
