@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -48,7 +49,6 @@ import picocli.CommandLine.ScopeType;
 public final class AssetgridCli {
   @Option(
       names = "--url",
-      scope = ScopeType.INHERIT,
       paramLabel = "URL",
       description =
           "the coordinator (else $ASSETGRID_URL, url= in the config file, http://localhost:8080)")
@@ -94,6 +94,7 @@ public final class AssetgridCli {
   public static CommandLine commandLine(ClientEnvironment environment) {
     AssetgridCli root = new AssetgridCli(environment);
     CommandLine cl = new CommandLine(root);
+    shareUrl(cl, cl.getCommandSpec().findOption("--url"));
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           PrintWriter err = line.getErr();
@@ -111,6 +112,22 @@ public final class AssetgridCli {
           return ExitCode.UNAVAILABLE;
         });
     return cl;
+  }
+
+  /**
+   * Gives every subcommand the root's {@code --url} (bound to the same field), except those with a
+   * {@code --url} of their own ({@code webhooks create|update}, where it is the webhook's URL:
+   * there the coordinator's comes before the subcommand, {@code assetgrid --url X webhooks create
+   * ...}, or from the environment or the config file). picocli's inherited scope would refuse the
+   * clash, so the sharing is done here.
+   */
+  private static void shareUrl(CommandLine cl, OptionSpec url) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (sub.getCommandSpec().findOption("--url") == null) {
+        sub.getCommandSpec().addOption(OptionSpec.builder(url).build());
+      }
+      shareUrl(sub, url);
+    }
   }
 
   public static void main(String[] args) {
