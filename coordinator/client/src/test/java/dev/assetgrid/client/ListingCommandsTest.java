@@ -30,6 +30,7 @@ class ListingCommandsTest {
   static List<String> assets = new ArrayList<>();
   static List<String> jobs = new ArrayList<>();
   static Path fox;
+  static String foxAsset;
 
   @BeforeAll
   static void submitTwo() throws Exception {
@@ -46,6 +47,9 @@ class ListingCommandsTest {
     while (m.find()) {
       assets.add(m.group(2));
       jobs.add(m.group(3));
+      if (m.group(1).endsWith("Fox.glb")) {
+        foxAsset = m.group(2);
+      }
     }
     assertThat(assets).hasSize(2);
   }
@@ -117,7 +121,7 @@ class ListingCommandsTest {
   @Test
   void getWritesTheExactBytes(@TempDir Path out) throws Exception {
     Path target = out.resolve("fox-copy.glb");
-    Cli.Run r = cli.run("get", assets.get(0), "original", "-o", target.toString());
+    Cli.Run r = cli.run("get", foxAsset, "original", "-o", target.toString());
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(Files.readAllBytes(target)).isEqualTo(Files.readAllBytes(fox));
     assertThat(r.out()).contains("wrote " + target);

@@ -85,6 +85,8 @@ class ResumeUploadTest {
     assertThat(status.get("state").asText()).isEqualTo("open");
     assertThat(numbers(status.get("received"))).containsExactly(1);
 
+    // the broken part's request is counted once the coordinator has seen it end: part 1 and it
+    awaitUploadRequests(2);
     proxy.heal();
     long proxiedBefore = proxy.upstreamBytes();
     long receivedBefore = grid.coordinator.transfers().bytesIn(Transfers.Route.UPLOADS);
@@ -110,6 +112,18 @@ class ResumeUploadTest {
     try (Stream<Path> left = Files.list(note.getParent())) {
       assertThat(left.toList()).isEmpty();
     }
+  }
+
+  private static void awaitUploadRequests(long n) throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (uploadRequests() < n && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    assertThat(uploadRequests()).isEqualTo(n);
+  }
+
+  private static long uploadRequests() {
+    return grid.coordinator.transfers().toJson().getJsonObject("uploads").getLong("requests");
   }
 
   /**
