@@ -28,4 +28,10 @@ public abstract class ApiCommand implements Callable<Integer> {
   protected PrintWriter err() {
     return spec.commandLine().getErr();
   }
+
+  /** One line of the command's result on stdout. */
+  protected void say(String line) {
+    out().println(line);
+    out().flush();
+  }
 }

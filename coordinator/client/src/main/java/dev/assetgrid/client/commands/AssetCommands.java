@@ -37,7 +37,7 @@ public final class AssetCommands {
           new Table.Column("TYPE", f -> Show.text(f, "contentType")));
 
   @Command(name = "assets", description = "List assets, newest first.")
-  public static final class ListAssets extends ApiCommand {
+  public static final class ListAssets extends PagedList {
     @Option(names = "--tag", description = "only assets with this tag")
     String tag;
 
@@ -46,18 +46,9 @@ public final class AssetCommands {
         description = "only assets in this status (processing, ready, failed, invalid, corrupt)")
     String status;
 
-    @Option(names = "--limit", defaultValue = "50", description = "at most this many (default 50)")
-    int limit;
-
-    @Mixin OutputOption output;
-
     @Override
     public Integer call() {
-      JsonNode items =
-          Pages.collect(
-              api(), "/v1/assets", Query.of().add("tag", tag).add("status", status), limit);
-      output.list(out(), items, COLUMNS);
-      return ExitCode.OK;
+      return list("/v1/assets", Query.of().add("tag", tag).add("status", status), COLUMNS);
     }
   }
 
@@ -80,11 +71,7 @@ public final class AssetCommands {
       f.put("sha256", Show.text(a, "sha256"));
       f.put("tags", Show.list(a, "tags"));
       f.put("created", Show.text(a, "createdAt"));
-      output.show(out(), a, f);
-      if (!output.json() && a.has("files")) {
-        out().println();
-        Table.print(out(), FILE_COLUMNS, a.get("files"));
-      }
+      output.show(out(), a, f, "files", FILE_COLUMNS);
       return ExitCode.OK;
     }
   }
@@ -115,8 +102,7 @@ public final class AssetCommands {
           api()
               .download(
                   "/v1/assets/" + Query.segment(asset) + "/files/" + Query.segment(file), target);
-      out().println("wrote " + target + " (" + Show.bytes(n) + ")");
-      out().flush();
+      say("wrote " + target + " (" + Show.bytes(n) + ")");
       return ExitCode.OK;
     }
   }

@@ -37,7 +37,7 @@ public final class JobCommands {
           new Table.Column("ERROR", t -> Show.text(t, "error", "code")));
 
   @Command(name = "jobs", description = "List jobs, newest first.")
-  public static final class ListJobs extends ApiCommand {
+  public static final class ListJobs extends PagedList {
     @Option(
         names = "--state",
         description = "only jobs in this state (queued, running, succeeded, failed, cancelled)")
@@ -46,18 +46,9 @@ public final class JobCommands {
     @Option(names = "--asset", paramLabel = "ID", description = "only the jobs of this asset")
     String asset;
 
-    @Option(names = "--limit", defaultValue = "50", description = "at most this many (default 50)")
-    int limit;
-
-    @Mixin OutputOption output;
-
     @Override
     public Integer call() {
-      JsonNode items =
-          Pages.collect(
-              api(), "/v1/jobs", Query.of().add("state", state).add("assetId", asset), limit);
-      output.list(out(), items, COLUMNS);
-      return ExitCode.OK;
+      return list("/v1/jobs", Query.of().add("state", state).add("assetId", asset), COLUMNS);
     }
   }
 
@@ -71,11 +62,7 @@ public final class JobCommands {
     @Override
     public Integer call() {
       JsonNode job = api().get("/v1/jobs/" + Query.segment(id));
-      output.show(out(), job, fields(job));
-      if (!output.json() && job.has("tasks")) {
-        out().println();
-        Table.print(out(), TASK_COLUMNS, job.get("tasks"));
-      }
+      output.show(out(), job, fields(job), "tasks", TASK_COLUMNS);
       return ExitCode.OK;
     }
   }
@@ -96,31 +83,34 @@ public final class JobCommands {
     return f;
   }
 
-  @Command(name = "cancel", description = "Cancel a job (running tasks are told to stop).")
-  public static final class Cancel extends ApiCommand {
+  /** {@code POST /v1/jobs/{id}/<action>}, telling the job's state after it. */
+  abstract static class JobAction extends ApiCommand {
     @Parameters(paramLabel = "JOB", description = "the job")
     String id;
 
+    abstract String action();
+
     @Override
     public Integer call() {
-      JsonNode job = api().post("/v1/jobs/" + Query.segment(id) + "/cancel", null);
-      out().println("job " + Show.text(job, "id") + " is " + Show.text(job, "state"));
-      out().flush();
+      JsonNode job = api().post("/v1/jobs/" + Query.segment(id) + "/" + action(), null);
+      say("job " + Show.text(job, "id") + " is " + Show.text(job, "state"));
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "retry", description = "Run a failed or cancelled job again.")
-  public static final class Retry extends ApiCommand {
-    @Parameters(paramLabel = "JOB", description = "the job")
-    String id;
-
+  @Command(name = "cancel", description = "Cancel a job (running tasks are told to stop).")
+  public static final class Cancel extends JobAction {
     @Override
-    public Integer call() {
-      JsonNode job = api().post("/v1/jobs/" + Query.segment(id) + "/retry", null);
-      out().println("job " + Show.text(job, "id") + " is " + Show.text(job, "state"));
-      out().flush();
-      return ExitCode.OK;
+    String action() {
+      return "cancel";
+    }
+  }
+
+  @Command(name = "retry", description = "Run a failed or cancelled job again.")
+  public static final class Retry extends JobAction {
+    @Override
+    String action() {
+      return "retry";
     }
   }
 }

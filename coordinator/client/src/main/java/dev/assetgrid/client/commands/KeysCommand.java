@@ -95,8 +95,7 @@ public final class KeysCommand {
     @Override
     public Integer call() {
       JsonNode k = api().delete("/v1/keys/" + Query.segment(id));
-      out().println("key " + Show.text(k, "id") + " is " + Show.text(k, "state"));
-      out().flush();
+      say("key " + Show.text(k, "id") + " is " + Show.text(k, "state"));
       return ExitCode.OK;
     }
   }

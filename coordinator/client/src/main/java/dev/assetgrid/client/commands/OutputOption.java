@@ -51,4 +51,18 @@ public final class OutputOption {
     }
     out.flush();
   }
+
+  /** One object and, in table form, the table of its array member {@code member} below it. */
+  public void show(
+      PrintWriter out,
+      JsonNode object,
+      Map<String, String> fields,
+      String member,
+      List<Table.Column> columns) {
+    show(out, object, fields);
+    if (!json() && object.has(member)) {
+      out.println();
+      Table.print(out, columns, object.get(member));
+    }
+  }
 }

@@ -121,19 +121,10 @@ public final class WebhooksCommand {
   }
 
   @Command(name = "list", description = "List the tenant's endpoints.")
-  public static final class ListHooks extends ApiCommand {
-    @Option(
-        names = "--limit",
-        defaultValue = "100",
-        description = "at most this many (default 100)")
-    int limit;
-
-    @Mixin OutputOption output;
-
+  public static final class ListHooks extends PagedList {
     @Override
     public Integer call() {
-      output.list(out(), Pages.collect(api(), PATH, Query.of(), limit), COLUMNS);
-      return ExitCode.OK;
+      return list(PATH, Query.of(), COLUMNS);
     }
   }
 
@@ -213,29 +204,19 @@ public final class WebhooksCommand {
     @Override
     public Integer call() {
       api().delete(PATH + "/" + Query.segment(id));
-      out().println("webhook " + id + " deleted");
-      out().flush();
+      say("webhook " + id + " deleted");
       return ExitCode.OK;
     }
   }
 
   @Command(name = "deliveries", description = "The delivery log of an endpoint, newest first.")
-  public static final class Deliveries extends ApiCommand {
+  public static final class Deliveries extends PagedList {
     @Parameters(paramLabel = "ID")
     String id;
 
-    @Option(names = "--limit", defaultValue = "50", description = "at most this many (default 50)")
-    int limit;
-
-    @Mixin OutputOption output;
-
     @Override
     public Integer call() {
-      output.list(
-          out(),
-          Pages.collect(api(), PATH + "/" + Query.segment(id) + "/deliveries", Query.of(), limit),
-          DELIVERY_COLUMNS);
-      return ExitCode.OK;
+      return list(PATH + "/" + Query.segment(id) + "/deliveries", Query.of(), DELIVERY_COLUMNS);
     }
   }
 
@@ -258,8 +239,7 @@ public final class WebhooksCommand {
                   + Query.segment(delivery)
                   + "/redeliver",
               null);
-      out().println("delivery " + delivery + " of webhook " + id + " is queued again");
-      out().flush();
+      say("delivery " + delivery + " of webhook " + id + " is queued again");
       return ExitCode.OK;
     }
   }
