@@ -1,0 +1,123 @@
+package dev.assetgrid.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.assetgrid.client.http.Json;
+import dev.assetgrid.coordinator.TestGrid;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code webhooks create|list|get|update|deliveries|redeliver|delete} against a real coordinator's
+ * {@code /v1/webhooks} (receivers on loopback are allowed by {@link ClientGrid}; nothing listens on
+ * port 9, so deliveries just fail and retry). The coordinator's URL comes from the environment
+ * here, since {@code --url} of {@code webhooks create|update} is the webhook's.
+ */
+class WebhookCommandsTest {
+  static final String HOOK = "http://127.0.0.1:9/assetgrid";
+
+  @TempDir static Path home;
+  static TestGrid grid;
+  static Cli cli;
+
+  @BeforeAll
+  static void start() throws Exception {
+    grid = ClientGrid.get();
+    cli =
+        new Cli(home)
+            .env("ASSETGRID_URL", grid.coordinator.baseUrl())
+            .env("ASSETGRID_KEY", grid.adminKey());
+  }
+
+  static JsonNode json(Cli.Run r) {
+    assertThat(r.exit()).as(r.toString()).isZero();
+    JsonNode j = Json.parseOrNull(r.out());
+    assertThat(j).as(r.toString()).isNotNull();
+    return j;
+  }
+
+  @Test
+  void anEndpointIsCreatedListedChangedAndDeleted() throws Exception {
+    Cli.Run made =
+        cli.runExactly(
+            "webhooks",
+            "create",
+            "--url",
+            HOOK,
+            "--events",
+            "asset.*,job.failed",
+            "--description",
+            "ci");
+    assertThat(made.exit()).as(made.toString()).isZero();
+    assertThat(made.out()).contains("secret:").contains(HOOK);
+    assertThat(made.err()).contains("Store the signing secret now");
+
+    JsonNode created =
+        json(
+            cli.runExactly(
+                "webhooks",
+                "create",
+                "--url",
+                HOOK + "/2",
+                "--events",
+                "job.succeeded",
+                "--output",
+                "json"));
+    String id = created.get("id").asText();
+    assertThat(created.get("secret").asText()).isNotBlank();
+    assertThat(created.get("events").toString()).isEqualTo("[\"job.succeeded\"]");
+    assertThat(created.get("enabled").asBoolean()).isTrue();
+
+    JsonNode listed = json(cli.runExactly("webhooks", "list", "--output", "json"));
+    JsonNode server = Json.parseOrNull(grid.get("/v1/webhooks").body()).get("items");
+    assertThat(listed).isEqualTo(server);
+    assertThat(listed.toString()).contains(id).doesNotContain(created.get("secret").asText());
+
+    JsonNode got = json(cli.runExactly("webhooks", "get", id, "--output", "json"));
+    assertThat(got.get("url").asText()).isEqualTo(HOOK + "/2");
+    assertThat(got.has("secret")).isFalse();
+
+    JsonNode disabled =
+        json(
+            cli.runExactly(
+                "webhooks", "update", id, "--disable", "--events", "job.*", "--output", "json"));
+    assertThat(disabled.get("enabled").asBoolean()).isFalse();
+    assertThat(disabled.get("events").toString()).isEqualTo("[\"job.*\"]");
+    JsonNode enabled =
+        json(cli.runExactly("webhooks", "update", id, "--enable", "--output", "json"));
+    assertThat(enabled.get("enabled").asBoolean()).isTrue();
+
+    Cli.Run table = cli.runExactly("webhooks", "list");
+    assertThat(table.out().lines().findFirst().orElseThrow())
+        .startsWith("ID")
+        .contains("URL")
+        .contains("EVENTS");
+
+    JsonNode deliveries =
+        json(cli.runExactly("webhooks", "deliveries", id, "--limit", "10", "--output", "json"));
+    assertThat(deliveries.isArray()).isTrue();
+    Cli.Run redeliver = cli.runExactly("webhooks", "redeliver", id, UUID.randomUUID().toString());
+    assertThat(redeliver.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(redeliver.err()).contains("NOT_FOUND").doesNotContain("Exception");
+
+    Cli.Run deleted = cli.runExactly("webhooks", "delete", id);
+    assertThat(deleted.exit()).as(deleted.toString()).isZero();
+    assertThat(grid.get("/v1/webhooks/" + id).statusCode()).isEqualTo(404);
+    Cli.Run gone = cli.runExactly("webhooks", "get", id);
+    assertThat(gone.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(gone.err()).contains("NOT_FOUND");
+  }
+
+  @Test
+  void updateWithNothingToChangeIsAUsageError() {
+    Cli.Run r = cli.runExactly("webhooks", "update", UUID.randomUUID().toString());
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("nothing to change");
+    Cli.Run both = cli.runExactly("webhooks", "update", "x", "--enable", "--disable");
+    assertThat(both.exit()).isEqualTo(ExitCode.USAGE);
+  }
+}
