@@ -15,6 +15,8 @@ import dev.assetgrid.coordinator.events.NotifyOptions;
 import dev.assetgrid.coordinator.events.TenantEvents;
 import dev.assetgrid.coordinator.events.WebhookSender;
 import dev.assetgrid.coordinator.http.ApiVerticle;
+import dev.assetgrid.coordinator.ingest.ImportOptions;
+import dev.assetgrid.coordinator.ingest.ImportRunner;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
 import dev.assetgrid.coordinator.net.Egress;
 import dev.assetgrid.coordinator.schedule.LeaseBroker;
@@ -41,6 +43,7 @@ import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.DerivativeRetention;
 import dev.assetgrid.coordinator.store.EventPublisher;
 import dev.assetgrid.coordinator.store.EventStore;
+import dev.assetgrid.coordinator.store.ImportStore;
 import dev.assetgrid.coordinator.store.KeyStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
 import dev.assetgrid.coordinator.store.QueueStore;
@@ -261,6 +264,14 @@ public final class Coordinator {
           new SecretBox(
               clusterOptions.secret().derive("assetgrid webhook signing secrets"),
               "webhook signing secret");
+      ImportOptions importOptions = config.imports();
+      ImportStore importStore = new ImportStore(pool);
+      Egress importEgress = new Egress(importOptions.allowHttp(), importOptions.allowCidrs());
+      SecretBox importSecrets =
+          new SecretBox(
+              clusterOptions.secret().derive("assetgrid import credentials"), "import credentials");
+      api.withImports(
+          new ApiVerticle.Imports(importStore, importEgress, importSecrets, importOptions));
       api.withNotify(
           new ApiVerticle.Notify(
               eventStore,
@@ -299,6 +310,16 @@ public final class Coordinator {
                   new RowRetention(
                       "audit", config.access().auditRetention(), audit::purgeOlderThan),
                   new RowRetention("event", notify.eventRetention(), eventStore::purgeOlderThan),
+                  new ImportRunner(
+                      importStore,
+                      assets,
+                      blobs,
+                      importEgress,
+                      importSecrets,
+                      importOptions,
+                      config.maxUploadBytes(),
+                      ClusterBootstrap.nodeId(vertx),
+                      wake),
                   new WebhookSender(
                       webhookStore, egress, webhookSecrets, notify, ClusterBootstrap.nodeId(vertx)),
                   purge,

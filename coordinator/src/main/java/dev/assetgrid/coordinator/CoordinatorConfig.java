@@ -1,6 +1,7 @@
 package dev.assetgrid.coordinator;
 
 import dev.assetgrid.coordinator.events.NotifyOptions;
+import dev.assetgrid.coordinator.ingest.ImportOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.List;
  * @param tls HTTPS on the API; null = {@link TlsOptions#off()} (plain HTTP)
  * @param storage blob lifecycle (purge grace, scrub rate)
  * @param notifications the event stream and webhooks
+ * @param imports batch imports (roots, throttle, limits)
  */
 public record CoordinatorConfig(
     String httpHost,
@@ -48,7 +50,8 @@ public record CoordinatorConfig(
     AccessOptions access,
     TlsOptions tls,
     StorageOptions storage,
-    NotifyOptions notifications) {
+    NotifyOptions notifications,
+    ImportOptions imports) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
 
@@ -94,6 +97,7 @@ public record CoordinatorConfig(
     tls = tls == null ? TlsOptions.off() : tls;
     storage = storage == null ? StorageOptions.defaults() : storage;
     notifications = notifications == null ? NotifyOptions.defaults() : notifications;
+    imports = imports == null ? ImportOptions.defaults() : imports;
   }
 
   /** The embedded single-machine defaults. */
@@ -122,7 +126,8 @@ public record CoordinatorConfig(
         AccessOptions.defaults(),
         TlsOptions.off(),
         StorageOptions.defaults(),
-        NotifyOptions.defaults());
+        NotifyOptions.defaults(),
+        ImportOptions.defaults());
   }
 
   public CoordinatorConfig withHttpPort(int port) {
@@ -182,6 +187,10 @@ public record CoordinatorConfig(
     return edit(d -> d.notifications = n);
   }
 
+  public CoordinatorConfig withImports(ImportOptions i) {
+    return edit(d -> d.imports = i);
+  }
+
   /** A copy with the changes {@code change} makes to a draft of this config, validated again. */
   private CoordinatorConfig edit(java.util.function.Consumer<Draft> change) {
     Draft d = new Draft(this);
@@ -208,6 +217,7 @@ public record CoordinatorConfig(
     TlsOptions tls;
     StorageOptions storage;
     NotifyOptions notifications;
+    ImportOptions imports;
 
     Draft(CoordinatorConfig c) {
       httpHost = c.httpHost;
@@ -227,6 +237,7 @@ public record CoordinatorConfig(
       tls = c.tls;
       storage = c.storage;
       notifications = c.notifications;
+      imports = c.imports;
     }
 
     CoordinatorConfig build() {
@@ -247,7 +258,8 @@ public record CoordinatorConfig(
           access,
           tls,
           storage,
-          notifications);
+          notifications,
+          imports);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.assetgrid.coordinator;
 
 import dev.assetgrid.coordinator.events.NotifyOptions;
+import dev.assetgrid.coordinator.ingest.ImportOptions;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
@@ -401,20 +402,98 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_WEBHOOK_CONCURRENCY:-16}")
   int webhookConcurrency;
 
-  /** The event and webhook options of the flags; a bad value is a one-sentence error. */
-  NotifyOptions notifyOptions() {
-    List<dev.assetgrid.coordinator.net.Cidr> allowed = new java.util.ArrayList<>();
-    for (String c : webhookAllowCidrs == null ? List.<String>of() : webhookAllowCidrs) {
+  @Option(
+      names = "--import-root",
+      paramLabel = "FOLDER",
+      split = ",",
+      description =
+          "Folders whose subfolders admins may import (POST /v1/imports {\"directory\": ...});"
+              + " none by default (folder imports off). Env: ASSETGRID_IMPORT_ROOT (comma-separated).",
+      defaultValue = "${env:ASSETGRID_IMPORT_ROOT:-}")
+  List<String> importRoots;
+
+  @Option(
+      names = "--import-inflight",
+      paramLabel = "N",
+      description =
+          "Import items this coordinator works on at once (uploads keep their latency)."
+              + " Default: ${DEFAULT-VALUE}. Env: ASSETGRID_IMPORT_INFLIGHT.",
+      defaultValue = "${env:ASSETGRID_IMPORT_INFLIGHT:-4}")
+  int importInflight;
+
+  @Option(
+      names = "--import-max-files",
+      paramLabel = "N",
+      description =
+          "Most files (objects) one import may list. Default: ${DEFAULT-VALUE}. Env:"
+              + " ASSETGRID_IMPORT_MAX_FILES.",
+      defaultValue = "${env:ASSETGRID_IMPORT_MAX_FILES:-100000}")
+  int importMaxFiles;
+
+  @Option(
+      names = "--import-timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long a URL being imported may stay silent. Default: ${DEFAULT-VALUE}. Env:"
+              + " ASSETGRID_IMPORT_TIMEOUT.",
+      defaultValue = "${env:ASSETGRID_IMPORT_TIMEOUT:-60s}")
+  String importTimeout;
+
+  @Option(
+      names = "--allow-http-imports",
+      description =
+          "Accept plain http URLs (and S3 endpoints) in imports (https only otherwise). Env:"
+              + " ASSETGRID_ALLOW_HTTP_IMPORTS.",
+      defaultValue = "${env:ASSETGRID_ALLOW_HTTP_IMPORTS:-false}")
+  boolean allowHttpImports;
+
+  @Option(
+      names = "--import-allow-cidr",
+      paramLabel = "CIDR",
+      split = ",",
+      description =
+          "Internal address ranges imported URLs and S3 endpoints may nevertheless use; refused by"
+              + " default. Env: ASSETGRID_IMPORT_ALLOW_CIDR (comma-separated).",
+      defaultValue = "${env:ASSETGRID_IMPORT_ALLOW_CIDR:-}")
+  List<String> importAllowCidrs;
+
+  /** The import options of the flags; a bad value is a one-sentence error. */
+  ImportOptions importOptions() {
+    try {
+      return new ImportOptions(
+              List.of(),
+              importInflight,
+              importMaxFiles,
+              positive("--import-timeout", duration("--import-timeout", importTimeout)),
+              allowHttpImports,
+              cidrs("--import-allow-cidr", importAllowCidrs))
+          .withRoots(
+              (importRoots == null ? List.<String>of() : importRoots)
+                  .stream().filter(r -> !r.isBlank()).map(java.nio.file.Path::of).toList());
+    } catch (IllegalArgumentException e) {
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, e.getMessage());
+    }
+  }
+
+  private static List<dev.assetgrid.coordinator.net.Cidr> cidrs(String flag, List<String> texts) {
+    List<dev.assetgrid.coordinator.net.Cidr> out = new java.util.ArrayList<>();
+    for (String c : texts == null ? List.<String>of() : texts) {
       if (c.isBlank()) {
         continue;
       }
       try {
-        allowed.add(dev.assetgrid.coordinator.net.Cidr.parse(c));
+        out.add(dev.assetgrid.coordinator.net.Cidr.parse(c));
       } catch (IllegalArgumentException e) {
-        throw new AssetGridException(
-            ErrorCode.INVALID_REQUEST, "--webhook-allow-cidr: " + e.getMessage());
+        throw new AssetGridException(ErrorCode.INVALID_REQUEST, flag + ": " + e.getMessage());
       }
     }
+    return out;
+  }
+
+  /** The event and webhook options of the flags; a bad value is a one-sentence error. */
+  NotifyOptions notifyOptions() {
+    List<dev.assetgrid.coordinator.net.Cidr> allowed =
+        cidrs("--webhook-allow-cidr", webhookAllowCidrs);
     try {
       return new NotifyOptions(
           positive("--event-retention", duration("--event-retention", eventRetention)),
@@ -552,7 +631,8 @@ public final class CoordinatorMain implements Callable<Integer> {
             accessOptions(),
             TlsOptions.fromFlags(tls, tlsCert, tlsKey),
             storageOptions(),
-            notifyOptions());
+            notifyOptions(),
+            importOptions());
     Coordinator coordinator = Coordinator.start(c);
     System.out.printf(
         "assetgrid coordinator listening on %s  (nodes join with --join %s)%n",

@@ -40,6 +40,14 @@ public interface BlobStore {
   Future<StagedBlob> stage(ReadStream<Buffer> in, long maxBytes);
 
   /**
+   * Stages the bytes of a blocking stream (a file of an import's folder, an object of another
+   * bucket): {@code open} and the copy run on a worker thread, through one reused buffer; the
+   * stream is closed after. {@code UPLOAD_TOO_LARGE} past {@code maxBytes}.
+   */
+  Future<StagedBlob> stageFrom(
+      java.util.concurrent.Callable<java.io.InputStream> open, long maxBytes);
+
+  /**
    * Publishes a staged blob as {@code space.key(staged.sha256())}, atomically (a reader never sees
    * part of it). Idempotent: if the blob already exists the staged copy is dropped and the existing
    * one kept. The staged blob is consumed either way.

@@ -65,6 +65,12 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
+  public Future<StagedBlob> stageFrom(
+      java.util.concurrent.Callable<java.io.InputStream> open, long maxBytes) {
+    return staging.stageFrom(open, maxBytes);
+  }
+
+  @Override
   public Future<BlobInfo> commit(StagedBlob staged, BlobSpace space) {
     Path target = blobPath(space.key(staged.sha256()));
     return vertx

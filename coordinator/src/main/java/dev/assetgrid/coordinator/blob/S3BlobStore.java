@@ -139,23 +139,7 @@ public final class S3BlobStore implements BlobStore {
     this.where =
         options.describe() + (options.endpoint() != null ? " at " + options.endpoint() : " on AWS");
     Region region = region(options);
-    S3ClientBuilder b =
-        S3Client.builder()
-            .httpClient(
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(options.timeout())
-                    .socketTimeout(options.timeout())
-                    .build())
-            .region(region)
-            .credentialsProvider(this.credentials)
-            .forcePathStyle(options.pathStyle())
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD));
-    if (options.endpoint() != null) {
-      b.endpointOverride(options.endpoint());
-    }
-    this.s3 = b.build();
+    this.s3 = client(options, this.credentials);
     S3Presigner.Builder p =
         S3Presigner.builder()
             .region(region)
@@ -167,6 +151,30 @@ public final class S3BlobStore implements BlobStore {
     }
     this.presigner = p.build();
     this.workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKERS, 10, TimeUnit.MINUTES);
+  }
+
+  /**
+   * An S3 client for {@code options}' endpoint, region and addressing, with these credentials: the
+   * store's own, or another bucket's (an import's source).
+   */
+  public static S3Client client(S3Options options, AwsCredentialsProvider credentials) {
+    S3ClientBuilder b =
+        S3Client.builder()
+            .httpClient(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(options.timeout())
+                    .socketTimeout(options.timeout())
+                    .build())
+            .region(region(options))
+            .credentialsProvider(credentials)
+            .forcePathStyle(options.pathStyle())
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD));
+    if (options.endpoint() != null) {
+      b.endpointOverride(options.endpoint());
+    }
+    return b.build();
   }
 
   private static Region region(S3Options options) {
@@ -296,6 +304,12 @@ public final class S3BlobStore implements BlobStore {
   @Override
   public Future<StagedBlob> stage(ReadStream<Buffer> in, long maxBytes) {
     return staging.stage(in, maxBytes, where);
+  }
+
+  @Override
+  public Future<StagedBlob> stageFrom(
+      java.util.concurrent.Callable<java.io.InputStream> open, long maxBytes) {
+    return staging.stageFrom(open, maxBytes);
   }
 
   @Override

@@ -113,6 +113,21 @@ final class StagingArea {
    * object. Blocking: call on a worker thread, after {@link #start}. {@code UPLOAD_TOO_LARGE} past
    * {@code maxBytes}; the file is deleted on any failure. Does not close {@code in}.
    */
+  /** {@link #stageBlocking} of the stream {@code open} gives, on a worker thread; closes it. */
+  Future<StagedBlob> stageFrom(
+      java.util.concurrent.Callable<java.io.InputStream> open, long maxBytes) {
+    return start(dir.toString())
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> {
+                      try (java.io.InputStream in = open.call()) {
+                        return stageBlocking(in, maxBytes);
+                      }
+                    },
+                    false));
+  }
+
   StagedBlob stageBlocking(java.io.InputStream in, long maxBytes) throws java.io.IOException {
     Path file = dir.resolve(UUID.randomUUID() + SUFFIX);
     MessageDigest md = sha256Digest();

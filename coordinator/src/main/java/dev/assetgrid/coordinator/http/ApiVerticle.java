@@ -50,6 +50,7 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
   private Notify notify;
+  private Imports imports;
   private KeyCertOptions tls;
   private boolean fileRedirects;
   private DirectUploads directUploads;
@@ -170,6 +171,19 @@ public final class ApiVerticle extends VerticleBase {
       dev.assetgrid.coordinator.net.Egress egress,
       dev.assetgrid.coordinator.access.SecretBox secrets) {}
 
+  /** Batch imports ({@code /v1/imports}): where they read and under which rules. */
+  public record Imports(
+      dev.assetgrid.coordinator.store.ImportStore store,
+      dev.assetgrid.coordinator.net.Egress egress,
+      dev.assetgrid.coordinator.access.SecretBox secrets,
+      dev.assetgrid.coordinator.ingest.ImportOptions options) {}
+
+  /** Serve {@code /v1/imports}; call before deploying. */
+  public ApiVerticle withImports(Imports imports) {
+    this.imports = imports;
+    return this;
+  }
+
   /** Serve {@code /v1/events} and {@code /v1/webhooks}; call before deploying. */
   public ApiVerticle withNotify(Notify notify) {
     this.notify = notify;
@@ -258,6 +272,16 @@ public final class ApiVerticle extends VerticleBase {
               directUploads.publicUrl(),
               directUploads.partKey(),
               onQueued));
+    }
+    if (imports != null) {
+      resources.add(
+          new ImportsResource(
+              access,
+              vertx,
+              imports.store(),
+              imports.egress(),
+              imports.secrets(),
+              imports.options()));
     }
     if (notify != null) {
       resources.add(new EventsResource(vertx, notify.events(), notify.feed()));

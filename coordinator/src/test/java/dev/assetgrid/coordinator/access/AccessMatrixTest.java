@@ -65,6 +65,7 @@ class AccessMatrixTest {
   static String uploadId;
   static String webhookId;
   static String deliveryId;
+  static String importId;
 
   /** A webhook of the default tenant (to a closed loopback port), made by its admin. */
   static String newWebhook() {
@@ -228,6 +229,20 @@ class AccessMatrixTest {
         "DELETE /v1/uploads/:id",
         new Entry(new Call("DELETE", "/v1/uploads/" + newUpload(), null, null), no, ok, ok, nf));
     t.put("GET /v1/events", new Entry(get.apply("/v1/events"), ok, ok, ok, ok));
+    byte[] urls =
+        "{\"urls\":[\"https://models.example.invalid/m.glb\"]}".getBytes(StandardCharsets.UTF_8);
+    t.put(
+        "POST /v1/imports",
+        new Entry(new Call("POST", "/v1/imports", urls, "application/json"), no, ok, ok, ok));
+    t.put("GET /v1/imports", new Entry(get.apply("/v1/imports"), ok, ok, ok, ok));
+    t.put("GET /v1/imports/:id", new Entry(get.apply("/v1/imports/" + importId), ok, ok, ok, nf));
+    t.put(
+        "GET /v1/imports/:id/items",
+        new Entry(get.apply("/v1/imports/" + importId + "/items"), ok, ok, ok, nf));
+    t.put(
+        "POST /v1/imports/:id/cancel",
+        new Entry(
+            new Call("POST", "/v1/imports/" + importId + "/cancel", null, null), no, ok, ok, nf));
     byte[] hook =
         "{\"url\":\"http://127.0.0.1:9/m\",\"events\":[\"*\"]}".getBytes(StandardCharsets.UTF_8);
     t.put(
@@ -333,6 +348,11 @@ class AccessMatrixTest {
     jobId = up.getJsonObject("job").getString("id");
     uploadId = newUpload();
     webhookId = newWebhook();
+    importId =
+        new JsonObject(
+                grid.post("/v1/imports", "{\"urls\":[\"https://models.example.invalid/a.glb\"]}")
+                    .body())
+            .getString("id");
     deliveryId =
         new JsonObject(grid.post("/v1/webhooks/" + webhookId + "/test", "").body())
             .getString("deliveryId");
