@@ -119,6 +119,11 @@ public final class ImportRunner implements Duty {
                 }
               });
     }
+    items();
+  }
+
+  /** Leases items for the free slots. */
+  private void items() {
     int free = options.inflight() - inFlight;
     if (free > 0 && !leasing) {
       leasing = true;
@@ -144,10 +149,11 @@ public final class ImportRunner implements Duty {
                                   item.n(),
                                   done.cause().toString());
                             }
+                            items(); // a slot is free: the next item now, not at the next poll
                           });
                 }
                 if (ar.result().size() == free) {
-                  vertx.runOnContext(v -> tick());
+                  vertx.runOnContext(v -> items());
                 }
               });
     }
