@@ -7,6 +7,7 @@ import dev.assetgrid.client.ApiCommand;
 import dev.assetgrid.client.ClientException;
 import dev.assetgrid.client.ExitCode;
 import dev.assetgrid.client.http.Json;
+import dev.assetgrid.client.http.Query;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
