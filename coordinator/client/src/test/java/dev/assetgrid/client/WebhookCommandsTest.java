@@ -41,6 +41,12 @@ class WebhookCommandsTest {
     return j;
   }
 
+  /** {@code webhooks create --output json}: the webhook with its secret. */
+  static JsonNode create(String url, String events) {
+    return json(
+        cli.runExactly("webhooks", "create", "--url", url, "--events", events, "--output", "json"));
+  }
+
   @Test
   void anEndpointIsCreatedListedChangedAndDeleted() throws Exception {
     Cli.Run made =
@@ -57,17 +63,7 @@ class WebhookCommandsTest {
     assertThat(made.out()).contains("secret:").contains(HOOK);
     assertThat(made.err()).contains("Store the signing secret now");
 
-    JsonNode created =
-        json(
-            cli.runExactly(
-                "webhooks",
-                "create",
-                "--url",
-                HOOK + "/2",
-                "--events",
-                "job.succeeded",
-                "--output",
-                "json"));
+    JsonNode created = create(HOOK + "/2", "job.succeeded");
     String id = created.get("id").asText();
     assertThat(created.get("secret").asText()).isNotBlank();
     assertThat(created.get("events").toString()).isEqualTo("[\"job.succeeded\"]");
@@ -115,17 +111,7 @@ class WebhookCommandsTest {
 
   @Test
   void aTestPingIsQueuedAndASecretRotated() throws Exception {
-    JsonNode created =
-        json(
-            cli.runExactly(
-                "webhooks",
-                "create",
-                "--url",
-                "http://127.0.0.1:9/x",
-                "--events",
-                "asset.ready",
-                "--output",
-                "json"));
+    JsonNode created = create("http://127.0.0.1:9/x", "asset.ready");
     String id = created.get("id").asText();
 
     Cli.Run test = cli.runExactly("webhooks", "test", id);
