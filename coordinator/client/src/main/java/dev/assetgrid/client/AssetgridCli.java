@@ -1,6 +1,7 @@
 package dev.assetgrid.client;
 
 import dev.assetgrid.client.commands.AssetCommands;
+import dev.assetgrid.client.commands.EventsCommand;
 import dev.assetgrid.client.commands.JobCommands;
 import dev.assetgrid.client.commands.KeysCommand;
 import dev.assetgrid.client.commands.NodesCommand;
@@ -37,7 +38,8 @@ import picocli.CommandLine.ScopeType;
       AssetCommands.Get.class,
       NodesCommand.class,
       KeysCommand.class,
-      WebhooksCommand.class
+      WebhooksCommand.class,
+      EventsCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

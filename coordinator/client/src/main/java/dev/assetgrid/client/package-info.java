@@ -8,9 +8,9 @@
  * stays small: picocli, Jackson, the JDK's HTTP client and a progress-bar library.
  *
  * <p>Layout: {@code config} finds the URL and key (flag, environment, file); {@code http} is the
- * one HTTP client, its errors and the SSE reader; {@code submit} finds model files, bundles side
- * files, uploads (small ones in one request, big ones through the resumable upload API) and follows
- * jobs; {@code progress} draws bars or plain lines; {@code commands} holds the listing and admin
- * commands.
+ * one HTTP client, its errors, URL queries, the SSE reader and the tenant's resumable event stream;
+ * {@code submit} finds model files, bundles side files, uploads (small ones in one request, big
+ * ones through the resumable upload API) and follows jobs; {@code progress} draws bars or plain
+ * lines; {@code commands} holds the listing, admin and {@code events} commands.
  */
 package dev.assetgrid.client;

@@ -3,6 +3,7 @@ package dev.assetgrid.client;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,10 +57,68 @@ public final class Cli {
   public Run runExactly(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    int exit = execute(out, err, args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  /**
+   * Starts {@code args} (with the base flags) in a thread of its own, for a command that goes on
+   * until it is stopped ({@code events}): its output can be read while it runs.
+   */
+  public Running start(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(base);
+    return new Running(all.toArray(String[]::new));
+  }
+
+  /** A command running in its own thread. */
+  public final class Running {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final Thread thread;
+    private volatile int exit = -1;
+
+    private Running(String[] args) {
+      thread = new Thread(() -> exit = execute(out, err, args), "cli-running");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** What it printed on stdout so far. */
+    public String out() {
+      return out.toString();
+    }
+
+    /** Waits up to {@code timeout} until {@code out()} satisfies {@code done}; whether it did. */
+    public boolean awaitOut(java.util.function.Predicate<String> done, Duration timeout)
+        throws InterruptedException {
+      long end = System.nanoTime() + timeout.toNanos();
+      while (!done.test(out()) && System.nanoTime() < end && thread.isAlive()) {
+        Thread.sleep(20);
+      }
+      return done.test(out());
+    }
+
+    /** Interrupts it (as Ctrl-C would end it) and waits for its end. */
+    public Run stop() throws InterruptedException {
+      thread.interrupt();
+      return await(Duration.ofSeconds(10));
+    }
+
+    /** Waits up to {@code timeout} for its end. */
+    public Run await(Duration timeout) throws InterruptedException {
+      thread.join(timeout.toMillis());
+      if (thread.isAlive()) {
+        throw new AssertionError("still running after " + timeout + ":\n" + out());
+      }
+      return new Run(exit, out.toString(), err.toString());
+    }
+  }
+
+  private int execute(StringWriter out, StringWriter err, String[] args) {
     var cl = AssetgridCli.commandLine(new ClientEnvironment(env, home, false));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+    return cl.execute(args);
   }
 }

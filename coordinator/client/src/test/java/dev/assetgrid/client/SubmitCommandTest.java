@@ -21,12 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code submit DIR --wait} against a real coordinator and node: a folder of corpus models (a .gltf
  * with its .bin and three PNGs, whose names have spaces; a .glb; an OBJ with its .mtl and JPEGs)
  * becomes one asset each, every job succeeds, the output names each file with its asset and final
- * state; a folder with a broken model exits 1 naming the failure's code.
+ * state; a folder with a broken model exits 1 naming the failure's code. The jobs are followed over
+ * one tenant stream ({@code GET /v1/events?types=job.*}), seen from a proxy between client and
+ * coordinator: no per-job stream, and a stream the proxy cuts is resumed with {@code
+ * Last-Event-ID}.
  */
 class SubmitCommandTest {
   static final Pattern LINE =
       Pattern.compile(
           "^(.+?)  asset ([0-9a-f-]{36})  job ([0-9a-f-]{36})  (\\w+)$", Pattern.MULTILINE);
+
+  static final String JOB_STREAM = "/v1/events?types=job.*";
 
   @TempDir static Path home;
   static TestGrid grid;
@@ -37,6 +42,40 @@ class SubmitCommandTest {
     TestCorpus.root();
     grid = ClientGrid.get();
     cli = Cli.of(home, grid.coordinator.baseUrl(), grid.adminKey());
+  }
+
+  /** A proxy in front of the shared grid, and a client that goes through it. */
+  static CuttingProxy proxy() throws IOException {
+    CuttingProxy proxy = new CuttingProxy();
+    proxy.target(grid.coordinator.httpPort());
+    return proxy;
+  }
+
+  static Cli through(CuttingProxy proxy) {
+    return Cli.of(home, "http://127.0.0.1:" + proxy.port(), grid.adminKey());
+  }
+
+  /** The three corpus models of the folder test, in {@code dir}; their labels. */
+  static List<String> threeModels(Path dir) throws IOException {
+    copy("gltf-sample/Box With Spaces/glTF", dir.resolve("box"));
+    Files.copy(TestCorpus.path("gltf-sample/Fox/glTF-Binary/Fox.glb"), dir.resolve("Fox.glb"));
+    copy("obj/assimp-spider", dir.resolve("spider"));
+    return List.of(
+        dir.resolve("Fox.glb").toString(),
+        dir.resolve("box/Box With Spaces.gltf").toString(),
+        dir.resolve("spider/spider.obj").toString());
+  }
+
+  /** The labels of the files {@code out} says ended {@code state}. */
+  static List<String> ended(String out, String state) {
+    Matcher m = LINE.matcher(out);
+    List<String> labels = new java.util.ArrayList<>();
+    while (m.find()) {
+      if (m.group(4).equals(state)) {
+        labels.add(m.group(1));
+      }
+    }
+    return labels;
   }
 
   /** Copies a corpus folder into {@code to}. */
@@ -56,11 +95,14 @@ class SubmitCommandTest {
 
   @Test
   void aFolderOfModelsIsSubmittedAndFollowedToTheEnd(@TempDir Path dir) throws Exception {
-    copy("gltf-sample/Box With Spaces/glTF", dir.resolve("box"));
-    Files.copy(TestCorpus.path("gltf-sample/Fox/glTF-Binary/Fox.glb"), dir.resolve("Fox.glb"));
-    copy("obj/assimp-spider", dir.resolve("spider"));
+    List<String> files = threeModels(dir);
 
-    Cli.Run r = cli.run("submit", dir.toString(), "--wait", "--tags", "cli,submit");
+    Cli.Run r;
+    List<String> requests;
+    try (CuttingProxy proxy = proxy()) {
+      r = through(proxy).run("submit", dir.toString(), "--wait", "--tags", "cli,submit");
+      requests = proxy.requests();
+    }
 
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.err()).as(r.toString()).isEmpty();
@@ -82,16 +124,45 @@ class SubmitCommandTest {
         assertThat(asset.get("files").toString()).contains("\"role\":\"side\"");
       }
     }
-    assertThat(labels)
-        .containsExactlyInAnyOrder(
-            dir.resolve("Fox.glb").toString(),
-            dir.resolve("box/Box With Spaces.gltf").toString(),
-            dir.resolve("spider/spider.obj").toString());
+    assertThat(labels).containsExactlyInAnyOrderElementsOf(files);
+    List<String> lines = requests.stream().map(h -> h.lines().findFirst().orElseThrow()).toList();
+    assertThat(lines.stream().filter(l -> l.startsWith("POST /v1/assets?"))).hasSize(3);
+    assertThat(lines.stream().filter(l -> l.matches("GET /v1/jobs/[^ ]+/events.*")))
+        .as("no per-job stream: %s", lines)
+        .isEmpty();
+    assertThat(lines.stream().filter(l -> l.startsWith("GET " + JOB_STREAM + " ")))
+        .as("one tenant stream: %s", lines)
+        .hasSize(1);
+    assertThat(lines.get(0)).as("the stream opens before the first upload").contains(JOB_STREAM);
     JsonNode box = assetNamed("Box With Spaces.gltf");
     assertThat(box.get("files").toString())
         .contains("Box With Spaces.bin")
         .contains("Normal Map.png")
         .contains("glTF Logo With Spaces.png");
+  }
+
+  @Test
+  void aCutStreamIsResumedAndEveryJobReported(@TempDir Path dir) throws Exception {
+    List<String> files = threeModels(dir);
+
+    Cli.Run r;
+    List<String> streams;
+    try (CuttingProxy proxy = proxy()) {
+      // before the client sees a job start: that event comes again only by the replay
+      proxy.cutStreamOnce("/v1/events", "event: job.started");
+      r = through(proxy).run("submit", dir.toString(), "--wait");
+      assertThat(proxy.streamCut()).as("the proxy cut the stream").isTrue();
+      streams = proxy.requests("/v1/events");
+      assertThat(proxy.requests("/v1/jobs/").stream().filter(h -> h.contains("/events ")))
+          .isEmpty();
+    }
+
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.err()).as(r.toString()).isEmpty();
+    assertThat(ended(r.out(), "succeeded")).containsExactlyInAnyOrderElementsOf(files);
+    assertThat(streams).as("the stream and its one reconnect").hasSize(2);
+    assertThat(streams.get(0)).doesNotContainIgnoringCase("Last-Event-ID");
+    assertThat(streams.get(1)).containsPattern("(?i)\\nLast-Event-ID: \\d+-\\d+(\\n|$)");
   }
 
   @Test

@@ -6,16 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.client.http.Json;
 import dev.assetgrid.coordinator.TestGrid;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code webhooks create|list|get|update|deliveries|redeliver|delete} against a real coordinator's
- * {@code /v1/webhooks} (receivers on loopback are allowed by {@link ClientGrid}; nothing listens on
- * port 9, so deliveries just fail and retry). The coordinator's URL comes from the environment
- * here, since {@code --url} of {@code webhooks create|update} is the webhook's.
+ * {@code webhooks create|list|get|update|deliveries|redeliver|test|rotate-secret|delete} against a
+ * real coordinator's {@code /v1/webhooks} (receivers on loopback are allowed by {@link ClientGrid};
+ * nothing listens on port 9, so deliveries just fail and retry). The coordinator's URL comes from
+ * the environment here, since {@code --url} of {@code webhooks create|update} is the webhook's.
  */
 class WebhookCommandsTest {
   static final String HOOK = "http://127.0.0.1:9/assetgrid";
@@ -40,6 +41,12 @@ class WebhookCommandsTest {
     return j;
   }
 
+  /** {@code webhooks create --output json}: the webhook with its secret. */
+  static JsonNode create(String url, String events) {
+    return json(
+        cli.runExactly("webhooks", "create", "--url", url, "--events", events, "--output", "json"));
+  }
+
   @Test
   void anEndpointIsCreatedListedChangedAndDeleted() throws Exception {
     Cli.Run made =
@@ -56,17 +63,7 @@ class WebhookCommandsTest {
     assertThat(made.out()).contains("secret:").contains(HOOK);
     assertThat(made.err()).contains("Store the signing secret now");
 
-    JsonNode created =
-        json(
-            cli.runExactly(
-                "webhooks",
-                "create",
-                "--url",
-                HOOK + "/2",
-                "--events",
-                "job.succeeded",
-                "--output",
-                "json"));
+    JsonNode created = create(HOOK + "/2", "job.succeeded");
     String id = created.get("id").asText();
     assertThat(created.get("secret").asText()).isNotBlank();
     assertThat(created.get("events").toString()).isEqualTo("[\"job.succeeded\"]");
@@ -110,6 +107,40 @@ class WebhookCommandsTest {
     Cli.Run gone = cli.runExactly("webhooks", "get", id);
     assertThat(gone.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(gone.err()).contains("NOT_FOUND");
+  }
+
+  @Test
+  void aTestPingIsQueuedAndASecretRotated() throws Exception {
+    JsonNode created = create("http://127.0.0.1:9/x", "asset.ready");
+    String id = created.get("id").asText();
+
+    Cli.Run test = cli.runExactly("webhooks", "test", id);
+    assertThat(test.exit()).as(test.toString()).isZero();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("^delivery (\\d+) of webhook " + id + " is queued")
+            .matcher(test.out());
+    assertThat(m.find()).as(test.toString()).isTrue();
+    JsonNode delivery =
+        Json.parseOrNull(grid.get("/v1/webhooks/" + id + "/deliveries/" + m.group(1)).body());
+    assertThat(delivery.get("eventType").asText()).isEqualTo("webhook.test");
+
+    Cli.Run rotated = cli.runExactly("webhooks", "rotate-secret", id);
+    assertThat(rotated.exit()).as(rotated.toString()).isZero();
+    assertThat(rotated.err()).contains("Store the signing secret now");
+    java.util.regex.Matcher secret =
+        java.util.regex.Pattern.compile("(?m)^secret: +(whsec_\\S+)$").matcher(rotated.out());
+    assertThat(secret.find()).as(rotated.toString()).isTrue();
+    assertThat(rotated.out()).contains(id).contains("http://127.0.0.1:9/x");
+    JsonNode again = json(cli.runExactly("webhooks", "rotate-secret", id, "--output", "json"));
+    assertThat(
+            List.of(created.get("secret").asText(), secret.group(1), again.get("secret").asText()))
+        .doesNotHaveDuplicates();
+    assertThat(again.get("id").asText()).isEqualTo(id);
+
+    Cli.Run unknown = cli.runExactly("webhooks", "test", UUID.randomUUID().toString());
+    assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(unknown.err()).contains("NOT_FOUND");
+    assertThat(cli.runExactly("webhooks", "delete", id).exit()).isZero();
   }
 
   @Test

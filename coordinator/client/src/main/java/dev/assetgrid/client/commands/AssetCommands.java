@@ -3,6 +3,7 @@ package dev.assetgrid.client.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.client.ApiCommand;
 import dev.assetgrid.client.ExitCode;
+import dev.assetgrid.client.http.Query;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

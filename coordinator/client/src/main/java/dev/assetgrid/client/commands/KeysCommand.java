@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.client.ApiCommand;
 import dev.assetgrid.client.ExitCode;
 import dev.assetgrid.client.http.Json;
+import dev.assetgrid.client.http.Query;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

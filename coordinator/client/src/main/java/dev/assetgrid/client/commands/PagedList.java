@@ -2,6 +2,7 @@ package dev.assetgrid.client.commands;
 
 import dev.assetgrid.client.ApiCommand;
 import dev.assetgrid.client.ExitCode;
+import dev.assetgrid.client.http.Query;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

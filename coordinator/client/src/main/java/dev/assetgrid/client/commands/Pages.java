@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.assetgrid.client.http.Api;
 import dev.assetgrid.client.http.Json;
+import dev.assetgrid.client.http.Query;
 
 /**
  * Reads a keyset-paged listing ({@code {items, next}}, the cursor passed back as {@code after})

@@ -7,6 +7,7 @@ import dev.assetgrid.client.ApiCommand;
 import dev.assetgrid.client.ClientException;
 import dev.assetgrid.client.ExitCode;
 import dev.assetgrid.client.http.Json;
+import dev.assetgrid.client.http.Query;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code webhooks create|list|get|update|delete|deliveries|redeliver}: the tenant's webhook
- * endpoints and their delivery log ({@code /v1/webhooks}). The signing secret is in the answer to
- * {@code create} only, so that command prints it with a warning to store it.
+ * {@code webhooks create|list|get|update|delete|deliveries|redeliver|test|rotate-secret}: the
+ * tenant's webhook endpoints and their delivery log ({@code /v1/webhooks}). A signing secret is in
+ * the answer to {@code create} and {@code rotate-secret} only, so those print it with a warning to
+ * store it.
  */
 @Command(
     name = "webhooks",
@@ -32,7 +34,9 @@ import picocli.CommandLine.Parameters;
       WebhooksCommand.Update.class,
       WebhooksCommand.Delete.class,
       WebhooksCommand.Deliveries.class,
-      WebhooksCommand.Redeliver.class
+      WebhooksCommand.Redeliver.class,
+      WebhooksCommand.Test.class,
+      WebhooksCommand.RotateSecret.class
     })
 public final class WebhooksCommand {
   static final String PATH = "/v1/webhooks";
@@ -80,7 +84,7 @@ public final class WebhooksCommand {
   }
 
   @Command(name = "create", description = "Register an endpoint; its signing secret is shown once.")
-  public static final class Create extends ApiCommand {
+  public static final class Create extends WithSecret {
     @Option(names = "--url", required = true, description = "where events are POSTed (https)")
     String url;
 
@@ -108,7 +112,14 @@ public final class WebhooksCommand {
       if (disabled) {
         body.put("enabled", false);
       }
-      JsonNode w = api().post(PATH, body);
+      showWithSecret(api().post(PATH, body), output);
+      return ExitCode.OK;
+    }
+  }
+
+  /** A command whose answer carries the signing secret, shown this once. */
+  abstract static class WithSecret extends ApiCommand {
+    void showWithSecret(JsonNode w, OutputOption output) {
       Map<String, String> f = fields(w);
       f.put("secret", Show.text(w, "secret"));
       output.show(out(), w, f);
@@ -116,7 +127,6 @@ public final class WebhooksCommand {
         err().println("Store the signing secret now: it is not shown again.");
         err().flush();
       }
-      return ExitCode.OK;
     }
   }
 
@@ -240,6 +250,45 @@ public final class WebhooksCommand {
                   + "/redeliver",
               null);
       say("delivery " + delivery + " of webhook " + id + " is queued again");
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "test",
+      description = "Send a webhook.test event to this endpoint only; prints the delivery's id.")
+  public static final class Test extends ApiCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      JsonNode d = api().post(PATH + "/" + Query.segment(id) + "/test", null);
+      say(
+          "delivery "
+              + Json.text(d, "deliveryId")
+              + " of webhook "
+              + id
+              + " is queued (assetgrid webhooks deliveries "
+              + id
+              + " shows how it went)");
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "rotate-secret",
+      description =
+          "Give an endpoint a new signing secret, shown once; the old one stops signing at once.")
+  public static final class RotateSecret extends WithSecret {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Mixin OutputOption output;
+
+    @Override
+    public Integer call() {
+      showWithSecret(api().post(PATH + "/" + Query.segment(id) + "/rotate-secret", null), output);
       return ExitCode.OK;
     }
   }

@@ -20,7 +20,7 @@ import java.util.function.LongConsumer;
 
 /**
  * The client's one HTTP client over the coordinator's API: JSON requests carrying the key, raw-body
- * uploads, part PUTs, the SSE stream of a job and file downloads. Every failure comes out as a
+ * uploads, part PUTs, the tenant's event stream and file downloads. Every failure comes out as a
  * {@link ServerProblem} (the server's problem document) or an {@link Unreachable} (no answer), each
  * one sentence.
  *
@@ -119,8 +119,8 @@ public final class Api {
   }
 
   /**
-   * Opens a server-sent event stream ({@code GET /v1/jobs/{id}/events}); the caller reads and
-   * closes it.
+   * Opens a server-sent event stream ({@code GET /v1/events}, see {@link EventStream}); the caller
+   * reads and closes it.
    *
    * @param lastEventId the id of the last event seen (resuming), or null
    */

@@ -11,18 +11,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code submit FILE|DIR... [--wait]}: finds the models ({@link ModelFinder}), uploads each ({@link
- * Uploader}), and with {@code --wait} follows their jobs ({@link JobFollower}) to the end; then
- * names each failure with its code and message. A file the server refuses is a failure of that file
- * and the others go on; a server that cannot be reached or fails stops the command.
+ * Uploader}), and with {@code --wait} follows their jobs ({@link JobFollower}, over one stream
+ * opened before the first upload) to the end; then names each failure with its code and message. A
+ * file the server refuses is a failure of that file and the others go on; a server that cannot be
+ * reached or fails stops the command.
  */
 @Command(
     name = "submit",
@@ -76,11 +79,14 @@ public final class SubmitCommand extends ApiCommand {
             UploadStates.under(root().environment().stateHome()),
             new Uploader.Options(
                 name, pipeline, tags, Sizes.bytes(threshold, "--multipart-threshold")));
-    List<Failure> failures = new ArrayList<>();
-    Map<String, SubmitView.Item> items = new LinkedHashMap<>();
-    Map<String, String> labels = new LinkedHashMap<>();
-    try (SubmitView view =
-        SubmitView.open(out(), root().environment().interactive(), found.size())) {
+    List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+    Map<String, SubmitView.Item> items = new ConcurrentHashMap<>();
+    Map<String, String> labels = new ConcurrentHashMap<>();
+    // the stream opens before the first upload, so no event of the jobs to come is missed
+    try (JobFollower follower =
+            await ? JobFollower.open(api(), listener(items, labels, failures)) : null;
+        SubmitView view =
+            SubmitView.open(out(), root().environment().interactive(), found.size())) {
       for (Submission s : found) {
         if (!s.missing().isEmpty()) {
           String why = "it references " + String.join(", ", s.missing()) + ", which are not there";
@@ -95,6 +101,9 @@ public final class SubmitCommand extends ApiCommand {
           item.accepted(a.assetId(), a.jobId(), await);
           items.put(a.jobId(), item);
           labels.put(a.jobId(), s.label());
+          if (follower != null) {
+            follower.add(a.jobId());
+          }
         } catch (ServerProblem e) {
           int status = e.problem().status();
           if (status >= 500 || status == 401 || status == 403) {
@@ -104,40 +113,37 @@ public final class SubmitCommand extends ApiCommand {
           failures.add(new Failure(s.label(), e.problem().code(), e.problem().detail()));
         }
       }
-      if (await) {
-        new JobFollower(api())
-            .follow(
-                items.keySet(),
-                new JobFollower.Listener() {
-                  @Override
-                  public void progress(String jobId, double progress) {
-                    items.get(jobId).progress(progress);
-                  }
-
-                  @Override
-                  public void finished(String jobId, JsonNode job) {
-                    String state = Json.text(job, "state");
-                    items.get(jobId).finished(state);
-                    if (!"succeeded".equals(state)) {
-                      JsonNode error = job.get("error");
-                      synchronized (failures) {
-                        failures.add(
-                            new Failure(
-                                labels.get(jobId),
-                                error == null
-                                    ? state.toUpperCase(java.util.Locale.ROOT)
-                                    : Json.text(error, "code"),
-                                error == null
-                                    ? "the job was " + state
-                                    : Json.text(error, "message")));
-                      }
-                    }
-                  }
-                });
+      if (follower != null) {
+        follower.awaitAll();
       }
     }
     report(found.size(), failures);
     return failures.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+  }
+
+  /** Shows each job's progress and end on its file's item; a job that did not succeed fails. */
+  private static JobFollower.Listener listener(
+      Map<String, SubmitView.Item> items, Map<String, String> labels, List<Failure> failures) {
+    return new JobFollower.Listener() {
+      @Override
+      public void progress(String jobId, double progress) {
+        items.get(jobId).progress(progress);
+      }
+
+      @Override
+      public void finished(String jobId, JsonNode job) {
+        String state = Json.text(job, "state");
+        items.get(jobId).finished(state);
+        if (!"succeeded".equals(state)) {
+          JsonNode error = job.get("error");
+          failures.add(
+              new Failure(
+                  labels.get(jobId),
+                  error == null ? state.toUpperCase(Locale.ROOT) : Json.text(error, "code"),
+                  error == null ? "the job was " + state : Json.text(error, "message")));
+        }
+      }
+    };
   }
 
   private void report(int total, List<Failure> failures) {

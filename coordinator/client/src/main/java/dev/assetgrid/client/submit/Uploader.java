@@ -2,9 +2,9 @@ package dev.assetgrid.client.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.client.ClientException;
-import dev.assetgrid.client.commands.Query;
 import dev.assetgrid.client.http.Api;
 import dev.assetgrid.client.http.Json;
+import dev.assetgrid.client.http.Query;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

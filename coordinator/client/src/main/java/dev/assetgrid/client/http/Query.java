@@ -1,4 +1,4 @@
-package dev.assetgrid.client.commands;
+package dev.assetgrid.client.http;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
