@@ -144,13 +144,15 @@ final class EventsResource implements HttpResource {
           sub.close();
           vertx.cancelTimer(ping);
         });
-    resp.write(": events of your tenant\n\n");
     (after == null ? store.head() : Future.succeededFuture(after))
         .compose(
             from -> {
               if (after == null) {
                 s.sent = from;
               }
+              // the answer's head goes out once the start is fixed: a client that sees it and then
+              // makes a change gets that change's events
+              resp.write(": events of your tenant\n\n");
               return s.replay(tenant, from);
             })
         .onFailure(

@@ -346,6 +346,42 @@ class WebhooksTest {
   }
 
   @Test
+  void twoCoordinatorsOnOneDatabaseSendEachDeliveryOnce() throws Exception {
+    String db = TestPostgres.newDatabase();
+    TestGrid a =
+        TestGrid.start(
+            TestGrid.config(root.resolve("two-a"), db)
+                .withNotifications(loopbackReceivers(Duration.ofDays(1))));
+    TestGrid b =
+        TestGrid.start(
+            TestGrid.config(root.resolve("two-b"), db)
+                .withNotifications(loopbackReceivers(Duration.ofDays(1))));
+    try {
+      JsonObject hook = register(a, "/shared", "webhook.test");
+      int n = 60;
+      for (int i = 0; i < n; i++) {
+        HttpResponse<String> r =
+            send(a, "POST", "/v1/webhooks/" + hook.getString("id") + "/test", null);
+        assertThat(r.statusCode()).isEqualTo(202);
+      }
+      await("every ping", Duration.ofSeconds(30), () -> receiver.hits("/shared").size() >= n);
+      Thread.sleep(700); // a second send would come within a poll or two
+      List<TestReceiver.Hit> hits = receiver.hits("/shared");
+      assertThat(hits).hasSize(n).allMatch(TestReceiver.Hit::verified);
+      assertThat(hits.stream().map(TestReceiver.Hit::id).distinct()).hasSize(n);
+      long senders =
+          a.sql("SELECT count(DISTINCT sent_by) AS n FROM webhook_attempts", Tuple.tuple())
+              .iterator()
+              .next()
+              .getLong("n");
+      assertThat(senders).as("attempts recorded by one or both coordinators").isBetween(1L, 2L);
+    } finally {
+      b.close();
+      a.close();
+    }
+  }
+
+  @Test
   void aWebhookFailingLongerThanTheLimitIsDisabledAndAnEventSaysSo() throws Exception {
     TestGrid g =
         TestGrid.start(
