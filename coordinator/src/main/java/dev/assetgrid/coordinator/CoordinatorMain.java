@@ -418,7 +418,7 @@ public final class CoordinatorMain implements Callable<Integer> {
       description =
           "Import items this coordinator works on at once (uploads keep their latency)."
               + " Default: ${DEFAULT-VALUE}. Env: ASSETGRID_IMPORT_INFLIGHT.",
-      defaultValue = "${env:ASSETGRID_IMPORT_INFLIGHT:-4}")
+      defaultValue = "${env:ASSETGRID_IMPORT_INFLIGHT:-1}")
   int importInflight;
 
   @Option(

@@ -45,6 +45,8 @@ public final class TenantEvents {
   private Cursor cursor;
   private boolean reading;
   private boolean again;
+  private boolean hintPending;
+  static final Duration HINT_DELAY = Duration.ofMillis(50);
 
   private record Subscriber(Context context, Handler<Event> handler) {}
 
@@ -63,7 +65,7 @@ public final class TenantEvents {
   /** Listens for the bus's hints and starts the poll timer; reads run on the caller's context. */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
-    hints = vertx.eventBus().consumer(JobEvents.ADDRESS, m -> read());
+    hints = vertx.eventBus().consumer(JobEvents.ADDRESS, m -> hinted());
     timer = vertx.setPeriodic(poll.toMillis(), t -> read());
     return hints.completion();
   }
@@ -88,6 +90,19 @@ public final class TenantEvents {
               set.remove(s);
               return set.isEmpty() ? null : set;
             });
+  }
+
+  /** A committed batch was announced: read soon, at most once per {@link #HINT_DELAY}. */
+  private void hinted() {
+    if (!hintPending && !subscribers.isEmpty()) {
+      hintPending = true;
+      vertx.setTimer(
+          HINT_DELAY.toMillis(),
+          t -> {
+            hintPending = false;
+            read();
+          });
+    }
   }
 
   /** Reads what is new now (or once more after the read in flight); on the feed's context. */

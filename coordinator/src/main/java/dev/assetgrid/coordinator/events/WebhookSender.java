@@ -43,6 +43,7 @@ public final class WebhookSender implements Duty {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
   static final Duration POLL = Duration.ofMillis(500);
   static final String USER_AGENT = "assetgrid-webhooks/1";
+  static final Duration HINT_DELAY = Duration.ofMillis(50);
 
   private final WebhookStore store;
   private final Egress egress;
@@ -56,6 +57,7 @@ public final class WebhookSender implements Duty {
   private int inFlight;
   private boolean leasing;
   private boolean again;
+  private boolean hintPending;
 
   /**
    * @param owner who leases (this coordinator's cluster id), recorded with every attempt
@@ -79,7 +81,7 @@ public final class WebhookSender implements Duty {
                 .setKeepAlive(true)
                 .setVerifyHost(true),
             new PoolOptions().setHttp1MaxSize(4));
-    hints = vertx.eventBus().consumer(JobEvents.ADDRESS, m -> tick());
+    hints = vertx.eventBus().consumer(JobEvents.ADDRESS, m -> hinted());
     timer = vertx.setPeriodic(POLL.toMillis(), t -> tick());
   }
 
@@ -89,6 +91,22 @@ public final class WebhookSender implements Duty {
       vertx.cancelTimer(timer);
       hints.unregister();
       http.close();
+    }
+  }
+
+  /**
+   * A committed batch of job events was announced (most events come with one): look soon, at most
+   * once per {@link #HINT_DELAY}, so a busy queue's many commits do not each cost a query.
+   */
+  private void hinted() {
+    if (!hintPending) {
+      hintPending = true;
+      vertx.setTimer(
+          HINT_DELAY.toMillis(),
+          t -> {
+            hintPending = false;
+            tick();
+          });
     }
   }
 

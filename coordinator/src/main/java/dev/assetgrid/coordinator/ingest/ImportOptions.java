@@ -26,7 +26,7 @@ public record ImportOptions(
     Duration timeout,
     boolean allowHttp,
     List<Cidr> allowCidrs) {
-  public static final int DEFAULT_INFLIGHT = 4;
+  public static final int DEFAULT_INFLIGHT = 1;
   public static final int DEFAULT_MAX_FILES = 100_000;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
