@@ -53,6 +53,26 @@ final class EventBatch {
         .put("at", row.getOffsetDateTime(at).toInstant().toString());
   }
 
+  /**
+   * A data-modifying CTE {@code name} that copies the job-level events (job.created, job.started,
+   * job.progress below 1, job.succeeded, job.failed, job.cancelled, job.retried; not the per-task
+   * ones) of CTE {@code from} (an insert into job_events returning {@code id, job_id, type, data})
+   * into the tenant's events ({@code EventStore}), in the same statement.
+   */
+  static String tenantCopy(String name, String from) {
+    return name
+        + " AS (INSERT INTO events (tenant_id, type, subject, data)"
+        + " SELECT jb.tenant_id, x.type, x.job_id::text,"
+        + " x.data || jsonb_build_object('jobId', x.job_id, 'assetId', jb.asset_id)"
+        + " FROM "
+        + from
+        + " x JOIN jobs jb ON jb.id = x.job_id"
+        + " WHERE starts_with(x.type, 'job.') AND x.type <> 'job.planned'"
+        // a job's last progress (1.0) comes with its job.succeeded: the tenant gets that one only
+        + " AND NOT (x.type = 'job.progress' AND (x.data->>'progress')::float8 >= 1.0)"
+        + " ORDER BY x.id)";
+  }
+
   /** Records an event; it is written when the transaction flushes. */
   Future<Void> record(UUID jobId, String type, JsonObject payload) {
     jobIds.add(jobId);
@@ -79,10 +99,14 @@ final class EventBatch {
     data.clear();
     return conn.preparedQuery(
             """
-            INSERT INTO job_events (job_id, type, data)
-            SELECT j, t, d::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS e(j, t, d, n)
-             ORDER BY n
-            RETURNING id, job_id, type, data, created_at""")
+            WITH e AS (
+              INSERT INTO job_events (job_id, type, data)
+              SELECT j, t, d::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS e(j, t, d, n)
+               ORDER BY n
+              RETURNING id, job_id, type, data, created_at),
+            """
+                + tenantCopy("te", "e")
+                + " SELECT * FROM e ORDER BY id")
         .execute(args)
         .map(
             rs -> {

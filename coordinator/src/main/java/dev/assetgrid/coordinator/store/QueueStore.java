@@ -135,6 +135,7 @@ public final class QueueStore {
                  1, l.name FROM l) ev
          ORDER BY job_id, k, sub
         RETURNING id, job_id, type, data, created_at),
+      %s,
       jt AS MATERIALIZED (
         SELECT id, depends_on FROM tasks WHERE job_id = ANY(ARRAY(SELECT job_id FROM l))),
       anc(task_id, anc_id, depth) AS (
@@ -167,7 +168,8 @@ public final class QueueStore {
       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, i.task_id, i.name, i.sha256, i.size_bytes,
              i.kind, i.tenant_id
         FROM i
-      """;
+      """
+          .formatted(EventBatch.tenantCopy("te", "e"));
 
   /**
    * Leases up to {@code limit} ready tasks of {@code types} for {@code nodeId}, with their inputs;
@@ -345,14 +347,16 @@ public final class QueueStore {
           UNION ALL
           SELECT j.id, 'job.succeeded', '{}'::jsonb, 2, '' FROM j WHERE j.state = 'succeeded') ev
          ORDER BY job_id, k, sub
-        RETURNING id, job_id, type, data, created_at)
+        RETURNING id, job_id, type, data, created_at),
+      %s
       SELECT t.id AS task_id, NULL::bigint AS ev_id, NULL::uuid AS ev_job, NULL::text AS ev_type, NULL::jsonb AS ev_data,
              NULL::timestamptz AS ev_at, (SELECT count(*) FROM d WHERE d.state = 'queued') AS queued
         FROM t
       UNION ALL
       SELECT NULL, e.id, e.job_id, e.type, e.data, e.created_at, NULL FROM e
       """
-          .formatted(TaskType.INSPECT.wire(), TaskType.THUMBNAIL.wire());
+          .formatted(
+              TaskType.INSPECT.wire(), TaskType.THUMBNAIL.wire(), EventBatch.tenantCopy("te", "e"));
 
   /**
    * Runs {@link #COMPLETE_BATCH_SQL} over {@code batch} (no task twice, no inspect task); it
