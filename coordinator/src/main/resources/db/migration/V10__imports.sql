@@ -22,6 +22,8 @@ CREATE TABLE imports (
   error          text,
   lease_owner    text,
   lease_until    timestamptz,
+  -- when the last import.progress event was written (at most one a second per import)
+  progress_at    timestamptz,
   created_by     text,
   created_at     timestamptz NOT NULL DEFAULT now(),
   updated_at     timestamptz NOT NULL DEFAULT now(),

@@ -56,6 +56,7 @@ public final class ImportRunner implements Duty {
   private Vertx vertx;
   private HttpClient http;
   private long timer = -1;
+  private long renewal = -1;
   private boolean listing;
   private boolean leasing;
   private int inFlight;
@@ -91,18 +92,32 @@ public final class ImportRunner implements Duty {
     this.vertx = vertx;
     http = vertx.createHttpClient(new HttpClientOptions().setVerifyHost(true).setKeepAlive(true));
     timer = vertx.setPeriodic(POLL.toMillis(), t -> tick());
+    renewal =
+        vertx.setPeriodic(
+            LEASE.toMillis() / 3,
+            t -> {
+              if (inFlight > 0 || listing) {
+                imports
+                    .renew(owner, LEASE)
+                    .onFailure(e -> LOG.warn("import lease renewal failed: {}", e.toString()));
+              }
+            });
   }
 
   @Override
   public void stop() {
     if (vertx != null) {
       vertx.cancelTimer(timer);
+      vertx.cancelTimer(renewal);
       http.close();
     }
   }
 
+  /** How long a lease lasts unless renewed; a coordinator that died frees its items after it. */
+  static final Duration LEASE = Duration.ofSeconds(30);
+
   private Duration lease() {
-    return options.timeout().multipliedBy(2).plusSeconds(30);
+    return LEASE;
   }
 
   void tick() {

@@ -442,6 +442,19 @@ public final class ImportStore {
             });
   }
 
+  /** Extends this owner's leases (items in flight, a listing in progress) by {@code leaseFor}. */
+  public Future<Void> renew(String owner, Duration leaseFor) {
+    return pool.preparedQuery(
+            """
+            WITH i AS (
+              UPDATE import_items SET lease_until = now() + ($2::bigint * interval '1 millisecond')
+               WHERE lease_owner = $1 AND state = 'importing' RETURNING 1)
+            UPDATE imports SET lease_until = now() + ($2::bigint * interval '1 millisecond')
+             WHERE lease_owner = $1 AND state = 'listing'""")
+        .execute(Tuple.of(owner, leaseFor.toMillis()))
+        .mapEmpty();
+  }
+
   /** A tenant's asset holding exactly these bytes as its original, if any. */
   public Future<Optional<UUID>> assetBySha(UUID tenant, String sha256) {
     return pool.preparedQuery(
@@ -538,7 +551,41 @@ public final class ImportStore {
                           o.size(),
                           o.sha256()
                         }))
+                .compose(v -> progress(conn, item.importId()))
                 .compose(v -> finishIfDone(conn, item.importId())));
+  }
+
+  /**
+   * An {@code import.progress} event with the item counts, at most one a second per import (the
+   * stream's progress bar; the last one is {@code import.completed}).
+   */
+  private static Future<Void> progress(SqlConnection conn, UUID id) {
+    return conn.preparedQuery(
+            """
+            UPDATE imports SET progress_at = now()
+             WHERE id = $1 AND state = 'running' AND (progress_at IS NULL OR progress_at < now() - interval '1 second')
+            RETURNING tenant_id,
+                      (SELECT count(*) FROM import_items WHERE import_id = $1) AS total,
+                      (SELECT count(*) FROM import_items WHERE import_id = $1
+                        AND state NOT IN ('pending', 'importing')) AS done""")
+        .execute(Tuple.of(id))
+        .compose(
+            rs -> {
+              if (rs.size() == 0) {
+                return Future.succeededFuture();
+              }
+              Row r = rs.iterator().next();
+              return EventStore.record(
+                      conn,
+                      r.getUUID("tenant_id"),
+                      "import.progress",
+                      id.toString(),
+                      new JsonObject()
+                          .put("importId", id.toString())
+                          .put("done", r.getLong("done"))
+                          .put("total", r.getLong("total")))
+                  .mapEmpty();
+            });
   }
 
   /** Ends a running import none of whose items is pending or importing. */

@@ -216,6 +216,15 @@ class ImportsTest {
     }
     JsonObject box = new JsonObject(grid.get("/v1/assets/" + gltf.getString("assetId")).body());
     assertThat(box.encode()).contains("Box With Spaces.bin").contains("Normal Map.png");
+    // its events: created, listed, at least one progress, completed with the counts
+    String events =
+        "SELECT count(*) AS n FROM events WHERE subject = '"
+            + started.getString("id")
+            + "' AND type = ";
+    assertThat(count(events + "'import.created'")).isEqualTo(1);
+    assertThat(count(events + "'import.listed'")).isEqualTo(1);
+    assertThat(count(events + "'import.progress'")).isGreaterThanOrEqualTo(1);
+    assertThat(count(events + "'import.completed'")).isEqualTo(1);
     // the link to the corpus' STL folder was not followed
     assertThat(items.keySet()).noneMatch(n -> n.startsWith("escape"));
     assertThat(
@@ -410,6 +419,10 @@ class ImportsTest {
         db,
         "UPDATE import_items SET state = 'importing', lease_owner = 'dead', lease_until = now() - interval '1 s'"
             + " WHERE n = (SELECT max(n) FROM import_items WHERE state = 'pending')");
+    // the leases of the coordinator that stopped run out too (30 s; here at once)
+    sql(
+        db,
+        "UPDATE import_items SET lease_until = now() - interval '1 s' WHERE state = 'importing'");
     TestGrid second = TestGrid.start(c);
     try {
       JsonObject done = awaitImport(second, id);
