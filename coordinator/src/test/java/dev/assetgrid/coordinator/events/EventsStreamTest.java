@@ -106,7 +106,7 @@ class EventsStreamTest {
   }
 
   static String upload(String name) throws Exception {
-    HttpResponse<String> r = grid.uploadBytes(TinyGlb.triangle(), name, "pipeline=inspect");
+    HttpResponse<String> r = grid.uploadBytes(TinyGlb.triangle(), name, "pipeline=validate");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     return new JsonObject(r.body()).getJsonObject("job").getString("id");
   }
