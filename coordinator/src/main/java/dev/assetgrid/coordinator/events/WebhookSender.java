@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -213,23 +212,9 @@ public final class WebhookSender implements Duty {
   private Future<Outcome> post(Due due, String secret, Egress.Target target, InetAddress ip) {
     byte[] body = due.event().encode().getBytes(StandardCharsets.UTF_8);
     long timestamp = System.currentTimeMillis() / 1000;
-    String path =
-        target.uri().getRawPath() == null || target.uri().getRawPath().isEmpty()
-            ? "/"
-            : target.uri().getRawPath();
-    if (target.uri().getRawQuery() != null) {
-      path += "?" + target.uri().getRawQuery();
-    }
     RequestOptions req =
-        new RequestOptions()
-            .setMethod(HttpMethod.POST)
-            .setServer(SocketAddress.inetSocketAddress(target.port(), ip.getHostAddress()))
-            .setHost(target.host())
-            .setPort(target.port())
-            .setSsl(target.tls())
-            .setURI(path)
-            .setFollowRedirects(false)
-            .setTimeout(options.timeout().toMillis())
+        egress
+            .request(target, ip, HttpMethod.POST, options.timeout())
             .putHeader("Content-Type", "application/json")
             .putHeader("User-Agent", USER_AGENT)
             .putHeader("webhook-id", due.eventId())

@@ -14,7 +14,6 @@ import dev.assetgrid.coordinator.store.ImportStore;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.pipeline.PipelineSpec;
-import dev.assetgrid.shared.util.Ids;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -250,13 +249,8 @@ final class ImportsResource implements HttpResource {
 
   private void list(RoutingContext ctx) {
     try {
-      String after = param(ctx, "after");
-      UUID afterId = after == null ? null : Ids.parse(after);
-      if (after != null && afterId == null) {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "after is not an import id");
-      }
       imports
-          .list(Access.tenant(ctx), afterId, limit(ctx))
+          .list(Access.tenant(ctx), Paging.afterId(ctx, "an import"), limit(ctx))
           .onSuccess(page -> json(ctx, 200, page))
           .onFailure(e -> Problems.send(ctx, e));
     } catch (AssetGridException e) {
@@ -266,20 +260,9 @@ final class ImportsResource implements HttpResource {
 
   private void get(RoutingContext ctx) {
     UUID id = id(ctx, "id");
-    if (id == null) {
-      return;
+    if (id != null) {
+      Responses.found(ctx, imports.get(Access.tenant(ctx), id), () -> "import " + id);
     }
-    imports
-        .get(Access.tenant(ctx), id)
-        .onSuccess(
-            o -> {
-              if (o.isPresent()) {
-                json(ctx, 200, o.get());
-              } else {
-                Problems.send(ctx, ErrorCode.NOT_FOUND, "import " + id);
-              }
-            })
-        .onFailure(e -> Problems.send(ctx, e));
   }
 
   private void items(RoutingContext ctx) {
@@ -300,17 +283,10 @@ final class ImportsResource implements HttpResource {
       } catch (NumberFormatException e) {
         throw new AssetGridException(ErrorCode.INVALID_REQUEST, "after must be an item number");
       }
-      imports
-          .items(Access.tenant(ctx), id, state, afterN, limit(ctx))
-          .onSuccess(
-              o -> {
-                if (o.isPresent()) {
-                  json(ctx, 200, o.get());
-                } else {
-                  Problems.send(ctx, ErrorCode.NOT_FOUND, "import " + id);
-                }
-              })
-          .onFailure(e -> Problems.send(ctx, e));
+      Responses.found(
+          ctx,
+          imports.items(Access.tenant(ctx), id, state, afterN, limit(ctx)),
+          () -> "import " + id);
     } catch (AssetGridException e) {
       Problems.send(ctx, e);
     }

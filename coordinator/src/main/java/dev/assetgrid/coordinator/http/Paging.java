@@ -36,6 +36,18 @@ final class Paging {
     return v == null ? null : AssetStore.Cursor.decode(v);
   }
 
+  /**
+   * The {@code after} cursor of a list keyed by ids, or null; INVALID_REQUEST naming {@code what}.
+   */
+  static java.util.UUID afterId(RoutingContext ctx, String what) {
+    String after = param(ctx, "after");
+    java.util.UUID id = after == null ? null : dev.assetgrid.shared.util.Ids.parse(after);
+    if (after != null && id == null) {
+      throw new AssetGridException(ErrorCode.INVALID_REQUEST, "after is not " + what + " id");
+    }
+    return id;
+  }
+
   static int limit(RoutingContext ctx) {
     String v = param(ctx, "limit");
     try {

@@ -27,6 +27,26 @@ final class Responses {
         .end(body.encodePrettily());
   }
 
+  /**
+   * Answers {@code 200} with what {@code found} holds, {@code 404 NOT_FOUND} naming {@code what}
+   * when it is empty, the problem when it failed.
+   */
+  static void found(
+      RoutingContext ctx,
+      io.vertx.core.Future<java.util.Optional<JsonObject>> found,
+      java.util.function.Supplier<String> what) {
+    found
+        .onSuccess(
+            o -> {
+              if (o.isPresent()) {
+                json(ctx, 200, o.get());
+              } else {
+                Problems.send(ctx, ErrorCode.NOT_FOUND, what.get());
+              }
+            })
+        .onFailure(e -> Problems.send(ctx, e));
+  }
+
   /** The id in path parameter {@code param}; null, with a 404 sent, when it is not an id. */
   static UUID id(RoutingContext ctx, String param) {
     UUID id = Ids.parse(ctx.pathParam(param));

@@ -13,7 +13,6 @@ import dev.assetgrid.coordinator.store.EventStore;
 import dev.assetgrid.coordinator.store.WebhookStore;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import dev.assetgrid.shared.util.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -112,13 +111,8 @@ final class WebhooksResource implements HttpResource {
 
   private void list(RoutingContext ctx) {
     try {
-      String after = param(ctx, "after");
-      UUID afterId = after == null ? null : Ids.parse(after);
-      if (after != null && afterId == null) {
-        throw new AssetGridException(ErrorCode.INVALID_REQUEST, "after is not a webhook id");
-      }
       store
-          .list(Access.tenant(ctx), afterId, limit(ctx))
+          .list(Access.tenant(ctx), Paging.afterId(ctx, "a webhook"), limit(ctx))
           .onSuccess(page -> json(ctx, 200, page))
           .onFailure(e -> Problems.send(ctx, e));
     } catch (AssetGridException e) {
@@ -129,7 +123,7 @@ final class WebhooksResource implements HttpResource {
   private void get(RoutingContext ctx) {
     UUID id = id(ctx, "webhookId");
     if (id != null) {
-      answer(ctx, id, store.get(Access.tenant(ctx), id), 200);
+      answer(ctx, id, store.get(Access.tenant(ctx), id));
     }
   }
 
@@ -145,7 +139,7 @@ final class WebhooksResource implements HttpResource {
       Problems.send(ctx, e);
       return;
     }
-    answer(ctx, id, checked(patch).compose(v -> store.update(Access.actor(ctx), id, patch)), 200);
+    answer(ctx, id, checked(patch).compose(v -> store.update(Access.actor(ctx), id, patch)));
   }
 
   private void delete(RoutingContext ctx) {
@@ -217,7 +211,7 @@ final class WebhooksResource implements HttpResource {
             ErrorCode.INVALID_REQUEST, "state must be one of pending, succeeded, failed");
       }
       Long after = number(param(ctx, "after"), "after");
-      answer(ctx, id, store.deliveries(Access.tenant(ctx), id, state, after, limit(ctx)), 200);
+      answer(ctx, id, store.deliveries(Access.tenant(ctx), id, state, after, limit(ctx)));
     } catch (AssetGridException e) {
       Problems.send(ctx, e);
     }
@@ -230,7 +224,7 @@ final class WebhooksResource implements HttpResource {
     }
     Long d = deliveryId(ctx);
     if (d != null) {
-      answer(ctx, id, store.delivery(Access.tenant(ctx), id, d), 200);
+      answer(ctx, id, store.delivery(Access.tenant(ctx), id, d));
     }
   }
 
@@ -280,18 +274,8 @@ final class WebhooksResource implements HttpResource {
     throw new AssetGridException(ErrorCode.INVALID_REQUEST, name + " must be a delivery id");
   }
 
-  private static void answer(
-      RoutingContext ctx, UUID id, Future<Optional<JsonObject>> found, int status) {
-    found
-        .onSuccess(
-            o -> {
-              if (o.isPresent()) {
-                json(ctx, status, o.get());
-              } else {
-                Problems.send(ctx, ErrorCode.NOT_FOUND, "webhook " + id);
-              }
-            })
-        .onFailure(e -> Problems.send(ctx, e));
+  private static void answer(RoutingContext ctx, UUID id, Future<Optional<JsonObject>> found) {
+    Responses.found(ctx, found, () -> "webhook " + id);
   }
 
   /** The URL's host resolved and checked (a DNS lookup: on a worker), when the spec has a URL. */

@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -131,23 +130,9 @@ public final class UrlSource implements ImportSource {
   }
 
   private Future<HttpClientResponse> get(Egress.Target target, InetAddress ip) {
-    String path =
-        target.uri().getRawPath() == null || target.uri().getRawPath().isEmpty()
-            ? "/"
-            : target.uri().getRawPath();
-    if (target.uri().getRawQuery() != null) {
-      path += "?" + target.uri().getRawQuery();
-    }
     RequestOptions req =
-        new RequestOptions()
-            .setMethod(HttpMethod.GET)
-            .setServer(SocketAddress.inetSocketAddress(target.port(), ip.getHostAddress()))
-            .setHost(target.host())
-            .setPort(target.port())
-            .setSsl(target.tls())
-            .setURI(path)
-            .setFollowRedirects(false)
-            .setTimeout(timeout.toMillis())
+        egress
+            .request(target, ip, HttpMethod.GET, timeout)
             .putHeader("User-Agent", "assetgrid-import/1");
     return http.request(req)
         .compose(r -> r.send())

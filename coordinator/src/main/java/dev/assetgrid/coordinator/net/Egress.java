@@ -169,6 +169,36 @@ public final class Egress {
     return all[0];
   }
 
+  /**
+   * A request to {@code target} that connects to {@code ip}, the address {@link #resolve} checked
+   * (the host still names the server: Host header, TLS name check), never following redirects.
+   *
+   * @param timeout how long the request may stay silent
+   */
+  public io.vertx.core.http.RequestOptions request(
+      Target target,
+      InetAddress ip,
+      io.vertx.core.http.HttpMethod method,
+      java.time.Duration timeout) {
+    String path =
+        target.uri().getRawPath() == null || target.uri().getRawPath().isEmpty()
+            ? "/"
+            : target.uri().getRawPath();
+    if (target.uri().getRawQuery() != null) {
+      path += "?" + target.uri().getRawQuery();
+    }
+    return new io.vertx.core.http.RequestOptions()
+        .setMethod(method)
+        .setServer(
+            io.vertx.core.net.SocketAddress.inetSocketAddress(target.port(), ip.getHostAddress()))
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.tls())
+        .setURI(path)
+        .setFollowRedirects(false)
+        .setTimeout(timeout.toMillis());
+  }
+
   /** Whether a connection to {@code ip} is allowed. */
   public boolean permits(InetAddress ip) {
     for (Cidr c : allowed) {
