@@ -123,22 +123,10 @@ final class EventsResource implements HttpResource {
       return;
     }
     UUID tenant = Access.tenant(ctx);
-    HttpServerResponse resp =
-        ctx.response()
-            .setChunked(true)
-            .putHeader("Content-Type", "text/event-stream")
-            .putHeader("Cache-Control", "no-cache")
-            .putHeader("X-Accel-Buffering", "no");
+    HttpServerResponse resp = ctx.response();
+    long ping = EventStreams.open(vertx, resp);
     Stream s = new Stream(resp, types);
     TenantEvents.Subscription sub = feed.subscribe(tenant, s::live);
-    long ping =
-        vertx.setPeriodic(
-            15_000,
-            t -> {
-              if (!resp.ended()) {
-                resp.write(": ping\n\n");
-              }
-            });
     resp.closeHandler(
         v -> {
           sub.close();

@@ -61,26 +61,14 @@ final class JobEventsResource implements HttpResource {
                 Problems.send(ctx, ErrorCode.NOT_FOUND, "job " + id);
                 return;
               }
-              HttpServerResponse resp =
-                  ctx.response()
-                      .setChunked(true)
-                      .putHeader("Content-Type", "text/event-stream")
-                      .putHeader("Cache-Control", "no-cache")
-                      .putHeader("X-Accel-Buffering", "no");
+              HttpServerResponse resp = ctx.response();
+              long ping = EventStreams.open(vertx, resp);
               resp.write(": job " + id + "\n\n");
               long[] sent = {after};
               List<JsonObject> early = new ArrayList<>();
               boolean[] replayed = {false};
               boolean[] stopped = {false};
               JobEvents.Hub.Subscription[] sub = new JobEvents.Hub.Subscription[1];
-              long ping =
-                  vertx.setPeriodic(
-                      15_000,
-                      t -> {
-                        if (!resp.ended()) {
-                          resp.write(": ping\n\n");
-                        }
-                      });
               Runnable stop =
                   () -> {
                     stopped[0] = true;

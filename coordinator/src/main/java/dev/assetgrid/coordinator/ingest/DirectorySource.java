@@ -1,10 +1,8 @@
 package dev.assetgrid.coordinator.ingest;
 
 import dev.assetgrid.coordinator.blob.BlobStore;
-import dev.assetgrid.coordinator.blob.StagedBlob;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,13 +20,12 @@ import java.util.stream.Stream;
  * path is checked to stay inside the folder after normalisation, so neither {@code ..} nor a link
  * leads out of it.
  */
-public final class DirectorySource implements ImportSource {
+public final class DirectorySource extends StreamSource {
   private final Path dir;
-  private final BlobStore blobs;
 
   private DirectorySource(Path dir, BlobStore blobs) {
+    super(blobs);
     this.dir = dir;
-    this.blobs = blobs;
   }
 
   /**
@@ -101,18 +98,7 @@ public final class DirectorySource implements ImportSource {
   }
 
   @Override
-  public byte[] head(Entry e, int maxBytes) throws IOException {
-    try (InputStream in = open(e.ref())) {
-      return in.readNBytes(maxBytes);
-    }
-  }
-
-  @Override
-  public Future<StagedBlob> stage(String ref, long maxBytes) {
-    return blobs.stageFrom(() -> open(ref), maxBytes);
-  }
-
-  private InputStream open(String ref) throws IOException {
+  InputStream open(String ref) throws IOException {
     Path p = dir.resolve(ref).normalize();
     if (!p.startsWith(dir)) {
       throw new AssetGridException(ErrorCode.FORBIDDEN, ref + " is outside the imported folder");

@@ -3,10 +3,8 @@ package dev.assetgrid.coordinator.ingest;
 import dev.assetgrid.coordinator.blob.BlobStore;
 import dev.assetgrid.coordinator.blob.S3BlobStore;
 import dev.assetgrid.coordinator.blob.S3Options;
-import dev.assetgrid.coordinator.blob.StagedBlob;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -29,11 +27,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * ListObjectsV2 and read with GetObject, with the credentials the import gave (or the coordinator's
  * own chain when it gave none).
  */
-public final class S3Source implements ImportSource {
+public final class S3Source extends StreamSource {
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
-  private final BlobStore blobs;
 
   /** Credentials of an import: an access key and secret, and a session token for temporary ones. */
   public record Credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
@@ -50,6 +47,7 @@ public final class S3Source implements ImportSource {
    * @param credentials null: the coordinator's default chain
    */
   public S3Source(S3Options options, Credentials credentials, BlobStore blobs) {
+    super(blobs);
     this.s3 =
         S3BlobStore.client(
             options,
@@ -59,7 +57,6 @@ public final class S3Source implements ImportSource {
     this.bucket = options.bucket();
     String p = options.prefix() == null ? "" : options.prefix();
     this.prefix = p.isEmpty() || p.endsWith("/") ? p : p + "/";
-    this.blobs = blobs;
   }
 
   @Override
@@ -87,18 +84,7 @@ public final class S3Source implements ImportSource {
   }
 
   @Override
-  public byte[] head(Entry e, int maxBytes) throws IOException {
-    try (InputStream in = open(e.ref())) {
-      return in.readNBytes(maxBytes);
-    }
-  }
-
-  @Override
-  public Future<StagedBlob> stage(String ref, long maxBytes) {
-    return blobs.stageFrom(() -> open(ref), maxBytes);
-  }
-
-  private InputStream open(String key) {
+  InputStream open(String key) {
     try {
       return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
     } catch (SdkException e) {
