@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.assetgrid.client.ApiCommand;
 import dev.assetgrid.client.ClientException;
 import dev.assetgrid.client.ExitCode;
+import dev.assetgrid.client.commands.AssetOptions;
 import dev.assetgrid.client.commands.OutputOption;
 import dev.assetgrid.client.http.Json;
 import dev.assetgrid.client.progress.ImportView;
@@ -88,13 +89,7 @@ public final class ImportCommand extends ApiCommand {
               + " environment")
   boolean envCredentials;
 
-  @Option(
-      names = "--pipeline",
-      description = "the pipeline: a comma list (validate,optimize-mesh,thumbnail) or JSON")
-  String pipeline;
-
-  @Option(names = "--tags", split = ",", description = "tags for every asset: a,b")
-  List<String> tags = new ArrayList<>();
+  @Mixin AssetOptions asset;
 
   @Option(names = "--reprocess", description = "run a new job on assets whose bytes are stored")
   boolean reprocess;
@@ -109,12 +104,12 @@ public final class ImportCommand extends ApiCommand {
   @Override
   public Integer call() {
     ObjectNode body = source();
-    if (pipeline != null) {
-      body.put("pipeline", pipeline);
+    if (asset.pipeline != null) {
+      body.put("pipeline", asset.pipeline);
     }
-    if (!tags.isEmpty()) {
+    if (!asset.tags.isEmpty()) {
       ArrayNode t = body.putArray("tags");
-      tags.stream().map(String::strip).filter(s -> !s.isEmpty()).forEach(t::add);
+      asset.tags.stream().map(String::strip).filter(s -> !s.isEmpty()).forEach(t::add);
     }
     if (reprocess) {
       body.put("reprocess", true);
