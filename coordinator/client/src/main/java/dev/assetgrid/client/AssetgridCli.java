@@ -8,6 +8,8 @@ import dev.assetgrid.client.commands.NodesCommand;
 import dev.assetgrid.client.commands.WebhooksCommand;
 import dev.assetgrid.client.config.ConfigLookup;
 import dev.assetgrid.client.http.Api;
+import dev.assetgrid.client.imports.ImportCommand;
+import dev.assetgrid.client.imports.ImportsCommand;
 import dev.assetgrid.client.submit.SubmitCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,6 +31,8 @@ import picocli.CommandLine.ScopeType;
     description = "The assetgrid client: submit 3D assets to a grid, follow and manage its jobs.",
     subcommands = {
       SubmitCommand.class,
+      ImportCommand.class,
+      ImportsCommand.class,
       JobCommands.ListJobs.class,
       JobCommands.ShowJob.class,
       JobCommands.Cancel.class,

@@ -10,7 +10,8 @@
  * <p>Layout: {@code config} finds the URL and key (flag, environment, file); {@code http} is the
  * one HTTP client, its errors, URL queries, the SSE reader and the tenant's resumable event stream;
  * {@code submit} finds model files, bundles side files, uploads (small ones in one request, big
- * ones through the resumable upload API) and follows jobs; {@code progress} draws bars or plain
- * lines; {@code commands} holds the listing, admin and {@code events} commands.
+ * ones through the resumable upload API) and follows jobs; {@code imports} asks the coordinator for
+ * batch imports and follows one with its jobs; {@code progress} draws bars or plain lines; {@code
+ * commands} holds the listing, admin and {@code events} commands.
  */
 package dev.assetgrid.client;

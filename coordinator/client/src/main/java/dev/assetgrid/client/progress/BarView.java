@@ -25,7 +25,7 @@ final class BarView implements SubmitView {
   private final List<ProgressBar> bars = new ArrayList<>();
 
   BarView(PrintWriter out, int files) {
-    this.stream = new PrintStream(new WriterStream(out), true, StandardCharsets.UTF_8);
+    this.stream = stream(out);
     this.total = bar("total", files).build();
     this.total.setExtraMessage("files done");
   }
@@ -101,6 +101,10 @@ final class BarView implements SubmitView {
   }
 
   /** The command's writer as the stream the library draws on. */
+  static PrintStream stream(PrintWriter out) {
+    return new PrintStream(new WriterStream(out), true, StandardCharsets.UTF_8);
+  }
+
   private static final class WriterStream extends OutputStream {
     private final PrintWriter out;
     private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();

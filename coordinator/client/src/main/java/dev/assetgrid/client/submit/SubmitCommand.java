@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.assetgrid.client.ApiCommand;
 import dev.assetgrid.client.ClientException;
 import dev.assetgrid.client.ExitCode;
+import dev.assetgrid.client.commands.AssetOptions;
 import dev.assetgrid.client.http.Json;
 import dev.assetgrid.client.http.ServerProblem;
 import dev.assetgrid.client.progress.SubmitView;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,13 +42,7 @@ public final class SubmitCommand extends ApiCommand {
       description = "model files or folders of them")
   List<Path> paths;
 
-  @Option(
-      names = "--pipeline",
-      description = "the pipeline: a comma list (validate,optimize-mesh,thumbnail) or JSON")
-  String pipeline;
-
-  @Option(names = "--tags", split = ",", description = "tags for every asset: a,b")
-  List<String> tags = new ArrayList<>();
+  @Mixin AssetOptions asset;
 
   @Option(
       names = "--name",
@@ -78,7 +74,7 @@ public final class SubmitCommand extends ApiCommand {
             api(),
             UploadStates.under(root().environment().stateHome()),
             new Uploader.Options(
-                name, pipeline, tags, Sizes.bytes(threshold, "--multipart-threshold")));
+                name, asset.pipeline, asset.tags, Sizes.bytes(threshold, "--multipart-threshold")));
     List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
     Map<String, SubmitView.Item> items = new ConcurrentHashMap<>();
     Map<String, String> labels = new ConcurrentHashMap<>();
