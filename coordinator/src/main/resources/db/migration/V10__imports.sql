@@ -20,6 +20,7 @@ CREATE TABLE imports (
   reprocess      boolean     NOT NULL DEFAULT false,
   state          text        NOT NULL DEFAULT 'listing',
   error          text,
+  error_code     text,
   lease_owner    text,
   lease_until    timestamptz,
   -- when the last import.progress event was written (at most one a second per import)

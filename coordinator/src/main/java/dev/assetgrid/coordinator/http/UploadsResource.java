@@ -529,7 +529,7 @@ final class UploadsResource implements HttpResource {
                                 checked.staged().size(),
                                 checked.format().mediaType()))),
                     PipelineSpec.parse(u.pipeline()),
-                    (conn, assetId) -> UploadStore.completedIn(conn, u.id(), assetId)))
+                    (conn, assetId, jobId) -> UploadStore.completedIn(conn, u.id(), assetId)))
         .compose(
             created ->
                 uploads

@@ -275,7 +275,8 @@ public final class ImportRunner implements Duty {
         .compose(
             o -> {
               if (o == null) {
-                return Future.succeededFuture(); // the lease was lost: the new lessee records it
+                // recorded with its asset, or the lease was lost (the new lessee records it)
+                return Future.succeededFuture();
               }
               return imports.finish(item, owner, o);
             });
@@ -426,25 +427,19 @@ public final class ImportRunner implements Duty {
                         item.tags(),
                         files),
                     PipelineSpec.parse(item.pipeline()),
-                    (conn, assetId) ->
+                    (conn, assetId, jobId) ->
                         ImportStore.importedIn(
                             conn,
                             item,
                             owner,
                             assetId,
+                            jobId,
                             primary.staged().sha256(),
                             primary.staged().size())))
         .map(
             created -> {
               onQueued.run();
-              return new Outcome(
-                  null,
-                  null,
-                  UUID.fromString(created.getJsonObject("job").getString("id")),
-                  null,
-                  null,
-                  null,
-                  null);
+              return null; // recorded with the asset, in its transaction
             });
   }
 

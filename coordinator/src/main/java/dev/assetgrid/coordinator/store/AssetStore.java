@@ -235,10 +235,7 @@ public final class AssetStore {
    * else must commit with the asset or not at all (a direct upload marked completed, say).
    */
   public Future<JsonObject> createAssetWithJob(
-      Actor actor,
-      NewAsset a,
-      PipelineSpec pipeline,
-      java.util.function.BiFunction<io.vertx.sqlclient.SqlConnection, UUID, Future<Void>> also) {
+      Actor actor, NewAsset a, PipelineSpec pipeline, WithAsset also) {
     UUID assetId = Ids.newId();
     UUID tenant = actor.tenant();
     long bytes = a.files().stream().mapToLong(NewFile::size).sum();
@@ -288,7 +285,7 @@ public final class AssetStore {
                         v ->
                             also == null
                                 ? Future.<Void>succeededFuture()
-                                : also.apply(conn, assetId))
+                                : also.apply(conn, assetId, jobId))
                     .compose(
                         v -> {
                           NewJob job = new NewJob(jobId, assetId, a.format(), pipeline);
@@ -313,6 +310,12 @@ public final class AssetStore {
                                         new JsonObject()
                                             .put("asset", asset.orElseThrow())
                                             .put("job", job.orElseThrow()))));
+  }
+
+  /** What must commit with a new asset and its job, or not at all (given their ids). */
+  @FunctionalInterface
+  public interface WithAsset {
+    Future<Void> apply(io.vertx.sqlclient.SqlConnection conn, UUID assetId, UUID jobId);
   }
 
   /** A new job over an existing asset of the actor's tenant; empty when there is no such asset. */

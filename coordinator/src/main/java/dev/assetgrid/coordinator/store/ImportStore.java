@@ -368,10 +368,10 @@ public final class ImportStore {
         conn ->
             conn.preparedQuery(
                     """
-                    UPDATE imports SET state = 'failed', error = $3, secret_sealed = NULL, lease_owner = NULL,
+                    UPDATE imports SET state = 'failed', error = $3, error_code = $4, secret_sealed = NULL, lease_owner = NULL,
                            lease_until = NULL, finished_at = now(), updated_at = now()
                      WHERE id = $1 AND state = 'listing' AND lease_owner = $2 RETURNING id""")
-                .execute(Tuple.of(l.id(), owner, message))
+                .execute(Tuple.of(l.id(), owner, message, code))
                 .compose(
                     rs ->
                         rs.size() == 0
@@ -482,13 +482,20 @@ public final class ImportStore {
   }
 
   /**
-   * In the transaction that made the item's asset: marks the item imported, unless the lease was
-   * lost, the import was cancelled, or another asset of the tenant got these bytes meanwhile
-   * (checked under a lock on the tenant and digest, so two items with the same bytes make one
-   * asset) — then {@link NotImported} rolls the transaction back.
+   * In the transaction that made the item's asset: marks the item imported with its asset and job
+   * (and ends the import when it was the last), unless the lease was lost, the import was
+   * cancelled, or another asset of the tenant got these bytes meanwhile (checked under a lock on
+   * the tenant and digest, so two items with the same bytes make one asset) — then {@link
+   * NotImported} rolls the transaction back.
    */
   public static Future<Void> importedIn(
-      SqlConnection conn, DueItem item, String owner, UUID assetId, String sha256, long size) {
+      SqlConnection conn,
+      DueItem item,
+      String owner,
+      UUID assetId,
+      UUID jobId,
+      String sha256,
+      long size) {
     UUID tenant = item.actor().tenant();
     return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")
         .execute(Tuple.of("assetgrid.import." + tenant + "." + sha256))
@@ -511,28 +518,36 @@ public final class ImportStore {
               }
               return conn.preparedQuery(
                       """
-                      UPDATE import_items SET state = 'imported', asset_id = $4, sha256 = $5, size_bytes = $6,
-                             lease_owner = NULL, lease_until = NULL, updated_at = now()
+                      UPDATE import_items SET state = 'imported', asset_id = $4, job_id = $7, sha256 = $5,
+                             size_bytes = $6, lease_owner = NULL, lease_until = NULL, updated_at = now()
                        WHERE import_id = $1 AND n = $2 AND state = 'importing' AND lease_owner = $3 RETURNING n""")
-                  .execute(Tuple.of(item.importId(), item.n(), owner, assetId, sha256, size))
+                  .execute(
+                      Tuple.from(
+                          new Object[] {
+                            item.importId(), item.n(), owner, assetId, sha256, size, jobId
+                          }))
                   .compose(
                       u ->
                           u.size() == 0
                               ? Future.failedFuture(new NotImported("lost", null))
-                              : Future.succeededFuture());
+                              : progress(conn, item.importId())
+                                  .compose(v -> finishIfDone(conn, item.importId())));
             });
   }
 
   /**
-   * Records how an item ended (not for imported ones, which {@link #importedIn} recorded) and the
-   * job of an imported one; ends the import when it was the last.
+   * Records how an item ended that made no asset (imported ones are recorded by {@link
+   * #importedIn}); an item that failed after its import was cancelled is recorded cancelled. Ends
+   * the import when it was the last.
    */
   public Future<Void> finish(DueItem item, String owner, Outcome o) {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
                     """
-                    UPDATE import_items SET state = coalesce($4, state), asset_id = coalesce($5, asset_id),
+                    UPDATE import_items SET state = CASE WHEN $4 = 'failed' AND (SELECT state FROM imports WHERE id = $1) = 'cancelled'
+                                                       THEN 'cancelled' ELSE coalesce($4, state) END,
+                           asset_id = coalesce($5, asset_id),
                            job_id = coalesce($6, job_id), code = $7, message = $8,
                            size_bytes = coalesce($9, size_bytes), sha256 = coalesce($10, sha256),
                            lease_owner = NULL, lease_until = NULL, updated_at = now()
@@ -588,16 +603,29 @@ public final class ImportStore {
             });
   }
 
-  /** Ends a running import none of whose items is pending or importing. */
+  /**
+   * Ends a running import none of whose items is pending or importing: {@code succeeded} (some
+   * items may have failed: see its counts), or {@code failed} when items failed and none was
+   * imported or found a duplicate, with the commonest failure's code.
+   */
   private static Future<Void> finishIfDone(SqlConnection conn, UUID id) {
     return conn.preparedQuery(
             """
-            UPDATE imports SET state = 'succeeded', secret_sealed = NULL, finished_at = now(), updated_at = now()
-             WHERE id = $1 AND state = 'running'
+            WITH c AS (SELECT state, count(*) AS n FROM import_items WHERE import_id = $1 GROUP BY state),
+            f AS (SELECT code, message FROM import_items WHERE import_id = $1 AND state = 'failed'
+                   GROUP BY code, message ORDER BY count(*) DESC, code LIMIT 1),
+            bad AS (SELECT EXISTS (SELECT 1 FROM c WHERE state = 'failed')
+                           AND NOT EXISTS (SELECT 1 FROM c WHERE state IN ('imported', 'duplicate')) AS all_failed)
+            UPDATE imports SET state = CASE WHEN bad.all_failed THEN 'failed' ELSE 'succeeded' END,
+                   error_code = CASE WHEN bad.all_failed THEN (SELECT code FROM f) END,
+                   error = CASE WHEN bad.all_failed THEN 'no item could be imported; the commonest failure: '
+                                || (SELECT message FROM f) END,
+                   secret_sealed = NULL, finished_at = now(), updated_at = now()
+              FROM bad
+             WHERE id = $1 AND imports.state = 'running'
                AND NOT EXISTS (SELECT 1 FROM import_items WHERE import_id = $1 AND state IN ('pending', 'importing'))
-            RETURNING tenant_id,
-                      (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM import_items
-                        WHERE import_id = $1 GROUP BY state) c) AS counts""")
+            RETURNING tenant_id, imports.state, imports.error_code, imports.error,
+                      (SELECT jsonb_object_agg(state, n) FROM c) AS counts""")
         .execute(Tuple.of(id))
         .compose(
             rs -> {
@@ -606,14 +634,20 @@ public final class ImportStore {
               }
               Row r = rs.iterator().next();
               JsonObject counts = r.getJsonObject("counts");
+              boolean failed = r.getString("state").equals("failed");
+              JsonObject data =
+                  new JsonObject()
+                      .put("importId", id.toString())
+                      .put("counts", counts == null ? new JsonObject() : counts);
+              if (failed) {
+                data.put("code", r.getString("error_code")).put("message", r.getString("error"));
+              }
               return EventStore.record(
                       conn,
                       r.getUUID("tenant_id"),
-                      "import.completed",
+                      failed ? "import.failed" : "import.completed",
                       id.toString(),
-                      new JsonObject()
-                          .put("importId", id.toString())
-                          .put("counts", counts == null ? new JsonObject() : counts))
+                      data)
                   .mapEmpty();
             });
   }
@@ -629,6 +663,7 @@ public final class ImportStore {
         .put("reprocess", r.getBoolean("reprocess"))
         .put("state", r.getString("state"))
         .put("error", r.getString("error"))
+        .put("errorCode", r.getString("error_code"))
         .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
         .put("finishedAt", finished == null ? null : finished.toInstant().toString());
   }

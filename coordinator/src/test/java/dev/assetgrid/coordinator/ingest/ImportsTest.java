@@ -336,6 +336,16 @@ class ImportsTest {
     assertThat(
             done.getJsonObject("counts").getJsonObject("failedByCode").getLong("UPLOAD_TOO_LARGE"))
         .isEqualTo(1);
+    assertThat(done.getString("state")).isEqualTo("succeeded"); // some items made it
+    // an import none of whose items could be imported fails, with the commonest failure's code
+    JsonObject none =
+        awaitImport(
+            grid,
+            begin(grid, new JsonObject().put("urls", new JsonArray().add(web("/gone/x.glb"))))
+                .getString("id"));
+    assertThat(none.getString("state")).isEqualTo("failed");
+    assertThat(none.getString("errorCode")).isEqualTo("NOT_FOUND");
+    assertThat(none.getString("error")).startsWith("no item could be imported");
   }
 
   @Test
