@@ -70,6 +70,10 @@ public record ImportOptions(
     return new ImportOptions(roots, inflight, maxFiles, timeout, http, allowed);
   }
 
+  public ImportOptions withTimeout(Duration t) {
+    return new ImportOptions(roots, inflight, maxFiles, t, allowHttp, allowCidrs);
+  }
+
   public ImportOptions withInflight(int n) {
     return new ImportOptions(roots, n, maxFiles, timeout, allowHttp, allowCidrs);
   }

@@ -31,6 +31,7 @@ public final class S3Source extends StreamSource {
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
+  private final int pageSize;
 
   /** Credentials of an import: an access key and secret, and a session token for temporary ones. */
   public record Credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
@@ -47,7 +48,15 @@ public final class S3Source extends StreamSource {
    * @param credentials null: the coordinator's default chain
    */
   public S3Source(S3Options options, Credentials credentials, BlobStore blobs) {
+    this(options, credentials, blobs, 1000);
+  }
+
+  /**
+   * As above, listing {@code pageSize} keys per ListObjectsV2 call (tests page with small ones).
+   */
+  S3Source(S3Options options, Credentials credentials, BlobStore blobs, int pageSize) {
     super(blobs);
+    this.pageSize = pageSize;
     this.s3 =
         S3BlobStore.client(
             options,
@@ -65,7 +74,11 @@ public final class S3Source extends StreamSource {
     try {
       for (S3Object o :
           s3.listObjectsV2Paginator(
-                  ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
+                  ListObjectsV2Request.builder()
+                      .bucket(bucket)
+                      .prefix(prefix)
+                      .maxKeys(pageSize)
+                      .build())
               .contents()) {
         if (o.key().endsWith("/")) {
           continue; // a folder marker

@@ -54,6 +54,7 @@ class ImportsTest {
             ImportOptions.defaults()
                 .withRoots(List.of(root))
                 .withSources(true, List.of(Cidr.parse("127.0.0.0/8")))
+                .withTimeout(Duration.ofSeconds(2))
                 .withInflight(2));
   }
 
@@ -98,6 +99,14 @@ class ImportsTest {
             ex.getResponseHeaders()
                 .add("Location", n == 0 ? "/models/textured.glb" : "/hop/" + (n - 1));
             ex.sendResponseHeaders(302, -1);
+          } else if (p.equals("/slow.glb")) {
+            try {
+              Thread.sleep(5_000); // longer than the import's time-out
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(200, glb.length);
+            ex.getResponseBody().write(glb);
           } else if (p.equals("/big.glb")) {
             ex.sendResponseHeaders(200, MAX_UPLOAD + 1);
             ex.getResponseBody().write(new byte[(int) MAX_UPLOAD + 1]);
@@ -106,6 +115,7 @@ class ImportsTest {
           }
           ex.close();
         });
+    web.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     web.start();
     grid = TestGrid.start(config(tmp.resolve("grid"), TestPostgres.newDatabase()));
     grid.startNode(2);
@@ -321,6 +331,7 @@ class ImportsTest {
                         .add(web("/hop/2"))
                         .add(web("/hop/3"))
                         .add(web("/big.glb"))
+                        .add(web("/slow.glb"))
                         .add(web("/gone.glb")))
                 .put("tags", new JsonArray().add("from-urls"))
                 .put("reprocess", true));
@@ -333,6 +344,8 @@ class ImportsTest {
     assertThat(items.get("3").getString("message")).contains("redirects more than 3 times");
     assertThat(items.get("big.glb").getString("code")).isEqualTo("UPLOAD_TOO_LARGE");
     assertThat(items.get("gone.glb").getString("code")).isEqualTo("NOT_FOUND");
+    assertThat(items.get("slow.glb").getString("code")).isEqualTo("TRANSFER_FAILED");
+    assertThat(items.get("slow.glb").getString("message")).contains("time-out");
     assertThat(
             done.getJsonObject("counts").getJsonObject("failedByCode").getLong("UPLOAD_TOO_LARGE"))
         .isEqualTo(1);
