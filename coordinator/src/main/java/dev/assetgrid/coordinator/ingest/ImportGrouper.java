@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class ImportGrouper {
   /** Formats the grid reads as a model by themselves. */
-  static final Set<String> MODELS = Set.of("glb", "gltf", "obj", "fbx", "stl", "ply", "dae");
+  static final Set<String> MODELS = Set.of("glb", "gltf", "obj", "fbx", "stl", "ply", "dae", "zip");
 
   /** Largest .gltf, .obj header or .mtl read to find references. */
   static final int MAX_READ = 64 << 20;
@@ -91,20 +91,6 @@ public final class ImportGrouper {
                 e.name() + " refers to " + String.join(", ", missing) + ", not in the source"));
       } else {
         items.add(item);
-      }
-    }
-    for (Entry e : entries) {
-      if (!claimed.contains(e.name()) && extension(e.name()).equals("zip")) {
-        claimed.add(e.name());
-        reported.add(
-            new Item(
-                e.name(),
-                new JsonArray().add(file(e.name(), e)),
-                "skipped",
-                "UNSUPPORTED_FORMAT",
-                e.name()
-                    + " is a zip: imports read models and their files as they lie in the source;"
-                    + " unpack it there, or upload it with POST /v1/assets"));
       }
     }
     for (Entry e : entries) {

@@ -313,20 +313,89 @@ public final class ImportRunner implements Duty {
     }
     UUID tenant = item.actor().tenant();
     return src.stage(model.getString("ref"), maxBytes)
-        .compose(staged -> checked(staged, item.name()))
+        .compose(staged -> unzipped(staged, item))
         .compose(
-            primary ->
+            parts ->
+                checked(parts.model(), item.name())
+                    .map(c -> new Parts(c, parts.sides()))
+                    .recover(
+                        e ->
+                            discard(
+                                    parts.sides().stream()
+                                        .map(ZipUnpacker.Unpacked::staged)
+                                        .toList())
+                                .transform(x -> Future.failedFuture(e))))
+        .compose(
+            parts ->
                 imports
-                    .assetBySha(tenant, primary.staged().sha256())
+                    .assetBySha(tenant, parts.model().staged().sha256())
                     .compose(
                         existing -> {
                           if (existing.isPresent()) {
-                            return blobs
-                                .discard(primary.staged())
-                                .compose(v -> duplicate(item, existing.get(), primary.staged()));
+                            return discardAll(parts)
+                                .compose(
+                                    v -> duplicate(item, existing.get(), parts.model().staged()));
                           }
-                          return create(src, item, primary);
+                          return create(src, item, parts);
                         }));
+  }
+
+  /** A zip item's model and side files as staged from the archive; other items as they are. */
+  private record Unzipped(StagedBlob model, List<ZipUnpacker.Unpacked> sides) {}
+
+  /** An item's checked model and the side files of its zip (none for other items). */
+  private record Parts(Checked model, List<ZipUnpacker.Unpacked> sides) {}
+
+  private Future<Unzipped> unzipped(StagedBlob staged, DueItem item) {
+    if (!ImportGrouper.extension(item.name()).equals("zip")) {
+      return Future.succeededFuture(new Unzipped(staged, List.of()));
+    }
+    return new ZipUnpacker(vertx, blobs, new UploadLimits(maxBytes, UploadLimits.DEFAULT_MAX_FILES))
+        .unpack(staged.path())
+        .transform(
+            ar ->
+                blobs
+                    .discard(staged) // the archive itself is not kept: its files are
+                    .transform(
+                        x ->
+                            ar.succeeded()
+                                ? Future.succeededFuture(ar.result())
+                                : Future.<List<ZipUnpacker.Unpacked>>failedFuture(ar.cause())))
+        .compose(
+            files -> {
+              List<ZipUnpacker.Unpacked> models =
+                  files.stream().filter(ZipUnpacker.Unpacked::isModel).toList();
+              if (models.size() != 1) {
+                AssetGridException e =
+                    AssetGridException.of(
+                        models.isEmpty() ? ErrorCode.UNSUPPORTED_FORMAT : ErrorCode.INVALID_REQUEST,
+                        item.name()
+                            + (models.isEmpty()
+                                ? " holds no model file"
+                                : " holds "
+                                    + models.size()
+                                    + " models; a zip is one model with its files"));
+                return discard(files.stream().map(ZipUnpacker.Unpacked::staged).toList())
+                    .transform(x -> Future.failedFuture(e));
+              }
+              List<ZipUnpacker.Unpacked> sides = files.stream().filter(u -> !u.isModel()).toList();
+              return Future.succeededFuture(new Unzipped(models.get(0).staged(), sides));
+            });
+  }
+
+  private Future<Void> discard(List<StagedBlob> staged) {
+    Future<Void> chain = Future.succeededFuture();
+    for (StagedBlob s : staged) {
+      chain = chain.compose(v -> blobs.discard(s).recover(x -> Future.succeededFuture()));
+    }
+    return chain;
+  }
+
+  private Future<Void> discardAll(Parts parts) {
+    List<StagedBlob> all = new ArrayList<>();
+    all.add(parts.model().staged());
+    parts.sides().forEach(u -> all.add(u.staged()));
+    return discard(all);
   }
 
   /** A duplicate: reported, or with {@code reprocess} a new job on the stored asset. */
@@ -383,7 +452,8 @@ public final class ImportRunner implements Duty {
   }
 
   /** Stages and commits the side files and the model, then makes the asset and its job. */
-  private Future<Outcome> create(ImportSource src, DueItem item, Checked primary) {
+  private Future<Outcome> create(ImportSource src, DueItem item, Parts parts) {
+    Checked primary = parts.model();
     UUID tenant = item.actor().tenant();
     BlobSpace space = new BlobSpace(tenant, BlobKind.ORIGINAL);
     List<AssetStore.NewFile> files = new ArrayList<>();
@@ -395,6 +465,21 @@ public final class ImportRunner implements Duty {
             primary.staged().size(),
             primary.format().mediaType()));
     Future<Void> chain = blobs.commit(primary.staged(), space).mapEmpty();
+    for (ZipUnpacker.Unpacked u : parts.sides()) {
+      // a zip's files, named by their path in the archive
+      chain =
+          chain.compose(
+              v -> {
+                files.add(
+                    new AssetStore.NewFile(
+                        u.name(),
+                        "side",
+                        u.staged().sha256(),
+                        u.staged().size(),
+                        ZipUnpacker.contentTypeOf(u.name())));
+                return blobs.commit(u.staged(), space).mapEmpty();
+              });
+    }
     for (int i = 1; i < item.files().size(); i++) {
       JsonObject f = item.files().getJsonObject(i);
       chain =

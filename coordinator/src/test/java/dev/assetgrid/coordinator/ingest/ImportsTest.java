@@ -79,6 +79,14 @@ class ImportsTest {
         corpus.resolve(
             "gltf-sample/BoxTexturedNonPowerOfTwo/glTF-Binary/BoxTexturedNonPowerOfTwo.glb"),
         batch.resolve("textured.glb"));
+    // a zip of one model and a file beside it
+    try (var zip =
+        new java.util.zip.ZipOutputStream(Files.newOutputStream(batch.resolve("duck.zip")))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("duck/Duck.gltf"));
+      zip.write(Files.readAllBytes(corpus.resolve("gltf-sample/Duck/glTF-Embedded/Duck.gltf")));
+      zip.putNextEntry(new java.util.zip.ZipEntry("duck/LICENSE.md"));
+      zip.write(Files.readAllBytes(corpus.resolve("gltf-sample/Duck/LICENSE.md")));
+    }
     Files.write(batch.resolve("stray.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     Files.writeString(batch.resolve("README.txt"), "not a model");
     // a link that leads out of the root: never followed
@@ -190,15 +198,16 @@ class ImportsTest {
     JsonObject done = awaitImport(grid, started.getString("id"));
     assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("succeeded");
     JsonObject counts = done.getJsonObject("counts");
-    assertThat(counts.getLong("imported")).isEqualTo(3);
+    assertThat(counts.getLong("imported")).isEqualTo(4);
     assertThat(counts.getLong("skipped")).isEqualTo(2);
-    assertThat(counts.getLong("found")).isEqualTo(5);
+    assertThat(counts.getLong("found")).isEqualTo(6);
     Map<String, JsonObject> items = items(grid, started.getString("id"));
     assertThat(items.keySet())
         .containsExactlyInAnyOrder(
             "box/Box With Spaces.gltf",
             "spider/spider.obj",
             "textured.glb",
+            "duck.zip",
             "stray.png",
             "README.txt");
     assertThat(items.get("stray.png").getString("state")).isEqualTo("skipped");
@@ -215,7 +224,8 @@ class ImportsTest {
     JsonObject obj = items.get("spider/spider.obj");
     assertThat(obj.getJsonArray("files").stream().map(f -> ((JsonObject) f).getString("name")))
         .contains("spider.mtl", "SpiderTex.jpg");
-    for (String name : List.of("box/Box With Spaces.gltf", "spider/spider.obj", "textured.glb")) {
+    for (String name :
+        List.of("box/Box With Spaces.gltf", "spider/spider.obj", "textured.glb", "duck.zip")) {
       JsonObject item = items.get(name);
       assertThat(item.getString("state")).as(name).isEqualTo("imported");
       JsonObject job = grid.awaitJob(item.getString("jobId"), Duration.ofSeconds(60));
@@ -242,13 +252,13 @@ class ImportsTest {
                 .getJsonObject("counts")
                 .getJsonObject("jobs")
                 .getLong("succeeded", 0L))
-        .isEqualTo(3);
+        .isEqualTo(4);
 
     // the same folder again: every model is a duplicate of the asset that has its bytes
     JsonObject again =
         awaitImport(
             grid, begin(grid, new JsonObject().put("directory", batch.toString())).getString("id"));
-    assertThat(again.getJsonObject("counts").getLong("duplicate")).isEqualTo(3);
+    assertThat(again.getJsonObject("counts").getLong("duplicate")).isEqualTo(4);
     assertThat(again.getJsonObject("counts").getLong("imported")).isZero();
     Map<String, JsonObject> dup = items(grid, again.getString("id"));
     assertThat(dup.get("textured.glb").getString("assetId"))
@@ -263,7 +273,12 @@ class ImportsTest {
     Map<String, JsonObject> reItems = items(grid, re.getString("id"));
     assertThat(reItems.get("textured.glb").getString("state")).isEqualTo("duplicate");
     assertThat(reItems.get("textured.glb").getString("jobId")).isNotNull();
-    assertThat(count("SELECT count(*) AS n FROM assets WHERE tags @> '{imported}'")).isEqualTo(3);
+    assertThat(count("SELECT count(*) AS n FROM assets WHERE tags @> '{imported}'")).isEqualTo(4);
+    // the zip's asset is its model, with the other file beside it
+    JsonObject duck =
+        new JsonObject(grid.get("/v1/assets/" + items.get("duck.zip").getString("assetId")).body());
+    assertThat(duck.getString("format")).isEqualTo("gltf");
+    assertThat(duck.encode()).contains("LICENSE.md");
   }
 
   @Test
