@@ -173,17 +173,7 @@ public final class ImportStore {
                         return Optional.of(
                             view.put(
                                 "counts",
-                                new JsonObject()
-                                    .put("found", found)
-                                    .put("imported", items.getLong("imported", 0L))
-                                    .put("duplicate", items.getLong("duplicate", 0L))
-                                    .put("failed", items.getLong("failed", 0L))
-                                    .put("skipped", items.getLong("skipped", 0L))
-                                    .put(
-                                        "pending",
-                                        items.getLong("pending", 0L)
-                                            + items.getLong("importing", 0L))
-                                    .put("cancelled", items.getLong("cancelled", 0L))
+                                counts(items, found)
                                     .put("failedByCode", failed)
                                     .put("jobs", jobs)));
                       });
@@ -198,7 +188,55 @@ public final class ImportStore {
                AND ($2::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM imports WHERE id = $2))
              ORDER BY created_at DESC, id DESC LIMIT $3""")
         .execute(Tuple.of(tenant, after, limit + 1))
-        .map(rs -> page(rs, limit, ImportStore::view, r -> r.getUUID("id").toString()));
+        .map(rs -> page(rs, limit, ImportStore::view, r -> r.getUUID("id").toString()))
+        .compose(this::withCounts);
+  }
+
+  /** The item counts of every import of a page, from one query. */
+  private Future<JsonObject> withCounts(JsonObject page) {
+    JsonArray items = page.getJsonArray("items");
+    if (items.isEmpty()) {
+      return Future.succeededFuture(page);
+    }
+    UUID[] ids =
+        items.stream()
+            .map(o -> UUID.fromString(((JsonObject) o).getString("id")))
+            .toArray(UUID[]::new);
+    return pool.preparedQuery(
+            "SELECT import_id, state, count(*) AS n FROM import_items WHERE import_id = ANY($1)"
+                + " GROUP BY import_id, state")
+        .execute(Tuple.of(ids))
+        .map(
+            rs -> {
+              java.util.Map<String, JsonObject> byImport = new java.util.HashMap<>();
+              for (Row r : rs) {
+                byImport
+                    .computeIfAbsent(r.getUUID("import_id").toString(), k -> new JsonObject())
+                    .put(r.getString("state"), r.getLong("n"));
+              }
+              for (Object o : items) {
+                JsonObject i = (JsonObject) o;
+                JsonObject states = byImport.getOrDefault(i.getString("id"), new JsonObject());
+                long found = 0;
+                for (String k : states.fieldNames()) {
+                  found += states.getLong(k);
+                }
+                i.put("counts", counts(states, found));
+              }
+              return page;
+            });
+  }
+
+  /** An import's item counts from its items by state. */
+  private static JsonObject counts(JsonObject byState, long found) {
+    return new JsonObject()
+        .put("found", found)
+        .put("imported", byState.getLong("imported", 0L))
+        .put("duplicate", byState.getLong("duplicate", 0L))
+        .put("failed", byState.getLong("failed", 0L))
+        .put("skipped", byState.getLong("skipped", 0L))
+        .put("pending", byState.getLong("pending", 0L) + byState.getLong("importing", 0L))
+        .put("cancelled", byState.getLong("cancelled", 0L));
   }
 
   /** A page of the import's items in order, optionally of one state; empty: no such import. */

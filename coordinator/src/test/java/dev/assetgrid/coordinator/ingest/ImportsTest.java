@@ -274,6 +274,16 @@ class ImportsTest {
     assertThat(reItems.get("textured.glb").getString("state")).isEqualTo("duplicate");
     assertThat(reItems.get("textured.glb").getString("jobId")).isNotNull();
     assertThat(count("SELECT count(*) AS n FROM assets WHERE tags @> '{imported}'")).isEqualTo(4);
+    // the list shows each import's counts too
+    JsonObject listed =
+        new JsonObject(grid.get("/v1/imports?limit=500").body())
+            .getJsonArray("items").stream()
+                .map(o -> (JsonObject) o)
+                .filter(i -> i.getString("id").equals(started.getString("id")))
+                .findFirst()
+                .orElseThrow();
+    assertThat(listed.getJsonObject("counts").getLong("imported")).isEqualTo(4);
+    assertThat(listed.getJsonObject("counts").getLong("found")).isEqualTo(6);
     // the zip's asset is its model, with the other file beside it
     JsonObject duck =
         new JsonObject(grid.get("/v1/assets/" + items.get("duck.zip").getString("assetId")).body());
