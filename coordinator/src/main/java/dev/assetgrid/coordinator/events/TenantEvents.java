@@ -7,7 +7,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -40,13 +39,11 @@ public final class TenantEvents {
   private final Duration poll;
   private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
   private Context context;
-  private MessageConsumer<Object> hints;
+  private BusHints hints;
   private long timer = -1;
   private Cursor cursor;
   private boolean reading;
   private boolean again;
-  private boolean hintPending;
-  static final Duration HINT_DELAY = Duration.ofMillis(50);
 
   private record Subscriber(Context context, Handler<Event> handler) {}
 
@@ -65,14 +62,15 @@ public final class TenantEvents {
   /** Listens for the bus's hints and starts the poll timer; reads run on the caller's context. */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
-    hints = vertx.eventBus().consumer(JobEvents.ADDRESS, m -> hinted());
+    // nobody listening: read() returns at once
+    hints = new BusHints(vertx, this::read);
     timer = vertx.setPeriodic(poll.toMillis(), t -> read());
-    return hints.completion();
+    return hints.ready();
   }
 
   public Future<Void> stop() {
     vertx.cancelTimer(timer);
-    return hints == null ? Future.succeededFuture() : hints.unregister();
+    return hints == null ? Future.succeededFuture() : hints.close();
   }
 
   /**
@@ -90,19 +88,6 @@ public final class TenantEvents {
               set.remove(s);
               return set.isEmpty() ? null : set;
             });
-  }
-
-  /** A committed batch was announced: read soon, at most once per {@link #HINT_DELAY}. */
-  private void hinted() {
-    if (!hintPending && !subscribers.isEmpty()) {
-      hintPending = true;
-      vertx.setTimer(
-          HINT_DELAY.toMillis(),
-          t -> {
-            hintPending = false;
-            read();
-          });
-    }
   }
 
   /** Reads what is new now (or once more after the read in flight); on the feed's context. */

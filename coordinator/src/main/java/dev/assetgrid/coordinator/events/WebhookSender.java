@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -42,7 +41,6 @@ public final class WebhookSender implements Duty {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
   static final Duration POLL = Duration.ofMillis(500);
   static final String USER_AGENT = "assetgrid-webhooks/1";
-  static final Duration HINT_DELAY = Duration.ofMillis(50);
 
   private final WebhookStore store;
   private final Egress egress;
@@ -51,12 +49,11 @@ public final class WebhookSender implements Duty {
   private final String owner;
   private Vertx vertx;
   private HttpClient http;
-  private MessageConsumer<Object> hints;
+  private BusHints hints;
   private long timer = -1;
   private int inFlight;
   private boolean leasing;
   private boolean again;
-  private boolean hintPending;
 
   /**
    * @param owner who leases (this coordinator's cluster id), recorded with every attempt
@@ -80,7 +77,7 @@ public final class WebhookSender implements Duty {
                 .setKeepAlive(true)
                 .setVerifyHost(true),
             new PoolOptions().setHttp1MaxSize(4));
-    hints = vertx.eventBus().consumer(JobEvents.ADDRESS, m -> hinted());
+    hints = new BusHints(vertx, this::tick);
     timer = vertx.setPeriodic(POLL.toMillis(), t -> tick());
   }
 
@@ -88,24 +85,8 @@ public final class WebhookSender implements Duty {
   public void stop() {
     if (vertx != null) {
       vertx.cancelTimer(timer);
-      hints.unregister();
+      hints.close();
       http.close();
-    }
-  }
-
-  /**
-   * A committed batch of job events was announced (most events come with one): look soon, at most
-   * once per {@link #HINT_DELAY}, so a busy queue's many commits do not each cost a query.
-   */
-  private void hinted() {
-    if (!hintPending) {
-      hintPending = true;
-      vertx.setTimer(
-          HINT_DELAY.toMillis(),
-          t -> {
-            hintPending = false;
-            tick();
-          });
     }
   }
 

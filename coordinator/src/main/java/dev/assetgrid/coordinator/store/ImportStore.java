@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -188,7 +187,7 @@ public final class ImportStore {
                AND ($2::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM imports WHERE id = $2))
              ORDER BY created_at DESC, id DESC LIMIT $3""")
         .execute(Tuple.of(tenant, after, limit + 1))
-        .map(rs -> page(rs, limit, ImportStore::view, r -> r.getUUID("id").toString()))
+        .map(rs -> Pages.page(rs, limit, ImportStore::view, r -> r.getUUID("id").toString()))
         .compose(this::withCounts);
   }
 
@@ -254,7 +253,7 @@ public final class ImportStore {
                 rs.size() > 0
                     ? Future.succeededFuture(
                         Optional.of(
-                            page(
+                            Pages.page(
                                 rs,
                                 limit,
                                 ImportStore::item,
@@ -720,25 +719,6 @@ public final class ImportStore {
         .put("message", r.getString("message"))
         .put("size", r.getLong("size_bytes"))
         .put("sha256", r.getString("sha256"));
-  }
-
-  private static JsonObject page(
-      RowSet<Row> rs,
-      int limit,
-      java.util.function.Function<Row, JsonObject> map,
-      java.util.function.Function<Row, String> key) {
-    JsonArray items = new JsonArray();
-    String next = null;
-    Row last = null;
-    for (Row r : rs) {
-      if (items.size() == limit) {
-        next = key.apply(last);
-        break;
-      }
-      items.add(map.apply(r));
-      last = r;
-    }
-    return new JsonObject().put("items", items).put("next", next);
   }
 
   /** A failure for an item: the code of an {@link AssetGridException}, else INTERNAL_ERROR. */

@@ -148,19 +148,7 @@ public final class WebhookStore {
                 + " (SELECT created_at, id FROM webhooks WHERE id = $2)) ORDER BY created_at, id"
                 + " LIMIT $3")
         .execute(Tuple.of(tenant, after, limit + 1))
-        .map(
-            rs -> {
-              JsonArray items = new JsonArray();
-              String next = null;
-              for (Row r : rs) {
-                if (items.size() == limit) {
-                  next = items.getJsonObject(limit - 1).getString("id");
-                  break;
-                }
-                items.add(view(r));
-              }
-              return new JsonObject().put("items", items).put("next", next);
-            });
+        .map(rs -> Pages.page(rs, limit, WebhookStore::view, r -> r.getUUID("id").toString()));
   }
 
   public Future<Optional<JsonObject>> get(UUID tenant, UUID id) {
@@ -248,20 +236,13 @@ public final class WebhookStore {
                        ORDER BY d.id DESC LIMIT $4""")
                   .execute(Tuple.of(webhookId, state, afterId, limit + 1))
                   .map(
-                      rs -> {
-                        JsonArray items = new JsonArray();
-                        String next = null;
-                        long last = 0;
-                        for (Row r : rs) {
-                          if (items.size() == limit) {
-                            next = String.valueOf(last);
-                            break;
-                          }
-                          last = r.getLong("id");
-                          items.add(delivery(r));
-                        }
-                        return Optional.of(new JsonObject().put("items", items).put("next", next));
-                      });
+                      rs ->
+                          Optional.of(
+                              Pages.page(
+                                  rs,
+                                  limit,
+                                  WebhookStore::delivery,
+                                  r -> String.valueOf(r.getLong("id")))));
             });
   }
 
