@@ -18,6 +18,8 @@ import dev.assetgrid.coordinator.http.ApiVerticle;
 import dev.assetgrid.coordinator.ingest.ImportOptions;
 import dev.assetgrid.coordinator.ingest.ImportRunner;
 import dev.assetgrid.coordinator.ingest.UploadLimits;
+import dev.assetgrid.coordinator.metrics.GridGauges;
+import dev.assetgrid.coordinator.metrics.QueueMeters;
 import dev.assetgrid.coordinator.net.Egress;
 import dev.assetgrid.coordinator.schedule.LeaseBroker;
 import dev.assetgrid.coordinator.schedule.RetryPolicy;
@@ -43,6 +45,7 @@ import dev.assetgrid.coordinator.store.Database;
 import dev.assetgrid.coordinator.store.DerivativeRetention;
 import dev.assetgrid.coordinator.store.EventPublisher;
 import dev.assetgrid.coordinator.store.EventStore;
+import dev.assetgrid.coordinator.store.GridCensus;
 import dev.assetgrid.coordinator.store.ImportStore;
 import dev.assetgrid.coordinator.store.KeyStore;
 import dev.assetgrid.coordinator.store.LeaseTokens;
@@ -56,8 +59,10 @@ import dev.assetgrid.node.worker.WorkerVerticle;
 import dev.assetgrid.shared.cluster.ClusterBootstrap;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
+import dev.assetgrid.shared.metrics.GridMeters;
 import dev.assetgrid.shared.pipeline.JobPlanner;
 import dev.assetgrid.shared.tls.PemFiles;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -143,7 +148,14 @@ public final class Coordinator {
                   .withSecret(
                       ClusterSecret.readOrCreate(
                           config.dataDir().resolve(ClusterSecret.FILE_NAME)));
-      vertx = await(ClusterBootstrap.start(clusterOptions, new VertxOptions()));
+      // one registry for Vert.x's metrics and the grid's, served at /metrics
+      PrometheusMeterRegistry meters = GridMeters.newRegistry();
+      vertx =
+          await(
+              ClusterBootstrap.start(
+                  clusterOptions,
+                  GridMeters.vertxOptions(new VertxOptions()),
+                  GridMeters.vertxFactory(meters)));
       Pool pool = db.pool(vertx, 16);
       Pool queuePool = db.queuePool(vertx, 8);
       BlobStore blobs = openBlobStore(vertx, pool, config);
@@ -181,7 +193,7 @@ public final class Coordinator {
               broker[0].wake();
             }
           };
-      EventPublisher events = JobEvents.publisher(vertx);
+      EventPublisher events = new QueueMeters(meters).observing(JobEvents.publisher(vertx));
       Scheduler scheduler =
           new Scheduler(
               new QueueStore(queuePool, events),
@@ -212,6 +224,7 @@ public final class Coordinator {
                 + " tenant default; use this for local experiments only");
       }
       NodeRegistry nodes = new NodeRegistry(vertx, true);
+      nodes.bindTo(meters);
       ApiVerticle api =
           new ApiVerticle(
               config.httpHost(),
@@ -244,6 +257,7 @@ public final class Coordinator {
               config.storage().uploadExpiry(),
               () -> publicUrl[0],
               clusterOptions.secret().derive("assetgrid upload part URLs")));
+      api.withMetrics(meters, new GridGauges(new GridCensus(pool), meters));
       api.withTls(keyCert)
           .withFileRedirects(
               direct && config.storage().filesVia() == StorageOptions.FilesVia.REDIRECT)
@@ -311,17 +325,23 @@ public final class Coordinator {
                       "audit", config.access().auditRetention(), audit::purgeOlderThan),
                   new RowRetention("event", notify.eventRetention(), eventStore::purgeOlderThan),
                   new ImportRunner(
-                      importStore,
-                      assets,
-                      blobs,
-                      importEgress,
-                      importSecrets,
-                      importOptions,
-                      config.maxUploadBytes(),
-                      ClusterBootstrap.nodeId(vertx),
-                      wake),
+                          importStore,
+                          assets,
+                          blobs,
+                          importEgress,
+                          importSecrets,
+                          importOptions,
+                          config.maxUploadBytes(),
+                          ClusterBootstrap.nodeId(vertx),
+                          wake)
+                      .withMeters(meters),
                   new WebhookSender(
-                      webhookStore, egress, webhookSecrets, notify, ClusterBootstrap.nodeId(vertx)),
+                          webhookStore,
+                          egress,
+                          webhookSecrets,
+                          notify,
+                          ClusterBootstrap.nodeId(vertx))
+                      .withMeters(meters),
                   purge,
                   sweeper,
                   scrub,
@@ -337,17 +357,18 @@ public final class Coordinator {
       if (slots > 0) {
         worker =
             Node.deployWorker(
-                vertx,
-                ClusterBootstrap.nodeId(vertx),
-                config.cluster().publicHost(),
-                new WorkerOptions(
-                    slots,
-                    config.dataDir().resolve("work"),
-                    WorkerOptions.DEFAULT_LEASE_WAIT_MS,
-                    WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS,
-                    WorkerOptions.DEFAULT_ANNOUNCE_MS,
-                    tls.cert()), // the in-process slots trust this coordinator's certificate
-                NativeProbe.probe());
+                    vertx,
+                    ClusterBootstrap.nodeId(vertx),
+                    config.cluster().publicHost(),
+                    new WorkerOptions(
+                        slots,
+                        config.dataDir().resolve("work"),
+                        WorkerOptions.DEFAULT_LEASE_WAIT_MS,
+                        WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS,
+                        WorkerOptions.DEFAULT_ANNOUNCE_MS,
+                        tls.cert()), // the in-process slots trust this coordinator's certificate
+                    NativeProbe.probe())
+                .withMeters(meters);
         workerDeployment = await(vertx.deployVerticle(worker));
       }
       ready.set(true);

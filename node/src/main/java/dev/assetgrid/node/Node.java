@@ -6,10 +6,14 @@ import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.node.worker.WorkerVerticle;
 import dev.assetgrid.shared.cluster.ClusterBootstrap;
 import dev.assetgrid.shared.cluster.ClusterOptions;
+import dev.assetgrid.shared.metrics.GridMeters;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.Map;
 
 /**
@@ -20,28 +24,91 @@ public final class Node {
   private final String deploymentId;
   private final WorkerVerticle worker;
 
+  private HttpServer metricsServer;
+
   private Node(Vertx vertx, String deploymentId, WorkerVerticle worker) {
     this.vertx = vertx;
     this.deploymentId = deploymentId;
     this.worker = worker;
   }
 
+  /**
+   * Where a node serves {@code GET /metrics} (Prometheus text, no key: bind it where only the
+   * scraper reaches).
+   *
+   * @param port 0 = any free port (see {@link #metricsPort})
+   */
+  public record MetricsEndpoint(String host, int port) {
+    public MetricsEndpoint {
+      if (host == null || host.isBlank() || port < 0 || port > 65535) {
+        throw new IllegalArgumentException("--metrics-host/--metrics-port: a host and a port");
+      }
+    }
+  }
+
   public static Future<Node> start(ClusterOptions cluster, WorkerOptions options) {
+    return start(cluster, options, null);
+  }
+
+  /**
+   * Starts a node; with {@code metrics}, its registry (Vert.x's metrics, the JVM's and the
+   * worker's, see {@code WorkerMeters}) is served there.
+   */
+  public static Future<Node> start(
+      ClusterOptions cluster, WorkerOptions options, MetricsEndpoint metrics) {
     Map<String, String> natives = NativeProbe.probe();
-    return ClusterBootstrap.start(cluster, new VertxOptions())
-        .compose(
-            vertx -> {
-              WorkerVerticle w =
-                  deployWorker(
-                      vertx,
-                      ClusterBootstrap.nodeId(vertx),
-                      cluster.publicHost(),
-                      options,
-                      natives);
-              return vertx
-                  .deployVerticle(w, new DeploymentOptions())
-                  .map(id -> new Node(vertx, id, w));
-            });
+    PrometheusMeterRegistry registry = metrics == null ? null : GridMeters.newRegistry();
+    Future<Vertx> started =
+        registry == null
+            ? ClusterBootstrap.start(cluster, new VertxOptions())
+            : ClusterBootstrap.start(
+                cluster,
+                GridMeters.vertxOptions(new VertxOptions()),
+                GridMeters.vertxFactory(registry));
+    return started.compose(
+        vertx -> {
+          WorkerVerticle w =
+              deployWorker(
+                  vertx, ClusterBootstrap.nodeId(vertx), cluster.publicHost(), options, natives);
+          if (registry != null) {
+            w.withMeters(registry);
+          }
+          return vertx
+              .deployVerticle(w, new DeploymentOptions())
+              .map(id -> new Node(vertx, id, w))
+              .compose(
+                  node ->
+                      registry == null
+                          ? Future.succeededFuture(node)
+                          : node.serveMetrics(registry, metrics).map(node));
+        });
+  }
+
+  private Future<Void> serveMetrics(PrometheusMeterRegistry registry, MetricsEndpoint at) {
+    metricsServer =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHost(at.host()).setPort(at.port()))
+            .requestHandler(
+                req -> {
+                  if (!"/metrics".equals(req.path())) {
+                    req.response().setStatusCode(404).end();
+                    return;
+                  }
+                  vertx
+                      .executeBlocking(registry::scrape, false)
+                      .onSuccess(
+                          text ->
+                              req.response()
+                                  .putHeader("Content-Type", GridMeters.CONTENT_TYPE)
+                                  .end(text))
+                      .onFailure(e -> req.response().setStatusCode(500).end());
+                });
+    return metricsServer.listen().mapEmpty();
+  }
+
+  /** The port {@code /metrics} is served on, or -1 when it is not. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.actualPort();
   }
 
   /**

@@ -179,6 +179,24 @@ public final class NodeMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_CLUSTER_TLS_TRUST}")
   Path clusterTlsTrust;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve GET /metrics (Prometheus text: slots, task times, bytes moved, native buffers,"
+              + " JVM) on this port; -1 (the default) = off. Env: ASSETGRID_METRICS_PORT.",
+      defaultValue = "${env:ASSETGRID_METRICS_PORT:--1}")
+  int metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      paramLabel = "HOST",
+      description =
+          "Interface of --metrics-port (default 127.0.0.1; it needs no key, so open it only to the"
+              + " scraper). Env: ASSETGRID_METRICS_HOST.",
+      defaultValue = "${env:ASSETGRID_METRICS_HOST:-127.0.0.1}")
+  String metricsHost;
+
   @Override
   public Integer call() throws Exception {
     try {
@@ -236,7 +254,16 @@ public final class NodeMain implements Callable<Integer> {
             drainTimeoutSeconds * 1000,
             WorkerOptions.DEFAULT_ANNOUNCE_MS,
             tlsTrust);
-    Node node = Node.start(cluster, wo).toCompletionStage().toCompletableFuture().get();
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--metrics-port must be -1 (off) or a port (0 = any free one)");
+    }
+    Node.MetricsEndpoint metrics =
+        metricsPort < 0 ? null : new Node.MetricsEndpoint(metricsHost, metricsPort);
+    Node node = Node.start(cluster, wo, metrics).toCompletionStage().toCompletableFuture().get();
+    if (metrics != null) {
+      LOG.info("metrics at http://{}:{}/metrics", metricsHost, node.metricsPort());
+    }
     LOG.info(
         "node {} joined {} via {} with {} slot(s); capabilities {}",
         node.nodeId(),

@@ -63,6 +63,37 @@ public final class NodeRegistry {
     return out;
   }
 
+  /**
+   * Gauges of the live nodes (members of the cluster that announced themselves): {@code
+   * assetgrid_nodes}, {@code assetgrid_nodes_slots} and {@code assetgrid_nodes_slots_busy} (from
+   * the nodes' last announcements, every few seconds).
+   */
+  public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.Gauge.builder("assetgrid.nodes", this, r -> r.live(0))
+        .description("Live nodes (in-process slots count as one)")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("assetgrid.nodes.slots", this, r -> r.live(1))
+        .description("Worker slots of the live nodes")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("assetgrid.nodes.slots.busy", this, r -> r.live(2))
+        .description("Slots running a task, as the nodes last announced")
+        .register(registry);
+  }
+
+  /** 0: live nodes, 1: their slots, 2: their busy slots. */
+  private double live(int what) {
+    Set<String> members = clustered ? new HashSet<>(ClusterBootstrap.members(vertx)) : null;
+    long n = 0;
+    for (Map.Entry<String, Seen> e : nodes.entrySet()) {
+      if (members != null && !members.contains(e.getKey())) {
+        continue;
+      }
+      NodeAnnouncement a = e.getValue().announcement();
+      n += what == 0 ? 1 : what == 1 ? a.slots() : a.running().size();
+    }
+    return n;
+  }
+
   public int size() {
     return nodes.size();
   }

@@ -67,6 +67,20 @@ public final class WebhookSender implements Duty {
     this.owner = owner;
   }
 
+  private io.micrometer.core.instrument.MeterRegistry meters =
+      dev.assetgrid.shared.metrics.GridMeters.none();
+
+  /**
+   * Counts into {@code registry}: {@code assetgrid_webhook_attempt_seconds{outcome}} (each POST,
+   * outcome {@code succeeded} or {@code failed}) and {@code
+   * assetgrid_webhook_deliveries_finished_total{state}} (deliveries that ended, {@code succeeded}
+   * or {@code failed} for good). Call before starting.
+   */
+  public WebhookSender withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.meters = registry;
+    return this;
+  }
+
   @Override
   public void start(Vertx vertx) {
     this.vertx = vertx;
@@ -146,6 +160,11 @@ public final class WebhookSender implements Duty {
             o -> {
               int latency = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000);
               Attempt a = new Attempt(started, latency, o.status(), o.error(), o.body(), owner);
+              io.micrometer.core.instrument.Timer.builder("assetgrid.webhook.attempt")
+                  .description("Webhook POSTs, by whether the receiver took them")
+                  .tags("outcome", a.succeeded() ? "succeeded" : "failed")
+                  .register(meters)
+                  .record(Duration.ofNanos(System.nanoTime() - t0));
               Duration next =
                   options.retryDelay(due.attempt(), ThreadLocalRandom.current().nextDouble());
               return store.finish(due, a, next, options.retryFor(), options.disableAfter());
@@ -154,6 +173,14 @@ public final class WebhookSender implements Duty {
             f -> {
               f.ifPresent(
                   fin -> {
+                    if (!"pending".equals(fin.state())) {
+                      io.micrometer.core.instrument.Counter.builder(
+                              "assetgrid.webhook.deliveries.finished")
+                          .description("Webhook deliveries that ended, by state")
+                          .tags("state", "succeeded".equals(fin.state()) ? "succeeded" : "failed")
+                          .register(meters)
+                          .increment();
+                    }
                     if (fin.disabled()) {
                       LOG.warn(
                           "webhook {} disabled: every delivery failed for {}",

@@ -57,6 +57,8 @@ public final class ApiVerticle extends VerticleBase {
   private BigDecimal storagePrice = BigDecimal.ZERO;
   private final Transfers transfers = new Transfers();
   private java.util.function.Supplier<Future<ScrubReport>> scrub;
+  private io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics;
+  private dev.assetgrid.coordinator.metrics.GridGauges gauges;
 
   /**
    * What the API needs to authenticate, authorise and audit.
@@ -216,6 +218,19 @@ public final class ApiVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * Serve {@code GET /metrics} from {@code registry}, with the grid's counts sampled on each scrape
+   * by {@code gauges}; this server's problem answers and body bytes are counted into it. Call
+   * before deploying.
+   */
+  public ApiVerticle withMetrics(
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
+      dev.assetgrid.coordinator.metrics.GridGauges gauges) {
+    this.metrics = registry;
+    this.gauges = gauges;
+    return this;
+  }
+
   /** The port actually bound (useful with port 0). */
   public int actualPort() {
     return server.actualPort();
@@ -290,13 +305,32 @@ public final class ApiVerticle extends VerticleBase {
               access, vertx, notify.webhooks(), notify.egress(), notify.secrets()));
     }
     resources.add(new AdminResource(access, security.audit(), scrub));
+    if (metrics != null) {
+      resources.add(new MetricsResource(access, metrics, gauges));
+      transfers.bindTo(metrics);
+    }
     Router r = Router.router(vertx);
     router = r;
     r.route().handler(transfers::track);
     r.route().handler(Access::nameRequest);
+    if (metrics != null) {
+      io.micrometer.core.instrument.MeterRegistry m = metrics;
+      r.route().handler(ctx -> MetricsResource.countProblems(ctx, m));
+    }
     // the gate: every /v1 route is behind it (/health, /ready and the lease-token blob routes
-    // under /internal are not)
-    r.route("/v1/*").handler(access::authenticate);
+    // under /internal are not). A route without a path, so that the metrics' route label is the
+    // resource's template alone ("/v1/assets", not "/v1/>/v1/assets"); it tests the same
+    // normalised path the router matches on.
+    r.route()
+        .handler(
+            ctx -> {
+              String p = ctx.normalizedPath();
+              if (p.equals("/v1") || p.startsWith("/v1/")) {
+                access.authenticate(ctx);
+              } else {
+                ctx.next();
+              }
+            });
     resources.forEach(res -> res.register(r));
 
     r.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, ctx.request().path()));

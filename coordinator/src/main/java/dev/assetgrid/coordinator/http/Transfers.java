@@ -102,6 +102,26 @@ public final class Transfers {
   }
 
   /**
+   * Reports the same counts as {@code assetgrid_http_body_bytes_total{route,direction}} (direction
+   * {@code in} or {@code out}; route {@code uploads}, {@code files}, {@code taskInputs}, {@code
+   * taskOutputs}, {@code other}) into {@code registry}.
+   */
+  void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+    for (Route r : Route.values()) {
+      LongAdder[] c = counts.get(r);
+      for (int i = 1; i <= 2; i++) {
+        LongAdder a = c[i];
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                "assetgrid.http.body", a, LongAdder::sum)
+            .description("Body bytes this coordinator's HTTP server moved, by kind of route")
+            .baseUnit("bytes")
+            .tags("route", r.jsonName(), "direction", i == 1 ? "in" : "out")
+            .register(registry);
+      }
+    }
+  }
+
+  /**
    * {@code {"uploads": {"requests", "bytesIn", "bytesOut"}, "files": ..., "taskInputs": ...,
    * "taskOutputs": ..., "other": ..., "fileRedirects": n}}.
    */

@@ -87,6 +87,32 @@ public final class ImportRunner implements Duty {
     this.onQueued = onQueued;
   }
 
+  private io.micrometer.core.instrument.MeterRegistry meters =
+      dev.assetgrid.shared.metrics.GridMeters.none();
+
+  /**
+   * Counts the items this runner ended into {@code registry}: {@code
+   * assetgrid_import_items_total{state}}, state {@code imported}, {@code duplicate}, {@code failed}
+   * or {@code cancelled}. Call before starting.
+   */
+  public ImportRunner withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.meters = registry;
+    return this;
+  }
+
+  private void ended(String state) {
+    io.micrometer.core.instrument.Counter.builder("assetgrid.import.items")
+        .description("Import items ended by this coordinator, by state")
+        .tags(
+            "state",
+            switch (state) {
+              case "imported", "duplicate", "cancelled" -> state;
+              default -> "failed";
+            })
+        .register(meters)
+        .increment();
+  }
+
   @Override
   public void start(Vertx vertx) {
     this.vertx = vertx;
@@ -278,7 +304,7 @@ public final class ImportRunner implements Duty {
                 // recorded with its asset, or the lease was lost (the new lessee records it)
                 return Future.succeededFuture();
               }
-              return imports.finish(item, owner, o);
+              return imports.finish(item, owner, o).onSuccess(v -> ended(o.state()));
             });
   }
 
@@ -524,6 +550,7 @@ public final class ImportRunner implements Duty {
         .map(
             created -> {
               onQueued.run();
+              ended("imported");
               return null; // recorded with the asset, in its transaction
             });
   }

@@ -151,6 +151,7 @@ public final class Database implements AutoCloseable {
   public Pool pool(Vertx vertx, int maxSize) {
     return build(
         vertx,
+        "main",
         maxSize,
         new PgConnectOptions(connect).setPipeliningLimit(256).setCachePreparedStatements(true));
   }
@@ -162,10 +163,13 @@ public final class Database implements AutoCloseable {
    */
   static final int PREPARED_SQL_LIMIT = 64 * 1024;
 
-  private static Pool build(Vertx vertx, int maxSize, PgConnectOptions options) {
+  /**
+   * @param name the pool's name in the metrics ({@code pool_name}): {@code main} or {@code queue}
+   */
+  private static Pool build(Vertx vertx, String name, int maxSize, PgConnectOptions options) {
     options.setPreparedStatementCacheSqlLimit(PREPARED_SQL_LIMIT);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(maxSize))
+        .with(new PoolOptions().setMaxSize(maxSize).setName(name))
         .connectingTo(options)
         .using(vertx)
         .build();
@@ -192,7 +196,7 @@ public final class Database implements AutoCloseable {
     // written so their generic plans use indexes whatever the statistics say (SchedulerTest checks)
     o.addProperty("plan_cache_mode", "force_generic_plan");
     o.addProperty("application_name", "assetgrid-queue");
-    return build(vertx, maxSize, o);
+    return build(vertx, "queue", maxSize, o);
   }
 
   public PgConnectOptions connectOptions() {

@@ -118,7 +118,8 @@ public final class QueueStore {
                 ORDER BY run_at, created_at
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED))
-        RETURNING t.id, t.job_id, t.name, t.type, t.params, t.attempt, t.lease_token, t.lease_expires_at, t.depends_on),
+        RETURNING t.id, t.job_id, t.name, t.type, t.params, t.attempt, t.lease_token, t.lease_expires_at, t.depends_on,
+                  t.run_at),
       a AS (
         INSERT INTO task_attempts (task_id, attempt, node_id, lease_token)
         SELECT id, attempt, $1, lease_token FROM l),
@@ -131,7 +132,8 @@ public final class QueueStore {
         SELECT job_id, type, data FROM (
           SELECT j.id AS job_id, 'job.started' AS type, '{}'::jsonb AS data, 0 AS k, '' AS sub FROM j
           UNION ALL
-          SELECT l.job_id, 'task.leased', jsonb_build_object('task', l.name, 'attempt', l.attempt, 'node', $1::text),
+          SELECT l.job_id, 'task.leased', jsonb_build_object('task', l.name, 'attempt', l.attempt, 'node', $1::text,
+                 'type', l.type, 'waitedMs', greatest(0, (extract(epoch FROM now() - l.run_at) * 1000)::bigint)),
                  1, l.name FROM l) ev
          ORDER BY job_id, k, sub
         RETURNING id, job_id, type, data, created_at),
@@ -291,7 +293,7 @@ public final class QueueStore {
           FROM v
          WHERE t.id = ANY($1::uuid[]) AND t.id = v.id AND t.attempt = v.attempt AND t.lease_token = v.token
            AND t.state = 'leased' AND (t.type <> '%s' OR $10)
-        RETURNING t.id, t.attempt, t.job_id, t.name, t.type),
+        RETURNING t.id, t.attempt, t.job_id, t.name, t.type, t.leased_at),
       a AS (
         UPDATE task_attempts ta SET finished_at = now(), outcome = 'succeeded'
           FROM t WHERE ta.task_id = ANY($1::uuid[]) AND ta.task_id = t.id AND ta.attempt = t.attempt),
@@ -338,7 +340,8 @@ public final class QueueStore {
       e AS (
         INSERT INTO job_events (job_id, type, data)
         SELECT job_id, type, data FROM (
-          SELECT t.job_id, 'task.succeeded' AS type, jsonb_build_object('task', t.name, 'attempt', t.attempt) AS data,
+          SELECT t.job_id, 'task.succeeded' AS type, jsonb_build_object('task', t.name, 'attempt', t.attempt,
+                 'type', t.type, 'durationMs', greatest(0, (extract(epoch FROM now() - t.leased_at) * 1000)::bigint)) AS data,
                  0 AS k, t.name AS sub FROM t
           UNION ALL
           SELECT j.id, 'job.progress', jsonb_build_object('progress',
@@ -698,7 +701,9 @@ public final class QueueStore {
         publisher,
         (conn, events) ->
             conn.preparedQuery(
-                    "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks"
+                    "SELECT id, job_id, name, attempt, max_attempts, cancel_requested, "
+                        + RAN_MS
+                        + " FROM tasks"
                         + " WHERE id = $1 AND lease_token = $2 AND state = 'leased' "
                         + extraWhere
                         + " FOR UPDATE")
@@ -718,6 +723,13 @@ public final class QueueStore {
    * With the task row locked: closes the attempt, then retries, fails or kills the task. Returns
    * true when requeued.
    */
+  /**
+   * The columns {@link #failLocked} reads besides the fence: the task's type and how long its
+   * attempt held the lease (for the end events, and the metrics drawn from them).
+   */
+  private static final String RAN_MS =
+      "type, greatest(0, (extract(epoch FROM now() - leased_at) * 1000)::bigint) AS ran_ms";
+
   private static Future<Boolean> failLocked(
       SqlConnection conn,
       Row t,
@@ -745,7 +757,16 @@ public final class QueueStore {
               UPDATE tasks SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL, updated_at = now()
                WHERE id = $1""")
                       .execute(Tuple.of(taskId)))
-          .compose(v -> events.record(jobId, "task.cancelled", new JsonObject().put("task", name)))
+          .compose(
+              v ->
+                  events.record(
+                      jobId,
+                      "task.cancelled",
+                      new JsonObject()
+                          .put("task", name)
+                          .put("attempt", attempt)
+                          .put("type", t.getString("type"))
+                          .put("durationMs", t.getLong("ran_ms"))))
           .map(false);
     }
     Verdict d = decide.decide(attempt, t.getInteger("max_attempts"));
@@ -754,7 +775,9 @@ public final class QueueStore {
             .put("task", name)
             .put("attempt", attempt)
             .put("code", error.code())
-            .put("message", error.message());
+            .put("message", error.message())
+            .put("type", t.getString("type"))
+            .put("durationMs", t.getLong("ran_ms"));
     if (d.next() == TaskState.QUEUED) {
       return closeAttempt
           .compose(
@@ -876,7 +899,9 @@ public final class QueueStore {
         publisher,
         (conn, events) ->
             conn.preparedQuery(
-                    "SELECT id, job_id, name, attempt, max_attempts, cancel_requested FROM tasks"
+                    "SELECT id, job_id, name, attempt, max_attempts, cancel_requested, "
+                        + RAN_MS
+                        + " FROM tasks"
                         // every lease has an expiry: that reaches the running leases through their
                         // index
                         + " WHERE state = 'leased' AND lease_expires_at IS NOT NULL AND "

@@ -292,6 +292,8 @@ class AccessMatrixTest {
     t.put(
         "POST /v1/admin/scrub",
         new Entry(new Call("POST", "/v1/admin/scrub", null, null), no, no, ok, no));
+    // the whole grid's figures: any key of the default tenant (a reader key for Prometheus)
+    t.put("GET /metrics", new Entry(get.apply("/metrics"), ok, ok, ok, no));
     // nodes' blob routes: authorised by the lease token, not by keys (LeaseTokens; tested there)
     t.put("GET /internal/tasks/:taskId/inputs/:sha256", null);
     t.put("PUT /internal/tasks/:taskId/outputs/:name", null);

@@ -3,9 +3,7 @@ package dev.assetgrid.node.natives;
 import static org.lwjgl.system.MemoryUtil.NULL;
 import static org.lwjgl.system.MemoryUtil.memASCIISafe;
 import static org.lwjgl.system.MemoryUtil.memAddress;
-import static org.lwjgl.system.MemoryUtil.memAlloc;
 import static org.lwjgl.system.MemoryUtil.memCopy;
-import static org.lwjgl.system.MemoryUtil.memFree;
 import static org.lwjgl.system.MemoryUtil.memUTF8Safe;
 
 import dev.assetgrid.node.processing.gltf.ResourceResolver;
@@ -79,7 +77,7 @@ final class AssimpFileSystem implements AutoCloseable {
     this.mainName = mainName;
     this.resolver = resolver;
     this.maxSideBytes = maxSideBytes;
-    this.main = memAlloc(Math.max(1, source.length));
+    this.main = NativeMemory.bytes(Math.max(1, source.length));
     main.put(source).flip();
     try {
       readProc = track(AIFileReadProc.create(this::read));
@@ -151,7 +149,7 @@ final class AssimpFileSystem implements AutoCloseable {
           missing.add(normalized);
           return NULL;
         }
-        data = memAlloc(Math.max(1, bytes.length));
+        data = NativeMemory.bytes(Math.max(1, bytes.length));
         data.put(bytes).flip();
         owned = true;
         read.add(normalized);
@@ -242,7 +240,7 @@ final class AssimpFileSystem implements AutoCloseable {
   private static void release(OpenFile f) {
     f.file.free();
     if (f.owned) {
-      memFree(f.data);
+      NativeMemory.free(f.data);
     }
   }
 
@@ -269,6 +267,6 @@ final class AssimpFileSystem implements AutoCloseable {
       }
     }
     callbacks.clear();
-    memFree(main);
+    NativeMemory.free(main);
   }
 }

@@ -1,8 +1,6 @@
 package dev.assetgrid.node.natives;
 
-import static org.lwjgl.system.MemoryUtil.memAlloc;
 import static org.lwjgl.system.MemoryUtil.memByteBuffer;
-import static org.lwjgl.system.MemoryUtil.memFree;
 import static org.lwjgl.util.ktx.KTX.KTX_SUCCESS;
 import static org.lwjgl.util.ktx.KTX.KTX_TEXTURE_CREATE_ALLOC_STORAGE;
 import static org.lwjgl.util.ktx.KTX.KTX_TEXTURE_CREATE_LOAD_IMAGE_DATA_BIT;
@@ -109,14 +107,14 @@ public final class LibKtxEncoder implements TextureEncoder {
                 ErrorCode.INTERNAL_ERROR,
                 "level " + level + " has " + pixels.length + " bytes, libktx expects " + expected);
           }
-          ByteBuffer buf = memAlloc(pixels.length);
+          ByteBuffer buf = NativeMemory.bytes(pixels.length);
           try {
             buf.put(pixels).flip();
             ok(
                 ktxTexture_SetImageFromMemory(tex, level, 0, 0, buf),
                 "ktxTexture_SetImageFromMemory");
           } finally {
-            memFree(buf);
+            NativeMemory.free(buf);
           }
         }
         ktxBasisParams params =
@@ -184,7 +182,7 @@ public final class LibKtxEncoder implements TextureEncoder {
       throw new AssetGridException(
           ErrorCode.INPUT_LIMIT_EXCEEDED, "KTX2 level 0 is " + w + "x" + h + " pixels");
     }
-    ByteBuffer src = memAlloc(ktx2.length);
+    ByteBuffer src = NativeMemory.bytes(ktx2.length);
     try (MemoryStack stack = MemoryStack.stackPush()) {
       src.put(ktx2).flip();
       PointerBuffer pp = stack.mallocPointer(1);
@@ -231,7 +229,7 @@ public final class LibKtxEncoder implements TextureEncoder {
         ktxTexture_Destroy(ktxTexture.create(handle));
       }
     } finally {
-      memFree(src);
+      NativeMemory.free(src);
     }
   }
 

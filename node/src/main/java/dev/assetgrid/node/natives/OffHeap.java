@@ -1,10 +1,5 @@
 package dev.assetgrid.node.natives;
 
-import static org.lwjgl.system.MemoryUtil.memAlloc;
-import static org.lwjgl.system.MemoryUtil.memAllocFloat;
-import static org.lwjgl.system.MemoryUtil.memAllocInt;
-import static org.lwjgl.system.MemoryUtil.memFree;
-
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -24,12 +19,12 @@ final class OffHeap implements AutoCloseable {
 
   /** {@code size} uninitialised bytes; position 0, limit {@code size}. */
   ByteBuffer bytes(int size) {
-    return own(memAlloc(size));
+    return own(NativeMemory.bytes(size));
   }
 
   /** {@code count} uninitialised ints; position 0, limit {@code count}. */
   IntBuffer ints(int count) {
-    return own(memAllocInt(count));
+    return own(NativeMemory.ints(count));
   }
 
   /** A copy of {@code a} (capacity at least 1); position 0, limit {@code a.length}. */
@@ -48,7 +43,7 @@ final class OffHeap implements AutoCloseable {
 
   /** A copy of {@code a} (capacity at least 1); position 0, limit {@code a.length}. */
   FloatBuffer copyOf(float[] a) {
-    FloatBuffer b = own(memAllocFloat(Math.max(1, a.length)));
+    FloatBuffer b = own(NativeMemory.floats(Math.max(1, a.length)));
     b.put(a).flip();
     return b;
   }
@@ -61,7 +56,7 @@ final class OffHeap implements AutoCloseable {
   @Override
   public void close() {
     for (Buffer b : owned) {
-      memFree(b);
+      NativeMemory.free(b);
     }
     owned.clear();
   }

@@ -4,8 +4,6 @@ import static org.lwjgl.stb.STBImage.stbi_failure_reason;
 import static org.lwjgl.stb.STBImage.stbi_image_free;
 import static org.lwjgl.stb.STBImage.stbi_info_from_memory;
 import static org.lwjgl.stb.STBImage.stbi_load_from_memory;
-import static org.lwjgl.system.MemoryUtil.memAlloc;
-import static org.lwjgl.system.MemoryUtil.memFree;
 
 import dev.assetgrid.node.processing.image.ImageDecoder;
 import dev.assetgrid.shared.error.AssetGridException;
@@ -33,7 +31,7 @@ public final class StbImageDecoder implements ImageDecoder {
       throw new AssetGridException(ErrorCode.DATA_ERROR, "image is empty");
     }
     long limit = Math.min(maxPixels, HARD_MAX_PIXELS);
-    ByteBuffer src = memAlloc(encoded.length);
+    ByteBuffer src = NativeMemory.bytes(encoded.length);
     try (MemoryStack stack = MemoryStack.stackPush()) {
       src.put(encoded).flip();
       IntBuffer w = stack.mallocInt(1);
@@ -83,7 +81,7 @@ public final class StbImageDecoder implements ImageDecoder {
         stbi_image_free(decoded);
       }
     } finally {
-      memFree(src);
+      NativeMemory.free(src);
     }
   }
 

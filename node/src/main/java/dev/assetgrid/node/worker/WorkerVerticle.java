@@ -128,13 +128,23 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private final List<String> advertised;
+  private WorkerMeters meters =
+      new WorkerMeters(dev.assetgrid.shared.metrics.GridMeters.none(), 1, () -> 0);
+
+  /**
+   * Reports this worker's slots, task times and transferred bytes into {@code registry} (see {@link
+   * WorkerMeters}); call before deploying.
+   */
+  public WorkerVerticle withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.meters = new WorkerMeters(registry, options.slots(), running::size);
+    return this;
+  }
 
   @Override
   public Future<?> start() throws IOException {
     Files.createDirectories(options.workDir());
-    pool =
-        vertx.createSharedWorkerExecutor(
-            "assetgrid-task-" + nodeId, options.slots(), 24, TimeUnit.HOURS);
+    // one worker per Vert.x: the pool's name is a metrics label, so it carries no node id
+    pool = vertx.createSharedWorkerExecutor("assetgrid-tasks", options.slots(), 24, TimeUnit.HOURS);
     HttpClientOptions httpOptions =
         new HttpClientOptions()
             .setKeepAlive(true)
@@ -295,6 +305,7 @@ public final class WorkerVerticle extends VerticleBase {
               }
               return Future.succeededFuture(CompleteRequest.failed(task, err));
             })
+        .onSuccess(c -> meters.ran(task.type(), c, System.nanoTime() - t0))
         .compose(c -> report(c, 0))
         .onComplete(
             ar -> {
@@ -411,6 +422,7 @@ public final class WorkerVerticle extends VerticleBase {
                           Promise<Void> copied = Promise.promise();
                           resp.handler(
                               buf -> {
+                                meters.received(buf.length());
                                 md.update(buf.getBytes());
                                 file.write(buf).onFailure(copied::tryFail);
                                 if (file.writeQueueFull()) {
@@ -461,6 +473,7 @@ public final class WorkerVerticle extends VerticleBase {
                                   : putToCoordinator(task, o, d))
                       .map(
                           d -> {
+                            meters.sent(d.size());
                             outputs.add(
                                 new TaskOutput(o.name(), d.sha256(), d.size(), o.contentType()));
                             return null;

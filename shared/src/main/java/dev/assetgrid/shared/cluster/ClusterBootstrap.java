@@ -31,6 +31,15 @@ public final class ClusterBootstrap {
   public static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   public static Future<Vertx> start(ClusterOptions o, VertxOptions base) {
+    return start(o, base, null);
+  }
+
+  /**
+   * Starts a clustered Vert.x; with {@code metrics}, Vert.x reports its HTTP, event bus and pool
+   * metrics through it (see {@code GridMeters}).
+   */
+  public static Future<Vertx> start(
+      ClusterOptions o, VertxOptions base, io.vertx.core.spi.VertxMetricsFactory metrics) {
     EventBusOptions bus =
         new EventBusOptions(base.getEventBusOptions())
             .setHost(o.bindHost())
@@ -82,10 +91,15 @@ public final class ClusterBootstrap {
         .setEnabled(true)
         .setMembers(o.members().isEmpty() ? java.util.List.of(o.publicHost()) : o.members());
     HazelcastClusterManager mgr = new HazelcastClusterManager(cfg);
-    VertxOptions vo = new VertxOptions(base).setEventBusOptions(bus);
-    return Vertx.builder()
-        .with(vo)
-        .withClusterManager(mgr)
+    // the copy constructor turns MicrometerMetricsOptions into plain MetricsOptions (its labels
+    // and JVM metrics lost): hand the original on
+    VertxOptions vo =
+        new VertxOptions(base).setEventBusOptions(bus).setMetricsOptions(base.getMetricsOptions());
+    io.vertx.core.VertxBuilder builder = Vertx.builder().with(vo).withClusterManager(mgr);
+    if (metrics != null) {
+      builder.withMetrics(metrics);
+    }
+    return builder
         .buildClustered()
         .onSuccess(
             vertx -> {
