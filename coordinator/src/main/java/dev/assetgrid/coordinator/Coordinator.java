@@ -156,6 +156,8 @@ public final class Coordinator {
                   clusterOptions,
                   GridMeters.vertxOptions(new VertxOptions()),
                   GridMeters.vertxFactory(meters)));
+      dev.assetgrid.shared.log.LogFields.process(
+          dev.assetgrid.shared.log.LogFields.NODE, ClusterBootstrap.nodeId(vertx));
       Pool pool = db.pool(vertx, 16);
       Pool queuePool = db.queuePool(vertx, 8);
       BlobStore blobs = openBlobStore(vertx, pool, config);

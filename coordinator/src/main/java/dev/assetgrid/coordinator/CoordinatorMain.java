@@ -8,6 +8,7 @@ import dev.assetgrid.shared.cluster.ClusterSecret;
 import dev.assetgrid.shared.cluster.ClusterTls;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.log.LogFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -584,8 +585,23 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_CLUSTER_TLS_TRUST}")
   Path clusterTlsTrust;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description =
+          "text, json (one JSON object per line on standard error, with the request, tenant, job,"
+              + " task and node ids) or auto (the default: text on a terminal, else json). Env:"
+              + " ASSETGRID_LOG_FORMAT.",
+      defaultValue = "${env:ASSETGRID_LOG_FORMAT:-auto}")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      LogFormat.parse(logFormat).apply();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     try {
       return run();
     } catch (Exception e) {

@@ -67,6 +67,8 @@ public final class Node {
                 GridMeters.vertxFactory(registry));
     return started.compose(
         vertx -> {
+          dev.assetgrid.shared.log.LogFields.process(
+              dev.assetgrid.shared.log.LogFields.NODE, ClusterBootstrap.nodeId(vertx));
           WorkerVerticle w =
               deployWorker(
                   vertx, ClusterBootstrap.nodeId(vertx), cluster.publicHost(), options, natives);

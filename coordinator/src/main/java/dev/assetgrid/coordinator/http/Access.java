@@ -10,6 +10,7 @@ import dev.assetgrid.coordinator.access.StoredKey;
 import dev.assetgrid.coordinator.store.AuditLog;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.log.LogFields;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -79,6 +80,16 @@ final class Access {
             : UUID.randomUUID().toString();
     ctx.put(REQUEST_ID, id);
     ctx.response().putHeader(REQUEST_ID_HEADER, id);
+    LogFields.put(LogFields.REQUEST, id);
+    ctx.next();
+  }
+
+  /** Names the job of a {@code /v1/jobs/:id...} route in the request's log fields. */
+  static void nameJob(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (id != null && id.length() <= 64) {
+      LogFields.put(LogFields.JOB, id);
+    }
     ctx.next();
   }
 
@@ -115,6 +126,8 @@ final class Access {
 
   private void admit(RoutingContext ctx, Principal principal) {
     ctx.put(PRINCIPAL, principal);
+    LogFields.put(LogFields.TENANT, principal.tenantName());
+    LogFields.put(LogFields.KEY, principal.keyId());
     HttpMethod m = ctx.request().method();
     Role needed = m == HttpMethod.GET || m == HttpMethod.HEAD ? Role.READER : Role.WRITER;
     if (!principal.role().covers(needed)) {

@@ -313,6 +313,7 @@ public final class ApiVerticle extends VerticleBase {
     router = r;
     r.route().handler(transfers::track);
     r.route().handler(Access::nameRequest);
+    r.route().handler(AccessLog::track);
     if (metrics != null) {
       io.micrometer.core.instrument.MeterRegistry m = metrics;
       r.route().handler(ctx -> MetricsResource.countProblems(ctx, m));

@@ -32,7 +32,7 @@ final class JobEventsResource implements HttpResource {
 
   @Override
   public void register(Router r) {
-    r.get("/v1/jobs/:id/events").handler(this::events);
+    r.get("/v1/jobs/:id/events").handler(Access::nameJob).handler(this::events);
   }
 
   private void events(RoutingContext ctx) {

@@ -61,9 +61,13 @@ final class JobsResource implements HttpResource {
             "job.create",
             Role.WRITER)
         .handler(this::newJobs);
-    r.get("/v1/jobs/:id").handler(this::getJob);
-    access.write(r.post("/v1/jobs/:id/cancel"), "job.cancel", Role.WRITER).handler(this::cancel);
-    access.write(r.post("/v1/jobs/:id/retry"), "job.retry", Role.WRITER).handler(this::retry);
+    r.get("/v1/jobs/:id").handler(Access::nameJob).handler(this::getJob);
+    access
+        .write(r.post("/v1/jobs/:id/cancel").handler(Access::nameJob), "job.cancel", Role.WRITER)
+        .handler(this::cancel);
+    access
+        .write(r.post("/v1/jobs/:id/retry").handler(Access::nameJob), "job.retry", Role.WRITER)
+        .handler(this::retry);
   }
 
   /**

@@ -56,8 +56,16 @@ class MetricsTest {
     }
   }
 
+  /** The last scrapes, kept as test output (target/metrics/*.prom) for whoever reads them. */
+  static void keep(String name, String text) throws java.io.IOException {
+    Path dir = Path.of("target", "metrics");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(name + ".prom"), text);
+  }
+
   static PromText coordinator() throws Exception {
     HttpResponse<String> r = grid.get("/metrics");
+    keep("coordinator", r.body());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse(""))
         .startsWith("text/plain; version=0.0.4");
@@ -72,6 +80,7 @@ class MetricsTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
+    keep("node", r.body());
     return checked(PromText.parse(r.body()));
   }
 

@@ -2,6 +2,7 @@ package dev.assetgrid.node.worker;
 
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
+import dev.assetgrid.shared.log.LogFields;
 import dev.assetgrid.shared.protocol.Addresses;
 import dev.assetgrid.shared.protocol.CompleteReply;
 import dev.assetgrid.shared.protocol.CompleteRequest;
@@ -28,6 +29,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -210,7 +212,7 @@ public final class WorkerVerticle extends VerticleBase {
                   // leased while we started draining: hand it straight back
                   release(t);
                 } else {
-                  execute(t);
+                  inOwnContext(t);
                 }
               }
               leaseMore();
@@ -238,6 +240,22 @@ public final class WorkerVerticle extends VerticleBase {
 
   private static String key(LeasedTask task) {
     return task.taskId() + "/" + task.attempt();
+  }
+
+  /**
+   * Runs the attempt on a duplicated context of this verticle's (same event loop), whose log fields
+   * name the task, its attempt and this node: every line of the attempt carries them, on the event
+   * loop and on the task pool alike ({@link LogFields}).
+   */
+  private void inOwnContext(LeasedTask task) {
+    ContextInternal own = ((ContextInternal) context).duplicate();
+    own.dispatch(
+        v -> {
+          LogFields.put(LogFields.TASK, task.taskId());
+          LogFields.put(LogFields.ATTEMPT, Integer.toString(task.attempt()));
+          LogFields.put(LogFields.NODE, nodeId);
+          execute(task);
+        });
   }
 
   private void execute(LeasedTask task) {
