@@ -78,6 +78,17 @@ public final class WebhookSender implements Duty {
    */
   public WebhookSender withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
     this.meters = registry;
+    // every series exists from the start, so rate() over them is never empty
+    for (String o : new String[] {"succeeded", "failed"}) {
+      io.micrometer.core.instrument.Timer.builder("assetgrid.webhook.attempt")
+          .description("Webhook POSTs, by whether the receiver took them")
+          .tags("outcome", o)
+          .register(registry);
+      io.micrometer.core.instrument.Counter.builder("assetgrid.webhook.deliveries.finished")
+          .description("Webhook deliveries that ended, by state")
+          .tags("state", o)
+          .register(registry);
+    }
     return this;
   }
 

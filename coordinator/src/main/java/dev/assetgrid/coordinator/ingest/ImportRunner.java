@@ -97,19 +97,25 @@ public final class ImportRunner implements Duty {
    */
   public ImportRunner withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
     this.meters = registry;
+    for (String state : new String[] {"imported", "duplicate", "failed", "cancelled"}) {
+      items(state); // every series exists from the start
+    }
     return this;
   }
 
-  private void ended(String state) {
-    io.micrometer.core.instrument.Counter.builder("assetgrid.import.items")
+  private io.micrometer.core.instrument.Counter items(String state) {
+    return io.micrometer.core.instrument.Counter.builder("assetgrid.import.items")
         .description("Import items ended by this coordinator, by state")
-        .tags(
-            "state",
+        .tags("state", state)
+        .register(meters);
+  }
+
+  private void ended(String state) {
+    items(
             switch (state) {
               case "imported", "duplicate", "cancelled" -> state;
               default -> "failed";
             })
-        .register(meters)
         .increment();
   }
 

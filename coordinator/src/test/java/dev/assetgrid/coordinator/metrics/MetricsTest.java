@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -311,6 +312,52 @@ class MetricsTest {
     } finally {
       plain.stop().get();
     }
+  }
+
+  /**
+   * Every series the Grafana dashboard in {@code deploy/} queries exists in a real scrape of the
+   * coordinator or the node (after a failed task and a problem answer, whose series come with
+   * them).
+   */
+  @Test
+  void theDashboardQueriesSeriesThatExist() throws Exception {
+    String pipeline =
+        "{\"stages\":[{\"type\":\"noop\",\"params\":{\"failWith\":\"GLTF_INVALID_JSON\"}}]}";
+    HttpResponse<String> up =
+        grid.uploadBytes(
+            TinyGlb.triangle("metrics-dashboard"),
+            "d.glb",
+            "pipeline="
+                + java.net.URLEncoder.encode(pipeline, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(up.statusCode()).as(up.body()).isEqualTo(202);
+    grid.awaitJob(
+        new JsonObject(up.body()).getJsonObject("job").getString("id"), Duration.ofSeconds(60));
+    assertThat(grid.get("/v1/jobs/" + java.util.UUID.randomUUID()).statusCode()).isEqualTo(404);
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (PromText p : List.of(awaitScrape(x -> x.has("assetgrid_task_errors_total")), node())) {
+      p.samples.keySet().forEach(k -> names.add(k.replaceAll("\\{.*", "")));
+    }
+    Path file = Path.of("..", "deploy", "grafana", "assetgrid.json");
+    JsonObject dashboard = new JsonObject(Files.readString(file));
+    Pattern series = Pattern.compile("\\b(?:assetgrid|vertx|jvm)_[a-z0-9_]+");
+    int queries = 0;
+    for (Object o : dashboard.getJsonArray("panels")) {
+      JsonObject panel = (JsonObject) o;
+      for (Object t : panel.getJsonArray("targets", new JsonArray())) {
+        String expr = ((JsonObject) t).getString("expr");
+        java.util.regex.Matcher m = series.matcher(expr);
+        boolean any = false;
+        while (m.find()) {
+          any = true;
+          assertThat(names)
+              .as("%s in panel %s", m.group(), panel.getString("title"))
+              .contains(m.group());
+        }
+        assertThat(any).as(expr).isTrue();
+        queries++;
+      }
+    }
+    assertThat(queries).isGreaterThan(20);
   }
 
   private static String key(String body) throws Exception {
