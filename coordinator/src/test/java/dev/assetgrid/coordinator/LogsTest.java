@@ -126,6 +126,12 @@ class LogsTest {
       p.destroy(); // SIGTERM: the coordinator stops cleanly and flushes
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
+      // kept as test output: what a JSON log of a coordinator looks like
+      Files.createDirectories(Path.of("target", "logs"));
+      Files.copy(
+          log,
+          Path.of("target", "logs", "coordinator-json.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       List<JsonObject> lines = new ArrayList<>();
       for (String line : Files.readAllLines(log)) {
         if (line.isBlank()) {
