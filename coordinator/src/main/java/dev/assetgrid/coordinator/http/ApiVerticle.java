@@ -258,6 +258,7 @@ public final class ApiVerticle extends VerticleBase {
         new java.util.ArrayList<>(
             List.of(
                 new HealthResource(assets, nodes, ready),
+                new DashboardResource(),
                 new AssetsResource(
                     access,
                     vertx,

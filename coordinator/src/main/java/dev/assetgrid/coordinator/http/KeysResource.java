@@ -60,9 +60,26 @@ final class KeysResource implements HttpResource {
             "key.create",
             Role.ADMIN)
         .handler(this::create);
+    r.get("/v1/me").handler(this::me);
     r.get("/v1/keys").handler(access.require(Role.ADMIN)).handler(this::list);
     r.get("/v1/keys/:keyId").handler(access.require(Role.ADMIN)).handler(this::get);
     access.write(r.delete("/v1/keys/:keyId"), "key.revoke", Role.ADMIN).handler(this::revoke);
+  }
+
+  /**
+   * {@code GET /v1/me}: who the caller's key is — its id, tenant and role (what the dashboard needs
+   * to show or hide write controls). Any key may ask.
+   */
+  private void me(RoutingContext ctx) {
+    dev.assetgrid.coordinator.access.Principal p = Access.principal(ctx);
+    Responses.json(
+        ctx,
+        200,
+        new io.vertx.core.json.JsonObject()
+            .put("keyId", p.keyId())
+            .put("tenant", p.tenantName())
+            .put("tenantId", p.tenantId().toString())
+            .put("role", p.role().wire()));
   }
 
   private void create(RoutingContext ctx) {

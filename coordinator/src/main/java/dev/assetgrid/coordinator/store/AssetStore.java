@@ -903,7 +903,13 @@ public final class AssetStore {
                    (SELECT jsonb_object_agg(integrity, n) FROM (SELECT integrity, count(*) AS n FROM blobs WHERE tenant_id = $1 GROUP BY integrity) i) AS integrity,
                    (SELECT max(verified_at) FROM blobs WHERE tenant_id = $1) AS last_verified,
                    (SELECT min(verified_at) FROM blobs WHERE tenant_id = $1) AS oldest_verified,
-                   (SELECT count(*) FROM assets WHERE tenant_id = $1 AND status = 'corrupt') AS corrupt_assets""")
+                   (SELECT count(*) FROM assets WHERE tenant_id = $1 AND status = 'corrupt') AS corrupt_assets,
+                   (SELECT jsonb_object_agg(type, states) FROM (
+                      SELECT type, jsonb_object_agg(state, n) AS states FROM (
+                        SELECT t.type, t.state, count(*) AS n FROM tasks t
+                         WHERE t.job_id = ANY(ARRAY(SELECT id FROM jobs WHERE tenant_id = $1 AND state IN ('queued', 'running')))
+                           AND t.state IN ('pending', 'queued', 'leased')
+                         GROUP BY t.type, t.state) o GROUP BY type) ot) AS open_tasks""")
         .execute(Tuple.of(tenant))
         .map(
             rs -> {
@@ -916,6 +922,9 @@ public final class AssetStore {
               for (TaskState st : TaskState.values()) {
                 tasks.put(st.wire(), count(r.getJsonObject("tasks"), st.wire()));
               }
+              // the open tasks of the tenant's active jobs by type then state (pending, queued,
+              // leased): the queue's depth, through the active-jobs index
+              JsonObject openTasks = r.getJsonObject("open_tasks");
               JsonObject byKind = new JsonObject();
               long stored = 0;
               JsonObject raw = r.getJsonObject("stored");
@@ -945,6 +954,7 @@ public final class AssetStore {
                   .put("assets", r.getLong("assets"))
                   .put("jobs", jobs)
                   .put("tasks", tasks)
+                  .put("openTasks", openTasks == null ? new JsonObject() : openTasks)
                   .put(
                       "storage",
                       new JsonObject()

@@ -298,6 +298,11 @@ class AccessMatrixTest {
     t.put("GET /internal/tasks/:taskId/inputs/:sha256", null);
     t.put("PUT /internal/tasks/:taskId/outputs/:name", null);
     t.put("POST /internal/tasks/:taskId/outputs/:name/presign", null);
+    // who the caller is: any key
+    t.put("GET /v1/me", new Entry(get.apply("/v1/me"), ok, ok, ok, ok));
+    // the dashboard's page and files: public, they hold no data (DashboardTest)
+    t.put("GET /", null);
+    t.put("GET /dashboard/*", null);
     // open to everyone, for load balancers and orchestrators
     t.put("GET /health", null);
     t.put("GET /ready", null);
