@@ -243,6 +243,7 @@ public final class ApiVerticle extends VerticleBase {
         new java.util.ArrayList<>(
             List.of(
                 new HealthResource(assets, nodes, ready),
+                new DocsResource(vertx),
                 new AssetsResource(
                     access,
                     vertx,

@@ -299,6 +299,11 @@ class AccessMatrixTest {
     // open to everyone, for load balancers and orchestrators
     t.put("GET /health", null);
     t.put("GET /ready", null);
+    // the API's description and Swagger UI (OpenApiTest)
+    t.put("GET /openapi.yaml", null);
+    t.put("GET /openapi.json", null);
+    t.put("GET /docs", null);
+    t.put("GET /docs/:file", null);
     assertThat(empty).isNotEmpty();
     return t;
   }
