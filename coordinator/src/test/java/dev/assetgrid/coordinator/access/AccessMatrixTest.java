@@ -2,6 +2,7 @@ package dev.assetgrid.coordinator.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.coordinator.OpenApiContract;
 import dev.assetgrid.coordinator.TestGrid;
 import dev.assetgrid.coordinator.TestPostgres;
 import dev.assetgrid.coordinator.TinyGlb;
@@ -410,6 +411,8 @@ class AccessMatrixTest {
               ? new String(in.readNBytes(8), StandardCharsets.UTF_8)
               : new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+    // every cell's answer (the refusals too) as openapi.yaml describes it
+    OpenApiContract.get().check(method, r.uri(), r.statusCode(), r.headers(), text);
     return new HttpResponse<>() {
       public int statusCode() {
         return r.statusCode();
