@@ -231,7 +231,19 @@ public final class OpenApiContract {
           route + " " + status + " answered " + type + "; documented: " + content.propertyNames());
       return wrong;
     }
-    if (type.equals("application/json") || type.endsWith("+json")) {
+    JsonNode eventSchema = content.path(media).path("x-event-schema");
+    if (media.equals("text/event-stream") && eventSchema.has("$ref")) {
+      String events = eventSchema.get("$ref").asString().substring(1);
+      for (String line : body.split("\n")) {
+        if (line.startsWith("data: ")) {
+          eventProblems(events, line.substring(6)).forEach(p -> wrong.add("event " + p));
+        }
+      }
+      return wrong;
+    }
+    // a JSON body is held to the schema of a JSON media type; a file that happens to be JSON,
+    // answered under a range such as */*, is bytes like any other
+    if (media.equals("application/json") || media.endsWith("+json")) {
       checkBody(
           pointer + "/content/" + escape(media) + "/schema",
           body,
@@ -274,6 +286,16 @@ public final class OpenApiContract {
       wrong.add(
           "the problem's status " + json.path("status") + " is not the HTTP status " + status);
     }
+  }
+
+  /**
+   * What is wrong with the {@code data} of one server-sent event, against the schema at {@code
+   * schemaPointer} (the {@code x-event-schema} of a stream's media type); empty when nothing is.
+   */
+  public List<String> eventProblems(String schemaPointer, String data) {
+    List<String> wrong = new ArrayList<>();
+    checkBody(schemaPointer, data, -1, false, wrong);
+    return wrong;
   }
 
   /** The validator's findings for {@code json} against the schema at a pointer of the document. */

@@ -284,6 +284,20 @@ class OpenApiTest {
         .anyMatch(p -> p.contains("/code"));
     assertThat(contract.problems("GET", path, 409, problem, notFound.encode()))
         .anyMatch(p -> p.contains("not the HTTP status"));
+    // an event stream whose events are not the documented Event
+    HttpHeaders sse =
+        HttpHeaders.of(
+            Map.of("Content-Type", List.of("text/event-stream"), "X-Request-Id", List.of("t")),
+            (a, b) -> true);
+    String event =
+        "{\"id\":\"evt_1\",\"type\":\"asset.created\",\"subject\":null,"
+            + "\"timestamp\":\"2026-01-01T00:00:00Z\",\"data\":{}}";
+    assertThat(contract.problems("GET", "/v1/events", 200, sse, "id: 0-1\ndata: " + event + "\n\n"))
+        .isEmpty();
+    assertThat(
+            contract.problems(
+                "GET", "/v1/events", 200, sse, "data: " + event.replace("evt_1", "1") + "\n\n"))
+        .anyMatch(p -> p.startsWith("event") && p.contains("/id"));
     // a JSON answer where the document has another media type
     assertThat(contract.problems("GET", "/openapi.yaml", 200, json, "{}"))
         .anyMatch(p -> p.contains("application/json"));
