@@ -261,6 +261,12 @@ class ApiTest {
           types.add(line.substring(7));
         } else if (line.startsWith("id: ")) {
           ids.add(Long.parseLong(line.substring(4)));
+        } else if (line.startsWith("data: ")) {
+          assertThat(
+                  OpenApiContract.get()
+                      .eventProblems("/components/schemas/JobEvent", line.substring(6)))
+              .as("openapi.yaml's JobEvent: " + line)
+              .isEmpty();
         }
       }
     }
@@ -271,11 +277,12 @@ class ApiTest {
     assertThat(ids).isSorted().doesNotHaveDuplicates();
     // a reconnecting client with Last-Event-ID only gets what followed
     HttpResponse<String> replay =
-        grid.http.send(
-            grid.request("/v1/jobs/" + jobId + "/events")
-                .header("Last-Event-ID", String.valueOf(ids.get(ids.size() - 2)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        TestGrid.checked(
+            grid.http.send(
+                grid.request("/v1/jobs/" + jobId + "/events")
+                    .header("Last-Event-ID", String.valueOf(ids.get(ids.size() - 2)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
     assertThat(replay.body()).contains("event: job.succeeded").doesNotContain("event: job.created");
   }
 
@@ -382,8 +389,10 @@ class ApiTest {
         grid.request("/v1/assets?filename=idem.glb")
             .header("Idempotency-Key", "key-" + System.nanoTime())
             .POST(HttpRequest.BodyPublishers.ofFile(f));
-    HttpResponse<String> first = grid.http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> second = grid.http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> first =
+        TestGrid.checked(grid.http.send(req.build(), HttpResponse.BodyHandlers.ofString()));
+    HttpResponse<String> second =
+        TestGrid.checked(grid.http.send(req.build(), HttpResponse.BodyHandlers.ofString()));
     assertThat(first.statusCode()).isEqualTo(202);
     assertThat(second.statusCode()).isEqualTo(202);
     assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");

@@ -61,9 +61,10 @@ class AssetDeleteTest {
   }
 
   private HttpResponse<String> delete(String assetId) throws Exception {
-    return grid.http.send(
-        grid.request("/v1/assets/" + assetId).DELETE().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return TestGrid.checked(
+        grid.http.send(
+            grid.request("/v1/assets/" + assetId).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 
   private String upload(byte[] glb, String name) throws Exception {
@@ -256,12 +257,13 @@ class AssetDeleteTest {
   }
 
   private HttpResponse<String> patch(String assetId, String json) throws Exception {
-    return grid.http.send(
-        grid.request("/v1/assets/" + assetId)
-            .header("Content-Type", "application/json")
-            .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return TestGrid.checked(
+        grid.http.send(
+            grid.request("/v1/assets/" + assetId)
+                .header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 
   @Test

@@ -120,7 +120,7 @@ class BulkJobsTest {
   }
 
   static HttpResponse<String> send(HttpRequest req) throws Exception {
-    return grid.http.send(req, HttpResponse.BodyHandlers.ofString());
+    return TestGrid.checked(grid.http.send(req, HttpResponse.BodyHandlers.ofString()));
   }
 
   /** The reply's entries as "asset job" strings, in order. */
@@ -316,12 +316,13 @@ class BulkJobsTest {
     // a key already spent on another endpoint is refused, and creates nothing
     String spent = "spent-" + UUID.randomUUID();
     HttpResponse<String> upload =
-        grid.http.send(
-            grid.request("/v1/assets?filename=k.glb")
-                .header("Idempotency-Key", spent)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(TinyGlb.triangle()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        TestGrid.checked(
+            grid.http.send(
+                grid.request("/v1/assets?filename=k.glb")
+                    .header("Idempotency-Key", spent)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(TinyGlb.triangle()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
     assertThat(upload.statusCode()).isEqualTo(202);
     long afterUpload = counts().get(0);
     HttpResponse<String> reused = send(bulk(json, spent));

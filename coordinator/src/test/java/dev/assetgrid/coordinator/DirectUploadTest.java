@@ -269,9 +269,10 @@ class DirectUploadTest {
 
       JsonObject other = begin(bytes, null);
       HttpResponse<String> del =
-          grid.http.send(
-              grid.request("/v1/uploads/" + other.getString("id")).DELETE().build(),
-              HttpResponse.BodyHandlers.ofString());
+          TestGrid.checked(
+              grid.http.send(
+                  grid.request("/v1/uploads/" + other.getString("id")).DELETE().build(),
+                  HttpResponse.BodyHandlers.ofString()));
       assertThat(del.statusCode()).as(del.body()).isEqualTo(204);
       assertThat(complete(other.getString("id")).statusCode()).isEqualTo(410);
       if (refusesPartsOfAbortedUploads()) {

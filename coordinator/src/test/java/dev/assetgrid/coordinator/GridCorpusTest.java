@@ -120,12 +120,13 @@ class GridCorpusTest {
             .getBytes());
     body.write(("--" + boundary + "--\r\n").getBytes());
     HttpResponse<String> r =
-        grid.http.send(
-            grid.request("/v1/assets")
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        TestGrid.checked(
+            grid.http.send(
+                grid.request("/v1/assets")
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     JsonObject created = new JsonObject(r.body());
     assertThat(created.getJsonObject("asset").getString("format")).isEqualTo("gltf");

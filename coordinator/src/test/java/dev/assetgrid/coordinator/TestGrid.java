@@ -241,19 +241,39 @@ public final class TestGrid implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        request(path).timeout(Duration.ofSeconds(60)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return checked(
+        http.send(
+            request(path).timeout(Duration.ofSeconds(60)).GET().build(),
+            HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /**
+   * Sends a request and checks the answer against {@code openapi.yaml} ({@link #checked}); for the
+   * requests the helpers here do not make.
+   */
+  public HttpResponse<String> send(HttpRequest request) throws Exception {
+    return checked(http.send(request, HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /**
+   * The answer, after checking it against the API's document ({@link OpenApiContract#check}): its
+   * status must be documented for the route, and a JSON body must match the route's schema for that
+   * status (a problem, the {@code Problem} schema). A mismatch fails the calling test, naming the
+   * route, the status and the validator's messages. Every helper of this class that sends a request
+   * goes through here.
+   */
+  public static HttpResponse<String> checked(HttpResponse<String> r) {
+    OpenApiContract.get().check(r);
+    return r;
   }
 
   public HttpResponse<String> post(String path, String json) throws Exception {
-    return http.send(
+    return send(
         request(path)
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .build());
   }
 
   /** Raw-body upload of a file; {@code query} e.g. {@code pipeline=noop}. */
@@ -263,24 +283,22 @@ public final class TestGrid implements AutoCloseable {
             + java.net.URLEncoder.encode(
                 file.getFileName().toString(), java.nio.charset.StandardCharsets.UTF_8)
             + (query == null ? "" : "&" + query);
-    return http.send(
+    return send(
         request("/v1/assets?" + q)
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/octet-stream")
             .POST(HttpRequest.BodyPublishers.ofFile(file))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .build());
   }
 
   public HttpResponse<String> uploadBytes(byte[] bytes, String filename, String query)
       throws Exception {
-    return http.send(
+    return send(
         request("/v1/assets?filename=" + filename + (query == null ? "" : "&" + query))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/octet-stream")
             .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .build());
   }
 
   /** Uploads and returns the job id (asserting 202). */

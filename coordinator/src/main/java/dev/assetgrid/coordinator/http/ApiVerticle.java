@@ -259,6 +259,7 @@ public final class ApiVerticle extends VerticleBase {
             List.of(
                 new HealthResource(assets, nodes, ready),
                 new DashboardResource(),
+                new DocsResource(vertx),
                 new AssetsResource(
                     access,
                     vertx,

@@ -64,7 +64,7 @@ class AccessControlTest {
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
-    return grid.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return TestGrid.checked(grid.http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
   static HttpResponse<String> call(String method, String path, String json, String key)
@@ -79,13 +79,14 @@ class AccessControlTest {
   }
 
   static HttpResponse<String> upload(byte[] glb, String key) throws Exception {
-    return grid.http.send(
-        HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=m.glb&pipeline=noop")))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + key)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(glb))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return TestGrid.checked(
+        grid.http.send(
+            HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=m.glb&pipeline=noop")))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(glb))
+                .build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 
   @Test
@@ -162,18 +163,19 @@ class AccessControlTest {
     // the same Idempotency-Key in two tenants are two keys
     for (String k : List.of(a, b)) {
       HttpResponse<String> r =
-          grid.http.send(
-              HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs")))
-                  .header("Authorization", "Bearer " + k)
-                  .header("Content-Type", "application/json")
-                  .header("Idempotency-Key", "same-key")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"assets\":[\""
-                              + (k == a ? idA : assetB.getString("id"))
-                              + "\"],\"pipeline\":\"noop\"}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          TestGrid.checked(
+              grid.http.send(
+                  HttpRequest.newBuilder(URI.create(grid.url("/v1/jobs")))
+                      .header("Authorization", "Bearer " + k)
+                      .header("Content-Type", "application/json")
+                      .header("Idempotency-Key", "same-key")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"assets\":[\""
+                                  + (k == a ? idA : assetB.getString("id"))
+                                  + "\"],\"pipeline\":\"noop\"}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString()));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
       assertThat(r.headers().firstValue("Idempotent-Replayed")).isEmpty();
     }
@@ -390,7 +392,8 @@ class AccessControlTest {
             .header("X-Request-Id", "req-audit-1")
             .POST(HttpRequest.BodyPublishers.ofByteArray(TinyGlb.triangle("audit")))
             .build();
-    HttpResponse<String> up = grid.http.send(req, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> up =
+        TestGrid.checked(grid.http.send(req, HttpResponse.BodyHandlers.ofString()));
     assertThat(up.statusCode()).isEqualTo(202);
     assertThat(up.headers().firstValue("X-Request-Id")).hasValue("req-audit-1");
     String job = new JsonObject(up.body()).getJsonObject("job").getString("id");
@@ -458,17 +461,19 @@ class AccessControlTest {
             .withAccess(AccessOptions.defaults().withAuth(false));
     try (TestGrid open = TestGrid.start(cfg)) {
       HttpResponse<String> r =
-          open.http.send(
-              HttpRequest.newBuilder(URI.create(open.url("/v1/assets"))).build(),
-              HttpResponse.BodyHandlers.ofString());
+          TestGrid.checked(
+              open.http.send(
+                  HttpRequest.newBuilder(URI.create(open.url("/v1/assets"))).build(),
+                  HttpResponse.BodyHandlers.ofString()));
       assertThat(r.statusCode()).isEqualTo(200);
       HttpResponse<String> up =
-          open.http.send(
-              HttpRequest.newBuilder(
-                      URI.create(open.url("/v1/assets?filename=x.glb&pipeline=noop")))
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(TinyGlb.triangle()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          TestGrid.checked(
+              open.http.send(
+                  HttpRequest.newBuilder(
+                          URI.create(open.url("/v1/assets?filename=x.glb&pipeline=noop")))
+                      .POST(HttpRequest.BodyPublishers.ofByteArray(TinyGlb.triangle()))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString()));
       assertThat(up.statusCode()).isEqualTo(202);
     }
   }

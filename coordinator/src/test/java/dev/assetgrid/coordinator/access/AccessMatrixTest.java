@@ -2,6 +2,7 @@ package dev.assetgrid.coordinator.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.coordinator.OpenApiContract;
 import dev.assetgrid.coordinator.TestGrid;
 import dev.assetgrid.coordinator.TestPostgres;
 import dev.assetgrid.coordinator.TinyGlb;
@@ -306,6 +307,11 @@ class AccessMatrixTest {
     // open to everyone, for load balancers and orchestrators
     t.put("GET /health", null);
     t.put("GET /ready", null);
+    // the API's description and Swagger UI (OpenApiTest)
+    t.put("GET /openapi.yaml", null);
+    t.put("GET /openapi.json", null);
+    t.put("GET /docs", null);
+    t.put("GET /docs/:file", null);
     assertThat(empty).isNotEmpty();
     return t;
   }
@@ -412,6 +418,8 @@ class AccessMatrixTest {
               ? new String(in.readNBytes(8), StandardCharsets.UTF_8)
               : new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+    // every cell's answer (the refusals too) as openapi.yaml describes it
+    OpenApiContract.get().check(method, r.uri(), r.statusCode(), r.headers(), text);
     return new HttpResponse<>() {
       public int statusCode() {
         return r.statusCode();

@@ -40,32 +40,35 @@ class RateLimitTest {
 
   static String key(String body) throws Exception {
     HttpResponse<String> r =
-        grid.http.send(
-            grid.request("/v1/keys")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        TestGrid.checked(
+            grid.http.send(
+                grid.request("/v1/keys")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return new JsonObject(r.body()).getString("key");
   }
 
   static HttpResponse<String> get(String key) throws Exception {
-    return grid.http.send(
-        HttpRequest.newBuilder(URI.create(grid.url("/v1/assets")))
-            .header("Authorization", "Bearer " + key)
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return TestGrid.checked(
+        grid.http.send(
+            HttpRequest.newBuilder(URI.create(grid.url("/v1/assets")))
+                .header("Authorization", "Bearer " + key)
+                .build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 
   static HttpResponse<String> upload(String key, byte[] body) throws Exception {
-    return grid.http.send(
-        HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=b.glb&pipeline=noop")))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + key)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return TestGrid.checked(
+        grid.http.send(
+            HttpRequest.newBuilder(URI.create(grid.url("/v1/assets?filename=b.glb&pipeline=noop")))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.assetgrid.coordinator.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assetgrid.coordinator.OpenApiContract;
 import dev.assetgrid.coordinator.TestGrid;
 import dev.assetgrid.coordinator.TinyGlb;
 import io.vertx.core.json.JsonObject;
@@ -51,6 +52,10 @@ class EventsStreamTest {
   /** Reads a stream on a thread of its own; {@link #close} cuts the connection. */
   static final class Reader implements AutoCloseable {
     final BlockingQueue<Sse> events = new LinkedBlockingQueue<>();
+
+    /** What openapi.yaml's {@code Event} schema found wrong in the events read. */
+    final List<String> invalid = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     final HttpResponse<Stream<String>> resp;
     private final Thread thread;
 
@@ -74,6 +79,9 @@ class EventsStreamTest {
                     } else if (line.startsWith("event: ")) {
                       type = line.substring(7);
                     } else if (line.startsWith("data: ")) {
+                      invalid.addAll(
+                          OpenApiContract.get()
+                              .eventProblems("/components/schemas/Event", line.substring(6)));
                       events.add(new Sse(id, type, new JsonObject(line.substring(6))));
                     }
                   }
@@ -95,6 +103,7 @@ class EventsStreamTest {
         out.add(e);
         missing.remove(e.type());
       }
+      assertThat(invalid).as("events that do not match openapi.yaml's Event").isEmpty();
       return out;
     }
 
@@ -190,13 +199,16 @@ class EventsStreamTest {
       assertThat(e).isNull();
     }
     HttpResponse<String> bad =
-        grid.http.send(
-            grid.request("/v1/events?types=JOB").build(), HttpResponse.BodyHandlers.ofString());
+        TestGrid.checked(
+            grid.http.send(
+                grid.request("/v1/events?types=JOB").build(),
+                HttpResponse.BodyHandlers.ofString()));
     assertThat(bad.statusCode()).isEqualTo(400);
     HttpResponse<String> badId =
-        grid.http.send(
-            grid.request("/v1/events").header("Last-Event-ID", "12").build(),
-            HttpResponse.BodyHandlers.ofString());
+        TestGrid.checked(
+            grid.http.send(
+                grid.request("/v1/events").header("Last-Event-ID", "12").build(),
+                HttpResponse.BodyHandlers.ofString()));
     assertThat(badId.statusCode()).isEqualTo(400);
   }
 

@@ -66,17 +66,18 @@ class WebhooksTest {
 
   static HttpResponse<String> send(TestGrid g, String method, String path, String json)
       throws Exception {
-    return g.http.send(
-        g.request(path)
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                json == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return TestGrid.checked(
+        g.http.send(
+            g.request(path)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    json == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 
   /** Registers a webhook for {@code path} of the receiver; returns {id, secret, ...}. */
@@ -282,18 +283,20 @@ class WebhooksTest {
     assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
     String other = new JsonObject(k.body()).getString("key");
     HttpResponse<String> r =
-        grid.http.send(
-            HttpRequest.newBuilder(URI.create(grid.url("/v1/webhooks/" + hook.getString("id"))))
-                .header("Authorization", "Bearer " + other)
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        TestGrid.checked(
+            grid.http.send(
+                HttpRequest.newBuilder(URI.create(grid.url("/v1/webhooks/" + hook.getString("id"))))
+                    .header("Authorization", "Bearer " + other)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
     assertThat(r.statusCode()).isEqualTo(404);
     HttpResponse<String> list =
-        grid.http.send(
-            HttpRequest.newBuilder(URI.create(grid.url("/v1/webhooks")))
-                .header("Authorization", "Bearer " + other)
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        TestGrid.checked(
+            grid.http.send(
+                HttpRequest.newBuilder(URI.create(grid.url("/v1/webhooks")))
+                    .header("Authorization", "Bearer " + other)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
     assertThat(new JsonObject(list.body()).getJsonArray("items")).isEmpty();
   }
 

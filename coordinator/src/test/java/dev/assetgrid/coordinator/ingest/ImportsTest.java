@@ -321,15 +321,16 @@ class ImportsTest {
     String writer =
         new JsonObject(grid.post("/v1/keys", "{\"role\": \"writer\"}").body()).getString("key");
     HttpResponse<String> w =
-        grid.http.send(
-            HttpRequest.newBuilder(URI.create(grid.url("/v1/imports")))
-                .header("Authorization", "Bearer " + writer)
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        new JsonObject().put("directory", batch.toString()).encode()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        TestGrid.checked(
+            grid.http.send(
+                HttpRequest.newBuilder(URI.create(grid.url("/v1/imports")))
+                    .header("Authorization", "Bearer " + writer)
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            new JsonObject().put("directory", batch.toString()).encode()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
     assertThat(w.statusCode()).isEqualTo(403);
     assertThat(w.body()).contains("admin key");
   }
