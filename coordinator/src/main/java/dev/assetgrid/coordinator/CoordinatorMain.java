@@ -153,7 +153,8 @@ public final class CoordinatorMain implements Callable<Integer> {
       split = ",",
       paramLabel = "HOST[:PORT]",
       description =
-          "Other coordinators to join (for more than one coordinator). Default: none. Env: ASSETGRID_JOIN.",
+          "Other coordinators to join (for more than one coordinator), or k8s-dns:<headless service>"
+              + " to find the members through Kubernetes DNS. Default: none. Env: ASSETGRID_JOIN.",
       defaultValue = "${env:ASSETGRID_JOIN}")
   List<String> join = new ArrayList<>();
 

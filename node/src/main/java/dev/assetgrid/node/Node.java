@@ -25,6 +25,7 @@ public final class Node {
   private final WorkerVerticle worker;
 
   private HttpServer metricsServer;
+  private volatile boolean draining;
 
   private Node(Vertx vertx, String deploymentId, WorkerVerticle worker) {
     this.vertx = vertx;
@@ -34,7 +35,7 @@ public final class Node {
 
   /**
    * Where a node serves {@code GET /metrics} (Prometheus text, no key: bind it where only the
-   * scraper reaches).
+   * scraper reaches), and {@code GET /health} and {@code /ready} for an orchestrator's probes.
    *
    * @param port 0 = any free port (see {@link #metricsPort})
    */
@@ -92,6 +93,19 @@ public final class Node {
             .createHttpServer(new HttpServerOptions().setHost(at.host()).setPort(at.port()))
             .requestHandler(
                 req -> {
+                  if ("/health".equals(req.path()) || "/ready".equals(req.path())) {
+                    // up; ready: a member of the grid with its worker deployed (this server starts
+                    // after both) and not draining
+                    boolean health = "/health".equals(req.path());
+                    req.response()
+                        .setStatusCode(health || !draining ? 200 : 503)
+                        .putHeader("Content-Type", "application/json")
+                        .end(
+                            health
+                                ? "{\"status\":\"up\"}"
+                                : draining ? "{\"status\":\"draining\"}" : "{\"status\":\"ready\"}");
+                    return;
+                  }
                   if (!"/metrics".equals(req.path())) {
                     req.response().setStatusCode(404).end();
                     return;
@@ -151,6 +165,7 @@ public final class Node {
    * the event loop it just terminated, and never complete.
    */
   public java.util.concurrent.CompletableFuture<Void> stop() {
+    draining = true;
     java.util.concurrent.CompletableFuture<Void> undeployed =
         new java.util.concurrent.CompletableFuture<>();
     vertx.undeploy(deploymentId).onComplete(ar -> undeployed.complete(null));

@@ -54,7 +54,8 @@ public final class NodeMain implements Callable<Integer> {
       description =
           "Cluster member(s) to join: a coordinator's cluster address (default port "
               + ClusterOptions.DEFAULT_HAZELCAST_PORT
-              + "). Repeatable or comma-separated. "
+              + "), or k8s-dns:<headless service> to find the members through Kubernetes DNS."
+              + " Repeatable or comma-separated. "
               + "Env: ASSETGRID_JOIN.",
       defaultValue = "${env:ASSETGRID_JOIN:-" + ClusterOptions.DEFAULT_BIND_HOST + "}")
   List<String> join = new ArrayList<>();
@@ -307,6 +308,9 @@ public final class NodeMain implements Callable<Integer> {
 
   static String withDefaultPort(String hostPort) {
     String h = hostPort.trim();
+    if (h.startsWith(ClusterOptions.KUBERNETES_DNS)) {
+      return h; // a headless service, found through DNS
+    }
     if (h.startsWith("[") || h.chars().filter(c -> c == ':').count() > 1) {
       return h; // IPv6 literal: leave as given
     }
@@ -315,6 +319,9 @@ public final class NodeMain implements Callable<Integer> {
 
   /** The local address the OS would use to reach {@code hostPort} (no packet is sent). */
   static String routeTo(String hostPort) {
+    if (hostPort.startsWith(ClusterOptions.KUBERNETES_DNS)) {
+      hostPort = hostPort.substring(ClusterOptions.KUBERNETES_DNS.length());
+    }
     String host =
         hostPort.contains(":") && !hostPort.startsWith("[")
             ? hostPort.substring(0, hostPort.lastIndexOf(':'))

@@ -257,7 +257,16 @@ public final class ApiVerticle extends VerticleBase {
     List<HttpResource> resources =
         new java.util.ArrayList<>(
             List.of(
-                new HealthResource(assets, nodes, ready),
+                new HealthResource(
+                    assets,
+                    nodes,
+                    ready,
+                    () ->
+                        vertx.isClustered()
+                            ? vertx.executeBlocking(
+                                () -> dev.assetgrid.shared.cluster.ClusterBootstrap.clusterSafe(vertx),
+                                false)
+                            : io.vertx.core.Future.succeededFuture(true)),
                 new DashboardResource(),
                 new DocsResource(vertx),
                 new AssetsResource(

@@ -10,16 +10,26 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 
-/** {@code /health} (the process is up) and {@code /ready} (started, and the database answers). */
+/**
+ * {@code /health} (the process is up) and {@code /ready} (started, and the database answers; with
+ * {@code ?clusterSafe=true} also the cluster safe — every partition's backups in sync — which is
+ * what a rolling restart of coordinators waits for before taking down the next one).
+ */
 final class HealthResource implements HttpResource {
   private final AssetStore assets;
   private final NodeRegistry nodes;
   private final BooleanSupplier ready;
+  private final java.util.function.Supplier<io.vertx.core.Future<Boolean>> clusterSafe;
 
-  HealthResource(AssetStore assets, NodeRegistry nodes, BooleanSupplier ready) {
+  HealthResource(
+      AssetStore assets,
+      NodeRegistry nodes,
+      BooleanSupplier ready,
+      java.util.function.Supplier<io.vertx.core.Future<Boolean>> clusterSafe) {
     this.assets = assets;
     this.nodes = nodes;
     this.ready = ready;
+    this.clusterSafe = clusterSafe;
   }
 
   @Override
@@ -33,10 +43,31 @@ final class HealthResource implements HttpResource {
       Problems.send(ctx, ErrorCode.NOT_READY, "starting");
       return;
     }
+    boolean askSafe = "true".equals(ctx.request().getParam("clusterSafe"));
     assets
         .ping()
         .onSuccess(
-            v -> json(ctx, 200, new JsonObject().put("status", "ready").put("nodes", nodes.size())))
+            v -> {
+              JsonObject body = new JsonObject().put("status", "ready").put("nodes", nodes.size());
+              if (!askSafe) {
+                json(ctx, 200, body);
+                return;
+              }
+              clusterSafe
+                  .get()
+                  .onSuccess(
+                      safe -> {
+                        if (safe) {
+                          json(ctx, 200, body.put("clusterSafe", true));
+                        } else {
+                          Problems.send(
+                              ctx,
+                              ErrorCode.NOT_READY,
+                              "the cluster is not safe yet: partitions are still migrating");
+                        }
+                      })
+                  .onFailure(e -> Problems.send(ctx, ErrorCode.NOT_READY, "cluster: " + e));
+            })
         .onFailure(e -> Problems.send(ctx, ErrorCode.NOT_READY, "database: " + e.getMessage()));
   }
 }

@@ -58,6 +58,32 @@ public final class ClusterBootstrap {
         return Future.failedFuture(e);
       }
     }
+    Config cfg = hazelcastConfig(o);
+    HazelcastClusterManager mgr = new HazelcastClusterManager(cfg);
+    // the copy constructor turns MicrometerMetricsOptions into plain MetricsOptions (its labels
+    // and JVM metrics lost): hand the original on
+    VertxOptions vo =
+        new VertxOptions(base).setEventBusOptions(bus).setMetricsOptions(base.getMetricsOptions());
+    io.vertx.core.VertxBuilder builder = Vertx.builder().with(vo).withClusterManager(mgr);
+    if (metrics != null) {
+      builder.withMetrics(metrics);
+    }
+    return builder
+        .buildClustered()
+        .onSuccess(
+            vertx -> {
+              if (o.secret() != null) {
+                o.secret().install(vertx);
+              }
+            });
+  }
+
+  /**
+   * The Hazelcast configuration of a member with these options: the grid's cluster name (derived
+   * from its secret), this interface only, fast failure detection, and the join — TCP/IP to the
+   * given members, or Kubernetes DNS discovery for a {@code k8s-dns:} member.
+   */
+  static Config hazelcastConfig(ClusterOptions o) {
     Config cfg = ConfigUtil.loadConfig();
     cfg.setClusterName(
         o.secret() == null ? o.clusterName() : o.secret().clusterName(o.clusterName()));
@@ -87,26 +113,20 @@ public final class ClusterBootstrap {
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig()
-        .setEnabled(true)
-        .setMembers(o.members().isEmpty() ? java.util.List.of(o.publicHost()) : o.members());
-    HazelcastClusterManager mgr = new HazelcastClusterManager(cfg);
-    // the copy constructor turns MicrometerMetricsOptions into plain MetricsOptions (its labels
-    // and JVM metrics lost): hand the original on
-    VertxOptions vo =
-        new VertxOptions(base).setEventBusOptions(bus).setMetricsOptions(base.getMetricsOptions());
-    io.vertx.core.VertxBuilder builder = Vertx.builder().with(vo).withClusterManager(mgr);
-    if (metrics != null) {
-      builder.withMetrics(metrics);
+    java.util.Optional<String> service = o.kubernetesService();
+    if (service.isPresent()) {
+      // Kubernetes discovery in DNS mode: the members are the headless service's addresses
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", service.get())
+          .setProperty("service-port", Integer.toString(net.getPort()));
+    } else {
+      join.getTcpIpConfig()
+          .setEnabled(true)
+          .setMembers(o.members().isEmpty() ? java.util.List.of(o.publicHost()) : o.members());
     }
-    return builder
-        .buildClustered()
-        .onSuccess(
-            vertx -> {
-              if (o.secret() != null) {
-                o.secret().install(vertx);
-              }
-            });
+    return cfg;
   }
 
   /**
@@ -160,6 +180,15 @@ public final class ClusterBootstrap {
       throw new IllegalStateException("Vert.x is not clustered: there is no Hazelcast member");
     }
     return clusterManager(vertx).getHazelcastInstance();
+  }
+
+  /**
+   * Whether the cluster is safe: every partition's replicas in sync, so this member may leave
+   * without losing data (what a rolling restart waits for). May take a moment: call it off the
+   * event loop.
+   */
+  public static boolean clusterSafe(Vertx vertx) {
+    return clusterManager(vertx).getHazelcastInstance().getPartitionService().isClusterSafe();
   }
 
   private static HazelcastClusterManager clusterManager(Vertx vertx) {

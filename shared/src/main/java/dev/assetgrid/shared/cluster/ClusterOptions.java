@@ -33,6 +33,24 @@ public record ClusterOptions(
   public static final String DEFAULT_CLUSTER_NAME = "assetgrid";
   public static final int DEFAULT_HAZELCAST_PORT = 5701;
 
+  /**
+   * A member given as {@code k8s-dns:<service>} (e.g. {@code
+   * k8s-dns:assetgrid-cluster.grid.svc.cluster.local}) makes Hazelcast find the members through the
+   * DNS records of that headless Kubernetes service (its Kubernetes discovery in DNS mode, which
+   * needs no access to the Kubernetes API) instead of joining a list of addresses.
+   */
+  public static final String KUBERNETES_DNS = "k8s-dns:";
+
+  /** The headless service of a {@link #KUBERNETES_DNS} member, if the members name one. */
+  public java.util.Optional<String> kubernetesService() {
+    for (String m : members) {
+      if (m.startsWith(KUBERNETES_DNS)) {
+        return java.util.Optional.of(m.substring(KUBERNETES_DNS.length()));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Cluster traffic stays on loopback unless told otherwise. */
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
 
@@ -46,6 +64,14 @@ public record ClusterOptions(
       throw new IllegalArgumentException("ports must be in 0..65535");
     }
     members = List.copyOf(members);
+    long dns = members.stream().filter(m -> m.startsWith(KUBERNETES_DNS)).count();
+    if (dns > 1 || (dns == 1 && members.size() > 1)) {
+      throw new IllegalArgumentException(
+          "--join: a " + KUBERNETES_DNS + "<service> stands alone, not beside other members");
+    }
+    if (dns == 1 && members.get(0).length() == KUBERNETES_DNS.length()) {
+      throw new IllegalArgumentException("--join: " + KUBERNETES_DNS + " needs a service name");
+    }
   }
 
   /** Options without event-bus TLS (see {@link #withTls}). */
