@@ -31,19 +31,29 @@ class DeployManifestsTest {
 
   /** A process's flags and the variables they read, from its picocli command. */
   record Cli(Set<String> flags, Set<String> env) {
-    static Cli of(Object command) {
+    /** From the {@code @Option} fields of {@code command} and of its mixins (as declared). */
+    static Cli of(Class<?> command) {
       Set<String> flags = new TreeSet<>();
       Set<String> env = new TreeSet<>();
-      for (CommandLine.Model.OptionSpec o : new CommandLine(command).getCommandSpec().options()) {
-        flags.addAll(List.of(o.names()));
-        if (o.defaultValue() != null) {
+      collect(command, flags, env);
+      return new Cli(flags, env);
+    }
+
+    private static void collect(Class<?> type, Set<String> flags, Set<String> env) {
+      for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+        CommandLine.Option o = f.getAnnotation(CommandLine.Option.class);
+        if (o != null) {
+          flags.addAll(List.of(o.names()));
           Matcher m = ENV.matcher(o.defaultValue());
           while (m.find()) {
             env.add(m.group(1));
           }
         }
+        if (f.getAnnotation(CommandLine.Mixin.class) != null
+            || f.getAnnotation(CommandLine.ArgGroup.class) != null) {
+          collect(f.getType(), flags, env);
+        }
       }
-      return new Cli(flags, env);
     }
 
     void check(String where, List<String> args, Map<String, ?> variables) {
@@ -60,8 +70,8 @@ class DeployManifestsTest {
     }
   }
 
-  static final Cli COORDINATOR = Cli.of(new CoordinatorMain());
-  static final Cli NODE = Cli.of(new NodeMain());
+  static final Cli COORDINATOR = Cli.of(CoordinatorMain.class);
+  static final Cli NODE = Cli.of(NodeMain.class);
 
   static List<Object> documents(Path file) throws Exception {
     List<Object> out = new ArrayList<>();
@@ -88,7 +98,8 @@ class DeployManifestsTest {
         "compose coordinator", List.of(), at(services.get("coordinator"), "environment"));
     NODE.check("compose node", List.of(), at(services.get("node"), "environment"));
     Map<String, Object> env = at(services.get("coordinator"), "environment");
-    assertThat(env).containsKeys("ASSETGRID_S3_BUCKET", "ASSETGRID_S3_ENDPOINT", "ASSETGRID_DB_URL");
+    assertThat(env)
+        .containsKeys("ASSETGRID_S3_BUCKET", "ASSETGRID_S3_ENDPOINT", "ASSETGRID_DB_URL");
     composeConfigWhereThereIsCompose();
   }
 
@@ -158,7 +169,12 @@ class DeployManifestsTest {
     }
     ProcessBuilder pb =
         new ProcessBuilder(
-                "docker", "compose", "-f", DEPLOY.resolve("compose.yaml").toString(), "config", "-q")
+                "docker",
+                "compose",
+                "-f",
+                DEPLOY.resolve("compose.yaml").toString(),
+                "config",
+                "-q")
             .redirectErrorStream(true);
     pb.environment().put("ASSETGRID_CLUSTER_SECRET", "x".repeat(43));
     pb.environment().put("MINIO_ROOT_PASSWORD", "test-password");

@@ -103,7 +103,9 @@ public final class Node {
                         .end(
                             health
                                 ? "{\"status\":\"up\"}"
-                                : draining ? "{\"status\":\"draining\"}" : "{\"status\":\"ready\"}");
+                                : draining
+                                    ? "{\"status\":\"draining\"}"
+                                    : "{\"status\":\"ready\"}");
                     return;
                   }
                   if (!"/metrics".equals(req.path())) {

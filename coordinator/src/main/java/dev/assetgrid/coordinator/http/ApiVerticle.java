@@ -264,7 +264,9 @@ public final class ApiVerticle extends VerticleBase {
                     () ->
                         vertx.isClustered()
                             ? vertx.executeBlocking(
-                                () -> dev.assetgrid.shared.cluster.ClusterBootstrap.clusterSafe(vertx),
+                                () ->
+                                    dev.assetgrid.shared.cluster.ClusterBootstrap.clusterSafe(
+                                        vertx),
                                 false)
                             : io.vertx.core.Future.succeededFuture(true)),
                 new DashboardResource(),

@@ -17,7 +17,9 @@ class ClusterBootstrapTest {
   @Test
   void listedMembersAreJoinedOverTcpIp() {
     JoinConfig join =
-        ClusterBootstrap.hazelcastConfig(options(List.of("10.0.0.2:5701"))).getNetworkConfig().getJoin();
+        ClusterBootstrap.hazelcastConfig(options(List.of("10.0.0.2:5701")))
+            .getNetworkConfig()
+            .getJoin();
     assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
     assertThat(join.getTcpIpConfig().getMembers()).containsExactly("10.0.0.2:5701");
     assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
