@@ -25,11 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The grid on four hosts ({@code deploy/netns/multi-host.sh}: network namespaces on one bridge):
- * Debian's PostgreSQL on one, the coordinator on another, two nodes that join by its address. A
- * corpus batch succeeds; one node's link is cut while it runs tasks, and they finish on the other;
- * the link comes back, and the node rejoins and works again. Needs root, iproute2 and the
- * postgresql package; skipped, saying which is missing, where namespaces cannot be made.
+ * The grid on five hosts ({@code deploy/netns/multi-host.sh}: network namespaces on one bridge):
+ * Debian's PostgreSQL on one, the coordinator on another, an S3 server (s3proxy) on a third, two
+ * nodes that join by the coordinator's address and move task bytes to and from the S3 host
+ * themselves. A corpus batch succeeds; one node's link is cut while it runs tasks, and they finish
+ * on the other; the link comes back, and the node rejoins and works again. Needs root, iproute2 and
+ * the postgresql package; skipped, saying which is missing, where namespaces cannot be made.
  */
 @Timeout(900)
 class MultiHostTest {
@@ -131,14 +132,20 @@ class MultiHostTest {
   }
 
   @Test
-  void aGridOnFourHostsSurvivesANodeCutOffAndTakesItBack() throws Exception {
+  void aGridOnFiveHostsSurvivesANodeCutOffAndTakesItBack() throws Exception {
+    if (Files.exists(dir)) {
+      // a fresh grid: nothing of an earlier run (its bucket, its database) counts here
+      try (var old = Files.walk(dir)) {
+        old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
     if (script("can") != 0) {
       String why = Files.readString(dir.resolve("script.log")).trim();
       Assumptions.abort("no hosts to make: " + why.substring(why.lastIndexOf('\n') + 1));
     }
     Files.deleteIfExists(dir.resolve("script.log"));
     try {
-      assertThat(script("up", dir.toString(), System.getProperty("java.class.path")))
+      assertThat(script("up", dir.toString(), System.getProperty("java.class.path"), "--s3"))
           .as("up: %s", Files.readString(dir.resolve("script.log")))
           .isZero();
       key = Files.readString(dir.resolve("coord/admin.key")).trim();
@@ -158,6 +165,27 @@ class MultiHostTest {
         batch.add(submit(Files.readAllBytes(f), f.getFileName().toString(), "optimize-mesh"));
       }
       allSucceed(batch);
+      // the blobs are on the S3 host, and the nodes moved the task bytes to and from it
+      // themselves: none went through the coordinator
+      HttpResponse<String> scrape =
+          http.send(
+              HttpRequest.newBuilder(URI.create(API + "/metrics"))
+                  .header("Authorization", "Bearer " + key)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      var metrics = dev.assetgrid.coordinator.metrics.PromText.parse(scrape.body());
+      assertThat(
+              metrics.value(
+                  "assetgrid_http_body_bytes_total", "direction", "out", "route", "taskInputs"))
+          .isZero();
+      assertThat(
+              metrics.value(
+                  "assetgrid_http_body_bytes_total", "direction", "in", "route", "taskOutputs"))
+          .isZero();
+      try (var files = Files.walk(dir.resolve("s3/buckets/assetgrid"))) {
+        assertThat(files.filter(Files::isRegularFile).count()).isGreaterThanOrEqualTo(8);
+      }
 
       // long tasks on both nodes, then node1 cut off while it runs some
       String slow = "{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":6000}}]}";
