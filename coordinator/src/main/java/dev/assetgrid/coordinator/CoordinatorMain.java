@@ -2,13 +2,13 @@ package dev.assetgrid.coordinator;
 
 import dev.assetgrid.coordinator.events.NotifyOptions;
 import dev.assetgrid.coordinator.ingest.ImportOptions;
+import dev.assetgrid.node.LogFormatOption;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
 import dev.assetgrid.shared.cluster.ClusterTls;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
-import dev.assetgrid.shared.log.LogFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -586,23 +586,11 @@ public final class CoordinatorMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_CLUSTER_TLS_TRUST}")
   Path clusterTlsTrust;
 
-  @Option(
-      names = "--log-format",
-      paramLabel = "FORMAT",
-      description =
-          "text, json (one JSON object per line on standard error, with the request, tenant, job,"
-              + " task and node ids) or auto (the default: text on a terminal, else json). Env:"
-              + " ASSETGRID_LOG_FORMAT.",
-      defaultValue = "${env:ASSETGRID_LOG_FORMAT:-auto}")
-  String logFormat;
+  @CommandLine.Mixin LogFormatOption logFormat = new LogFormatOption();
 
   @Override
   public Integer call() throws Exception {
-    try {
-      LogFormat.parse(logFormat).apply();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+    logFormat.apply(spec);
     try {
       return run();
     } catch (Exception e) {

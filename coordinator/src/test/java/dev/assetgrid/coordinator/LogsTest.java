@@ -37,18 +37,9 @@ class LogsTest {
       port = s.getLocalPort();
     }
     Path log = dir.resolve("coordinator.log");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-") || a.startsWith("-Xmx")) {
-        cmd.add(a);
-      }
-    }
+    List<String> cmd = TestGrid.javaCommand(CoordinatorMain.class.getName(), "512m");
     cmd.addAll(
         List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            CoordinatorMain.class.getName(),
             "--port",
             String.valueOf(port),
             "--data-dir",

@@ -46,15 +46,9 @@ class MultiHostTest {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     Files.createDirectories(dir);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("script.log").toFile()));
-    StringBuilder opts = new StringBuilder();
-    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-")) {
-        opts.append(a).append(' ');
-      }
-    }
     pb.environment()
         .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    pb.environment().put("JAVA_OPTS", opts.toString().trim() + " -Xmx512m");
+    pb.environment().put("JAVA_OPTS", String.join(" ", TestGrid.jvmFlags()) + " -Xmx512m");
     Process p = pb.start();
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("multi-host.sh %s", args[0]).isTrue();
     return p.exitValue();
@@ -89,6 +83,13 @@ class MultiHostTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     return new JsonObject(r.body()).getJsonObject("job").getString("id");
+  }
+
+  /** Whether the live node {@code id} is there and {@code what} holds for its entry. */
+  boolean node(String id, Predicate<JsonObject> what) throws Exception {
+    return get("/v1/nodes").getJsonArray("nodes").stream()
+        .map(JsonObject.class::cast)
+        .anyMatch(n -> n.getString("nodeId").equals(id) && what.test(n));
   }
 
   /** The live nodes by host ({@code 10.77.0.21} …) → node id. */
@@ -197,14 +198,8 @@ class MultiHostTest {
       await(
           "node1 runs a task",
           Duration.ofSeconds(60),
-          () -> get("/v1/nodes").getJsonArray("nodes"),
-          a ->
-              a.stream()
-                  .map(JsonObject.class::cast)
-                  .anyMatch(
-                      n ->
-                          n.getString("nodeId").equals(node1)
-                              && !n.getJsonArray("runningTasks", new JsonArray()).isEmpty()));
+          () -> node(node1, n -> !n.getJsonArray("runningTasks", new JsonArray()).isEmpty()),
+          Boolean::booleanValue);
       assertThat(script("cut", "node1")).isZero();
       allSucceed(held);
       // what node1 held was taken from it and run by node2
@@ -233,14 +228,8 @@ class MultiHostTest {
       await(
           "node1's slots free",
           Duration.ofSeconds(90),
-          () -> get("/v1/nodes").getJsonArray("nodes"),
-          a ->
-              a.stream()
-                  .map(JsonObject.class::cast)
-                  .anyMatch(
-                      n ->
-                          n.getString("nodeId").equals(back)
-                              && n.getJsonArray("running", new JsonArray()).isEmpty()));
+          () -> node(back, n -> n.getJsonArray("running", new JsonArray()).isEmpty()),
+          Boolean::booleanValue);
       List<String> after = new ArrayList<>();
       String quick = "{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":3000}}]}";
       for (int i = 0; i < 12; i++) {

@@ -94,29 +94,30 @@ public final class TestGrid implements AutoCloseable {
   }
 
   /** A node in a child JVM, so it can be killed hard. */
-  public Process spawnNode(int slots) throws Exception {
+  /**
+   * The command that starts {@code main} in a child JVM like this one: this JVM's java, the module
+   * flags Hazelcast wants (as this JVM got them), a heap of {@code xmx} and this classpath;
+   * mutable, for the caller's arguments.
+   */
+  public static List<String> javaCommand(String main, String xmx) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmFlags());
+    cmd.addAll(List.of("-Xmx" + xmx, "-cp", System.getProperty("java.class.path"), main));
+    return cmd;
+  }
+
+  /** The {@code --add-*} module flags this JVM was started with (the ones Hazelcast wants). */
+  public static List<String> jvmFlags() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-"))
+        .toList();
+  }
+
+  public Process spawnNode(int slots) throws Exception {
+    List<String> cmd = javaCommand("dev.assetgrid.node.NodeMain", "256m");
     cmd.addAll(
         List.of(
-            "--add-modules",
-            "java.se",
-            "--add-exports",
-            "java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens",
-            "java.base/java.lang=ALL-UNNAMED",
-            "--add-opens",
-            "java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens",
-            "java.management/sun.management=ALL-UNNAMED",
-            "--add-opens",
-            "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-            "-Xmx256m",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            "-Dorg.slf4j.simpleLogger.log.dev.assetgrid=info",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.assetgrid.node.NodeMain",
             "--join",
             coordinator.clusterAddress(),
             "--cluster-name",

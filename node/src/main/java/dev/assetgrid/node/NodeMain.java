@@ -7,7 +7,6 @@ import dev.assetgrid.shared.cluster.ClusterOptions;
 import dev.assetgrid.shared.cluster.ClusterSecret;
 import dev.assetgrid.shared.cluster.ClusterTls;
 import dev.assetgrid.shared.error.AssetGridException;
-import dev.assetgrid.shared.log.LogFormat;
 import dev.assetgrid.shared.tls.PemFiles;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -199,23 +198,11 @@ public final class NodeMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_METRICS_HOST:-127.0.0.1}")
   String metricsHost;
 
-  @Option(
-      names = "--log-format",
-      paramLabel = "FORMAT",
-      description =
-          "text, json (one JSON object per line on standard error, with the request, tenant, job,"
-              + " task and node ids) or auto (the default: text on a terminal, else json). Env:"
-              + " ASSETGRID_LOG_FORMAT.",
-      defaultValue = "${env:ASSETGRID_LOG_FORMAT:-auto}")
-  String logFormat;
+  @CommandLine.Mixin LogFormatOption logFormat = new LogFormatOption();
 
   @Override
   public Integer call() throws Exception {
-    try {
-      LogFormat.parse(logFormat).apply();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+    logFormat.apply(spec);
     try {
       return run();
     } catch (Exception e) {

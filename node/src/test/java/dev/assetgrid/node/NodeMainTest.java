@@ -6,5 +6,6 @@ class NodeMainTest {
   @Test
   void everyNodeFlagHasItsEnvironmentVariable() {
     EnvFlags.everyFlagHasItsVariable(NodeMain.class, 6);
+    EnvFlags.everyFlagHasItsVariable(LogFormatOption.class, 1);
   }
 }

@@ -3,6 +3,7 @@ package dev.assetgrid.coordinator.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.CoordinatorMain;
+import dev.assetgrid.coordinator.TestGrid;
 import dev.assetgrid.coordinator.TestPostgres;
 import dev.assetgrid.coordinator.TinyGlb;
 import io.vertx.core.json.JsonArray;
@@ -15,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -38,19 +38,9 @@ class WebhookKillTest {
   }
 
   Process coordinator(String db, int port, String cluster) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // the module flags Hazelcast wants, as this JVM got them
-    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-") || a.startsWith("-Xmx")) {
-        cmd.add(a);
-      }
-    }
+    List<String> cmd = TestGrid.javaCommand(CoordinatorMain.class.getName(), "512m");
     cmd.addAll(
         List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            CoordinatorMain.class.getName(),
             "--port",
             String.valueOf(port),
             "--data-dir",

@@ -224,19 +224,7 @@ class MetricsTest {
   void aFailedTaskIsCountedByItsCode() throws Exception {
     PromText before = coordinator();
     PromText nodeBefore = node();
-    // the noop stage fails as asked, with a code that is not retried
-    String pipeline =
-        "{\"stages\":[{\"type\":\"noop\",\"params\":{\"failWith\":\"GLTF_INVALID_JSON\"}}]}";
-    HttpResponse<String> up =
-        grid.uploadBytes(
-            TinyGlb.triangle("metrics-failing"),
-            "f.glb",
-            "pipeline="
-                + java.net.URLEncoder.encode(pipeline, java.nio.charset.StandardCharsets.UTF_8));
-    assertThat(up.statusCode()).as(up.body()).isEqualTo(202);
-    JsonObject job =
-        grid.awaitJob(
-            new JsonObject(up.body()).getJsonObject("job").getString("id"), Duration.ofSeconds(60));
+    JsonObject job = failedJob("metrics-failing");
     assertThat(job.getString("state")).as(job.encode()).isEqualTo("failed");
     String code = job.getJsonObject("error").getString("code");
     assertThat(code).isEqualTo("GLTF_INVALID_JSON");
@@ -321,17 +309,7 @@ class MetricsTest {
    */
   @Test
   void theDashboardQueriesSeriesThatExist() throws Exception {
-    String pipeline =
-        "{\"stages\":[{\"type\":\"noop\",\"params\":{\"failWith\":\"GLTF_INVALID_JSON\"}}]}";
-    HttpResponse<String> up =
-        grid.uploadBytes(
-            TinyGlb.triangle("metrics-dashboard"),
-            "d.glb",
-            "pipeline="
-                + java.net.URLEncoder.encode(pipeline, java.nio.charset.StandardCharsets.UTF_8));
-    assertThat(up.statusCode()).as(up.body()).isEqualTo(202);
-    grid.awaitJob(
-        new JsonObject(up.body()).getJsonObject("job").getString("id"), Duration.ofSeconds(60));
+    failedJob("metrics-dashboard");
     assertThat(grid.get("/v1/jobs/" + java.util.UUID.randomUUID()).statusCode()).isEqualTo(404);
     java.util.Set<String> names = new java.util.HashSet<>();
     for (PromText p : List.of(awaitScrape(x -> x.has("assetgrid_task_errors_total")), node())) {
@@ -358,6 +336,24 @@ class MetricsTest {
       }
     }
     assertThat(queries).isGreaterThan(20);
+  }
+
+  /**
+   * A job whose one stage (noop) fails as asked, with a code that is not retried; waits until it
+   * ended.
+   */
+  static JsonObject failedJob(String name) throws Exception {
+    String pipeline =
+        "{\"stages\":[{\"type\":\"noop\",\"params\":{\"failWith\":\"GLTF_INVALID_JSON\"}}]}";
+    HttpResponse<String> up =
+        grid.uploadBytes(
+            TinyGlb.triangle(name),
+            name + ".glb",
+            "pipeline="
+                + java.net.URLEncoder.encode(pipeline, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(up.statusCode()).as(up.body()).isEqualTo(202);
+    return grid.awaitJob(
+        new JsonObject(up.body()).getJsonObject("job").getString("id"), Duration.ofSeconds(60));
   }
 
   private static String key(String body) throws Exception {
