@@ -123,7 +123,7 @@ async function overview() {
       h('div', {}, `nodes ${stats.nodes.count} · slots ${stats.nodes.slots}`));
     nodesBody.replaceChildren(...nodes.nodes.map((n) =>
       h('tr', {}, h('td', { class: 'mono' }, short(n.nodeId)), h('td', {}, n.host), h('td', {}, n.version), h('td', {}, n.slots),
-        h('td', {}, (n.running || []).length), h('td', {}, bar(Math.min(1, n.load || 0))), h('td', {}, `${Math.round(n.lastSeenMsAgo / 1000)} s ago`))));
+        h('td', {}, n.busy ?? 0), h('td', {}, bar(Math.min(1, n.load || 0))), h('td', {}, `${Math.round(n.lastSeenMsAgo / 1000)} s ago`))));
     const open = stats.openTasks || {};
     queueBody.replaceChildren(...Object.keys(open).sort().map((t) =>
       h('tr', {}, h('td', {}, t), ...['pending', 'queued', 'leased'].map((s) => h('td', {}, open[t][s] ?? 0)))));

@@ -414,4 +414,54 @@ class ApiTest {
     assertThat(n.getJsonArray("capabilities").getList().toString())
         .contains("native:meshoptimizer");
   }
+
+  @Test
+  void anotherTenantSeesHowBusyANodeIsButNotWhichTasks() throws Exception {
+    String pipeline = "{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":8000}}]}";
+    HttpResponse<String> up =
+        grid.uploadBytes(
+            TinyGlb.triangle("busy-node"),
+            "busy.glb",
+            "pipeline="
+                + java.net.URLEncoder.encode(pipeline, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(up.statusCode()).as(up.body()).isEqualTo(202);
+    String jobId = new JsonObject(up.body()).getJsonObject("job").getString("id");
+    // the task runs: its owner sees it on its node
+    String taskId = null;
+    long end = System.currentTimeMillis() + 20_000;
+    while (taskId == null && System.currentTimeMillis() < end) {
+      for (Object t : grid.job(jobId).getJsonArray("tasks")) {
+        JsonObject task = (JsonObject) t;
+        if ("noop".equals(task.getString("type")) && "leased".equals(task.getString("state"))) {
+          taskId = task.getString("id");
+        }
+      }
+      Thread.sleep(100);
+    }
+    assertThat(taskId).as("the noop task was leased").isNotNull();
+    // and the node has announced it (every few seconds): its own list would now hold the id
+    JsonObject own = new JsonObject(grid.get("/v1/nodes").body());
+    while (own.getJsonArray("nodes").getJsonObject(0).getInteger("busy") < 1
+        && System.currentTimeMillis() < end + 10_000) {
+      Thread.sleep(200);
+      own = new JsonObject(grid.get("/v1/nodes").body());
+    }
+    assertThat(own.getJsonArray("nodes").getJsonObject(0).getInteger("busy")).isPositive();
+    assertThat(own.encode()).contains(taskId);
+    HttpResponse<String> k =
+        grid.post("/v1/keys", "{\"role\":\"reader\",\"tenant\":\"node-peer\"}");
+    assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
+    HttpResponse<String> other =
+        TestGrid.checked(
+            grid.http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(grid.url("/v1/nodes")))
+                    .header("Authorization", "Bearer " + new JsonObject(k.body()).getString("key"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
+    assertThat(other.statusCode()).isEqualTo(200);
+    assertThat(other.body()).doesNotContain(taskId);
+    JsonObject node = new JsonObject(other.body()).getJsonArray("nodes").getJsonObject(0);
+    assertThat(node.getInteger("busy")).isPositive();
+    assertThat(node.getJsonArray("runningTasks")).isEmpty();
+  }
 }

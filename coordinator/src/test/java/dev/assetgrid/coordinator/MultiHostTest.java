@@ -228,7 +228,7 @@ class MultiHostTest {
       await(
           "node1's slots free",
           Duration.ofSeconds(90),
-          () -> node(back, n -> n.getJsonArray("running", new JsonArray()).isEmpty()),
+          () -> node(back, n -> n.getInteger("busy", -1) == 0),
           Boolean::booleanValue);
       List<String> after = new ArrayList<>();
       String quick = "{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":3000}}]}";

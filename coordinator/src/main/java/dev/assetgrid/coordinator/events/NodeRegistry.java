@@ -43,8 +43,9 @@ public final class NodeRegistry {
   }
 
   /**
-   * Current nodes, with the tasks the database says each one is running ({@code leaseOwner → task
-   * ids}).
+   * Current nodes, with how many tasks each runs ({@code busy}) and which of them are the caller's
+   * ({@code runningTasks}: {@code leaseOwner → task ids} from the database, scoped to the tenant).
+   * The task ids a node announces are every tenant's, so they never leave.
    */
   public JsonArray snapshot(JsonObject runningByNode) {
     Set<String> members = clustered ? new HashSet<>(ClusterBootstrap.members(vertx)) : null;
@@ -56,6 +57,10 @@ public final class NodeRegistry {
             return;
           }
           JsonObject j = seen.announcement().toJson();
+          // the node's own list names every tenant's tasks: only their number leaves, and the
+          // caller's own tasks come from the database (runningTasks)
+          JsonArray all = (JsonArray) j.remove("running");
+          j.put("busy", all == null ? 0 : all.size());
           j.put("lastSeenMsAgo", now - seen.at());
           j.put("runningTasks", runningByNode.getJsonArray(id, new JsonArray()));
           out.add(j);
