@@ -96,6 +96,11 @@ class ListingCommandsTest {
     JsonNode nodes = json(cli.run("nodes", "--output", "json"));
     assertThat(nodes).hasSize(1);
     assertThat(nodes.get(0).get("slots").asInt()).isEqualTo(2);
+    assertThat(nodes.get(0).has("busy")).isTrue(); // how many tasks, never whose (every tenant's)
+    assertThat(nodes.get(0).has("running")).isFalse();
+    Cli.Run table = cli.run("nodes");
+    assertThat(table.exit()).as(table.toString()).isZero();
+    assertThat(table.out()).contains("RUNNING");
   }
 
   @Test

@@ -21,8 +21,7 @@ public final class NodesCommand extends ApiCommand {
                   n.has("load")
                       ? String.format(java.util.Locale.ROOT, "%.2f", n.get("load").asDouble())
                       : null),
-          new Table.Column(
-              "RUNNING", n -> n.has("running") ? String.valueOf(n.get("running").size()) : null),
+          new Table.Column("RUNNING", n -> Show.text(n, "busy")),
           new Table.Column("VERSION", n -> Show.text(n, "version")),
           new Table.Column("SEEN MS AGO", n -> Show.text(n, "lastSeenMsAgo")));
 
