@@ -3,6 +3,7 @@ package dev.assetgrid.coordinator.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.OpenApiContract;
+import dev.assetgrid.coordinator.StringAnswer;
 import dev.assetgrid.coordinator.TestGrid;
 import dev.assetgrid.coordinator.TestPostgres;
 import dev.assetgrid.coordinator.TinyGlb;
@@ -420,39 +421,7 @@ class AccessMatrixTest {
     }
     // every cell's answer (the refusals too) as openapi.yaml describes it
     OpenApiContract.get().check(method, r.uri(), r.statusCode(), r.headers(), text);
-    return new HttpResponse<>() {
-      public int statusCode() {
-        return r.statusCode();
-      }
-
-      public HttpRequest request() {
-        return r.request();
-      }
-
-      public java.util.Optional<HttpResponse<String>> previousResponse() {
-        return java.util.Optional.empty();
-      }
-
-      public java.net.http.HttpHeaders headers() {
-        return r.headers();
-      }
-
-      public String body() {
-        return text;
-      }
-
-      public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-        return r.sslSession();
-      }
-
-      public URI uri() {
-        return r.uri();
-      }
-
-      public java.net.http.HttpClient.Version version() {
-        return r.version();
-      }
-    };
+    return new StringAnswer(r, text);
   }
 
   @Test

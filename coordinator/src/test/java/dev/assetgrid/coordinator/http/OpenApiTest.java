@@ -3,6 +3,7 @@ package dev.assetgrid.coordinator.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.coordinator.OpenApiContract;
+import dev.assetgrid.coordinator.StringAnswer;
 import dev.assetgrid.coordinator.TestGrid;
 import dev.assetgrid.coordinator.TestPostgres;
 import dev.assetgrid.coordinator.TinyGlb;
@@ -314,7 +315,7 @@ class OpenApiTest {
 
     // and TestGrid's helpers fail the test with the route, the status and the messages
     HttpResponse<String> tampered =
-        new Tampered(real, asset.copy().put("tags", "not-a-list").encode());
+        new StringAnswer(real, asset.copy().put("tags", "not-a-list").encode());
     try {
       TestGrid.checked(tampered);
       throw new IllegalStateException("a wrong body passed the check");
@@ -324,37 +325,6 @@ class OpenApiTest {
           .contains("(200)")
           .contains("/tags")
           .contains("openapi.yaml");
-    }
-  }
-
-  /** A real answer with another body. */
-  private record Tampered(HttpResponse<String> real, String body) implements HttpResponse<String> {
-    public int statusCode() {
-      return real.statusCode();
-    }
-
-    public HttpRequest request() {
-      return real.request();
-    }
-
-    public java.util.Optional<HttpResponse<String>> previousResponse() {
-      return java.util.Optional.empty();
-    }
-
-    public HttpHeaders headers() {
-      return real.headers();
-    }
-
-    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-      return real.sslSession();
-    }
-
-    public URI uri() {
-      return real.uri();
-    }
-
-    public java.net.http.HttpClient.Version version() {
-      return real.version();
     }
   }
 }
