@@ -112,8 +112,7 @@ public final class Node {
                     req.response().setStatusCode(404).end();
                     return;
                   }
-                  vertx
-                      .executeBlocking(registry::scrape, false)
+                  GridMeters.scrape(vertx, registry)
                       .onSuccess(
                           text ->
                               req.response()

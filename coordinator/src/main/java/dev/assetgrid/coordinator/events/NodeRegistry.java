@@ -48,23 +48,20 @@ public final class NodeRegistry {
    * The task ids a node announces are every tenant's, so they never leave.
    */
   public JsonArray snapshot(JsonObject runningByNode) {
-    Set<String> members = clustered ? new HashSet<>(ClusterBootstrap.members(vertx)) : null;
     JsonArray out = new JsonArray();
     long now = System.currentTimeMillis();
-    nodes.forEach(
-        (id, seen) -> {
-          if (members != null && !members.contains(id)) {
-            return;
-          }
-          JsonObject j = seen.announcement().toJson();
-          // the node's own list names every tenant's tasks: only their number leaves, and the
-          // caller's own tasks come from the database (runningTasks)
-          JsonArray all = (JsonArray) j.remove("running");
-          j.put("busy", all == null ? 0 : all.size());
-          j.put("lastSeenMsAgo", now - seen.at());
-          j.put("runningTasks", runningByNode.getJsonArray(id, new JsonArray()));
-          out.add(j);
-        });
+    live()
+        .forEach(
+            (id, seen) -> {
+              JsonObject j = seen.announcement().toJson();
+              // the node's own list names every tenant's tasks: only their number leaves, and the
+              // caller's own tasks come from the database (runningTasks)
+              JsonArray all = (JsonArray) j.remove("running");
+              j.put("busy", all == null ? 0 : all.size());
+              j.put("lastSeenMsAgo", now - seen.at());
+              j.put("runningTasks", runningByNode.getJsonArray(id, new JsonArray()));
+              out.add(j);
+            });
     return out;
   }
 
@@ -74,29 +71,37 @@ public final class NodeRegistry {
    * the nodes' last announcements, every few seconds).
    */
   public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
-    io.micrometer.core.instrument.Gauge.builder("assetgrid.nodes", this, r -> r.live(0))
+    io.micrometer.core.instrument.Gauge.builder("assetgrid.nodes", this, r -> r.live().size())
         .description("Live nodes (in-process slots count as one)")
         .register(registry);
-    io.micrometer.core.instrument.Gauge.builder("assetgrid.nodes.slots", this, r -> r.live(1))
+    io.micrometer.core.instrument.Gauge.builder(
+            "assetgrid.nodes.slots", this, r -> r.sum(NodeAnnouncement::slots))
         .description("Worker slots of the live nodes")
         .register(registry);
-    io.micrometer.core.instrument.Gauge.builder("assetgrid.nodes.slots.busy", this, r -> r.live(2))
+    io.micrometer.core.instrument.Gauge.builder(
+            "assetgrid.nodes.slots.busy", this, r -> r.sum(a -> a.running().size()))
         .description("Slots running a task, as the nodes last announced")
         .register(registry);
   }
 
-  /** 0: live nodes, 1: their slots, 2: their busy slots. */
-  private double live(int what) {
-    Set<String> members = clustered ? new HashSet<>(ClusterBootstrap.members(vertx)) : null;
-    long n = 0;
-    for (Map.Entry<String, Seen> e : nodes.entrySet()) {
-      if (members != null && !members.contains(e.getKey())) {
-        continue;
-      }
-      NodeAnnouncement a = e.getValue().announcement();
-      n += what == 0 ? 1 : what == 1 ? a.slots() : a.running().size();
+  /** The nodes that announced themselves and are members of the cluster now. */
+  private Map<String, Seen> live() {
+    if (!clustered) {
+      return nodes;
     }
-    return n;
+    Set<String> members = new HashSet<>(ClusterBootstrap.members(vertx));
+    Map<String, Seen> out = new java.util.HashMap<>();
+    nodes.forEach(
+        (id, seen) -> {
+          if (members.contains(id)) {
+            out.put(id, seen);
+          }
+        });
+    return out;
+  }
+
+  private double sum(java.util.function.ToIntFunction<NodeAnnouncement> what) {
+    return live().values().stream().mapToInt(s -> what.applyAsInt(s.announcement())).sum();
   }
 
   public int size() {

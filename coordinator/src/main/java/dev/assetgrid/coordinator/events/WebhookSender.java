@@ -80,16 +80,24 @@ public final class WebhookSender implements Duty {
     this.meters = registry;
     // every series exists from the start, so rate() over them is never empty
     for (String o : new String[] {"succeeded", "failed"}) {
-      io.micrometer.core.instrument.Timer.builder("assetgrid.webhook.attempt")
-          .description("Webhook POSTs, by whether the receiver took them")
-          .tags("outcome", o)
-          .register(registry);
-      io.micrometer.core.instrument.Counter.builder("assetgrid.webhook.deliveries.finished")
-          .description("Webhook deliveries that ended, by state")
-          .tags("state", o)
-          .register(registry);
+      attempts(o);
+      finished(o);
     }
     return this;
+  }
+
+  private io.micrometer.core.instrument.Timer attempts(String outcome) {
+    return io.micrometer.core.instrument.Timer.builder("assetgrid.webhook.attempt")
+        .description("Webhook POSTs, by whether the receiver took them")
+        .tags("outcome", outcome)
+        .register(meters);
+  }
+
+  private io.micrometer.core.instrument.Counter finished(String state) {
+    return io.micrometer.core.instrument.Counter.builder("assetgrid.webhook.deliveries.finished")
+        .description("Webhook deliveries that ended, by state")
+        .tags("state", state)
+        .register(meters);
   }
 
   @Override
@@ -171,10 +179,7 @@ public final class WebhookSender implements Duty {
             o -> {
               int latency = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000);
               Attempt a = new Attempt(started, latency, o.status(), o.error(), o.body(), owner);
-              io.micrometer.core.instrument.Timer.builder("assetgrid.webhook.attempt")
-                  .description("Webhook POSTs, by whether the receiver took them")
-                  .tags("outcome", a.succeeded() ? "succeeded" : "failed")
-                  .register(meters)
+              attempts(a.succeeded() ? "succeeded" : "failed")
                   .record(Duration.ofNanos(System.nanoTime() - t0));
               Duration next =
                   options.retryDelay(due.attempt(), ThreadLocalRandom.current().nextDouble());
@@ -185,11 +190,7 @@ public final class WebhookSender implements Duty {
               f.ifPresent(
                   fin -> {
                     if (!"pending".equals(fin.state())) {
-                      io.micrometer.core.instrument.Counter.builder(
-                              "assetgrid.webhook.deliveries.finished")
-                          .description("Webhook deliveries that ended, by state")
-                          .tags("state", "succeeded".equals(fin.state()) ? "succeeded" : "failed")
-                          .register(meters)
+                      finished("succeeded".equals(fin.state()) ? "succeeded" : "failed")
                           .increment();
                     }
                     if (fin.disabled()) {

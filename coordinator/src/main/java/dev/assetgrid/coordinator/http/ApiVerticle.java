@@ -236,6 +236,14 @@ public final class ApiVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** Whether the cluster is safe (asked off the event loop); a lone Vert.x always is. */
+  private Future<Boolean> clusterSafe() {
+    return vertx.isClustered()
+        ? vertx.executeBlocking(
+            () -> dev.assetgrid.shared.cluster.ClusterBootstrap.clusterSafe(vertx), false)
+        : Future.succeededFuture(true);
+  }
+
   @Override
   public Future<?> start() {
     hub = new JobEvents.Hub(vertx);
@@ -257,18 +265,7 @@ public final class ApiVerticle extends VerticleBase {
     List<HttpResource> resources =
         new java.util.ArrayList<>(
             List.of(
-                new HealthResource(
-                    assets,
-                    nodes,
-                    ready,
-                    () ->
-                        vertx.isClustered()
-                            ? vertx.executeBlocking(
-                                () ->
-                                    dev.assetgrid.shared.cluster.ClusterBootstrap.clusterSafe(
-                                        vertx),
-                                false)
-                            : io.vertx.core.Future.succeededFuture(true)),
+                new HealthResource(assets, nodes, ready, this::clusterSafe),
                 new DashboardResource(),
                 new DocsResource(vertx),
                 new AssetsResource(

@@ -11,8 +11,11 @@ import io.vertx.ext.web.handler.StaticHandler;
  * holds no data, and every request it makes carries the key the user enters.
  *
  * <p>Every answer forbids what the page does not need: scripts, styles, images and connections from
- * this origin only (plus {@code blob:} for downloaded thumbnails and models, and WebAssembly for
- * the meshopt and Basis decoders), no framing.
+ * this origin only, plus {@code blob:} for downloaded thumbnails and models and the KTX2 loader's
+ * worker, WebAssembly for the meshopt and Basis decoders, and {@code 'unsafe-eval'}, which the
+ * Basis transcoder's Emscripten bindings need to build their functions (in the worker, which
+ * inherits this policy); no framing. The page never turns data into markup or code: it builds its
+ * DOM from elements and text nodes.
  */
 final class DashboardResource implements HttpResource {
   /** Where build.mjs puts the dashboard on the classpath. */

@@ -16,6 +16,9 @@ import java.util.function.BooleanSupplier;
  * what a rolling restart of coordinators waits for before taking down the next one).
  */
 final class HealthResource implements HttpResource {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(HealthResource.class);
+
   private final AssetStore assets;
   private final NodeRegistry nodes;
   private final BooleanSupplier ready;
@@ -66,7 +69,12 @@ final class HealthResource implements HttpResource {
                               "the cluster is not safe yet: partitions are still migrating");
                         }
                       })
-                  .onFailure(e -> Problems.send(ctx, ErrorCode.NOT_READY, "cluster: " + e));
+                  .onFailure(
+                      e -> {
+                        LOG.warn("cluster safety unknown: {}", e.toString());
+                        Problems.send(
+                            ctx, ErrorCode.NOT_READY, "the cluster's state could not be read");
+                      });
             })
         .onFailure(e -> Problems.send(ctx, ErrorCode.NOT_READY, "database: " + e.getMessage()));
   }

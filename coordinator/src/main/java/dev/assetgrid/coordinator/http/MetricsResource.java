@@ -49,16 +49,10 @@ final class MetricsResource implements HttpResource {
     gauges
         .refresh()
         .recover(e -> io.vertx.core.Future.succeededFuture())
-        .onComplete(
-            v ->
-                ctx.vertx()
-                    .executeBlocking(registry::scrape, false)
-                    .onSuccess(
-                        text ->
-                            ctx.response()
-                                .putHeader("Content-Type", GridMeters.CONTENT_TYPE)
-                                .end(text))
-                    .onFailure(e -> Problems.send(ctx, e)));
+        .compose(v -> GridMeters.scrape(ctx.vertx(), registry))
+        .onSuccess(
+            text -> ctx.response().putHeader("Content-Type", GridMeters.CONTENT_TYPE).end(text))
+        .onFailure(e -> Problems.send(ctx, e));
   }
 
   /** Counts every problem answer by code ({@code assetgrid_http_problems_total{code}}). */

@@ -29,7 +29,16 @@ import java.util.List;
  * durationMs} in the events), so they need no agreement between the coordinators' clocks.
  */
 public final class QueueMeters {
+  private static final JsonObject NO_DATA = new JsonObject();
+
   private final MeterRegistry registry;
+
+  /**
+   * The meters by name and labels, so an event costs a map lookup, not a builder, tags and an id
+   * (the queue publishes several events per task).
+   */
+  private final java.util.Map<String, io.micrometer.core.instrument.Meter> meters =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public QueueMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -46,40 +55,67 @@ public final class QueueMeters {
   void record(List<JsonObject> events) {
     for (JsonObject e : events) {
       String type = e.getString("type", "");
-      JsonObject data = e.getJsonObject("data", new JsonObject());
+      JsonObject data = e.getJsonObject("data");
+      if (data == null) {
+        data = NO_DATA;
+      }
       if (type.equals("task.leased")) {
-        timer("assetgrid.task.queue.wait", "Time a task waited ready before a node leased it")
-            .tags("type", GridMeters.typeLabel(data.getString("type")))
-            .register(registry)
+        timer(
+                "assetgrid.task.queue.wait",
+                "Time a task waited ready before a node leased it",
+                "type",
+                GridMeters.typeLabel(data.getString("type")))
             .record(millis(data.getValue("waitedMs")));
       } else if (type.startsWith("task.")) {
         String taskType = GridMeters.typeLabel(data.getString("type"));
-        timer("assetgrid.task.attempt", "Attempts from lease to end, by how they ended")
-            .tags("type", taskType, "outcome", type.substring("task.".length()))
-            .register(registry)
+        timer(
+                "assetgrid.task.attempt",
+                "Attempts from lease to end, by how they ended",
+                "type",
+                taskType,
+                "outcome",
+                type.substring("task.".length()))
             .record(millis(data.getValue("durationMs")));
         String code = data.getString("code");
         if (code != null) {
-          Counter.builder("assetgrid.task.errors")
-              .description("Attempts that ended with an error, by code")
-              .tags("type", taskType, "code", GridMeters.codeLabel(code))
-              .register(registry)
+          counter(
+                  "assetgrid.task.errors",
+                  "Attempts that ended with an error, by code",
+                  "type",
+                  taskType,
+                  "code",
+                  GridMeters.codeLabel(code))
               .increment();
         }
       } else if (type.equals("job.succeeded")
           || type.equals("job.failed")
           || type.equals("job.cancelled")) {
-        Counter.builder("assetgrid.jobs.finished")
-            .description("Jobs that ended, by state")
-            .tags("state", type.substring("job.".length()))
-            .register(registry)
+        counter(
+                "assetgrid.jobs.finished",
+                "Jobs that ended, by state",
+                "state",
+                type.substring("job.".length()))
             .increment();
       }
     }
   }
 
-  private static Timer.Builder timer(String name, String description) {
-    return Timer.builder(name).description(description);
+  private Timer timer(String name, String description, String... tags) {
+    return (Timer)
+        meters.computeIfAbsent(
+            key(name, tags),
+            k -> Timer.builder(name).description(description).tags(tags).register(registry));
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    return (Counter)
+        meters.computeIfAbsent(
+            key(name, tags),
+            k -> Counter.builder(name).description(description).tags(tags).register(registry));
+  }
+
+  private static String key(String name, String... tags) {
+    return name + '|' + String.join("|", tags);
   }
 
   private static Duration millis(Object v) {

@@ -107,6 +107,15 @@ public final class GridMeters {
     return new MicrometerMetricsFactory(registry);
   }
 
+  /**
+   * The text of a scrape of {@code registry} (served with {@link #CONTENT_TYPE}), made on a worker
+   * thread: a big registry takes milliseconds.
+   */
+  public static io.vertx.core.Future<String> scrape(
+      io.vertx.core.Vertx vertx, PrometheusMeterRegistry registry) {
+    return vertx.executeBlocking(registry::scrape, false);
+  }
+
   /** A task type as a label value: its wire name, or {@code other} for a name we do not know. */
   public static String typeLabel(String type) {
     if (type != null) {
