@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
@@ -27,13 +28,23 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-  private final EmbeddedPostgres embedded;
+  private volatile EmbeddedPostgres embedded;
   private final PgConnectOptions connect;
   private final String jdbcUrl;
 
-  private Database(EmbeddedPostgres embedded, PgConnectOptions connect) {
+  /** The embedded server's folder; null for an external one. */
+  private final Path dataDir;
+
+  private java.util.concurrent.ScheduledExecutorService supervisor;
+  private volatile ProcessHandle watched;
+  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicInteger restarts =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private Database(EmbeddedPostgres embedded, PgConnectOptions connect, Path dataDir) {
     this.embedded = embedded;
     this.connect = connect;
+    this.dataDir = dataDir;
     this.jdbcUrl =
         "jdbc:postgresql://"
             + connect.getHost()
@@ -45,35 +56,207 @@ public final class Database implements AutoCloseable {
 
   /**
    * Starts the embedded server with its data in {@code dataDir} (created when missing, kept on
-   * close).
+   * close) and supervises it: a server left running by a coordinator that was killed (its {@code
+   * postmaster.pid} names a live PostgreSQL on this folder) is stopped first, and a server that
+   * dies under this coordinator is started again on the same port, so the pools reconnect.
    */
   public static Database embedded(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
+      stopLeftover(dataDir, Duration.ofSeconds(30));
       long t0 = System.nanoTime();
-      EmbeddedPostgres pg =
-          EmbeddedPostgres.builder()
-              .setDataDirectory(dataDir)
-              .setCleanDataDirectory(false)
-              .setServerConfig("max_connections", "200")
-              // zonky turns synchronous commit off; an accepted upload must survive a power cut, so
-              // the
-              // server keeps PostgreSQL's default and only the queue's own connections opt out (see
-              // queuePool)
-              .setServerConfig("synchronous_commit", "on")
-              // the queue tables churn: look for autovacuum work every 10 s instead of every minute
-              .setServerConfig("autovacuum_naptime", "10s")
-              .start();
+      EmbeddedPostgres pg = startEmbedded(dataDir, 0);
       LOG.info(
           "embedded PostgreSQL on port {} (data {}) started in {} ms",
           pg.getPort(),
           dataDir,
           (System.nanoTime() - t0) / 1_000_000);
-      return new Database(pg, embeddedOptions("127.0.0.1", pg.getPort()));
+      Database db = new Database(pg, embeddedOptions("127.0.0.1", pg.getPort()), dataDir);
+      db.supervise();
+      return db;
     } catch (IOException e) {
       throw new AssetGridException(
           ErrorCode.STORE_UNAVAILABLE, "embedded PostgreSQL failed to start: " + e.getMessage(), e);
     }
+  }
+
+  /** Starts the server on {@code dataDir}; {@code port} 0 = a free one. */
+  private static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
+    EmbeddedPostgres.Builder b =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dataDir)
+            .setCleanDataDirectory(false)
+            .setServerConfig("max_connections", "200")
+            // zonky turns synchronous commit off; an accepted upload must survive a power cut, so
+            // the server keeps PostgreSQL's default and only the queue's own connections opt out
+            // (see queuePool)
+            .setServerConfig("synchronous_commit", "on")
+            // the queue tables churn: look for autovacuum work every 10 s instead of every minute
+            .setServerConfig("autovacuum_naptime", "10s")
+            // crash recovery after a kill replays the WAL; give it time before zonky gives up
+            .setPGStartupWait(Duration.ofSeconds(60));
+    if (port > 0) {
+      b.setPort(port);
+    }
+    return b.start();
+  }
+
+  /**
+   * The postmaster that runs on {@code dataDir} by its {@code postmaster.pid} (its first two lines:
+   * process id and data folder), if that process is alive and is PostgreSQL's.
+   */
+  static Optional<ProcessHandle> postmaster(Path dataDir) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (lines.size() < 2) {
+      return Optional.empty();
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(lines.get(0).trim());
+      if (!Files.isSameFile(Path.of(lines.get(1).trim()), dataDir)) {
+        return Optional.empty(); // the folder was copied from another one with its pid file
+      }
+    } catch (NumberFormatException | IOException | java.nio.file.InvalidPathException e) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            h ->
+                h.info()
+                    .command()
+                    .map(c -> Path.of(c).getFileName().toString().startsWith("postgres"))
+                    // a process we may not inspect: PostgreSQL's own check refuses to start then
+                    .orElse(true));
+  }
+
+  /**
+   * Stops a PostgreSQL that an earlier coordinator started on {@code dataDir} and left behind when
+   * it was killed (the postmaster outlives the JVM: zonky stops it from a shutdown hook, which a
+   * kill -9 skips). Its clients died with that JVM, so a smart shutdown (SIGTERM) ends it at once;
+   * if it does not, a fast one (SIGINT), then an immediate one (SIGQUIT, crash recovery at the next
+   * start). Nothing to do when no server runs there.
+   */
+  static void stopLeftover(Path dataDir, Duration timeout) throws IOException {
+    Optional<ProcessHandle> left = postmaster(dataDir);
+    if (left.isEmpty()) {
+      return;
+    }
+    ProcessHandle pm = left.get();
+    LOG.warn(
+        "a PostgreSQL left running on {} (pid {}) by a coordinator that did not stop: stopping it",
+        dataDir,
+        pm.pid());
+    long end = System.nanoTime() + timeout.toNanos();
+    String[] signals = {"TERM", "INT", "QUIT", "KILL"};
+    for (int i = 0; i < signals.length && pm.isAlive(); i++) {
+      signal(pm.pid(), signals[i]);
+      long step = System.nanoTime() + timeout.toNanos() / signals.length;
+      while (pm.isAlive() && System.nanoTime() < Math.min(step, end)) {
+        sleep(50);
+      }
+    }
+    if (pm.isAlive()) {
+      throw AssetGridException.of(
+          ErrorCode.STORE_UNAVAILABLE,
+          "the PostgreSQL left running on " + dataDir + " (pid " + pm.pid() + ") did not stop");
+    }
+  }
+
+  private static void signal(long pid, String signal) throws IOException {
+    try {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How often the supervisor looks at the embedded postmaster. */
+  static final long SUPERVISE_EVERY_MS = 500;
+
+  /**
+   * Watches the embedded postmaster; when it is gone (killed, crashed, out of memory) starts it
+   * again on the same data folder and port. The pools' broken connections fail their statements
+   * (the queue retries, HTTP answers {@code STORE_UNAVAILABLE}) and new ones reach the new server.
+   */
+  private void supervise() {
+    supervisor =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "assetgrid-pg-supervisor");
+              t.setDaemon(true);
+              return t;
+            });
+    watched = postmaster(dataDir).orElse(null);
+    supervisor.scheduleWithFixedDelay(
+        this::check,
+        SUPERVISE_EVERY_MS,
+        SUPERVISE_EVERY_MS,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private void check() {
+    if (closed || (watched != null && watched.isAlive())) {
+      return;
+    }
+    int port = connect.getPort();
+    LOG.warn("embedded PostgreSQL (port {}) is gone: starting it again", port);
+    long t0 = System.nanoTime();
+    try {
+      EmbeddedPostgres old = embedded;
+      try {
+        old.close(); // its pg_ctl stop finds nothing to stop; zonky releases its folder lock
+      } catch (IOException | RuntimeException ignored) {
+        // already dead
+      }
+      // backends of the killed server may still hold its shared memory for a moment
+      stopLeftover(dataDir, Duration.ofSeconds(10));
+      EmbeddedPostgres pg = startEmbedded(dataDir, port);
+      synchronized (this) {
+        if (closed) {
+          pg.close();
+          return;
+        }
+        embedded = pg;
+      }
+      watched = postmaster(dataDir).orElse(null);
+      restarts.incrementAndGet();
+      LOG.info(
+          "embedded PostgreSQL started again on port {} in {} ms",
+          port,
+          (System.nanoTime() - t0) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      // the next check tries again
+      LOG.warn("embedded PostgreSQL did not start again: {}", e.getMessage());
+    }
+  }
+
+  /** How many times the supervisor started the embedded server again. */
+  public int restarts() {
+    return restarts.get();
+  }
+
+  /** The process id of the embedded postmaster, or -1 (external server, or none running). */
+  public long postmasterPid() {
+    return dataDir == null ? -1 : postmaster(dataDir).map(ProcessHandle::pid).orElse(-1L);
   }
 
   /**
@@ -109,7 +292,7 @@ public final class Database implements AutoCloseable {
     }
     String listen = lines.size() > 5 ? lines.get(5).trim().split(",")[0].trim() : "";
     String host = listen.isEmpty() || listen.equals("*") ? "127.0.0.1" : listen;
-    return Optional.of(new Database(null, embeddedOptions(host, port)));
+    return Optional.of(new Database(null, embeddedOptions(host, port), null));
   }
 
   private static PgConnectOptions embeddedOptions(String host, int port) {
@@ -124,7 +307,7 @@ public final class Database implements AutoCloseable {
   /** An external server, e.g. {@code postgresql://user:secret@db:5432/assetgrid}. */
   public static Database external(String url) {
     PgConnectOptions o = PgConnectOptions.fromUri(url.startsWith("jdbc:") ? url.substring(5) : url);
-    return new Database(null, o);
+    return new Database(null, o, null);
   }
 
   /** Applies pending migrations. */
@@ -219,6 +402,17 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    if (supervisor != null) {
+      supervisor.shutdownNow();
+      try {
+        supervisor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (embedded != null) {
       try {
         embedded.close();

@@ -133,4 +133,61 @@ class DatabaseTest {
     ctx.verify(assertions);
     return ctx.failed() ? Future.failedFuture(ctx.causeOfFailure()) : Future.succeededFuture();
   }
+
+  /**
+   * The embedded postmaster killed under a running coordinator (kill -9, as the OOM killer would):
+   * the supervisor starts it again on the same folder and port, and a pool that held connections to
+   * the dead server answers again without being rebuilt.
+   */
+  @Test
+  void aKilledEmbeddedServerIsStartedAgainAndThePoolReconnects() throws Exception {
+    db.migrate();
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = db.pool(vertx, 2);
+      assertThat(count(pool)).isZero();
+      long pid = db.postmasterPid();
+      assertThat(pid).isPositive();
+      ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+      long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      while (db.restarts() == 0 && System.nanoTime() < end) {
+        Thread.sleep(100);
+      }
+      assertThat(db.restarts()).as("restarted by the supervisor").isEqualTo(1);
+      assertThat(db.postmasterPid()).isPositive().isNotEqualTo(pid);
+      Integer n = null;
+      for (int i = 0; i < 50 && n == null; i++) {
+        try {
+          n = count(pool); // the first statements may meet connections to the dead server
+        } catch (Exception broken) {
+          Thread.sleep(100);
+        }
+      }
+      assertThat(n).as("the pool reaches the new server").isZero();
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  /** A server left running on the folder (its coordinator was killed) is stopped at the start. */
+  @Test
+  void aServerLeftRunningOnTheFolderIsStoppedBeforeTheStart() throws Exception {
+    long pid = db.postmasterPid();
+    // what a kill -9 of the coordinator leaves: the server runs on, nobody will stop it
+    Database.stopLeftover(dir.resolve("elsewhere"), java.time.Duration.ofSeconds(1));
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).hasValue(true);
+    Database.stopLeftover(dir.resolve("pg"), java.time.Duration.ofSeconds(30));
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+
+  private static int count(Pool pool) throws Exception {
+    return pool.query("SELECT count(*) AS n FROM tasks")
+        .execute()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS)
+        .iterator()
+        .next()
+        .getInteger("n");
+  }
 }
