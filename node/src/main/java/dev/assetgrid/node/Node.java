@@ -76,6 +76,9 @@ public final class Node {
           if (registry != null) {
             w.withMeters(registry);
           }
+          // the coordinators were all gone and one is back: fix the event bus's view, lease again
+          ClusterBootstrap.healWhenDataMembersReturn(
+              vertx, WorkerVerticle.SENDS_TO, w::coordinatorBack);
           return vertx
               .deployVerticle(w, new DeploymentOptions())
               .map(id -> new Node(vertx, id, w))

@@ -154,7 +154,8 @@ public final class Scheduler {
                         JsonTrees.toJackson(x.params()),
                         inputs,
                         urls.outputs(tid),
-                        urls.presignedOutputs()));
+                        urls.presignedOutputs(),
+                        settings.lease().toMillis()));
               }
               if (!out.isEmpty()) {
                 leases.incrementAndGet();
@@ -213,7 +214,10 @@ public final class Scheduler {
               // leases refused because the attempt ran past its max runtime end here, as a
               // timed-out attempt
               return timeOut(overdue)
-                  .map(v -> new HeartbeatReply(List.copyOf(extended), cancelled, exp));
+                  .map(
+                      v ->
+                          new HeartbeatReply(
+                              List.copyOf(extended), cancelled, exp, settings.lease().toMillis()));
             });
   }
 

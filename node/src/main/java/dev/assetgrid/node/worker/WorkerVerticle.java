@@ -1,5 +1,6 @@
 package dev.assetgrid.node.worker;
 
+import dev.assetgrid.shared.cluster.ClusterBootstrap;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
 import dev.assetgrid.shared.log.LogFields;
@@ -57,6 +58,10 @@ public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
   private static final long SEND_TIMEOUT_MS = 15_000;
 
+  /** The addresses a worker sends to (the coordinators' handlers). */
+  public static final List<String> SENDS_TO =
+      List.of(Addresses.LEASE, Addresses.HEARTBEAT, Addresses.COMPLETE, Addresses.NODES);
+
   private final String nodeId;
   private final String host;
   private final String version;
@@ -91,15 +96,35 @@ public final class WorkerVerticle extends VerticleBase {
     volatile boolean released;
 
     volatile double progress;
-    volatile long leaseExpiresAt;
+
+    /**
+     * Until when (this JVM's {@link System#nanoTime}) the lease holds: the lease's length counted
+     * from when it was received, then from when each heartbeat that extended it was sent, so a
+     * coordinator's clock that disagrees with ours changes nothing.
+     */
+    volatile long validUntilNanos;
+
+    /** Stopped because its lease lapsed with no coordinator reached. */
+    volatile boolean lapsed;
+
+    /**
+     * Done: only its report is still on the way (retried while no coordinator answers); its slot is
+     * free.
+     */
+    volatile boolean reporting;
+
     volatile long nextHeartbeatAt;
+    final long leaseMs;
     final long heartbeatEveryMs;
 
-    Running(LeasedTask task) {
+    Running(LeasedTask task, long receivedAtNanos) {
       this.task = task;
-      this.leaseExpiresAt = task.leaseExpiresAt();
-      long length = Math.max(1000, task.leaseExpiresAt() - System.currentTimeMillis());
-      this.heartbeatEveryMs = Math.max(200, (long) (length * 0.3));
+      this.leaseMs =
+          task.leaseMs() > 0
+              ? task.leaseMs()
+              : Math.max(1000, task.leaseExpiresAt() - System.currentTimeMillis());
+      this.validUntilNanos = receivedAtNanos + TimeUnit.MILLISECONDS.toNanos(leaseMs);
+      this.heartbeatEveryMs = Math.max(200, (long) (leaseMs * 0.3));
       this.nextHeartbeatAt = System.currentTimeMillis() + heartbeatEveryMs;
     }
   }
@@ -138,7 +163,7 @@ public final class WorkerVerticle extends VerticleBase {
    * WorkerMeters}); call before deploying.
    */
   public WorkerVerticle withMeters(io.micrometer.core.instrument.MeterRegistry registry) {
-    this.meters = new WorkerMeters(registry, options.slots(), running::size);
+    this.meters = new WorkerMeters(registry, options.slots(), this::runningCount);
     return this;
   }
 
@@ -173,14 +198,24 @@ public final class WorkerVerticle extends VerticleBase {
     return advertised;
   }
 
+  /**
+   * Attempts that hold a slot: running their handler or moving their bytes (an attempt whose
+   * outcome is only being reported holds none).
+   */
   public int runningCount() {
-    return running.size();
+    int n = 0;
+    for (Running r : running.values()) {
+      if (!r.reporting) {
+        n++;
+      }
+    }
+    return n;
   }
 
   // ------------------------------------------------------------------ leasing
 
   private void leaseMore() {
-    int free = options.slots() - running.size();
+    int free = options.slots() - runningCount();
     if (leasing || draining || free <= 0 || capabilities.isEmpty()) {
       return;
     }
@@ -189,6 +224,7 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     leasing = true;
+    int generation = this.generation;
     LeaseRequest req = new LeaseRequest(nodeId, free, capabilities, options.leaseWaitMs());
     vertx
         .eventBus()
@@ -198,21 +234,36 @@ public final class WorkerVerticle extends VerticleBase {
             new DeliveryOptions().setSendTimeout(options.leaseWaitMs() + SEND_TIMEOUT_MS))
         .onComplete(
             ar -> {
+              if (generation != this.generation) {
+                // sent to a coordinator that is gone; leasing went on without this request
+                if (ar.succeeded()) {
+                  LeaseReply.fromJson(ar.result().body())
+                      .tasks()
+                      .forEach(t -> inOwnContext(t, System.nanoTime()));
+                }
+                return;
+              }
               leasing = false;
               if (ar.failed()) {
-                // no coordinator reachable (yet): try again shortly
+                // no coordinator reachable (yet): try again shortly, looking the coordinators up
+                // afresh (a request to one that is gone waits for its time-out: do not send there
+                // again)
                 LOG.debug("lease request failed: {}", ar.cause().toString());
+                ClusterBootstrap.forget(vertx, SENDS_TO);
                 backoffUntil = System.currentTimeMillis() + 1000;
                 leaseAfterBackoff();
                 return;
               }
               List<LeasedTask> tasks = LeaseReply.fromJson(ar.result().body()).tasks();
+              // counted from the answer, not the question: a long poll may be answered long after
+              // it was asked, with a lease that starts then
+              long receivedAt = System.nanoTime();
               for (LeasedTask t : tasks) {
                 if (draining) {
                   // leased while we started draining: hand it straight back
                   release(t);
                 } else {
-                  inOwnContext(t);
+                  inOwnContext(t, receivedAt);
                 }
               }
               leaseMore();
@@ -236,6 +287,33 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Requests sent before the cluster's view was last repaired ({@link #coordinatorBack}): their
+   * answers no longer hold back the next lease request or heartbeat.
+   */
+  private int generation;
+
+  /**
+   * A coordinator is back after all were gone (the event bus's view was repaired): requests still
+   * waiting on the dead one are left to time out on their own, and this node announces itself,
+   * heartbeats its leases and leases at once.
+   */
+  public void coordinatorBack() {
+    context.runOnContext(
+        v -> {
+          generation++;
+          leasing = false;
+          heartbeating = false;
+          backoffUntil = 0;
+          LOG.info("a coordinator is back: announcing, heartbeating and leasing again");
+          announce();
+          long now = System.currentTimeMillis();
+          running.values().forEach(r -> r.nextHeartbeatAt = now);
+          heartbeatIfDue();
+          leaseMore();
+        });
+  }
+
   // ------------------------------------------------------------------ one attempt
 
   private static String key(LeasedTask task) {
@@ -247,19 +325,19 @@ public final class WorkerVerticle extends VerticleBase {
    * name the task, its attempt and this node: every line of the attempt carries them, on the event
    * loop and on the task pool alike ({@link LogFields}).
    */
-  private void inOwnContext(LeasedTask task) {
+  private void inOwnContext(LeasedTask task, long receivedAtNanos) {
     ContextInternal own = ((ContextInternal) context).duplicate();
     own.dispatch(
         v -> {
           LogFields.put(LogFields.TASK, task.taskId());
           LogFields.put(LogFields.ATTEMPT, Integer.toString(task.attempt()));
           LogFields.put(LogFields.NODE, nodeId);
-          execute(task);
+          execute(task, receivedAtNanos);
         });
   }
 
-  private void execute(LeasedTask task) {
-    Running r = new Running(task);
+  private void execute(LeasedTask task, long receivedAtNanos) {
+    Running r = new Running(task, receivedAtNanos);
     for (Running older : running.values()) {
       // the coordinator leases a task again only after the earlier attempt lost its lease: its
       // completion would be refused, so stop it and free its slot
@@ -315,16 +393,29 @@ public final class WorkerVerticle extends VerticleBase {
               TaskError err =
                   r.released
                       ? shuttingDown()
-                      : r.cancelled.get()
-                          ? TaskError.of(ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
-                          : TaskError.of(e);
+                      : r.lapsed
+                          ? TaskError.of(
+                              ErrorCode.LEASE_EXPIRED,
+                              "no coordinator answered this node's heartbeats for "
+                                  + r.leaseMs
+                                  + " ms")
+                          : r.cancelled.get()
+                              ? TaskError.of(
+                                  ErrorCode.TASK_CANCELLED, "cancelled by the coordinator")
+                              : TaskError.of(e);
               if (AssetGridException.codeOf(e) == ErrorCode.INTERNAL_ERROR) {
                 LOG.warn("task {} ({}) failed unexpectedly", task.taskId(), task.type(), e);
               }
               return Future.succeededFuture(CompleteRequest.failed(task, err));
             })
         .onSuccess(c -> meters.ran(task.type(), c, System.nanoTime() - t0))
-        .compose(c -> report(c, 0))
+        .compose(
+            c -> {
+              r.reporting = true;
+              leaseMore(); // the slot is free while the report waits for a coordinator
+              // a lapsed attempt's lease is someone else's by now: one report, no long retries
+              return report(c, r.lapsed ? 38 : 0);
+            })
         .onComplete(
             ar -> {
               running.remove(key(task), r);
@@ -631,7 +722,29 @@ public final class WorkerVerticle extends VerticleBase {
 
   private boolean heartbeating;
 
+  /**
+   * Stops the attempts whose lease has lapsed by this node's clock (no heartbeat got through for a
+   * lease's length: a partition, or no coordinator): the coordinator has requeued them or will, so
+   * their work is for nothing and their slots are wanted. They end {@code LEASE_EXPIRED} (a report
+   * the coordinator refuses when the task is someone else's by then).
+   */
+  private void stopLapsed() {
+    long now = System.nanoTime();
+    for (Running r : running.values()) {
+      if (!r.cancelled.get() && now - r.validUntilNanos > 0) {
+        r.lapsed = true;
+        if (r.cancelled.compareAndSet(false, true)) {
+          LOG.warn(
+              "task {} attempt {}: its lease lapsed with no coordinator reached; stopping it",
+              r.task.taskId(),
+              r.task.attempt());
+        }
+      }
+    }
+  }
+
   private void heartbeatIfDue() {
+    stopLapsed();
     if (heartbeating || running.isEmpty()) {
       return;
     }
@@ -646,18 +759,32 @@ public final class WorkerVerticle extends VerticleBase {
     sent.forEach(
         r -> leases.add(new Heartbeat.Lease(r.task.taskId(), r.task.leaseToken(), r.progress)));
     heartbeating = true;
+    int generation = this.generation;
+    long sentAt = System.nanoTime();
     vertx
         .eventBus()
         .<JsonObject>request(
             Addresses.HEARTBEAT,
             new Heartbeat(nodeId, leases).toJson(),
-            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
+            // a heartbeat lost on the way is sent again before the lease runs out (about three
+            // tries per lease), not after the usual send time-out
+            new DeliveryOptions()
+                .setSendTimeout(
+                    Math.max(
+                        1000,
+                        Math.min(
+                            SEND_TIMEOUT_MS,
+                            sent.stream().mapToLong(r -> r.heartbeatEveryMs).min().orElse(1000)))))
         .onComplete(
             ar -> {
+              if (generation != this.generation) {
+                return; // a later heartbeat carries these leases
+              }
               heartbeating = false;
               long at = System.currentTimeMillis();
               if (ar.failed()) {
                 LOG.debug("heartbeat failed: {}", ar.cause().toString());
+                ClusterBootstrap.forget(vertx, SENDS_TO);
                 running.values().forEach(r -> r.nextHeartbeatAt = at + 500);
                 return;
               }
@@ -674,7 +801,8 @@ public final class WorkerVerticle extends VerticleBase {
               for (String id : reply.extended()) {
                 Running r = sentByTask.get(id);
                 if (r != null) {
-                  r.leaseExpiresAt = reply.leaseExpiresAt();
+                  long length = reply.leaseMs() > 0 ? reply.leaseMs() : r.leaseMs;
+                  r.validUntilNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(length);
                   r.nextHeartbeatAt = at + r.heartbeatEveryMs;
                 }
               }
@@ -699,7 +827,7 @@ public final class WorkerVerticle extends VerticleBase {
                     options.slots(),
                     advertised,
                     version,
-                    (double) running.size() / options.slots(),
+                    (double) runningCount() / options.slots(),
                     ids)
                 .toJson());
   }

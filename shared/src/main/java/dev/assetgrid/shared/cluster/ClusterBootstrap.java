@@ -59,7 +59,7 @@ public final class ClusterBootstrap {
       }
     }
     Config cfg = hazelcastConfig(o);
-    HazelcastClusterManager mgr = new HazelcastClusterManager(cfg);
+    HazelcastClusterManager mgr = new GridClusterManager(cfg);
     // the copy constructor turns MicrometerMetricsOptions into plain MetricsOptions (its labels
     // and JVM metrics lost): hand the original on
     VertxOptions vo =
@@ -99,7 +99,7 @@ public final class ClusterBootstrap {
     cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
     // a node cut off from its coordinator (restart, network split) finds it again within seconds
     cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-    cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "2");
     NetworkConfig net = cfg.getNetworkConfig();
     if (o.hazelcastPort() == 0) {
       net.setPort(ClusterOptions.DEFAULT_HAZELCAST_PORT)
@@ -151,6 +151,71 @@ public final class ClusterBootstrap {
                 }
               }
             });
+  }
+
+  /**
+   * Makes a lite member (a node) heal when the grid's data members (coordinators) come back after
+   * all of them were gone: when a data member joins a cluster that had none, the event bus's view
+   * is repaired ({@link #repair}) and {@code onHealed} runs (on a worker thread).
+   *
+   * @param addresses the addresses this member sends to, whose handlers are looked up again
+   */
+  public static void healWhenDataMembersReturn(
+      Vertx vertx, java.util.List<String> addresses, Runnable onHealed) {
+    HazelcastClusterManager mgr = clusterManager(vertx);
+    com.hazelcast.cluster.Cluster cluster = mgr.getHazelcastInstance().getCluster();
+    java.util.concurrent.atomic.AtomicBoolean orphaned =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    cluster.addMembershipListener(
+        new MembershipListener() {
+          @Override
+          public void memberAdded(MembershipEvent e) {
+            if (!e.getMember().isLiteMember() && orphaned.compareAndSet(true, false)) {
+              vertx
+                  .executeBlocking(
+                      () -> {
+                        repair(vertx, addresses);
+                        return null;
+                      },
+                      false)
+                  .onSuccess(v -> onHealed.run());
+            }
+          }
+
+          @Override
+          public void memberRemoved(MembershipEvent e) {
+            if (e.getMembers().stream().allMatch(com.hazelcast.cluster.Member::isLiteMember)) {
+              orphaned.set(true);
+            }
+          }
+        });
+  }
+
+  /**
+   * Repairs this member's event-bus view of the cluster (see {@link GridClusterManager}): the
+   * registrations of members that are gone are dropped, this member's own are published again, and
+   * the handlers of {@code addresses} are looked up afresh. Blocks: call it off the event loop.
+   */
+  public static void repair(Vertx vertx, java.util.List<String> addresses) {
+    if (clusterManager(vertx) instanceof GridClusterManager g) {
+      g.repair(addresses);
+    }
+  }
+
+  /**
+   * Makes the next sends to {@code addresses} look their handlers up in the cluster again, instead
+   * of trusting what this member cached (a request to a handler that did not answer).
+   */
+  public static void forget(Vertx vertx, java.util.List<String> addresses) {
+    if (clusterManager(vertx) instanceof GridClusterManager g) {
+      g.forget(addresses);
+    }
+  }
+
+  /** Whether a data member (a coordinator) is in this member's view of the cluster. */
+  public static boolean hasDataMember(Vertx vertx) {
+    return clusterManager(vertx).getHazelcastInstance().getCluster().getMembers().stream()
+        .anyMatch(m -> !m.isLiteMember());
   }
 
   /** The Vert.x node id of this process. */

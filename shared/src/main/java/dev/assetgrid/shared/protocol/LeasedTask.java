@@ -19,6 +19,9 @@ import java.util.List;
  * @param presignedOutputs true when the blob store takes outputs directly (S3): the node asks
  *     {@code POST outputUploadUrl + "/" + name + "/presign"} for a URL (or learns the bytes are
  *     already stored), PUTs there, and the completion names what it stored
+ * @param leaseMs the lease's length: the node counts it on its own clock from when it asked (a
+ *     duration, so the two clocks need not agree); 0 = unknown (an older coordinator), the node
+ *     then derives it from {@code leaseExpiresAt}
  */
 public record LeasedTask(
     String taskId,
@@ -29,7 +32,32 @@ public record LeasedTask(
     ObjectNode params,
     List<TaskInput> inputs,
     String outputUploadUrl,
-    boolean presignedOutputs) {
+    boolean presignedOutputs,
+    long leaseMs) {
+  /** A task whose lease length is left to {@code leaseExpiresAt}. */
+  public LeasedTask(
+      String taskId,
+      int attempt,
+      String leaseToken,
+      long leaseExpiresAt,
+      String type,
+      ObjectNode params,
+      List<TaskInput> inputs,
+      String outputUploadUrl,
+      boolean presignedOutputs) {
+    this(
+        taskId,
+        attempt,
+        leaseToken,
+        leaseExpiresAt,
+        type,
+        params,
+        inputs,
+        outputUploadUrl,
+        presignedOutputs,
+        0);
+  }
+
   /** A task whose outputs go to the coordinator. */
   public LeasedTask(
       String taskId,
@@ -58,7 +86,8 @@ public record LeasedTask(
         .put("params", JsonTrees.toVertx(params))
         .put("inputs", Json.array(inputs, TaskInput::toJson))
         .put("outputUploadUrl", outputUploadUrl)
-        .put("presignedOutputs", presignedOutputs);
+        .put("presignedOutputs", presignedOutputs)
+        .put("leaseMs", leaseMs);
   }
 
   public static LeasedTask fromJson(JsonObject j) {
@@ -71,6 +100,7 @@ public record LeasedTask(
         j.getJsonObject("params") == null ? null : JsonTrees.toJackson(j.getJsonObject("params")),
         Json.objects(j.getJsonArray("inputs"), TaskInput::fromJson),
         j.getString("outputUploadUrl"),
-        j.getBoolean("presignedOutputs", false));
+        j.getBoolean("presignedOutputs", false),
+        j.getLong("leaseMs", 0L));
   }
 }
