@@ -639,6 +639,8 @@ public final class CoordinatorMain implements Callable<Integer> {
             notifyOptions(),
             importOptions());
     Coordinator coordinator = Coordinator.start(c);
+    // Ctrl-C: the hook below drains the in-process workers, then stops the embedded PostgreSQL
+    coordinator.database().closedByOwnerAtExit();
     System.out.printf(
         "assetgrid coordinator listening on %s  (nodes join with --join %s)%n",
         coordinator.baseUrl(), coordinator.clusterAddress());

@@ -160,6 +160,138 @@ class CoordinatorCrashTest {
     }
   }
 
+  /**
+   * A node started before its coordinator says so in a line per try (no stack trace, no exit) and
+   * joins once the coordinator is up.
+   */
+  @Test
+  void aNodeStartedBeforeItsCoordinatorWaitsForIt() throws Exception {
+    int httpPort = freePort();
+    int hzPort = freePort();
+    String cluster = "early-" + UUID.randomUUID();
+    String secret = ClusterSecret.generate().text();
+    List<String> nodeCmd = TestGrid.javaCommand("dev.assetgrid.node.NodeMain", "256m");
+    nodeCmd.addAll(
+        List.of(
+            "--join",
+            "127.0.0.1:" + hzPort,
+            "--cluster-name",
+            cluster,
+            "--cluster-secret",
+            secret,
+            "--slots",
+            "1",
+            "--bind",
+            "127.0.0.1",
+            "--drain-timeout",
+            "1"));
+    Path nodeLog = dir.resolve("node.log");
+    Process early = start(nodeCmd, nodeLog);
+    try {
+      Thread.sleep(4_000);
+      assertThat(early.isAlive()).as("waits: %s", tail(nodeLog)).isTrue();
+      String waiting = Files.readString(nodeLog);
+      assertThat(waiting).contains("no coordinator of cluster '" + cluster + "' found");
+      assertThat(waiting).doesNotContain("\tat ").doesNotContain("Exception");
+
+      Path data = dir.resolve("data");
+      List<String> cmd = TestGrid.javaCommand(CoordinatorMain.class.getName(), "512m");
+      cmd.addAll(
+          List.of(
+              "--port",
+              String.valueOf(httpPort),
+              "--data-dir",
+              data.toString(),
+              "--db-url",
+              TestPostgres.newDatabase(),
+              "--workers",
+              "0",
+              "--cluster-name",
+              cluster,
+              "--cluster-secret",
+              secret,
+              "--cluster-port",
+              String.valueOf(hzPort)));
+      String base = "http://127.0.0.1:" + httpPort;
+      HttpClient http = HttpClient.newHttpClient();
+      Path log = dir.resolve("coordinator.log");
+      coordinator = start(cmd, log);
+      awaitReady(http, base, coordinator, log, Duration.ofSeconds(120));
+      String key = Files.readString(data.resolve("admin.key")).trim();
+      assertThat(state(http, base, key, submit(http, base, key), Duration.ofSeconds(60)))
+          .as("the early node joined: %s", tail(nodeLog))
+          .isEqualTo("succeeded");
+    } finally {
+      early.destroy();
+      early.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Ctrl-C (SIGTERM) on a coordinator with in-process workers and the embedded PostgreSQL: the
+   * running task finishes and is recorded before the database stops (no "Connection refused"), the
+   * process ends promptly, and no PostgreSQL is left behind.
+   */
+  @Test
+  void sigtermDrainsTheInProcessWorkersBeforeTheDatabaseStops() throws Exception {
+    int httpPort = freePort();
+    Path data = dir.resolve("data");
+    List<String> cmd = TestGrid.javaCommand(CoordinatorMain.class.getName(), "512m");
+    cmd.addAll(
+        List.of(
+            "--port",
+            String.valueOf(httpPort),
+            "--data-dir",
+            data.toString(),
+            "--workers",
+            "1",
+            "--cluster-name",
+            "term-" + UUID.randomUUID(),
+            "--cluster-port",
+            String.valueOf(freePort())));
+    String base = "http://127.0.0.1:" + httpPort;
+    HttpClient http = HttpClient.newHttpClient();
+    Path log = dir.resolve("coordinator.log");
+    coordinator = start(cmd, log);
+    awaitReady(http, base, coordinator, log, Duration.ofSeconds(120));
+    String key = Files.readString(data.resolve("admin.key")).trim();
+    String job =
+        submit(http, base, key, "{\"stages\":[{\"type\":\"noop\",\"params\":{\"sleepMs\":3000}}]}");
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String task = "";
+    while (!task.equals("leased") && System.nanoTime() < end) {
+      Thread.sleep(50);
+      JsonObject j =
+          new JsonObject(
+              http.send(
+                      HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + job))
+                          .header("Authorization", "Bearer " + key)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
+      task = j.getJsonArray("tasks").getJsonObject(0).getString("state");
+    }
+    assertThat(task).as("the in-process worker runs the task").isEqualTo("leased");
+    long t0 = System.nanoTime();
+    coordinator.destroy();
+    assertThat(coordinator.waitFor(60, TimeUnit.SECONDS)).as(tail(log)).isTrue();
+    long stopMs = (System.nanoTime() - t0) / 1_000_000;
+    String text = Files.readString(log);
+    assertThat(text).as(tail(log)).doesNotContain("Connection refused");
+    assertThat(Database_postmasterLeft(data.resolve("pg"))).as("no PostgreSQL left").isFalse();
+    System.out.printf("SIGTERM to exit: %d ms%n", stopMs);
+    // the task had about 3 s to go: the stop waited for it, and not much longer
+    assertThat(stopMs).isBetween(1_500L, 20_000L);
+
+    coordinator = start(cmd, dir.resolve("again.log"));
+    awaitReady(http, base, coordinator, dir.resolve("again.log"), Duration.ofSeconds(120));
+    assertThat(state(http, base, key, job, Duration.ofSeconds(30))).isEqualTo("succeeded");
+  }
+
+  private static boolean Database_postmasterLeft(Path pg) {
+    return Files.exists(pg.resolve("postmaster.pid"));
+  }
+
   private static void signal(Process p, String signal) throws Exception {
     assertThat(
             new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))

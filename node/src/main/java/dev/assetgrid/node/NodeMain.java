@@ -264,7 +264,7 @@ public final class NodeMain implements Callable<Integer> {
     }
     Node.MetricsEndpoint metrics =
         metricsPort < 0 ? null : new Node.MetricsEndpoint(metricsHost, metricsPort);
-    Node node = Node.start(cluster, wo, metrics).toCompletionStage().toCompletableFuture().get();
+    Node node = startWhenACoordinatorIsUp(cluster, wo, metrics);
     if (metrics != null) {
       LOG.info("metrics at http://{}:{}/metrics", metricsHost, node.metricsPort());
     }
@@ -291,6 +291,46 @@ public final class NodeMain implements Callable<Integer> {
                 "assetgrid-node-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** Longest wait between two tries to join a grid whose coordinator is not up. */
+  static final long MAX_JOIN_BACKOFF_MS = 30_000;
+
+  /**
+   * Starts the node; while no coordinator answers (none up yet, or the members found belong to
+   * another grid: a different cluster name or secret), says so in one line and tries again with a
+   * backoff of 1, 2, 4 ... 30 s until one does or the process is stopped.
+   */
+  private Node startWhenACoordinatorIsUp(
+      ClusterOptions cluster, WorkerOptions wo, Node.MetricsEndpoint metrics) throws Exception {
+    long backoff = 1_000;
+    while (true) {
+      try {
+        return Node.start(cluster, wo, metrics).toCompletionStage().toCompletableFuture().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!noCoordinator(e)) {
+          throw e;
+        }
+        LOG.warn(
+            "no coordinator of cluster '{}' found through {} (not up yet, or another grid's: check"
+                + " --cluster-name and the cluster secret); trying again in {} s",
+            cluster.clusterName(),
+            cluster.members(),
+            backoff / 1000);
+        Thread.sleep(backoff);
+        backoff = Math.min(MAX_JOIN_BACKOFF_MS, backoff * 2);
+      }
+    }
+  }
+
+  /** Whether a start failed because the cluster it formed has no data member (coordinator). */
+  static boolean noCoordinator(Throwable e) {
+    for (int depth = 0; e != null && depth < 10; depth++, e = e.getCause()) {
+      if (e instanceof com.hazelcast.partition.NoDataMemberInClusterException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String withDefaultPort(String hostPort) {

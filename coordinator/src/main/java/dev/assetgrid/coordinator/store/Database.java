@@ -73,6 +73,8 @@ public final class Database implements AutoCloseable {
           (System.nanoTime() - t0) / 1_000_000);
       Database db = new Database(pg, embeddedOptions("127.0.0.1", pg.getPort()), dataDir);
       db.supervise();
+      db.exitHook = new Thread(db::closeAtExit, "assetgrid-pg-stop");
+      Runtime.getRuntime().addShutdownHook(db.exitHook);
       return db;
     } catch (IOException e) {
       throw new AssetGridException(
@@ -94,7 +96,10 @@ public final class Database implements AutoCloseable {
             // the queue tables churn: look for autovacuum work every 10 s instead of every minute
             .setServerConfig("autovacuum_naptime", "10s")
             // crash recovery after a kill replays the WAL; give it time before zonky gives up
-            .setPGStartupWait(Duration.ofSeconds(60));
+            .setPGStartupWait(Duration.ofSeconds(60))
+            // zonky's hook would stop the server while the coordinator's own hook still drains
+            // its workers against it (JVM hooks run at once): ours waits for the owner's close
+            .setRegisterShutdownHook(false);
     if (port > 0) {
       b.setPort(port);
     }
@@ -247,6 +252,35 @@ public final class Database implements AutoCloseable {
       // the next check tries again
       LOG.warn("embedded PostgreSQL did not start again: {}", e.getMessage());
     }
+  }
+
+  /** How long the exit waits for an owner's {@link #close} before it stops the server itself. */
+  static final Duration OWNER_CLOSE_WAIT = Duration.ofMinutes(2);
+
+  private volatile boolean owned;
+  private Thread exitHook;
+  private final java.util.concurrent.CountDownLatch closedLatch =
+      new java.util.concurrent.CountDownLatch(1);
+
+  /**
+   * Says that the caller closes this database when the JVM exits (from its own shutdown hook, after
+   * its work is drained): the server then stays up until that close, up to {@link
+   * #OWNER_CLOSE_WAIT}.
+   */
+  public Database closedByOwnerAtExit() {
+    owned = true;
+    return this;
+  }
+
+  private void closeAtExit() {
+    if (owned) {
+      try {
+        closedLatch.await(OWNER_CLOSE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    close();
   }
 
   /** How many times the supervisor started the embedded server again. */
@@ -403,7 +437,17 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     synchronized (this) {
+      if (closed) {
+        return;
+      }
       closed = true;
+    }
+    if (exitHook != null && Thread.currentThread() != exitHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(exitHook);
+      } catch (IllegalStateException exiting) {
+        // the JVM is exiting: the hook runs, finds this closed and returns
+      }
     }
     if (supervisor != null) {
       supervisor.shutdownNow();
@@ -420,5 +464,6 @@ public final class Database implements AutoCloseable {
         LOG.warn("embedded PostgreSQL did not stop cleanly", e);
       }
     }
+    closedLatch.countDown();
   }
 }

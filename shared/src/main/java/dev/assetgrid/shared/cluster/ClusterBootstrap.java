@@ -27,6 +27,9 @@ import java.util.function.Consumer;
 public final class ClusterBootstrap {
   private ClusterBootstrap() {}
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ClusterBootstrap.class);
+
   /** The attribute on each Hazelcast member that names its Vert.x node id. */
   public static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
@@ -184,8 +187,11 @@ public final class ClusterBootstrap {
 
           @Override
           public void memberRemoved(MembershipEvent e) {
-            if (e.getMembers().stream().allMatch(com.hazelcast.cluster.Member::isLiteMember)) {
-              orphaned.set(true);
+            if (e.getMembers().stream().allMatch(com.hazelcast.cluster.Member::isLiteMember)
+                && orphaned.compareAndSet(false, true)) {
+              LOG.warn(
+                  "no coordinator left in the cluster: waiting for one to come back (running tasks"
+                      + " go on until their leases lapse)");
             }
           }
         });
