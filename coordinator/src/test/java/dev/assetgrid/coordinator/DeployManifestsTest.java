@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assetgrid.node.NodeMain;
 import dev.assetgrid.node.processing.gltf.TestCorpus;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -182,5 +183,22 @@ class DeployManifestsTest {
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
+  }
+
+  /** The local-cluster script refuses a taken port at once, naming it, before starting anything. */
+  @Test
+  void localClusterFailsFastOnATakenPort() throws Exception {
+    try (java.net.ServerSocket held =
+        new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      ProcessBuilder pb =
+          new ProcessBuilder("bash", DEPLOY.resolve("local-cluster.sh").toString(), "1")
+              .redirectErrorStream(true);
+      pb.environment().put("ASSETGRID_PORT", String.valueOf(held.getLocalPort()));
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(out).isEqualTo(2);
+      assertThat(out).contains("port " + held.getLocalPort() + " is taken");
+    }
   }
 }
