@@ -271,6 +271,11 @@ public final class GridClient {
     parts.add(HttpRequest.BodyPublishers.ofString("\r\n"));
   }
 
+  /** The asset record (with its files), or null when it does not exist. */
+  public JsonNode asset(String assetId) throws IOException, InterruptedException {
+    return getJson("/v1/assets/" + assetId);
+  }
+
   /** The job record, or null when it does not exist. */
   public JsonNode job(String jobId) throws IOException, InterruptedException {
     return getJson("/v1/jobs/" + jobId);
@@ -361,7 +366,12 @@ public final class GridClient {
     HttpResponse<Path> r =
         http.send(
             v1("/v1/assets/" + assetId + "/files/" + enc(name).replace("+", "%20")).build(),
-            HttpResponse.BodyHandlers.ofFile(target));
+            // ofFile(target) alone neither truncates: a shorter file would keep an older tail
+            HttpResponse.BodyHandlers.ofFile(
+                target,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
     checkAuthorized(r.statusCode(), null);
     return r.statusCode() == 200 ? java.nio.file.Files.size(target) : -1;
   }

@@ -168,7 +168,10 @@ public final class LocalGrid implements AutoCloseable {
   private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
   private final int httpPort;
   private final int clusterPort;
-  private final Process coordinator;
+  private volatile Process coordinator;
+  private final List<String> coordinatorCmd;
+  private int coordinatorStarts = 1;
+  private final java.util.Set<Process> killed = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<Process> nodes = new ArrayList<>();
   private final ProcessMemory memory = new ProcessMemory(250);
   private volatile GridClient client;
@@ -211,6 +214,7 @@ public final class LocalGrid implements AutoCloseable {
     cmd.addAll(options.coordinatorArgs());
     this.hook = new Thread(this::close, "bench-grid-teardown");
     Runtime.getRuntime().addShutdownHook(hook);
+    this.coordinatorCmd = List.copyOf(cmd);
     this.coordinator = start(cmd, "coordinator", options.coordinatorEnv());
     memory.track("coordinator", coordinator.toHandle(), false);
     // /ready needs no key; the keyed client replaces this one once the coordinator is ready
@@ -402,6 +406,49 @@ public final class LocalGrid implements AutoCloseable {
     }
   }
 
+  // ------------------------------------------------------------------ faults (the chaos workload)
+
+  /** Kills the coordinator's JVM hard (SIGKILL): no hook runs, its embedded PostgreSQL lives on. */
+  public synchronized void killCoordinator() throws InterruptedException {
+    killed.add(coordinator);
+    coordinator.destroyForcibly().waitFor();
+  }
+
+  /**
+   * Starts the coordinator again with the same flags on the same data folder (its log: {@code
+   * coordinator-N.log}) and waits until it is ready.
+   */
+  public void restartCoordinator() throws IOException, InterruptedException {
+    synchronized (this) {
+      coordinatorStarts++;
+      coordinator =
+          start(coordinatorCmd, "coordinator-" + coordinatorStarts, options.coordinatorEnv());
+      client = new GridClient(url(), 4);
+    }
+    awaitReady();
+  }
+
+  /** Kills node {@code i} (0-based, in start order) hard; it is not restarted. */
+  public void killNode(int i) throws InterruptedException {
+    Process p = nodes.get(i);
+    killed.add(p);
+    p.destroyForcibly().waitFor();
+  }
+
+  /**
+   * Kills the embedded PostgreSQL's postmaster hard (its coordinator supervises it and starts it
+   * again); the pid it had, or -1 when there is none (an external database).
+   */
+  public long killDatabase() throws IOException {
+    Path pidFile = options.dataDir().resolve("coordinator").resolve("pg").resolve("postmaster.pid");
+    if (options.dbUrl() != null || !Files.isRegularFile(pidFile)) {
+      return -1;
+    }
+    long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    return pid;
+  }
+
   /** Why the grid is unusable (a process exited on its own), or null while all are running. */
   public String failure() {
     if (closed) {
@@ -416,12 +463,12 @@ public final class LocalGrid implements AutoCloseable {
   }
 
   private void checkAlive() throws IOException {
-    if (!coordinator.isAlive()) {
+    if (!coordinator.isAlive() && !killed.contains(coordinator)) {
       throw new IOException(
           "coordinator exited with " + coordinator.exitValue() + ": " + tail("coordinator"));
     }
     for (int i = 0; i < nodes.size(); i++) {
-      if (!nodes.get(i).isAlive()) {
+      if (!nodes.get(i).isAlive() && !killed.contains(nodes.get(i))) {
         throw new IOException(
             "node-"
                 + (i + 1)
