@@ -74,7 +74,8 @@ public final class BenchMain implements Callable<Integer> {
     corpus,
     synthetic,
     queue,
-    auth
+    auth,
+    chaos
   }
 
   @Option(
@@ -134,7 +135,9 @@ public final class BenchMain implements Callable<Integer> {
       defaultValue = "corpus",
       description =
           "corpus (files of --corpus), synthetic (generated GLBs), queue (no-op tasks: the coordinator alone), "
-              + "auth (request latency with --auth on vs off: two spawned coordinators, no nodes). "
+              + "auth (request latency with --auth on vs off: two spawned coordinators, no nodes), "
+              + "chaos (--count small jobs, 240 by default, while a node, the coordinator and its "
+              + "PostgreSQL are killed with kill -9: recovery times, tasks lost and recorded twice). "
               + "Default: ${DEFAULT-VALUE}.")
   Workload workload;
 
@@ -439,6 +442,9 @@ public final class BenchMain implements Callable<Integer> {
       if (workload == Workload.auth) {
         return authCost(root, items.get(0), pipe, startedAt);
       }
+      if (workload == Workload.chaos) {
+        return chaos(root, startedAt);
+      }
       List<Integer> nodeCounts = !sweep.isEmpty() ? sweep : List.of(spawn ? spawnNodes : 0);
       if (!spawn && !sweep.isEmpty()) {
         throw new CommandLine.ParameterException(
@@ -644,7 +650,7 @@ public final class BenchMain implements Callable<Integer> {
 
   private List<WorkItem> items(Path root) throws IOException {
     return switch (workload) {
-      case queue, auth -> {
+      case queue, auth, chaos -> {
         Path tiny = root.resolve("tiny.glb");
         Files.write(tiny, GlbWriter.tiny());
         yield List.of(new WorkItem("tiny.glb", tiny, List.of(), Files.size(tiny), 12));
@@ -778,6 +784,63 @@ public final class BenchMain implements Callable<Integer> {
         null,
         null,
         result,
+        notes);
+  }
+
+  /**
+   * The chaos scenario ({@link dev.assetgrid.bench.chaos.ChaosRun}) on a spawned grid with the
+   * embedded PostgreSQL, {@code --spawn-nodes} nodes (at least 2) and 5 s leases.
+   */
+  private BenchResult chaos(Path root, String startedAt) throws IOException, InterruptedException {
+    if (coordinatorUrl != null || dbUrl != null || !sweep.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--workload chaos kills the processes it starts, with the embedded database: "
+              + "no --coordinator, --db-url or --sweep");
+    }
+    int jobs = count > 0 ? (int) Math.min(count, 100_000) : 240;
+    int n = Math.max(2, spawnNodes);
+    err.println(
+        "== chaos: "
+            + jobs
+            + " jobs on "
+            + n
+            + " nodes; kill -9 of a node, the coordinator, PostgreSQL");
+    dev.assetgrid.bench.chaos.ChaosRun.Report r;
+    try (LocalGrid grid =
+        LocalGrid.start(
+            gridOptions(root.resolve("grid-chaos"), 0)
+                .withCoordinator(List.of("--lease-seconds", "5"), Map.of()))) {
+      grid.addNodes(n, true);
+      try {
+        r =
+            dev.assetgrid.bench.chaos.ChaosRun.run(
+                grid,
+                new dev.assetgrid.bench.chaos.ChaosRun.Options(
+                    jobs, 150, java.time.Duration.ofMinutes(10), quiet ? null : err),
+                root.resolve("chaos-work"));
+      } catch (Exception e) {
+        throw new IOException("the chaos run did not finish: " + e.getMessage(), e);
+      }
+    }
+    err.print(r.text());
+    Map<String, Object> settings = settings("noop", true, List.of(n));
+    settings.put("chaos", "kill -9 of node-1, of the coordinator (restarted), of the postmaster");
+    settings.put("leaseSeconds", 5);
+    settings.put("taskMs", 150);
+    List<String> notes = new ArrayList<>(List.of(r.text().strip().split("\n")));
+    return new BenchResult(
+        "assetgrid-bench",
+        version(),
+        null,
+        startedAt,
+        MachineInfo.current(),
+        settings,
+        List.of(),
+        List.of(),
+        null,
+        null,
+        null,
         notes);
   }
 
