@@ -1,5 +1,7 @@
 package dev.assetgrid.node;
 
+import dev.assetgrid.node.isolate.Isolation;
+import dev.assetgrid.node.isolate.StagePool;
 import dev.assetgrid.node.natives.NativeProbe;
 import dev.assetgrid.node.worker.Handlers;
 import dev.assetgrid.node.worker.WorkerOptions;
@@ -27,10 +29,19 @@ public final class Node {
   private HttpServer metricsServer;
   private volatile boolean draining;
 
-  private Node(Vertx vertx, String deploymentId, WorkerVerticle worker) {
+  private Node(Vertx vertx, String deploymentId, WorkerVerticle worker, StagePool pool) {
     this.vertx = vertx;
     this.deploymentId = deploymentId;
     this.worker = worker;
+    this.pool = pool;
+  }
+
+  /** The worker processes of the isolated stages; null when none is isolated. */
+  private final StagePool pool;
+
+  /** How many worker processes run now. */
+  public int workerProcesses() {
+    return pool == null ? 0 : pool.processes();
   }
 
   /**
@@ -57,6 +68,15 @@ public final class Node {
    */
   public static Future<Node> start(
       ClusterOptions cluster, WorkerOptions options, MetricsEndpoint metrics) {
+    return start(cluster, options, metrics, Isolation.none());
+  }
+
+  /**
+   * Starts a node whose stages of {@code isolation} run in worker processes (see {@link
+   * dev.assetgrid.node.isolate.StagePool}): a crash there ends an attempt, not this node.
+   */
+  public static Future<Node> start(
+      ClusterOptions cluster, WorkerOptions options, MetricsEndpoint metrics, Isolation isolation) {
     Map<String, String> natives = NativeProbe.probe();
     PrometheusMeterRegistry registry = metrics == null ? null : GridMeters.newRegistry();
     Future<Vertx> started =
@@ -70,9 +90,15 @@ public final class Node {
         vertx -> {
           dev.assetgrid.shared.log.LogFields.process(
               dev.assetgrid.shared.log.LogFields.NODE, ClusterBootstrap.nodeId(vertx));
+          StagePool pool = isolation.pool(options.workDir());
           WorkerVerticle w =
-              deployWorker(
-                  vertx, ClusterBootstrap.nodeId(vertx), cluster.publicHost(), options, natives);
+              new WorkerVerticle(
+                  ClusterBootstrap.nodeId(vertx),
+                  cluster.publicHost(),
+                  version(),
+                  options,
+                  isolation.wrap(Handlers.available(natives), pool),
+                  Handlers.nativeCapabilities(natives));
           if (registry != null) {
             w.withMeters(registry);
           }
@@ -81,7 +107,7 @@ public final class Node {
               vertx, WorkerVerticle.SENDS_TO, w::coordinatorBack);
           return vertx
               .deployVerticle(w, new DeploymentOptions())
-              .map(id -> new Node(vertx, id, w))
+              .map(id -> new Node(vertx, id, w, pool))
               .compose(
                   node ->
                       registry == null
@@ -172,7 +198,23 @@ public final class Node {
     draining = true;
     java.util.concurrent.CompletableFuture<Void> undeployed =
         new java.util.concurrent.CompletableFuture<>();
-    vertx.undeploy(deploymentId).onComplete(ar -> undeployed.complete(null));
+    vertx
+        .undeploy(deploymentId)
+        .onComplete(
+            ar -> {
+              if (pool != null) {
+                vertx
+                    .executeBlocking(
+                        () -> {
+                          pool.close();
+                          return null;
+                        },
+                        false)
+                    .onComplete(x -> undeployed.complete(null));
+              } else {
+                undeployed.complete(null);
+              }
+            });
     return undeployed.thenComposeAsync(
         v -> vertx.close().toCompletionStage().toCompletableFuture());
   }

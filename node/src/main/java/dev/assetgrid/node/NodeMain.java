@@ -198,6 +198,26 @@ public final class NodeMain implements Callable<Integer> {
       defaultValue = "${env:ASSETGRID_METRICS_HOST:-127.0.0.1}")
   String metricsHost;
 
+  @Option(
+      names = "--isolate",
+      paramLabel = "STAGES",
+      description =
+          "Stages run in worker processes of their own (a warm pool, one per slot at most), so a"
+              + " crash of native code on an uploaded file ends one attempt (NATIVE_CRASH), not this"
+              + " node: native (the default: convert, optimize-mesh, compress-texture, thumbnail),"
+              + " none, or stage names separated by commas. Env: ASSETGRID_ISOLATE.",
+      defaultValue = "${env:ASSETGRID_ISOLATE:-native}")
+  String isolate;
+
+  @Option(
+      names = "--worker-heap",
+      paramLabel = "SIZE",
+      description =
+          "Heap of each worker process (-Xmx), e.g. 512m or 2g; a stage that needs more ends its"
+              + " attempt with RESOURCE_LIMIT (default 1g). Env: ASSETGRID_WORKER_HEAP.",
+      defaultValue = "${env:ASSETGRID_WORKER_HEAP:-1g}")
+  String workerHeap;
+
   @CommandLine.Mixin LogFormatOption logFormat = new LogFormatOption();
 
   @Override
@@ -264,7 +284,13 @@ public final class NodeMain implements Callable<Integer> {
     }
     Node.MetricsEndpoint metrics =
         metricsPort < 0 ? null : new Node.MetricsEndpoint(metricsHost, metricsPort);
-    Node node = startWhenACoordinatorIsUp(cluster, wo, metrics);
+    dev.assetgrid.node.isolate.Isolation isolation;
+    try {
+      isolation = dev.assetgrid.node.isolate.Isolation.parse(isolate, workerHeap);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Node node = startWhenACoordinatorIsUp(cluster, wo, metrics, isolation);
     if (metrics != null) {
       LOG.info("metrics at http://{}:{}/metrics", metricsHost, node.metricsPort());
     }
@@ -302,11 +328,18 @@ public final class NodeMain implements Callable<Integer> {
    * backoff of 1, 2, 4 ... 30 s until one does or the process is stopped.
    */
   private Node startWhenACoordinatorIsUp(
-      ClusterOptions cluster, WorkerOptions wo, Node.MetricsEndpoint metrics) throws Exception {
+      ClusterOptions cluster,
+      WorkerOptions wo,
+      Node.MetricsEndpoint metrics,
+      dev.assetgrid.node.isolate.Isolation isolation)
+      throws Exception {
     long backoff = 1_000;
     while (true) {
       try {
-        return Node.start(cluster, wo, metrics).toCompletionStage().toCompletableFuture().get();
+        return Node.start(cluster, wo, metrics, isolation)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get();
       } catch (java.util.concurrent.ExecutionException e) {
         if (!noCoordinator(e)) {
           throw e;

@@ -31,6 +31,9 @@ public final class NoopHandler implements TaskHandler {
   @Override
   public TaskResult run(TaskWork work) throws InterruptedException, java.io.IOException {
     NoopParams params = StageParams.read(TaskType.NOOP, work.params(), NoopParams.class);
+    if (params.crash() != null) {
+      crash(params.crash());
+    }
     long sleep = params.sleepsIn(work.attempt()) ? params.sleepMs() : 0;
     long end = System.currentTimeMillis() + sleep;
     while (System.currentTimeMillis() < end && !work.cancelled().getAsBoolean()) {
@@ -56,5 +59,34 @@ public final class NoopHandler implements TaskHandler {
           r, List.of(new TaskResult.Output("noop.json", out, "application/json")));
     }
     return new TaskResult(r, List.of());
+  }
+
+  /** Set in a worker process ({@code StageHost}): the only place a noop may crash. */
+  public static final String ISOLATED_PROPERTY = "assetgrid.isolated";
+
+  /**
+   * Dies as asked, for the isolation tests; outside a worker process it refuses, so a pipeline
+   * cannot take a node down with it.
+   */
+  private static void crash(NoopParams.Crash how) {
+    if (!Boolean.getBoolean(ISOLATED_PROPERTY)) {
+      throw new AssetGridException(
+          ErrorCode.DATA_ERROR, "noop crash is performed only in an isolated worker process");
+    }
+    switch (how) {
+      case abort -> {
+        // glibc: "free(): double free detected", then abort()
+        long p = org.lwjgl.system.libc.LibCStdlib.nmalloc(64);
+        org.lwjgl.system.libc.LibCStdlib.nfree(p);
+        org.lwjgl.system.libc.LibCStdlib.nfree(p);
+      }
+      case segfault -> org.lwjgl.system.libc.LibCString.nmemset(0x8L, 0, 64);
+      case oom -> {
+        List<long[]> hog = new java.util.ArrayList<>();
+        while (true) {
+          hog.add(new long[1 << 20]);
+        }
+      }
+    }
   }
 }

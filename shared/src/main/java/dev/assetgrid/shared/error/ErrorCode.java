@@ -45,6 +45,12 @@ public enum ErrorCode {
   LEASE_EXPIRED(503, true, "Lease expired before the task completed"),
   NODE_LOST(503, true, "The node running the task left the cluster"),
   NATIVE_UNAVAILABLE(503, true, "Native library not available on this node: %s"),
+  NATIVE_CRASH(
+      500,
+      true,
+      "Native code crashed while processing the input; the node and the grid are unaffected: %s"),
+  RESOURCE_LIMIT(
+      422, false, "Processing the input needed more memory than a worker process may use: %s"),
 
   // --- infrastructure (transient, worth a retry) ---
   BLOB_NOT_FOUND(404, false, "Blob %s does not exist"),

@@ -14,8 +14,29 @@ import dev.assetgrid.shared.error.ErrorCode;
  * @param output write an output file {@code noop.json}. Default false.
  */
 public record NoopParams(
-    long sleepMs, Integer sleepAttempts, ErrorCode failWith, Integer failTimes, boolean output)
+    long sleepMs,
+    Integer sleepAttempts,
+    ErrorCode failWith,
+    Integer failTimes,
+    boolean output,
+    Crash crash)
     implements StageParams {
+  /**
+   * How a noop attempt dies, to exercise the worker-process isolation: {@code abort} (SIGABRT in
+   * libc, as a failed native assertion), {@code segfault} (a write through a bad pointer), {@code
+   * oom} (heap exhausted).
+   */
+  public enum Crash {
+    abort,
+    segfault,
+    oom
+  }
+
+  public NoopParams(
+      long sleepMs, Integer sleepAttempts, ErrorCode failWith, Integer failTimes, boolean output) {
+    this(sleepMs, sleepAttempts, failWith, failTimes, output, null);
+  }
+
   /** Longest sleep a noop task may ask for. */
   public static final long MAX_SLEEP_MS = 600_000;
 
@@ -33,7 +54,9 @@ public record NoopParams(
     ErrorCode failWith = r.choice("failWith", ErrorCode.class, null);
     Integer failTimes = r.optionalInteger("failTimes");
     boolean output = r.bool("output", false);
-    return r.build(() -> new NoopParams(sleepMs, sleepAttempts, failWith, failTimes, output));
+    Crash crash = r.choice("crash", Crash.class, null);
+    return r.build(
+        () -> new NoopParams(sleepMs, sleepAttempts, failWith, failTimes, output, crash));
   }
 
   /** Whether attempt {@code attempt} (from 1) sleeps. */
