@@ -53,6 +53,8 @@ import dev.assetgrid.coordinator.store.QueueStore;
 import dev.assetgrid.coordinator.store.UploadStore;
 import dev.assetgrid.coordinator.store.WebhookStore;
 import dev.assetgrid.node.Node;
+import dev.assetgrid.node.isolate.Isolation;
+import dev.assetgrid.node.isolate.StagePool;
 import dev.assetgrid.node.natives.NativeProbe;
 import dev.assetgrid.node.worker.WorkerOptions;
 import dev.assetgrid.node.worker.WorkerVerticle;
@@ -97,6 +99,9 @@ public final class Coordinator {
   private final ApiVerticle api;
   private final WorkerVerticle worker;
   private final String workerDeployment;
+
+  /** The worker processes of the in-process slots' native stages; null without slots. */
+  private StagePool stages;
 
   private Coordinator(
       CoordinatorConfig config,
@@ -356,7 +361,11 @@ public final class Coordinator {
       WorkerVerticle worker = null;
       String workerDeployment = null;
       int slots = config.workers() < 0 ? WorkerOptions.defaultSlots() : config.workers();
+      StagePool stages = null;
       if (slots > 0) {
+        // native code on uploaded bytes never runs in the control plane's JVM
+        Isolation isolation = new Isolation(Isolation.NATIVE, Isolation.DEFAULT_HEAP);
+        stages = isolation.pool(config.dataDir().resolve("work"));
         worker =
             Node.deployWorker(
                     vertx,
@@ -369,7 +378,9 @@ public final class Coordinator {
                         WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS,
                         WorkerOptions.DEFAULT_ANNOUNCE_MS,
                         tls.cert()), // the in-process slots trust this coordinator's certificate
-                    NativeProbe.probe())
+                    NativeProbe.probe(),
+                    isolation,
+                    stages)
                 .withMeters(meters);
         workerDeployment = await(vertx.deployVerticle(worker));
       }
@@ -392,6 +403,7 @@ public final class Coordinator {
               api,
               worker,
               workerDeployment);
+      c.stages = stages;
       c.purge = purge;
       c.drop = drop;
       c.store = blobs;
@@ -532,6 +544,9 @@ public final class Coordinator {
     try {
       if (workerDeployment != null) {
         await(vertx.undeploy(workerDeployment));
+      }
+      if (stages != null) {
+        stages.close();
       }
       if (store != null) {
         await(store.close());

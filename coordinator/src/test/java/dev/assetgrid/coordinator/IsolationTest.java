@@ -74,4 +74,18 @@ class IsolationTest {
     assertThat(grid.awaitJob(fine, Duration.ofSeconds(60)).getString("state"))
         .isEqualTo("succeeded");
   }
+
+  /**
+   * The coordinator's own in-process slots run native stages in worker processes too: an
+   * optimize-mesh job succeeds, and its work was done by a worker process (its log is there).
+   */
+  @Test
+  void theCoordinatorsSlotsIsolateNativeStages() throws Exception {
+    grid = TestGrid.start(TestGrid.config(dataDir, TestPostgres.newDatabase()).withWorkers(1));
+    Path glb = Files.write(dataDir.resolve("mesh.glb"), TinyGlb.triangle("mesh"));
+    String job = grid.submit(glb, "pipeline=inspect,optimize-mesh");
+    JsonObject done = grid.awaitJob(job, Duration.ofSeconds(90));
+    assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("succeeded");
+    assertThat(dataDir.resolve("work/stage-hosts/stage-host-1.log")).exists();
+  }
 }

@@ -162,6 +162,23 @@ public final class Node {
    * slots).
    */
   public static WorkerVerticle deployWorker(
+      Vertx vertx,
+      String nodeId,
+      String host,
+      WorkerOptions options,
+      Map<String, String> natives,
+      Isolation isolation,
+      StagePool pool) {
+    return new WorkerVerticle(
+        nodeId,
+        host,
+        version(),
+        options,
+        isolation.wrap(Handlers.available(natives), pool),
+        Handlers.nativeCapabilities(natives));
+  }
+
+  public static WorkerVerticle deployWorker(
       Vertx vertx, String nodeId, String host, WorkerOptions options, Map<String, String> natives) {
     return new WorkerVerticle(
         nodeId,
