@@ -56,23 +56,7 @@ class LogsTest {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + port;
     try {
-      long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (true) {
-        assertThat(p.isAlive()).as("runs: %s", tail(log)).isTrue();
-        try {
-          if (http.send(
-                      HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .statusCode()
-              == 200) {
-            break;
-          }
-        } catch (java.io.IOException starting) {
-          // not listening yet
-        }
-        assertThat(System.nanoTime()).as("ready: %s", tail(log)).isLessThan(end);
-        Thread.sleep(200);
-      }
+      CoordinatorCrashTest.awaitReady(http, base, p, log, Duration.ofSeconds(90));
       String key = Files.readString(dir.resolve("data/admin.key")).trim();
       String pipeline =
           "{\"stages\":[{\"type\":\"noop\",\"params\":{\"failWith\":\"INTERNAL_ERROR\"}}]}";
