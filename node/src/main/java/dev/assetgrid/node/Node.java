@@ -92,13 +92,14 @@ public final class Node {
               dev.assetgrid.shared.log.LogFields.NODE, ClusterBootstrap.nodeId(vertx));
           StagePool pool = isolation.pool(options.workDir());
           WorkerVerticle w =
-              new WorkerVerticle(
+              deployWorker(
+                  vertx,
                   ClusterBootstrap.nodeId(vertx),
                   cluster.publicHost(),
-                  version(),
                   options,
-                  isolation.wrap(Handlers.available(natives), pool),
-                  Handlers.nativeCapabilities(natives));
+                  natives,
+                  isolation,
+                  pool);
           if (registry != null) {
             w.withMeters(registry);
           }
@@ -158,8 +159,8 @@ public final class Node {
   }
 
   /**
-   * Builds the worker verticle for a Vert.x that is already clustered (the coordinator's in-process
-   * slots).
+   * Builds the worker verticle for a Vert.x that is already clustered (a node's, or the
+   * coordinator's in-process slots), with the stages of {@code isolation} running in {@code pool}.
    */
   public static WorkerVerticle deployWorker(
       Vertx vertx,
@@ -180,13 +181,7 @@ public final class Node {
 
   public static WorkerVerticle deployWorker(
       Vertx vertx, String nodeId, String host, WorkerOptions options, Map<String, String> natives) {
-    return new WorkerVerticle(
-        nodeId,
-        host,
-        version(),
-        options,
-        Handlers.available(natives),
-        Handlers.nativeCapabilities(natives));
+    return deployWorker(vertx, nodeId, host, options, natives, Isolation.none(), null);
   }
 
   public static String version() {

@@ -341,7 +341,7 @@ public final class NodeMain implements Callable<Integer> {
             .toCompletableFuture()
             .get();
       } catch (java.util.concurrent.ExecutionException e) {
-        if (!noCoordinator(e)) {
+        if (!dev.assetgrid.shared.cluster.ClusterBootstrap.noDataMember(e)) {
           throw e;
         }
         LOG.warn(
@@ -354,16 +354,6 @@ public final class NodeMain implements Callable<Integer> {
         backoff = Math.min(MAX_JOIN_BACKOFF_MS, backoff * 2);
       }
     }
-  }
-
-  /** Whether a start failed because the cluster it formed has no data member (coordinator). */
-  static boolean noCoordinator(Throwable e) {
-    for (int depth = 0; e != null && depth < 10; depth++, e = e.getCause()) {
-      if (e instanceof com.hazelcast.partition.NoDataMemberInClusterException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static String withDefaultPort(String hostPort) {

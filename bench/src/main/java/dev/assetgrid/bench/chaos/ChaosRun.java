@@ -228,12 +228,10 @@ public final class ChaosRun {
           }
           Instant started = time(a.path("startedAt"));
           Instant finished = time(a.path("finishedAt"));
-          if (started != null && started.isAfter(readyAt.minusSeconds(30))) {
-            if (started.isAfter(coordinatorKilledAt)) {
-              afterRestart.add(a.path("node").asText());
-              if (firstLeaseAfterRestart == null || started.isBefore(firstLeaseAfterRestart)) {
-                firstLeaseAfterRestart = started;
-              }
+          if (started != null && started.isAfter(coordinatorKilledAt)) {
+            afterRestart.add(a.path("node").asText());
+            if (firstLeaseAfterRestart == null || started.isBefore(firstLeaseAfterRestart)) {
+              firstLeaseAfterRestart = started;
             }
           }
           if (finished != null

@@ -30,6 +30,6 @@ public final class IsolatedHandler implements TaskHandler {
 
   @Override
   public TaskResult run(TaskWork work) throws Exception {
-    return pool.run(local.type().wire(), work).result();
+    return pool.run(local.type().wire(), work);
   }
 }

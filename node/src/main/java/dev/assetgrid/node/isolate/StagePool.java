@@ -2,7 +2,9 @@ package dev.assetgrid.node.isolate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.assetgrid.node.worker.TaskResult;
 import dev.assetgrid.node.worker.TaskWork;
 import dev.assetgrid.shared.error.AssetGridException;
 import dev.assetgrid.shared.error.ErrorCode;
@@ -81,7 +83,7 @@ public final class StagePool implements AutoCloseable {
    * Runs the stage {@code type} of {@code work} in a worker process; blocks until it answers, is
    * cancelled, or dies.
    */
-  public IsolatedResult run(String type, TaskWork work) throws Exception {
+  public TaskResult run(String type, TaskWork work) throws Exception {
     Host h = acquire();
     boolean reusable = false;
     try {
@@ -101,7 +103,7 @@ public final class StagePool implements AutoCloseable {
           case "progress" -> work.progress().accept(m.path("progress").asDouble());
           case "done" -> {
             reusable = true;
-            return IsolatedResult.of(m);
+            return result(m);
           }
           case "failed" -> {
             reusable = true;
@@ -116,6 +118,21 @@ public final class StagePool implements AutoCloseable {
     } finally {
       release(h, reusable);
     }
+  }
+
+  /** A worker process's {@code done} answer, as the task result it stands for. */
+  private static TaskResult result(JsonNode done) {
+    List<TaskResult.Output> outputs = new ArrayList<>();
+    for (JsonNode o : done.path("outputs")) {
+      outputs.add(
+          new TaskResult.Output(
+              o.path("name").asText(),
+              Path.of(o.path("file").asText()),
+              o.path("contentType").asText()));
+    }
+    JsonNode r = done.path("result");
+    return new TaskResult(
+        r instanceof ObjectNode on ? on : JsonNodeFactory.instance.objectNode(), outputs);
   }
 
   private synchronized Host acquire() throws IOException {
@@ -178,7 +195,6 @@ public final class StagePool implements AutoCloseable {
     final Path log;
     final BufferedWriter in;
     final BufferedReader out;
-    boolean ready;
 
     Host(Process process, Path log) {
       this.process = process;
@@ -231,7 +247,6 @@ public final class StagePool implements AutoCloseable {
           continue;
         }
         if ("ready".equals(m.path("op").asText())) {
-          ready = true;
           continue;
         }
         return m;

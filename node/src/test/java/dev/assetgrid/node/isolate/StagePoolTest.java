@@ -59,8 +59,8 @@ class StagePoolTest {
   @Test
   void aHealthyProcessIsReusedAndItsOutputsComeBack() throws Exception {
     pool = Isolation.parse("noop", "128m").pool(dir);
-    TaskResult a = pool.run("noop", work("a", noop(null), new AtomicBoolean())).result();
-    TaskResult b = pool.run("noop", work("b", noop(null), new AtomicBoolean())).result();
+    TaskResult a = pool.run("noop", work("a", noop(null), new AtomicBoolean()));
+    TaskResult b = pool.run("noop", work("b", noop(null), new AtomicBoolean()));
     assertThat(a.outputs()).singleElement().satisfies(o -> assertThat(o.file()).exists());
     assertThat(Files.readString(b.outputs().get(0).file())).contains("\"task\":\"b\"");
     assertThat(pool.processes()).isEqualTo(1);
@@ -72,7 +72,7 @@ class StagePoolTest {
     assertCrash("abort", ErrorCode.NATIVE_CRASH, "SIGABRT");
     assertCrash("segfault", ErrorCode.NATIVE_CRASH, "SIGSEGV");
     assertCrash("oom", ErrorCode.RESOURCE_LIMIT, "out of heap");
-    TaskResult after = pool.run("noop", work("after", noop(null), new AtomicBoolean())).result();
+    TaskResult after = pool.run("noop", work("after", noop(null), new AtomicBoolean()));
     assertThat(after.outputs()).hasSize(1);
     assertThat(pool.processes()).isEqualTo(1);
   }

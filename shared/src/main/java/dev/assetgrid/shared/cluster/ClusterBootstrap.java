@@ -218,6 +218,19 @@ public final class ClusterBootstrap {
     }
   }
 
+  /**
+   * Whether {@code e} (or one of its causes) says the cluster has no data member: what Hazelcast
+   * throws at a lite member while no coordinator is in its cluster.
+   */
+  public static boolean noDataMember(Throwable e) {
+    for (int depth = 0; e != null && depth < 10; depth++, e = e.getCause()) {
+      if (e instanceof com.hazelcast.partition.NoDataMemberInClusterException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a data member (a coordinator) is in this member's view of the cluster. */
   public static boolean hasDataMember(Vertx vertx) {
     return clusterManager(vertx).getHazelcastInstance().getCluster().getMembers().stream()

@@ -39,11 +39,6 @@ public final class LiteClusterNoise extends TurboFilter {
     if (e == null && params != null && params.length > 0) {
       e = params[params.length - 1] instanceof Throwable last ? last : null;
     }
-    for (int depth = 0; e != null && depth < 10; depth++, e = e.getCause()) {
-      if (e.getClass().getName().equals("com.hazelcast.partition.NoDataMemberInClusterException")) {
-        return true;
-      }
-    }
-    return false;
+    return dev.assetgrid.shared.cluster.ClusterBootstrap.noDataMember(e);
   }
 }
